@@ -1,0 +1,4 @@
+//! Components shared by several pages.
+
+pub mod preflight;
+pub mod progress;

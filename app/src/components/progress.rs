@@ -1,0 +1,51 @@
+//! A live progress log: a bar for the whole operation and its events in order.
+
+use leptos::prelude::*;
+use scaleout_domain::progress::{Outcome, ProgressEvent};
+
+/// Renders the events received so far; `label` names the operation for screen readers.
+#[component]
+pub fn ProgressLog(label: &'static str, events: ReadSignal<Vec<ProgressEvent>>) -> impl IntoView {
+    let last = move || events.with(|e| e.last().map(|e| (e.done, e.total)));
+    view! {
+        <progress
+            aria-label=label
+            max=move || last().map(|(_, t)| t.max(1)).unwrap_or(1)
+            value=move || last().map(|(d, _)| d).unwrap_or(0)
+        ></progress>
+        <ol class="events" aria-live="polite" data-testid="progress-events">
+            <For
+                each=move || events.get()
+                key=|e| e.seq
+                children=|e| {
+                    view! {
+                        <li class=outcome_class(e.outcome) data-step=e.step.clone()>
+                            <span class="badge">{outcome_label(e.outcome)}</span>
+                            " "
+                            {e.message}
+                        </li>
+                    }
+                }
+            />
+        </ol>
+    }
+}
+
+pub fn outcome_class(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Running => "event running",
+        Outcome::Ok => "event ok",
+        Outcome::Warning => "event warning",
+        Outcome::Failed => "event failed",
+    }
+}
+
+/// A word as well as a colour, so the state never depends on colour alone.
+pub fn outcome_label(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Running => "Running",
+        Outcome::Ok => "OK",
+        Outcome::Warning => "Warning",
+        Outcome::Failed => "Failed",
+    }
+}

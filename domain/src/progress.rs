@@ -1,0 +1,138 @@
+//! Progress of a long operation, as streamed to every watcher (browser or CLI).
+//!
+//! The wire format is one JSON object per line (newline-framed), so a reader can
+//! split a chunked HTTP body at `\n` whatever the chunk boundaries were.
+
+use serde::{Deserialize, Serialize};
+
+/// How an operation, or one step of it, ended up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Running,
+    Ok,
+    Warning,
+    Failed,
+}
+
+/// One event in an operation's ordered progress log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressEvent {
+    /// Position in the log, from 0: lets a late watcher detect gaps.
+    pub seq: u64,
+    /// Short name of the step this event belongs to.
+    pub step: String,
+    /// Units done of `total` for the whole operation.
+    pub done: u64,
+    pub total: u64,
+    pub outcome: Outcome,
+    /// A sentence for people.
+    pub message: String,
+    /// Milliseconds since the Unix epoch, set by the server.
+    pub at_ms: i64,
+}
+
+impl ProgressEvent {
+    /// Fraction complete in 0.0..=1.0 (an empty operation counts as complete).
+    pub fn fraction(&self) -> f64 {
+        if self.total == 0 {
+            1.0
+        } else {
+            (self.done.min(self.total)) as f64 / self.total as f64
+        }
+    }
+
+    /// Serialises to one line of the newline-framed stream.
+    pub fn to_line(&self) -> String {
+        let mut line = serde_json::to_string(self).expect("ProgressEvent always serialises");
+        line.push('\n');
+        line
+    }
+}
+
+/// Splits a newline-framed stream back into events, whatever the chunking.
+#[derive(Debug, Default)]
+pub struct LineDecoder {
+    pending: String,
+}
+
+impl LineDecoder {
+    /// Feeds one chunk; returns every complete line decoded so far, in order.
+    pub fn push(&mut self, chunk: &str) -> Vec<Result<ProgressEvent, serde_json::Error>> {
+        self.pending.push_str(chunk);
+        let mut out = Vec::new();
+        while let Some(end) = self.pending.find('\n') {
+            let line: String = self.pending.drain(..=end).collect();
+            let line = line.trim();
+            if !line.is_empty() {
+                out.push(serde_json::from_str(line));
+            }
+        }
+        out
+    }
+
+    /// True when a partial line is still waiting for its newline.
+    pub fn has_partial(&self) -> bool {
+        !self.pending.trim().is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(seq: u64) -> ProgressEvent {
+        ProgressEvent {
+            seq,
+            step: "check".into(),
+            done: seq,
+            total: 4,
+            outcome: Outcome::Ok,
+            message: format!("step {seq}\nwith a newline"),
+            at_ms: 1_700_000_000_000,
+        }
+    }
+
+    #[test]
+    fn lines_survive_any_chunking() {
+        let wire: String = (0..4).map(|i| event(i).to_line()).collect();
+        for cut in 1..wire.len() {
+            if !wire.is_char_boundary(cut) {
+                continue;
+            }
+            let mut decoder = LineDecoder::default();
+            let mut got = decoder.push(&wire[..cut]);
+            got.extend(decoder.push(&wire[cut..]));
+            let got: Vec<_> = got.into_iter().map(|r| r.unwrap()).collect();
+            assert_eq!(got, (0..4).map(event).collect::<Vec<_>>(), "cut at {cut}");
+            assert!(!decoder.has_partial());
+        }
+    }
+
+    #[test]
+    fn partial_line_is_held_back() {
+        let mut decoder = LineDecoder::default();
+        let line = event(1).to_line();
+        assert!(decoder.push(&line[..10]).is_empty());
+        assert!(decoder.has_partial());
+        assert_eq!(decoder.push(&line[10..]).len(), 1);
+    }
+
+    #[test]
+    fn garbage_line_is_an_error_not_a_panic() {
+        let mut decoder = LineDecoder::default();
+        let got = decoder.push("not json\n");
+        assert_eq!(got.len(), 1);
+        assert!(got[0].is_err());
+    }
+
+    #[test]
+    fn fraction_is_clamped() {
+        let mut e = event(2);
+        assert_eq!(e.fraction(), 0.5);
+        e.done = 9;
+        assert_eq!(e.fraction(), 1.0);
+        e.total = 0;
+        assert_eq!(e.fraction(), 1.0);
+    }
+}

@@ -1,0 +1,49 @@
+import { defineConfig } from "@playwright/test";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as fs from "node:fs";
+
+// scripts/test.sh sets these; the defaults suit a run from end2end/ after a build.
+const port = Number(process.env.E2E_PORT ?? 3917);
+const bin = process.env.SCALEOUT_BIN ?? path.resolve(__dirname, "../target/debug/scaleout");
+const site = process.env.SCALEOUT_SITE_DIR ?? path.resolve(__dirname, "../target/site");
+// A fresh data directory per run: tests never see an earlier run's state.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "scaleout-e2e-"));
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    screenshot: "only-on-failure",
+    trace: "off",
+    browserName: "chromium",
+    launchOptions: {
+      // Debian's Chromium; never a browser downloaded by Playwright.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: `"${bin}" serve --addr 127.0.0.1:${port} --data-dir "${dataDir}" --site-dir "${site}"`,
+    url: `http://127.0.0.1:${port}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

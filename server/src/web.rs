@@ -1,0 +1,70 @@
+//! The web server: Leptos pages and server functions, static files, graceful stop.
+
+use std::future::Future;
+
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use scaleout_app::{shell, App};
+use scaleout_services::Console;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+/// Builds the whole application router around one console service.
+pub fn router(console: Console) -> Router {
+    let options = leptos_options(&console);
+    let routes = generate_route_list(App);
+    let context_console = console.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || provide_context(context_console.clone()),
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            move || provide_context(console.clone()),
+            shell,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(options)
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    console: Console,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    let config = console.config();
+    tracing::info!(
+        data_dir = %config.data_dir.display(),
+        site = %config.site_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_else(|| "none".into()),
+        "scaleout {} listening on http://{addr}",
+        env!("CARGO_PKG_VERSION"),
+    );
+    axum::serve(listener, router(console))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn leptos_options(console: &Console) -> LeptosOptions {
+    let site_root = console
+        .config()
+        .site_dir
+        .as_ref()
+        .map(|d| d.display().to_string())
+        // Without a bundle, static lookups go to a directory that holds nothing.
+        .unwrap_or_else(|| "/nonexistent-scaleout-site".to_string());
+    LeptosOptions::builder()
+        .output_name("scaleout")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .build()
+}

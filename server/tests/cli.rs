@@ -1,0 +1,149 @@
+//! The `scaleout` binary as a user runs it: help, status, serve and signals.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_scaleout");
+
+#[test]
+fn help_lists_the_subcommands() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for word in ["serve", "status", "--data-dir"] {
+        assert!(help.contains(word), "--help lacks {word}:\n{help}");
+    }
+    let serve = Command::new(BIN)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let serve = String::from_utf8(serve.stdout).unwrap();
+    assert!(
+        serve.contains("--addr") && serve.contains("127.0.0.1:3000"),
+        "{serve}"
+    );
+}
+
+#[test]
+fn status_json_is_one_document() {
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["status", "--json", "--data-dir"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["backend"]["kind"], "embedded");
+}
+
+#[test]
+fn a_bad_address_is_refused_with_a_reason() {
+    let out = Command::new(BIN)
+        .args(["serve", "--addr", "not-an-address"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--addr"));
+}
+
+/// Starts `scaleout serve` on a free port from an unrelated working directory;
+/// returns the child and its address, read from the log line.
+fn start_server(data: &std::path::Path) -> (Child, String) {
+    let cwd = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data)
+        .current_dir(cwd.path())
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("server exited before listening")
+            .unwrap();
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
+}
+
+fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not stop within {within:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn signal(child: &Child, name: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+fn fetch_dashboard(addr: &str) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let r = reqwest::get(format!("http://{addr}/")).await.unwrap();
+        assert_eq!(r.status(), 200);
+        r.text().await.unwrap()
+    })
+}
+
+#[test]
+fn serve_answers_then_stops_gracefully_on_sigterm() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut child, addr) = start_server(data.path());
+    let html = fetch_dashboard(&addr);
+    assert!(html.contains("<h1>Dashboard</h1>"));
+    signal(&child, "TERM");
+    assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
+}
+
+#[test]
+fn serve_stops_gracefully_on_ctrl_c() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut child, addr) = start_server(data.path());
+    fetch_dashboard(&addr);
+    signal(&child, "INT");
+    assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
+}
+
+#[test]
+fn a_busy_port_is_reported_not_panicked() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = Command::new(BIN)
+        .args(["serve", "--addr", &addr])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -1,0 +1,23 @@
+//! Where the console keeps its data and finds its browser bundle.
+
+use std::path::PathBuf;
+
+/// File name of the hydration bundle inside `<site>/pkg/`, as written by
+/// `scripts/build-site.sh` (wasm-bindgen `--out-name scaleout`).
+pub const SITE_WASM_FILE: &str = "scaleout_bg.wasm";
+
+/// Settings every command shares.
+#[derive(Debug, Clone)]
+pub struct ConsoleConfig {
+    /// Directory of the embedded store (`scaleout.db`) and other state.
+    pub data_dir: PathBuf,
+    /// Root of the static site (CSS, wasm, JS); `None` when no bundle was found.
+    pub site_dir: Option<PathBuf>,
+}
+
+impl ConsoleConfig {
+    /// Path of the embedded back end's SQLite file.
+    pub fn embedded_db_path(&self) -> PathBuf {
+        self.data_dir.join("scaleout.db")
+    }
+}
