@@ -9,7 +9,7 @@ SITE_DIR="$TARGET_DIR/site"
 TOOLS_DIR="${SCALEOUT_TOOLS_DIR:-$HOME/.cache/scaleout/tools}"
 # Debian's binaryen (v108) emits wasm that never hydrates: use npm's.
 BINARYEN_VERSION="132.0.0"
-export PATH="$TOOLS_DIR/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$TOOLS_DIR/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
