@@ -43,7 +43,7 @@ ensure_wasm_bindgen() {
   local want have
   want="$(locked_version wasm-bindgen)"
   [ -n "$want" ] || die "wasm-bindgen is not in Cargo.lock"
-  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
   if [ "$have" != "$want" ]; then
     say "Installing wasm-bindgen-cli $want from crates.io (about 3 minutes)"
     # Not --locked: its lockfile names a crate version the registry lacks.

@@ -1,5 +1,46 @@
-//! scaleout's pure domain: the data model and rules, with no I/O, so it builds
-//! for the server and for the browser (wasm32) alike.
+//! The pure domain of scaleout: the network-asset data every tenant gets
+//! (`shared/domain/network-assets.md`), its Disjoint SmartGraph schema, a deterministic
+//! streaming generator, the isolation/integrity rules and a point-in-time view.
+//!
+//! No I/O, no clocks, no threads, no randomness source: callers pass seeds and times, so
+//! the same crate runs in the server, the simulator and the browser (wasm32).
 
-pub mod console;
-pub mod progress;
+mod collection;
+mod document;
+mod error;
+mod generator;
+mod hashing;
+pub mod keys;
+mod naming;
+mod point_in_time;
+mod prng;
+mod schema;
+mod tenant;
+pub mod time;
+mod validation;
+
+pub use collection::{documents_per_tenant, Collection, CollectionKind, DOCUMENTS_PER_SCALE_UNIT};
+pub use document::{
+    Body, ConnectionInfo, ConnectionType, Device, DeviceType, Document, Edge, GeoPoint, Location,
+    Software, SoftwareType, VertexRef,
+};
+pub use error::{
+    DocumentError, DocumentProblem, DomainError, NamingError, ScaleFactorError, SchemaError,
+    TenantIdError, TenantNameError,
+};
+pub use generator::{Batch, Batches, CollectionDocuments, Generator, DEFAULT_BATCH_SIZE};
+pub use naming::{Attr, Naming};
+pub use point_in_time::{
+    snapshot_at, ConnectionAt, DeviceAt, Link, LocationAt, PointInTime, Snapshot, SoftwareAt,
+};
+pub use schema::{
+    network_assets_graph, network_assets_indexes, CollectionIndex, EdgeDefinition,
+    GraphDefinition, GraphOptions, IndexDefinition, DEFAULT_NUMBER_OF_SHARDS, GRAPH_NAME,
+    MAX_NUMBER_OF_SHARDS, REPLICATION_FACTOR,
+};
+pub use tenant::{ScaleFactor, Tenant, TenantId, TenantName, TenantStatus};
+pub use time::{Interval, FOREVER};
+pub use validation::{
+    check_chain, check_counts, check_edge, check_interval, check_key, check_tenant,
+    content_fingerprint, validate, Rule, Validator, VersionInfo, Violation,
+};
