@@ -6,6 +6,7 @@
 //! the same crate runs in the server, the simulator and the browser (wasm32).
 
 mod collection;
+pub mod console;
 mod document;
 mod error;
 mod generator;
@@ -14,6 +15,7 @@ pub mod keys;
 mod naming;
 mod point_in_time;
 mod prng;
+pub mod progress;
 mod schema;
 mod tenant;
 pub mod time;
@@ -34,9 +36,9 @@ pub use point_in_time::{
     snapshot_at, ConnectionAt, DeviceAt, Link, LocationAt, PointInTime, Snapshot, SoftwareAt,
 };
 pub use schema::{
-    network_assets_graph, network_assets_indexes, CollectionIndex, EdgeDefinition,
-    GraphDefinition, GraphOptions, IndexDefinition, DEFAULT_NUMBER_OF_SHARDS, GRAPH_NAME,
-    MAX_NUMBER_OF_SHARDS, REPLICATION_FACTOR,
+    network_assets_graph, network_assets_indexes, CollectionIndex, EdgeDefinition, GraphDefinition,
+    GraphOptions, IndexDefinition, DEFAULT_NUMBER_OF_SHARDS, GRAPH_NAME, MAX_NUMBER_OF_SHARDS,
+    REPLICATION_FACTOR,
 };
 pub use tenant::{ScaleFactor, Tenant, TenantId, TenantName, TenantStatus};
 pub use time::{Interval, FOREVER};

@@ -1,0 +1,107 @@
+//! Time travel intervals. A version is valid at `t` when `created <= t < expired`; the
+//! current version's `expired` is i64::MAX ("forever"), as the spec fixes.
+
+use serde::{Deserialize, Serialize};
+
+/// `expired` of a current version.
+pub const FOREVER: i64 = i64::MAX;
+pub const SECONDS_PER_DAY: i64 = 86_400;
+/// Historical versions per device and per program (plus the current one).
+pub const HISTORY_VERSIONS: u32 = 5;
+/// All versions of one device or program.
+pub const VERSIONS_PER_ENTITY: u32 = HISTORY_VERSIONS + 1;
+/// Version n is created between 5(n-1)+1 and 5n days before the tenant's creation.
+pub const HISTORY_STEP_DAYS: i64 = 5;
+
+/// A half-open validity interval `[created, expired)` in epoch seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Interval {
+    pub created: i64,
+    pub expired: i64,
+}
+
+impl Interval {
+    pub const fn new(created: i64, expired: i64) -> Self {
+        Interval { created, expired }
+    }
+
+    /// Valid from `created` on, never expiring.
+    pub const fn from(created: i64) -> Self {
+        Interval {
+            created,
+            expired: FOREVER,
+        }
+    }
+
+    pub const fn is_current(&self) -> bool {
+        self.expired == FOREVER
+    }
+
+    /// `created <= t < expired`.
+    pub const fn contains(&self, t: i64) -> bool {
+        self.created <= t && t < self.expired
+    }
+
+    /// True when no instant is inside (a broken interval).
+    pub const fn is_empty(&self) -> bool {
+        self.created >= self.expired
+    }
+
+    /// How `self` (older) meets `newer`: the seconds of gap (> 0) or overlap (< 0); 0 when
+    /// they chain exactly.
+    pub fn gap_to(&self, newer: &Interval) -> i128 {
+        i128::from(newer.created) - i128::from(self.expired)
+    }
+}
+
+/// The range of `created` for historical version `n` (1..=5) of an entity, relative to the
+/// tenant's creation time: `[T - 5n days, T - (5(n-1)+1) days]`.
+pub fn history_window(tenant_created: i64, n: u32) -> (i64, i64) {
+    let n = i64::from(n);
+    let earliest = tenant_created.saturating_sub(HISTORY_STEP_DAYS * n * SECONDS_PER_DAY);
+    let latest = tenant_created.saturating_sub((HISTORY_STEP_DAYS * (n - 1) + 1) * SECONDS_PER_DAY);
+    (earliest, latest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_open_validity() {
+        let i = Interval::new(10, 20);
+        assert!(!i.contains(9));
+        assert!(i.contains(10));
+        assert!(i.contains(19));
+        assert!(!i.contains(20));
+        assert!(!i.is_current());
+        assert!(Interval::from(5).is_current());
+        assert!(Interval::from(5).contains(i64::MAX - 1));
+        assert!(!Interval::from(5).contains(i64::MAX));
+        assert!(Interval::new(3, 3).is_empty());
+        assert!(!Interval::new(3, 4).is_empty());
+    }
+
+    #[test]
+    fn chaining() {
+        let older = Interval::new(0, 100);
+        assert_eq!(older.gap_to(&Interval::new(100, 200)), 0);
+        assert_eq!(older.gap_to(&Interval::new(105, 200)), 5);
+        assert_eq!(older.gap_to(&Interval::new(90, 200)), -10);
+        assert!(Interval::new(i64::MIN, FOREVER).gap_to(&Interval::from(FOREVER)) == 0);
+    }
+
+    #[test]
+    fn history_windows_do_not_overlap() {
+        let t = 1_700_000_000;
+        let day = SECONDS_PER_DAY;
+        assert_eq!(history_window(t, 1), (t - 5 * day, t - day));
+        assert_eq!(history_window(t, 2), (t - 10 * day, t - 6 * day));
+        assert_eq!(history_window(t, 5), (t - 25 * day, t - 21 * day));
+        for n in 1..HISTORY_VERSIONS {
+            let (older_lo, older_hi) = history_window(t, n + 1);
+            let (newer_lo, _) = history_window(t, n);
+            assert!(older_lo < older_hi && older_hi < newer_lo);
+        }
+    }
+}
