@@ -1,0 +1,263 @@
+//! Documents in the store: loading batches, counting, removing, reading back.
+//!
+//! Like ArangoDB's Disjoint SmartGraph, a write is refused when a key does not
+//! carry the document's tenant or an edge leaves the tenant: the store never takes
+//! in data that breaks isolation (the test-only `inject_raw` bypasses this, to
+//! prove that validation would catch such data anyway).
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, Connection, Transaction};
+use scaleout_domain::port::{shard_index_for, BackendError, LoadReport, SchemaSpec};
+use scaleout_domain::{check_edge, check_key, check_tenant, Collection, Document, Rule, TenantId};
+
+use crate::store::storage;
+
+/// Index of a collection in the store (its position in `Collection::ALL`).
+pub fn coll_index(c: Collection) -> i64 {
+    c.index() as i64
+}
+
+pub fn coll_from_index(i: i64) -> Result<Collection, BackendError> {
+    usize::try_from(i)
+        .ok()
+        .and_then(|i| Collection::ALL.get(i).copied())
+        .ok_or_else(|| BackendError::Storage(format!("unknown collection number {i} in the store")))
+}
+
+/// Refuses a batch that ArangoDB would refuse, before anything is written.
+pub fn check_batch(
+    spec: &SchemaSpec,
+    tenant: TenantId,
+    batch: &[Document],
+) -> Result<(), BackendError> {
+    let mut problems = Vec::new();
+    for doc in batch {
+        if doc.naming != spec.naming {
+            return Err(BackendError::Conflict(format!(
+                "the database uses {} names and this batch is written in {}: add the tenant with --naming {}",
+                spec.naming, doc.naming, spec.naming
+            )));
+        }
+        problems.extend(check_tenant(doc, tenant));
+        problems.extend(check_key(doc, tenant));
+        problems.extend(
+            check_edge(doc)
+                .into_iter()
+                .filter(|v| v.rule == Rule::CrossTenantEdge),
+        );
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = problems
+        .iter()
+        .take(3)
+        .map(|v| format!("{}: {}", v.id, v.message))
+        .collect();
+    Err(BackendError::Invalid(format!(
+        "{} document(s) would break tenant isolation, nothing was stored: {}",
+        problems.len(),
+        shown.join("; ")
+    )))
+}
+
+/// Inserts the batch in `tx`; keys that exist already are left alone.
+pub fn insert_batch(
+    tx: &Transaction<'_>,
+    spec: &SchemaSpec,
+    tenant: TenantId,
+    batch: &[Document],
+) -> Result<LoadReport, BackendError> {
+    let group = shard_index_for(tenant, spec.number_of_shards);
+    let mut report = LoadReport::default();
+    let mut added: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    {
+        let mut insert = tx
+            .prepare_cached(
+                "INSERT INTO documents (coll, key, tenant, grp, body) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO NOTHING",
+            )
+            .map_err(storage)?;
+        let mut body = Vec::with_capacity(1024);
+        for doc in batch {
+            body.clear();
+            serde_json::to_writer(&mut body, doc)
+                .map_err(|e| BackendError::Invalid(e.to_string()))?;
+            let text = std::str::from_utf8(&body).expect("serde_json writes UTF-8");
+            let coll = coll_index(doc.collection);
+            let changed = insert
+                .execute(params![coll, doc.key, tenant.as_str(), group, text])
+                .map_err(storage)?;
+            if changed == 1 {
+                report.created += 1;
+                let entry = added.entry(coll).or_default();
+                entry.0 += 1;
+                entry.1 += body.len() as i64;
+            } else {
+                report.ignored += 1;
+            }
+        }
+    }
+    add_stats(tx, tenant.as_str(), &added)?;
+    Ok(report)
+}
+
+fn add_stats(
+    tx: &Connection,
+    tenant: &str,
+    added: &BTreeMap<i64, (i64, i64)>,
+) -> Result<(), BackendError> {
+    let mut upsert = tx
+        .prepare_cached(
+            "INSERT INTO tenant_stats (tenant, coll, docs, bytes) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (tenant, coll) DO UPDATE SET docs = docs + excluded.docs, bytes = bytes + excluded.bytes",
+        )
+        .map_err(storage)?;
+    for (coll, (docs, bytes)) in added {
+        upsert
+            .execute(params![tenant, coll, docs, bytes])
+            .map_err(storage)?;
+    }
+    Ok(())
+}
+
+/// Stores one raw JSON document with no check at all. Test support only: it
+/// simulates data that got in by another way, to prove validation catches it.
+pub fn insert_raw(
+    tx: &Transaction<'_>,
+    spec: &SchemaSpec,
+    collection: Collection,
+    tenant_attr: &str,
+    key: &str,
+    body: &serde_json::Value,
+) -> Result<(), BackendError> {
+    let group = TenantId::parse(tenant_attr)
+        .map(|t| shard_index_for(t, spec.number_of_shards))
+        .unwrap_or(0);
+    let text = body.to_string();
+    let coll = coll_index(collection);
+    tx.execute(
+        "INSERT INTO documents (coll, key, tenant, grp, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![coll, key, tenant_attr, group, text],
+    )
+    .map_err(storage)?;
+    add_stats(
+        tx,
+        tenant_attr,
+        &BTreeMap::from([(coll, (1, text.len() as i64))]),
+    )
+}
+
+/// Document and byte counts per (tenant, collection).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stat {
+    pub docs: u64,
+    pub bytes: u64,
+}
+
+pub fn all_stats(conn: &Connection) -> Result<Vec<(String, Collection, Stat)>, BackendError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT tenant, coll, docs, bytes FROM tenant_stats WHERE docs > 0")
+        .map_err(storage)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })
+        .map_err(storage)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (tenant, coll, docs, bytes) = row.map_err(storage)?;
+        out.push((
+            tenant,
+            coll_from_index(coll)?,
+            Stat {
+                docs: docs as u64,
+                bytes: bytes as u64,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+pub fn tenant_stats(
+    conn: &Connection,
+    tenant: TenantId,
+) -> Result<BTreeMap<Collection, Stat>, BackendError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT coll, docs, bytes FROM tenant_stats WHERE tenant = ?1")
+        .map_err(storage)?;
+    let rows = stmt
+        .query_map(params![tenant.as_str()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .map_err(storage)?;
+    let mut out: BTreeMap<Collection, Stat> = Collection::ALL
+        .iter()
+        .map(|&c| (c, Stat::default()))
+        .collect();
+    for row in rows {
+        let (coll, docs, bytes) = row.map_err(storage)?;
+        out.insert(
+            coll_from_index(coll)?,
+            Stat {
+                docs: docs as u64,
+                bytes: bytes as u64,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Deletes the tenant's documents and statistics; returns how many documents went.
+pub fn remove_tenant(tx: &Transaction<'_>, tenant: &str) -> Result<u64, BackendError> {
+    let removed = tx
+        .execute("DELETE FROM documents WHERE tenant = ?1", params![tenant])
+        .map_err(storage)?;
+    tx.execute(
+        "DELETE FROM tenant_stats WHERE tenant = ?1",
+        params![tenant],
+    )
+    .map_err(storage)?;
+    Ok(removed as u64)
+}
+
+/// Calls `f` with every stored document of the tenant, collection by collection,
+/// as stored JSON. Parsing is left to the caller (validation reports bad JSON).
+pub fn for_each_json(
+    conn: &Connection,
+    tenant: &str,
+    collections: &[Collection],
+    mut f: impl FnMut(Collection, Result<serde_json::Value, String>),
+) -> Result<(), BackendError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT key, body FROM documents WHERE tenant = ?1 AND coll = ?2 ORDER BY key",
+        )
+        .map_err(storage)?;
+    for &c in collections {
+        let mut rows = stmt
+            .query(params![tenant, coll_index(c)])
+            .map_err(storage)?;
+        while let Some(row) = rows.next().map_err(storage)? {
+            let key: String = row.get(0).map_err(storage)?;
+            let body: String = row.get(1).map_err(storage)?;
+            f(
+                c,
+                serde_json::from_str(&body).map_err(|e| {
+                    format!("{}/{key}: unreadable JSON: {e}", c.name(Default::default()))
+                }),
+            );
+        }
+    }
+    Ok(())
+}

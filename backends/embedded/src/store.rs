@@ -1,0 +1,184 @@
+//! The SQLite file: opening, pragmas, migrations, and a writer plus pooled readers.
+//!
+//! WAL mode lets readers go on while a batch is written; `synchronous=FULL` makes
+//! every committed transaction durable before the call returns, so a kill -9 (or a
+//! power cut) never loses an acknowledged batch. A batch is one transaction, so
+//! none is ever half stored.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use scaleout_domain::port::BackendError;
+
+/// Schema version this code writes; older files are migrated on open.
+const SCHEMA_VERSION: i64 = 1;
+
+const MIGRATION_1: &str = "
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE servers (
+    short_name TEXT PRIMARY KEY,
+    role       TEXT NOT NULL,
+    health     TEXT NOT NULL,
+    ordinal    INTEGER NOT NULL
+);
+-- Placement of shard group `grp`: every SmartGraph collection's shard `grp`.
+CREATE TABLE placement (
+    grp         INTEGER PRIMARY KEY,
+    leader      TEXT NOT NULL,
+    followers   TEXT NOT NULL,            -- JSON array of short names
+    out_of_sync TEXT NOT NULL DEFAULT '[]' -- followers still catching up
+);
+CREATE TABLE collections (
+    coll  INTEGER PRIMARY KEY,            -- position in Collection::ALL
+    name  TEXT NOT NULL UNIQUE,
+    shard_base INTEGER NOT NULL           -- shard ids are s<shard_base + grp>
+);
+CREATE TABLE indexes (
+    coll   INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (coll, fields)
+);
+CREATE TABLE documents (
+    coll   INTEGER NOT NULL,
+    key    TEXT NOT NULL,
+    tenant TEXT NOT NULL,
+    grp    INTEGER NOT NULL,
+    body   TEXT NOT NULL,
+    PRIMARY KEY (coll, key)
+) WITHOUT ROWID;
+CREATE INDEX documents_by_tenant ON documents (tenant, coll);
+-- Kept in the same transaction as documents, so counts are exact and cheap.
+CREATE TABLE tenant_stats (
+    tenant TEXT NOT NULL,
+    coll   INTEGER NOT NULL,
+    docs   INTEGER NOT NULL,
+    bytes  INTEGER NOT NULL,
+    PRIMARY KEY (tenant, coll)
+) WITHOUT ROWID;
+";
+
+/// One writer connection (SQLite allows one writer at a time anyway) and a small
+/// pool of read connections.
+#[derive(Debug)]
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, BackendError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                BackendError::Storage(format!(
+                    "cannot create the data directory {}: {e}",
+                    dir.display()
+                ))
+            })?;
+        }
+        let mut writer = connect(path, true)?;
+        migrate(&mut writer)?;
+        Ok(Store {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Runs `f` in one write transaction: all of it is committed, or none.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, BackendError>,
+    ) -> Result<T, BackendError> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(storage)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(storage)?;
+        Ok(out)
+    }
+
+    /// Runs `f` on a read connection (a consistent snapshot while it runs).
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, BackendError>,
+    ) -> Result<T, BackendError> {
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => connect(&self.path, false)?,
+        };
+        let out = {
+            let tx = conn.transaction().map_err(storage)?;
+            let out = f(&tx);
+            drop(tx);
+            out
+        };
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.len() < 4 {
+            pool.push(conn);
+        }
+        out
+    }
+}
+
+fn connect(path: &Path, writer: bool) -> Result<Connection, BackendError> {
+    let flags = if writer {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| BackendError::Storage(format!("cannot open {}: {e}", path.display())))?;
+    conn.busy_timeout(Duration::from_secs(30))
+        .map_err(storage)?;
+    if writer {
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(storage)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(BackendError::Storage(format!(
+                "{} cannot use write-ahead logging (journal mode {mode}); put the data directory on a local disk",
+                path.display()
+            )));
+        }
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000;",
+    )
+    .map_err(storage)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), BackendError> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(storage)?;
+    if version > SCHEMA_VERSION {
+        return Err(BackendError::Storage(format!(
+            "this data file was written by a newer scaleout (schema {version}, this one knows {SCHEMA_VERSION}); upgrade scaleout"
+        )));
+    }
+    if version < 1 {
+        let tx = conn.transaction().map_err(storage)?;
+        tx.execute_batch(MIGRATION_1).map_err(storage)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(storage)?;
+        tx.commit().map_err(storage)?;
+    }
+    Ok(())
+}
+
+/// Any SQLite failure is a storage failure, with SQLite's own words.
+pub fn storage(e: rusqlite::Error) -> BackendError {
+    BackendError::Storage(e.to_string())
+}

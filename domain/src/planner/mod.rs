@@ -1,0 +1,1 @@
+//! The rebalance planner (issue 5).
