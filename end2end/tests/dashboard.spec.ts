@@ -38,6 +38,7 @@ test("dashboard shows the back end and version, refreshes and streams the prefli
   await expect(events.last()).toHaveAttribute("data-step", "back_end");
   await expect(page.locator('[data-step="disk_sync"]').last()).toContainText("median");
   await expect(page.locator('[data-step="web_assets"]')).toContainText("Browser bundle present");
+  await expect(page.locator('[data-step="back_end"]')).toContainText("3 of 3 DB servers healthy");
   const bar = page.getByRole("progressbar", { name: "Preflight progress" });
   await expect(bar).toHaveAttribute("value", "23");
   await expect(page.getByTestId("run-preflight")).toBeEnabled();

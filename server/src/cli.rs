@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use scaleout_services::{Console, ConsoleConfig};
+use scaleout_services::{Console, ConsoleConfig, ServiceError};
 
 use crate::{site, web};
 
@@ -15,6 +15,12 @@ pub struct Cli {
     /// Directory of the embedded back end's data (SQLite) and other state.
     #[arg(long, global = true, env = "SCALEOUT_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+
+    /// Embedded back end: how fast shard moves copy data, in bytes per second
+    /// (default 1 MiB/s, so the demo's moves take a few seconds).
+    #[arg(long, global = true, env = "SCALEOUT_MOVE_RATE", value_name = "BYTES_PER_SEC",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub move_rate: Option<u64>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -52,6 +58,8 @@ pub enum CliError {
     Serve(std::io::Error),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -59,14 +67,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         .enable_all()
         .build()
         .map_err(CliError::Runtime)?;
+    let mut config = ConsoleConfig::new(absolute(cli.data_dir));
+    config.move_rate_bytes_per_sec = cli.move_rate;
     runtime.block_on(async move {
         match cli.command {
             Command::Serve { addr, site_dir } => {
-                let site_dir = site::locate(site_dir);
-                let console = Console::new(ConsoleConfig {
-                    data_dir: absolute(cli.data_dir),
-                    site_dir,
-                });
+                config.site_dir = site::locate(site_dir);
+                let console = Console::open(config)?;
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
                     .map_err(|source| CliError::Bind { addr, source })?;
@@ -75,10 +82,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     .map_err(CliError::Serve)
             }
             Command::Status { json } => {
-                let console = Console::new(ConsoleConfig {
-                    data_dir: absolute(cli.data_dir),
-                    site_dir: None,
-                });
+                let console = Console::open(config)?;
                 let status = console.status();
                 if json {
                     println!(

@@ -13,9 +13,20 @@ pub struct ConsoleConfig {
     pub data_dir: PathBuf,
     /// Root of the static site (CSS, wasm, JS); `None` when no bundle was found.
     pub site_dir: Option<PathBuf>,
+    /// Embedded back end: how fast shard moves copy, in bytes per second.
+    pub move_rate_bytes_per_sec: Option<u64>,
 }
 
 impl ConsoleConfig {
+    /// A config with defaults for everything but the data directory.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        ConsoleConfig {
+            data_dir: data_dir.into(),
+            site_dir: None,
+            move_rate_bytes_per_sec: None,
+        }
+    }
+
     /// Path of the embedded back end's SQLite file.
     pub fn embedded_db_path(&self) -> PathBuf {
         self.data_dir.join("scaleout.db")

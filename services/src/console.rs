@@ -5,28 +5,52 @@ use std::time::Instant;
 
 use futures::Stream;
 use scaleout_domain::console::{BackendInfo, BackendKind, ConsoleStatus};
+use scaleout_domain::port::ClusterBackend;
 use scaleout_domain::progress::ProgressEvent;
+use scaleout_embedded::{EmbeddedCluster, EmbeddedConfig};
 
 use crate::config::ConsoleConfig;
+use crate::error::ServiceError;
 use crate::preflight;
 
 /// Entry point to every service; cheap to clone.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Console {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     config: ConsoleConfig,
+    backend: Arc<dyn ClusterBackend>,
     started: Instant,
 }
 
+impl std::fmt::Debug for Console {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Console")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Console {
-    pub fn new(config: ConsoleConfig) -> Self {
+    /// Opens the back end the configuration names: the embedded store in the data
+    /// directory (created on first use).
+    pub fn open(config: ConsoleConfig) -> Result<Self, ServiceError> {
+        let mut embedded = EmbeddedConfig::in_dir(&config.data_dir);
+        if let Some(rate) = config.move_rate_bytes_per_sec {
+            embedded.move_rate_bytes_per_sec = rate.max(1);
+        }
+        let backend = Arc::new(EmbeddedCluster::open(embedded)?);
+        Ok(Self::with_backend(config, backend))
+    }
+
+    /// A console over a given back end (tests, and later other back ends).
+    pub fn with_backend(config: ConsoleConfig, backend: Arc<dyn ClusterBackend>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 config,
+                backend,
                 started: Instant::now(),
             }),
         }
@@ -36,19 +60,26 @@ impl Console {
         &self.inner.config
     }
 
+    /// The cluster port every operation goes through.
+    pub fn backend(&self) -> &Arc<dyn ClusterBackend> {
+        &self.inner.backend
+    }
+
     /// Describes the back end in use, with nothing secret in it.
-    pub fn backend(&self) -> BackendInfo {
-        BackendInfo {
-            kind: BackendKind::Embedded,
-            location: self.inner.config.embedded_db_path().display().to_string(),
-        }
+    pub fn backend_info(&self) -> BackendInfo {
+        let kind = self.inner.backend.kind();
+        let location = match kind {
+            BackendKind::Embedded => self.inner.config.embedded_db_path().display().to_string(),
+            BackendKind::Arangodb => String::new(),
+        };
+        BackendInfo { kind, location }
     }
 
     /// Version, back end and uptime, for the dashboard and `scaleout status`.
     pub fn status(&self) -> ConsoleStatus {
         ConsoleStatus {
             version: env!("CARGO_PKG_VERSION").to_string(),
-            backend: self.backend(),
+            backend: self.backend_info(),
             uptime_secs: self.inner.started.elapsed().as_secs(),
         }
     }
@@ -56,7 +87,11 @@ impl Console {
     /// Runs the preflight checks, yielding progress as each one finishes.
     /// Dropping the stream stops the checks.
     pub fn preflight(&self) -> impl Stream<Item = ProgressEvent> + Send + 'static {
-        preflight::run(self.inner.config.clone(), self.backend())
+        preflight::run(
+            self.inner.config.clone(),
+            self.backend_info(),
+            self.inner.backend.clone(),
+        )
     }
 }
 
@@ -66,13 +101,30 @@ mod tests {
 
     #[test]
     fn status_names_the_embedded_store_and_version() {
-        let console = Console::new(ConsoleConfig {
-            data_dir: "/srv/scaleout".into(),
-            site_dir: None,
-        });
+        let dir = tempfile::tempdir().unwrap();
+        let console = Console::open(ConsoleConfig::new(dir.path())).unwrap();
         let status = console.status();
         assert_eq!(status.version, env!("CARGO_PKG_VERSION"));
         assert_eq!(status.backend.kind, BackendKind::Embedded);
-        assert_eq!(status.backend.location, "/srv/scaleout/scaleout.db");
+        assert_eq!(
+            status.backend.location,
+            dir.path().join("scaleout.db").display().to_string()
+        );
+        assert!(
+            dir.path().join("scaleout.db").is_file(),
+            "the store is created on first use"
+        );
+    }
+
+    #[test]
+    fn an_unusable_data_dir_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-dir");
+        std::fs::write(&file, b"x").unwrap();
+        let err = Console::open(ConsoleConfig::new(file.join("data"))).unwrap_err();
+        assert!(
+            err.to_string().contains("cannot create the data directory"),
+            "{err}"
+        );
     }
 }

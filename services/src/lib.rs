@@ -4,7 +4,9 @@
 pub mod clock;
 pub mod config;
 pub mod console;
+pub mod error;
 pub mod preflight;
 
 pub use config::{ConsoleConfig, SITE_WASM_FILE};
 pub use console::Console;
+pub use error::ServiceError;

@@ -9,8 +9,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use futures::Stream;
 use scaleout_domain::console::BackendInfo;
+use scaleout_domain::port::{ClusterBackend, ServerHealth, ServerRole};
 use scaleout_domain::progress::{Outcome, ProgressEvent};
 use tokio::sync::mpsc;
 
@@ -26,7 +29,8 @@ const TOTAL: u64 = 1 + SYNC_SAMPLES + 1 + 1;
 /// Starts the checks on a background task; the stream ends after the last one.
 pub fn run(
     config: ConsoleConfig,
-    backend: BackendInfo,
+    info: BackendInfo,
+    backend: Arc<dyn ClusterBackend>,
 ) -> impl Stream<Item = ProgressEvent> + Send + 'static {
     let (tx, rx) = mpsc::channel(16);
     tokio::spawn(async move {
@@ -36,7 +40,7 @@ pub fn run(
             done: 0,
         };
         // A closed channel means nobody watches any more: stop quietly.
-        let _ = checks(&config, &backend, &mut log).await;
+        let _ = checks(&config, &info, backend.as_ref(), &mut log).await;
     });
     futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|e| (e, rx)) })
 }
@@ -68,7 +72,8 @@ impl Log {
 
 async fn checks(
     config: &ConsoleConfig,
-    backend: &BackendInfo,
+    info: &BackendInfo,
+    backend: &dyn ClusterBackend,
     log: &mut Log,
 ) -> Result<(), Closed> {
     let data_dir = config.data_dir.clone();
@@ -107,12 +112,48 @@ async fn checks(
     log.emit("web_assets", outcome, message).await?;
 
     log.done += 1;
-    log.emit(
-        "back_end",
-        Outcome::Ok,
-        format!("{} at {}", backend.kind.label(), backend.location),
-    )
-    .await
+    let (outcome, message) = back_end(info, backend).await;
+    log.emit("back_end", outcome, message).await
+}
+
+/// Asks the back end for its servers: proves it answers, and says how healthy it is.
+async fn back_end(info: &BackendInfo, backend: &dyn ClusterBackend) -> (Outcome, String) {
+    match backend.overview().await {
+        Ok(o) => {
+            let db: Vec<_> = o
+                .servers
+                .iter()
+                .filter(|s| s.role == ServerRole::DbServer)
+                .collect();
+            let healthy = db.iter().filter(|s| s.health == ServerHealth::Good).count();
+            let count = |r: ServerRole| o.servers.iter().filter(|s| s.role == r).count();
+            let outcome = if healthy == db.len() {
+                Outcome::Ok
+            } else {
+                Outcome::Warning
+            };
+            (
+                outcome,
+                format!(
+                    "{} at {} answers: {healthy} of {} DB servers healthy, {} coordinator(s), {} agent(s), version {}",
+                    info.kind.label(),
+                    info.location,
+                    db.len(),
+                    count(ServerRole::Coordinator),
+                    count(ServerRole::Agent),
+                    o.version
+                ),
+            )
+        }
+        Err(e) => (
+            Outcome::Failed,
+            format!(
+                "{} at {} does not answer: {e}",
+                info.kind.label(),
+                info.location
+            ),
+        ),
+    }
 }
 
 /// Samples fsync latency, reporting every few samples.
@@ -240,11 +281,16 @@ mod tests {
     use super::*;
     use futures::StreamExt;
 
-    fn backend() -> BackendInfo {
-        BackendInfo {
+    fn backend(dir: &Path) -> (BackendInfo, Arc<dyn ClusterBackend>) {
+        let cluster = scaleout_embedded::EmbeddedCluster::open(
+            scaleout_embedded::EmbeddedConfig::in_dir(dir),
+        )
+        .unwrap();
+        let info = BackendInfo {
             kind: scaleout_domain::console::BackendKind::Embedded,
-            location: "x".into(),
-        }
+            location: dir.join("scaleout.db").display().to_string(),
+        };
+        (info, Arc::new(cluster))
     }
 
     fn temp_dir(name: &str) -> PathBuf {
@@ -261,10 +307,11 @@ mod tests {
         fs::create_dir_all(site.join("pkg")).unwrap();
         fs::write(site.join("pkg").join(SITE_WASM_FILE), vec![0u8; 4096]).unwrap();
         let config = ConsoleConfig {
-            data_dir: dir.join("data"),
             site_dir: Some(site),
+            ..ConsoleConfig::new(dir.join("data"))
         };
-        let events: Vec<_> = run(config, backend()).collect().await;
+        let (info, backend) = backend(&dir.join("store"));
+        let events: Vec<_> = run(config, info, backend).collect().await;
 
         let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
         assert_eq!(seqs, (0..events.len() as u64).collect::<Vec<_>>());
@@ -302,11 +349,9 @@ mod tests {
         // A file where the directory should be.
         let blocked = dir.join("file");
         fs::write(&blocked, b"x").unwrap();
-        let config = ConsoleConfig {
-            data_dir: blocked.join("data"),
-            site_dir: None,
-        };
-        let events: Vec<_> = run(config, backend()).collect().await;
+        let config = ConsoleConfig::new(blocked.join("data"));
+        let (info, backend) = backend(&dir.join("store"));
+        let events: Vec<_> = run(config, info, backend).collect().await;
         assert_eq!(events[0].outcome, Outcome::Failed);
         assert!(events[0].message.contains("--data-dir"));
         assert_eq!(events[1].step, "web_assets");

@@ -16,10 +16,7 @@ pub struct TestApp {
 /// Binds 127.0.0.1:0, serves the console with a fresh data dir and no site.
 pub async fn spawn_app() -> TestApp {
     let data = tempfile::tempdir().expect("temp dir");
-    let console = Console::new(ConsoleConfig {
-        data_dir: data.path().to_path_buf(),
-        site_dir: None,
-    });
+    let console = Console::open(ConsoleConfig::new(data.path())).expect("open the console");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
