@@ -469,6 +469,9 @@ impl ClusterBackend for EmbeddedCluster {
                         topology::require_schema(conn)?;
                         let p = placement::load(conn, req.group)?;
                         placement::check_move(&p, &req)?;
+                        if placement::is_leader_switch(&p, &req) {
+                            return Ok(0); // nothing to copy
+                        }
                         let target = topology::require_db_server(conn, &req.to)?;
                         if target.health != ServerHealth::Good {
                             return Err(BackendError::Conflict(format!(

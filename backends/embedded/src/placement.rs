@@ -111,9 +111,16 @@ pub fn restore(placements: &mut [Placement], server: &str) {
     }
 }
 
-/// Checks that a move makes sense for the current placement.
+/// Checks that a move makes sense for the current placement. A leader "moved"
+/// onto one of its in-sync followers is a leader switch, as in ArangoDB.
 pub fn check_move(p: &Placement, req: &MoveRequest) -> Result<(), BackendError> {
     let group = req.group;
+    if req.from == req.to {
+        return Err(BackendError::Invalid(format!(
+            "shard group {group} is already on {}",
+            req.to
+        )));
+    }
     match req.role {
         ReplicaRole::Leader if p.leader != req.from => {
             return Err(BackendError::Conflict(format!(
@@ -129,11 +136,14 @@ pub fn check_move(p: &Placement, req: &MoveRequest) -> Result<(), BackendError> 
         }
         _ => {}
     }
-    if req.from == req.to {
-        return Err(BackendError::Invalid(format!(
-            "shard group {group} is already on {}",
-            req.to
-        )));
+    if req.role == ReplicaRole::Leader && p.followers.contains(&req.to) {
+        if p.out_of_sync.contains(&req.to) {
+            return Err(BackendError::Conflict(format!(
+                "{} is not in sync for shard group {group}: leadership cannot switch to it yet",
+                req.to
+            )));
+        }
+        return Ok(());
     }
     if p.holds(&req.to) {
         return Err(BackendError::Conflict(format!(
@@ -144,10 +154,20 @@ pub fn check_move(p: &Placement, req: &MoveRequest) -> Result<(), BackendError> 
     Ok(())
 }
 
+/// Whether the (checked) move only hands leadership to a follower: no data copies.
+pub fn is_leader_switch(p: &Placement, req: &MoveRequest) -> bool {
+    req.role == ReplicaRole::Leader && p.followers.contains(&req.to)
+}
+
 /// The placement after a finished move (checked with [`check_move`] first).
 pub fn apply_move(p: &mut Placement, req: &MoveRequest) {
     match req.role {
-        ReplicaRole::Leader => p.leader = req.to.clone(),
+        ReplicaRole::Leader => {
+            if let Some(f) = p.followers.iter_mut().find(|f| **f == req.to) {
+                *f = req.from.clone(); // a switch: the old leader follows
+            }
+            p.leader = req.to.clone();
+        }
         ReplicaRole::Follower => {
             for f in p.followers.iter_mut().filter(|f| **f == req.from) {
                 *f = req.to.clone();
@@ -288,16 +308,28 @@ mod tests {
             followers: vec!["B".into()],
             out_of_sync: vec![],
         };
-        let leader_to_b = MoveRequest {
+        let follower_onto_leader = MoveRequest {
+            group: 3,
+            from: "B".into(),
+            to: "A".into(),
+            role: ReplicaRole::Follower,
+        };
+        assert!(matches!(
+            check_move(&p, &follower_onto_leader),
+            Err(BackendError::Conflict(_))
+        ));
+        let switch = MoveRequest {
             group: 3,
             from: "A".into(),
             to: "B".into(),
             role: ReplicaRole::Leader,
         };
-        assert!(matches!(
-            check_move(&p, &leader_to_b),
-            Err(BackendError::Conflict(_))
-        ));
+        check_move(&p, &switch).unwrap();
+        assert!(is_leader_switch(&p, &switch));
+        let mut switched = p.clone();
+        apply_move(&mut switched, &switch);
+        assert_eq!(switched.leader, "B");
+        assert_eq!(switched.followers, vec!["A".to_string()]);
         let wrong_from = MoveRequest {
             group: 3,
             from: "C".into(),

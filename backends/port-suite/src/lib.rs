@@ -228,17 +228,36 @@ pub async fn group_move_keeps_counts_and_placement(b: &dyn ClusterBackend) {
     assert_eq!(total(&b.tenant_counts(t.id).await.unwrap()), 1095);
 
     // Two replicas on one server are refused.
-    let onto_follower = MoveRequest {
+    let follower_onto_leader = MoveRequest {
+        group: group.index,
+        from: group.followers[0].clone(),
+        to: to.clone(),
+        role: ReplicaRole::Follower,
+    };
+    let err = b
+        .move_shard_group(&follower_onto_leader, &|_| {}, &CancelFlag::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BackendError::Conflict(_)), "{err:?}");
+
+    // Moving the leader onto its in-sync follower switches roles and copies nothing.
+    let switch = MoveRequest {
         group: group.index,
         from: to.clone(),
         to: group.followers[0].clone(),
         role: ReplicaRole::Leader,
     };
-    let err = b
-        .move_shard_group(&onto_follower, &|_| {}, &CancelFlag::new())
+    let report = b
+        .move_shard_group(&switch, &|_| {}, &CancelFlag::new())
         .await
-        .unwrap_err();
-    assert!(matches!(err, BackendError::Conflict(_)), "{err:?}");
+        .expect("leader switch");
+    assert_eq!(report.bytes, 0);
+    let switched = b.shard_map().await.unwrap();
+    let g = group_of(&switched, t.id);
+    assert_eq!(
+        (&g.leader, &g.followers),
+        (&group.followers[0], &vec![to.clone()])
+    );
 }
 
 /// A new server starts empty and can take a group.
