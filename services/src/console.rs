@@ -11,7 +11,9 @@ use scaleout_embedded::{EmbeddedCluster, EmbeddedConfig};
 
 use crate::config::ConsoleConfig;
 use crate::error::ServiceError;
+use crate::jobs::{JobSpec, Jobs};
 use crate::preflight;
+use crate::store::{ConsoleStore, JobRecord};
 
 /// Entry point to every service; cheap to clone.
 #[derive(Clone)]
@@ -22,6 +24,8 @@ pub struct Console {
 struct Inner {
     config: ConsoleConfig,
     backend: Arc<dyn ClusterBackend>,
+    store: Arc<ConsoleStore>,
+    jobs: Jobs,
     started: Instant,
 }
 
@@ -42,18 +46,55 @@ impl Console {
             embedded.move_rate_bytes_per_sec = rate.max(1);
         }
         let backend = Arc::new(EmbeddedCluster::open(embedded)?);
-        Ok(Self::with_backend(config, backend))
+        Self::with_backend(config, backend)
     }
 
-    /// A console over a given back end (tests, and later other back ends).
-    pub fn with_backend(config: ConsoleConfig, backend: Arc<dyn ClusterBackend>) -> Self {
-        Self {
+    /// A console over a given back end. Jobs that a crashed process left
+    /// running are marked interrupted (they can be resumed).
+    pub fn with_backend(
+        config: ConsoleConfig,
+        backend: Arc<dyn ClusterBackend>,
+    ) -> Result<Self, ServiceError> {
+        let store = Arc::new(ConsoleStore::open(&config.data_dir.join("console.db"))?);
+        let orphans = store.interrupt_orphans(crate::clock::now_ms())?;
+        if !orphans.is_empty() {
+            tracing::warn!(?orphans, "jobs left running by a stopped process are marked interrupted; resume them to finish");
+        }
+        Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 backend,
+                jobs: Jobs::new(store.clone()),
+                store,
                 started: Instant::now(),
             }),
-        }
+        })
+    }
+
+    /// The console's own store: tenant registry and jobs.
+    pub fn store(&self) -> &Arc<ConsoleStore> {
+        &self.inner.store
+    }
+
+    pub fn jobs(&self) -> &Jobs {
+        &self.inner.jobs
+    }
+
+    /// Starts a job; returns its id at once.
+    pub fn start_job(&self, spec: JobSpec) -> Result<u64, ServiceError> {
+        self.inner.jobs.start(self, spec)
+    }
+
+    /// Runs an interrupted job again (its work is idempotent).
+    pub fn resume_job(&self, id: u64) -> Result<u64, ServiceError> {
+        self.inner.jobs.resume(self, id)
+    }
+
+    pub fn job(&self, id: u64) -> Result<JobRecord, ServiceError> {
+        self.inner
+            .store
+            .job(id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("there is no job {id}")))
     }
 
     pub fn config(&self) -> &ConsoleConfig {

@@ -2,9 +2,63 @@
 //! HTTP status, the CLI to an exit code, both to a message a user can act on.
 
 use scaleout_domain::port::BackendError;
+use scaleout_domain::DomainError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
+    /// The request is malformed (a bad name, scale factor, naming...).
+    #[error("{0}")]
+    Invalid(String),
+    /// The request contradicts the state (a duplicate name, a topology job running).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    NotFound(String),
     #[error(transparent)]
     Backend(#[from] BackendError),
+    /// The console's own store failed.
+    #[error("console store: {0}")]
+    Store(String),
+    /// Asked to stop, and stopped.
+    #[error("cancelled: {0}")]
+    Cancelled(String),
+}
+
+impl From<DomainError> for ServiceError {
+    fn from(e: DomainError) -> Self {
+        ServiceError::Invalid(e.to_string())
+    }
+}
+
+/// What kind of failure, for mapping to HTTP statuses and exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Invalid,
+    Conflict,
+    NotFound,
+    NotSupported,
+    Unavailable,
+    Cancelled,
+    Internal,
+}
+
+impl ServiceError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ServiceError::Invalid(_) => ErrorKind::Invalid,
+            ServiceError::Conflict(_) => ErrorKind::Conflict,
+            ServiceError::NotFound(_) => ErrorKind::NotFound,
+            ServiceError::Cancelled(_) => ErrorKind::Cancelled,
+            ServiceError::Store(_) => ErrorKind::Internal,
+            ServiceError::Backend(b) => match b {
+                BackendError::NotSupported { .. } => ErrorKind::NotSupported,
+                BackendError::NotFound(_) => ErrorKind::NotFound,
+                BackendError::Conflict(_) => ErrorKind::Conflict,
+                BackendError::Invalid(_) => ErrorKind::Invalid,
+                BackendError::Unavailable(_) => ErrorKind::Unavailable,
+                BackendError::Cancelled(_) => ErrorKind::Cancelled,
+                BackendError::Storage(_) => ErrorKind::Internal,
+            },
+        }
+    }
 }

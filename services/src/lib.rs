@@ -5,8 +5,11 @@ pub mod clock;
 pub mod config;
 pub mod console;
 pub mod error;
+pub mod jobs;
+pub mod operations;
 pub mod preflight;
+pub mod store;
 
 pub use config::{ConsoleConfig, SITE_WASM_FILE};
 pub use console::Console;
-pub use error::ServiceError;
+pub use error::{ErrorKind, ServiceError};

@@ -1,0 +1,105 @@
+//! What a running job uses to report progress and notice cancellation.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use scaleout_domain::port::CancelFlag;
+use scaleout_domain::progress::{Outcome, ProgressEvent};
+use tokio::sync::broadcast;
+
+use crate::clock::now_ms;
+use crate::error::ServiceError;
+use crate::store::ConsoleStore;
+
+/// Progress within a step is persisted at most this often; step changes and
+/// outcomes always are.
+const THROTTLE: Duration = Duration::from_millis(100);
+
+pub struct JobCtx {
+    pub job: u64,
+    store: Arc<ConsoleStore>,
+    live: broadcast::Sender<ProgressEvent>,
+    seq: AtomicU64,
+    cancel: CancelFlag,
+    last: Mutex<Option<(String, Instant)>>,
+}
+
+impl JobCtx {
+    pub(crate) fn new(
+        job: u64,
+        store: Arc<ConsoleStore>,
+        live: broadcast::Sender<ProgressEvent>,
+        first_seq: u64,
+        cancel: CancelFlag,
+    ) -> Self {
+        JobCtx {
+            job,
+            store,
+            live,
+            seq: AtomicU64::new(first_seq),
+            cancel,
+            last: Mutex::new(None),
+        }
+    }
+
+    pub fn cancel_flag(&self) -> &CancelFlag {
+        &self.cancel
+    }
+
+    /// Errors at a safe point once cancellation was asked for.
+    pub fn check_cancel(&self) -> Result<(), ServiceError> {
+        if self.cancel.is_cancelled() {
+            Err(ServiceError::Cancelled(
+                "stopped at the operator's request".into(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Records an event whatever the throttle: a step's start, end or outcome.
+    pub fn event(
+        &self,
+        step: &str,
+        done: u64,
+        total: u64,
+        outcome: Outcome,
+        message: impl Into<String>,
+    ) {
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((step.to_string(), Instant::now()));
+        self.record(step, done, total, outcome, message.into());
+    }
+
+    /// Progress inside a step: dropped when the last one of the same step was
+    /// very recent, unless the step is complete.
+    pub fn progress(&self, step: &str, done: u64, total: u64, message: impl FnOnce() -> String) {
+        {
+            let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+            let recent = matches!(&*last, Some((s, at)) if s == step && at.elapsed() < THROTTLE);
+            if recent && done < total {
+                return;
+            }
+            *last = Some((step.to_string(), Instant::now()));
+        }
+        self.record(step, done, total, Outcome::Running, message());
+    }
+
+    fn record(&self, step: &str, done: u64, total: u64, outcome: Outcome, message: String) {
+        let event = ProgressEvent {
+            seq: self.seq.fetch_add(1, Ordering::SeqCst),
+            step: step.to_string(),
+            done,
+            total,
+            outcome,
+            message,
+            at_ms: now_ms(),
+        };
+        if let Err(e) = self.store.append_event(self.job, &event) {
+            tracing::warn!(job = self.job, "progress event not stored: {e}");
+        }
+        // Nobody listening is fine.
+        let _ = self.live.send(event);
+    }
+}

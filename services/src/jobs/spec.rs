@@ -1,0 +1,67 @@
+//! What a job does, with everything fixed up front (tenant ids, creation times)
+//! so that running it again after a crash produces the same data.
+
+use std::path::PathBuf;
+
+use scaleout_domain::{Naming, TenantId};
+use serde::{Deserialize, Serialize};
+
+/// A tenant to create, fully determined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTenant {
+    pub id: TenantId,
+    pub name: String,
+    pub scale_factor: u32,
+    pub naming: Naming,
+    /// Epoch seconds; with the id it seeds the generated data.
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobSpec {
+    AddTenant {
+        tenant: NewTenant,
+    },
+    AddTenants {
+        tenants: Vec<NewTenant>,
+    },
+    RemoveTenant {
+        tenant: TenantId,
+    },
+    AddServers {
+        count: u32,
+    },
+    Rebalance {
+        what_if_servers: u32,
+        execute: bool,
+    },
+    Validate,
+    Demo {
+        naming: Naming,
+        report_dir: Option<PathBuf>,
+    },
+}
+
+impl JobSpec {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            JobSpec::AddTenant { .. } => "add_tenant",
+            JobSpec::AddTenants { .. } => "add_tenants",
+            JobSpec::RemoveTenant { .. } => "remove_tenant",
+            JobSpec::AddServers { .. } => "add_servers",
+            JobSpec::Rebalance { .. } => "rebalance",
+            JobSpec::Validate => "validate",
+            JobSpec::Demo { .. } => "demo",
+        }
+    }
+
+    /// Changes where data lives: only one such job may run at a time.
+    pub fn changes_topology(&self) -> bool {
+        match self {
+            JobSpec::AddServers { .. } | JobSpec::Demo { .. } => true,
+            JobSpec::Rebalance { execute, .. } => *execute,
+            _ => false,
+        }
+    }
+}

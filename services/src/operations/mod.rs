@@ -1,0 +1,38 @@
+//! What jobs do. Each operation takes the console and a job context, reports
+//! progress through it, and is idempotent given the job's spec.
+
+pub mod demo;
+pub mod demo_report;
+pub mod rebalance;
+pub mod reports;
+pub mod tenants;
+pub mod topology;
+
+use crate::console::Console;
+use crate::error::ServiceError;
+use crate::jobs::{JobCtx, JobSpec};
+
+/// Runs a job's operation; the value is the job's stored result.
+pub async fn run(
+    console: &Console,
+    spec: &JobSpec,
+    ctx: &JobCtx,
+) -> Result<serde_json::Value, ServiceError> {
+    fn json<T: serde::Serialize>(v: T) -> Result<serde_json::Value, ServiceError> {
+        Ok(serde_json::to_value(v).expect("results serialise"))
+    }
+    match spec {
+        JobSpec::AddTenant { tenant } => json(tenants::add(console, tenant, ctx).await?),
+        JobSpec::AddTenants { tenants: list } => json(tenants::add_many(console, list, ctx).await?),
+        JobSpec::RemoveTenant { tenant } => json(tenants::remove(console, *tenant, ctx).await?),
+        JobSpec::AddServers { count } => json(topology::add_servers(console, *count, ctx).await?),
+        JobSpec::Rebalance {
+            what_if_servers,
+            execute,
+        } => json(rebalance::rebalance(console, *what_if_servers, *execute, ctx).await?),
+        JobSpec::Validate => json(topology::validate(console, ctx).await?),
+        JobSpec::Demo { naming, report_dir } => {
+            json(demo::run(console, *naming, report_dir.as_deref(), ctx).await?)
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Rebalancing: snapshot the cluster, plan with the domain planner, then (when
+//! asked) execute the plan move by move, each with live progress. Stopping
+//! after any move leaves the cluster better balanced than before.
+
+use std::time::Instant;
+
+use scaleout_domain::planner::{
+    self, ClusterSnapshot, Figures, Health, Plan, PlanOptions, Role, SnapshotGroup, SnapshotServer,
+};
+use scaleout_domain::port::{ClusterOverview, MoveRequest, ReplicaRole, ServerHealth, ShardMap};
+use scaleout_domain::progress::Outcome;
+use serde::{Deserialize, Serialize};
+
+use crate::console::Console;
+use crate::error::ServiceError;
+use crate::jobs::JobCtx;
+
+/// One executed step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecutedMove {
+    pub group: u32,
+    pub from: String,
+    pub to: String,
+    pub role: ReplicaRole,
+    pub bytes: u64,
+    pub millis: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rebalance {
+    pub plan: Plan,
+    pub executed: bool,
+    pub moves_done: Vec<ExecutedMove>,
+    pub bytes_moved: u64,
+    pub seconds: f64,
+    /// Measured on the cluster after execution (the plan's `after` is a forecast).
+    pub figures_after: Option<Figures>,
+}
+
+/// The planner's view of the cluster: DB servers with health, one group per
+/// SmartGraph shard group (id = its index).
+pub fn snapshot(overview: &ClusterOverview, map: &ShardMap) -> ClusterSnapshot {
+    let servers = overview
+        .db_servers()
+        .map(|s| {
+            let health = match s.health {
+                ServerHealth::Good => Health::Good,
+                ServerHealth::Bad => Health::Bad,
+                ServerHealth::Failed => Health::Failed,
+            };
+            SnapshotServer::new(s.short_name.clone(), health)
+        })
+        .collect();
+    let groups = map
+        .groups
+        .iter()
+        .map(|g| {
+            let mut group = SnapshotGroup::new(
+                g.index.to_string(),
+                g.leader.clone(),
+                &g.followers.iter().map(String::as_str).collect::<Vec<_>>(),
+                g.bytes,
+            );
+            group.index = Some(g.index);
+            group.documents = g.documents;
+            group.in_sync = g.in_sync;
+            group.collections = map.collections.iter().map(|c| c.name.clone()).collect();
+            group.shards = map
+                .collections
+                .iter()
+                .filter_map(|c| {
+                    c.shards
+                        .iter()
+                        .find(|s| s.group == g.index)
+                        .map(|s| s.id.clone())
+                })
+                .collect();
+            group
+        })
+        .collect();
+    ClusterSnapshot { servers, groups }
+}
+
+pub async fn current_snapshot(console: &Console) -> Result<ClusterSnapshot, ServiceError> {
+    let backend = console.backend();
+    let overview = backend.overview().await?;
+    let map = backend.shard_map().await?;
+    Ok(snapshot(&overview, &map))
+}
+
+/// The plan for the cluster as it is now (plus `what_if_servers` hypothetical ones).
+pub async fn plan(console: &Console, options: &PlanOptions) -> Result<Plan, ServiceError> {
+    let snapshot = current_snapshot(console).await?;
+    planner::plan(&snapshot, options).map_err(|e| ServiceError::Invalid(e.to_string()))
+}
+
+/// The balance figures of the cluster as it is.
+pub async fn figures(console: &Console) -> Result<Figures, ServiceError> {
+    let options = PlanOptions {
+        max_moves: Some(0),
+        ..PlanOptions::default()
+    };
+    Ok(plan(console, &options).await?.before)
+}
+
+pub async fn rebalance(
+    console: &Console,
+    what_if_servers: u32,
+    execute: bool,
+    ctx: &JobCtx,
+) -> Result<Rebalance, ServiceError> {
+    let started = Instant::now();
+    if execute && what_if_servers > 0 {
+        return Err(ServiceError::Invalid(
+            "what-if servers do not exist, so a plan for them can only be shown: plan without --execute, or add the servers first".into(),
+        ));
+    }
+    ctx.event("plan", 0, 1, Outcome::Running, "Planning the rebalance");
+    let options = PlanOptions {
+        what_if_servers,
+        ..PlanOptions::default()
+    };
+    let plan = plan(console, &options).await?;
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    ctx.event(
+        "plan",
+        1,
+        1,
+        Outcome::Ok,
+        format!(
+            "{} step(s), {:.2} MiB to copy; max/mean bytes per server {:.2} -> {:.2}",
+            plan.moves.len(),
+            mib(plan.bytes_to_move),
+            plan.before.bytes.max_over_mean,
+            plan.after.bytes.max_over_mean
+        ),
+    );
+    for reason in &plan.reasons {
+        ctx.event("plan", 1, 1, Outcome::Warning, reason.clone());
+    }
+    let mut outcome = Rebalance {
+        plan,
+        executed: execute,
+        moves_done: Vec::new(),
+        bytes_moved: 0,
+        seconds: 0.0,
+        figures_after: None,
+    };
+    if !execute {
+        outcome.seconds = started.elapsed().as_secs_f64();
+        return Ok(outcome);
+    }
+
+    let total = outcome.plan.moves.len() as u64;
+    for (i, step) in outcome.plan.moves.clone().iter().enumerate() {
+        ctx.check_cancel()?;
+        let group: u32 = step.group.parse().map_err(|_| {
+            ServiceError::Invalid(format!(
+                "the plan names an unknown shard group {:?}",
+                step.group
+            ))
+        })?;
+        let request = MoveRequest {
+            group,
+            from: step.from.clone(),
+            to: step.to.clone(),
+            role: match step.role {
+                Role::Leader => ReplicaRole::Leader,
+                Role::Follower => ReplicaRole::Follower,
+            },
+        };
+        let what = format!(
+            "Move {} of {total}: shard group {group} {} {} -> {} ({:.0} KiB)",
+            i + 1,
+            if step.role == Role::Leader {
+                "leader"
+            } else {
+                "follower"
+            },
+            step.from,
+            step.to,
+            step.bytes as f64 / 1024.0
+        );
+        ctx.event("move", i as u64, total, Outcome::Running, what.clone());
+        let step_name = format!("move {}", i + 1);
+        let report = console
+            .backend()
+            .move_shard_group(
+                &request,
+                &|p| {
+                    ctx.progress(&step_name, p.bytes_done, p.bytes_total, || {
+                        format!(
+                            "{what}: {} of {} KiB copied",
+                            p.bytes_done / 1024,
+                            p.bytes_total / 1024
+                        )
+                    })
+                },
+                ctx.cancel_flag(),
+            )
+            .await?;
+        outcome.bytes_moved += report.bytes;
+        outcome.moves_done.push(ExecutedMove {
+            group,
+            from: request.from,
+            to: request.to,
+            role: request.role,
+            bytes: report.bytes,
+            millis: report.millis,
+        });
+        ctx.event(
+            "move",
+            i as u64 + 1,
+            total,
+            Outcome::Ok,
+            format!("{what}: done in {} ms", report.millis),
+        );
+    }
+    outcome.figures_after = Some(figures(console).await?);
+    outcome.seconds = started.elapsed().as_secs_f64();
+    Ok(outcome)
+}

@@ -1,0 +1,209 @@
+//! Read-only views of the cluster for people: servers with what they hold,
+//! shard groups with their tenants, the tenant list with placement.
+
+use std::collections::BTreeMap;
+
+use scaleout_domain::console::BackendInfo;
+use scaleout_domain::port::{ClusterMode, CollectionShards, ServerHealth, ServerRole, ShardMap};
+use scaleout_domain::{Naming, TenantId};
+use serde::{Deserialize, Serialize};
+
+use crate::console::Console;
+use crate::error::ServiceError;
+use crate::store::TenantRecord;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantRef {
+    pub id: TenantId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerLoad {
+    pub id: String,
+    pub short_name: String,
+    pub role: ServerRole,
+    pub health: ServerHealth,
+    /// Shard groups with any replica here.
+    pub shard_groups: Vec<u32>,
+    pub leaders: u32,
+    pub followers: u32,
+    /// Bytes and documents of every replica held (leaders and followers).
+    pub bytes: u64,
+    pub documents: u64,
+    /// Tenants whose data has a replica here.
+    pub tenants: Vec<TenantRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerReport {
+    pub backend: BackendInfo,
+    pub mode: ClusterMode,
+    pub version: String,
+    pub edition: String,
+    pub servers: Vec<ServerLoad>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupRow {
+    pub index: u32,
+    pub leader: String,
+    pub followers: Vec<String>,
+    pub documents: u64,
+    pub bytes: u64,
+    pub tenants: Vec<TenantRef>,
+    pub in_sync: bool,
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShardReport {
+    pub number_of_shards: u32,
+    pub replication_factor: u32,
+    pub groups: Vec<GroupRow>,
+    pub collections: Vec<CollectionShards>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantRow {
+    pub id: TenantId,
+    pub name: String,
+    pub scale_factor: u32,
+    pub naming: Naming,
+    pub status: String,
+    pub created_at: i64,
+    pub documents: u64,
+    pub expected_documents: u64,
+    pub shard_group: Option<u32>,
+    pub leader: Option<String>,
+    pub followers: Vec<String>,
+}
+
+fn names(console: &Console) -> Result<BTreeMap<TenantId, String>, ServiceError> {
+    Ok(console
+        .store()
+        .tenants()?
+        .into_iter()
+        .map(|r| (r.tenant.id, r.tenant.name.as_str().to_string()))
+        .collect())
+}
+
+fn refs(ids: &[TenantId], names: &BTreeMap<TenantId, String>) -> Vec<TenantRef> {
+    ids.iter()
+        .map(|id| TenantRef {
+            id: *id,
+            name: names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| "(unregistered)".into()),
+        })
+        .collect()
+}
+
+pub async fn servers(console: &Console) -> Result<ServerReport, ServiceError> {
+    let backend = console.backend();
+    let overview = backend.overview().await?;
+    let map = backend.shard_map().await?;
+    let names = names(console)?;
+    let servers = overview
+        .servers
+        .iter()
+        .map(|s| {
+            let mut load = ServerLoad {
+                id: s.id.clone(),
+                short_name: s.short_name.clone(),
+                role: s.role,
+                health: s.health,
+                shard_groups: Vec::new(),
+                leaders: 0,
+                followers: 0,
+                bytes: 0,
+                documents: 0,
+                tenants: Vec::new(),
+            };
+            let mut tenants = Vec::new();
+            for g in &map.groups {
+                let leads = g.leader == s.short_name;
+                let follows = g.followers.contains(&s.short_name);
+                if leads || follows {
+                    load.shard_groups.push(g.index);
+                    load.leaders += u32::from(leads);
+                    load.followers += u32::from(follows);
+                    load.bytes += g.bytes;
+                    load.documents += g.documents;
+                    tenants.extend(g.tenants.iter().copied());
+                }
+            }
+            load.tenants = refs(&tenants, &names);
+            load
+        })
+        .collect();
+    Ok(ServerReport {
+        backend: console.backend_info(),
+        mode: overview.mode,
+        version: overview.version,
+        edition: overview.edition,
+        servers,
+    })
+}
+
+pub fn shard_report(map: ShardMap, names: &BTreeMap<TenantId, String>) -> ShardReport {
+    ShardReport {
+        number_of_shards: map.number_of_shards,
+        replication_factor: map.replication_factor,
+        groups: map
+            .groups
+            .iter()
+            .map(|g| GroupRow {
+                index: g.index,
+                leader: g.leader.clone(),
+                followers: g.followers.clone(),
+                documents: g.documents,
+                bytes: g.bytes,
+                tenants: refs(&g.tenants, names),
+                in_sync: g.in_sync,
+                available: g.available,
+            })
+            .collect(),
+        collections: map.collections,
+    }
+}
+
+pub async fn shards(console: &Console) -> Result<ShardReport, ServiceError> {
+    let map = console.backend().shard_map().await?;
+    Ok(shard_report(map, &names(console)?))
+}
+
+pub async fn tenants(console: &Console) -> Result<Vec<TenantRow>, ServiceError> {
+    let records: Vec<TenantRecord> = console.store().tenants()?;
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = console.backend();
+    let stored = backend.stored_tenants().await?;
+    let map = backend.shard_map().await?;
+    Ok(records
+        .into_iter()
+        .map(|r| {
+            let group = map.groups.iter().find(|g| g.tenants.contains(&r.tenant.id));
+            TenantRow {
+                id: r.tenant.id,
+                name: r.tenant.name.as_str().to_string(),
+                scale_factor: r.tenant.scale_factor.get(),
+                naming: r.naming,
+                status: format!("{:?}", r.tenant.status).to_lowercase(),
+                created_at: r.tenant.created_at,
+                documents: stored.get(&r.tenant.id).copied().unwrap_or(0),
+                expected_documents: r.tenant.document_count(),
+                shard_group: group.map(|g| g.index),
+                leader: group.map(|g| g.leader.clone()),
+                followers: group.map(|g| g.followers.clone()).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+/// Data servers only (what the planner balances).
+pub fn is_data_server(role: ServerRole) -> bool {
+    role.holds_data()
+}

@@ -1,0 +1,265 @@
+//! Tenant onboarding and removal: the data goes to the back end batch by batch
+//! (each one durable and idempotent), the registry records who the tenant is.
+
+use std::collections::BTreeMap;
+use std::hash::{BuildHasher, Hasher};
+use std::time::Instant;
+
+use scaleout_domain::port::SchemaSpec;
+use scaleout_domain::progress::Outcome;
+use scaleout_domain::{
+    Collection, Generator, Naming, ScaleFactor, Tenant, TenantId, TenantName, TenantStatus,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::console::Console;
+use crate::error::ServiceError;
+use crate::jobs::{JobCtx, NewTenant};
+use crate::store::TenantRecord;
+
+/// Documents per load request: large enough to amortise a durable commit.
+const BATCH: usize = 1000;
+
+/// The three tenants `tenant add-batch` onboards, as the seed's tooling did.
+pub const BATCH_TENANTS: [(&str, u32); 3] = [
+    ("Retail Chain Corp", 2),
+    ("Manufacturing Inc", 1),
+    ("Tech Startup", 1),
+];
+
+/// What adding one tenant produced (the CLI's `--json` output).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddedTenant {
+    pub tenant_id: TenantId,
+    pub name: String,
+    pub scale_factor: u32,
+    pub naming: Naming,
+    /// Documents per collection, by the database's collection names.
+    pub documents: BTreeMap<String, u64>,
+    pub total_documents: u64,
+    /// Created by this run (less than the total when a resumed run found some).
+    pub created: u64,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemovedTenant {
+    pub tenant_id: TenantId,
+    pub name: String,
+    pub removed_documents: u64,
+}
+
+/// Checks a request and fixes the tenant's id and creation time.
+pub fn prepare(
+    console: &Console,
+    name: &str,
+    scale_factor: i64,
+    naming: Naming,
+) -> Result<NewTenant, ServiceError> {
+    let name = TenantName::parse(name).map_err(|e| ServiceError::Invalid(e.to_string()))?;
+    let scale =
+        ScaleFactor::from_i64(scale_factor).map_err(|e| ServiceError::Invalid(e.to_string()))?;
+    let store = console.store();
+    if let Some(existing) = store.tenant_by_name(name.as_str())? {
+        return Err(ServiceError::Conflict(format!(
+            "a tenant named {:?} already exists (id {})",
+            existing.tenant.name.as_str(),
+            existing.tenant.id
+        )));
+    }
+    if let Some(first) = store.tenants()?.first() {
+        naming
+            .ensure_matches_database(first.naming)
+            .map_err(|e| ServiceError::Conflict(e.to_string()))?;
+    }
+    let id = loop {
+        let id = TenantId::from_seed(random_seed());
+        if store.tenant(id)?.is_none() {
+            break id;
+        }
+    };
+    Ok(NewTenant {
+        id,
+        name: name.as_str().to_string(),
+        scale_factor: scale.get(),
+        naming,
+        created_at: crate::clock::now_ms() / 1000,
+    })
+}
+
+/// A seed from the OS-seeded hasher keys and the clock: tenant ids need to be
+/// unpredictable and distinct, not cryptographic.
+fn random_seed() -> u64 {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_i64(crate::clock::now_ms());
+    h.write_u32(std::process::id());
+    h.finish()
+}
+
+/// Onboards one tenant: schema, registry, data, count check.
+pub async fn add(
+    console: &Console,
+    new: &NewTenant,
+    ctx: &JobCtx,
+) -> Result<AddedTenant, ServiceError> {
+    let started = Instant::now();
+    let tenant = Tenant::new(
+        new.id,
+        TenantName::parse(&new.name).map_err(|e| ServiceError::Invalid(e.to_string()))?,
+        ScaleFactor::new(new.scale_factor).map_err(|e| ServiceError::Invalid(e.to_string()))?,
+        new.created_at,
+    );
+    let backend = console.backend();
+    let label = format!("{} ({})", tenant.name.as_str(), tenant.id);
+
+    ctx.event(
+        "schema",
+        0,
+        1,
+        Outcome::Running,
+        format!("Checking the network_assets SmartGraph for {label}"),
+    );
+    let schema = backend
+        .ensure_schema(&SchemaSpec {
+            naming: new.naming,
+            ..SchemaSpec::default()
+        })
+        .await?;
+    let note = if schema.created.is_empty() {
+        "SmartGraph present".to_string()
+    } else {
+        format!(
+            "Created {} objects (graph, collections, indexes)",
+            schema.created.len()
+        )
+    };
+    ctx.event("schema", 1, 1, Outcome::Ok, note);
+
+    console.store().insert_tenant(&TenantRecord {
+        tenant: tenant.clone(),
+        naming: new.naming,
+    })?;
+    let total = tenant.document_count();
+    let mut done = 0;
+    let mut created = 0;
+    ctx.event(
+        "load",
+        0,
+        total,
+        Outcome::Running,
+        format!("Loading {total} documents for {label}"),
+    );
+    for batch in Generator::new(&tenant, new.naming).batches(BATCH) {
+        ctx.check_cancel()?;
+        created += backend
+            .load_batch(tenant.id, &batch.documents)
+            .await?
+            .created;
+        done += batch.documents.len() as u64;
+        ctx.progress("load", done, total, || {
+            format!("{done} of {total} documents of {label}")
+        });
+    }
+
+    let counts = backend.tenant_counts(tenant.id).await?;
+    let stored: u64 = counts.values().sum();
+    if stored != total {
+        console
+            .store()
+            .set_tenant_status(tenant.id, TenantStatus::Failed)?;
+        return Err(ServiceError::Conflict(format!(
+            "{label} has {stored} documents after loading, expected {total}: run validate"
+        )));
+    }
+    console
+        .store()
+        .set_tenant_status(tenant.id, TenantStatus::Active)?;
+    ctx.event(
+        "load",
+        total,
+        total,
+        Outcome::Ok,
+        format!("{label}: {total} documents stored"),
+    );
+    Ok(AddedTenant {
+        tenant_id: tenant.id,
+        name: new.name.clone(),
+        scale_factor: new.scale_factor,
+        naming: new.naming,
+        documents: named_counts(&counts, new.naming),
+        total_documents: stored,
+        created,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Several tenants, one after another (each is idempotent, so a resume skips
+/// what is done).
+pub async fn add_many(
+    console: &Console,
+    tenants: &[NewTenant],
+    ctx: &JobCtx,
+) -> Result<Vec<AddedTenant>, ServiceError> {
+    let mut out = Vec::new();
+    for (i, t) in tenants.iter().enumerate() {
+        ctx.event(
+            "tenants",
+            i as u64,
+            tenants.len() as u64,
+            Outcome::Running,
+            format!("Tenant {} of {}: {}", i + 1, tenants.len(), t.name),
+        );
+        out.push(add(console, t, ctx).await?);
+    }
+    ctx.event(
+        "tenants",
+        tenants.len() as u64,
+        tenants.len() as u64,
+        Outcome::Ok,
+        format!("{} tenants added", tenants.len()),
+    );
+    Ok(out)
+}
+
+pub async fn remove(
+    console: &Console,
+    id: TenantId,
+    ctx: &JobCtx,
+) -> Result<RemovedTenant, ServiceError> {
+    let store = console.store();
+    let record = store.tenant(id)?.ok_or_else(|| {
+        ServiceError::NotFound(format!(
+            "there is no tenant {id}; `scaleout tenant list` shows them"
+        ))
+    })?;
+    let name = record.tenant.name.as_str().to_string();
+    store.set_tenant_status(id, TenantStatus::Removing)?;
+    ctx.event(
+        "remove",
+        0,
+        1,
+        Outcome::Running,
+        format!("Removing {name} ({id})"),
+    );
+    let removed = console.backend().remove_tenant(id).await?;
+    store.delete_tenant(id)?;
+    ctx.event(
+        "remove",
+        1,
+        1,
+        Outcome::Ok,
+        format!("{name}: {removed} documents removed"),
+    );
+    Ok(RemovedTenant {
+        tenant_id: id,
+        name,
+        removed_documents: removed,
+    })
+}
+
+pub fn named_counts(counts: &BTreeMap<Collection, u64>, naming: Naming) -> BTreeMap<String, u64> {
+    counts
+        .iter()
+        .map(|(c, n)| (c.name(naming).to_string(), *n))
+        .collect()
+}
