@@ -22,6 +22,7 @@ mod schema;
 mod tenant;
 pub mod time;
 mod validation;
+pub mod views;
 
 pub use collection::{documents_per_tenant, Collection, CollectionKind, DOCUMENTS_PER_SCALE_UNIT};
 pub use document::{

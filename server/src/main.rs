@@ -1,11 +1,17 @@
 use std::io::IsTerminal;
 
 use clap::Parser;
-use scaleout_server::cli::{self, Cli};
+use scaleout_server::cli::{self, Cli, Command};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    // A server logs what it does; a command's output is its summary, so it only
+    // logs problems unless RUST_LOG says otherwise.
+    init_tracing(if matches!(cli.command, Command::Serve { .. }) {
+        "info"
+    } else {
+        "warn"
+    });
     match cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -15,10 +21,10 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// Logs go to stderr; the level comes from RUST_LOG (default: info).
-fn init_tracing() {
+/// Logs go to stderr; the level comes from RUST_LOG.
+fn init_tracing(default: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -135,8 +135,10 @@ fn serve_stops_gracefully_on_ctrl_c() {
 fn a_busy_port_is_reported_not_panicked() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
+    let data = tempfile::tempdir().unwrap();
     let out = Command::new(BIN)
-        .args(["serve", "--addr", &addr])
+        .args(["serve", "--addr", &addr, "--data-dir"])
+        .arg(data.path())
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -146,4 +148,45 @@ fn a_busy_port_is_reported_not_panicked() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn the_arangodb_password_never_appears_in_output() {
+    let secret = "s3cr3t-Pa55word";
+    let data = tempfile::tempdir().unwrap();
+    let help = Command::new(BIN)
+        .arg("--help")
+        .env("ARANGO_PASSWORD", secret)
+        .output()
+        .unwrap();
+    // Nothing listens on port 9 (discard): connecting fails after retries.
+    let failed = Command::new(BIN)
+        .args(["status", "--data-dir"])
+        .arg(data.path())
+        .env("ARANGO_URL", "http://127.0.0.1:9")
+        .env("ARANGO_PASSWORD", secret)
+        .env("RUST_LOG", "debug")
+        .output()
+        .unwrap();
+    assert!(!failed.status.success());
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("could not reach ArangoDB"), "{stderr}");
+    for out in [&help.stdout, &help.stderr, &failed.stdout, &failed.stderr] {
+        assert!(
+            !String::from_utf8_lossy(out).contains(secret),
+            "the password leaked"
+        );
+    }
+    let in_url = Command::new(BIN)
+        .args([
+            "status",
+            "--arango-url",
+            &format!("http://root:{secret}@127.0.0.1:9"),
+        ])
+        .arg("--data-dir")
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(!in_url.status.success());
+    assert!(!String::from_utf8_lossy(&in_url.stderr).contains(secret));
 }

@@ -47,7 +47,11 @@ async fn preflight_streams_newline_framed_events_to_completion() {
     assert_eq!(last.done, last.total);
     assert_eq!(last.step, "back_end");
     assert_eq!(last.outcome, Outcome::Ok, "{}", last.message);
-    assert!(last.message.contains("3 of 3 DB servers healthy"), "{}", last.message);
+    assert!(
+        last.message.contains("3 of 3 DB servers healthy"),
+        "{}",
+        last.message
+    );
     // The data dir check really wrote to disk.
     assert_eq!(events[0].outcome, Outcome::Ok);
     // No site in tests: the bundle check says how to fix it.

@@ -15,6 +15,8 @@ pub struct ConsoleConfig {
     pub site_dir: Option<PathBuf>,
     /// Embedded back end: how fast shard moves copy, in bytes per second.
     pub move_rate_bytes_per_sec: Option<u64>,
+    /// With this, everything uses ArangoDB; without, the embedded back end.
+    pub arango: Option<scaleout_arangodb::ArangoConfig>,
 }
 
 impl ConsoleConfig {
@@ -24,6 +26,7 @@ impl ConsoleConfig {
             data_dir: data_dir.into(),
             site_dir: None,
             move_rate_bytes_per_sec: None,
+            arango: None,
         }
     }
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures::Stream;
+use scaleout_arangodb::ArangoCluster;
 use scaleout_domain::console::{BackendInfo, BackendKind, ConsoleStatus};
 use scaleout_domain::port::ClusterBackend;
 use scaleout_domain::progress::ProgressEvent;
@@ -24,6 +25,9 @@ pub struct Console {
 struct Inner {
     config: ConsoleConfig,
     backend: Arc<dyn ClusterBackend>,
+    /// The same back end, when it is ArangoDB: for what only ArangoDB offers
+    /// (its own rebalance plan).
+    arango: Option<ArangoCluster>,
     store: Arc<ConsoleStore>,
     jobs: Jobs,
     started: Instant,
@@ -38,15 +42,29 @@ impl std::fmt::Debug for Console {
 }
 
 impl Console {
-    /// Opens the back end the configuration names: the embedded store in the data
-    /// directory (created on first use).
-    pub fn open(config: ConsoleConfig) -> Result<Self, ServiceError> {
+    /// Opens the back end the configuration names: ArangoDB when a URL is
+    /// configured, else the embedded store in the data directory (created on
+    /// first use).
+    pub async fn open(config: ConsoleConfig) -> Result<Self, ServiceError> {
+        if let Some(arango) = config.arango.clone() {
+            let cluster = ArangoCluster::connect(arango).await?;
+            let mut console = Self::with_backend(config, Arc::new(cluster.clone()))?;
+            Arc::get_mut(&mut console.inner)
+                .expect("not shared yet")
+                .arango = Some(cluster);
+            return Ok(console);
+        }
         let mut embedded = EmbeddedConfig::in_dir(&config.data_dir);
         if let Some(rate) = config.move_rate_bytes_per_sec {
             embedded.move_rate_bytes_per_sec = rate.max(1);
         }
         let backend = Arc::new(EmbeddedCluster::open(embedded)?);
         Self::with_backend(config, backend)
+    }
+
+    /// The ArangoDB cluster, when that is the back end.
+    pub fn arango(&self) -> Option<&ArangoCluster> {
+        self.inner.arango.as_ref()
     }
 
     /// A console over a given back end. Jobs that a crashed process left
@@ -64,6 +82,7 @@ impl Console {
             inner: Arc::new(Inner {
                 config,
                 backend,
+                arango: None,
                 jobs: Jobs::new(store.clone()),
                 store,
                 started: Instant::now(),
@@ -111,7 +130,12 @@ impl Console {
         let kind = self.inner.backend.kind();
         let location = match kind {
             BackendKind::Embedded => self.inner.config.embedded_db_path().display().to_string(),
-            BackendKind::Arangodb => String::new(),
+            BackendKind::Arangodb => self
+                .inner
+                .arango
+                .as_ref()
+                .map(|a| a.location())
+                .unwrap_or_default(),
         };
         BackendInfo { kind, location }
     }
@@ -140,10 +164,10 @@ impl Console {
 mod tests {
     use super::*;
 
-    #[test]
-    fn status_names_the_embedded_store_and_version() {
+    #[tokio::test]
+    async fn status_names_the_embedded_store_and_version() {
         let dir = tempfile::tempdir().unwrap();
-        let console = Console::open(ConsoleConfig::new(dir.path())).unwrap();
+        let console = Console::open(ConsoleConfig::new(dir.path())).await.unwrap();
         let status = console.status();
         assert_eq!(status.version, env!("CARGO_PKG_VERSION"));
         assert_eq!(status.backend.kind, BackendKind::Embedded);
@@ -157,12 +181,14 @@ mod tests {
         );
     }
 
-    #[test]
-    fn an_unusable_data_dir_is_a_clear_error() {
+    #[tokio::test]
+    async fn an_unusable_data_dir_is_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("not-a-dir");
         std::fs::write(&file, b"x").unwrap();
-        let err = Console::open(ConsoleConfig::new(file.join("data"))).unwrap_err();
+        let err = Console::open(ConsoleConfig::new(file.join("data")))
+            .await
+            .unwrap_err();
         assert!(
             err.to_string().contains("cannot create the data directory"),
             "{err}"

@@ -1,5 +1,9 @@
-//! Server functions, grouped by area. Each has a stable endpoint under `/api`.
+//! Server functions, grouped by area. Each has a stable endpoint under `/api`
+//! and is called with POST.
 
+pub mod cluster;
 pub mod console;
+pub mod jobs;
 #[cfg(feature = "ssr")]
 pub(crate) mod server;
+pub mod tenants;

@@ -1,4 +1,7 @@
 //! Components shared by several pages.
 
+pub mod errors;
+pub mod follow;
+pub mod job_watch;
 pub mod preflight;
 pub mod progress;

@@ -1,7 +1,7 @@
 //! Runs the server's preflight checks and shows their progress as it streams in.
 
 use leptos::prelude::*;
-use scaleout_domain::progress::{LineDecoder, Outcome, ProgressEvent};
+use scaleout_domain::progress::{Outcome, ProgressEvent};
 
 use super::progress::ProgressLog;
 use crate::api::console::run_preflight;
@@ -65,21 +65,8 @@ pub fn Preflight() -> impl IntoView {
 
 /// Calls the streaming server function and appends each decoded event.
 async fn follow(set_events: WriteSignal<Vec<ProgressEvent>>) -> Result<(), String> {
-    use futures::StreamExt;
     let stream = run_preflight()
         .await
         .map_err(|e| format!("The checks could not start: {e}"))?;
-    let mut stream = stream.into_inner();
-    let mut decoder = LineDecoder::default();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| format!("The stream broke off: {e}"))?;
-        for event in decoder.push(&chunk) {
-            let event = event.map_err(|e| format!("An unreadable progress line arrived: {e}"))?;
-            set_events.update(|events| events.push(event));
-        }
-    }
-    if decoder.has_partial() {
-        return Err("The stream ended in the middle of a line.".into());
-    }
-    Ok(())
+    super::follow::follow(stream, set_events).await
 }

@@ -5,8 +5,28 @@ use scaleout_domain::progress::{Outcome, ProgressEvent};
 
 /// Renders the events received so far; `label` names the operation for screen readers.
 #[component]
-pub fn ProgressLog(label: &'static str, events: ReadSignal<Vec<ProgressEvent>>) -> impl IntoView {
-    let last = move || events.with(|e| e.last().map(|e| (e.done, e.total)));
+pub fn ProgressLog(
+    label: &'static str,
+    events: ReadSignal<Vec<ProgressEvent>>,
+    /// Job logs: only outcomes and the bar, not every intermediate tick.
+    #[prop(optional)]
+    filter_finished: bool,
+) -> impl IntoView {
+    let last = move || {
+        events.with(|e| {
+            e.iter()
+                .rev()
+                .find(|e| !filter_finished || e.step != "finished")
+                .map(|e| (e.done, e.total))
+        })
+    };
+    let shown = move || {
+        events
+            .get()
+            .into_iter()
+            .filter(|e| !filter_finished || (e.outcome != Outcome::Running && e.step != "finished"))
+            .collect::<Vec<_>>()
+    };
     view! {
         <progress
             aria-label=label
@@ -15,7 +35,7 @@ pub fn ProgressLog(label: &'static str, events: ReadSignal<Vec<ProgressEvent>>) 
         ></progress>
         <ol class="events" aria-live="polite" data-testid="progress-events">
             <For
-                each=move || events.get()
+                each=shown
                 key=|e| e.seq
                 children=|e| {
                     view! {

@@ -1,18 +1,154 @@
-use leptos::prelude::*;
+//! Servers: each DB server's health and what it holds; add servers, fail and
+//! restore one (embedded back end).
 
-use super::coming::Coming;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use scaleout_domain::port::{ServerHealth, ServerRole};
+use scaleout_domain::views::ServerReport;
+
+use crate::api::cluster::{get_server_report, AddServers, FailServer, RestoreServer};
+use crate::components::errors::error_text;
+use crate::components::job_watch::JobWatch;
+
+fn kib(bytes: u64) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}
 
 #[component]
 pub fn Servers() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let report = Resource::new(move || refresh.get(), |_| get_server_report());
+    let add = ServerAction::<AddServers>::new();
+    let fail = ServerAction::<FailServer>::new();
+    let restore = ServerAction::<RestoreServer>::new();
+    let jobs = RwSignal::new(Vec::<u64>::new());
+    let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
+    Effect::new(move |_| {
+        if let Some(Ok(job)) = add.value().get() {
+            jobs.update(|j| j.insert(0, job));
+        }
+    });
+    Effect::new(move |_| {
+        // A failure or recovery changes the picture at once. Read both (no
+        // short-circuit), so the effect tracks both actions.
+        let (failed, restored) = (fail.value().get(), restore.value().get());
+        if failed.is_some() || restored.is_some() {
+            refresh.update(|n| *n += 1);
+        }
+    });
+    let problem = move || {
+        [
+            add.value().get(),
+            fail.value().get().map(|r| r.map(|_| 0)),
+            restore.value().get().map(|r| r.map(|_| 0)),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|r| r.err())
+    };
+
     view! {
-        <Coming
-            title="Servers"
-            summary="The database servers of the cluster, their health and what each one holds."
-            features=&[
-                "Each DB server's health, shard groups, leaders, bytes, documents and tenants.",
-                "Add servers, or ask what-if: +N servers, projected placement at once.",
-                "Fail and restore a server on the embedded back end to watch failover.",
-            ]
-        />
+        <Title text="Servers" />
+        <h1>"Servers"</h1>
+        <p class="lead">"The database servers of the cluster, their health and what each one holds."</p>
+        <section class="card" aria-labelledby="add-servers-h">
+            <h2 id="add-servers-h">"Add DB servers"</h2>
+            <ActionForm action=add attr:class="form-row">
+                <label>
+                    "How many"
+                    <input type="number" name="count" min="1" max="64" value="2" required />
+                </label>
+                <button type="submit" disabled=move || add.pending().get()>"Add servers"</button>
+            </ActionForm>
+            <p class="hint">"New servers start empty; a rebalance (Shards page) moves shard groups onto them."</p>
+            {move || problem().map(|e| view! { <p class="error" role="alert" data-testid="servers-error">{error_text(&e)}</p> })}
+        </section>
+        <For each=move || jobs.get() key=|id| *id let:job>
+            <JobWatch job title="Adding DB servers".to_string() on_done=on_done />
+        </For>
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading servers…"</p> }>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Ok(r) => view! { <ServerTable report=r fail restore /> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">"Could not read the servers: " {error_text(&e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ServerTable(
+    report: ServerReport,
+    fail: ServerAction<FailServer>,
+    restore: ServerAction<RestoreServer>,
+) -> impl IntoView {
+    let db: Vec<_> = report
+        .servers
+        .iter()
+        .filter(|s| s.role == ServerRole::DbServer)
+        .cloned()
+        .collect();
+    let healthy = db.iter().filter(|s| s.health == ServerHealth::Good).count();
+    let others: Vec<String> = report
+        .servers
+        .iter()
+        .filter(|s| s.role != ServerRole::DbServer)
+        .map(|s| format!("{} ({:?})", s.short_name, s.health))
+        .collect();
+    view! {
+        <section class="card" aria-labelledby="db-h">
+            <h2 id="db-h">{format!("DB servers: {healthy} of {} healthy", db.len())}</h2>
+            <p class="muted">{format!("{} · version {} · {}", report.backend.kind.label(), report.version, report.edition)}</p>
+            <div class="table-wrap">
+                <table data-testid="server-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Server"</th>
+                            <th scope="col">"Health"</th>
+                            <th scope="col" class="num">"Shard groups"</th>
+                            <th scope="col" class="num">"Leaders"</th>
+                            <th scope="col" class="num">"Bytes"</th>
+                            <th scope="col" class="num">"Documents"</th>
+                            <th scope="col">"Tenants"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {db.into_iter().map(|s| {
+                            let name = s.short_name.clone();
+                            let failed = s.health != ServerHealth::Good;
+                            let action_name = name.clone();
+                            let toggle = move |_| {
+                                if failed {
+                                    restore.dispatch(RestoreServer { server: action_name.clone() });
+                                } else {
+                                    fail.dispatch(FailServer { server: action_name.clone() });
+                                }
+                            };
+                            view! {
+                                <tr data-server=name.clone()>
+                                    <th scope="row">{name.clone()}</th>
+                                    <td><span class=if failed { "badge status-failed" } else { "badge status-active" }>{format!("{:?}", s.health)}</span></td>
+                                    <td class="num">{s.shard_groups.len()}</td>
+                                    <td class="num">{s.leaders}</td>
+                                    <td class="num">{kib(s.bytes)}</td>
+                                    <td class="num">{s.documents}</td>
+                                    <td>{s.tenants.iter().map(|t| t.name.clone()).collect::<Vec<_>>().join(", ")}</td>
+                                    <td>
+                                        <button type="button" class="secondary small" on:click=toggle
+                                            aria-label=format!("{} {name}", if failed { "Restore" } else { "Fail" })>
+                                            {if failed { "Restore" } else { "Fail" }}
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p class="muted">"Other servers: " {others.join(", ")}</p>
+        </section>
     }
 }

@@ -1,18 +1,171 @@
-use leptos::prelude::*;
+//! Tenants: who they are, how big, where they live; onboard and remove them
+//! with live progress.
 
-use super::coming::Coming;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use scaleout_domain::views::TenantRow;
+
+use crate::api::tenants::{list_tenants, AddTenant, AddTenantBatch, RemoveTenant};
+use crate::components::errors::error_text;
+use crate::components::job_watch::JobWatch;
 
 #[component]
 pub fn Tenants() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let tenants = Resource::new(move || refresh.get(), |_| list_tenants());
+    let add = ServerAction::<AddTenant>::new();
+    let batch = ServerAction::<AddTenantBatch>::new();
+    let remove = ServerAction::<RemoveTenant>::new();
+    // Jobs started from this page, newest first.
+    let jobs = RwSignal::new(Vec::<(u64, String)>::new());
+    let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
+
+    // The input is cleared once the action returns: remember the name at submit.
+    let submitted = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(input) = add.input().get() {
+            submitted.set(input.name.trim().to_string());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(job)) = add.value().get() {
+            let name = submitted.get_untracked();
+            jobs.update(|j| j.insert(0, (job, format!("Onboarding {name}"))));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(job)) = batch.value().get() {
+            jobs.update(|j| j.insert(0, (job, "Onboarding the batch of three tenants".into())));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(job)) = remove.value().get() {
+            jobs.update(|j| j.insert(0, (job, "Removing a tenant".into())));
+        }
+    });
+
     view! {
-        <Coming
-            title="Tenants"
-            summary="Every company is a tenant: its network inventory lives in its own shard group of the network_assets SmartGraph."
-            features=&[
-                "The tenant table: name, id, scale factor, documents, status and placement.",
-                "Add one tenant or a batch, with live progress; remove with confirmation.",
-                "A tenant's network at any point in time, drawn as a graph.",
-            ]
-        />
+        <Title text="Tenants" />
+        <h1>"Tenants"</h1>
+        <p class="lead">
+            "Every company is a tenant: its network inventory lives in one shard group of the "
+            "network_assets SmartGraph, isolated from every other tenant."
+        </p>
+        <section class="card" aria-labelledby="add-h">
+            <h2 id="add-h">"Add a tenant"</h2>
+            <ActionForm action=add attr:class="form-row" attr:data-testid="add-tenant-form">
+                <label>
+                    "Company name"
+                    <input type="text" name="name" required maxlength="80" autocomplete="organization" placeholder="Acme Corp" />
+                </label>
+                <label>
+                    "Scale factor"
+                    <input type="number" name="scale_factor" min="1" max="1000" value="1" required />
+                </label>
+                <label>
+                    "Naming"
+                    <select name="naming">
+                        <option value="camelCase" selected>"camelCase"</option>
+                        <option value="snake_case">"snake_case"</option>
+                    </select>
+                </label>
+                <button type="submit" disabled=move || add.pending().get()>"Add tenant"</button>
+            </ActionForm>
+            <p class="hint">"Scale factor s gives 1,095 × s documents: s=1 is 20 devices, 30 programs, 5 locations."</p>
+            {move || add.value().get().and_then(|r| r.err()).map(|e| view! {
+                <p class="error" role="alert" data-testid="add-tenant-error">{error_text(&e)}</p>
+            })}
+            <ActionForm action=batch attr:class="form-row">
+                <input type="hidden" name="naming" value="camelCase" />
+                <button type="submit" class="secondary" disabled=move || batch.pending().get()>
+                    "Add the batch: Retail Chain Corp (s=2), Manufacturing Inc (1), Tech Startup (1)"
+                </button>
+            </ActionForm>
+            {move || batch.value().get().and_then(|r| r.err()).map(|e| view! {
+                <p class="error" role="alert">{error_text(&e)}</p>
+            })}
+        </section>
+
+        <For each=move || jobs.get() key=|(id, _)| *id let:job>
+            <JobWatch job=job.0 title=job.1 on_done=on_done />
+        </For>
+
+        <section class="card" aria-labelledby="list-h">
+            <div class="card-head">
+                <h2 id="list-h">"All tenants"</h2>
+                <button type="button" class="secondary" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
+            </div>
+            {move || remove.value().get().and_then(|r| r.err()).map(|e| view! {
+                <p class="error" role="alert">{error_text(&e)}</p>
+            })}
+            <Transition fallback=|| view! { <p aria-busy="true">"Loading tenants…"</p> }>
+                {move || Suspend::new(async move {
+                    match tenants.await {
+                        Ok(rows) if rows.is_empty() => view! {
+                            <p data-testid="no-tenants">"No tenants yet. Add one above, or run the demo."</p>
+                        }.into_any(),
+                        Ok(rows) => view! { <TenantTable rows remove /> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">"Could not list tenants: " {error_text(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TenantTable(rows: Vec<TenantRow>, remove: ServerAction<RemoveTenant>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table data-testid="tenant-table">
+                <caption class="visually-hidden">"Tenants with size, status and placement"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"ID"</th>
+                        <th scope="col" class="num">"Scale"</th>
+                        <th scope="col" class="num">"Documents"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Shard group"</th>
+                        <th scope="col">"Leader (followers)"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let id = r.id.to_string();
+                        let name = r.name.clone();
+                        let confirm_id = id.clone();
+                        let on_remove = move |_| {
+                            let question = format!("Remove {name} and all its {} documents? This cannot be undone.", r.documents);
+                            if window().confirm_with_message(&question).unwrap_or(false) {
+                                remove.dispatch(RemoveTenant { id: confirm_id.clone() });
+                            }
+                        };
+                        let complete = r.documents == r.expected_documents;
+                        view! {
+                            <tr data-tenant=id.clone()>
+                                <th scope="row">{r.name.clone()}</th>
+                                <td><code>{id.clone()}</code></td>
+                                <td class="num">{r.scale_factor}</td>
+                                <td class="num" title=format!("{} expected", r.expected_documents)>
+                                    {r.documents}
+                                    {(!complete).then(|| view! { <span class="warn">{format!(" of {}", r.expected_documents)}</span> })}
+                                </td>
+                                <td><span class=format!("badge status-{}", r.status)>{r.status.clone()}</span></td>
+                                <td>{r.shard_group.map(|g| g.to_string()).unwrap_or_else(|| "-".into())}</td>
+                                <td>{r.leader.clone().unwrap_or_else(|| "-".into())} " (" {r.followers.join(", ")} ")"</td>
+                                <td>
+                                    <button type="button" class="danger small" on:click=on_remove aria-label=format!("Remove {}", r.name)>
+                                        "Remove"
+                                    </button>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }

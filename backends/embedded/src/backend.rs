@@ -14,7 +14,7 @@ use scaleout_domain::port::{
 };
 use scaleout_domain::{
     network_assets_indexes, Collection, Document, PointInTime, Snapshot, Tenant, TenantId,
-    Validator, MAX_NUMBER_OF_SHARDS,
+    Validator,
 };
 
 use crate::config::EmbeddedConfig;
@@ -199,22 +199,6 @@ fn build_shard_map(
     }
 }
 
-fn check_spec(spec: &SchemaSpec) -> Result<(), BackendError> {
-    if !(1..=MAX_NUMBER_OF_SHARDS).contains(&spec.number_of_shards) {
-        return Err(BackendError::Invalid(format!(
-            "numberOfShards must be 1 to {MAX_NUMBER_OF_SHARDS}, not {}",
-            spec.number_of_shards
-        )));
-    }
-    if !(1..=10).contains(&spec.replication_factor) {
-        return Err(BackendError::Invalid(format!(
-            "replicationFactor must be 1 to 10, not {}",
-            spec.replication_factor
-        )));
-    }
-    Ok(())
-}
-
 #[async_trait]
 impl ClusterBackend for EmbeddedCluster {
     fn kind(&self) -> BackendKind {
@@ -248,7 +232,7 @@ impl ClusterBackend for EmbeddedCluster {
     }
 
     async fn ensure_schema(&self, spec: &SchemaSpec) -> Result<SchemaReport, BackendError> {
-        check_spec(spec)?;
+        spec.check()?;
         let spec = *spec;
         self.blocking(move |store| {
             store.write(|tx| {
@@ -318,7 +302,7 @@ impl ClusterBackend for EmbeddedCluster {
         self.blocking(move |store| {
             store.write(|tx| {
                 let spec = topology::require_schema(tx)?;
-                documents::check_batch(&spec, tenant, &batch)?;
+                scaleout_domain::port::check_write(&spec, tenant, &batch)?;
                 require_available(tx, &spec, tenant)?;
                 documents::insert_batch(tx, &spec, tenant, &batch)
             })

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection, Transaction};
 use scaleout_domain::port::{shard_index_for, BackendError, LoadReport, SchemaSpec};
-use scaleout_domain::{check_edge, check_key, check_tenant, Collection, Document, Rule, TenantId};
+use scaleout_domain::{Collection, Document, TenantId};
 
 use crate::store::storage;
 
@@ -23,43 +23,6 @@ pub fn coll_from_index(i: i64) -> Result<Collection, BackendError> {
         .ok()
         .and_then(|i| Collection::ALL.get(i).copied())
         .ok_or_else(|| BackendError::Storage(format!("unknown collection number {i} in the store")))
-}
-
-/// Refuses a batch that ArangoDB would refuse, before anything is written.
-pub fn check_batch(
-    spec: &SchemaSpec,
-    tenant: TenantId,
-    batch: &[Document],
-) -> Result<(), BackendError> {
-    let mut problems = Vec::new();
-    for doc in batch {
-        if doc.naming != spec.naming {
-            return Err(BackendError::Conflict(format!(
-                "the database uses {} names and this batch is written in {}: add the tenant with --naming {}",
-                spec.naming, doc.naming, spec.naming
-            )));
-        }
-        problems.extend(check_tenant(doc, tenant));
-        problems.extend(check_key(doc, tenant));
-        problems.extend(
-            check_edge(doc)
-                .into_iter()
-                .filter(|v| v.rule == Rule::CrossTenantEdge),
-        );
-    }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let shown: Vec<String> = problems
-        .iter()
-        .take(3)
-        .map(|v| format!("{}: {}", v.id, v.message))
-        .collect();
-    Err(BackendError::Invalid(format!(
-        "{} document(s) would break tenant isolation, nothing was stored: {}",
-        problems.len(),
-        shown.join("; ")
-    )))
 }
 
 /// Inserts the batch in `tx`; keys that exist already are left alone.

@@ -6,6 +6,7 @@ mod error;
 mod reports;
 mod shards;
 mod topology;
+mod write_rules;
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,7 @@ pub use reports::{
 };
 pub use shards::{shard_index_for, CollectionShards, ShardGroup, ShardInfo, ShardMap};
 pub use topology::{ClusterMode, ClusterOverview, ServerHealth, ServerInfo, ServerRole};
+pub use write_rules::check_write;
 
 use crate::console::BackendKind;
 use crate::{Collection, Document, Snapshot, Tenant, TenantId};

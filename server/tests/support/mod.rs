@@ -16,7 +16,9 @@ pub struct TestApp {
 /// Binds 127.0.0.1:0, serves the console with a fresh data dir and no site.
 pub async fn spawn_app() -> TestApp {
     let data = tempfile::tempdir().expect("temp dir");
-    let console = Console::open(ConsoleConfig::new(data.path())).expect("open the console");
+    let console = Console::open(ConsoleConfig::new(data.path()))
+        .await
+        .expect("open the console");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -7,7 +7,7 @@ use scaleout_domain::port::BackendError;
 use scaleout_domain::progress::Outcome;
 use scaleout_domain::Naming;
 
-use super::demo_report::{DemoReport, Metrics, StepRecord, Summary, ValidationSummary};
+use super::demo_report::{self, DemoReport, Metrics, StepRecord, Summary, ValidationSummary};
 use super::{rebalance, tenants, topology};
 use crate::clock::now_ms;
 use crate::console::Console;
@@ -186,7 +186,7 @@ pub async fn run(
     );
     let rebalance = rebalance::rebalance(console, what_if, what_if == 0, ctx).await?;
     let detail = format!(
-        "{} move(s), {:.2} MiB copied; max/mean bytes per server {:.2} -> {:.2}",
+        "{} move(s), {:.2} MiB copied; max/mean bytes per server (new servers included) {:.2} -> {:.2}",
         rebalance.moves_done.len(),
         rebalance.bytes_moved as f64 / (1024.0 * 1024.0),
         rebalance.plan.before.bytes.max_over_mean,
@@ -300,7 +300,7 @@ pub async fn run(
         .timings
         .insert("total".into(), started.elapsed().as_secs_f64());
     if let Some(dir) = report_dir {
-        report.files = report.write(dir, finished_ms)?;
+        report.files = demo_report::write(&report, dir, finished_ms)?;
         ctx.event(
             "demo",
             STEPS,

@@ -1,262 +1,37 @@
-//! The demo's report: JSON for machines (keeping the seed tooling's keys) and a
-//! Markdown twin for people.
+//! Saving the demo's report: the JSON and its Markdown twin, side by side.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 
-use scaleout_domain::console::BackendInfo;
-use scaleout_domain::planner::Figures;
-use scaleout_domain::{Naming, TenantId};
-use serde::{Deserialize, Serialize};
+pub use scaleout_domain::views::{
+    DemoReport, Metrics, StepRecord, Summary, TenantCheck, ValidationSummary,
+};
 
-use super::rebalance::ExecutedMove;
-use super::tenants::AddedTenant;
-use super::topology::Validation;
 use crate::error::ServiceError;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub title: String,
-    pub started_at: String,
-    pub finished_at: String,
-    pub duration_seconds: f64,
-    pub backend: BackendInfo,
-    pub naming: Naming,
-    pub success: bool,
-    pub outcome: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Metrics {
-    pub tenants_before: u64,
-    pub tenants_after: u64,
-    pub tenants_added: u64,
-    pub documents_before: u64,
-    pub documents_after: u64,
-    pub documents_added: u64,
-    pub collections_before: u64,
-    pub collections_after: u64,
-    /// Shards of all collections (a rebalance moves them, it does not add any).
-    pub shards_before: u64,
-    pub shards_after: u64,
-    pub db_servers_before: u64,
-    pub db_servers_after: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StepRecord {
-    pub step: u32,
-    pub name: String,
-    /// completed, skipped, planned or failed.
-    pub status: String,
-    pub seconds: f64,
-    pub details: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TenantCheck {
-    pub tenant: TenantId,
-    pub documents: u64,
-    pub violations: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ValidationSummary {
-    pub clean: bool,
-    pub violations: usize,
-    pub documents_checked: u64,
-    pub tenants: Vec<TenantCheck>,
-    pub unknown_tenants: Vec<TenantId>,
-}
-
-impl From<&Validation> for ValidationSummary {
-    fn from(v: &Validation) -> Self {
-        ValidationSummary {
-            clean: v.clean,
-            violations: v.violations,
-            documents_checked: v.report.documents_checked,
-            tenants: v
-                .report
-                .tenants
-                .iter()
-                .map(|t| TenantCheck {
-                    tenant: t.tenant,
-                    documents: t.documents,
-                    violations: t.violations.len(),
-                })
-                .collect(),
-            unknown_tenants: v.report.unknown_tenants.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DemoReport {
-    pub demonstration_summary: Summary,
-    pub scale_out_metrics: Metrics,
-    pub demonstration_steps: Vec<StepRecord>,
-    pub balance_before: Figures,
-    pub balance_after: Figures,
-    pub moves: Vec<ExecutedMove>,
-    pub planned_moves: u64,
-    pub bytes_moved: u64,
-    /// Seconds per step, and `total`.
-    pub timings: BTreeMap<String, f64>,
-    pub validation: ValidationSummary,
-    pub tenants_added: Vec<AddedTenant>,
-    /// Where the report was saved (empty when it was not).
-    pub files: Vec<String>,
-}
-
-impl DemoReport {
-    /// Writes `scale_out_demo_<YYYYMMDD_HHMMSS>.json` and `.md` into `dir`.
-    pub fn write(&self, dir: &Path, at_ms: i64) -> Result<Vec<String>, ServiceError> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            ServiceError::Invalid(format!(
-                "cannot create the report directory {}: {e}",
-                dir.display()
-            ))
-        })?;
-        let stem = format!("scale_out_demo_{}", crate::clock::file_stamp(at_ms));
-        let json_path = dir.join(format!("{stem}.json"));
-        let md_path = dir.join(format!("{stem}.md"));
-        let mut with_files = self.clone();
-        with_files.files = vec![
-            json_path.display().to_string(),
-            md_path.display().to_string(),
-        ];
-        let json = serde_json::to_string_pretty(&with_files).expect("the report serialises");
-        let write = |path: &Path, text: &str| {
-            std::fs::write(path, text)
-                .map_err(|e| ServiceError::Invalid(format!("cannot write {}: {e}", path.display())))
-        };
-        write(&json_path, &json)?;
-        write(&md_path, &with_files.markdown())?;
-        Ok(with_files.files)
-    }
-
-    /// The report for people.
-    pub fn markdown(&self) -> String {
-        let s = &self.demonstration_summary;
-        let m = &self.scale_out_metrics;
-        let mut out = String::new();
-        let _ = writeln!(out, "# {}\n", s.title);
-        let _ = writeln!(out, "{}\n", s.outcome);
-        let _ = writeln!(
-            out,
-            "- Started {}, finished {} ({:.1} s)\n- Back end: {} at `{}`\n- Naming: {}\n- Result: **{}**\n",
-            s.started_at,
-            s.finished_at,
-            s.duration_seconds,
-            s.backend.kind.label(),
-            s.backend.location,
-            s.naming,
-            if s.success { "success" } else { "failed" }
-        );
-        let _ = writeln!(
-            out,
-            "## Scale-out metrics\n\n| | before | after | added |\n|---|---:|---:|---:|"
-        );
-        let _ = writeln!(
-            out,
-            "| tenants | {} | {} | {} |",
-            m.tenants_before, m.tenants_after, m.tenants_added
-        );
-        let _ = writeln!(
-            out,
-            "| documents | {} | {} | {} |",
-            m.documents_before, m.documents_after, m.documents_added
-        );
-        let _ = writeln!(
-            out,
-            "| collections | {} | {} | |",
-            m.collections_before, m.collections_after
-        );
-        let _ = writeln!(
-            out,
-            "| shards | {} | {} | |",
-            m.shards_before, m.shards_after
-        );
-        let _ = writeln!(
-            out,
-            "| DB servers | {} | {} | {} |\n",
-            m.db_servers_before,
-            m.db_servers_after,
-            m.db_servers_after - m.db_servers_before
-        );
-        let _ = writeln!(
-            out,
-            "## Steps\n\n| # | step | status | seconds | details |\n|---:|---|---|---:|---|"
-        );
-        for st in &self.demonstration_steps {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {:.2} | {} |",
-                st.step, st.name, st.status, st.seconds, st.details
-            );
-        }
-        let _ = writeln!(
-            out,
-            "\n## Balance (bytes per DB server)\n\n| server | before | after |\n|---|---:|---:|"
-        );
-        for server in &self.balance_after.servers {
-            let before = self
-                .balance_before
-                .servers
-                .iter()
-                .find(|b| b.name == server.name)
-                .map(|b| b.bytes)
-                .unwrap_or(0);
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                server.name,
-                kib(before),
-                kib(server.bytes)
-            );
-        }
-        let (b, a) = (&self.balance_before.bytes, &self.balance_after.bytes);
-        let _ = writeln!(
-            out,
-            "\nmax/mean {:.2} -> {:.2}; coefficient of variation {:.3} -> {:.3}; ArangoDB shard imbalance {:.3e} -> {:.3e}\n",
-            b.max_over_mean, a.max_over_mean, b.cv, a.cv, self.balance_before.arangodb.shards, self.balance_after.arangodb.shards
-        );
-        let _ = writeln!(
-            out,
-            "## Moves ({}, {} copied)\n",
-            self.moves.len(),
-            kib(self.bytes_moved)
-        );
-        for mv in &self.moves {
-            let _ = writeln!(
-                out,
-                "- shard group {} {:?} {} -> {}: {} in {} ms",
-                mv.group,
-                mv.role,
-                mv.from,
-                mv.to,
-                kib(mv.bytes),
-                mv.millis
-            );
-        }
-        let v = &self.validation;
-        let _ = writeln!(
-            out,
-            "\n## Validation\n\n{} documents of {} tenants checked: **{} violation(s)**{}.",
-            v.documents_checked,
-            v.tenants.len(),
-            v.violations,
-            if v.unknown_tenants.is_empty() {
-                String::new()
-            } else {
-                format!(", {} unregistered tenant(s)", v.unknown_tenants.len())
-            }
-        );
-        out
-    }
-}
-
-fn kib(bytes: u64) -> String {
-    format!("{:.1} KiB", bytes as f64 / 1024.0)
+/// Writes `scale_out_demo_<YYYYMMDD_HHMMSS>.json` and `.md` into `dir`; returns
+/// their paths (also recorded in the saved JSON's `files`).
+pub fn write(report: &DemoReport, dir: &Path, at_ms: i64) -> Result<Vec<String>, ServiceError> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        ServiceError::Invalid(format!(
+            "cannot create the report directory {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let [json_name, md_name] = DemoReport::file_names(&crate::clock::file_stamp(at_ms));
+    let (json_path, md_path) = (dir.join(json_name), dir.join(md_name));
+    let mut with_files = report.clone();
+    with_files.files = vec![
+        json_path.display().to_string(),
+        md_path.display().to_string(),
+    ];
+    let write = |path: &Path, text: &str| {
+        std::fs::write(path, text)
+            .map_err(|e| ServiceError::Invalid(format!("cannot write {}: {e}", path.display())))
+    };
+    write(
+        &json_path,
+        &serde_json::to_string_pretty(&with_files).expect("the report serialises"),
+    )?;
+    write(&md_path, &with_files.markdown())?;
+    Ok(with_files.files)
 }

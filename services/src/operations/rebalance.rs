@@ -9,33 +9,11 @@ use scaleout_domain::planner::{
 };
 use scaleout_domain::port::{ClusterOverview, MoveRequest, ReplicaRole, ServerHealth, ShardMap};
 use scaleout_domain::progress::Outcome;
-use serde::{Deserialize, Serialize};
+pub use scaleout_domain::views::{ExecutedMove, Rebalance};
 
 use crate::console::Console;
 use crate::error::ServiceError;
 use crate::jobs::JobCtx;
-
-/// One executed step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExecutedMove {
-    pub group: u32,
-    pub from: String,
-    pub to: String,
-    pub role: ReplicaRole,
-    pub bytes: u64,
-    pub millis: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Rebalance {
-    pub plan: Plan,
-    pub executed: bool,
-    pub moves_done: Vec<ExecutedMove>,
-    pub bytes_moved: u64,
-    pub seconds: f64,
-    /// Measured on the cluster after execution (the plan's `after` is a forecast).
-    pub figures_after: Option<Figures>,
-}
 
 /// The planner's view of the cluster: DB servers with health, one group per
 /// SmartGraph shard group (id = its index).

@@ -7,10 +7,10 @@ use std::time::Instant;
 
 use scaleout_domain::port::SchemaSpec;
 use scaleout_domain::progress::Outcome;
+pub use scaleout_domain::views::{AddedTenant, RemovedTenant};
 use scaleout_domain::{
     Collection, Generator, Naming, ScaleFactor, Tenant, TenantId, TenantName, TenantStatus,
 };
-use serde::{Deserialize, Serialize};
 
 use crate::console::Console;
 use crate::error::ServiceError;
@@ -26,28 +26,6 @@ pub const BATCH_TENANTS: [(&str, u32); 3] = [
     ("Manufacturing Inc", 1),
     ("Tech Startup", 1),
 ];
-
-/// What adding one tenant produced (the CLI's `--json` output).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AddedTenant {
-    pub tenant_id: TenantId,
-    pub name: String,
-    pub scale_factor: u32,
-    pub naming: Naming,
-    /// Documents per collection, by the database's collection names.
-    pub documents: BTreeMap<String, u64>,
-    pub total_documents: u64,
-    /// Created by this run (less than the total when a resumed run found some).
-    pub created: u64,
-    pub seconds: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RemovedTenant {
-    pub tenant_id: TenantId,
-    pub name: String,
-    pub removed_documents: u64,
-}
 
 /// Checks a request and fixes the tenant's id and creation time.
 pub fn prepare(

@@ -1,18 +1,11 @@
 //! Adding DB servers and validating the cluster.
 
-use scaleout_domain::port::{ServerInfo, ValidationReport};
 use scaleout_domain::progress::Outcome;
-use serde::{Deserialize, Serialize};
+pub use scaleout_domain::views::{AddedServers, Validation};
 
 use crate::console::Console;
 use crate::error::ServiceError;
 use crate::jobs::JobCtx;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AddedServers {
-    pub added: Vec<ServerInfo>,
-    pub db_servers: usize,
-}
 
 pub async fn add_servers(
     console: &Console,
@@ -40,13 +33,6 @@ pub async fn add_servers(
         ),
     );
     Ok(AddedServers { added, db_servers })
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Validation {
-    pub clean: bool,
-    pub violations: usize,
-    pub report: ValidationReport,
 }
 
 /// Isolation and integrity of every registered tenant, and no stray data.

@@ -1,0 +1,114 @@
+//! The cluster: servers, shard placement and balance, topology changes,
+//! rebalancing, validation and the demo.
+
+use leptos::prelude::*;
+use scaleout_domain::planner::{ClusterSnapshot, Figures};
+use scaleout_domain::views::{ServerReport, ShardReport};
+use serde::{Deserialize, Serialize};
+
+/// Placement, balance, and the snapshot the browser's planner works on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    pub shards: ShardReport,
+    pub balance: Figures,
+    pub snapshot: ClusterSnapshot,
+}
+
+/// `POST /api/cluster/servers`.
+#[server(endpoint = "/cluster/servers")]
+pub async fn get_server_report() -> Result<ServerReport, ServerFnError> {
+    let console = super::server::console()?;
+    scaleout_services::operations::reports::servers(&console)
+        .await
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/cluster/shards`.
+#[server(endpoint = "/cluster/shards")]
+pub async fn get_shard_info() -> Result<ShardInfo, ServerFnError> {
+    use scaleout_services::operations::{rebalance, reports};
+    let console = super::server::console()?;
+    let fail = super::server::fail;
+    Ok(ShardInfo {
+        shards: reports::shards(&console).await.map_err(fail)?,
+        balance: rebalance::figures(&console).await.map_err(fail)?,
+        snapshot: rebalance::current_snapshot(&console).await.map_err(fail)?,
+    })
+}
+
+/// `POST /api/cluster/add-servers` (count): returns the job id.
+#[server(endpoint = "/cluster/add-servers")]
+pub async fn add_servers(count: u32) -> Result<u64, ServerFnError> {
+    use scaleout_services::jobs::JobSpec;
+    let console = super::server::console()?;
+    if !(1..=64).contains(&count) {
+        return Err(super::server::invalid(format!(
+            "add 1 to 64 servers at a time, not {count}"
+        )));
+    }
+    console
+        .start_job(JobSpec::AddServers { count })
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/cluster/fail-server` (server): simulates a DB server failure.
+#[server(endpoint = "/cluster/fail-server")]
+pub async fn fail_server(server: String) -> Result<(), ServerFnError> {
+    let console = super::server::console()?;
+    console
+        .backend()
+        .fail_server(&server)
+        .await
+        .map_err(|e| super::server::fail(e.into()))
+}
+
+/// `POST /api/cluster/restore-server` (server).
+#[server(endpoint = "/cluster/restore-server")]
+pub async fn restore_server(server: String) -> Result<(), ServerFnError> {
+    let console = super::server::console()?;
+    console
+        .backend()
+        .restore_server(&server)
+        .await
+        .map_err(|e| super::server::fail(e.into()))
+}
+
+/// `POST /api/cluster/rebalance` (execute): plans, and with `execute` carries
+/// the plan out; returns the job id.
+#[server(endpoint = "/cluster/rebalance")]
+pub async fn start_rebalance(execute: bool) -> Result<u64, ServerFnError> {
+    use scaleout_services::jobs::JobSpec;
+    let console = super::server::console()?;
+    console
+        .start_job(JobSpec::Rebalance {
+            what_if_servers: 0,
+            execute,
+        })
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/cluster/validate`: returns the job id.
+#[server(endpoint = "/cluster/validate")]
+pub async fn start_validate() -> Result<u64, ServerFnError> {
+    use scaleout_services::jobs::JobSpec;
+    super::server::console()?
+        .start_job(JobSpec::Validate)
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/demo/start` (naming): runs the scale-out demo and saves its report
+/// in `<data dir>/reports`; returns the job id.
+#[server(endpoint = "/demo/start")]
+pub async fn start_demo(naming: String) -> Result<u64, ServerFnError> {
+    use scaleout_services::jobs::JobSpec;
+    let console = super::server::console()?;
+    let naming = naming.parse().map_err(|_| {
+        super::server::invalid(format!(
+            "{naming:?} is not a naming convention: use camelCase or snake_case"
+        ))
+    })?;
+    let report_dir = Some(console.config().data_dir.join("reports"));
+    console
+        .start_job(JobSpec::Demo { naming, report_dir })
+        .map_err(super::server::fail)
+}

@@ -1,0 +1,50 @@
+//! Jobs: list them, follow one live, cancel or resume it.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::{StreamingText, TextStream};
+use scaleout_domain::views::JobRecord;
+
+/// `POST /api/jobs/list`: the most recent jobs, newest first.
+#[server(endpoint = "/jobs/list")]
+pub async fn list_jobs(limit: u32) -> Result<Vec<JobRecord>, ServerFnError> {
+    let console = super::server::console()?;
+    console
+        .store()
+        .jobs(limit.clamp(1, 200))
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/jobs/get`: one job.
+#[server(endpoint = "/jobs/get")]
+pub async fn get_job(id: u64) -> Result<JobRecord, ServerFnError> {
+    super::server::console()?
+        .job(id)
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/jobs/watch`: the job's progress events so far, then live ones
+/// until it ends; one JSON `ProgressEvent` per line.
+#[server(output = StreamingText, endpoint = "/jobs/watch")]
+pub async fn watch_job(id: u64) -> Result<TextStream, ServerFnError> {
+    use futures::StreamExt;
+    let console = super::server::console()?;
+    let events = console.jobs().watch(id).map_err(super::server::fail)?;
+    Ok(TextStream::new(events.map(|e| Ok(e.to_line()))))
+}
+
+/// `POST /api/jobs/cancel`: asks a running job to stop at its next safe point.
+#[server(endpoint = "/jobs/cancel")]
+pub async fn cancel_job(id: u64) -> Result<(), ServerFnError> {
+    super::server::console()?
+        .jobs()
+        .cancel(id)
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/jobs/resume`: runs an interrupted job again to completion.
+#[server(endpoint = "/jobs/resume")]
+pub async fn resume_job(id: u64) -> Result<u64, ServerFnError> {
+    super::server::console()?
+        .resume_job(id)
+        .map_err(super::server::fail)
+}

@@ -1,0 +1,148 @@
+//! Tenants: the list, onboarding (one or the batch), removal, and one tenant's
+//! counts and network at a point in time.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use scaleout_domain::views::TenantRow;
+use scaleout_domain::Snapshot;
+use serde::{Deserialize, Serialize};
+
+/// One tenant in detail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantDetail {
+    pub row: TenantRow,
+    /// Stored documents per collection (database names).
+    pub counts: BTreeMap<String, u64>,
+    /// Expected documents per collection for its scale factor.
+    pub expected: BTreeMap<String, u64>,
+}
+
+/// `POST /api/tenants/list`.
+#[server(endpoint = "/tenants/list")]
+pub async fn list_tenants() -> Result<Vec<TenantRow>, ServerFnError> {
+    let console = super::server::console()?;
+    scaleout_services::operations::reports::tenants(&console)
+        .await
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/tenants/add` (name, scale_factor, naming): starts onboarding;
+/// returns the job id. Bad input is refused with 400 and nothing starts.
+#[server(endpoint = "/tenants/add")]
+pub async fn add_tenant(
+    name: String,
+    scale_factor: String,
+    naming: String,
+) -> Result<u64, ServerFnError> {
+    use scaleout_services::jobs::JobSpec;
+    use scaleout_services::operations::tenants;
+    let console = super::server::console()?;
+    let scale: i64 = scale_factor.trim().parse().map_err(|_| {
+        super::server::invalid(format!(
+            "the scale factor must be a whole number from 1 to 1000, not {scale_factor:?}"
+        ))
+    })?;
+    let naming = naming.parse().map_err(|_| {
+        super::server::invalid(format!(
+            "{naming:?} is not a naming convention: use camelCase or snake_case"
+        ))
+    })?;
+    let new = tenants::prepare(&console, &name, scale, naming).map_err(super::server::fail)?;
+    console
+        .start_job(JobSpec::AddTenant { tenant: new })
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/tenants/add-batch`: Retail Chain Corp (2), Manufacturing Inc (1),
+/// Tech Startup (1); returns the job id.
+#[server(endpoint = "/tenants/add-batch")]
+pub async fn add_tenant_batch(naming: String) -> Result<u64, ServerFnError> {
+    use scaleout_services::jobs::JobSpec;
+    use scaleout_services::operations::tenants;
+    let console = super::server::console()?;
+    let naming = naming.parse().map_err(|_| {
+        super::server::invalid(format!(
+            "{naming:?} is not a naming convention: use camelCase or snake_case"
+        ))
+    })?;
+    let mut list = Vec::new();
+    for (name, scale) in tenants::BATCH_TENANTS {
+        list.push(
+            tenants::prepare(&console, name, i64::from(scale), naming)
+                .map_err(super::server::fail)?,
+        );
+    }
+    console
+        .start_job(JobSpec::AddTenants { tenants: list })
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/tenants/remove` (id): starts the removal; returns the job id.
+#[server(endpoint = "/tenants/remove")]
+pub async fn remove_tenant(id: String) -> Result<u64, ServerFnError> {
+    use scaleout_services::jobs::JobSpec;
+    let console = super::server::console()?;
+    let tenant =
+        scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
+    console
+        .start_job(JobSpec::RemoveTenant { tenant })
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/tenants/detail` (id).
+#[server(endpoint = "/tenants/detail")]
+pub async fn get_tenant_detail(id: String) -> Result<TenantDetail, ServerFnError> {
+    use scaleout_services::operations::{reports, tenants};
+    let console = super::server::console()?;
+    let tenant =
+        scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
+    let rows = reports::tenants(&console)
+        .await
+        .map_err(super::server::fail)?;
+    let row = rows.into_iter().find(|r| r.id == tenant).ok_or_else(|| {
+        super::server::fail(scaleout_services::ServiceError::NotFound(format!(
+            "there is no tenant {tenant}"
+        )))
+    })?;
+    let counts = console
+        .backend()
+        .tenant_counts(tenant)
+        .await
+        .map_err(|e| super::server::fail(e.into()))?;
+    let scale = scaleout_domain::ScaleFactor::new(row.scale_factor)
+        .map_err(|e| super::server::invalid(e.to_string()))?;
+    let expected = scaleout_domain::Collection::ALL
+        .iter()
+        .map(|c| (c.name(row.naming).to_string(), c.expected_count(scale)))
+        .collect();
+    Ok(TenantDetail {
+        counts: tenants::named_counts(&counts, row.naming),
+        expected,
+        row,
+    })
+}
+
+/// `POST /api/tenants/network` (id, at): the tenant's devices, software,
+/// locations and connections valid at `at` (epoch seconds).
+#[server(endpoint = "/tenants/network")]
+pub async fn get_tenant_network(id: String, at: i64) -> Result<Snapshot, ServerFnError> {
+    let console = super::server::console()?;
+    let tenant =
+        scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
+    if console
+        .store()
+        .tenant(tenant)
+        .map_err(super::server::fail)?
+        .is_none()
+    {
+        return Err(super::server::fail(
+            scaleout_services::ServiceError::NotFound(format!("there is no tenant {tenant}")),
+        ));
+    }
+    console
+        .backend()
+        .point_in_time(tenant, at)
+        .await
+        .map_err(|e| super::server::fail(e.into()))
+}

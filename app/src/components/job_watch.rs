@@ -1,0 +1,75 @@
+//! Live progress of one job, the same for every browser watching it: the past
+//! events first, then the live ones, until the job ends.
+
+use leptos::prelude::*;
+use scaleout_domain::progress::{Outcome, ProgressEvent};
+
+use super::follow::follow;
+use super::progress::ProgressLog;
+use crate::api::jobs::{cancel_job, watch_job};
+
+#[component]
+pub fn JobWatch(
+    /// The job to follow.
+    job: u64,
+    /// What the job does, for people ("Onboarding Acme Corp").
+    title: String,
+    /// Called once the job has ended (to refresh lists).
+    #[prop(optional)]
+    on_done: Option<Callback<()>>,
+) -> impl IntoView {
+    let (events, set_events) = signal(Vec::<ProgressEvent>::new());
+    let (error, set_error) = signal(None::<String>);
+    let (ended, set_ended) = signal(false);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            let result = match watch_job(job).await {
+                Ok(stream) => follow(stream, set_events).await,
+                Err(e) => Err(format!("Cannot follow job {job}: {e}")),
+            };
+            if let Err(e) = result {
+                set_error.set(Some(e));
+            }
+            set_ended.set(true);
+            if let Some(cb) = on_done {
+                cb.run(());
+            }
+        });
+    });
+    let last = move || events.with(|e| e.iter().rev().find(|e| e.step == "finished").cloned());
+    let state = move || match last() {
+        Some(e) if e.outcome == Outcome::Ok => "succeeded",
+        Some(e) if e.outcome == Outcome::Warning => "cancelled",
+        Some(_) => "failed",
+        None if ended.get() => "ended",
+        None => "running",
+    };
+    // The bar follows the step in progress; the log shows every step's outcome.
+    let current = Signal::derive(move || {
+        events.with(|e| e.iter().rev().find(|e| e.step != "finished").cloned())
+    });
+    let cancel = move |_| {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = cancel_job(job).await {
+                set_error.set(Some(e.to_string()));
+            }
+        });
+    };
+    view! {
+        <section class="card job" data-testid="job-watch" data-job=job data-state=state aria-labelledby=format!("job-{job}")>
+            <div class="card-head">
+                <h2 id=format!("job-{job}")>{title} <span class="muted">" · job " {job}</span></h2>
+                <span class=move || format!("badge state-{}", state())>{state}</span>
+            </div>
+            <p class="muted" data-testid="job-current">
+                {move || current.get().map(|e| format!("{}: {} / {}", e.step, e.done, e.total)).unwrap_or_default()}
+            </p>
+            <ProgressLog label="Job progress" events=events filter_finished=true />
+            {move || last().map(|e| view! { <p class="job-result" role="status">{e.message}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <Show when=move || state() == "running">
+                <button type="button" class="secondary" on:click=cancel>"Cancel"</button>
+            </Show>
+        </section>
+    }
+}

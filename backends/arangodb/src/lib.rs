@@ -1,0 +1,40 @@
+//! The ArangoDB back end: the cluster port over ArangoDB's HTTP API, for a cluster
+//! (through a Coordinator) or a single server.
+//!
+//! - Connects with a JWT from `/_open/auth` (renewed before it expires, and once on a 401)
+//!   or basic auth; the password is a [`Secret`] that never prints.
+//! - Creates the database and the Disjoint SmartGraph with its indexes; an existing graph
+//!   that differs is reported, never dropped.
+//! - Loads through `/_api/import` (`onDuplicate=ignore`, bounded concurrency, retries),
+//!   reads through AQL with bind variables only, moves shard groups through moveShard jobs.
+//!
+//! See `API.md` beside the project (`../shared/arangodb/`) for the endpoints and their traps.
+
+mod aql;
+mod auth;
+mod backend;
+mod client;
+mod cluster;
+mod config;
+mod envelope;
+mod error;
+mod import;
+mod layout;
+mod moves;
+mod provisioning;
+mod queries;
+mod rebalance;
+mod schema;
+mod secret;
+mod shards;
+mod topology;
+
+pub use cluster::ArangoCluster;
+pub use config::{ArangoConfig, AuthMethod, RetryPolicy};
+pub use error::ArangoError;
+pub use rebalance::{Imbalance, RebalanceMove, RebalanceOptions, RebalancePlan};
+pub use secret::Secret;
+pub use topology::{Edition, ServerDescription};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,400 @@
+//! Shard-group moves through ArangoDB's agency jobs: `POST /_admin/cluster/moveShard` on the
+//! SmartGraph's initial collection (the other collections follow it: moveShard refuses
+//! collections with `distributeShardsLike`), then `GET /_admin/cluster/queryAgencyJob?id=`
+//! until the job is Finished or Failed, or `POST /_admin/cluster/cancelAgencyJob` when the
+//! caller cancels.
+//!
+//! Progress: ArangoDB does not say how many bytes a moveShard job has copied, so progress
+//! reports 0 bytes until the job is Finished, then the group's total.
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use scaleout_domain::port::{
+    BackendError, CancelFlag, MoveProgress, MoveRequest, ProgressFn, ReplicaRole, ServerHealth,
+    ServerInfo, ServerRole, ShardGroup,
+};
+
+use crate::client::{Call, Client, Retry};
+
+/// How often a waiting move looks at its cancel flag.
+const CANCEL_CHECK: Duration = Duration::from_millis(50);
+
+/// An agency job's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobStatus {
+    ToDo,
+    Pending,
+    Finished,
+    /// With ArangoDB's reason when it gave one.
+    Failed(Option<String>),
+}
+
+/// Reads `GET /_admin/cluster/queryAgencyJob?id=`: flat (`{"status":...}`) or, from older
+/// releases, nested (`{"job":{"status":...}}`).
+pub fn parse_job_status(v: &Value) -> Result<JobStatus, String> {
+    let node = if v.get("status").is_some() {
+        v
+    } else {
+        v.get("job").ok_or("no status in the answer")?
+    };
+    let status = node
+        .get("status")
+        .and_then(Value::as_str)
+        .ok_or("the job status is not a string")?;
+    let reason = || {
+        node.get("reason")
+            .or_else(|| v.get("reason"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    match status.to_ascii_lowercase().as_str() {
+        "todo" => Ok(JobStatus::ToDo),
+        "pending" => Ok(JobStatus::Pending),
+        "finished" => Ok(JobStatus::Finished),
+        "failed" => Ok(JobStatus::Failed(reason())),
+        other => Err(format!("unknown job status {other}")),
+    }
+}
+
+/// The job id in a moveShard / cleanOutServer answer (`{"id":"..."}`, string or number).
+pub fn parse_job_id(v: &Value) -> Result<String, String> {
+    match v.get("id") {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        _ => Err("no job id in the answer".into()),
+    }
+}
+
+/// The body of `POST /_admin/cluster/moveShard`; servers are long ids. `remainsFollower`
+/// is sent explicitly because ArangoDB defaults it to true, which would leave a moved
+/// leader behind as an extra follower: only a leader switch (onto a follower) keeps the old
+/// leader, as a follower.
+pub fn move_body(database: &str, collection: &str, shard: &str, servers: &CheckedMove) -> Value {
+    json!({"database": database, "collection": collection, "shard": shard,
+           "fromServer": servers.from_id, "toServer": servers.to_id,
+           "remainsFollower": servers.leader_switch})
+}
+
+/// A move that passed [`check_move`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedMove {
+    pub from_id: String,
+    pub to_id: String,
+    /// The leader moves onto one of its followers: roles swap, no data is copied.
+    pub leader_switch: bool,
+}
+
+/// Checks a move against the group's placement and the servers' health, as the embedded
+/// back end does. A leader moved onto one of its in-sync followers is a leader switch, as
+/// in ArangoDB.
+pub fn check_move(
+    group: &ShardGroup,
+    request: &MoveRequest,
+    servers: &[ServerInfo],
+) -> Result<CheckedMove, BackendError> {
+    let g = request.group;
+    if request.from == request.to {
+        return Err(BackendError::Invalid(format!(
+            "shard group {g} is already on {}",
+            request.to
+        )));
+    }
+    match request.role {
+        ReplicaRole::Leader if group.leader != request.from => {
+            return Err(BackendError::Conflict(format!(
+                "shard group {g} is led by {}, not {}",
+                group.leader, request.from
+            )))
+        }
+        ReplicaRole::Follower if !group.followers.contains(&request.from) => {
+            return Err(BackendError::Conflict(format!(
+                "{} holds no follower of shard group {g}",
+                request.from
+            )))
+        }
+        _ => {}
+    }
+    let leader_switch =
+        request.role == ReplicaRole::Leader && group.followers.contains(&request.to);
+    if leader_switch && !group.in_sync {
+        return Err(BackendError::Conflict(format!(
+            "{} is not in sync for shard group {g}: leadership cannot switch to it yet",
+            request.to
+        )));
+    }
+    if !leader_switch && (group.leader == request.to || group.followers.contains(&request.to)) {
+        return Err(BackendError::Conflict(format!(
+            "{} already holds a replica of shard group {g}: two replicas of a group never share a server",
+            request.to
+        )));
+    }
+    let find = |name: &str| -> Result<&ServerInfo, BackendError> {
+        let s = servers
+            .iter()
+            .find(|s| s.short_name == name || s.id == name)
+            .ok_or_else(|| {
+                BackendError::NotFound(format!("there is no server {name} in the cluster"))
+            })?;
+        if s.role != ServerRole::DbServer {
+            return Err(BackendError::Invalid(format!("{name} is not a DB server")));
+        }
+        Ok(s)
+    };
+    let from = find(&request.from)?;
+    let to = find(&request.to)?;
+    if to.health != ServerHealth::Good {
+        return Err(BackendError::Conflict(format!(
+            "{} is not healthy: a shard never moves onto a failed server",
+            request.to
+        )));
+    }
+    Ok(CheckedMove {
+        from_id: from.id.clone(),
+        to_id: to.id.clone(),
+        leader_switch,
+    })
+}
+
+/// Starts the job; returns its id.
+pub async fn start(client: &Client, body: &Value) -> Result<String, BackendError> {
+    // Never repeated after a timeout: that could start a second job.
+    let call = Call::new(Method::POST, ["_admin", "cluster", "moveShard"])
+        .json(body)
+        .retry(Retry::UnsentOnly);
+    let v: Value = client.json(call).await?;
+    parse_job_id(&v).map_err(|m| BackendError::Storage(format!("unexpected moveShard answer: {m}")))
+}
+
+async fn status(client: &Client, job: &str) -> Result<JobStatus, BackendError> {
+    let call = Call::new(Method::GET, ["_admin", "cluster", "queryAgencyJob"]).query("id", job);
+    let v: Value = client.json(call).await?;
+    parse_job_status(&v).map_err(|m| {
+        BackendError::Storage(format!(
+            "unexpected queryAgencyJob answer for job {job}: {m}"
+        ))
+    })
+}
+
+async fn cancel_job(client: &Client, job: &str) -> Result<(), BackendError> {
+    let call =
+        Call::new(Method::POST, ["_admin", "cluster", "cancelAgencyJob"]).json(&json!({"id": job}));
+    client.send(call).await?;
+    Ok(())
+}
+
+/// Waits for `job` to end, reporting progress, cancelling it when `cancel` is set.
+pub async fn wait(
+    client: &Client,
+    job: &str,
+    request: &MoveRequest,
+    bytes: u64,
+    poll: Duration,
+    progress: ProgressFn<'_>,
+    cancel: &CancelFlag,
+) -> Result<(), BackendError> {
+    let what = format!(
+        "the move of shard group {} from {} to {} (ArangoDB job {job})",
+        request.group, request.from, request.to
+    );
+    loop {
+        let next_poll = Instant::now() + poll;
+        while Instant::now() < next_poll {
+            if cancel.is_cancelled() {
+                return stop(client, job, request, &what).await;
+            }
+            tokio::time::sleep(
+                CANCEL_CHECK.min(next_poll.saturating_duration_since(Instant::now())),
+            )
+            .await;
+        }
+        match status(client, job).await? {
+            JobStatus::ToDo | JobStatus::Pending => progress(MoveProgress {
+                bytes_done: 0,
+                bytes_total: bytes,
+            }),
+            JobStatus::Finished => return Ok(()),
+            JobStatus::Failed(reason) => {
+                return Err(BackendError::Storage(format!(
+                    "{what} failed: {}; the group stays on {}",
+                    reason.unwrap_or_else(|| "ArangoDB gave no reason".into()),
+                    request.from
+                )))
+            }
+        }
+    }
+}
+
+async fn stop(
+    client: &Client,
+    job: &str,
+    request: &MoveRequest,
+    what: &str,
+) -> Result<(), BackendError> {
+    let cancelled = cancel_job(client, job).await;
+    // The job may have finished meanwhile: then the move happened, and says so.
+    match (status(client, job).await, cancelled) {
+        (Ok(JobStatus::Finished), _) => {
+            tracing::info!(job, "a cancelled move had finished already");
+            Ok(())
+        }
+        (_, Ok(())) | (Ok(JobStatus::Failed(_)), Err(_)) => Err(BackendError::Cancelled(format!(
+            "{what} was stopped; the group stays on {}",
+            request.from
+        ))),
+        (_, Err(e)) => Err(BackendError::Conflict(format!(
+            "{what} could not be cancelled and goes on in ArangoDB: {e}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn job_status_flat_and_nested() {
+        assert_eq!(
+            parse_job_status(&json!({"error": false, "id": "1", "status": "Pending"})),
+            Ok(JobStatus::Pending)
+        );
+        assert_eq!(
+            parse_job_status(
+                &json!({"error": false, "id": "1", "job": {"status": "ToDo", "type": "moveShard"}})
+            ),
+            Ok(JobStatus::ToDo)
+        );
+        assert_eq!(
+            parse_job_status(&json!({"status": "Failed", "reason": "no in-sync follower"})),
+            Ok(JobStatus::Failed(Some("no in-sync follower".into())))
+        );
+        assert_eq!(
+            parse_job_status(&json!({"status": "Finished"})),
+            Ok(JobStatus::Finished)
+        );
+        assert!(parse_job_status(&json!({"status": "Weird"})).is_err());
+        assert!(parse_job_status(&json!({})).is_err());
+        assert_eq!(parse_job_id(&json!({"id": "77"})), Ok("77".into()));
+        assert_eq!(parse_job_id(&json!({"id": 77})), Ok("77".into()));
+        assert!(parse_job_id(&json!({"id": ""})).is_err());
+    }
+
+    fn servers() -> Vec<ServerInfo> {
+        let mk = |i: u32, role, health| ServerInfo {
+            id: format!("PRMR-{i}"),
+            short_name: format!("DBServer000{i}"),
+            role,
+            health,
+        };
+        vec![
+            mk(1, ServerRole::DbServer, ServerHealth::Good),
+            mk(2, ServerRole::DbServer, ServerHealth::Good),
+            mk(3, ServerRole::DbServer, ServerHealth::Good),
+            mk(4, ServerRole::DbServer, ServerHealth::Failed),
+            mk(5, ServerRole::Coordinator, ServerHealth::Good),
+        ]
+    }
+
+    #[test]
+    fn moves_are_checked_like_the_embedded_back_end() {
+        let group = ShardGroup {
+            index: 0,
+            leader: "DBServer0001".into(),
+            followers: vec!["DBServer0002".into()],
+            documents: 0,
+            bytes: 0,
+            tenants: vec![],
+            in_sync: true,
+            available: true,
+        };
+        let req = |from: &str, to: &str, role| MoveRequest {
+            group: 0,
+            from: from.into(),
+            to: to.into(),
+            role,
+        };
+        let s = servers();
+        let checked = |from: &str, to: &str, switch| CheckedMove {
+            from_id: from.into(),
+            to_id: to.into(),
+            leader_switch: switch,
+        };
+        assert_eq!(
+            check_move(
+                &group,
+                &req("DBServer0001", "DBServer0003", ReplicaRole::Leader),
+                &s
+            ),
+            Ok(checked("PRMR-1", "PRMR-3", false))
+        );
+        assert_eq!(
+            check_move(
+                &group,
+                &req("DBServer0002", "DBServer0003", ReplicaRole::Follower),
+                &s
+            ),
+            Ok(checked("PRMR-2", "PRMR-3", false))
+        );
+        assert_eq!(
+            check_move(
+                &group,
+                &req("DBServer0001", "DBServer0002", ReplicaRole::Leader),
+                &s
+            ),
+            Ok(checked("PRMR-1", "PRMR-2", true)),
+            "a leader switch"
+        );
+        let conflict = |r| matches!(check_move(&group, &r, &s), Err(BackendError::Conflict(_)));
+        assert!(conflict(req(
+            "DBServer0002",
+            "DBServer0003",
+            ReplicaRole::Leader
+        )));
+        assert!(conflict(req(
+            "DBServer0002",
+            "DBServer0001",
+            ReplicaRole::Follower
+        )));
+        assert!(conflict(req(
+            "DBServer0001",
+            "DBServer0004",
+            ReplicaRole::Leader
+        )));
+        let lagging = ShardGroup {
+            in_sync: false,
+            ..group.clone()
+        };
+        assert!(matches!(
+            check_move(&lagging, &req("DBServer0001", "DBServer0002", ReplicaRole::Leader), &s),
+            Err(BackendError::Conflict(ref m)) if m.contains("not in sync")
+        ));
+        assert!(matches!(
+            check_move(
+                &group,
+                &req("DBServer0001", "DBServer0009", ReplicaRole::Leader),
+                &s
+            ),
+            Err(BackendError::NotFound(_))
+        ));
+        assert!(matches!(
+            check_move(
+                &group,
+                &req("DBServer0001", "DBServer0001", ReplicaRole::Leader),
+                &s
+            ),
+            Err(BackendError::Invalid(_))
+        ));
+        let body = move_body(
+            "db",
+            "DeviceProxyOut",
+            "s1",
+            &checked("PRMR-1", "PRMR-3", false),
+        );
+        assert_eq!(body["fromServer"], "PRMR-1");
+        assert_eq!(body["collection"], "DeviceProxyOut");
+        assert_eq!(body["remainsFollower"], false);
+    }
+}

@@ -1,0 +1,33 @@
+//! Tests against a fake ArangoDB (an axum server on 127.0.0.1:0) and against the recorded
+//! exchanges with a real ArangoDB 3.12.
+
+mod client;
+mod cursor;
+mod fake;
+mod loading;
+mod moves;
+mod port_suite;
+mod recorded;
+mod schema;
+mod single;
+
+use scaleout_domain::port::{ClusterBackend, SchemaSpec};
+use scaleout_domain::{Naming, Tenant};
+
+use crate::{ArangoCluster, ArangoConfig};
+use fake::Fake;
+
+async fn connect(config: ArangoConfig) -> ArangoCluster {
+    ArangoCluster::connect(config)
+        .await
+        .expect("connect to the fake")
+}
+
+/// A fake cluster with the schema in place and the tenant loaded.
+async fn loaded(tenant: &Tenant) -> (Fake, ArangoCluster) {
+    let fake = Fake::cluster().await;
+    let cluster = connect(fake.config()).await;
+    cluster.ensure_schema(&SchemaSpec::default()).await.unwrap();
+    scaleout_port_suite::load_tenant(&cluster, tenant, Naming::CamelCase).await;
+    (fake, cluster)
+}

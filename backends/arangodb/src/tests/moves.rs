@@ -1,0 +1,324 @@
+//! Shard-group moves through moveShard + queryAgencyJob, cancelling, ArangoDB's own plan,
+//! and what the ArangoDB back end cannot do.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::http::Method;
+use scaleout_domain::port::{
+    BackendError, CancelFlag, ClusterBackend, MoveProgress, MoveRequest, ReplicaRole, ShardGroup,
+};
+use scaleout_port_suite::tenant;
+
+use super::fake::Fake;
+use super::loaded;
+use crate::ArangoCluster;
+
+async fn tenant_group(cluster: &ArangoCluster, seed: u64) -> ShardGroup {
+    let t = tenant(seed, "Mover", 1);
+    let index = cluster.tenant_shard_group(t.id).await.unwrap();
+    let map = cluster.shard_map().await.unwrap();
+    let g = map
+        .groups
+        .iter()
+        .find(|g| g.index == index)
+        .unwrap()
+        .clone();
+    assert!(g.tenants.contains(&t.id));
+    g
+}
+
+fn free_server(g: &ShardGroup) -> String {
+    ["DBServer0001", "DBServer0002", "DBServer0003"]
+        .into_iter()
+        .find(|s| *s != g.leader && !g.followers.iter().any(|f| f == s))
+        .unwrap()
+        .to_owned()
+}
+
+async fn check_leader_move(fake: &Fake, cluster: &ArangoCluster, seed: u64) {
+    let g = tenant_group(cluster, seed).await;
+    let to = free_server(&g);
+    let request = MoveRequest {
+        group: g.index,
+        from: g.leader.clone(),
+        to: to.clone(),
+        role: ReplicaRole::Leader,
+    };
+    let seen = Mutex::new(Vec::<MoveProgress>::new());
+    let report = cluster
+        .move_shard_group(
+            &request,
+            &|p| seen.lock().unwrap().push(p),
+            &CancelFlag::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.bytes, g.bytes);
+    assert!(g.bytes > 0);
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.first().map(|p| p.bytes_done), Some(0));
+    assert_eq!(
+        seen.last().map(|p| (p.bytes_done, p.bytes_total)),
+        Some((g.bytes, g.bytes))
+    );
+    assert!(
+        seen[..seen.len() - 1].iter().all(|p| p.bytes_done == 0),
+        "0 until Finished"
+    );
+
+    let posts = fake.requests(&Method::POST, "/_admin/cluster/moveShard");
+    let body = &posts.last().unwrap().body;
+    assert_eq!(posts.last().unwrap().path, "/_admin/cluster/moveShard");
+    assert_eq!(body["database"], "network_assets");
+    assert_eq!(
+        body["collection"], "DeviceProxyOut",
+        "the initial collection only"
+    );
+    assert!(body["fromServer"].as_str().unwrap().starts_with("PRMR-"));
+    assert!(body["toServer"].as_str().unwrap().starts_with("PRMR-"));
+    assert_eq!(body["remainsFollower"], false, "the old leader leaves");
+    let polls = fake.requests(&Method::GET, "/_admin/cluster/queryAgencyJob");
+    assert!(polls.len() >= 3, "{}", polls.len());
+    assert!(polls.iter().all(|p| p.query.contains_key("id")));
+
+    let after = cluster.shard_map().await.unwrap();
+    for c in &after.collections {
+        let s = c.shards.iter().find(|s| s.group == g.index).unwrap();
+        assert_eq!(s.leader, to, "{} followed", c.name);
+    }
+    let moved = after.groups.iter().find(|x| x.index == g.index).unwrap();
+    assert_eq!((moved.documents, moved.bytes), (g.documents, g.bytes));
+}
+
+#[tokio::test]
+async fn a_move_polls_its_job_until_finished() {
+    let (fake, cluster) = loaded(&tenant(1, "Mover", 1)).await;
+    fake.with(|s| s.polls_to_finish = 3);
+    check_leader_move(&fake, &cluster, 1).await;
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn the_older_nested_job_shape_is_understood() {
+    let (fake, cluster) = loaded(&tenant(2, "Mover", 1)).await;
+    fake.with(|s| {
+        s.polls_to_finish = 3;
+        s.nested_job_shape = true;
+    });
+    check_leader_move(&fake, &cluster, 2).await;
+}
+
+#[tokio::test]
+async fn a_follower_moves_too() {
+    let (fake, cluster) = loaded(&tenant(3, "Mover", 1)).await;
+    let g = tenant_group(&cluster, 3).await;
+    let to = free_server(&g);
+    let request = MoveRequest {
+        group: g.index,
+        from: g.followers[0].clone(),
+        to: to.clone(),
+        role: ReplicaRole::Follower,
+    };
+    cluster
+        .move_shard_group(&request, &|_| {}, &CancelFlag::new())
+        .await
+        .unwrap();
+    let after = cluster.shard_map().await.unwrap();
+    let moved = after.groups.iter().find(|x| x.index == g.index).unwrap();
+    assert_eq!(moved.leader, g.leader);
+    assert_eq!(moved.followers, vec![to]);
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn a_leader_moved_onto_its_follower_switches_roles() {
+    let (fake, cluster) = loaded(&tenant(9, "Mover", 1)).await;
+    let g = tenant_group(&cluster, 9).await;
+    let request = MoveRequest {
+        group: g.index,
+        from: g.leader.clone(),
+        to: g.followers[0].clone(),
+        role: ReplicaRole::Leader,
+    };
+    let report = cluster
+        .move_shard_group(&request, &|_| {}, &CancelFlag::new())
+        .await
+        .unwrap();
+    assert_eq!(report.bytes, 0, "nothing is copied");
+    let body = fake.requests(&Method::POST, "/moveShard")[0].body.clone();
+    assert_eq!(
+        body["remainsFollower"], true,
+        "the old leader stays as a follower"
+    );
+    let after = cluster.shard_map().await.unwrap();
+    let switched = after.groups.iter().find(|x| x.index == g.index).unwrap();
+    assert_eq!(
+        (&switched.leader, &switched.followers),
+        (&g.followers[0], &vec![g.leader.clone()])
+    );
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn cancelling_aborts_the_job_and_nothing_moves() {
+    let (fake, cluster) = loaded(&tenant(4, "Mover", 1)).await;
+    fake.with(|s| s.polls_to_finish = u32::MAX);
+    let g = tenant_group(&cluster, 4).await;
+    let request = MoveRequest {
+        group: g.index,
+        from: g.leader.clone(),
+        to: free_server(&g),
+        role: ReplicaRole::Leader,
+    };
+    let cancel = CancelFlag::new();
+    let canceller = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            cancel.cancel();
+        })
+    };
+    let err = cluster
+        .move_shard_group(&request, &|_| {}, &cancel)
+        .await
+        .unwrap_err();
+    canceller.await.unwrap();
+    assert!(
+        matches!(err, BackendError::Cancelled(ref m) if m.contains(&format!("stays on {}", g.leader))),
+        "{err:?}"
+    );
+    let cancels = fake.requests(&Method::POST, "/_admin/cluster/cancelAgencyJob");
+    assert_eq!(cancels.len(), 1);
+    assert!(cancels[0].body["id"].is_string());
+    let after = cluster.shard_map().await.unwrap();
+    assert_eq!(
+        after
+            .groups
+            .iter()
+            .find(|x| x.index == g.index)
+            .unwrap()
+            .leader,
+        g.leader
+    );
+
+    // The group is free to move again.
+    fake.with(|s| s.polls_to_finish = 1);
+    cluster
+        .move_shard_group(&request, &|_| {}, &CancelFlag::new())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_failed_job_is_reported_with_its_reason() {
+    let (fake, cluster) = loaded(&tenant(5, "Mover", 1)).await;
+    fake.with(|s| s.fail_jobs_with = Some("no in-sync follower"));
+    let g = tenant_group(&cluster, 5).await;
+    let request = MoveRequest {
+        group: g.index,
+        from: g.leader.clone(),
+        to: free_server(&g),
+        role: ReplicaRole::Leader,
+    };
+    let err = cluster
+        .move_shard_group(&request, &|_| {}, &CancelFlag::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, BackendError::Storage(ref m) if m.contains("no in-sync follower")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn impossible_moves_are_refused_before_any_job() {
+    let (fake, cluster) = loaded(&tenant(6, "Mover", 1)).await;
+    let g = tenant_group(&cluster, 6).await;
+    let onto_follower = MoveRequest {
+        group: g.index,
+        from: g.leader.clone(),
+        to: g.followers[0].clone(),
+        role: ReplicaRole::Follower,
+    };
+    let err = cluster
+        .move_shard_group(&onto_follower, &|_| {}, &CancelFlag::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BackendError::Conflict(_)), "{err:?}");
+    let no_group = MoveRequest {
+        group: 99,
+        ..onto_follower.clone()
+    };
+    let err = cluster
+        .move_shard_group(&no_group, &|_| {}, &CancelFlag::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BackendError::NotFound(_)), "{err:?}");
+    fake.with(|s| s.servers[2].3 = "FAILED");
+    let failed = fake.with(|s| s.servers[2].1.clone());
+    if failed != g.leader && !g.followers.contains(&failed) {
+        let onto_failed = MoveRequest {
+            to: failed,
+            role: ReplicaRole::Leader,
+            ..onto_follower
+        };
+        let err = cluster
+            .move_shard_group(&onto_failed, &|_| {}, &CancelFlag::new())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, BackendError::Conflict(ref m) if m.contains("failed server")),
+            "{err:?}"
+        );
+    }
+    assert!(fake.requests(&Method::POST, "/moveShard").is_empty());
+}
+
+#[tokio::test]
+async fn arangodb_s_own_plan_is_fetched_and_typed() {
+    let (fake, cluster) = loaded(&tenant(7, "Planner", 1)).await;
+    let plan = cluster.rebalance_plan().await.unwrap();
+    assert_eq!(plan.imbalance_before.leader, 8.0);
+    assert_eq!(plan.imbalance_after.leader, 1.0);
+    assert_eq!(plan.moves.len(), 1);
+    let m = &plan.moves[0];
+    assert!(
+        m.from.starts_with("DBServer") && m.to.starts_with("DBServer"),
+        "{m:?}"
+    );
+    assert!(m.from_id.starts_with("PRMR-"));
+    assert_eq!(m.group, Some(0));
+    assert_eq!(m.collection.as_deref(), Some("DeviceProxyOut"));
+    assert_eq!(m.database, "network_assets");
+    assert!(m.is_leader);
+    let sent = fake.requests(&Method::POST, "/_admin/cluster/rebalance");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].path, "/_admin/cluster/rebalance");
+    assert_eq!(sent[0].body, crate::RebalanceOptions::default().body());
+    assert!(
+        fake.requests(&Method::POST, "/rebalance/execute")
+            .is_empty(),
+        "compute only"
+    );
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn what_arangodb_cannot_do_says_what_to_do_instead() {
+    let (fake, cluster) = loaded(&tenant(8, "Grower", 1)).await;
+    let before = fake.with(|s| s.requests.len());
+    let reason = |r: Result<(), BackendError>| match r {
+        Err(BackendError::NotSupported { reason, .. }) => reason,
+        other => panic!("{other:?}"),
+    };
+    let add = reason(cluster.add_db_servers(1).await.map(|_| ()));
+    assert!(
+        add.contains("start a new DB server") && add.contains("what-if"),
+        "{add}"
+    );
+    assert!(reason(cluster.remove_db_server("DBServer0003").await).contains("move"));
+    assert!(reason(cluster.fail_server("DBServer0001").await).contains("stop"));
+    assert!(reason(cluster.restore_server("DBServer0001").await).contains("start"));
+    assert_eq!(fake.with(|s| s.requests.len()), before, "nothing sent");
+}

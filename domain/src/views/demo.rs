@@ -1,0 +1,239 @@
+//! The demo's report: JSON for machines (keeping the seed tooling's keys) and a
+//! Markdown twin for people.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{AddedTenant, ExecutedMove, Validation};
+use crate::console::BackendInfo;
+use crate::planner::Figures;
+use crate::{Naming, TenantId};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub title: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub duration_seconds: f64,
+    pub backend: BackendInfo,
+    pub naming: Naming,
+    pub success: bool,
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub tenants_before: u64,
+    pub tenants_after: u64,
+    pub tenants_added: u64,
+    pub documents_before: u64,
+    pub documents_after: u64,
+    pub documents_added: u64,
+    pub collections_before: u64,
+    pub collections_after: u64,
+    /// Shards of all collections (a rebalance moves them, it does not add any).
+    pub shards_before: u64,
+    pub shards_after: u64,
+    pub db_servers_before: u64,
+    pub db_servers_after: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepRecord {
+    pub step: u32,
+    pub name: String,
+    /// completed, skipped, planned or failed.
+    pub status: String,
+    pub seconds: f64,
+    pub details: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantCheck {
+    pub tenant: TenantId,
+    pub documents: u64,
+    pub violations: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValidationSummary {
+    pub clean: bool,
+    pub violations: usize,
+    pub documents_checked: u64,
+    pub tenants: Vec<TenantCheck>,
+    pub unknown_tenants: Vec<TenantId>,
+}
+
+impl From<&Validation> for ValidationSummary {
+    fn from(v: &Validation) -> Self {
+        ValidationSummary {
+            clean: v.clean,
+            violations: v.violations,
+            documents_checked: v.report.documents_checked,
+            tenants: v
+                .report
+                .tenants
+                .iter()
+                .map(|t| TenantCheck {
+                    tenant: t.tenant,
+                    documents: t.documents,
+                    violations: t.violations.len(),
+                })
+                .collect(),
+            unknown_tenants: v.report.unknown_tenants.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoReport {
+    pub demonstration_summary: Summary,
+    pub scale_out_metrics: Metrics,
+    pub demonstration_steps: Vec<StepRecord>,
+    pub balance_before: Figures,
+    pub balance_after: Figures,
+    pub moves: Vec<ExecutedMove>,
+    pub planned_moves: u64,
+    pub bytes_moved: u64,
+    /// Seconds per step, and `total`.
+    pub timings: BTreeMap<String, f64>,
+    pub validation: ValidationSummary,
+    pub tenants_added: Vec<AddedTenant>,
+    /// Where the report was saved (empty when it was not).
+    pub files: Vec<String>,
+}
+
+impl DemoReport {
+    /// The saved files' names for a report finished at `stamp`
+    /// (`YYYYMMDD_HHMMSS`): JSON first, then Markdown.
+    pub fn file_names(stamp: &str) -> [String; 2] {
+        let stem = format!("scale_out_demo_{stamp}");
+        [format!("{stem}.json"), format!("{stem}.md")]
+    }
+
+    /// The report for people.
+    pub fn markdown(&self) -> String {
+        let s = &self.demonstration_summary;
+        let m = &self.scale_out_metrics;
+        let mut out = String::new();
+        let _ = writeln!(out, "# {}\n", s.title);
+        let _ = writeln!(out, "{}\n", s.outcome);
+        let _ = writeln!(
+            out,
+            "- Started {}, finished {} ({:.1} s)\n- Back end: {} at `{}`\n- Naming: {}\n- Result: **{}**\n",
+            s.started_at,
+            s.finished_at,
+            s.duration_seconds,
+            s.backend.kind.label(),
+            s.backend.location,
+            s.naming,
+            if s.success { "success" } else { "failed" }
+        );
+        let _ = writeln!(
+            out,
+            "## Scale-out metrics\n\n| | before | after | added |\n|---|---:|---:|---:|"
+        );
+        let _ = writeln!(
+            out,
+            "| tenants | {} | {} | {} |",
+            m.tenants_before, m.tenants_after, m.tenants_added
+        );
+        let _ = writeln!(
+            out,
+            "| documents | {} | {} | {} |",
+            m.documents_before, m.documents_after, m.documents_added
+        );
+        let _ = writeln!(
+            out,
+            "| collections | {} | {} | |",
+            m.collections_before, m.collections_after
+        );
+        let _ = writeln!(
+            out,
+            "| shards | {} | {} | |",
+            m.shards_before, m.shards_after
+        );
+        let _ = writeln!(
+            out,
+            "| DB servers | {} | {} | {} |\n",
+            m.db_servers_before,
+            m.db_servers_after,
+            m.db_servers_after - m.db_servers_before
+        );
+        let _ = writeln!(
+            out,
+            "## Steps\n\n| # | step | status | seconds | details |\n|---:|---|---|---:|---|"
+        );
+        for st in &self.demonstration_steps {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:.2} | {} |",
+                st.step, st.name, st.status, st.seconds, st.details
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\n## Balance (bytes per DB server)\n\n| server | before | after |\n|---|---:|---:|"
+        );
+        for server in &self.balance_after.servers {
+            let before = self
+                .balance_before
+                .servers
+                .iter()
+                .find(|b| b.name == server.name)
+                .map(|b| b.bytes)
+                .unwrap_or(0);
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                server.name,
+                kib(before),
+                kib(server.bytes)
+            );
+        }
+        let (b, a) = (&self.balance_before.bytes, &self.balance_after.bytes);
+        let _ = writeln!(
+            out,
+            "\nmax/mean {:.2} -> {:.2}; coefficient of variation {:.3} -> {:.3}; ArangoDB shard imbalance {:.3e} -> {:.3e}\n",
+            b.max_over_mean, a.max_over_mean, b.cv, a.cv, self.balance_before.arangodb.shards, self.balance_after.arangodb.shards
+        );
+        let _ = writeln!(
+            out,
+            "## Moves ({}, {} copied)\n",
+            self.moves.len(),
+            kib(self.bytes_moved)
+        );
+        for mv in &self.moves {
+            let _ = writeln!(
+                out,
+                "- shard group {} {:?} {} -> {}: {} in {} ms",
+                mv.group,
+                mv.role,
+                mv.from,
+                mv.to,
+                kib(mv.bytes),
+                mv.millis
+            );
+        }
+        let v = &self.validation;
+        let _ = writeln!(
+            out,
+            "\n## Validation\n\n{} documents of {} tenants checked: **{} violation(s)**{}.",
+            v.documents_checked,
+            v.tenants.len(),
+            v.violations,
+            if v.unknown_tenants.is_empty() {
+                String::new()
+            } else {
+                format!(", {} unregistered tenant(s)", v.unknown_tenants.len())
+            }
+        );
+        out
+    }
+}
+
+fn kib(bytes: u64) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}

@@ -1,0 +1,17 @@
+//! What the console shows and the CLI prints: plain data produced by the
+//! services on the server and read by the browser, so it lives here, in the
+//! crate both sides share.
+
+mod cluster;
+mod demo;
+mod jobs;
+mod operations;
+mod tenants;
+
+pub use cluster::{
+    AddedServers, GroupRow, ServerLoad, ServerReport, ShardReport, TenantRef, TenantRow,
+};
+pub use demo::{DemoReport, Metrics, StepRecord, Summary, TenantCheck, ValidationSummary};
+pub use jobs::{JobRecord, JobState};
+pub use operations::{ExecutedMove, Rebalance, Validation};
+pub use tenants::{AddedTenant, RemovedTenant};

@@ -1,0 +1,35 @@
+//! Results of validation and rebalancing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::planner::{Figures, Plan};
+use crate::port::{ReplicaRole, ValidationReport};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Validation {
+    pub clean: bool,
+    pub violations: usize,
+    pub report: ValidationReport,
+}
+
+/// One executed step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecutedMove {
+    pub group: u32,
+    pub from: String,
+    pub to: String,
+    pub role: ReplicaRole,
+    pub bytes: u64,
+    pub millis: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rebalance {
+    pub plan: Plan,
+    pub executed: bool,
+    pub moves_done: Vec<ExecutedMove>,
+    pub bytes_moved: u64,
+    pub seconds: f64,
+    /// Measured on the cluster after execution (the plan's `after` is a forecast).
+    pub figures_after: Option<Figures>,
+}

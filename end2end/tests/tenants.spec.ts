@@ -1,0 +1,50 @@
+import { test, expect } from "@playwright/test";
+import { waitForHydration, shots } from "./hydration";
+
+test("onboard a tenant and watch its progress live", async ({ page }) => {
+  await page.goto("/tenants");
+  await waitForHydration(page);
+
+  // The server's validation message reaches the form.
+  const form = page.getByTestId("add-tenant-form");
+  await form.getByLabel("Company name").fill("Bad <name>");
+  await form.getByRole("button", { name: "Add tenant" }).click();
+  await expect(page.getByTestId("add-tenant-error")).toContainText("tenant name");
+
+  await form.getByLabel("Company name").fill("Fortune 500 Corp");
+  await form.getByLabel("Scale factor").fill("5");
+  await form.getByRole("button", { name: "Add tenant" }).click();
+
+  const job = page.getByTestId("job-watch").first();
+  await expect(job).toContainText("Onboarding Fortune 500 Corp");
+  await expect(job).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
+  await expect(job).toContainText("5475 documents stored");
+
+  // The table refreshes when the job ends.
+  const row = page.getByTestId("tenant-table").getByRole("row", { name: /Fortune 500 Corp/ });
+  await expect(row).toContainText("5475");
+  await expect(row).toContainText("active");
+  await expect(row).toContainText(/DBServer000\d/);
+  await page.screenshot({ path: `${shots}/tenants-added.png`, fullPage: true });
+
+  // A duplicate name is refused by the server, whatever the case.
+  await form.getByLabel("Company name").fill("fortune 500 corp");
+  await form.getByLabel("Scale factor").fill("1");
+  await form.getByRole("button", { name: "Add tenant" }).click();
+  await expect(page.getByTestId("add-tenant-error")).toContainText("already exists");
+});
+
+test("remove a tenant after confirming", async ({ page }) => {
+  await page.goto("/tenants");
+  await waitForHydration(page);
+  const form = page.getByTestId("add-tenant-form");
+  await form.getByLabel("Company name").fill("Short Lived Ltd");
+  await form.getByRole("button", { name: "Add tenant" }).click();
+  await expect(page.getByTestId("job-watch").first()).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
+
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Remove Short Lived Ltd" }).click();
+  await expect(page.getByTestId("job-watch").first()).toContainText("Removing a tenant");
+  await expect(page.getByTestId("job-watch").first()).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
+  await expect(page.getByRole("row", { name: /Short Lived Ltd/ })).toHaveCount(0);
+});

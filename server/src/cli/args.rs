@@ -1,0 +1,225 @@
+//! The command line, as clap parses it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use scaleout_domain::Naming;
+
+/// scaleout: onboard tenants, place their shards and scale out the network-asset graph.
+#[derive(Debug, Parser)]
+#[command(name = "scaleout", version, about, long_about = None)]
+pub struct Cli {
+    /// Directory of the console's data: the embedded back end (scaleout.db) and
+    /// the tenant and job records (console.db).
+    #[arg(long, global = true, env = "SCALEOUT_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Embedded back end: how fast shard moves copy data, in bytes per second
+    /// (default 1 MiB/s, so the demo's moves take a few seconds).
+    #[arg(long, global = true, env = "SCALEOUT_MOVE_RATE", value_name = "BYTES_PER_SEC",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub move_rate: Option<u64>,
+
+    #[command(flatten)]
+    pub arango: ArangoArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where ArangoDB is, when it is the back end. The password is never echoed:
+/// not in --help, logs, errors or output.
+#[derive(Debug, clap::Args)]
+pub struct ArangoArgs {
+    /// ArangoDB Coordinator (or single server) URL; without it the embedded back end is used.
+    #[arg(long, global = true, env = "ARANGO_URL")]
+    pub arango_url: Option<String>,
+    #[arg(long, global = true, env = "ARANGO_USER", default_value = "root")]
+    pub arango_user: String,
+    #[arg(
+        long,
+        global = true,
+        env = "ARANGO_PASSWORD",
+        hide_env_values = true,
+        default_value = ""
+    )]
+    pub arango_password: scaleout_arangodb::Secret,
+    #[arg(
+        long,
+        global = true,
+        env = "ARANGO_DATABASE",
+        default_value = "network_assets"
+    )]
+    pub arango_database: String,
+}
+
+impl ArangoArgs {
+    pub fn config(&self) -> Option<scaleout_arangodb::ArangoConfig> {
+        let url = self
+            .arango_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())?;
+        Some(
+            scaleout_arangodb::ArangoConfig::new(url)
+                .with_credentials(self.arango_user.clone(), self.arango_password.clone())
+                .with_database(self.arango_database.clone()),
+        )
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web console.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, env = "SCALEOUT_ADDR", default_value = "127.0.0.1:3000")]
+        addr: SocketAddr,
+        /// Root of the built site (CSS and the wasm bundle); found next to the
+        /// binary when not given.
+        #[arg(long, env = "SCALEOUT_SITE_DIR")]
+        site_dir: Option<PathBuf>,
+    },
+    /// Print the console's version and back end.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Onboard, list and remove tenants.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// The servers: health, shard groups, leaders, bytes, documents, tenants.
+    ServerInfo {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Shard groups and their placement, with balance figures.
+    ShardInfo {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add DB servers (embedded back end).
+    #[command(subcommand)]
+    Server(ServerCommand),
+    /// Plan a rebalance of the cluster (and execute it with --execute).
+    Rebalance {
+        /// Plan as if this many empty servers were added (plan only).
+        #[arg(long, default_value_t = 0)]
+        what_if_servers: u32,
+        /// Execute the plan, move by move.
+        #[arg(long)]
+        execute: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every tenant's isolation and integrity.
+    Validate {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the scale-out demo: tenants, servers, rebalance, validation, report.
+    Demo {
+        /// Save the report (JSON and Markdown) in DIR (default: reports).
+        #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "reports")]
+        save_report: Option<PathBuf>,
+        #[arg(long, default_value = "camelCase", value_parser = parse_naming)]
+        naming: Naming,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Plan a rebalance offline from a saved snapshot, with no back end.
+    Plan {
+        /// ArangoDB's /_admin/cluster/shardDistribution response, or
+        /// `scaleout shard-info --json` output.
+        #[arg(long)]
+        snapshot: PathBuf,
+        /// JSON object: shard id -> bytes (for shardDistribution input).
+        #[arg(long)]
+        sizes: Option<PathBuf>,
+        #[arg(long, default_value_t = 0)]
+        what_if_servers: u32,
+        /// A server to empty (repeatable).
+        #[arg(long)]
+        drain: Vec<String>,
+        #[arg(long)]
+        max_moves: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Jobs: list, show, resume after a crash, cancel.
+    #[command(subcommand)]
+    Job(JobCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Onboard one tenant.
+    Add {
+        #[arg(long)]
+        tenant_name: String,
+        #[arg(long, default_value_t = 1)]
+        scale_factor: i64,
+        #[arg(long, default_value = "camelCase", value_parser = parse_naming)]
+        naming: Naming,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Onboard Retail Chain Corp (s=2), Manufacturing Inc (1) and Tech Startup (1).
+    AddBatch {
+        #[arg(long, default_value = "camelCase", value_parser = parse_naming)]
+        naming: Naming,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List tenants with their size, status and placement.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a tenant and all its data.
+    Remove {
+        /// The tenant id (12 hex characters).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// Add empty DB servers; a rebalance puts shards on them.
+    Add {
+        #[arg(long, default_value_t = 1)]
+        count: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobCommand {
+    /// Recent jobs.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One job with its progress log.
+    Show {
+        id: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run an interrupted job again to completion.
+    Resume {
+        id: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask a running job to stop at its next safe point.
+    Cancel { id: u64 },
+}
+
+fn parse_naming(s: &str) -> Result<Naming, String> {
+    s.parse()
+        .map_err(|_| format!("{s:?} is not a naming convention: use camelCase or snake_case"))
+}

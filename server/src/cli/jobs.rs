@@ -1,0 +1,115 @@
+//! Runs a job in process and follows it: a progress bar on a terminal, step
+//! outcomes as lines otherwise, nothing but the result with --json.
+
+use std::io::IsTerminal;
+
+use futures::StreamExt;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use scaleout_domain::progress::{Outcome, ProgressEvent};
+use scaleout_services::jobs::JobSpec;
+use scaleout_services::store::{JobRecord, JobState};
+use scaleout_services::Console;
+
+use super::CliError;
+
+/// Starts the job, follows it to the end, returns its result.
+pub async fn run(
+    console: &Console,
+    spec: JobSpec,
+    json: bool,
+) -> Result<serde_json::Value, CliError> {
+    let id = console.start_job(spec)?;
+    follow(console, id, json).await
+}
+
+/// Follows a started (or resumed) job to its end.
+pub async fn follow(console: &Console, id: u64, json: bool) -> Result<serde_json::Value, CliError> {
+    let display = Display::new(json);
+    let events = console.jobs().watch(id)?;
+    futures::pin_mut!(events);
+    while let Some(event) = events.next().await {
+        display.show(&event);
+    }
+    display.finish();
+    outcome(console.job(id)?)
+}
+
+/// A finished job's result, or its failure as an error.
+pub fn outcome(record: JobRecord) -> Result<serde_json::Value, CliError> {
+    match record.state {
+        JobState::Succeeded => Ok(record.result.unwrap_or(serde_json::Value::Null)),
+        state => Err(CliError::Job {
+            id: record.id,
+            state: state.as_str().to_string(),
+            message: record.error.unwrap_or_else(|| "no reason recorded".into()),
+        }),
+    }
+}
+
+struct Display {
+    bar: Option<ProgressBar>,
+    lines: bool,
+    step: std::cell::RefCell<String>,
+}
+
+impl Display {
+    fn new(json: bool) -> Self {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = (terminal && !json).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {prefix:>10} [{bar:30}] {pos}/{len} {wide_msg}",
+                )
+                .expect("a valid template")
+                .progress_chars("=> "),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        Display {
+            bar,
+            lines: !terminal && !json,
+            step: Default::default(),
+        }
+    }
+
+    fn show(&self, e: &ProgressEvent) {
+        let finished = matches!(e.outcome, Outcome::Ok | Outcome::Warning | Outcome::Failed);
+        if let Some(bar) = &self.bar {
+            if *self.step.borrow() != e.step {
+                *self.step.borrow_mut() = e.step.clone();
+                bar.set_prefix(e.step.clone());
+            }
+            bar.set_length(e.total.max(1));
+            bar.set_position(e.done.min(e.total.max(1)));
+            bar.set_message(e.message.clone());
+            if finished && e.step != "finished" {
+                bar.println(format!("{} {}", mark(e.outcome), e.message));
+            }
+        } else if self.lines && finished && e.step != "finished" {
+            eprintln!("{} {}", mark(e.outcome), e.message);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn mark(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Ok => "ok  ",
+        Outcome::Warning => "warn",
+        Outcome::Failed => "FAIL",
+        Outcome::Running => "..  ",
+    }
+}
+
+/// Convenience for commands that print a typed result.
+pub fn parse<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, CliError> {
+    serde_json::from_value(value)
+        .map_err(|e| CliError::Input(format!("unexpected job result: {e}")))
+}

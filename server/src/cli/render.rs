@@ -1,0 +1,286 @@
+//! Readable summaries for the terminal (the --json output is the data itself).
+
+use std::fmt::Write as _;
+
+use scaleout_domain::planner::{ClusterSnapshot, Figures};
+use scaleout_domain::progress::ProgressEvent;
+use scaleout_services::operations::demo_report::DemoReport;
+use scaleout_services::operations::rebalance::Rebalance;
+use scaleout_services::operations::reports::{ServerReport, ShardReport, TenantRow};
+use scaleout_services::operations::tenants::AddedTenant;
+use scaleout_services::operations::topology::{AddedServers, Validation};
+use scaleout_services::store::JobRecord;
+use serde::Serialize;
+
+/// `shard-info` output: placement, balance, and the snapshot `scaleout plan` reads.
+#[derive(Debug, Serialize)]
+pub struct ShardInfo {
+    pub shards: ShardReport,
+    pub balance: Figures,
+    pub snapshot: ClusterSnapshot,
+}
+
+fn kib(bytes: u64) -> String {
+    if bytes >= 10 * 1024 * 1024 {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    }
+}
+
+pub fn added_tenants(list: &[AddedTenant]) -> String {
+    let mut out = String::new();
+    for t in list {
+        let _ = writeln!(
+            out,
+            "Added {} (id {}, scale factor {}, {}): {} documents in {:.1} s",
+            t.name, t.tenant_id, t.scale_factor, t.naming, t.total_documents, t.seconds
+        );
+        for (collection, n) in &t.documents {
+            let _ = writeln!(out, "  {collection:<20} {n:>8}");
+        }
+    }
+    out
+}
+
+pub fn tenants(rows: &[TenantRow]) -> String {
+    if rows.is_empty() {
+        return "No tenants yet: add one with `scaleout tenant add --tenant-name NAME`.\n".into();
+    }
+    let mut out = format!(
+        "{:<14} {:<32} {:>5} {:>9} {:<12} {:>5}  {}\n",
+        "ID", "NAME", "SCALE", "DOCS", "STATUS", "GROUP", "LEADER (FOLLOWERS)"
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "{:<14} {:<32} {:>5} {:>9} {:<12} {:>5}  {} ({})",
+            r.id.as_str(),
+            truncate(&r.name, 32),
+            r.scale_factor,
+            r.documents,
+            r.status,
+            r.shard_group
+                .map(|g| g.to_string())
+                .unwrap_or_else(|| "-".into()),
+            r.leader.as_deref().unwrap_or("-"),
+            r.followers.join(", ")
+        );
+    }
+    out
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}
+
+pub fn servers(r: &ServerReport) -> String {
+    let mut out = format!(
+        "{} ({:?}), version {}, edition {}\n\n{:<16} {:<12} {:<7} {:>7} {:>9} {:>10} {:>9}  {}\n",
+        r.backend.kind.label(),
+        r.mode,
+        r.version,
+        r.edition,
+        "SERVER",
+        "ROLE",
+        "HEALTH",
+        "LEADERS",
+        "FOLLOWERS",
+        "BYTES",
+        "DOCUMENTS",
+        "TENANTS"
+    );
+    for s in &r.servers {
+        let _ = writeln!(
+            out,
+            "{:<16} {:<12} {:<7} {:>7} {:>9} {:>10} {:>9}  {}",
+            s.short_name,
+            format!("{:?}", s.role),
+            format!("{:?}", s.health),
+            s.leaders,
+            s.followers,
+            kib(s.bytes),
+            s.documents,
+            s.tenants
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    out
+}
+
+pub fn shards(info: &ShardInfo) -> String {
+    let s = &info.shards;
+    let mut out = format!(
+        "{} shard groups x {} collections, replication factor {}\n\n{:>5} {:<14} {:<28} {:>10} {:>9}  {}\n",
+        s.number_of_shards,
+        s.collections.len(),
+        s.replication_factor,
+        "GROUP",
+        "LEADER",
+        "FOLLOWERS",
+        "BYTES",
+        "DOCUMENTS",
+        "TENANTS"
+    );
+    for g in &s.groups {
+        let flags = match (g.available, g.in_sync) {
+            (false, _) => " [UNAVAILABLE]",
+            (true, false) => " [resyncing]",
+            _ => "",
+        };
+        let _ = writeln!(
+            out,
+            "{:>5} {:<14} {:<28} {:>10} {:>9}  {}{flags}",
+            g.index,
+            g.leader,
+            g.followers.join(", "),
+            kib(g.bytes),
+            g.documents,
+            g.tenants
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let _ = writeln!(out, "\n{}", balance_line(&info.balance));
+    out
+}
+
+fn balance_line(f: &Figures) -> String {
+    format!(
+        "Balance over {} server(s): bytes max/mean {:.2}, coefficient of variation {:.3}; leaders max {} min {}",
+        f.balanced_servers, f.bytes.max_over_mean, f.bytes.cv, f.leaders.max, f.leaders.min
+    )
+}
+
+pub fn added_servers(a: &AddedServers) -> String {
+    format!(
+        "Added {}: the cluster has {} DB servers. New servers hold nothing until `scaleout rebalance --execute`.\n",
+        a.added.iter().map(|s| s.short_name.as_str()).collect::<Vec<_>>().join(", "),
+        a.db_servers
+    )
+}
+
+pub fn rebalance(r: &Rebalance) -> String {
+    let mut out = scaleout_domain::planner::render_text(&r.plan);
+    if r.executed {
+        let _ = writeln!(
+            out,
+            "\nExecuted {} move(s), {} copied in {:.1} s.",
+            r.moves_done.len(),
+            kib(r.bytes_moved),
+            r.seconds
+        );
+        if let Some(after) = &r.figures_after {
+            let _ = writeln!(out, "Measured after: {}", balance_line(after));
+        }
+    } else if !r.plan.moves.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNothing was moved: run with --execute to carry out this plan."
+        );
+    }
+    out
+}
+
+pub fn validation(v: &Validation) -> String {
+    let mut out = String::new();
+    for t in &v.report.tenants {
+        let _ = writeln!(
+            out,
+            "{}: {} documents, {} violation(s)",
+            t.tenant,
+            t.documents,
+            t.violations.len()
+        );
+        for violation in t.violations.iter().take(10) {
+            let _ = writeln!(
+                out,
+                "  {:?} {}: {}",
+                violation.rule, violation.id, violation.message
+            );
+        }
+        if t.violations.len() > 10 {
+            let _ = writeln!(
+                out,
+                "  ... and {} more (see --json)",
+                t.violations.len() - 10
+            );
+        }
+    }
+    for t in &v.report.unknown_tenants {
+        let _ = writeln!(out, "data of an unregistered tenant {t} is stored");
+    }
+    let _ = writeln!(
+        out,
+        "{}: {} documents checked, {} violation(s).",
+        if v.clean {
+            "Isolation and integrity hold"
+        } else {
+            "VALIDATION FAILED"
+        },
+        v.report.documents_checked,
+        v.violations
+    );
+    out
+}
+
+pub fn demo(r: &DemoReport) -> String {
+    let mut out = r.markdown();
+    if !r.files.is_empty() {
+        let _ = writeln!(out, "\nReport saved: {}", r.files.join(", "));
+    }
+    out
+}
+
+pub fn jobs(list: &[JobRecord]) -> String {
+    if list.is_empty() {
+        return "No jobs yet.\n".into();
+    }
+    let mut out = format!(
+        "{:>5} {:<14} {:<12} {:<24}  {}\n",
+        "ID", "KIND", "STATE", "STARTED", "ERROR"
+    );
+    for j in list {
+        let _ = writeln!(
+            out,
+            "{:>5} {:<14} {:<12} {:<24}  {}",
+            j.id,
+            j.kind,
+            j.state.as_str(),
+            j.started_ms
+                .map(scaleout_services::clock::iso)
+                .unwrap_or_default(),
+            j.error.as_deref().unwrap_or("")
+        );
+    }
+    out
+}
+
+pub fn job(j: &JobRecord, events: &[ProgressEvent]) -> String {
+    let mut out = format!("Job {} ({}): {}\n", j.id, j.kind, j.state.as_str());
+    if let Some(e) = &j.error {
+        let _ = writeln!(out, "error: {e}");
+    }
+    for e in events {
+        let _ = writeln!(
+            out,
+            "  #{:<4} {} {:<10} {:>8}/{:<8} {}",
+            e.seq,
+            scaleout_services::clock::iso(e.at_ms),
+            e.step,
+            e.done,
+            e.total,
+            e.message
+        );
+    }
+    out
+}

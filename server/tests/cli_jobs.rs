@@ -1,0 +1,296 @@
+//! The CLI's operations as a user runs them: JSON output fields, exit codes,
+//! reasons on stderr, and a crash in the middle of a seeding, then resume.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_scaleout");
+
+fn scaleout(data: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("SCALEOUT_MOVE_RATE", "100000000")
+        .output()
+        .unwrap()
+}
+
+/// Runs a command that must succeed and print one JSON document.
+fn json(data: &Path, args: &[&str]) -> serde_json::Value {
+    let out = scaleout(data, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?} printed no single JSON document ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+#[test]
+fn tenant_commands_print_the_documented_json() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    let added = json(
+        d,
+        &[
+            "tenant",
+            "add",
+            "--tenant-name",
+            "Fortune 500 Corp",
+            "--scale-factor",
+            "5",
+            "--json",
+        ],
+    );
+    let id = added["tenant_id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 12);
+    assert_eq!(added["total_documents"], 5475);
+    assert_eq!(added["documents"]["Device"], 600);
+    assert_eq!(added["documents"].as_object().unwrap().len(), 11);
+
+    let batch = json(d, &["tenant", "add-batch", "--json"]);
+    let names: Vec<&str> = batch
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Retail Chain Corp", "Manufacturing Inc", "Tech Startup"]
+    );
+    assert_eq!(batch[0]["total_documents"], 2190);
+
+    let list = json(d, &["tenant", "list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 4);
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(row["documents"], 5475);
+    assert_eq!(row["status"], "active");
+    assert!(row["leader"].as_str().unwrap().starts_with("DBServer"));
+
+    let removed = json(d, &["tenant", "remove", &id, "--json"]);
+    assert_eq!(removed["removed_documents"], 5475);
+    assert_eq!(
+        json(d, &["tenant", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn topology_commands_and_offline_planning() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    json(d, &["tenant", "add-batch", "--json"]);
+    json(
+        d,
+        &["tenant", "add", "--tenant-name", "Acme Corp", "--json"],
+    );
+    let servers = json(d, &["server-info", "--json"]);
+    assert_eq!(
+        servers["servers"].as_array().unwrap().len(),
+        7,
+        "3 DB servers, 1 coordinator, 3 agents"
+    );
+
+    let added = json(d, &["server", "add", "--count", "2", "--json"]);
+    assert_eq!(added["db_servers"], 5);
+
+    // What-if planning only plans.
+    let what_if = json(d, &["rebalance", "--what-if-servers", "1", "--json"]);
+    assert_eq!(what_if["executed"], false);
+    assert!(what_if["plan"]["after"]["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["what_if"] == true));
+
+    let info = json(d, &["shard-info", "--json"]);
+    assert_eq!(info["shards"]["groups"].as_array().unwrap().len(), 12);
+    let snapshot = d.join("snapshot.json");
+    std::fs::write(&snapshot, serde_json::to_string(&info).unwrap()).unwrap();
+    let offline = json(
+        d,
+        &["plan", "--snapshot", snapshot.to_str().unwrap(), "--json"],
+    );
+
+    let executed = json(d, &["rebalance", "--execute", "--json"]);
+    assert_eq!(executed["executed"], true);
+    assert_eq!(
+        executed["plan"]["moves"], offline["moves"],
+        "the offline plan from shard-info --json is the plan the cluster executes"
+    );
+    let after = &executed["figures_after"]["bytes"]["cv"];
+    assert!(after.as_f64().unwrap() < executed["plan"]["before"]["bytes"]["cv"].as_f64().unwrap());
+
+    let valid = json(d, &["validate", "--json"]);
+    assert_eq!(valid["clean"], true);
+    assert_eq!(valid["violations"], 0);
+
+    let jobs = json(d, &["job", "list", "--json"]);
+    let kinds: Vec<&str> = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["kind"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "add_tenants",
+        "add_tenant",
+        "add_servers",
+        "rebalance",
+        "validate",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+}
+
+#[test]
+fn the_demo_saves_its_report_where_asked() {
+    let data = tempfile::tempdir().unwrap();
+    let reports = data.path().join("out");
+    let report = json(
+        data.path(),
+        &["demo", "--save-report", reports.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(report["scale_out_metrics"]["documents_after"], 7665);
+    assert_eq!(report["scale_out_metrics"]["tenants_added"], 3);
+    assert_eq!(report["validation"]["violations"], 0);
+    let files: Vec<_> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+}
+
+#[test]
+fn failures_exit_non_zero_with_the_reason_on_stderr() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["tenant", "add", "--tenant-name", "<b>Evil</b>"],
+            "tenant name",
+        ),
+        (
+            &[
+                "tenant",
+                "add",
+                "--tenant-name",
+                "Okay",
+                "--scale-factor",
+                "0",
+            ],
+            "scale factor",
+        ),
+        (
+            &[
+                "tenant",
+                "add",
+                "--tenant-name",
+                "Okay",
+                "--naming",
+                "kebab",
+            ],
+            "camelCase or snake_case",
+        ),
+        (&["tenant", "remove", "not-an-id"], "not a tenant id"),
+        (&["tenant", "remove", "0123456789ab"], "there is no tenant"),
+        (
+            &["rebalance", "--what-if-servers", "2", "--execute"],
+            "what-if servers do not exist",
+        ),
+        (&["job", "resume", "42"], "there is no job 42"),
+        (
+            &["plan", "--snapshot", "/nonexistent/snapshot.json"],
+            "cannot read",
+        ),
+    ];
+    for (args, reason) in cases {
+        let out = scaleout(d, args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.to_lowercase().contains(&reason.to_lowercase()),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?} printed to stdout: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    // Nothing was changed by the refused requests.
+    assert_eq!(
+        json(d, &["tenant", "list", "--json"]),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn a_seeding_killed_mid_way_resumes_to_exact_counts() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(d)
+        .args([
+            "tenant",
+            "add",
+            "--tenant-name",
+            "Crash Corp",
+            "--scale-factor",
+            "150",
+        ])
+        .env("RUST_LOG", "scaleout_services=info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until loading is under way (the job is recorded), then kill -9.
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    while let Some(Ok(line)) = lines.next() {
+        if line.contains("job started") {
+            break;
+        }
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(!child.wait().unwrap().success());
+
+    let jobs = json(d, &["job", "list", "--json"]);
+    let job = &jobs[0];
+    assert_eq!(job["state"], "interrupted", "{job}");
+    let id = job["id"].as_u64().unwrap().to_string();
+    let started = Instant::now();
+    let result = json(d, &["job", "resume", &id, "--json"]);
+    assert_eq!(result["total_documents"], 164_250);
+    assert!(
+        result["created"].as_u64().unwrap() < 164_250,
+        "the resume found the earlier work"
+    );
+    eprintln!("resume finished in {:?}", started.elapsed());
+    let valid = json(d, &["validate", "--json"]);
+    assert_eq!(valid["clean"], true, "{valid}");
+    assert_eq!(valid["report"]["documents_checked"], 164_250);
+}
