@@ -32,4 +32,9 @@ pub struct Rebalance {
     pub seconds: f64,
     /// Measured on the cluster after execution (the plan's `after` is a forecast).
     pub figures_after: Option<Figures>,
+    /// ArangoDB's own plan for the same cluster (computed, never executed), when
+    /// the back end is ArangoDB: `{imbalance_before, imbalance_after, moves}`,
+    /// shown beside the console's plan.
+    #[serde(default)]
+    pub arangodb_plan: Option<serde_json::Value>,
 }

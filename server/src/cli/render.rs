@@ -171,6 +171,16 @@ pub fn added_servers(a: &AddedServers) -> String {
 
 pub fn rebalance(r: &Rebalance) -> String {
     let mut out = scaleout_domain::planner::render_text(&r.plan);
+    if let Some(theirs) = &r.arangodb_plan {
+        let moves = theirs["moves"].as_array().map(Vec::len).unwrap_or(0);
+        let score = |k: &str| theirs[k]["shards"].as_f64().unwrap_or(0.0);
+        let _ = writeln!(
+            out,
+            "\nArangoDB's own plan (for comparison, not executed): {moves} move(s), shard imbalance {:.3e} -> {:.3e}",
+            score("imbalance_before"),
+            score("imbalance_after")
+        );
+    }
     if r.executed {
         let _ = writeln!(
             out,

@@ -116,6 +116,7 @@ pub async fn rebalance(
     for reason in &plan.reasons {
         ctx.event("plan", 1, 1, Outcome::Warning, reason.clone());
     }
+    let arangodb_plan = arangodb_plan(console, ctx).await;
     let mut outcome = Rebalance {
         plan,
         executed: execute,
@@ -123,6 +124,7 @@ pub async fn rebalance(
         bytes_moved: 0,
         seconds: 0.0,
         figures_after: None,
+        arangodb_plan,
     };
     if !execute {
         outcome.seconds = started.elapsed().as_secs_f64();
@@ -197,4 +199,35 @@ pub async fn rebalance(
     outcome.figures_after = Some(figures(console).await?);
     outcome.seconds = started.elapsed().as_secs_f64();
     Ok(outcome)
+}
+
+/// ArangoDB's own plan (compute only), to compare with ours; `None` on other
+/// back ends, or with a warning event when ArangoDB would not say.
+async fn arangodb_plan(console: &Console, ctx: &JobCtx) -> Option<serde_json::Value> {
+    let arango = console.arango()?;
+    match arango.rebalance_plan().await {
+        Ok(plan) => {
+            ctx.event(
+                "plan",
+                1,
+                1,
+                Outcome::Ok,
+                format!(
+                    "ArangoDB's own plan, for comparison: {} move(s)",
+                    plan.moves.len()
+                ),
+            );
+            Some(serde_json::to_value(plan).expect("the plan serialises"))
+        }
+        Err(e) => {
+            ctx.event(
+                "plan",
+                1,
+                1,
+                Outcome::Warning,
+                format!("ArangoDB's own plan is not available: {e}"),
+            );
+            None
+        }
+    }
 }
