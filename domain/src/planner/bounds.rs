@@ -1,0 +1,223 @@
+//! A lower bound on the bytes any plan must move to balance as well as a given plan.
+//!
+//! # What is bounded
+//!
+//! Let the plan end with every balanced server's load (in the target's unit: bytes, or
+//! shards) inside the band `[m, M]`: `M` is the most loaded balanced server after the plan,
+//! `m` the least loaded. Consider **any** plan, under the same rules (no move of a group
+//! that is not movable, drained servers emptied), whose result puts every balanced server
+//! inside that band, i.e. is at least as even as ours. It must move at least
+//! `max(OUT, IN)` bytes, where
+//!
+//! * `OUT` = (all bytes on drained servers) + sum over balanced servers `i` of
+//!   `cover(groups initially on i, L_i - M)`;
+//! * `IN` = sum over balanced servers `j` of `cover(groups not initially on j, m - L_j)`;
+//! * `L` is the initial load, and `cover(items, need)` is a lower bound on the bytes of a
+//!   set of those groups whose weights add up to at least `need` (0 when `need <= 0`).
+//!
+//! # Why it is a lower bound
+//!
+//! Every move has exactly one source and one destination, so the bytes a plan moves equal
+//! the sum over servers of the bytes that left them, and also the sum of the bytes that
+//! arrived.
+//!
+//! * *Out.* Let `D_i` be the groups initially on server `i` that are not on it at the end,
+//!   and `A_i` those on it at the end that were not there initially. Its final load is
+//!   `L_i - w(D_i) + w(A_i) <= M`, so `w(D_i) >= L_i - M + w(A_i) >= L_i - M`. Each group in
+//!   `D_i` left `i` in at least one move, so at least `bytes(D_i) >= cover(..., L_i - M)`
+//!   bytes left `i`. A drained server must lose everything. The `D_i` of different servers
+//!   are counted from different moves (the move's source), so the sum is a bound.
+//! * *In.* Symmetrically, `w(A_j) >= m - L_j + w(D_j) >= m - L_j`, every group in `A_j`
+//!   arrived at `j` in at least one move, and those moves have `j` as destination.
+//!
+//! Group granularity is what makes the bound tight: a server 1 byte above `M` whose
+//! smallest group is 2 GiB must lose 2 GiB. `cover` takes the larger of
+//!
+//! * the fractional knapsack value (cheapest bytes per unit of weight first, the last
+//!   group taken in part), which is at least `need` when balancing by bytes; and
+//! * when the groups lighter than `need` cannot reach `need` together, the smallest
+//!   group that reaches it alone (one of those must be in the set).
+//!
+//! Both are lower bounds on the cheapest exact cover, so their maximum is too. With at
+//! most a dozen candidate groups, every subset is tried and `cover` is exact.
+//!
+//! Since `[m, M]` is the band *this* plan reaches, the bound says: no plan whatsoever that
+//! leaves the cluster at least as even moves fewer bytes. The quality target is that the
+//! plan moves at most 1.2 times this bound.
+
+use super::balance::band;
+use super::exact::exact_band;
+use super::plan::{EXACT_BUDGET, EXACT_GROUPS};
+use super::state::State;
+
+/// The bound for the plan that took `initial` to `last` (see the module documentation):
+/// the exact minimum when the cluster is small enough to search, else the relaxation.
+pub(crate) fn lower_bound(initial: &State, last: &State) -> u64 {
+    let relaxed = relaxed_bound(initial, last);
+    if initial.groups.len() <= EXACT_GROUPS {
+        let (lo, hi) = band(last);
+        if let Some(ex) = exact_band(initial, lo, hi, EXACT_BUDGET) {
+            if ex.complete {
+                return relaxed.max(ex.bytes);
+            }
+        }
+    }
+    relaxed
+}
+
+/// The relaxation: `max(OUT, IN)` of the module documentation.
+fn relaxed_bound(initial: &State, last: &State) -> u64 {
+    let pool = &initial.pool;
+    let (Some(max), Some(min)) = (
+        pool.iter().map(|&i| last.load[i]).max(),
+        pool.iter().map(|&i| last.load[i]).min(),
+    ) else {
+        return drained_bytes(initial);
+    };
+
+    // Groups that some plan under the same rules could move: movable ones, and any group
+    // with a replica on a drained server (drain moves ignore sync state).
+    let can_move: Vec<bool> = initial
+        .groups
+        .iter()
+        .map(|g| g.movable || g.replicas.iter().any(|&s| initial.servers[s].draining))
+        .collect();
+
+    let mut out = drained_bytes(initial);
+    for &i in pool {
+        let need = initial.load[i].saturating_sub(max);
+        if need == 0 {
+            continue;
+        }
+        let items: Vec<(u64, u64)> = initial.held[i]
+            .iter()
+            .filter(|&&g| can_move[g])
+            .map(|&g| (initial.groups[g].weight, initial.groups[g].bytes))
+            .collect();
+        out += cover(items, need);
+    }
+
+    let mut incoming = 0u64;
+    for &j in pool {
+        let need = min.saturating_sub(initial.load[j]);
+        if need == 0 {
+            continue;
+        }
+        let items: Vec<(u64, u64)> = initial
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(g, group)| can_move[*g] && !group.holds(j))
+            .map(|(_, group)| (group.weight, group.bytes))
+            .collect();
+        incoming += cover(items, need);
+    }
+    out.max(incoming)
+}
+
+fn drained_bytes(state: &State) -> u64 {
+    state
+        .groups
+        .iter()
+        .map(|g| {
+            let on_drained = g
+                .replicas
+                .iter()
+                .filter(|&&s| state.servers[s].draining)
+                .count() as u64;
+            on_drained * g.bytes
+        })
+        .sum()
+}
+
+/// Up to this many groups, [`cover`] is exact.
+const EXACT_COVER: usize = 12;
+
+/// A lower bound on the bytes of a subset of `items` (weight, bytes) whose weights add up
+/// to at least `need`.
+pub(crate) fn cover(mut items: Vec<(u64, u64)>, need: u64) -> u64 {
+    if need == 0 {
+        return 0;
+    }
+    items.retain(|&(w, _)| w > 0);
+    if items.len() <= EXACT_COVER {
+        // Few enough to try every subset: the exact minimum.
+        let total: u64 = items.iter().map(|i| i.0).sum();
+        if total < need {
+            return items.iter().map(|i| i.1).sum();
+        }
+        let mut best = u64::MAX;
+        for mask in 1u32..(1u32 << items.len()) {
+            let (mut w, mut b) = (0u64, 0u64);
+            for (i, &(wi, bi)) in items.iter().enumerate() {
+                if mask & (1 << i) != 0 {
+                    w += wi;
+                    b += bi;
+                }
+            }
+            if w >= need && b < best {
+                best = b;
+            }
+        }
+        return best;
+    }
+    // Fractional knapsack: cheapest bytes per unit of weight first.
+    items.sort_by(|&(w1, b1), &(w2, b2)| {
+        (u128::from(b1) * u128::from(w2)).cmp(&(u128::from(b2) * u128::from(w1)))
+    });
+    let mut fractional = 0u128;
+    let mut left = u128::from(need);
+    for &(w, b) in &items {
+        let w = u128::from(w);
+        if w >= left {
+            // Part of this one: ceil(b * left / w).
+            fractional += (u128::from(b) * left).div_ceil(w);
+            break;
+        }
+        fractional += u128::from(b);
+        left -= w;
+    }
+    // (If the items cannot reach `need`, no plan can; the sum of all is still a bound.)
+    let mut bound = fractional;
+    let light: u128 = items
+        .iter()
+        .filter(|&&(w, _)| w < need)
+        .map(|&(w, _)| u128::from(w))
+        .sum();
+    if light < u128::from(need) {
+        if let Some(single) = items
+            .iter()
+            .filter(|&&(w, _)| w >= need)
+            .map(|&(_, b)| b)
+            .min()
+        {
+            bound = bound.max(u128::from(single));
+        }
+    }
+    bound.min(u128::from(u64::MAX)) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cover;
+
+    #[test]
+    fn cover_by_bytes_is_at_least_the_need() {
+        assert_eq!(cover(vec![(5, 5), (3, 3)], 4), 5);
+        assert_eq!(cover(vec![(1, 1), (3, 3)], 4), 4);
+        assert_eq!(cover(vec![(1, 1), (2, 2), (3, 3)], 4), 4);
+        assert_eq!(cover(vec![], 0), 0);
+    }
+
+    #[test]
+    fn one_big_group_must_go_whole() {
+        // Needs 1 byte gone, smallest group is 10.
+        assert_eq!(cover(vec![(10, 10), (20, 20)], 1), 10);
+    }
+
+    #[test]
+    fn shard_count_weights_use_the_cheapest_bytes() {
+        // Need 2 shards; groups of 1 shard with 100 and 10 bytes, and 5 bytes.
+        assert_eq!(cover(vec![(1, 100), (1, 10), (1, 5)], 2), 15);
+    }
+}

@@ -1,0 +1,231 @@
+//! Plain-language reasons why a plan does not reach perfect balance.
+//!
+//! "Perfect" means the most loaded balanced server carries at most 1% more than the mean
+//! (in the target's unit). When a plan falls short, each applicable reason is given, most
+//! fundamental first: a group bigger than a fair share, too few replicas to spread, servers
+//! that cannot take data, groups that may not move, the cap, and finally the granularity
+//! of groups (the remaining gaps are smaller than any group that could still move).
+
+use super::options::BalanceTarget;
+use super::snapshot::Health;
+use super::state::State;
+
+/// Within 1% of the mean counts as perfect.
+const PERFECT: f64 = 1.01;
+
+/// How many offending groups or servers a reason names before summarising.
+const NAMED: usize = 3;
+
+pub(crate) fn reasons(
+    initial: &State,
+    last: &State,
+    target: BalanceTarget,
+    capped: bool,
+    cap: usize,
+) -> Vec<String> {
+    let pool = &last.pool;
+    if pool.is_empty() {
+        return vec!["no server can hold data: every server is failed or being drained".into()];
+    }
+    let loads: Vec<u64> = pool.iter().map(|&i| last.load[i]).collect();
+    let total: u64 = loads.iter().sum();
+    let mean = total as f64 / loads.len() as f64;
+    let max = loads.iter().copied().max().unwrap_or(0);
+    if total == 0 || (max as f64) <= mean * PERFECT {
+        return Vec::new();
+    }
+    let unit = |v: f64| match target {
+        BalanceTarget::Bytes => human_bytes(v.round() as u64),
+        BalanceTarget::ShardCount => format!("{v:.1} shards"),
+    };
+    let mut out = Vec::new();
+
+    // 1. Groups larger than a fair share.
+    let mut big: Vec<usize> = (0..last.groups.len())
+        .filter(|&g| last.groups[g].weight as f64 > mean)
+        .collect();
+    big.sort_by_key(|&g| (std::cmp::Reverse(last.groups[g].weight), g));
+    if !big.is_empty() {
+        let names: Vec<String> = big
+            .iter()
+            .take(NAMED)
+            .map(|&g| {
+                let group = &last.groups[g];
+                format!("{} ({})", group.id, unit(group.weight as f64))
+            })
+            .collect();
+        let more = big.len().saturating_sub(NAMED);
+        out.push(format!(
+            "{} {} larger than a server's fair share ({}): each server holding a replica of {} \
+             carries at least that much, however the rest is placed. A single tenant this big \
+             needs more shards (numberOfShards) to spread{}",
+            if big.len() == 1 {
+                "shard group".to_string()
+            } else {
+                "shard groups".to_string()
+            },
+            if big.len() == 1 {
+                format!("{} is", names[0])
+            } else {
+                format!(
+                    "{}{} are",
+                    names.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                )
+            },
+            unit(mean),
+            if big.len() == 1 { "it" } else { "one" },
+            "."
+        ));
+    }
+
+    // 2. Too few replicas for the servers.
+    let replicas: usize = last
+        .groups
+        .iter()
+        .map(|g| {
+            g.replicas
+                .iter()
+                .filter(|&&s| last.servers[s].in_pool())
+                .count()
+        })
+        .sum();
+    let groups = last.groups.len();
+    if replicas < pool.len() {
+        out.push(format!(
+            "there are only {groups} shard group{} ({replicas} replicas) for {} servers: at least \
+             {} server{} must stay empty. More shards per collection would spread the data over \
+             every server.",
+            plural(groups),
+            pool.len(),
+            pool.len() - replicas,
+            plural(pool.len() - replicas)
+        ));
+    } else if groups < pool.len() {
+        out.push(format!(
+            "there are fewer shard groups ({groups}) than servers ({}): with {replicas} replicas \
+             for {} servers some servers hold more replicas than others, and sizes cannot even \
+             out. More shards per collection would help.",
+            pool.len(),
+            pool.len()
+        ));
+    }
+
+    // 3. Servers that cannot take data.
+    let stuck: Vec<&str> = pool
+        .iter()
+        .filter(|&&i| !last.servers[i].can_receive() && (last.load[i] as f64) < mean)
+        .map(|&i| last.servers[i].name.as_str())
+        .collect();
+    if !stuck.is_empty() {
+        out.push(format!(
+            "{} {} unhealthy (BAD: missing heartbeats) and below {} fair share: the planner never \
+             moves data onto an unhealthy server.",
+            list(&stuck),
+            if stuck.len() == 1 { "is" } else { "are" },
+            if stuck.len() == 1 { "its" } else { "their" }
+        ));
+    }
+    let failed: Vec<&str> = initial
+        .servers
+        .iter()
+        .filter(|s| s.health == Health::Failed && !s.draining)
+        .map(|s| s.name.as_str())
+        .collect();
+    if !failed.is_empty() {
+        out.push(format!(
+            "{} {} failed and left out: ArangoDB fails {} shards over by itself, so the planner \
+             neither moves data onto {} nor moves {} replicas.",
+            list(&failed),
+            if failed.len() == 1 { "is" } else { "are" },
+            if failed.len() == 1 { "its" } else { "their" },
+            if failed.len() == 1 { "it" } else { "them" },
+            if failed.len() == 1 { "its" } else { "their" }
+        ));
+    }
+    let receivers = pool
+        .iter()
+        .filter(|&&i| last.servers[i].can_receive())
+        .count();
+    let everywhere = last
+        .groups
+        .iter()
+        .filter(|g| g.replicas.len() >= receivers)
+        .count();
+    if everywhere > 0 && everywhere == last.groups.len() {
+        out.push(format!(
+            "every shard group has as many replicas as there are servers that can take data \
+             ({receivers}): each of them already holds every group, so nothing can move."
+        ));
+    }
+
+    // 4. Groups that may not move.
+    let frozen = last.groups.iter().filter(|g| !g.movable).count();
+    if frozen > 0 {
+        out.push(format!(
+            "{frozen} shard group{} may not move (followers not in sync, or a replica on a failed \
+             server).",
+            plural(frozen)
+        ));
+    }
+
+    // 5. The cap.
+    if capped {
+        out.push(format!(
+            "the plan stopped at the cap of {cap} steps; without the cap it would continue."
+        ));
+    }
+
+    // 6. Granularity.
+    if out.is_empty() {
+        out.push(
+            "the remaining differences between servers are smaller than any shard group that \
+             could still move: moving one more would overshoot and make the balance worse. \
+             Groups move whole; more, smaller shards would allow a finer balance."
+                .to_string(),
+        );
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn list(names: &[&str]) -> String {
+    if names.len() <= NAMED {
+        names.join(", ")
+    } else {
+        format!(
+            "{} and {} more",
+            names[..NAMED].join(", "),
+            names.len() - NAMED
+        )
+    }
+}
+
+/// `1.5 GiB`, `320 MiB`, `12 KiB`, `512 B`.
+pub(crate) fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{bytes} B")
+    } else if v >= 100.0 {
+        format!("{v:.0} {}", UNITS[u])
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}

@@ -1,0 +1,458 @@
+//! The planning algorithm and its output.
+//!
+//! # Model
+//!
+//! A server's *load* is the sum of the weights of the replicas it holds, leaders and
+//! followers alike (a follower stores the full data); the weight of a group is its bytes
+//! (target [`BalanceTarget::Bytes`]) or its shard count ([`BalanceTarget::ShardCount`]).
+//! The *balanced servers* (the pool) are those neither failed nor drained, what-if servers
+//! included. Replicas may only go to servers that are healthy (`good`) and not drained;
+//! a server holds at most one replica of a group.
+//!
+//! # Algorithm
+//!
+//! 1. **Drain** (mandatory): every replica on a drained server, largest first, goes to
+//!    the least-loaded server that may receive it. These moves need not improve balance.
+//! 2. **Balance**: repeatedly take the most loaded balanced server `a` and the least loaded
+//!    receiver `c` that can take one of `a`'s groups, and move one group `g` from `a` to
+//!    `c`, but only when `load(c) + w(g) < load(a)`: then neither server ends above `a`'s
+//!    old load, the sum of squared loads strictly drops, and so does the coefficient of
+//!    variation (the [`Plan::curve`]). Among the groups that fit, it moves the largest that
+//!    leaves neither server on the other side of the mean (progress without overshoot,
+//!    hence no byte is moved twice); if none fits, the one that leaves the pair most even.
+//!    Ties go to fewer bytes. This is run with two selection rules and the better result
+//!    (lower max, then fewer bytes) is kept.
+//! 3. **Leaders** (when allowed): leader switches from the server leading the most shards
+//!    to an in-sync follower on a server leading fewer, while that strictly lowers the
+//!    spread of leader counts. They move no data, so the byte curve stays flat and the
+//!    [`Plan::leader_curve`] drops.
+//!
+//! The plan stops when no move improves, or at the cap. Every prefix of the plan is
+//! therefore a valid, better placement.
+//!
+//! # Groups that are not moved
+//!
+//! A group whose followers are not in sync, or with a replica on a failed server, is not
+//! moved for balance and its leadership is not switched: ArangoDB's supervision is
+//! repairing it. A failed server's replicas stay where they are unless the server is
+//! drained (ArangoDB fails over by itself).
+
+use serde::{Deserialize, Serialize};
+
+use super::balance::{band, follow, greedy, key, pilot, Policy};
+use super::bounds::lower_bound;
+use super::error::PlanError;
+use super::exact::{exact_band, relocations_to};
+use super::explain::reasons;
+use super::metrics::Figures;
+use super::options::{BalanceTarget, PlanOptions};
+use super::record::{role_of, Recorder, Step};
+use super::search::{best_sequence, replay};
+use super::snapshot::ClusterSnapshot;
+use super::state::State;
+use super::target::best_relocations;
+
+/// Which replica a step concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Leader,
+    Follower,
+}
+
+/// What a step does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Copy one replica of the group to `to`, then drop it from `from` (ArangoDB's
+    /// moveShard on the prototype shard; the other collections follow).
+    Move,
+    /// Hand leadership from `from` (the leader) to `to` (an in-sync follower). No data
+    /// moves.
+    LeaderSwitch,
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedMove {
+    /// The group's id.
+    pub group: String,
+    /// The prototype collection and its shard in the group (what a moveShard job names).
+    pub collection: Option<String>,
+    pub shard: Option<String>,
+    pub from: String,
+    pub to: String,
+    /// The role of the replica that moves (for a leader switch: `leader`).
+    pub role: Role,
+    /// Bytes copied (0 for a leader switch).
+    pub bytes: u64,
+    pub kind: StepKind,
+    /// Required to empty a drained server, whether or not it improves balance.
+    pub mandatory: bool,
+}
+
+/// A rebalance plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// What was balanced (may differ from the option when no sizes were known).
+    pub target: BalanceTarget,
+    /// The steps, in order: mandatory drain moves first.
+    pub moves: Vec<PlannedMove>,
+    /// Coefficient of variation of the target load over the balanced servers: index 0
+    /// before any step, index i after step i. Strictly decreasing over moves that are not
+    /// mandatory; flat over leader switches.
+    pub curve: Vec<f64>,
+    /// Coefficient of variation of leader shards per balanced server, same indexing.
+    /// Strictly decreasing over leader switches.
+    pub leader_curve: Vec<f64>,
+    pub before: Figures,
+    pub after: Figures,
+    /// Total bytes the moves copy.
+    pub bytes_to_move: u64,
+    /// No plan can reach a balance at least as even as this one's moving fewer bytes
+    /// (see [`super::bounds`]).
+    pub lower_bound_bytes: u64,
+    /// Why perfect balance is out of reach, in plain language (empty when it is reached).
+    pub reasons: Vec<String>,
+    pub warnings: Vec<String>,
+    /// The cap stopped the plan before it was done.
+    pub capped: bool,
+}
+
+/// The pilot search runs when (replicas on balanced servers) x (balanced servers) is at
+/// most this.
+const PILOT_SIZE: usize = 2_000;
+
+/// At most this many rollouts in the pilot search.
+const PILOT_BUDGET: usize = 1_000;
+
+/// The greedy on its own: narrow the band, fitting moves first.
+const BAND: Policy = Policy {
+    band_only: true,
+    fit_first: true,
+};
+
+/// The rollout policies of the pilot search (each one a separate search).
+const PILOT_POLICIES: [Policy; 3] = [
+    BAND,
+    Policy {
+        band_only: false,
+        fit_first: true,
+    },
+    Policy {
+        band_only: false,
+        fit_first: false,
+    },
+];
+
+/// The exhaustive search runs for at most this many groups and balanced servers...
+const SEARCH_GROUPS: usize = 16;
+const SEARCH_SERVERS: usize = 8;
+
+/// ...and expands at most this many placements.
+const SEARCH_BUDGET: usize = 1_000;
+
+/// The exact search runs for at most this many groups...
+pub(crate) const EXACT_GROUPS: usize = 24;
+
+/// ...and visits at most this many nodes.
+pub(crate) const EXACT_BUDGET: usize = 10_000;
+
+/// Plans a rebalance of `snapshot` as `options` ask. Pure and deterministic: the same
+/// input gives the same plan.
+pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, PlanError> {
+    let mut warnings = Vec::new();
+    let mut target = options.target;
+    if target == BalanceTarget::Bytes
+        && !snapshot.groups.is_empty()
+        && snapshot.groups.iter().all(|g| g.bytes == 0)
+    {
+        target = BalanceTarget::ShardCount;
+        warnings.push(
+            "no shard sizes are known (every group has 0 bytes): balancing by shard count \
+             instead; pass a sizes file to balance by bytes"
+                .to_string(),
+        );
+    }
+    let initial = State::build(snapshot, options, target)?;
+    let cap = options.max_moves.map_or(usize::MAX, |m| m as usize);
+
+    // Phase 1: drains. First check on a copy that every drained replica has somewhere to
+    // go, so a cap never hides an impossible drain.
+    {
+        let mut probe = initial.clone();
+        let mut rec = Recorder::new(&probe, usize::MAX);
+        drain(&mut probe, &mut rec)?;
+    }
+    let mut state = initial.clone();
+    let mut rec = Recorder::new(&state, cap);
+    drain(&mut state, &mut rec)?;
+
+    // Phase 2: balance. Candidates: the greedy alone; the cap-directed relocations followed
+    // by the greedy; and, for small clusters, the pilot search. The best by `key` is kept.
+    if !rec.capped {
+        let mut best: Option<(State, Recorder)> = None;
+        {
+            let (mut s, mut r) = (state.clone(), rec.clone());
+            greedy(&mut s, &mut r, BAND);
+            consider(&mut best, &initial, s, r);
+        }
+        if let Some((_, relocations)) = best_relocations(&state) {
+            let (mut s, mut r) = (state.clone(), rec.clone());
+            follow(&mut s, &mut r, relocations);
+            greedy(&mut s, &mut r, BAND);
+            consider(&mut best, &initial, s, r);
+        }
+        let tiny = state.groups.len() <= SEARCH_GROUPS && state.pool.len() <= SEARCH_SERVERS;
+        let replicas: usize = state.pool.iter().map(|&s| state.held[s].len()).sum();
+        if tiny {
+            let path = best_sequence(&initial, &state, &rec, SEARCH_BUDGET);
+            let (mut s, mut r) = (state.clone(), rec.clone());
+            replay(&mut s, &mut r, &path);
+            greedy(&mut s, &mut r, BAND);
+            consider(&mut best, &initial, s, r);
+        }
+        let policies: &[Policy] = &PILOT_POLICIES;
+        if replicas * state.pool.len() <= PILOT_SIZE {
+            for &policy in policies {
+                let (mut s, mut r) = (state.clone(), rec.clone());
+                pilot(&initial, &mut s, &mut r, policy, PILOT_BUDGET);
+                consider(&mut best, &initial, s, r);
+            }
+        }
+        // For small clusters: the fewest bytes that reach the same band, found exactly, as
+        // one more candidate (executed as improving moves where possible).
+        if let Some((bs, br)) = &best {
+            if state.groups.len() <= EXACT_GROUPS {
+                let (lo, hi) = band(bs);
+                let spent = br.moved_bytes(bs) - rec.moved_bytes(&state);
+                if let Some(ex) = exact_band(&state, lo, hi, EXACT_BUDGET) {
+                    if ex.bytes < spent {
+                        let (mut s, mut r) = (state.clone(), rec.clone());
+                        follow(&mut s, &mut r, relocations_to(&state, &ex.placement));
+                        consider(&mut best, &initial, s, r);
+                    }
+                }
+            }
+        }
+        if let Some((s, r)) = best {
+            state = s;
+            rec = r;
+        }
+    }
+
+    // Phase 3: leader switches.
+    if options.allow_leader_switches && !rec.capped {
+        switch_leaders(&mut state, &mut rec);
+    }
+
+    let moves: Vec<PlannedMove> = rec
+        .steps
+        .iter()
+        .map(|s| {
+            let g = &state.groups[s.group];
+            PlannedMove {
+                group: g.id.clone(),
+                collection: g.collection.clone(),
+                shard: g.shard.clone(),
+                from: state.servers[s.from].name.clone(),
+                to: state.servers[s.to].name.clone(),
+                role: s.role,
+                bytes: if s.kind == StepKind::Move { g.bytes } else { 0 },
+                kind: s.kind,
+                mandatory: s.mandatory,
+            }
+        })
+        .collect();
+    let bytes_to_move = moves.iter().map(|m| m.bytes).sum();
+    if rec.capped {
+        warnings.push(format!(
+            "stopped at the cap of {cap} steps: the plan is a valid prefix, and more steps would \
+             improve balance further"
+        ));
+        for s in state.servers.iter().enumerate().filter(|(_, s)| s.draining) {
+            if !state.held[s.0].is_empty() {
+                warnings.push(format!(
+                    "{} still holds {} replicas: the cap stopped the drain before it was empty",
+                    s.1.name,
+                    state.held[s.0].len()
+                ));
+            }
+        }
+    }
+    for s in &initial.servers {
+        if s.draining && s.health == super::snapshot::Health::Failed {
+            warnings.push(format!(
+                "{} is failed: draining it relies on the copies of its shards on other servers",
+                s.name
+            ));
+        }
+    }
+    let frozen = initial.groups.iter().filter(|g| !g.movable).count();
+    if frozen > 0 {
+        warnings.push(format!(
+            "{frozen} shard group{} left in place: not in sync, or with a replica on a failed \
+             server (ArangoDB is repairing {})",
+            if frozen == 1 { " was" } else { "s were" },
+            if frozen == 1 { "it" } else { "them" }
+        ));
+    }
+
+    let before = Figures::of(&initial);
+    let after = Figures::of(&state);
+    let lower_bound_bytes = lower_bound(&initial, &state);
+    let reasons = reasons(&initial, &state, target, rec.capped, cap);
+    Ok(Plan {
+        target,
+        moves,
+        curve: rec.curve,
+        leader_curve: rec.leader_curve,
+        before,
+        after,
+        bytes_to_move,
+        lower_bound_bytes,
+        reasons,
+        warnings,
+        capped: rec.capped,
+    })
+}
+
+/// Keeps the better of `best` and the candidate `(s, r)` by [`key`].
+fn consider(best: &mut Option<(State, Recorder)>, initial: &State, s: State, r: Recorder) {
+    if best
+        .as_ref()
+        .is_none_or(|(bs, br)| key(initial, &s, &r).better_than(&key(initial, bs, br)))
+    {
+        *best = Some((s, r));
+    }
+}
+
+/// Phase 1: every replica on a drained server, largest first, to the least-loaded server
+/// that may receive it.
+fn drain(state: &mut State, rec: &mut Recorder) -> Result<(), PlanError> {
+    let mut todo: Vec<(usize, usize)> = Vec::new();
+    for (s, server) in state.servers.iter().enumerate() {
+        if server.draining {
+            todo.extend(state.held[s].iter().map(|&g| (g, s)));
+        }
+    }
+    todo.sort_by(|&(g1, s1), &(g2, s2)| {
+        let (a, b) = (&state.groups[g1], &state.groups[g2]);
+        b.weight
+            .cmp(&a.weight)
+            .then(b.bytes.cmp(&a.bytes))
+            .then(g1.cmp(&g2))
+            .then(s1.cmp(&s2))
+    });
+    for (g, from) in todo {
+        if !rec.room() {
+            return Ok(());
+        }
+        let to = (0..state.servers.len())
+            .filter(|&s| state.servers[s].can_receive() && !state.groups[g].holds(s))
+            .min_by_key(|&s| (state.load[s], s));
+        let Some(to) = to else {
+            return Err(PlanError::NoReceiver {
+                server: state.servers[from].name.clone(),
+                group: state.groups[g].id.clone(),
+            });
+        };
+        let role = role_of(state, g, from);
+        state.apply_move(g, from, to);
+        let cv = state.pool_cv(&state.load);
+        let lcv = state.pool_cv(&state.leader_load);
+        rec.push(
+            state,
+            Step {
+                group: g,
+                from,
+                to,
+                kind: StepKind::Move,
+                role,
+                mandatory: true,
+            },
+            cv,
+            lcv,
+        );
+    }
+    Ok(())
+}
+
+/// Phase 3: leader switches while they lower the spread of leader shards.
+fn switch_leaders(state: &mut State, rec: &mut Recorder) {
+    let pool = state.pool.clone();
+    if pool.len() < 2 {
+        return;
+    }
+    let cv = *rec
+        .curve
+        .last()
+        .expect("curve starts with the initial value");
+    let mut current = *rec.leader_curve.last().expect("leader curve starts");
+    let mut sources = pool;
+    let mut rejected: Vec<(usize, usize)> = Vec::new();
+    loop {
+        if !rec.room() {
+            return;
+        }
+        sources.sort_by_key(|&s| (std::cmp::Reverse(state.leader_load[s]), s));
+        let mut found = None;
+        'search: for &a in &sources {
+            let la = state.leader_load[a];
+            if la == 0 {
+                break;
+            }
+            // (pair max after the switch, group, new leader)
+            let mut best: Option<(u64, usize, usize)> = None;
+            for &g in &state.held[a] {
+                let group = &state.groups[g];
+                if group.replicas[0] != a || !group.movable {
+                    continue;
+                }
+                let lw = group.leader_weight();
+                for &b in &group.replicas[1..] {
+                    let lb = state.leader_load[b];
+                    if !state.servers[b].can_receive() || lb + lw >= la {
+                        continue;
+                    }
+                    if rejected.contains(&(g, b)) {
+                        continue;
+                    }
+                    let key = ((la - lw).max(lb + lw), g, b);
+                    if best.is_none_or(|x| key < x) {
+                        best = Some(key);
+                    }
+                }
+            }
+            if let Some((_, g, b)) = best {
+                found = Some((g, a, b));
+                break 'search;
+            }
+        }
+        let Some((g, a, b)) = found else {
+            return;
+        };
+        state.apply_switch(g, b);
+        let lcv = state.pool_cv(&state.leader_load);
+        if lcv < current {
+            current = lcv;
+            rejected.clear();
+            rec.push(
+                state,
+                Step {
+                    group: g,
+                    from: a,
+                    to: b,
+                    kind: StepKind::LeaderSwitch,
+                    role: Role::Leader,
+                    mandatory: false,
+                },
+                cv,
+                lcv,
+            );
+        } else {
+            state.apply_switch(g, a);
+            rejected.push((g, b));
+        }
+    }
+}
