@@ -3,7 +3,6 @@
 //! server, one shard group; moves not possible).
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::sync::Arc;
 use std::time::Instant;
 
 use async_trait::async_trait;
@@ -23,7 +22,7 @@ use scaleout_domain::{
 
 use crate::aql::{self, Query};
 use crate::client::{Call, Retry};
-use crate::cluster::{decode, lock, ArangoCluster, GraphState, Inner};
+use crate::cluster::{decode, ArangoCluster, GraphState};
 use crate::config::ArangoConfig;
 use crate::import::{self, Outcome};
 use crate::queries;
@@ -301,19 +300,7 @@ impl ClusterBackend for ArangoCluster {
         } else {
             group.bytes
         };
-        {
-            let mut moving = lock(&self.inner.moving);
-            if !moving.insert(request.group) {
-                return Err(BackendError::Conflict(format!(
-                    "shard group {} is already being moved",
-                    request.group
-                )));
-            }
-        }
-        let _guard = MovingGuard {
-            inner: self.inner.clone(),
-            group: request.group,
-        };
+        let _slot = self.inner.moving.claim(request.group)?;
         let started = Instant::now();
         let body = crate::moves::move_body(self.database(), &g.initial, &shard, &checked);
         let job = crate::moves::start(self.client(), &body).await?;
@@ -375,17 +362,5 @@ impl ClusterBackend for ArangoCluster {
             "restore_server",
             "start the DB server's process again: it rejoins the cluster and its replicas resynchronise",
         ))
-    }
-}
-
-/// Releases a group's move slot however the move ends.
-struct MovingGuard {
-    inner: Arc<Inner>,
-    group: u32,
-}
-
-impl Drop for MovingGuard {
-    fn drop(&mut self) {
-        lock(&self.inner.moving).remove(&self.group);
     }
 }

@@ -3,7 +3,7 @@
 //! `backend.rs`; creating the schema in `provisioning.rs`; reading the shard layout in
 //! `layout.rs`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use reqwest::Method;
@@ -40,7 +40,7 @@ pub(crate) struct Inner {
     /// Import requests in flight, across all loads.
     pub(crate) imports: Semaphore,
     /// Shard groups with a move under way from this console.
-    pub(crate) moving: Mutex<HashSet<u32>>,
+    pub(crate) moving: scaleout_domain::port::MoveSlots,
 }
 
 /// A connection to ArangoDB implementing the cluster port. Cheap to clone.
@@ -135,7 +135,7 @@ impl ArangoCluster {
                 graph: Mutex::new(None),
                 tenant_shards: Mutex::new(HashMap::new()),
                 imports,
-                moving: Mutex::new(HashSet::new()),
+                moving: Default::default(),
             }),
         })
     }

@@ -1,16 +1,16 @@
 //! `ClusterBackend` for the embedded store: each call runs its SQLite work on a
 //! blocking thread, so the async server never stalls on disk.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use scaleout_domain::console::BackendKind;
 use scaleout_domain::port::{
     shard_index_for, BackendError, CancelFlag, ClusterBackend, ClusterMode, ClusterOverview,
-    CollectionShards, LoadReport, MoveReport, MoveRequest, ProgressFn, SchemaReport, SchemaSpec,
-    ServerHealth, ServerInfo, ServerRole, ShardGroup, ShardInfo, ShardMap, TenantCounts,
-    TenantValidation, ValidationReport,
+    CollectionShards, LoadReport, MoveReport, MoveRequest, MoveSlots, ProgressFn, SchemaReport,
+    SchemaSpec, ServerHealth, ServerInfo, ServerRole, ShardGroup, ShardInfo, ShardMap,
+    TenantCounts, TenantValidation, ValidationReport,
 };
 use scaleout_domain::{
     network_assets_indexes, Collection, Document, PointInTime, Snapshot, Tenant, TenantId,
@@ -32,7 +32,7 @@ pub struct EmbeddedCluster {
     store: Arc<Store>,
     config: EmbeddedConfig,
     /// Shard groups with a move under way: one move per group at a time.
-    moving: Arc<Mutex<HashSet<u32>>>,
+    moving: MoveSlots,
 }
 
 impl EmbeddedCluster {
@@ -44,7 +44,7 @@ impl EmbeddedCluster {
         Ok(EmbeddedCluster {
             store: Arc::new(store),
             config,
-            moving: Arc::default(),
+            moving: MoveSlots::default(),
         })
     }
 
@@ -479,19 +479,7 @@ impl ClusterBackend for EmbeddedCluster {
                 }
             })
             .await?;
-        {
-            let mut moving = self.moving.lock().unwrap_or_else(|p| p.into_inner());
-            if !moving.insert(req.group) {
-                return Err(BackendError::Conflict(format!(
-                    "shard group {} is already being moved",
-                    req.group
-                )));
-            }
-        }
-        let _guard = MovingGuard {
-            set: self.moving.clone(),
-            group: req.group,
-        };
+        let _slot = self.moving.claim(req.group)?;
         let store = self.store.clone();
         let endpoints = [req.from.clone(), req.to.clone()];
         let report = moves::copy(&self.config, &req, bytes, progress, cancel, || {
@@ -595,20 +583,5 @@ impl ClusterBackend for EmbeddedCluster {
             })
         })
         .await
-    }
-}
-
-/// Releases a group's move slot however the move ends.
-struct MovingGuard {
-    set: Arc<Mutex<HashSet<u32>>>,
-    group: u32,
-}
-
-impl Drop for MovingGuard {
-    fn drop(&mut self) {
-        self.set
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.group);
     }
 }

@@ -3,6 +3,7 @@
 //! `Arc<dyn ClusterBackend>`; each back end implements it in its own crate.
 
 mod error;
+mod move_slots;
 mod reports;
 mod shards;
 mod topology;
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 
 pub use error::BackendError;
+pub use move_slots::{MoveSlot, MoveSlots};
 pub use reports::{
     CancelFlag, LoadReport, MoveProgress, MoveReport, MoveRequest, ReplicaRole, SchemaReport,
     SchemaSpec, TenantValidation, ValidationReport,
