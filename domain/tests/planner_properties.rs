@@ -1,16 +1,97 @@
-//! Property tests of the rebalance planner: every invariant the plan promises, checked by an
-//! independent replay after every step, and its quality against brute force.
+//! Property tests of the rebalance planner: every invariant a plan promises, checked by an
+//! independent replay after every step on random clusters (any health, drains, caps,
+//! targets, groups out of sync); the lower bound checked against brute force; and the
+//! quality measured against brute force on a fixed sample of small clusters.
 
 mod planner_support;
 
 use planner_support::*;
 use proptest::prelude::*;
 use scaleout_domain::planner::{
-    plan, BalanceTarget, ClusterSnapshot, Health, PlanError, PlanOptions,
+    plan, BalanceTarget, ClusterSnapshot, Health, PlanError, PlanOptions, SnapshotGroup,
+    SnapshotServer,
 };
 
-/// Simple deterministic generator for the experiment below.
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// No two replicas of a group on a server after any prefix; never onto a failed, bad or
+    /// draining server; the cap; every optional move strictly improves (and the curve
+    /// strictly falls); mandatory moves first; drained servers end empty; replica counts and
+    /// byte totals conserved; figures agree with the replay.
+    #[test]
+    fn every_rule_holds_after_every_step((snap, opts) in any_cluster(6, 10)) {
+        match plan(&snap, &opts) {
+            Ok(p) => {
+                if let Err(e) = replay(&snap, &opts, &p) {
+                    return Err(TestCaseError::fail(format!(
+                        "{e}\n{}\n{opts:?}", serde_json::to_string(&snap).unwrap()
+                    )));
+                }
+                // Optional moves never make it worse than before the balancing started.
+                let mandatory = p.moves.iter().filter(|m| m.mandatory).count();
+                prop_assert!(p.curve.last().unwrap() <= &p.curve[mandatory]);
+                if opts.drain.is_empty() {
+                    prop_assert!(p.after.bytes.max <= p.before.bytes.max || p.target != BalanceTarget::Bytes);
+                }
+            }
+            Err(PlanError::NoReceiver { group, .. }) => {
+                // Legitimate only when every healthy, non-drained server already holds it.
+                let g = snap.groups.iter().find(|g| g.id == group).unwrap();
+                prop_assert_eq!(opts.what_if_servers, 0);
+                let receivers = snap.servers.iter()
+                    .filter(|s| s.health == Health::Good && !opts.drain.contains(&s.name));
+                for r in receivers {
+                    prop_assert!(g.replicas().any(|x| x == r.name));
+                }
+            }
+            Err(e) => return Err(TestCaseError::fail(format!("unexpected error {e}"))),
+        }
+    }
+
+    #[test]
+    fn plans_are_deterministic((snap, opts) in any_cluster(5, 10)) {
+        let a = plan(&snap, &opts).map(|p| serde_json::to_string(&p).unwrap());
+        let b = plan(&snap, &opts).map(|p| serde_json::to_string(&p).unwrap());
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn by_shard_count_the_rules_hold_too((snap, mut opts) in any_cluster(5, 10)) {
+        opts.target = BalanceTarget::ShardCount;
+        if let Ok(p) = plan(&snap, &opts) {
+            prop_assert_eq!(p.target, BalanceTarget::ShardCount);
+            replay(&snap, &opts, &p).map_err(TestCaseError::fail)?;
+        }
+    }
+
+    /// The reported lower bound is a lower bound: brute force finds no re-placement that
+    /// reaches the plan's band with fewer bytes.
+    #[test]
+    fn the_lower_bound_is_a_lower_bound((snap, opts) in healthy_cluster(4, 7, 1)) {
+        let p = plan(&snap, &opts).unwrap();
+        let r = replay(&snap, &opts, &p).map_err(TestCaseError::fail)?;
+        let pool_loads = r.pool_bytes();
+        let (lo, hi) = (*pool_loads.iter().min().unwrap(), *pool_loads.iter().max().unwrap());
+        let groups: Vec<(u64, Vec<usize>)> = snap.groups.iter()
+            .map(|g| (g.bytes, g.replicas().map(|s| r.names.iter().position(|n| n == s).unwrap()).collect()))
+            .collect();
+        let mut budget = 2_000_000;
+        if let Some(min) = min_bytes_for_band(&groups, r.names.len(), lo, hi, &mut budget) {
+            prop_assert!(p.lower_bound_bytes <= min, "bound {} > brute force {}", p.lower_bound_bytes, min);
+            prop_assert!(p.bytes_to_move >= min);
+        }
+        prop_assert!(p.lower_bound_bytes <= p.bytes_to_move);
+    }
+}
+
+/// Deterministic generator for the quality sample.
 struct Rng(u64);
+
 impl Rng {
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
@@ -18,27 +99,36 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
     }
 }
 
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+/// Shape of the random small clusters the quality is measured on.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    servers: (u64, u64),
+    what_if: (u64, u64),
+    groups: (u64, u64),
+    replication: (u64, u64),
+    bytes: (u64, u64),
 }
 
-fn random_healthy(rng: &mut Rng) -> (ClusterSnapshot, PlanOptions) {
-    use scaleout_domain::planner::{SnapshotGroup, SnapshotServer};
-    let (s0, s1) = (env("S0", 2), env("S1", 5));
-    let (g0, g1) = (env("G0", 1), env("G1", 7));
-    let (b0, b1) = (env("B0", 1), env("B1", 1000));
-    let servers = (s0 + rng.below(s1 - s0 + 1)) as usize;
-    let rf = (1 + rng.below(env("RF", 2)) as usize).min(servers);
-    let what_if = rng.below(env("W", 2) + 1) as u32;
-    let groups = (g0 + rng.below(g1 - g0 + 1)) as usize;
+/// The sample the quality test runs on: 2-4 servers plus 0-2 what-if ones, 4-10 shard
+/// groups of replication factor 1-2, sizes 500-1500 (tenants differ up to 3x).
+const SMALL: Shape = Shape {
+    servers: (2, 4),
+    what_if: (0, 2),
+    groups: (4, 10),
+    replication: (1, 2),
+    bytes: (500, 1500),
+};
+
+fn random_cluster(rng: &mut Rng, shape: Shape) -> (ClusterSnapshot, PlanOptions) {
+    let servers = rng.range(shape.servers.0, shape.servers.1) as usize;
+    let rf = (rng.range(shape.replication.0, shape.replication.1) as usize).min(servers);
+    let what_if = rng.range(shape.what_if.0, shape.what_if.1) as u32;
+    let groups = rng.range(shape.groups.0, shape.groups.1) as usize;
     let names: Vec<String> = (1..=servers).map(|i| format!("DBServer{i:04}")).collect();
     let groups = (0..groups)
         .map(|i| {
@@ -50,7 +140,7 @@ fn random_healthy(rng: &mut Rng) -> (ClusterSnapshot, PlanOptions) {
                     .iter()
                     .map(|&k| names[k].as_str())
                     .collect::<Vec<_>>(),
-                b0 + rng.below(b1 - b0 + 1),
+                rng.range(shape.bytes.0, shape.bytes.1),
             )
         })
         .collect();
@@ -69,189 +159,119 @@ fn random_healthy(rng: &mut Rng) -> (ClusterSnapshot, PlanOptions) {
     )
 }
 
-#[test]
-#[ignore]
-fn experiment_quality() {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ env("SEED", 1));
-    let (mut worse_opt, mut worse_lb, mut worse_reach) = (0, 0, 0);
-    let mut worst = (0.0f64, 0.0f64);
-    let mut sum_lb = 0.0;
-    let mut plan_time = 0.0;
-    let cases = env("CASES", 2000);
-    let show = env("SHOW", 0);
-    for case in 0..cases {
-        let (snap, opts) = random_healthy(&mut rng);
-        let t = std::time::Instant::now();
-        let p = plan(&snap, &opts).unwrap();
-        plan_time += t.elapsed().as_secs_f64();
-        let r = replay(&snap, &opts, &p).unwrap();
+/// What the quality measurement found.
+#[derive(Debug, Default)]
+struct Quality {
+    cases: usize,
+    /// Max more than 5% above the best any placement reaches.
+    over_optimum: usize,
+    /// Max more than 5% above the best reachable by improving moves (what any plan
+    /// obeying the same contract can reach).
+    over_reachable: usize,
+    /// Bytes moved above 1.2 x the lower bound.
+    over_bound: usize,
+    worst_vs_reachable: f64,
+    worst_vs_bound: f64,
+}
+
+fn measure(seed: u64, cases: usize, shape: Shape) -> Quality {
+    let mut rng = Rng(seed | 1);
+    let mut q = Quality {
+        cases,
+        worst_vs_reachable: 1.0,
+        worst_vs_bound: 1.0,
+        ..Quality::default()
+    };
+    for _ in 0..cases {
+        let (snap, opts) = random_cluster(&mut rng, shape);
+        let p = plan(&snap, &opts).expect("plans");
+        let r = replay(&snap, &opts, &p).expect("valid plan");
         let max = *r.pool_bytes().iter().max().unwrap();
         let groups: Vec<(u64, usize)> = snap
             .groups
             .iter()
             .map(|g| (g.bytes, 1 + g.followers.len()))
             .collect();
-        // Better than 5% below ours impossible? Then we are within 5% of the optimum.
+        // Is there a placement with every server at most max / 1.05?
         let limit = ((max as f64) / 1.05).ceil() as u64 - 1;
-        let total: u64 = groups.iter().map(|&(w, r)| w * r as u64).sum();
-        let ideal = total
-            .div_ceil(r.pool.len() as u64)
-            .max(groups.iter().map(|g| g.0).max().unwrap());
-        let q_opt = if limit < ideal {
-            1.0
-        } else if placement_within(&groups, r.pool.len(), limit) {
-            9.0
-        } else {
-            1.0
-        };
-        let opt = 0;
-        let q_lb = if p.lower_bound_bytes == 0 {
-            if p.bytes_to_move == 0 {
-                1.0
-            } else {
-                99.0
-            }
-        } else {
-            p.bytes_to_move as f64 / p.lower_bound_bytes as f64
-        };
-        sum_lb += q_lb.min(3.0);
-        if q_opt > 1.05 && env("REACH", 0) == 1 {
+        if placement_within(&groups, r.pool.len(), limit) {
+            q.over_optimum += 1;
             let reach = best_reachable_max(&snap, opts.what_if_servers as usize);
-            if max as f64 > reach as f64 * 1.05 {
-                worse_reach += 1;
-                println!(
-                    "reach {reach} plan {max} ratio {:.3} W{}",
-                    max as f64 / reach as f64,
-                    opts.what_if_servers
-                );
-                if env("DETAIL", 0) == 3 {
-                    println!("{}", serde_json::to_string(&snap).unwrap());
-                    println!("{}", scaleout_domain::planner::render_text(&p));
-                }
+            let ratio = max as f64 / reach as f64;
+            q.worst_vs_reachable = q.worst_vs_reachable.max(ratio);
+            if ratio > 1.05 {
+                q.over_reachable += 1;
             }
         }
-        if q_opt > 1.05 {
-            worse_opt += 1;
-            if worse_opt <= show {
-                println!(
-                    "case {case}: opt {opt} plan {max} W{}\n{}",
-                    opts.what_if_servers,
-                    serde_json::to_string(&snap).unwrap()
-                );
+        if p.bytes_to_move > 0 {
+            let ratio = p.bytes_to_move as f64 / p.lower_bound_bytes.max(1) as f64;
+            q.worst_vs_bound = q.worst_vs_bound.max(ratio);
+            if ratio > 1.2 {
+                q.over_bound += 1;
             }
         }
-        if q_lb > 1.2 && env("EXACT", 0) == 1 {
-            let pool = r.pool.clone();
-            let index_of = |name: &str| pool.iter().position(|&i| r.names[i] == name).unwrap();
-            let gs: Vec<(u64, Vec<usize>)> = snap
-                .groups
-                .iter()
-                .map(|g| (g.bytes, g.replicas().map(index_of).collect()))
-                .collect();
-            let pb = r.pool_bytes();
-            let (lo, hi) = (*pb.iter().min().unwrap(), *pb.iter().max().unwrap());
-            let mut budget = 20_000_000u64;
-            let exact = min_bytes_for_band(&gs, pool.len(), lo, hi, &mut budget);
-            println!(
-                "bytes {} lb {} exact {:?} band [{lo},{hi}] W{}",
-                p.bytes_to_move, p.lower_bound_bytes, exact, opts.what_if_servers
-            );
-            if exact == Some(p.bytes_to_move) && env("DETAIL", 0) == 1 {
-                println!(
-                    "{}\n{}",
-                    serde_json::to_string(&snap).unwrap(),
-                    scaleout_domain::planner::render_text(&p)
-                );
-            }
-        }
-        if q_lb > 1.2 {
-            worse_lb += 1;
-            if worse_lb <= show && env("DETAIL", 0) == 2 {
-                println!("{}", scaleout_domain::planner::render_text(&p));
-            }
-            if worse_lb <= show {
-                println!(
-                    "case {case}: bytes {} lb {} W{}\n{}",
-                    p.bytes_to_move,
-                    p.lower_bound_bytes,
-                    opts.what_if_servers,
-                    serde_json::to_string(&snap).unwrap()
-                );
-            }
-        }
-        worst.0 = worst.0.max(q_opt);
-        worst.1 = worst.1.max(q_lb);
     }
-    println!("cases {cases}: >5% vs optimum {worse_opt}, >1.2 LB {worse_lb}; worst {worst:?}; mean bytes/LB {:.3}; planning {plan_time:.2}s; >5% vs reachable {worse_reach}", sum_lb / cases as f64);
+    q
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
-
-    #[test]
-    fn every_rule_holds_after_every_step((snap, opts) in any_cluster(6, 12)) {
-        match plan(&snap, &opts) {
-            Ok(p) => {
-                if let Err(e) = replay(&snap, &opts, &p) {
-                    return Err(TestCaseError::fail(format!("{e}\n{}\n{opts:?}", serde_json::to_string(&snap).unwrap())));
-                }
-            }
-            Err(PlanError::NoReceiver { group, .. }) => {
-                // Legitimate only when every healthy, non-drained server already holds it.
-                let g = snap.groups.iter().find(|g| g.id == group).unwrap();
-                let receivers: Vec<&str> = snap.servers.iter()
-                    .filter(|s| s.health == Health::Good && !opts.drain.contains(&s.name))
-                    .map(|s| s.name.as_str())
-                    .collect();
-                prop_assert!(opts.what_if_servers == 0);
-                prop_assert!(receivers.iter().all(|r| g.replicas().any(|x| x == *r)));
-            }
-            Err(e) => return Err(TestCaseError::fail(format!("unexpected error {e}"))),
-        }
-    }
-
-    #[test]
-    fn plans_are_deterministic((snap, opts) in any_cluster(6, 12)) {
-        let a = plan(&snap, &opts);
-        let b = plan(&snap, &opts);
-        prop_assert_eq!(
-            a.map(|p| serde_json::to_string(&p).unwrap()),
-            b.map(|p| serde_json::to_string(&p).unwrap())
-        );
-    }
-
-    #[test]
-    fn by_shard_count_also_holds((snap, mut opts) in any_cluster(5, 10)) {
-        opts.target = BalanceTarget::ShardCount;
-        if let Ok(p) = plan(&snap, &opts) {
-            prop_assert_eq!(p.target, BalanceTarget::ShardCount);
-            replay(&snap, &opts, &p).map_err(TestCaseError::fail)?;
-        }
-    }
+/// Quality on a fixed sample of small clusters, against brute force. A heuristic cannot be
+/// within 5% of the optimum on every input (with two servers where only a swap would help,
+/// no sequence of improving moves reaches it), so this states the measured rates as
+/// thresholds, with margin; `quality_survey` below prints them for larger samples.
+#[test]
+fn quality_against_brute_force_on_small_clusters() {
+    let q = measure(0x5eed_0001, 120, SMALL);
+    println!("{q:?}");
+    // Within 5% of the best reachable placement in at least 98% of cases.
+    assert!(q.over_reachable * 50 <= q.cases, "{q:?}");
+    // Within 5% of the best placement whatsoever in at least 95% of cases.
+    assert!(q.over_optimum * 20 <= q.cases, "{q:?}");
+    // At most 1.2 x the lower bound in at least 98% of cases (and within 2 x in all of
+    // this sample).
+    assert!(q.over_bound * 50 <= q.cases, "{q:?}");
+    assert!(q.worst_vs_bound <= 2.0, "{q:?}");
 }
 
+/// Prints the quality rates for bigger samples and shapes (slow: run in release with
+/// `--ignored --nocapture`).
 #[test]
 #[ignore]
-fn experiment_show() {
-    let text = std::fs::read_to_string("/tmp/case.json").unwrap();
-    let what_if: u32 = std::env::var("WHATIF")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let snap = scaleout_domain::planner::snapshot_from_json(&text, None).unwrap();
-    let opts = PlanOptions {
-        what_if_servers: what_if,
-        ..PlanOptions::default()
-    };
-    let p = plan(&snap, &opts).unwrap();
-    println!("{}", scaleout_domain::planner::render_text(&p));
-    let groups: Vec<(u64, usize)> = snap
-        .groups
-        .iter()
-        .map(|g| (g.bytes, 1 + g.followers.len()))
-        .collect();
-    println!(
-        "opt max {}",
-        best_max(&groups, p.after.balanced_servers as usize)
-    );
+fn quality_survey() {
+    let only = std::env::var("SURVEY").ok();
+    for (name, shape, cases) in [
+        ("small (the test's shape)", SMALL, 3000),
+        (
+            "coarse: 2-4 servers, 6-12 groups, sizes 100-1000",
+            Shape {
+                groups: (6, 12),
+                bytes: (100, 1000),
+                ..SMALL
+            },
+            2000,
+        ),
+        (
+            "finer: 3-6 servers, 12-24 groups",
+            Shape {
+                servers: (3, 6),
+                groups: (12, 24),
+                ..SMALL
+            },
+            500,
+        ),
+    ] {
+        if only.as_deref().is_some_and(|o| !name.starts_with(o)) {
+            continue;
+        }
+        let q = measure(0x5eed_0002, cases, shape);
+        println!(
+            "{name}: {} cases; max > 1.05 x optimum: {:.2}%; > 1.05 x best reachable: {:.2}% \
+             (worst {:.3}); bytes > 1.2 x bound: {:.2}% (worst {:.3})",
+            q.cases,
+            100.0 * q.over_optimum as f64 / q.cases as f64,
+            100.0 * q.over_reachable as f64 / q.cases as f64,
+            q.worst_vs_reachable,
+            100.0 * q.over_bound as f64 / q.cases as f64,
+            q.worst_vs_bound
+        );
+    }
 }

@@ -4,9 +4,6 @@ use super::record::{commit, Recorder};
 use super::state::State;
 use super::target::Relocation;
 
-/// How a pending relocation ranks: larger first (load gap, bytes, earlier index).
-type Rank = (u64, u64, std::cmp::Reverse<usize>);
-
 /// Phase 2a: executes cap-directed relocations as improving moves, most loaded source
 /// first; those that would no longer improve are dropped.
 pub(crate) fn follow(state: &mut State, rec: &mut Recorder, mut pending: Vec<Relocation>) {
@@ -14,7 +11,9 @@ pub(crate) fn follow(state: &mut State, rec: &mut Recorder, mut pending: Vec<Rel
         if pending.is_empty() || !rec.room() {
             return;
         }
-        let mut best: Option<(Rank, usize)> = None;
+        // (source load, margin, position): the most loaded source, then the widest margin,
+        // then the first listed.
+        let mut best: Option<(u64, u64, usize)> = None;
         for (k, &(g, a, c)) in pending.iter().enumerate() {
             let group = &state.groups[g];
             if !group.holds(a) || group.holds(c) {
@@ -24,12 +23,12 @@ pub(crate) fn follow(state: &mut State, rec: &mut Recorder, mut pending: Vec<Rel
             if lc + w >= la {
                 continue;
             }
-            let key = (la, la - lc - w, std::cmp::Reverse(k));
-            if best.as_ref().is_none_or(|b| key > b.0) {
-                best = Some((key, k));
+            let margin = la - lc - w;
+            if best.is_none_or(|(bl, bm, _)| (la, margin) > (bl, bm)) {
+                best = Some((la, margin, k));
             }
         }
-        let Some((_, k)) = best else {
+        let Some((_, _, k)) = best else {
             return;
         };
         let (g, a, c) = pending.remove(k);
@@ -195,9 +194,9 @@ fn pick_even(
     })
 }
 
-/// How much balance a byte is worth when candidate plans are compared: moving all the
-/// data once counts as much as 1 + [`BYTE_PRICE`] times... see [`key`].
-pub(crate) const BYTE_PRICE: f64 = 0.3;
+/// What copying all the stored data once costs in max/mean when candidate plans are
+/// compared (see [`key`]).
+pub(crate) const BYTE_PRICE: f64 = 0.2;
 
 /// How a finished candidate plan ranks (lower is better).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -221,9 +220,9 @@ impl Key {
 }
 
 /// The rank of a candidate: its max/mean (in the target's unit) plus [`BYTE_PRICE`] times
-/// the share of the stored bytes it moves. A plan that moves 10% more of the data must be
-/// 0.5 points of max/mean better to win: balance first, but no large copies for tiny
-/// gains. Ties: higher min, fewer bytes, fewer steps.
+/// the share of the stored bytes it moves. A plan that copies 10% more of the data must be
+/// 0.02 better in max/mean to win: balance first, but no large copies for tiny gains.
+/// Ties: higher min, fewer bytes, fewer steps.
 pub(crate) fn key(initial: &State, state: &State, rec: &Recorder) -> Key {
     let loads = state.pool.iter().map(|&i| state.load[i]);
     let max = loads.clone().max().unwrap_or(0);

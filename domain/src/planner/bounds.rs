@@ -41,13 +41,23 @@
 //! Both are lower bounds on the cheapest exact cover, so their maximum is too. With at
 //! most a dozen candidate groups, every subset is tried and `cover` is exact.
 //!
+//! # Small clusters: the exact minimum
+//!
+//! With coarse groups the relaxation can be far below what is really needed (a server
+//! just above `M` may have to shed a group no other server has room for, so the receiver
+//! must first give something up). For at most 24 groups, an exact search (module `exact`) tries every
+//! re-placement (branch and bound, pruned with this same relaxation) for the fewest bytes
+//! that put every balanced server inside `[m, M]`, move order ignored. When that search
+//! finishes within its budget its result is the true minimum, hence still a lower bound
+//! for any plan, and the bound reported is the larger of the two.
+//!
 //! Since `[m, M]` is the band *this* plan reaches, the bound says: no plan whatsoever that
 //! leaves the cluster at least as even moves fewer bytes. The quality target is that the
 //! plan moves at most 1.2 times this bound.
 
 use super::balance::band;
 use super::exact::exact_band;
-use super::plan::{EXACT_BUDGET, EXACT_GROUPS};
+use super::plan::EXACT_GROUPS;
 use super::state::State;
 
 /// The bound for the plan that took `initial` to `last` (see the module documentation):
@@ -56,7 +66,7 @@ pub(crate) fn lower_bound(initial: &State, last: &State) -> u64 {
     let relaxed = relaxed_bound(initial, last);
     if initial.groups.len() <= EXACT_GROUPS {
         let (lo, hi) = band(last);
-        if let Some(ex) = exact_band(initial, lo, hi, EXACT_BUDGET) {
+        if let Some(ex) = exact_band(initial, lo, hi, BOUND_BUDGET) {
             if ex.complete {
                 return relaxed.max(ex.bytes);
             }
@@ -129,6 +139,9 @@ fn drained_bytes(state: &State) -> u64 {
         })
         .sum()
 }
+
+/// Nodes the exact search for the bound may visit.
+const BOUND_BUDGET: usize = 60_000;
 
 /// Up to this many groups, [`cover`] is exact.
 const EXACT_COVER: usize = 12;

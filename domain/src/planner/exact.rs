@@ -201,23 +201,23 @@ impl Search<'_> {
         }
         let mut out = must;
         let mut incoming = 0u64;
-        for (s, &kept) in stay.iter().enumerate() {
+        for (s, &load) in stay.iter().enumerate() {
             if !self.in_pool[s] {
                 continue;
             }
-            if kept > self.hi {
+            if load > self.hi {
                 let items: Vec<(u64, u64)> = self.order[k..]
                     .iter()
                     .filter(|&&g| st.groups[g].replicas.contains(&s) && !self.fixed[g].contains(&s))
                     .map(|&g| (st.groups[g].weight, st.groups[g].bytes))
                     .collect();
-                let need = kept - self.hi;
+                let need = load - self.hi;
                 if items.iter().map(|i| i.0).sum::<u64>() < need {
                     return None;
                 }
                 out += cover(items, need);
-            } else if stay[s] < self.lo {
-                let need = self.lo - stay[s];
+            } else if load < self.lo {
+                let need = self.lo - load;
                 if !st.servers[s].can_receive() {
                     return None;
                 }

@@ -24,6 +24,9 @@ pub(crate) fn reasons(
     cap: usize,
 ) -> Vec<String> {
     let pool = &last.pool;
+    if last.groups.is_empty() {
+        return Vec::new();
+    }
     if pool.is_empty() {
         return vec!["no server can hold data: every server is failed or being drained".into()];
     }
@@ -176,7 +179,7 @@ pub(crate) fn reasons(
     // 5. The cap.
     if capped {
         out.push(format!(
-            "the plan stopped at the cap of {cap} steps; without the cap it would continue."
+            "the plan stopped at the cap of {cap} steps; an uncapped plan may balance further."
         ));
     }
 

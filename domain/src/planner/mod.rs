@@ -5,10 +5,69 @@
 //! No I/O, no clock, no threads: it runs in the server, the CLI and the browser (wasm32).
 //!
 //! * [`plan`] turns a [`ClusterSnapshot`] and [`PlanOptions`] into a [`Plan`]
-//!   (algorithm in [`plan`](self::plan()) and its module docs, lower bound in [`bounds`],
-//!   figures including ArangoDB's own imbalance scores in [`metrics`]).
+//!   (algorithm below, lower bound in [`bounds`], figures including ArangoDB's own
+//!   imbalance scores in [`metrics`]).
 //! * [`snapshot_from_json`] reads a saved ArangoDB shardDistribution response (with an
 //!   optional sizes file) or the console's own snapshot; [`render_text`] prints a plan.
+//!
+//! # Model
+//!
+//! A server's *load* is the sum of the weights of the replicas it holds, leaders and
+//! followers alike (a follower stores the full data); the weight of a group is its bytes
+//! (target [`BalanceTarget::Bytes`]) or its shard count ([`BalanceTarget::ShardCount`]).
+//! The *balanced servers* (the pool) are those neither failed nor drained, what-if servers
+//! included. Replicas only go to servers that are healthy (`good`) and not drained, and a
+//! server holds at most one replica of a group.
+//!
+//! An optional move of group `g` from `a` to `c` is allowed only when
+//! `load(c) + w(g) < load(a)`: neither server ends above `a`'s old load, the sum of squared
+//! loads strictly drops, and so does the coefficient of variation, which is what
+//! [`Plan::curve`] records (a move whose improvement is too small to show in floating point
+//! is not made). So every prefix of a plan is a valid placement better than the one
+//! before it, and cutting a plan anywhere (the cap, a cancel) is safe.
+//!
+//! # Algorithm
+//!
+//! 1. **Drain** (mandatory, first): every replica on a drained server, largest first, goes
+//!    to the least-loaded server that may receive it. These moves need not improve balance.
+//! 2. **Balance**: several candidate plans are built from the drained placement, each made
+//!    only of allowed moves, and the best is kept (see "Ranking"):
+//!    * *greedy*: from a most loaded server to a least loaded one (or from any server to a
+//!      least loaded one), preferring the largest group that leaves neither server on the
+//!      other side of the mean (progress without overshoot, so no byte is moved twice),
+//!      else the group leaving the pair most even; ties go to fewer bytes;
+//!    * *cap-directed* (module `target`): the smallest load cap `M` for which every
+//!      server above `M` can shed its cheapest covering set of groups onto servers with room
+//!      below `M`; those relocations are executed (each is an allowed move while its source
+//!      is above `M`), then the greedy finishes;
+//!    * for clusters with at most 600 (replicas x servers), a *pilot search*: at each
+//!      step every allowed move is tried and completed by a greedy (three greedy variants,
+//!      one search each), and the move whose completion ranks best is taken;
+//!    * for at most 16 groups on 8 servers, an *exhaustive search* over allowed-move
+//!      sequences, cheapest first (budgeted);
+//!    * for at most 24 groups, the *exact* fewest-bytes placement reaching the best
+//!      candidate's band (module `exact`), executed as allowed moves where possible.
+//! 3. **Leaders** (when allowed): leader switches from the server leading the most shards
+//!    to an in-sync follower on a server leading fewer, while that strictly lowers the
+//!    spread of leader shards. No data moves: [`Plan::curve`] stays flat and
+//!    [`Plan::leader_curve`] drops.
+//!
+//! The plan stops when no allowed move is left, or at the cap.
+//!
+//! # Ranking
+//!
+//! Candidates are compared by `max/mean + 0.2 x (bytes moved / bytes stored)` over the
+//! balanced servers, then by the higher minimum, fewer bytes, fewer steps: balance first,
+//! but copying 10% more of the stored data must buy at least 0.02 of max/mean. Plans that
+//! buy a hair of balance with a large copy lose to cheaper ones.
+//!
+//! # Groups that are not moved
+//!
+//! A group whose followers are not in sync, or with a replica on a failed server, is not
+//! moved for balance and its leadership is not switched: ArangoDB's supervision is
+//! repairing it. A failed server's replicas stay where they are unless the server is
+//! drained (ArangoDB fails over by itself). A `bad` server (missing heartbeats) keeps
+//! counting in the balance and may give data, but receives none and is never made leader.
 
 mod balance;
 pub mod bounds;

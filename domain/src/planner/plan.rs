@@ -1,41 +1,5 @@
-//! The planning algorithm and its output.
-//!
-//! # Model
-//!
-//! A server's *load* is the sum of the weights of the replicas it holds, leaders and
-//! followers alike (a follower stores the full data); the weight of a group is its bytes
-//! (target [`BalanceTarget::Bytes`]) or its shard count ([`BalanceTarget::ShardCount`]).
-//! The *balanced servers* (the pool) are those neither failed nor drained, what-if servers
-//! included. Replicas may only go to servers that are healthy (`good`) and not drained;
-//! a server holds at most one replica of a group.
-//!
-//! # Algorithm
-//!
-//! 1. **Drain** (mandatory): every replica on a drained server, largest first, goes to
-//!    the least-loaded server that may receive it. These moves need not improve balance.
-//! 2. **Balance**: repeatedly take the most loaded balanced server `a` and the least loaded
-//!    receiver `c` that can take one of `a`'s groups, and move one group `g` from `a` to
-//!    `c`, but only when `load(c) + w(g) < load(a)`: then neither server ends above `a`'s
-//!    old load, the sum of squared loads strictly drops, and so does the coefficient of
-//!    variation (the [`Plan::curve`]). Among the groups that fit, it moves the largest that
-//!    leaves neither server on the other side of the mean (progress without overshoot,
-//!    hence no byte is moved twice); if none fits, the one that leaves the pair most even.
-//!    Ties go to fewer bytes. This is run with two selection rules and the better result
-//!    (lower max, then fewer bytes) is kept.
-//! 3. **Leaders** (when allowed): leader switches from the server leading the most shards
-//!    to an in-sync follower on a server leading fewer, while that strictly lowers the
-//!    spread of leader counts. They move no data, so the byte curve stays flat and the
-//!    [`Plan::leader_curve`] drops.
-//!
-//! The plan stops when no move improves, or at the cap. Every prefix of the plan is
-//! therefore a valid, better placement.
-//!
-//! # Groups that are not moved
-//!
-//! A group whose followers are not in sync, or with a replica on a failed server, is not
-//! moved for balance and its leadership is not switched: ArangoDB's supervision is
-//! repairing it. A failed server's replicas stay where they are unless the server is
-//! drained (ArangoDB fails over by itself).
+//! The planning algorithm and its output (the algorithm is described in the `planner`
+//! module documentation).
 
 use serde::{Deserialize, Serialize};
 
@@ -48,7 +12,7 @@ use super::metrics::Figures;
 use super::options::{BalanceTarget, PlanOptions};
 use super::record::{role_of, Recorder, Step};
 use super::search::{best_sequence, replay};
-use super::snapshot::ClusterSnapshot;
+use super::snapshot::{ClusterSnapshot, Health};
 use super::state::State;
 use super::target::best_relocations;
 
@@ -121,7 +85,7 @@ pub struct Plan {
 
 /// The pilot search runs when (replicas on balanced servers) x (balanced servers) is at
 /// most this.
-const PILOT_SIZE: usize = 2_000;
+const PILOT_SIZE: usize = 600;
 
 /// At most this many rollouts in the pilot search.
 const PILOT_BUDGET: usize = 1_000;
@@ -188,57 +152,9 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
     let mut rec = Recorder::new(&state, cap);
     drain(&mut state, &mut rec)?;
 
-    // Phase 2: balance. Candidates: the greedy alone; the cap-directed relocations followed
-    // by the greedy; and, for small clusters, the pilot search. The best by `key` is kept.
+    // Phase 2: balance.
     if !rec.capped {
-        let mut best: Option<(State, Recorder)> = None;
-        {
-            let (mut s, mut r) = (state.clone(), rec.clone());
-            greedy(&mut s, &mut r, BAND);
-            consider(&mut best, &initial, s, r);
-        }
-        if let Some((_, relocations)) = best_relocations(&state) {
-            let (mut s, mut r) = (state.clone(), rec.clone());
-            follow(&mut s, &mut r, relocations);
-            greedy(&mut s, &mut r, BAND);
-            consider(&mut best, &initial, s, r);
-        }
-        let tiny = state.groups.len() <= SEARCH_GROUPS && state.pool.len() <= SEARCH_SERVERS;
-        let replicas: usize = state.pool.iter().map(|&s| state.held[s].len()).sum();
-        if tiny {
-            let path = best_sequence(&initial, &state, &rec, SEARCH_BUDGET);
-            let (mut s, mut r) = (state.clone(), rec.clone());
-            replay(&mut s, &mut r, &path);
-            greedy(&mut s, &mut r, BAND);
-            consider(&mut best, &initial, s, r);
-        }
-        let policies: &[Policy] = &PILOT_POLICIES;
-        if replicas * state.pool.len() <= PILOT_SIZE {
-            for &policy in policies {
-                let (mut s, mut r) = (state.clone(), rec.clone());
-                pilot(&initial, &mut s, &mut r, policy, PILOT_BUDGET);
-                consider(&mut best, &initial, s, r);
-            }
-        }
-        // For small clusters: the fewest bytes that reach the same band, found exactly, as
-        // one more candidate (executed as improving moves where possible).
-        if let Some((bs, br)) = &best {
-            if state.groups.len() <= EXACT_GROUPS {
-                let (lo, hi) = band(bs);
-                let spent = br.moved_bytes(bs) - rec.moved_bytes(&state);
-                if let Some(ex) = exact_band(&state, lo, hi, EXACT_BUDGET) {
-                    if ex.bytes < spent {
-                        let (mut s, mut r) = (state.clone(), rec.clone());
-                        follow(&mut s, &mut r, relocations_to(&state, &ex.placement));
-                        consider(&mut best, &initial, s, r);
-                    }
-                }
-            }
-        }
-        if let Some((s, r)) = best {
-            state = s;
-            rec = r;
-        }
+        (state, rec) = balance(&initial, state, rec);
     }
 
     // Phase 3: leader switches.
@@ -267,8 +183,8 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
     let bytes_to_move = moves.iter().map(|m| m.bytes).sum();
     if rec.capped {
         warnings.push(format!(
-            "stopped at the cap of {cap} steps: the plan is a valid prefix, and more steps would \
-             improve balance further"
+            "the plan reached the cap of {cap} steps: every prefix is safe to run, but an \
+             uncapped plan may balance further"
         ));
         for s in state.servers.iter().enumerate().filter(|(_, s)| s.draining) {
             if !state.held[s.0].is_empty() {
@@ -281,7 +197,7 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
         }
     }
     for s in &initial.servers {
-        if s.draining && s.health == super::snapshot::Health::Failed {
+        if s.draining && s.health == Health::Failed {
             warnings.push(format!(
                 "{} is failed: draining it relies on the copies of its shards on other servers",
                 s.name
@@ -315,6 +231,52 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
         warnings,
         capped: rec.capped,
     })
+}
+
+/// Phase 2: builds the candidate plans from the drained placement and keeps the best.
+fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
+    let mut best: Option<(State, Recorder)> = None;
+    {
+        let (mut s, mut r) = (state.clone(), rec.clone());
+        greedy(&mut s, &mut r, BAND);
+        consider(&mut best, initial, s, r);
+    }
+    if let Some((_, relocations)) = best_relocations(&state) {
+        let (mut s, mut r) = (state.clone(), rec.clone());
+        follow(&mut s, &mut r, relocations);
+        greedy(&mut s, &mut r, BAND);
+        consider(&mut best, initial, s, r);
+    }
+    if state.groups.len() <= SEARCH_GROUPS && state.pool.len() <= SEARCH_SERVERS {
+        let path = best_sequence(initial, &state, &rec, SEARCH_BUDGET);
+        let (mut s, mut r) = (state.clone(), rec.clone());
+        replay(&mut s, &mut r, &path);
+        greedy(&mut s, &mut r, BAND);
+        consider(&mut best, initial, s, r);
+    }
+    let replicas: usize = state.pool.iter().map(|&s| state.held[s].len()).sum();
+    if replicas * state.pool.len() <= PILOT_SIZE {
+        for policy in PILOT_POLICIES {
+            let (mut s, mut r) = (state.clone(), rec.clone());
+            pilot(initial, &mut s, &mut r, policy, PILOT_BUDGET);
+            consider(&mut best, initial, s, r);
+        }
+    }
+    // The fewest bytes that reach the best candidate's band, found exactly.
+    if let Some((bs, br)) = &best {
+        if state.groups.len() <= EXACT_GROUPS {
+            let (lo, hi) = band(bs);
+            let spent = br.moved_bytes(bs) - rec.moved_bytes(&state);
+            if let Some(ex) = exact_band(&state, lo, hi, EXACT_BUDGET) {
+                if ex.bytes < spent {
+                    let (mut s, mut r) = (state.clone(), rec.clone());
+                    follow(&mut s, &mut r, relocations_to(&state, &ex.placement));
+                    consider(&mut best, initial, s, r);
+                }
+            }
+        }
+    }
+    best.unwrap_or((state, rec))
 }
 
 /// Keeps the better of `best` and the candidate `(s, r)` by [`key`].

@@ -1,7 +1,9 @@
 //! Exhaustive search over improving-move sequences, for tiny clusters.
 //!
 //! Placements reachable by moves that each improve balance are explored cheapest first
-//! (by bytes moved, like Dijkstra's algorithm), each reached by its cheapest sequence; the
+//! (by bytes moved, like Dijkstra's algorithm), each reached by its cheapest sequence (a
+//! placement is recognised by a 64-bit fingerprint; a collision could only make the search
+//! skip a placement, never produce an invalid plan); the
 //! best by the planner's ranking ([`super::balance::key`]) is returned as a plan. A budget
 //! on the placements expanded keeps it bounded; when it runs out, the best seen so far is
 //! still a valid plan.
@@ -14,13 +16,36 @@ use super::record::{commit, Recorder};
 use super::state::State;
 
 struct Node {
-    /// Replica servers per group (sorted within each group), flattened.
-    placement: Vec<u16>,
-    loads: Vec<u64>,
-    bytes: u64,
-    steps: usize,
     parent: usize,
     step: (usize, usize, usize),
+    bytes: u64,
+    steps: usize,
+    /// Replica servers per group (sorted within each group), flattened, and loads: only
+    /// for placements that were expanded (the others are rebuilt from their parent).
+    data: Option<(Vec<u16>, Vec<u64>)>,
+}
+
+/// FNV-1a over a placement: the key of the cheapest-bytes table.
+fn fingerprint(placement: &[u16]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &x in placement {
+        for b in x.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Moves the replica of the group in `slots` from `a` to `c` and keeps the slots sorted.
+fn relocate(placement: &mut [u16], slots: std::ops::Range<usize>, a: usize, c: usize) {
+    let part = &mut placement[slots];
+    for x in part.iter_mut() {
+        if *x == a as u16 {
+            *x = c as u16;
+        }
+    }
+    part.sort_unstable();
 }
 
 /// The best plan from `state` found within `budget` expansions, as the moves to apply.
@@ -75,32 +100,44 @@ pub(crate) fn best_sequence(
         .filter(|&s| state.servers[s].can_receive())
         .collect();
 
+    let mut cheapest: HashMap<u64, u64> = HashMap::new();
+    cheapest.insert(fingerprint(&start), 0);
     let mut nodes = vec![Node {
-        placement: start.clone(),
-        loads: state.load.clone(),
-        bytes: 0,
-        steps: 0,
         parent: usize::MAX,
         step: (0, 0, 0),
+        bytes: 0,
+        steps: 0,
+        data: Some((start, state.load.clone())),
     }];
-    let mut cheapest: HashMap<Vec<u16>, u64> = HashMap::new();
-    cheapest.insert(start, 0);
     let mut heap = BinaryHeap::new();
-    heap.push((Reverse(0u64), Reverse(0usize)));
+    heap.push((Reverse(0u64), Reverse(0usize), 0u64));
     let mut best = (score(&state.load, 0), 0u64, 0usize, 0usize);
     let mut expanded = 0;
-    while let Some((Reverse(bytes), Reverse(id))) = heap.pop() {
-        if cheapest
-            .get(&nodes[id].placement)
-            .is_some_and(|&b| b < bytes)
-        {
+    let mut scratch: Vec<u16> = Vec::new();
+    while let Some((Reverse(bytes), Reverse(id), print)) = heap.pop() {
+        if cheapest.get(&print).is_some_and(|&b| b < bytes) {
             continue;
         }
         if expanded >= budget {
             break;
         }
         expanded += 1;
-        let candidate = (score(&nodes[id].loads, bytes), bytes, nodes[id].steps, id);
+        if nodes[id].data.is_none() {
+            let (g, a, c) = nodes[id].step;
+            let parent = nodes[id].parent;
+            let (mut placement, mut loads) = nodes[parent].data.clone().expect("expanded parent");
+            relocate(
+                &mut placement,
+                offsets[g]..offsets[g] + groups[g].replicas.len(),
+                a,
+                c,
+            );
+            loads[a] -= groups[g].weight;
+            loads[c] += groups[g].weight;
+            nodes[id].data = Some((placement, loads));
+        }
+        let (placement, loads) = nodes[id].data.clone().expect("just built");
+        let candidate = (score(&loads, bytes), bytes, nodes[id].steps, id);
         if better(&candidate, &best) {
             best = candidate;
         }
@@ -108,49 +145,39 @@ pub(crate) fn best_sequence(
             continue;
         }
         for &a in pool {
-            let la = nodes[id].loads[a];
+            let la = loads[a];
             for (g, group) in groups.iter().enumerate() {
                 let w = group.weight;
                 if !group.movable || w == 0 || w >= la {
                     continue;
                 }
                 let slots = offsets[g]..offsets[g] + group.replicas.len();
-                let here: Vec<u16> = nodes[id].placement[slots.clone()].to_vec();
+                let here = &placement[slots.clone()];
                 if !here.contains(&(a as u16)) {
                     continue;
                 }
                 for &c in &receivers {
-                    let lc = nodes[id].loads[c];
-                    if lc + w >= la || here.contains(&(c as u16)) {
+                    if loads[c] + w >= la || here.contains(&(c as u16)) {
                         continue;
                     }
-                    let mut placement = nodes[id].placement.clone();
-                    let part = &mut placement[slots.clone()];
-                    for x in part.iter_mut() {
-                        if *x == a as u16 {
-                            *x = c as u16;
-                        }
-                    }
-                    part.sort_unstable();
+                    scratch.clear();
+                    scratch.extend_from_slice(&placement);
+                    relocate(&mut scratch, slots.clone(), a, c);
+                    let child_print = fingerprint(&scratch);
                     let cost = bytes + group.bytes;
-                    if cheapest.get(&placement).is_some_and(|&b| b <= cost) {
+                    if cheapest.get(&child_print).is_some_and(|&b| b <= cost) {
                         continue;
                     }
-                    cheapest.insert(placement.clone(), cost);
-                    let mut loads = nodes[id].loads.clone();
-                    loads[a] -= w;
-                    loads[c] += w;
+                    cheapest.insert(child_print, cost);
                     let child = nodes.len();
-                    let steps = nodes[id].steps + 1;
                     nodes.push(Node {
-                        placement,
-                        loads,
-                        bytes: cost,
-                        steps,
                         parent: id,
                         step: (g, a, c),
+                        bytes: cost,
+                        steps: nodes[id].steps + 1,
+                        data: None,
                     });
-                    heap.push((Reverse(cost), Reverse(child)));
+                    heap.push((Reverse(cost), Reverse(child), child_print));
                 }
             }
         }

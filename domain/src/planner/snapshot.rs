@@ -97,7 +97,8 @@ fn in_sync_default() -> bool {
 }
 
 impl SnapshotGroup {
-    /// A group with one shard per listed collection left empty; fill in what you know.
+    /// A group of one shard, in sync, with no collection or shard names and no document
+    /// count: fill in what you know.
     pub fn new(
         id: impl Into<String>,
         leader: impl Into<String>,
