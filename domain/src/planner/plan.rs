@@ -10,7 +10,7 @@ use super::exact::{exact_band, relocations_to};
 use super::explain::reasons;
 use super::metrics::Figures;
 use super::options::{BalanceTarget, PlanOptions};
-use super::record::{role_of, Recorder, Step};
+use super::record::{record_move, role_of, Recorder, Step};
 use super::search::{best_sequence, replay};
 use super::snapshot::{ClusterSnapshot, Health};
 use super::state::State;
@@ -321,21 +321,7 @@ fn drain(state: &mut State, rec: &mut Recorder) -> Result<(), PlanError> {
         };
         let role = role_of(state, g, from);
         state.apply_move(g, from, to);
-        let cv = state.pool_cv(&state.load);
-        let lcv = state.pool_cv(&state.leader_load);
-        rec.push(
-            state,
-            Step {
-                group: g,
-                from,
-                to,
-                kind: StepKind::Move,
-                role,
-                mandatory: true,
-            },
-            cv,
-            lcv,
-        );
+        record_move(state, rec, g, from, to, role, true);
     }
     Ok(())
 }

@@ -67,6 +67,31 @@ pub(crate) fn role_of(state: &State, g: usize, server: usize) -> Role {
     }
 }
 
+/// Records a move already applied to `state`, with the balance it leaves.
+pub(crate) fn record_move(
+    state: &State,
+    rec: &mut Recorder,
+    g: usize,
+    from: usize,
+    to: usize,
+    role: Role,
+    mandatory: bool,
+) {
+    let (cv, lcv) = (
+        state.pool_cv(&state.load),
+        state.pool_cv(&state.leader_load),
+    );
+    let step = Step {
+        group: g,
+        from,
+        to,
+        kind: StepKind::Move,
+        role,
+        mandatory,
+    };
+    rec.push(state, step, cv, lcv);
+}
+
 /// Records a move if it lowers the curve in floating point too; otherwise undoes it.
 pub(crate) fn commit(
     state: &mut State,
@@ -83,20 +108,7 @@ pub(crate) fn commit(
     state.apply_move(g, from, to);
     let cv = state.pool_cv(&state.load);
     if cv < current {
-        let lcv = state.pool_cv(&state.leader_load);
-        rec.push(
-            state,
-            Step {
-                group: g,
-                from,
-                to,
-                kind: StepKind::Move,
-                role,
-                mandatory: false,
-            },
-            cv,
-            lcv,
-        );
+        record_move(state, rec, g, from, to, role, false);
         true
     } else {
         // An improvement too small to show in floating point: not worth a move.
