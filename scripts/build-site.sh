@@ -31,7 +31,13 @@ if [ "$mode" = release ]; then
   say "Optimising the wasm for size (wasm-opt -Oz)"
   wasm-opt -Oz "$staging/pkg/scaleout_bg.wasm" -o "$staging/pkg/scaleout_bg.wasm"
 fi
-cp "$ROOT/style/main.css" "$staging/pkg/scaleout.css"
+# One stylesheet: main.css first (tokens, layout), then one file per page area.
+{
+  cat "$ROOT/style/main.css"
+  for css in "$ROOT"/style/*.css; do
+    [ "$(basename "$css")" = main.css ] || cat "$css"
+  done
+} >"$staging/pkg/scaleout.css"
 cp -R "$ROOT/public/." "$staging/"
 
 # Swap in whole, so a running server never sees half a site.
