@@ -5,7 +5,15 @@ use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::pages::{Dashboard, Demo, NotFound, Servers, Shards, Tenants};
+use leptos::form::ActionForm;
+use leptos_router::hooks::use_location;
+use scaleout_domain::access::Role;
+
+use crate::api::access::{get_session, Logout};
+use crate::pages::{
+    AccessPage, Dashboard, Demo, LoginPage, NotFound, PortalPage, Servers, Shards, SignupPage,
+    Tenants,
+};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -21,15 +29,7 @@ pub fn App() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"◆"</span>
                     " scaleout"
                 </a>
-                <nav aria-label="Main">
-                    <ul>
-                        <li><A href="/" exact=true>"Dashboard"</A></li>
-                        <li><A href="/tenants">"Tenants"</A></li>
-                        <li><A href="/servers">"Servers"</A></li>
-                        <li><A href="/shards">"Shards"</A></li>
-                        <li><A href="/demo">"Demo"</A></li>
-                    </ul>
-                </nav>
+                <MainNav />
             </header>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
@@ -38,12 +38,60 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("servers") view=Servers />
                     <Route path=path!("shards") view=Shards />
                     <Route path=path!("demo") view=Demo />
+                    <Route path=path!("access") view=AccessPage />
+                    <Route path=path!("login") view=LoginPage />
+                    <Route path=path!("signup") view=SignupPage />
+                    <Route path=path!("portal") view=PortalPage />
                 </Routes>
             </main>
             <footer class="bottom">
                 <p>"scaleout: tenants, shards and scale-out for the network-asset graph."</p>
             </footer>
         </Router>
+    }
+}
+
+/// The navigation for who is looking: operators see everything, a read-only
+/// link the pages it may watch, visitors the way to log in. Asked again on
+/// every navigation, so logging in or out shows at once.
+#[component]
+fn MainNav() -> impl IntoView {
+    let location = use_location();
+    let session = Resource::new(move || location.pathname.get(), |_| get_session());
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <nav aria-label="Main">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let role = session.await.map(|s| s.role).unwrap_or(Role::Anonymous);
+                    let operator = role == Role::Operator;
+                    view! {
+                        <ul data-role=format!("{role:?}").to_lowercase()>
+                            {(role != Role::Anonymous).then(|| view! {
+                                <li><A href="/" exact=true>"Dashboard"</A></li>
+                                {operator.then(|| view! {
+                                    <li><A href="/tenants">"Tenants"</A></li>
+                                    <li><A href="/servers">"Servers"</A></li>
+                                })}
+                                <li><A href="/shards">"Shards"</A></li>
+                                <li><A href="/demo">"Demo"</A></li>
+                                {operator.then(|| view! { <li><A href="/access">"Access"</A></li> })}
+                                {(role == Role::Viewer).then(|| view! { <li><span class="badge">"read-only"</span></li> })}
+                                <li>
+                                    <ActionForm action=logout>
+                                        <button type="submit" class="link-button">"Log out"</button>
+                                    </ActionForm>
+                                </li>
+                            })}
+                            {(role == Role::Anonymous).then(|| view! {
+                                <li><A href="/login">"Operator log in"</A></li>
+                                <li><A href="/signup">"Sign up"</A></li>
+                            })}
+                        </ul>
+                    }
+                })}
+            </Transition>
+        </nav>
     }
 }
 

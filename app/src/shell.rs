@@ -7,6 +7,7 @@ use crate::app::App;
 
 /// The full document: the server renders it, then the wasm bundle hydrates `<body>`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use_csp_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -23,5 +24,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The access guard chose this response's Content-Security-Policy nonce; the
+/// hydration scripts carry it, so they run and injected ones do not.
+fn use_csp_nonce() {
+    #[cfg(feature = "ssr")]
+    if let Some(nonce) = use_context::<axum::http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<scaleout_services::access::CspNonce>()
+            .cloned()
+    }) {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
 }

@@ -5,6 +5,7 @@
 //! No I/O, no clocks, no threads, no randomness source: callers pass seeds and times, so
 //! the same crate runs in the server, the simulator and the browser (wasm32).
 
+pub mod access;
 mod collection;
 pub mod console;
 mod document;

@@ -1,6 +1,7 @@
 //! The scaleout server: the web console over axum, and the CLI commands.
 //! Both are thin shells over `scaleout_services`.
 
+pub mod access;
 pub mod cli;
 pub mod shutdown;
 pub mod site;

@@ -15,7 +15,12 @@ pub fn router(console: Console) -> Router {
     let options = leptos_options(&console);
     let routes = generate_route_list(App);
     let context_console = console.clone();
+    let guard_console = console.clone();
     Router::new()
+        .route(
+            "/watch/{token}",
+            axum::routing::get(crate::access::watch_link).with_state(console.clone()),
+        )
         .leptos_routes_with_context(
             &options,
             routes,
@@ -28,6 +33,10 @@ pub fn router(console: Console) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context(
             move || provide_context(console.clone()),
             shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            guard_console,
+            crate::access::guard,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(options)
@@ -47,7 +56,8 @@ pub async fn serve(
         "scaleout {} listening on http://{addr}",
         env!("CARGO_PKG_VERSION"),
     );
-    axum::serve(listener, router(console))
+    let app = router(console).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     tracing::info!("stopped");

@@ -17,6 +17,21 @@ pub struct ConsoleConfig {
     pub move_rate_bytes_per_sec: Option<u64>,
     /// With this, everything uses ArangoDB; without, the embedded back end.
     pub arango: Option<scaleout_arangodb::ArangoConfig>,
+    /// The operator password (SCALEOUT_ADMIN_PASSWORD); without it one is
+    /// generated on first start and shown once.
+    pub admin_password: Option<Secret>,
+    /// Self-service signups: approval, caps and limits.
+    pub signup: crate::access::SignupSettings,
+}
+
+/// A value that never appears in logs or debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 impl ConsoleConfig {
@@ -27,6 +42,8 @@ impl ConsoleConfig {
             site_dir: None,
             move_rate_bytes_per_sec: None,
             arango: None,
+            admin_password: None,
+            signup: Default::default(),
         }
     }
 

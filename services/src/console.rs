@@ -10,6 +10,7 @@ use scaleout_domain::port::ClusterBackend;
 use scaleout_domain::progress::ProgressEvent;
 use scaleout_embedded::{EmbeddedCluster, EmbeddedConfig};
 
+use crate::access::Access;
 use crate::config::ConsoleConfig;
 use crate::error::ServiceError;
 use crate::jobs::{JobSpec, Jobs};
@@ -30,6 +31,7 @@ struct Inner {
     arango: Option<ArangoCluster>,
     store: Arc<ConsoleStore>,
     jobs: Jobs,
+    access: Access,
     started: Instant,
 }
 
@@ -78,8 +80,14 @@ impl Console {
         if !orphans.is_empty() {
             tracing::warn!(?orphans, "jobs left running by a stopped process are marked interrupted; resume them to finish");
         }
+        let access = Access::new(
+            store.clone(),
+            config.admin_password.as_ref().map(|s| s.0.clone()),
+            config.signup.clone(),
+        );
         Ok(Self {
             inner: Arc::new(Inner {
+                access,
                 config,
                 backend,
                 arango: None,
@@ -93,6 +101,11 @@ impl Console {
     /// The console's own store: tenant registry and jobs.
     pub fn store(&self) -> &Arc<ConsoleStore> {
         &self.inner.store
+    }
+
+    /// Operators, stakeholder links, signups and portals.
+    pub fn access(&self) -> &Access {
+        &self.inner.access
     }
 
     pub fn jobs(&self) -> &Jobs {

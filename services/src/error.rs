@@ -19,6 +19,15 @@ pub enum ServiceError {
     /// The console's own store failed.
     #[error("console store: {0}")]
     Store(String),
+    /// No operator session (or a wrong password: the same answer either way).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// A session that may not do this (a read-only link trying to change something).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts; try again after this many seconds.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after: u64 },
     /// Asked to stop, and stopped.
     #[error("cancelled: {0}")]
     Cancelled(String),
@@ -39,6 +48,9 @@ pub enum ErrorKind {
     NotSupported,
     Unavailable,
     Cancelled,
+    Unauthenticated,
+    Forbidden,
+    RateLimited,
     Internal,
 }
 
@@ -49,6 +61,9 @@ impl ServiceError {
             ServiceError::Conflict(_) => ErrorKind::Conflict,
             ServiceError::NotFound(_) => ErrorKind::NotFound,
             ServiceError::Cancelled(_) => ErrorKind::Cancelled,
+            ServiceError::Unauthenticated(_) => ErrorKind::Unauthenticated,
+            ServiceError::Forbidden(_) => ErrorKind::Forbidden,
+            ServiceError::RateLimited { .. } => ErrorKind::RateLimited,
             ServiceError::Store(_) => ErrorKind::Internal,
             ServiceError::Backend(b) => match b {
                 BackendError::NotSupported { .. } => ErrorKind::NotSupported,

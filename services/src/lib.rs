@@ -1,6 +1,7 @@
 //! Server-side services: everything the web console and the CLI do goes through
 //! here, so both shells stay thin and behave the same.
 
+pub mod access;
 pub mod clock;
 pub mod config;
 pub mod console;
@@ -10,6 +11,6 @@ pub mod operations;
 pub mod preflight;
 pub mod store;
 
-pub use config::{ConsoleConfig, SITE_WASM_FILE};
+pub use config::{ConsoleConfig, Secret, SITE_WASM_FILE};
 pub use console::Console;
 pub use error::{ErrorKind, ServiceError};

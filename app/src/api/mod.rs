@@ -1,9 +1,11 @@
 //! Server functions, grouped by area. Each has a stable endpoint under `/api`
 //! and is called with POST.
 
+pub mod access;
 pub mod cluster;
 pub mod console;
 pub mod jobs;
 #[cfg(feature = "ssr")]
 pub(crate) mod server;
+pub mod signup;
 pub mod tenants;

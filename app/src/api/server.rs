@@ -20,9 +20,17 @@ pub fn fail(e: ServiceError) -> ServerFnError {
         ErrorKind::Conflict | ErrorKind::Cancelled => 409,
         ErrorKind::NotSupported => 501,
         ErrorKind::Unavailable => 503,
+        ErrorKind::Unauthenticated => 401,
+        ErrorKind::Forbidden => 403,
+        ErrorKind::RateLimited => 429,
         ErrorKind::Internal => 500,
     };
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let ServiceError::RateLimited { retry_after, .. } = &e {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after.to_string()) {
+                response.insert_header(axum::http::header::RETRY_AFTER, v);
+            }
+        }
         response.set_status(
             axum::http::StatusCode::from_u16(status)
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
@@ -37,4 +45,26 @@ pub fn fail(e: ServiceError) -> ServerFnError {
 /// Bad input found before reaching the services.
 pub fn invalid(message: impl Into<String>) -> ServerFnError {
     fail(ServiceError::Invalid(message.into()))
+}
+
+/// Who is calling, as the access guard found it. Absent only when a server
+/// function runs outside the web server (then nobody may do anything).
+pub fn caller() -> Result<scaleout_services::access::Caller, ServerFnError> {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| {
+            p.extensions
+                .get::<scaleout_services::access::Caller>()
+                .cloned()
+        })
+        .ok_or_else(|| ServerFnError::new("no caller: this request did not pass the access guard"))
+}
+
+/// Sets a cookie on the response.
+pub fn set_cookie(cookie: &str) {
+    if let (Some(response), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(cookie),
+    ) {
+        response.append_header(axum::http::header::SET_COOKIE, v);
+    }
 }

@@ -1,16 +1,24 @@
 //! One module per page of the console.
 
+mod access;
 mod coming;
 mod dashboard;
 mod demo;
+mod login;
 mod not_found;
+mod portal;
 mod servers;
 mod shards;
+mod signup;
 mod tenants;
 
+pub use access::AccessPage;
 pub use dashboard::Dashboard;
 pub use demo::Demo;
+pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use portal::PortalPage;
 pub use servers::Servers;
 pub use shards::Shards;
+pub use signup::SignupPage;
 pub use tenants::Tenants;

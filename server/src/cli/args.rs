@@ -79,6 +79,17 @@ pub enum Command {
         /// binary when not given.
         #[arg(long, env = "SCALEOUT_SITE_DIR")]
         site_dir: Option<PathBuf>,
+        /// The operators' password. Without it, one is generated on first start,
+        /// printed once, and only its hash kept (in console.db).
+        #[arg(long, env = "SCALEOUT_ADMIN_PASSWORD", hide_env_values = true)]
+        admin_password: Option<scaleout_arangodb::Secret>,
+        /// Self-service signups wait for an operator's approval before their
+        /// tenant is created.
+        #[arg(long, env = "SCALEOUT_SIGNUP_APPROVAL")]
+        signup_approval: bool,
+        /// At most this many signups waiting (for approval or provisioning).
+        #[arg(long, env = "SCALEOUT_MAX_PENDING_SIGNUPS", default_value_t = 20)]
+        max_pending_signups: u32,
     },
     /// Print the console's version and back end.
     Status {

@@ -15,9 +15,25 @@ use crate::{site, web};
 
 pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(), CliError> {
     match command {
-        Command::Serve { addr, site_dir } => {
+        Command::Serve {
+            addr,
+            site_dir,
+            admin_password,
+            signup_approval,
+            max_pending_signups,
+        } => {
             config.site_dir = site::locate(site_dir);
+            config.admin_password = admin_password
+                .map(|p| scaleout_services::Secret(p.expose().to_string()))
+                .filter(|p| !p.0.is_empty());
+            config.signup.approval = signup_approval;
+            config.signup.max_pending = max_pending_signups;
             let console = open(config).await?;
+            if let Some(password) = console.access().ensure_operator_password()? {
+                // Shown once, on the terminal that started the console; only
+                // its hash is kept. Set SCALEOUT_ADMIN_PASSWORD to choose one.
+                eprintln!("\nOperator password (shown once, keep it): {password}\n");
+            }
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|source| CliError::Bind { addr, source })?;

@@ -13,12 +13,22 @@ pub struct TestApp {
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
-/// Binds 127.0.0.1:0, serves the console with a fresh data dir and no site.
+/// The operator password every test server uses.
+pub const OPERATOR_PASSWORD: &str = "test-operator-password";
+
+/// Binds 127.0.0.1:0, serves the console with a fresh data dir and no site;
+/// `client` is logged in as an operator.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_app`], with settings changed first (signup approval, caps...).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ConsoleConfig)) -> TestApp {
     let data = tempfile::tempdir().expect("temp dir");
-    let console = Console::open(ConsoleConfig::new(data.path()))
-        .await
-        .expect("open the console");
+    let mut config = ConsoleConfig::new(data.path());
+    config.admin_password = Some(scaleout_services::Secret(OPERATOR_PASSWORD.into()));
+    configure(&mut config);
+    let console = Console::open(config).await.expect("open the console");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -27,16 +37,68 @@ pub async fn spawn_app() -> TestApp {
     let task = tokio::spawn(web::serve(listener, console, async {
         let _ = stopped.await;
     }));
+    let cookie = login(&base, OPERATOR_PASSWORD)
+        .await
+        .expect("the operator logs in");
     TestApp {
+        client: client_with_cookie(&cookie),
         base,
-        client: reqwest::Client::new(),
         data,
         stop: Some(stop),
         task: Some(task),
     }
 }
 
+/// Logs in; returns the `name=value` of the session cookie.
+pub async fn login(base: &str, password: &str) -> Result<String, reqwest::StatusCode> {
+    let response = no_redirects()
+        .post(format!("{base}/api/access/login"))
+        .form(&[("password", password)])
+        .send()
+        .await
+        .expect("POST login");
+    if !(response.status().is_success() || response.status().is_redirection()) {
+        return Err(response.status());
+    }
+    Ok(set_cookie(&response, "scaleout_session").expect("a session cookie"))
+}
+
+/// The `name=value` part of a Set-Cookie header for `name`.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+/// A client that sends `cookie` with every request.
+pub fn client_with_cookie(cookie: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("cookie", cookie.parse().expect("a cookie header"));
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
 impl TestApp {
+    /// A client with no session at all.
+    pub fn anonymous(&self) -> reqwest::Client {
+        no_redirects()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

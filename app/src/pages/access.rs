@@ -1,0 +1,150 @@
+//! Operators' access page: read-only links for stakeholders, and self-service
+//! signups waiting for approval.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use scaleout_domain::access::{SignupState, SignupStatus};
+
+use crate::api::access::{
+    list_links, list_signups, ApproveSignup, CreateLink, LinkRow, RejectSignup, RevokeLink,
+};
+use crate::components::errors::error_text;
+
+#[component]
+pub fn AccessPage() -> impl IntoView {
+    let create = ServerAction::<CreateLink>::new();
+    let revoke = ServerAction::<RevokeLink>::new();
+    let approve = ServerAction::<ApproveSignup>::new();
+    let reject = ServerAction::<RejectSignup>::new();
+    let links = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_links(),
+    );
+    let signups = Resource::new(
+        move || (approve.version().get(), reject.version().get()),
+        |_| list_signups(),
+    );
+    let origin = move || {
+        #[cfg(feature = "hydrate")]
+        {
+            window().location().origin().unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            String::new()
+        }
+    };
+    view! {
+        <Title text="Access" />
+        <h1>"Access"</h1>
+        <p class="lead">"Who can watch, and who is waiting to become a tenant."</p>
+        <section class="card" aria-labelledby="links-h">
+            <h2 id="links-h">"Read-only links for stakeholders"</h2>
+            <p class="hint">"Whoever opens a link sees the dashboard, shards and demo live, and can change nothing. Revoking a link ends its sessions at once."</p>
+            <ActionForm action=create attr:class="form-row" attr:data-testid="create-link-form">
+                <label>"For" <input type="text" name="label" required maxlength="80" placeholder="Board demo" /></label>
+                <label>"Valid for (hours)" <input type="number" name="hours" min="1" max="720" value="24" required /></label>
+                <button type="submit">"Create link"</button>
+            </ActionForm>
+            {move || create.value().get().map(|r| match r {
+                Ok(made) => view! {
+                    <p class="ok" role="status">"Share this link (shown once): "
+                        <code data-testid="new-link">{origin()}{made.path.clone()}</code></p>
+                }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+            })}
+            <Transition fallback=|| view! { <p class="muted">"Loading links…"</p> }>
+                {move || Suspend::new(async move {
+                    match links.await {
+                        Ok(rows) => view! { <LinkTable rows revoke /> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+        <section class="card" aria-labelledby="signups-h">
+            <h2 id="signups-h">"Self-service signups"</h2>
+            {move || approve.value().get().and_then(|r| r.err()).or_else(|| reject.value().get().and_then(|r| r.err()))
+                .map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
+            <Transition fallback=|| view! { <p class="muted">"Loading signups…"</p> }>
+                {move || Suspend::new(async move {
+                    match signups.await {
+                        Ok(rows) => view! { <SignupTable rows approve reject /> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn LinkTable(rows: Vec<LinkRow>, revoke: ServerAction<RevokeLink>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted">"No links yet."</p> }.into_any();
+    }
+    view! {
+        <table class="data" data-testid="links">
+            <thead><tr><th scope="col">"For"</th><th scope="col">"Expires"</th><th scope="col">"State"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|l| {
+                    let revoked = l.revoked_ms.is_some();
+                    view! {
+                        <tr>
+                            <td>{l.label.clone()}</td>
+                            <td>{scaleout_domain::time::iso_ms(l.expires_ms)}</td>
+                            <td>{if revoked { "revoked" } else { "active" }}</td>
+                            <td>
+                                {(!revoked).then(|| view! {
+                                    <ActionForm action=revoke>
+                                        <input type="hidden" name="id" value=l.id />
+                                        <button type="submit" class="secondary" aria-label=format!("Revoke the link for {}", l.label)>"Revoke"</button>
+                                    </ActionForm>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }.into_any()
+}
+
+#[component]
+fn SignupTable(
+    rows: Vec<SignupStatus>,
+    approve: ServerAction<ApproveSignup>,
+    reject: ServerAction<RejectSignup>,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted">"No signups yet."</p> }.into_any();
+    }
+    view! {
+        <table class="data" data-testid="signups">
+            <thead><tr><th scope="col">"Company"</th><th scope="col">"Contact"</th><th scope="col">"Size"</th><th scope="col">"State"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|s| {
+                    let pending = s.state == SignupState::Pending;
+                    let id = s.id;
+                    view! {
+                        <tr>
+                            <td>{s.company.clone()}</td>
+                            <td>{s.email.clone()}</td>
+                            <td>{s.size.as_str()}</td>
+                            <td>{s.state.as_str()}{s.message.clone().map(|m| format!(": {m}"))}</td>
+                            <td>
+                                {pending.then(|| view! {
+                                    <div class="form-row">
+                                        <ActionForm action=approve><input type="hidden" name="id" value=id /><button type="submit">"Approve"</button></ActionForm>
+                                        <ActionForm action=reject><input type="hidden" name="id" value=id /><button type="submit" class="secondary">"Reject"</button></ActionForm>
+                                    </div>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }.into_any()
+}

@@ -1,0 +1,241 @@
+//! The middleware in front of everything: who is asking, may they, and is the
+//! request from our own pages.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use leptos::server_fn::error::{FromServerFnError, ServerFnError};
+use scaleout_services::access::{secret, Caller, CspNonce, Role, PORTAL_COOKIE, SESSION_COOKIE};
+use scaleout_services::Console;
+
+use super::cookies::read_cookie;
+use super::headers::security_headers;
+use super::policy::{required_role, Need};
+
+pub async fn guard(State(console): State<Console>, mut req: Request, next: Next) -> Response {
+    let secure = is_secure(req.headers());
+    let nonce = secret::token()
+        .map(|t| t[..32].to_string())
+        .unwrap_or_else(|_| "unavailable".into());
+    let api = req.uri().path().starts_with("/api/");
+    let mut response = match admit(&console, &mut req, secure) {
+        Ok(()) => {
+            req.extensions_mut().insert(CspNonce(nonce.clone()));
+            let response = next.run(req).await;
+            if api && response.status() == StatusCode::INTERNAL_SERVER_ERROR {
+                bad_arguments_are_400(response).await
+            } else {
+                response
+            }
+        }
+        Err(refused) => refused,
+    };
+    security_headers(response.headers_mut(), &nonce, secure);
+    response
+}
+
+/// Finds the caller and checks the path's needs; puts the [`Caller`] in the
+/// request for pages and server functions, or returns the refusal.
+fn admit(console: &Console, req: &mut Request, secure: bool) -> Result<(), Response> {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    if is_write(&method) && is_cross_site(req.headers()) {
+        tracing::warn!(%path, "refused a cross-site request");
+        return Err(api_error(
+            StatusCode::FORBIDDEN,
+            "cross-site requests are refused: use the console's own pages",
+        ));
+    }
+    let client = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let session = read_cookie(req.headers(), SESSION_COOKIE);
+    let role = match &session {
+        Some(token) => match console.access().session(token) {
+            Ok(view) => view.map_or(Role::Anonymous, |v| v.role),
+            Err(e) => {
+                tracing::error!("session lookup failed: {e}");
+                return Err(api_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the console cannot check sessions right now: try again",
+                ));
+            }
+        },
+        None => Role::Anonymous,
+    };
+    let need = required_role(&method, &path);
+    let needed = match need {
+        Need::Asset => Role::Anonymous,
+        Need::Page(r) | Need::Api(r) => r,
+    };
+    if !role.allows(needed) {
+        return Err(refuse(need, role, req));
+    }
+    let portal = read_cookie(req.headers(), PORTAL_COOKIE);
+    req.extensions_mut().insert(Caller {
+        role,
+        session,
+        portal,
+        client,
+        secure,
+    });
+    Ok(())
+}
+
+fn refuse(need: Need, role: Role, req: &Request) -> Response {
+    match (need, role) {
+        (Need::Page(_), Role::Anonymous) => {
+            let target = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            Redirect::to(&format!("/login?next={}", encode(target))).into_response()
+        }
+        (Need::Page(_), _) => (
+            StatusCode::FORBIDDEN,
+            Html(
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Read-only link · scaleout</title>\
+                 <link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head><body><main id=\"main\">\
+                 <h1>This page is for operators</h1><p>Your read-only link shows the \
+                 <a href=\"/\">dashboard</a>, <a href=\"/shards\">shards</a> and the <a href=\"/demo\">demo</a>, live.</p>\
+                 </main></body></html>",
+            ),
+        )
+            .into_response(),
+        (_, Role::Anonymous) => api_error(
+            StatusCode::UNAUTHORIZED,
+            "log in as an operator first (your session may have ended)",
+        ),
+        _ => api_error(
+            StatusCode::FORBIDDEN,
+            "this is a read-only link: it can watch, not change anything",
+        ),
+    }
+}
+
+/// A refusal in the server-function error encoding, so the page shows the
+/// message like any other server error.
+fn api_error(status: StatusCode, message: &str) -> Response {
+    let body = ServerFnError::new(message).ser();
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// Leptos answers 500 when a server function's arguments cannot be read (a
+/// field missing, a number that is not one). That is the caller's mistake:
+/// 400, with the reason, and nothing ran.
+async fn bad_arguments_are_400(response: Response) -> Response {
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return api_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the response could not be read",
+        );
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    for kind in ["Args|", "MissingArg|", "Deserialization|"] {
+        if let Some(reason) = text.strip_prefix(kind) {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                &format!("the request's fields are missing or malformed: {reason}"),
+            );
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Browsers say where a request comes from: `Origin` on every POST, and
+/// `Sec-Fetch-Site`. Either one naming another site is refused. Tools that
+/// send neither (curl, the tests' client) are not browsers acting for a
+/// victim: their cookies are their own.
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site")
+    {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
+    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+}
+
+fn is_secure(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// Percent-encodes what a query value must not carry raw.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_posts_pass_and_others_are_refused() {
+        let host = ("host", "127.0.0.1:3000");
+        assert!(!is_cross_site(&headers(&[
+            host,
+            ("origin", "http://127.0.0.1:3000")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            host,
+            ("origin", "https://evil.example")
+        ])));
+        assert!(is_cross_site(&headers(&[host, ("origin", "null")])));
+        assert!(is_cross_site(&headers(&[
+            host,
+            ("sec-fetch-site", "cross-site")
+        ])));
+        assert!(
+            !is_cross_site(&headers(&[host])),
+            "non-browser clients send neither"
+        );
+    }
+
+    #[test]
+    fn the_login_redirect_keeps_the_target_safely() {
+        assert_eq!(encode("/tenants?x=1&y=2"), "/tenants%3Fx%3D1%26y%3D2");
+    }
+}

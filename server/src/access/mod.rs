@@ -1,0 +1,16 @@
+//! Access control at the door: every request is classified once (who is
+//! asking, what the path needs), cross-site writes are refused, and every
+//! response carries the security headers. Server functions then read the
+//! caller from the request; the decision is never left to the page.
+
+mod cookies;
+mod guard;
+mod headers;
+mod policy;
+mod watch;
+
+pub use guard::guard;
+pub use headers::security_headers;
+pub use policy::{required_role, Need};
+pub use scaleout_services::access::Caller;
+pub use watch::watch_link;

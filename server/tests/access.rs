@@ -1,0 +1,295 @@
+//! Access over HTTP: operators, read-only links, the cross-site check and the
+//! security headers. Every server function is tried without a session.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use support::{client_with_cookie, login, set_cookie, spawn_app, OPERATOR_PASSWORD};
+
+/// Every registered server function, as the router serves it.
+fn server_fn_paths() -> BTreeSet<String> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect()
+}
+
+/// Endpoints anyone may call: logging in, signing up, a customer's own portal.
+fn is_public(path: &str) -> bool {
+    path == "/api/access/login"
+        || path == "/api/access/whoami"
+        || path.starts_with("/api/signup/")
+        || path.starts_with("/api/portal/")
+}
+
+/// The reads a stakeholder's link needs to watch the dashboard, shards and demo.
+fn is_viewer_read(path: &str) -> bool {
+    [
+        "/api/console/status",
+        "/api/cluster/servers",
+        "/api/cluster/shards",
+        "/api/jobs/list",
+        "/api/jobs/get",
+        "/api/jobs/watch",
+    ]
+    .contains(&path)
+        || path.starts_with("/api/dashboard/")
+}
+
+async fn open_viewer_link(app: &support::TestApp) -> (String, String) {
+    let made: serde_json::Value = app
+        .client
+        .post(app.url("/api/access/create-link"))
+        .form(&[("label", "Board"), ("hours", "2")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let path = made["path"].as_str().unwrap().to_string();
+    let opened = app.anonymous().get(app.url(&path)).send().await.unwrap();
+    assert_eq!(opened.status(), 200);
+    let cookie = set_cookie(&opened, "scaleout_session").expect("a viewer session");
+    (cookie, made["id"].to_string())
+}
+
+#[tokio::test]
+async fn every_server_function_refuses_callers_without_the_role_it_needs() {
+    let app = spawn_app().await;
+    let paths = server_fn_paths();
+    assert!(paths.len() >= 20, "found {paths:?}");
+    let (viewer_cookie, _) = open_viewer_link(&app).await;
+    let viewer = client_with_cookie(&viewer_cookie);
+    let anonymous = app.anonymous();
+    for path in &paths {
+        let anon_response = anonymous.post(app.url(path)).send().await.unwrap();
+        let anon = anon_response.status();
+        let anon_body = anon_response.text().await.unwrap();
+        let view = viewer.post(app.url(path)).send().await.unwrap().status();
+        if is_public(path) {
+            // Public: the guard lets it through (a portal call still needs its own cookie).
+            assert!(
+                !anon_body.contains("log in as an operator") && anon != 403,
+                "{path}: anonymous got {anon} {anon_body}"
+            );
+        } else {
+            assert_eq!(anon, 401, "{path} must need a session");
+            if is_viewer_read(path) {
+                assert!(view != 401 && view != 403, "{path}: viewer got {view}");
+            } else {
+                assert_eq!(view, 403, "{path} must need an operator");
+            }
+        }
+        assert!(
+            anon.as_u16() < 500 && view.as_u16() < 500,
+            "{path}: {anon} / {view}"
+        );
+    }
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_read_only_link_watches_but_cannot_change_anything_and_can_be_revoked() {
+    let app = spawn_app().await;
+    let (cookie, id) = open_viewer_link(&app).await;
+    let viewer = client_with_cookie(&cookie);
+    for page in ["/", "/shards", "/demo"] {
+        let r = viewer.get(app.url(page)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{page}");
+    }
+    assert_eq!(
+        viewer
+            .get(app.url("/tenants"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let add = viewer
+        .post(app.url("/api/tenants/add"))
+        .form(&[
+            ("name", "Sneaky Co"),
+            ("scale_factor", "1"),
+            ("naming", "camelCase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(add.status(), 403);
+    assert!(add.text().await.unwrap().contains("read-only"));
+    let tenants: serde_json::Value = app
+        .client
+        .post(app.url("/api/tenants/list"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tenants.as_array().unwrap().len(), 0, "nothing was created");
+
+    let revoked = app
+        .client
+        .post(app.url("/api/access/revoke-link"))
+        .form(&[("id", id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 200);
+    let after = viewer
+        .post(app.url("/api/cluster/shards"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 401, "a revoked link's session ends at once");
+    let page = viewer.get(app.url("/shards")).send().await.unwrap();
+    assert_eq!(page.status(), 303);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn failed_logins_look_alike_and_are_rate_limited() {
+    let app = spawn_app().await;
+    let mut bodies = BTreeSet::new();
+    for wrong in ["", "nope", &"x".repeat(10_000), "test-operator-passwor"] {
+        let r = app
+            .anonymous()
+            .post(app.url("/api/access/login"))
+            .form(&[("password", wrong)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        assert!(r.headers().get("set-cookie").is_none());
+        bodies.insert(r.text().await.unwrap());
+    }
+    assert_eq!(bodies.len(), 1, "one answer whatever was wrong: {bodies:?}");
+    // The spawn_app login was a success; four failures so far, one more allowed.
+    assert!(matches!(login(&app.base, "wrong again").await, Err(s) if s == 401));
+    let held = app
+        .anonymous()
+        .post(app.url("/api/access/login"))
+        .form(&[("password", OPERATOR_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(held.status(), 429, "even the right password waits");
+    assert!(held.headers().get("retry-after").is_some());
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let app = spawn_app().await;
+    let cookie = login(&app.base, OPERATOR_PASSWORD).await.unwrap();
+    let client = client_with_cookie(&cookie);
+    assert_eq!(
+        client
+            .post(app.url("/api/jobs/list"))
+            .form(&[("limit", "5")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let out = client
+        .post(app.url("/api/access/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert!(out.status().is_success() || out.status().is_redirection());
+    assert_eq!(
+        client
+            .post(app.url("/api/jobs/list"))
+            .form(&[("limit", "5")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    // The test's own session is untouched.
+    assert_eq!(app.post("/api/console/status").await.status(), 200);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn cross_site_writes_are_refused_even_with_a_session() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .post(app.url("/api/cluster/add-servers"))
+        .header("origin", "https://evil.example")
+        .form(&[("count", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = app
+        .client
+        .post(app.url("/api/cluster/add-servers"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("count", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let jobs: serde_json::Value = app
+        .client
+        .post(app.url("/api/jobs/list"))
+        .form(&[("limit", "5")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(jobs.as_array().unwrap().len(), 0, "no job started");
+    // The same request from the console's own origin goes through.
+    let host = app.base.trim_start_matches("http://").to_string();
+    let ok = app
+        .client
+        .post(app.url("/api/console/status"))
+        .header("origin", format!("http://{host}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_the_scripts_carry_the_nonce() {
+    let app = spawn_app().await;
+    let r = app.get("/").await;
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    let csp = h["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .unwrap()
+        .to_string();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries this response's nonce"
+    );
+    // Anonymous visitors are sent to the login, and the page says nothing secret.
+    let anon = app
+        .anonymous()
+        .get(app.url("/tenants"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anon.status(), 303);
+    assert_eq!(anon.headers()["location"], "/login?next=/tenants");
+    app.shutdown().await;
+}

@@ -1,0 +1,126 @@
+//! Stakeholders' read-only links: a secret URL that opens a viewer session
+//! until it expires or an operator revokes it.
+
+use serde::{Deserialize, Serialize};
+
+use super::{secret, Access, Role};
+use crate::clock::now_ms;
+use crate::error::ServiceError;
+use crate::store::db;
+
+/// Links last at most 30 days.
+pub const MAX_LINK_HOURS: u32 = 24 * 30;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    pub id: i64,
+    pub label: String,
+    pub created_ms: i64,
+    pub expires_ms: i64,
+    pub revoked_ms: Option<i64>,
+}
+
+/// A link just created: the only time its token is known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewLink {
+    pub link: LinkView,
+    /// The path to share: `/watch/<token>`.
+    pub path: String,
+}
+
+impl Access {
+    pub fn create_link(&self, label: &str, hours: u32) -> Result<NewLink, ServiceError> {
+        let label = label.trim();
+        if label.is_empty() || label.chars().count() > 80 || label.chars().any(char::is_control) {
+            return Err(ServiceError::Invalid(
+                "the label needs 1 to 80 printable characters (who the link is for)".into(),
+            ));
+        }
+        if !(1..=MAX_LINK_HOURS).contains(&hours) {
+            return Err(ServiceError::Invalid(format!(
+                "a link lasts 1 to {MAX_LINK_HOURS} hours, not {hours}"
+            )));
+        }
+        let token = secret::token()?;
+        let now = now_ms();
+        let expires = now + i64::from(hours) * 3_600_000;
+        let id = self.store().with(|c| {
+            c.execute(
+                "INSERT INTO links (label, token_hash, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4)",
+                (label, secret::token_hash(&token), now, expires),
+            )
+            .map_err(db)?;
+            Ok(c.last_insert_rowid())
+        })?;
+        Ok(NewLink {
+            link: LinkView {
+                id,
+                label: label.to_string(),
+                created_ms: now,
+                expires_ms: expires,
+                revoked_ms: None,
+            },
+            path: format!("/watch/{token}"),
+        })
+    }
+
+    pub fn links(&self) -> Result<Vec<LinkView>, ServiceError> {
+        self.store().with(|c| {
+            let mut st = c
+                .prepare(
+                    "SELECT id, label, created_ms, expires_ms, revoked_ms FROM links ORDER BY id DESC",
+                )
+                .map_err(db)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok(LinkView {
+                        id: r.get(0)?,
+                        label: r.get(1)?,
+                        created_ms: r.get(2)?,
+                        expires_ms: r.get(3)?,
+                        revoked_ms: r.get(4)?,
+                    })
+                })
+                .map_err(db)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(db)
+        })
+    }
+
+    /// Revokes a link: its open sessions stop at their next request.
+    pub fn revoke_link(&self, id: i64) -> Result<(), ServiceError> {
+        let changed = self.store().with(|c| {
+            c.execute(
+                "UPDATE links SET revoked_ms = COALESCE(revoked_ms, ?2) WHERE id = ?1",
+                (id, now_ms()),
+            )
+            .map_err(db)
+        })?;
+        if changed == 0 {
+            return Err(ServiceError::NotFound(format!("there is no link {id}")));
+        }
+        Ok(())
+    }
+
+    /// Opens a viewer session from a link's token.
+    pub fn open_link(&self, token: &str) -> Result<String, ServiceError> {
+        let now = now_ms();
+        let found: Option<(i64, i64)> = self.store().with(|c| {
+            use rusqlite::OptionalExtension;
+            c.query_row(
+                "SELECT id, expires_ms FROM links
+                 WHERE token_hash = ?1 AND revoked_ms IS NULL AND expires_ms > ?2",
+                (secret::token_hash(token), now),
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(db)
+        })?;
+        let (id, expires) = found.ok_or_else(|| {
+            ServiceError::NotFound(
+                "this link is not valid: it may have expired or been revoked; ask for a new one"
+                    .into(),
+            )
+        })?;
+        self.new_session(Role::Viewer, Some(id), expires - now)
+    }
+}

@@ -1,0 +1,128 @@
+//! Who may use the console: the operator password and sessions, stakeholders'
+//! read-only links, and self-service signups with their tenant portals.
+//! The web layer asks this service; it decides, once, for every request.
+
+mod limiter;
+mod links;
+mod operator;
+mod portal;
+pub mod secret;
+mod sessions;
+mod signups;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use limiter::Limiter;
+pub use links::{LinkView, NewLink};
+pub use scaleout_domain::access::{Role, SessionView, SignupStatus};
+pub use signups::{SignupReceipt, SignupSettings};
+
+use crate::store::ConsoleStore;
+
+/// Cookie names, shared by the web layer and the tests.
+pub const SESSION_COOKIE: &str = "scaleout_session";
+pub const PORTAL_COOKIE: &str = "scaleout_portal";
+
+/// Operator sessions last a working day.
+pub const OPERATOR_SESSION: Duration = Duration::from_secs(12 * 3600);
+
+/// The access service; one per console, cheap to clone.
+#[derive(Clone)]
+pub struct Access {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<ConsoleStore>,
+    /// From SCALEOUT_ADMIN_PASSWORD; when absent, the stored hash decides.
+    configured_password: Option<String>,
+    signup: SignupSettings,
+    /// Failed logins per client address, and across all addresses.
+    login_failures: Limiter,
+    login_failures_all: Limiter,
+    /// Accepted signups per client address.
+    signups_per_ip: Limiter,
+}
+
+impl std::fmt::Debug for Access {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Access")
+            .field(
+                "password_configured",
+                &self.inner.configured_password.is_some(),
+            )
+            .field("signup", &self.inner.signup)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Access {
+    pub fn new(
+        store: Arc<ConsoleStore>,
+        configured_password: Option<String>,
+        signup: SignupSettings,
+    ) -> Self {
+        Access {
+            inner: Arc::new(Inner {
+                store,
+                configured_password: configured_password.filter(|p| !p.is_empty()),
+                login_failures: Limiter::new(5, Duration::from_secs(300)),
+                login_failures_all: Limiter::new(100, Duration::from_secs(300)),
+                signups_per_ip: Limiter::new(
+                    signup.per_ip_per_hour as usize,
+                    Duration::from_secs(3600),
+                ),
+                signup,
+            }),
+        }
+    }
+
+    pub fn signup_settings(&self) -> &SignupSettings {
+        &self.inner.signup
+    }
+
+    fn store(&self) -> &ConsoleStore {
+        &self.inner.store
+    }
+}
+
+/// Who is asking, as the web layer found it: put in every request's
+/// extensions before any page or server function runs.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub role: Role,
+    /// The operator or viewer session token, for logout.
+    pub session: Option<String>,
+    /// A customer's portal token (from the portal cookie).
+    pub portal: Option<String>,
+    /// The client's address: the key of per-client rate limits.
+    pub client: String,
+    /// Reached over TLS (directly or behind a proxy that says so): cookies get `Secure`.
+    pub secure: bool,
+}
+
+/// The per-response nonce that lets the page's own inline scripts run under
+/// the Content-Security-Policy, and nothing else inline.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+/// A session cookie: HttpOnly (scripts cannot read it), SameSite=Strict (never
+/// sent with another site's request), Secure when reached over TLS. An empty
+/// value with max age 0 deletes it.
+pub fn cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> String {
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn session_cookies_are_http_only_and_strict() {
+        let c = super::cookie("s", "v", 60, true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Secure"));
+        assert!(!super::cookie("s", "v", 60, false).contains("Secure"));
+    }
+}

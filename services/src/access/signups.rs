@@ -1,0 +1,380 @@
+//! Self-service signups: one form, one tenant, however often it is sent.
+//!
+//! The signup form carries a one-time key minted by the server when the form
+//! is rendered. That key is the signup's identity (a double submit or a retry
+//! finds the same row) and, hashed, its portal credential: only the browser
+//! that filled the form can open the tenant's portal.
+
+use rusqlite::{ErrorCode, OptionalExtension};
+use scaleout_domain::access::{SignupForm, SignupSize, SignupState, SignupStatus};
+use scaleout_domain::Naming;
+use serde::{Deserialize, Serialize};
+
+use super::{secret, Access};
+use crate::clock::now_ms;
+use crate::console::Console;
+use crate::error::ServiceError;
+use crate::jobs::JobSpec;
+use crate::operations::tenants;
+use crate::store::db;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignupSettings {
+    /// An operator approves each signup before its tenant is created.
+    pub approval: bool,
+    /// Signups waiting (for approval or provisioning) at most; more are refused.
+    pub max_pending: u32,
+    /// Accepted signups per client address per hour.
+    pub per_ip_per_hour: u32,
+}
+
+impl Default for SignupSettings {
+    fn default() -> Self {
+        SignupSettings {
+            approval: false,
+            max_pending: 20,
+            per_ip_per_hour: 5,
+        }
+    }
+}
+
+/// What the customer gets back: the status and the portal credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupReceipt {
+    pub status: SignupStatus,
+    pub portal_token: String,
+}
+
+const COLUMNS: &str =
+    "id, company, email, size, state, job_id, tenant_id, created_ms, message, portal_hash";
+
+impl Access {
+    /// A fresh form key (also the future portal token).
+    pub fn signup_form_key(&self) -> Result<String, ServiceError> {
+        secret::token()
+    }
+
+    /// Takes a signup. Idempotent on `form_key`; refuses bad input (400), a
+    /// company that already signed up (409), too many signups from one
+    /// address or too many waiting (429).
+    pub fn signup(
+        &self,
+        console: &Console,
+        client: &str,
+        form_key: &str,
+        company: &str,
+        email: &str,
+        size: &str,
+    ) -> Result<SignupReceipt, ServiceError> {
+        if form_key.len() != 64 || !form_key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(ServiceError::Invalid(
+                "this form has expired: reload the page and send it again".into(),
+            ));
+        }
+        let form = SignupForm::parse(company, email, size)
+            .map_err(|e| ServiceError::Invalid(e.to_string()))?;
+        let portal_hash = secret::token_hash(form_key);
+        if let Some(existing) = self.signup_by_portal_hash(console, &portal_hash)? {
+            return Ok(SignupReceipt {
+                status: existing,
+                portal_token: form_key.to_string(),
+            });
+        }
+        let limited = |message: String, wait: u64| ServiceError::RateLimited {
+            message,
+            retry_after: wait,
+        };
+        self.inner.signups_per_ip.check(client).map_err(|wait| {
+            limited(
+                format!("too many signups from your address: try again in {wait} s"),
+                wait,
+            )
+        })?;
+        let waiting = self.waiting_signups()?;
+        if waiting >= self.inner.signup.max_pending {
+            return Err(limited(
+                "we are setting up many new tenants right now: please try again in a few minutes"
+                    .into(),
+                300,
+            ));
+        }
+        if console
+            .store()
+            .tenant_by_name(form.company.as_str())?
+            .is_some()
+        {
+            return Err(taken(&form));
+        }
+        let state = if self.inner.signup.approval {
+            SignupState::Pending
+        } else {
+            SignupState::Provisioning
+        };
+        let inserted = self.store().with(|c| {
+            Ok(c.execute(
+                "INSERT INTO signups (form_key, company, company_key, email, size, ip, state, portal_hash, created_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                (
+                    &portal_hash,
+                    form.company.as_str(),
+                    form.company_key(),
+                    &form.email,
+                    form.size.as_str(),
+                    client,
+                    state.as_str(),
+                    &portal_hash,
+                    now_ms(),
+                ),
+            )
+            .map(|_| c.last_insert_rowid()))
+        })?;
+        let id = match inserted {
+            Ok(id) => id,
+            Err(rusqlite::Error::SqliteFailure(e, msg))
+                if e.code == ErrorCode::ConstraintViolation =>
+            {
+                // A concurrent submit of the same form won: same signup.
+                if let Some(existing) = self.signup_by_portal_hash(console, &portal_hash)? {
+                    return Ok(SignupReceipt {
+                        status: existing,
+                        portal_token: form_key.to_string(),
+                    });
+                }
+                if msg.as_deref().is_some_and(|m| m.contains("company_key")) {
+                    return Err(taken(&form));
+                }
+                return Err(db(rusqlite::Error::SqliteFailure(e, msg)));
+            }
+            Err(e) => return Err(db(e)),
+        };
+        self.inner.signups_per_ip.hit(client);
+        tracing::info!(id, company = form.company.as_str(), "self-service signup");
+        if state == SignupState::Provisioning {
+            self.provision(console, id)?;
+        }
+        let status = self
+            .signup_by_portal_hash(console, &portal_hash)?
+            .ok_or_else(|| ServiceError::Store("the signup vanished".into()))?;
+        Ok(SignupReceipt {
+            status,
+            portal_token: form_key.to_string(),
+        })
+    }
+
+    /// Every signup, newest first, for operators.
+    pub fn signups(&self, console: &Console) -> Result<Vec<SignupStatus>, ServiceError> {
+        let rows = self.store().with(|c| {
+            let mut st = c
+                .prepare(&format!(
+                    "SELECT {COLUMNS} FROM signups ORDER BY id DESC LIMIT 200"
+                ))
+                .map_err(db)?;
+            let rows = st.query_map([], row).map_err(db)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(db)
+        })?;
+        rows.into_iter().map(|r| self.refresh(console, r)).collect()
+    }
+
+    /// An operator approves a pending signup: its tenant is created now.
+    pub fn approve_signup(&self, console: &Console, id: i64) -> Result<SignupStatus, ServiceError> {
+        let changed = self.store().with(|c| {
+            c.execute(
+                "UPDATE signups SET state = 'provisioning' WHERE id = ?1 AND state = 'pending'",
+                [id],
+            )
+            .map_err(db)
+        })?;
+        if changed == 0 {
+            return Err(ServiceError::Conflict(format!(
+                "signup {id} is not waiting for approval"
+            )));
+        }
+        self.provision(console, id)?;
+        self.signup_by_id(console, id)
+    }
+
+    pub fn reject_signup(&self, console: &Console, id: i64) -> Result<SignupStatus, ServiceError> {
+        let changed = self.store().with(|c| {
+            c.execute(
+                "UPDATE signups SET state = 'rejected', message = 'declined by an operator'
+                 WHERE id = ?1 AND state = 'pending'",
+                [id],
+            )
+            .map_err(db)
+        })?;
+        if changed == 0 {
+            return Err(ServiceError::Conflict(format!(
+                "signup {id} is not waiting for approval"
+            )));
+        }
+        self.signup_by_id(console, id)
+    }
+
+    /// The signup a portal token belongs to.
+    pub fn portal_signup(
+        &self,
+        console: &Console,
+        portal_token: &str,
+    ) -> Result<SignupStatus, ServiceError> {
+        self.signup_by_portal_hash(console, &secret::token_hash(portal_token))?
+            .ok_or_else(|| {
+                ServiceError::Unauthenticated(
+                    "this browser has no signup: sign up first, or use the browser you signed up with"
+                        .into(),
+                )
+            })
+    }
+
+    /// Starts the tenant's onboarding job; a failure is recorded on the signup.
+    fn provision(&self, console: &Console, id: i64) -> Result<(), ServiceError> {
+        let (company, size): (String, String) = self.store().with(|c| {
+            c.query_row(
+                "SELECT company, size FROM signups WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(db)
+        })?;
+        let scale = SignupSize::parse(&size).map_or(1, SignupSize::scale_factor);
+        let naming = console
+            .store()
+            .tenants()?
+            .first()
+            .map_or(Naming::CamelCase, |t| t.naming);
+        let started =
+            tenants::prepare(console, &company, i64::from(scale), naming).and_then(|new| {
+                let tenant = new.id.to_string();
+                console
+                    .start_job(JobSpec::AddTenant { tenant: new })
+                    .map(|job| (job, tenant))
+            });
+        match started {
+            Ok((job, tenant)) => self.store().with(|c| {
+                c.execute(
+                    "UPDATE signups SET job_id = ?2, tenant_id = ?3 WHERE id = ?1",
+                    (id, job as i64, tenant),
+                )
+                .map_err(db)
+                .map(|_| ())
+            }),
+            Err(e) => {
+                tracing::warn!(id, "signup provisioning could not start: {e}");
+                self.store().with(|c| {
+                    c.execute(
+                        "UPDATE signups SET state = 'failed', message = ?2 WHERE id = ?1",
+                        (id, e.to_string()),
+                    )
+                    .map_err(db)
+                    .map(|_| ())
+                })
+            }
+        }
+    }
+
+    fn waiting_signups(&self) -> Result<u32, ServiceError> {
+        self.store().with(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM signups WHERE state IN ('pending', 'provisioning')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db)
+        })
+    }
+
+    fn signup_by_id(&self, console: &Console, id: i64) -> Result<SignupStatus, ServiceError> {
+        let found = self.store().with(|c| {
+            c.query_row(
+                &format!("SELECT {COLUMNS} FROM signups WHERE id = ?1"),
+                [id],
+                row,
+            )
+            .optional()
+            .map_err(db)
+        })?;
+        let found =
+            found.ok_or_else(|| ServiceError::NotFound(format!("there is no signup {id}")))?;
+        self.refresh(console, found)
+    }
+
+    fn signup_by_portal_hash(
+        &self,
+        console: &Console,
+        hash: &str,
+    ) -> Result<Option<SignupStatus>, ServiceError> {
+        let found = self.store().with(|c| {
+            c.query_row(
+                &format!("SELECT {COLUMNS} FROM signups WHERE portal_hash = ?1"),
+                [hash],
+                row,
+            )
+            .optional()
+            .map_err(db)
+        })?;
+        found.map(|r| self.refresh(console, r)).transpose()
+    }
+
+    /// A provisioning signup is ready (or failed) when its job finished.
+    fn refresh(
+        &self,
+        console: &Console,
+        mut status: SignupStatus,
+    ) -> Result<SignupStatus, ServiceError> {
+        if status.state != SignupState::Provisioning {
+            return Ok(status);
+        }
+        let Some(job) = status.job else {
+            return Ok(status);
+        };
+        let record = console.job(job)?;
+        let next = match record.state {
+            scaleout_domain::views::JobState::Succeeded => Some((SignupState::Ready, None)),
+            scaleout_domain::views::JobState::Failed
+            | scaleout_domain::views::JobState::Cancelled
+            | scaleout_domain::views::JobState::Interrupted => Some((
+                SignupState::Failed,
+                Some(
+                    record
+                        .error
+                        .unwrap_or_else(|| "provisioning stopped".into()),
+                ),
+            )),
+            _ => None,
+        };
+        if let Some((state, message)) = next {
+            self.store().with(|c| {
+                c.execute(
+                    "UPDATE signups SET state = ?2, message = ?3 WHERE id = ?1",
+                    (status.id as i64, state.as_str(), &message),
+                )
+                .map_err(db)
+            })?;
+            status.state = state;
+            status.message = message;
+        }
+        Ok(status)
+    }
+}
+
+fn taken(form: &SignupForm) -> ServiceError {
+    ServiceError::Conflict(format!(
+        "{:?} has already signed up: use the browser you signed up with to see its portal, or ask us",
+        form.company.as_str()
+    ))
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SignupStatus> {
+    let size: String = r.get(3)?;
+    let state: String = r.get(4)?;
+    Ok(SignupStatus {
+        id: r.get::<_, i64>(0)? as u64,
+        company: r.get(1)?,
+        email: r.get(2)?,
+        size: SignupSize::parse(&size).unwrap_or(SignupSize::Small),
+        state: SignupState::parse(&state).unwrap_or(SignupState::Failed),
+        job: r.get::<_, Option<i64>>(5)?.map(|j| j as u64),
+        tenant: r.get(6)?,
+        created_ms: r.get(7)?,
+        message: r.get(8)?,
+    })
+}
