@@ -9,6 +9,12 @@ const bin = process.env.SCALEOUT_BIN ?? path.resolve(__dirname, "../target/debug
 const site = process.env.SCALEOUT_SITE_DIR ?? path.resolve(__dirname, "../target/site");
 // A fresh data directory per run: tests never see an earlier run's state.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "scaleout-e2e-"));
+// The operator password of the test server; global-setup logs in with it once.
+export const operatorPassword = "e2e-operator-password";
+process.env.E2E_OPERATOR_PASSWORD = operatorPassword;
+// Worker processes load this file again: the path must not depend on mkdtemp.
+export const operatorState = path.join(os.tmpdir(), `scaleout-e2e-operator-${port}.json`);
+process.env.E2E_OPERATOR_STATE = operatorState;
 
 export default defineConfig({
   testDir: "./tests",
@@ -19,8 +25,11 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   outputDir: "test-results",
+  globalSetup: "./global-setup.ts",
   use: {
     baseURL: `http://127.0.0.1:${port}`,
+    // Every test starts as a logged-in operator; access tests open fresh contexts.
+    storageState: operatorState,
     screenshot: "only-on-failure",
     trace: "off",
     browserName: "chromium",
@@ -43,6 +52,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,
+    env: { SCALEOUT_ADMIN_PASSWORD: operatorPassword },
     stdout: "pipe",
     stderr: "pipe",
   },

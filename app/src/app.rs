@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
+use leptos_router::SsrMode;
 
 use leptos::form::ActionForm;
 use leptos_router::hooks::use_location;
@@ -32,16 +33,17 @@ pub fn App() -> impl IntoView {
                 <MainNav />
             </header>
             <main id="main" tabindex="-1">
+                // In order: every page arrives complete, readable without wasm.
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=Dashboard />
-                    <Route path=path!("tenants") view=Tenants />
-                    <Route path=path!("servers") view=Servers />
-                    <Route path=path!("shards") view=Shards />
-                    <Route path=path!("demo") view=Demo />
-                    <Route path=path!("access") view=AccessPage />
-                    <Route path=path!("login") view=LoginPage />
-                    <Route path=path!("signup") view=SignupPage />
-                    <Route path=path!("portal") view=PortalPage />
+                    <Route path=path!("") view=Dashboard ssr=SsrMode::InOrder />
+                    <Route path=path!("tenants") view=Tenants ssr=SsrMode::InOrder />
+                    <Route path=path!("servers") view=Servers ssr=SsrMode::InOrder />
+                    <Route path=path!("shards") view=Shards ssr=SsrMode::InOrder />
+                    <Route path=path!("demo") view=Demo ssr=SsrMode::InOrder />
+                    <Route path=path!("access") view=AccessPage ssr=SsrMode::InOrder />
+                    <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder />
+                    <Route path=path!("signup") view=SignupPage ssr=SsrMode::InOrder />
+                    <Route path=path!("portal") view=PortalPage ssr=SsrMode::InOrder />
                 </Routes>
             </main>
             <footer class="bottom">
@@ -57,7 +59,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn MainNav() -> impl IntoView {
     let location = use_location();
-    let session = Resource::new(move || location.pathname.get(), |_| get_session());
+    // Blocking: the navigation is in the HTML even for browsers without wasm.
+    let session = Resource::new_blocking(move || location.pathname.get(), |_| get_session());
     let logout = ServerAction::<Logout>::new();
     view! {
         <nav aria-label="Main">

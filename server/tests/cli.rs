@@ -52,30 +52,41 @@ fn a_bad_address_is_refused_with_a_reason() {
 /// Starts `scaleout serve` on a free port from an unrelated working directory;
 /// returns the child and its address, read from the log line.
 fn start_server(data: &std::path::Path) -> (Child, String) {
+    let (child, addr, _) = start_server_with_password(data);
+    (child, addr)
+}
+
+/// Also returns the operator password the first start generates and prints.
+fn start_server_with_password(data: &std::path::Path) -> (Child, String, Option<String>) {
     let cwd = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
         .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data)
         .current_dir(cwd.path())
         .env("RUST_LOG", "info")
+        .env_remove("SCALEOUT_ADMIN_PASSWORD")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let stderr = child.stderr.take().unwrap();
     let mut lines = BufReader::new(stderr).lines();
+    let mut password = None;
     let addr = loop {
         let line = lines
             .next()
             .expect("server exited before listening")
             .unwrap();
+        if let Some(p) = line.split("(shown once, keep it): ").nth(1) {
+            password = Some(p.trim().to_string());
+        }
         if let Some(rest) = line.split("listening on http://").nth(1) {
             break rest.split_whitespace().next().unwrap().to_string();
         }
     };
     // Keep draining stderr so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    (child, addr)
+    (child, addr, password)
 }
 
 fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
@@ -100,13 +111,33 @@ fn signal(child: &Child, name: &str) {
     assert!(ok.success());
 }
 
-fn fetch_dashboard(addr: &str) -> String {
+/// The login page for anyone; with `password`, logs in and returns the dashboard.
+fn fetch_dashboard(addr: &str, password: Option<&str>) -> String {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
-        let r = reqwest::get(format!("http://{addr}/")).await.unwrap();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let mut request = client.get(format!("http://{addr}/"));
+        if let Some(password) = password {
+            let login = client
+                .post(format!("http://{addr}/api/access/login"))
+                .form(&[("password", password)])
+                .send()
+                .await
+                .unwrap();
+            let cookie = login.headers()["set-cookie"].to_str().unwrap();
+            request = request.header("cookie", cookie.split(';').next().unwrap());
+        }
+        let r = request.send().await.unwrap();
+        if password.is_none() {
+            assert_eq!(r.status(), 303, "visitors are sent to the login");
+            return String::new();
+        }
         assert_eq!(r.status(), 200);
         r.text().await.unwrap()
     })
@@ -115,9 +146,18 @@ fn fetch_dashboard(addr: &str) -> String {
 #[test]
 fn serve_answers_then_stops_gracefully_on_sigterm() {
     let data = tempfile::tempdir().unwrap();
-    let (mut child, addr) = start_server(data.path());
-    let html = fetch_dashboard(&addr);
+    let (mut child, addr, password) = start_server_with_password(data.path());
+    let password = password.expect("the first start prints a generated operator password");
+    fetch_dashboard(&addr, None);
+    let html = fetch_dashboard(&addr, Some(&password));
     assert!(html.contains("<h1>Dashboard</h1>"));
+    signal(&child, "TERM");
+    assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
+
+    // Shown once: the next start prints nothing, and the same password works.
+    let (mut child, addr, again) = start_server_with_password(data.path());
+    assert_eq!(again, None);
+    assert!(fetch_dashboard(&addr, Some(&password)).contains("<h1>Dashboard</h1>"));
     signal(&child, "TERM");
     assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
 }
@@ -126,7 +166,7 @@ fn serve_answers_then_stops_gracefully_on_sigterm() {
 fn serve_stops_gracefully_on_ctrl_c() {
     let data = tempfile::tempdir().unwrap();
     let (mut child, addr) = start_server(data.path());
-    fetch_dashboard(&addr);
+    fetch_dashboard(&addr, None);
     signal(&child, "INT");
     assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
 }

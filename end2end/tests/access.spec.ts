@@ -1,0 +1,52 @@
+import { test, expect, Browser } from "@playwright/test";
+import { waitForHydration, shots } from "./hydration";
+
+/** A browser context with no session at all. */
+async function visitor(browser: Browser, baseURL: string | undefined) {
+  return browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+}
+
+test("visitors are sent to the login; a wrong password is refused, the right one opens the console", async ({ browser, baseURL }) => {
+  const context = await visitor(browser, baseURL);
+  const page = await context.newPage();
+  await page.goto("/tenants");
+  await expect(page).toHaveURL(/\/login\?next=\/tenants/);
+  await waitForHydration(page);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("login-error")).toContainText("not right");
+  await page.screenshot({ path: `${shots}/login.png`, fullPage: true });
+  await page.getByLabel("Password").fill(process.env.E2E_OPERATOR_PASSWORD!);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/tenants$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Tenants" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Access" })).toBeVisible();
+  await context.close();
+});
+
+test("an operator's read-only link shows the console live and refuses changes", async ({ page, browser, baseURL }) => {
+  await page.goto("/access");
+  await waitForHydration(page);
+  await page.getByLabel("For", { exact: true }).fill("Board demo");
+  await page.getByRole("button", { name: "Create link" }).click();
+  const link = (await page.getByTestId("new-link").textContent())!.trim();
+  expect(link).toContain("/watch/");
+  await page.screenshot({ path: `${shots}/access.png`, fullPage: true });
+
+  const context = await visitor(browser, baseURL);
+  const viewer = await context.newPage();
+  await viewer.goto(link);
+  await expect(viewer).toHaveURL(/\/$/);
+  await expect(viewer.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+  await expect(viewer.getByText("read-only")).toBeVisible();
+  await expect(viewer.getByRole("link", { name: "Tenants" })).toHaveCount(0);
+  await viewer.goto("/shards");
+  await expect(viewer.getByRole("heading", { level: 1, name: "Shards" })).toBeVisible();
+  const refused = await viewer.request.post("/api/cluster/add-servers", { form: { count: "1" } });
+  expect(refused.status()).toBe(403);
+  const page403 = await viewer.goto("/tenants");
+  expect(page403!.status()).toBe(403);
+  await viewer.screenshot({ path: `${shots}/viewer-refused.png`, fullPage: true });
+  await context.close();
+});
+
