@@ -294,3 +294,36 @@ fn a_seeding_killed_mid_way_resumes_to_exact_counts() {
     assert_eq!(valid["clean"], true, "{valid}");
     assert_eq!(valid["report"]["documents_checked"], 164_250);
 }
+
+#[test]
+fn links_are_created_listed_and_revoked_from_the_cli() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_scaleout"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(data.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let made: serde_json::Value = serde_json::from_str(&run(&[
+        "link", "create", "--label", "Board", "--hours", "3", "--json",
+    ]))
+    .unwrap();
+    assert!(made["path"].as_str().unwrap().starts_with("/watch/"));
+    let id = made["link"]["id"].to_string();
+    assert!(run(&["link", "list"]).contains("active"));
+    run(&["link", "revoke", &id]);
+    let list: serde_json::Value = serde_json::from_str(&run(&["link", "list", "--json"])).unwrap();
+    assert!(list[0]["revoked_ms"].is_i64());
+    assert!(
+        !run(&["link", "list"]).contains(made["path"].as_str().unwrap()),
+        "tokens are never listed"
+    );
+}

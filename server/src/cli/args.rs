@@ -99,6 +99,12 @@ pub enum Command {
     /// Onboard, list and remove tenants.
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Stakeholders' read-only links to the live console.
+    #[command(subcommand)]
+    Link(LinkCommand),
+    /// Self-service signups: list, approve, reject.
+    #[command(subcommand)]
+    Signup(SignupCommand),
     /// The servers: health, shard groups, leaders, bytes, documents, tenants.
     ServerInfo {
         #[arg(long)]
@@ -233,4 +239,39 @@ pub enum JobCommand {
 fn parse_naming(s: &str) -> Result<Naming, String> {
     s.parse()
         .map_err(|_| format!("{s:?} is not a naming convention: use camelCase or snake_case"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LinkCommand {
+    /// Create a read-only link; prints the path to share (shown once).
+    Create {
+        /// Who it is for.
+        #[arg(long)]
+        label: String,
+        /// How long it works, in hours (at most 720).
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every link, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a link: its sessions end at their next request.
+    Revoke { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SignupCommand {
+    /// Every signup, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a pending signup: its tenant is created.
+    Approve { id: i64 },
+    /// Decline a pending signup.
+    Reject { id: i64 },
 }

@@ -9,7 +9,7 @@ use scaleout_services::operations::topology::{AddedServers, Validation};
 use scaleout_services::operations::{rebalance, reports};
 use scaleout_services::ConsoleConfig;
 
-use super::args::{Command, JobCommand, ServerCommand, TenantCommand};
+use super::args::{Command, JobCommand, LinkCommand, ServerCommand, SignupCommand, TenantCommand};
 use super::{jobs, open, plan, print_json, render, CliError};
 use crate::{site, web};
 
@@ -158,7 +158,95 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
             json,
         ),
         Command::Job(j) => job(j, config).await,
+        Command::Link(l) => link(l, config).await,
+        Command::Signup(s) => signup(s, config).await,
     }
+}
+
+async fn link(command: LinkCommand, config: ConsoleConfig) -> Result<(), CliError> {
+    let console = open(config).await?;
+    let access = console.access();
+    match command {
+        LinkCommand::Create { label, hours, json } => {
+            let made = access.create_link(&label, hours)?;
+            if json {
+                print_json(&made);
+            } else {
+                println!(
+                    "Link {} for {:?}, valid until {}: share <console address>{}",
+                    made.link.id,
+                    made.link.label,
+                    scaleout_services::clock::iso(made.link.expires_ms),
+                    made.path
+                );
+            }
+        }
+        LinkCommand::List { json } => {
+            let links = access.links()?;
+            if json {
+                print_json(&links);
+            } else {
+                for l in links {
+                    let state = if l.revoked_ms.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
+                    println!(
+                        "{:>4}  {:<8} until {}  {}",
+                        l.id,
+                        state,
+                        scaleout_services::clock::iso(l.expires_ms),
+                        l.label
+                    );
+                }
+            }
+        }
+        LinkCommand::Revoke { id } => {
+            access.revoke_link(id)?;
+            println!("Link {id} revoked.");
+        }
+    }
+    Ok(())
+}
+
+async fn signup(command: SignupCommand, config: ConsoleConfig) -> Result<(), CliError> {
+    let console = open(config).await?;
+    let access = console.access();
+    let show = |s: &scaleout_domain::access::SignupStatus| {
+        println!(
+            "{:>4}  {:<12} {:<6} {}  <{}>{}",
+            s.id,
+            s.state.as_str(),
+            s.size.as_str(),
+            s.company,
+            s.email,
+            s.message
+                .as_deref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default()
+        )
+    };
+    match command {
+        SignupCommand::List { json } => {
+            let all = access.signups(&console)?;
+            if json {
+                print_json(&all);
+            } else {
+                all.iter().for_each(show);
+            }
+        }
+        SignupCommand::Approve { id } => {
+            let s = access.approve_signup(&console, id)?;
+            show(&s);
+            // The tenant loads in this process: wait for it like `tenant add`.
+            if let Some(job) = s.job {
+                jobs::follow(&console, job, false).await?;
+            }
+        }
+        SignupCommand::Reject { id } => show(&access.reject_signup(&console, id)?),
+    }
+    Ok(())
 }
 
 async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), CliError> {
