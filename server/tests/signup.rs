@@ -102,7 +102,7 @@ async fn a_concurrent_double_submit_creates_one_tenant_and_its_portal_shows_only
     );
     let devices = ready["counts"]["Device"]
         .as_u64()
-        .expect(&ready.to_string());
+        .unwrap_or_else(|| panic!("{ready}"));
     assert_eq!(Some(devices), ready["expected"]["Device"].as_u64());
     assert!(devices > 0);
 

@@ -31,7 +31,7 @@ pub async fn guard(State(console): State<Console>, mut req: Request, next: Next)
                 response
             }
         }
-        Err(refused) => refused,
+        Err(refused) => *refused,
     };
     security_headers(response.headers_mut(), &nonce, secure);
     response
@@ -39,15 +39,15 @@ pub async fn guard(State(console): State<Console>, mut req: Request, next: Next)
 
 /// Finds the caller and checks the path's needs; puts the [`Caller`] in the
 /// request for pages and server functions, or returns the refusal.
-fn admit(console: &Console, req: &mut Request, secure: bool) -> Result<(), Response> {
+fn admit(console: &Console, req: &mut Request, secure: bool) -> Result<(), Box<Response>> {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     if is_write(&method) && is_cross_site(req.headers()) {
         tracing::warn!(%path, "refused a cross-site request");
-        return Err(api_error(
+        return Err(Box::new(api_error(
             StatusCode::FORBIDDEN,
             "cross-site requests are refused: use the console's own pages",
-        ));
+        )));
     }
     let client = req
         .extensions()
@@ -60,10 +60,10 @@ fn admit(console: &Console, req: &mut Request, secure: bool) -> Result<(), Respo
             Ok(view) => view.map_or(Role::Anonymous, |v| v.role),
             Err(e) => {
                 tracing::error!("session lookup failed: {e}");
-                return Err(api_error(
+                return Err(Box::new(api_error(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "the console cannot check sessions right now: try again",
-                ));
+                )));
             }
         },
         None => Role::Anonymous,
@@ -74,7 +74,7 @@ fn admit(console: &Console, req: &mut Request, secure: bool) -> Result<(), Respo
         Need::Page(r) | Need::Api(r) => r,
     };
     if !role.allows(needed) {
-        return Err(refuse(need, role, req));
+        return Err(Box::new(refuse(need, role, req)));
     }
     let portal = read_cookie(req.headers(), PORTAL_COOKIE);
     req.extensions_mut().insert(Caller {
