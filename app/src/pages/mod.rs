@@ -1,6 +1,5 @@
 //! One module per page of the console.
 
-mod coming;
 mod dashboard;
 mod demo;
 mod not_found;
