@@ -12,7 +12,7 @@ pub fn TenantPlacement(report: ShardReport) -> impl IntoView {
         .iter()
         .flat_map(|g| g.tenants.iter().map(move |t| (t.name.clone(), g)))
         .collect();
-    rows.sort_by(|a, b| a.0.to_lowercase().cmp(&b.0.to_lowercase()));
+    rows.sort_by_key(|a| a.0.to_lowercase());
     if rows.is_empty() {
         return view! { <p data-testid="no-placement">"No tenants yet: add one on the Tenants page."</p> }.into_any();
     }
