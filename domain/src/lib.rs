@@ -19,6 +19,7 @@ mod point_in_time;
 pub mod port;
 mod prng;
 pub mod progress;
+pub mod rebalance_progress;
 mod schema;
 mod tenant;
 pub mod time;

@@ -108,6 +108,7 @@ async fn reads_never_fail_while_tenants_are_added_and_shards_move() {
             c.start_job(JobSpec::Rebalance {
                 what_if_servers: 0,
                 execute: true,
+                fingerprint: None,
             })
             .unwrap(),
         )

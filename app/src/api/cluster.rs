@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use scaleout_domain::planner::{ClusterSnapshot, Figures};
-use scaleout_domain::views::{ServerReport, ShardReport};
+use scaleout_domain::views::{PlanReview, ServerReport, ShardReport};
 use serde::{Deserialize, Serialize};
 
 /// Placement, balance, and the snapshot the browser's planner works on.
@@ -83,7 +83,39 @@ pub async fn start_rebalance(execute: bool) -> Result<u64, ServerFnError> {
         .start_job(JobSpec::Rebalance {
             what_if_servers: 0,
             execute,
+            fingerprint: None,
         })
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/cluster/plan` (what_if_servers): the rebalance plan for review,
+/// with its fingerprint and ArangoDB's own plan when on ArangoDB. Nothing moves.
+#[server(endpoint = "/cluster/plan")]
+pub async fn get_rebalance_plan(what_if_servers: u32) -> Result<PlanReview, ServerFnError> {
+    if what_if_servers > 64 {
+        return Err(super::server::invalid(format!(
+            "plan for 0 to 64 hypothetical servers, not {what_if_servers}"
+        )));
+    }
+    let console = super::server::console()?;
+    scaleout_services::operations::rebalance::review(&console, what_if_servers)
+        .await
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/cluster/execute-plan` (fingerprint): executes the reviewed plan;
+/// 409 when the cluster changed since the review. Returns the job id.
+#[server(endpoint = "/cluster/execute-plan")]
+pub async fn execute_rebalance_plan(fingerprint: String) -> Result<u64, ServerFnError> {
+    let fingerprint = fingerprint.trim().to_string();
+    if fingerprint.is_empty() || fingerprint.len() > 64 {
+        return Err(super::server::invalid(
+            "pass the fingerprint of the plan you reviewed (from /api/cluster/plan)",
+        ));
+    }
+    let console = super::server::console()?;
+    scaleout_services::operations::rebalance::execute_reviewed(&console, &fingerprint)
+        .await
         .map_err(super::server::fail)
 }
 

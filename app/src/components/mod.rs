@@ -2,6 +2,10 @@
 
 pub mod errors;
 pub mod follow;
+pub mod heat_map;
 pub mod job_watch;
 pub mod preflight;
 pub mod progress;
+pub mod quality_chart;
+pub mod units;
+pub mod what_if;

@@ -1,7 +1,6 @@
 //! One module per page of the console.
 
 mod access;
-mod coming;
 mod dashboard;
 mod demo;
 mod login;

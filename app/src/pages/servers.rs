@@ -7,9 +7,12 @@ use leptos_meta::Title;
 use scaleout_domain::port::{ServerHealth, ServerRole};
 use scaleout_domain::views::ServerReport;
 
-use crate::api::cluster::{get_server_report, AddServers, FailServer, RestoreServer};
+use crate::api::cluster::{
+    get_server_report, get_shard_info, AddServers, FailServer, RestoreServer,
+};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
+use crate::components::what_if::WhatIf;
 
 fn kib(bytes: u64) -> String {
     format!("{:.1} KiB", bytes as f64 / 1024.0)
@@ -19,6 +22,7 @@ fn kib(bytes: u64) -> String {
 pub fn Servers() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let report = Resource::new(move || refresh.get(), |_| get_server_report());
+    let shards = Resource::new(move || refresh.get(), |_| get_shard_info());
     let add = ServerAction::<AddServers>::new();
     let fail = ServerAction::<FailServer>::new();
     let restore = ServerAction::<RestoreServer>::new();
@@ -72,6 +76,14 @@ pub fn Servers() -> impl IntoView {
                 match report.await {
                     Ok(r) => view! { <ServerTable report=r fail restore /> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">"Could not read the servers: " {error_text(&e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading the placement for the what-if…"</p> }>
+            {move || Suspend::new(async move {
+                match shards.await {
+                    Ok(info) => view! { <WhatIf snapshot=info.snapshot now=info.balance /> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">"Could not read the shard placement: " {error_text(&e)}</p> }.into_any(),
                 }
             })}
         </Transition>

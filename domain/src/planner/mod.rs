@@ -74,6 +74,7 @@ pub mod bounds;
 mod error;
 mod exact;
 mod explain;
+mod fingerprint;
 mod import;
 pub mod metrics;
 mod options;
@@ -86,6 +87,7 @@ mod state;
 mod target;
 
 pub use error::PlanError;
+pub use fingerprint::fingerprint_of;
 pub use import::snapshot_from_json;
 pub use metrics::{ArangoImbalance, Figures, ServerFigures, Stats, ARANGO_SHARD_SIZE, PI_FACTOR};
 pub use options::{what_if_name, BalanceTarget, PlanOptions};

@@ -13,5 +13,5 @@ pub use cluster::{
 };
 pub use demo::{DemoReport, Metrics, StepRecord, Summary, TenantCheck, ValidationSummary};
 pub use jobs::{JobRecord, JobState};
-pub use operations::{ExecutedMove, Rebalance, Validation};
+pub use operations::{ExecutedMove, PlanReview, Rebalance, Validation, STALE_PLAN};
 pub use tenants::{AddedTenant, RemovedTenant};

@@ -38,3 +38,23 @@ pub struct Rebalance {
     #[serde(default)]
     pub arangodb_plan: Option<serde_json::Value>,
 }
+
+/// A rebalance plan offered for review, before anything moves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanReview {
+    pub plan: Plan,
+    /// [`Plan::fingerprint`]: executing passes it back, and is refused when the cluster
+    /// has changed so that the plan would differ.
+    pub fingerprint: String,
+    /// Hypothetical servers planned for (such a plan can be shown, not executed).
+    pub what_if_servers: u32,
+    /// ArangoDB's own plan for the same cluster (see [`Rebalance::arangodb_plan`]).
+    pub arangodb_plan: Option<serde_json::Value>,
+    /// Why ArangoDB's own plan is missing, for people (another back end, or ArangoDB
+    /// would not say).
+    pub arangodb_note: Option<String>,
+}
+
+/// What a reviewed plan's execution answers when the cluster changed after the review.
+pub const STALE_PLAN: &str =
+    "the cluster changed since you reviewed this plan; review the new plan";

@@ -99,6 +99,7 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
             let spec = JobSpec::Rebalance {
                 what_if_servers,
                 execute,
+                fingerprint: None,
             };
             let outcome: Rebalance = jobs::parse(jobs::run(&console, spec, json).await?)?;
             if json {

@@ -44,7 +44,7 @@ impl Jobs {
         let spec_json = serde_json::to_value(&spec).expect("job specs serialise");
         let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
         if spec.changes_topology() {
-            self.refuse_if_topology_busy(&running)?;
+            self.refuse_if_busy(&running)?;
         }
         let id = self.store.insert_job(spec.kind(), &spec_json, now_ms())?;
         self.launch(console, &mut running, id, spec, 0);
@@ -67,7 +67,7 @@ impl Jobs {
             .map_err(|e| ServiceError::Store(format!("job {id} has an unreadable spec: {e}")))?;
         let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
         if spec.changes_topology() {
-            self.refuse_if_topology_busy(&running)?;
+            self.refuse_if_busy(&running)?;
         }
         self.store.restart_job(id, now_ms())?;
         let first_seq = self.store.next_seq(id)?;
@@ -75,7 +75,13 @@ impl Jobs {
         Ok(id)
     }
 
-    fn refuse_if_topology_busy(&self, running: &HashMap<u64, Running>) -> Result<(), ServiceError> {
+    /// Refuses (a conflict naming the job) while a topology change runs.
+    pub fn refuse_if_topology_busy(&self) -> Result<(), ServiceError> {
+        let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        self.refuse_if_busy(&running)
+    }
+
+    fn refuse_if_busy(&self, running: &HashMap<u64, Running>) -> Result<(), ServiceError> {
         let here = running
             .iter()
             .find(|(_, r)| r.topology)

@@ -35,6 +35,10 @@ pub enum JobSpec {
     Rebalance {
         what_if_servers: u32,
         execute: bool,
+        /// The fingerprint of the plan a person reviewed: the job executes only that
+        /// plan (none: whatever the plan is when the job starts, as the CLI does).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fingerprint: Option<String>,
     },
     Validate,
     Demo {

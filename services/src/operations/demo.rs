@@ -184,7 +184,7 @@ pub async fn run(
         Outcome::Running,
         "Step 4 of 6: planning and executing the rebalance",
     );
-    let rebalance = rebalance::rebalance(console, what_if, what_if == 0, ctx).await?;
+    let rebalance = rebalance::rebalance(console, what_if, what_if == 0, None, ctx).await?;
     let detail = format!(
         "{} move(s), {:.2} MiB copied; max/mean bytes per server (new servers included) {:.2} -> {:.2}",
         rebalance.moves_done.len(),

@@ -29,7 +29,17 @@ pub async fn run(
         JobSpec::Rebalance {
             what_if_servers,
             execute,
-        } => json(rebalance::rebalance(console, *what_if_servers, *execute, ctx).await?),
+            fingerprint,
+        } => json(
+            rebalance::rebalance(
+                console,
+                *what_if_servers,
+                *execute,
+                fingerprint.as_deref(),
+                ctx,
+            )
+            .await?,
+        ),
         JobSpec::Validate => json(topology::validate(console, ctx).await?),
         JobSpec::Demo { naming, report_dir } => {
             json(demo::run(console, *naming, report_dir.as_deref(), ctx).await?)

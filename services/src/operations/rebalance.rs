@@ -9,7 +9,8 @@ use scaleout_domain::planner::{
 };
 use scaleout_domain::port::{ClusterOverview, MoveRequest, ReplicaRole, ServerHealth, ShardMap};
 use scaleout_domain::progress::Outcome;
-pub use scaleout_domain::views::{ExecutedMove, Rebalance};
+use scaleout_domain::rebalance_progress::{copy_step, MOVE_STEP};
+pub use scaleout_domain::views::{ExecutedMove, PlanReview, Rebalance, STALE_PLAN};
 
 use crate::console::Console;
 use crate::error::ServiceError;
@@ -81,10 +82,50 @@ pub async fn figures(console: &Console) -> Result<Figures, ServiceError> {
     Ok(plan(console, &options).await?.before)
 }
 
+/// The plan for review (nothing moves): the console's plan with its fingerprint, and
+/// ArangoDB's own plan beside it when the back end is ArangoDB.
+pub async fn review(console: &Console, what_if_servers: u32) -> Result<PlanReview, ServiceError> {
+    let options = PlanOptions {
+        what_if_servers,
+        ..PlanOptions::default()
+    };
+    let plan = plan(console, &options).await?;
+    let (arangodb_plan, arangodb_note) = match own_plan(console).await {
+        Ok(p) => (Some(p), None),
+        Err(note) => (None, Some(note)),
+    };
+    Ok(PlanReview {
+        fingerprint: plan.fingerprint(),
+        plan,
+        what_if_servers,
+        arangodb_plan,
+        arangodb_note,
+    })
+}
+
+/// Starts executing the plan a person reviewed, identified by its fingerprint; refused
+/// (a conflict) when a topology change is running, or when the cluster changed so that
+/// planning again gives other steps. Returns the job id.
+pub async fn execute_reviewed(console: &Console, fingerprint: &str) -> Result<u64, ServiceError> {
+    console.jobs().refuse_if_topology_busy()?;
+    let current = plan(console, &PlanOptions::default()).await?;
+    if current.fingerprint() != fingerprint {
+        return Err(ServiceError::Conflict(STALE_PLAN.into()));
+    }
+    console.start_job(crate::jobs::JobSpec::Rebalance {
+        what_if_servers: 0,
+        execute: true,
+        fingerprint: Some(fingerprint.to_string()),
+    })
+}
+
+/// Plans, and with `execute` carries the plan out move by move. With `expected` (the
+/// fingerprint of a reviewed plan) the plan must be that one, else nothing moves.
 pub async fn rebalance(
     console: &Console,
     what_if_servers: u32,
     execute: bool,
+    expected: Option<&str>,
     ctx: &JobCtx,
 ) -> Result<Rebalance, ServiceError> {
     let started = Instant::now();
@@ -99,6 +140,9 @@ pub async fn rebalance(
         ..PlanOptions::default()
     };
     let plan = plan(console, &options).await?;
+    if expected.is_some_and(|fp| fp != plan.fingerprint()) {
+        return Err(ServiceError::Conflict(STALE_PLAN.into()));
+    }
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
     ctx.event(
         "plan",
@@ -161,8 +205,8 @@ pub async fn rebalance(
             step.to,
             step.bytes as f64 / 1024.0
         );
-        ctx.event("move", i as u64, total, Outcome::Running, what.clone());
-        let step_name = format!("move {}", i + 1);
+        ctx.event(MOVE_STEP, i as u64, total, Outcome::Running, what.clone());
+        let step_name = copy_step(i as u64 + 1);
         let report = console
             .backend()
             .move_shard_group(
@@ -189,7 +233,7 @@ pub async fn rebalance(
             millis: report.millis,
         });
         ctx.event(
-            "move",
+            MOVE_STEP,
             i as u64 + 1,
             total,
             Outcome::Ok,
@@ -201,32 +245,41 @@ pub async fn rebalance(
     Ok(outcome)
 }
 
+/// ArangoDB's own plan (compute only), or why there is none, for people.
+async fn own_plan(console: &Console) -> Result<serde_json::Value, String> {
+    let Some(arango) = console.arango() else {
+        return Err(
+            "ArangoDB's own plan is only available on the ArangoDB back end, not on the embedded simulated cluster"
+                .into(),
+        );
+    };
+    match arango.rebalance_plan().await {
+        Ok(plan) => Ok(serde_json::to_value(plan).expect("the plan serialises")),
+        Err(e) => Err(format!("ArangoDB's own plan is not available: {e}")),
+    }
+}
+
 /// ArangoDB's own plan (compute only), to compare with ours; `None` on other
 /// back ends, or with a warning event when ArangoDB would not say.
 async fn arangodb_plan(console: &Console, ctx: &JobCtx) -> Option<serde_json::Value> {
-    let arango = console.arango()?;
-    match arango.rebalance_plan().await {
+    console.arango()?;
+    match own_plan(console).await {
         Ok(plan) => {
+            let moves = plan
+                .get("moves")
+                .and_then(|m| m.as_array())
+                .map_or(0, Vec::len);
             ctx.event(
                 "plan",
                 1,
                 1,
                 Outcome::Ok,
-                format!(
-                    "ArangoDB's own plan, for comparison: {} move(s)",
-                    plan.moves.len()
-                ),
+                format!("ArangoDB's own plan, for comparison: {moves} move(s)"),
             );
-            Some(serde_json::to_value(plan).expect("the plan serialises"))
+            Some(plan)
         }
         Err(e) => {
-            ctx.event(
-                "plan",
-                1,
-                1,
-                Outcome::Warning,
-                format!("ArangoDB's own plan is not available: {e}"),
-            );
+            ctx.event("plan", 1, 1, Outcome::Warning, e);
             None
         }
     }

@@ -1,0 +1,173 @@
+//! Shards: where every shard group sits (heat map, tenant placement), how balanced the
+//! cluster is, and the rebalance flow: plan -> review -> execute (live, cancellable) -> done.
+
+mod figures;
+mod placement;
+mod review;
+mod watch;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use scaleout_domain::views::{JobState, PlanReview};
+
+use crate::api::cluster::{get_shard_info, ExecuteRebalancePlan, GetRebalancePlan, ShardInfo};
+use crate::api::jobs::list_jobs;
+use crate::components::errors::error_text;
+use crate::components::heat_map::HeatMap;
+use figures::FiguresTable;
+use placement::TenantPlacement;
+use review::Review;
+use watch::RebalanceWatch;
+
+/// The rebalance being executed now, if any (started from any browser or the CLI).
+async fn running_rebalance() -> Option<u64> {
+    list_jobs(20).await.ok()?.into_iter().find_map(|j| {
+        let executes = j.spec.get("execute").and_then(|e| e.as_bool()) == Some(true);
+        (j.kind == "rebalance" && executes && j.state == JobState::Running).then_some(j.id)
+    })
+}
+
+#[component]
+pub fn Shards() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let info = Resource::new(move || refresh.get(), |_| get_shard_info());
+    let attached = Resource::new(|| (), |_| running_rebalance());
+    let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
+
+    view! {
+        <Title text="Shards" />
+        <h1>"Shards"</h1>
+        <p class="lead">
+            "Where every shard group of the network_assets SmartGraph sits, how evenly the DB servers are "
+            "loaded, and the rebalance that evens them out: plan it, review it, execute it with live progress."
+        </p>
+        <section class="card" aria-labelledby="rebalance-h">
+            <h2 id="rebalance-h">"Rebalance"</h2>
+            <Transition fallback=|| view! { <p aria-busy="true">"Looking for a rebalance in progress…"</p> }>
+                {move || Suspend::new(async move {
+                    let job = attached.await;
+                    view! { <RebalanceFlow attached=job on_done /> }
+                })}
+            </Transition>
+        </section>
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading the shard placement…"</p> }>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(i) => view! { <Placement info=i /> }.into_any(),
+                    Err(e) => view! {
+                        <p class="error" role="alert">"Could not read the shard placement: " {error_text(&e)}</p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The heat map, the tenant placement and the balance figures of the cluster as it is.
+#[component]
+fn Placement(info: ShardInfo) -> impl IntoView {
+    let servers: Vec<String> = info
+        .snapshot
+        .servers
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    let balance = info.balance.clone();
+    let groups = info.shards.groups.len();
+    view! {
+        <section class="card" aria-labelledby="balance-h">
+            <h2 id="balance-h">"Balance now"</h2>
+            <p class="hint">{format!(
+                "{groups} shard groups, replication factor {}, on {} DB servers. Max/mean near 1 and a small coefficient of variation mean an even cluster.",
+                info.shards.replication_factor,
+                servers.len()
+            )}</p>
+            <FiguresTable columns=vec![("Now", balance)] testid="balance-figures" />
+        </section>
+        <section class="card" aria-labelledby="heat-h">
+            <h2 id="heat-h">"Shard groups by server"</h2>
+            <HeatMap report=info.shards.clone() servers />
+        </section>
+        <section class="card" aria-labelledby="placement-h">
+            <h2 id="placement-h">"Tenant placement"</h2>
+            <p class="hint">"Each tenant lives in exactly one shard group (Disjoint SmartGraph); its replicas sit on the servers shown."</p>
+            <TenantPlacement report=info.shards />
+        </section>
+    }
+}
+
+/// Plan -> review -> execute -> done, or the live view of a rebalance already running.
+#[component]
+fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView {
+    let job = RwSignal::new(attached);
+    let review = RwSignal::new(None::<PlanReview>);
+    let plan = ServerAction::<GetRebalancePlan>::new();
+    let execute = ServerAction::<ExecuteRebalancePlan>::new();
+    let problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| match plan.value().get() {
+        Some(Ok(r)) => {
+            problem.set(None);
+            review.set(Some(r));
+        }
+        Some(Err(e)) => problem.set(Some(error_text(&e))),
+        None => {}
+    });
+    Effect::new(move |_| match execute.value().get() {
+        Some(Ok(id)) => {
+            problem.set(None);
+            job.set(Some(id));
+        }
+        Some(Err(e)) => {
+            // A stale plan is not worth executing: drop it, the message says what to do.
+            review.set(None);
+            problem.set(Some(error_text(&e)));
+        }
+        None => {}
+    });
+    let make_plan = move |_| {
+        plan.dispatch(GetRebalancePlan { what_if_servers: 0 });
+    };
+    let run = move |_| {
+        if let Some(r) = review.get_untracked() {
+            execute.dispatch(ExecuteRebalancePlan {
+                fingerprint: r.fingerprint,
+            });
+        }
+    };
+    let again = Callback::new(move |_| {
+        job.set(None);
+        review.set(None);
+        problem.set(None);
+    });
+    view! {
+        {move || problem.get().map(|e| view! { <p class="error" role="alert" data-testid="rebalance-error">{e}</p> })}
+        {move || match (job.get(), review.get()) {
+            (Some(id), _) => view! { <RebalanceWatch job=id on_done on_again=again /> }.into_any(),
+            (None, Some(r)) => {
+                let nothing = r.plan.moves.is_empty();
+                view! {
+                    <Review review=r />
+                    <div class="form-row actions">
+                        <button type="button" data-testid="execute-plan" on:click=run
+                            disabled=move || nothing || execute.pending().get()>
+                            "Execute this plan"
+                        </button>
+                        <button type="button" class="secondary" on:click=make_plan disabled=move || plan.pending().get()>
+                            "Plan again"
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| review.set(None)>"Discard"</button>
+                    </div>
+                }.into_any()
+            }
+            (None, None) => view! {
+                <p class="hint">
+                    "The planner proposes moves that make bytes per server more even, each move improving on the last, "
+                    "so stopping at any point leaves the cluster better than before. Nothing moves until you execute the plan you reviewed."
+                </p>
+                <button type="button" data-testid="make-plan" on:click=make_plan disabled=move || plan.pending().get()>
+                    {move || if plan.pending().get() { "Planning…" } else { "Plan a rebalance" }}
+                </button>
+            }.into_any(),
+        }}
+    }
+}

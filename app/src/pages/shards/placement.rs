@@ -1,0 +1,52 @@
+//! Which tenant lives in which shard group, on which servers.
+
+use leptos::prelude::*;
+use scaleout_domain::views::ShardReport;
+
+use crate::components::units::bytes;
+
+#[component]
+pub fn TenantPlacement(report: ShardReport) -> impl IntoView {
+    let mut rows: Vec<_> = report
+        .groups
+        .iter()
+        .flat_map(|g| g.tenants.iter().map(move |t| (t.name.clone(), g)))
+        .collect();
+    rows.sort_by_key(|a| a.0.to_lowercase());
+    if rows.is_empty() {
+        return view! { <p data-testid="no-placement">"No tenants yet: add one on the Tenants page."</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table data-testid="tenant-placement">
+                <caption class="visually-hidden">"Tenants by shard group and server"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Tenant"</th>
+                        <th scope="col" class="num">"Shard group"</th>
+                        <th scope="col">"Leader"</th>
+                        <th scope="col">"Followers"</th>
+                        <th scope="col" class="num">"Group bytes"</th>
+                        <th scope="col">"Group shared with"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|(name, g)| {
+                        let others = g.tenants.iter().filter(|t| t.name != name).map(|t| t.name.clone()).collect::<Vec<_>>();
+                        view! {
+                            <tr>
+                                <th scope="row">{name.clone()}</th>
+                                <td class="num">{g.index}</td>
+                                <td><span class="server-tag leader-tag">{g.leader.clone()}</span></td>
+                                <td>{g.followers.iter().map(|f| view! { <span class="server-tag">{f.clone()}</span>" " }).collect_view()}</td>
+                                <td class="num">{bytes(g.bytes)}</td>
+                                <td>{if others.is_empty() { "nobody".to_string() } else { others.join(", ") }}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,151 @@
+//! The review of a rebalance plan before anything moves: the moves, what they cost,
+//! the balance before and after, the quality curve, the reasons, and ArangoDB's own plan.
+
+use leptos::prelude::*;
+use scaleout_domain::planner::{Role, StepKind};
+use scaleout_domain::views::PlanReview;
+use serde_json::Value;
+
+use super::figures::FiguresTable;
+use crate::components::quality_chart::QualityChart;
+use crate::components::units::bytes;
+
+#[component]
+pub fn Review(review: PlanReview) -> impl IntoView {
+    let plan = review.plan.clone();
+    let moves = plan
+        .moves
+        .iter()
+        .filter(|m| m.kind == StepKind::Move)
+        .count();
+    let switches = plan.moves.len() - moves;
+    let summary = if plan.moves.is_empty() {
+        "The cluster is as balanced as the planner can make it: there is nothing to move."
+            .to_string()
+    } else {
+        format!(
+            "{moves} move{} and {switches} leader switch{}, {} to copy (no plan reaching this balance copies less than {}); max/mean bytes per server {:.2} → {:.2}.",
+            if moves == 1 { "" } else { "s" },
+            if switches == 1 { "" } else { "es" },
+            bytes(plan.bytes_to_move),
+            bytes(plan.lower_bound_bytes),
+            plan.before.bytes.max_over_mean,
+            plan.after.bytes.max_over_mean,
+        )
+    };
+    let curve = plan.curve.clone();
+    view! {
+        <div class="review" data-testid="plan-review" data-fingerprint=review.fingerprint.clone()>
+            <p class="review-summary" data-testid="plan-summary">{summary}</p>
+            {(!plan.moves.is_empty()).then(|| view! {
+                <div class="table-wrap">
+                    <table data-testid="plan-moves">
+                        <caption>{format!("The plan, step by step (fingerprint {})", review.fingerprint)}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col" class="num">"Step"</th>
+                                <th scope="col" class="num">"Shard group"</th>
+                                <th scope="col">"From"</th>
+                                <th scope="col">"To"</th>
+                                <th scope="col">"Role"</th>
+                                <th scope="col" class="num">"Bytes"</th>
+                                <th scope="col" class="num">"Imbalance after (CV)"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {plan.moves.iter().enumerate().map(|(i, m)| {
+                                let role = match (m.kind, m.role) {
+                                    (StepKind::LeaderSwitch, _) => "leader switch",
+                                    (_, Role::Leader) => "leader",
+                                    (_, Role::Follower) => "follower",
+                                };
+                                view! {
+                                    <tr>
+                                        <th scope="row" class="num">{i + 1}</th>
+                                        <td class="num">{m.group.clone()}</td>
+                                        <td>{m.from.clone()}</td>
+                                        <td>{m.to.clone()}</td>
+                                        <td>{role}{m.mandatory.then_some(" (drain)")}</td>
+                                        <td class="num">{bytes(m.bytes)}</td>
+                                        <td class="num">{plan.curve.get(i + 1).map(|c| format!("{c:.3}"))}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                        <tfoot>
+                            <tr>
+                                <th scope="row" colspan="5">"Total to copy"</th>
+                                <td class="num" data-testid="bytes-to-move">{bytes(plan.bytes_to_move)}</td>
+                                <td></td>
+                            </tr>
+                        </tfoot>
+                    </table>
+                </div>
+                <QualityChart curve=curve.clone() />
+            })}
+            <h3>"Balance before and after"</h3>
+            <FiguresTable columns=vec![("Before", plan.before.clone()), ("After the plan", plan.after.clone())] testid="plan-figures" />
+            {(!plan.reasons.is_empty() || !plan.warnings.is_empty()).then(|| view! {
+                <h3>"Why not perfectly even"</h3>
+                <ul class="reasons" data-testid="plan-reasons">
+                    {plan.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
+                    {plan.warnings.iter().map(|w| view! { <li class="warn">"Warning: " {w.clone()}</li> }).collect_view()}
+                </ul>
+            })}
+            <h3>"ArangoDB's own plan"</h3>
+            <ArangoPlan plan=review.arangodb_plan.clone() note=review.arangodb_note.clone() ours=plan.moves.len() />
+        </div>
+    }
+}
+
+/// ArangoDB's rebalance plan for the same cluster, beside ours (computed, never run).
+#[component]
+fn ArangoPlan(plan: Option<Value>, note: Option<String>, ours: usize) -> impl IntoView {
+    let Some(plan) = plan else {
+        return view! {
+            <p class="muted" data-testid="arangodb-plan">
+                {note.unwrap_or_else(|| "ArangoDB's own plan is not available.".into())}
+            </p>
+        }
+        .into_any();
+    };
+    let score = |side: &str, part: &str| {
+        plan[side][part]
+            .as_f64()
+            .map(|v| format!("{v:.3e}"))
+            .unwrap_or_else(|| "-".into())
+    };
+    let moves = plan["moves"].as_array().cloned().unwrap_or_default();
+    view! {
+        <div data-testid="arangodb-plan">
+            <p>{format!(
+                "ArangoDB would make {} move{} (ours: {ours} step{}). It balances shard counts, not bytes: its scores are below.",
+                moves.len(),
+                if moves.len() == 1 { "" } else { "s" },
+                if ours == 1 { "" } else { "s" },
+            )}</p>
+            <table>
+                <thead><tr><th scope="col">"ArangoDB score"</th><th scope="col" class="num">"Before"</th><th scope="col" class="num">"After its plan"</th></tr></thead>
+                <tbody>
+                    <tr><th scope="row">"Shard imbalance"</th><td class="num">{score("imbalance_before", "shards")}</td><td class="num">{score("imbalance_after", "shards")}</td></tr>
+                    <tr><th scope="row">"Leader imbalance"</th><td class="num">{score("imbalance_before", "leader")}</td><td class="num">{score("imbalance_after", "leader")}</td></tr>
+                </tbody>
+            </table>
+            {(!moves.is_empty()).then(|| view! {
+                <ol class="arango-moves">
+                    {moves.iter().map(|m| view! {
+                        <li>{format!(
+                            "{} {} {} → {}{}",
+                            m["shard"].as_str().unwrap_or("?"),
+                            if m["is_leader"].as_bool().unwrap_or(false) { "leader" } else { "follower" },
+                            m["from"].as_str().unwrap_or("?"),
+                            m["to"].as_str().unwrap_or("?"),
+                            m["group"].as_u64().map(|g| format!(" (shard group {g})")).unwrap_or_default(),
+                        )}</li>
+                    }).collect_view()}
+                </ol>
+            })}
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,165 @@
+//! A rebalance being executed, live: move i of n, bytes copied of the current move,
+//! rate and ETA, a Cancel button; then what was done. Every browser on the Shards page
+//! shows the same, from the same job log.
+
+use leptos::prelude::*;
+use scaleout_domain::progress::{Outcome, ProgressEvent};
+use scaleout_domain::rebalance_progress::RebalanceProgress;
+use scaleout_domain::views::Rebalance;
+
+use super::figures::FiguresTable;
+use crate::api::jobs::{cancel_job, get_job, watch_job};
+use crate::components::errors::error_text;
+use crate::components::follow::follow;
+use crate::components::progress::ProgressLog;
+use crate::components::units::{bytes, duration, rate};
+
+#[component]
+pub fn RebalanceWatch(
+    job: u64,
+    /// Called once when the job has ended (to refresh the placement).
+    on_done: Callback<()>,
+    /// "Plan again": leave this job behind.
+    on_again: Callback<()>,
+) -> impl IntoView {
+    let (events, set_events) = signal(Vec::<ProgressEvent>::new());
+    let (error, set_error) = signal(None::<String>);
+    let (ended, set_ended) = signal(false);
+    let result = RwSignal::new(None::<Rebalance>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            let outcome = match watch_job(job).await {
+                Ok(stream) => follow(stream, set_events).await,
+                Err(e) => Err(format!("Cannot follow job {job}: {}", error_text(&e))),
+            };
+            if let Err(e) = outcome {
+                set_error.set(Some(e));
+            }
+            if let Ok(record) = get_job(job).await {
+                result.set(
+                    record
+                        .result
+                        .and_then(|r| serde_json::from_value::<Rebalance>(r).ok()),
+                );
+            }
+            set_ended.set(true);
+            on_done.run(());
+        });
+    });
+    let progress = Memo::new(move |_| events.with(|e| RebalanceProgress::from_events(e)));
+    let finished = move || events.with(|e| e.iter().rev().find(|e| e.step == "finished").cloned());
+    let state = move || match finished() {
+        Some(e) if e.outcome == Outcome::Ok => "succeeded",
+        Some(e) if e.outcome == Outcome::Warning => "cancelled",
+        Some(_) => "failed",
+        None if ended.get() => "ended",
+        None => "running",
+    };
+    let cancelling = RwSignal::new(false);
+    let cancel = move |_| {
+        cancelling.set(true);
+        leptos::task::spawn_local(async move {
+            if let Err(e) = cancel_job(job).await {
+                set_error.set(Some(error_text(&e)));
+                cancelling.set(false);
+            }
+        });
+    };
+
+    view! {
+        <div class="rebalance-watch" data-testid="rebalance-watch" data-job=job data-state=state>
+            <div class="card-head">
+                <h3>"Executing the rebalance " <span class="muted">"· job " {job}</span></h3>
+                <span class=move || format!("badge state-{}", state())>{state}</span>
+            </div>
+            <Show when=move || state() == "running">
+                <MoveProgress progress />
+                <button type="button" class="secondary" data-testid="cancel-rebalance"
+                    on:click=cancel disabled=move || cancelling.get()>
+                    {move || if cancelling.get() { "Cancelling after the current move…" } else { "Cancel" }}
+                </button>
+                <p class="hint">"Cancelling stops after the move in progress: every move done leaves the cluster more even than before."</p>
+            </Show>
+            {move || match state() {
+                "succeeded" => result.get().map(|r| view! { <Done outcome=r /> }.into_any()),
+                "cancelled" => {
+                    let p = progress.get();
+                    Some(view! {
+                        <p class="job-result" role="status" data-testid="rebalance-cancelled">{format!(
+                            "Cancelled after {} of {} moves ({} copied). Each finished move made the cluster more even, so it is better balanced than before; plan again to finish.",
+                            p.moves_done, p.moves_total, bytes(p.bytes_copied)
+                        )}</p>
+                    }.into_any())
+                }
+                "failed" => finished().map(|e| view! { <p class="error" role="alert">{e.message}</p> }.into_any()),
+                _ => None,
+            }}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <details class="event-log">
+                <summary>"Event log"</summary>
+                <ProgressLog label="Rebalance events" events=events filter_finished=true />
+            </details>
+            <Show when=move || state() != "running">
+                <button type="button" data-testid="plan-again" on:click=move |_| on_again.run(())>"Plan again"</button>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
+    let p = move || progress.get();
+    view! {
+        <div class="move-progress" data-testid="move-progress" aria-live="polite">
+            <p data-testid="moves-count">
+                {move || {
+                    let p = p();
+                    if p.moves_total == 0 {
+                        "Planning…".to_string()
+                    } else {
+                        match &p.current {
+                            Some(c) => format!("Move {} of {}", c.number, p.moves_total),
+                            None => format!("{} of {} moves done", p.moves_done, p.moves_total),
+                        }
+                    }
+                }}
+            </p>
+            <progress aria-label="Moves done" max=move || p().moves_total.max(1) value=move || p().moves_done></progress>
+            {move || p().current.map(|c| view! {
+                <p class="muted">{c.label.clone()}</p>
+                <progress aria-label="Bytes copied of the current move" max=c.bytes_total.max(1) value=c.bytes_done></progress>
+                <dl class="facts" data-testid="current-move">
+                    <dt>"Copied"</dt>
+                    <dd>{if c.bytes_total > 0 { format!("{} of {}", bytes(c.bytes_done), bytes(c.bytes_total)) } else { "starting…".into() }}</dd>
+                    <dt>"Rate"</dt>
+                    <dd>{c.rate.map(|r| rate(r.bytes_per_sec)).unwrap_or_else(|| "measuring…".into())}</dd>
+                    <dt>"Time left for this move"</dt>
+                    <dd>{c.rate.map(|r| duration(r.eta_secs)).unwrap_or_else(|| "measuring…".into())}</dd>
+                </dl>
+            })}
+            <p class="muted">{move || format!("{} copied so far", bytes(p().bytes_copied))}</p>
+        </div>
+    }
+}
+
+#[component]
+fn Done(outcome: Rebalance) -> impl IntoView {
+    let after = outcome
+        .figures_after
+        .clone()
+        .unwrap_or_else(|| outcome.plan.after.clone());
+    view! {
+        <div data-testid="rebalance-done">
+            <p class="job-result" role="status">{format!(
+                "Done: {} move{} in {}, {} moved; max/mean bytes per server {:.2} → {:.2}.",
+                outcome.moves_done.len(),
+                if outcome.moves_done.len() == 1 { "" } else { "s" },
+                duration(outcome.seconds),
+                bytes(outcome.bytes_moved),
+                outcome.plan.before.bytes.max_over_mean,
+                after.bytes.max_over_mean,
+            )}</p>
+            <FiguresTable columns=vec![("Before", outcome.plan.before.clone()), ("After (measured)", after)] testid="done-figures" />
+        </div>
+    }
+}

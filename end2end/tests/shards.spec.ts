@@ -1,0 +1,87 @@
+import { test, expect } from "@playwright/test";
+import { waitForHydration, shots } from "./hydration";
+import { call, ensureTenants, waitForJob } from "./cluster";
+
+test("add servers, then plan, review and execute a rebalance with live progress", async ({ page, browser, request }) => {
+  test.setTimeout(120_000);
+  await ensureTenants(request);
+
+  // Add two empty DB servers on the Servers page.
+  await page.goto("/servers");
+  await waitForHydration(page);
+  await page.getByLabel("How many").fill("2");
+  await page.getByRole("button", { name: "Add servers" }).click();
+  await expect(page.getByTestId("job-watch").first()).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
+
+  // The Shards page: heat map, placement and balance, rendered on the server.
+  await page.goto("/shards");
+  const heat = page.getByTestId("heat-map");
+  await expect(heat).toBeVisible();
+  await expect(heat.getByRole("columnheader", { name: "DBServer0001" })).toBeVisible();
+  await expect(heat.locator("td[data-role=leader]").first()).toContainText("L");
+  await expect(page.getByTestId("tenant-placement")).toBeVisible();
+  await expect(page.getByTestId("balance-figures")).toContainText("Max / mean bytes");
+  await waitForHydration(page);
+  await page.screenshot({ path: `${shots}/shards.png`, fullPage: true });
+
+  // Plan, then review: moves, total, the quality chart, before/after, ArangoDB's plan.
+  await page.getByTestId("make-plan").click();
+  const review = page.getByTestId("plan-review");
+  await expect(review).toBeVisible();
+  const moves = review.getByTestId("plan-moves").locator("tbody tr");
+  expect(await moves.count()).toBeGreaterThan(0);
+  await expect(review.getByTestId("quality-chart").locator("svg")).toBeVisible();
+  await expect(review.getByTestId("quality-chart")).toContainText("Moves done");
+  await expect(review.getByTestId("plan-figures")).toContainText("After the plan");
+  await expect(review.getByTestId("arangodb-plan")).toContainText("only available on the ArangoDB back end");
+  await page.screenshot({ path: `${shots}/shards-review.png`, fullPage: true });
+
+  // Execute: live progress per move.
+  await page.getByTestId("execute-plan").click();
+  const watch = page.getByTestId("rebalance-watch");
+  await expect(watch).toHaveAttribute("data-state", "running");
+  await expect(watch.getByTestId("moves-count")).toContainText(/Move \d+ of \d+/);
+  await expect(watch.getByTestId("current-move")).toContainText(/ of .*B/);
+  await expect(watch.getByTestId("current-move")).toContainText(/B\/s/);
+  await page.screenshot({ path: `${shots}/shards-executing.png`, fullPage: true });
+
+  // Another browser opening /shards attaches to the same job.
+  const other = await browser.newContext();
+  const watcher = await other.newPage();
+  await watcher.goto("/shards");
+  await waitForHydration(watcher);
+  const jobId = await watch.getAttribute("data-job");
+  const attached = watcher.getByTestId("rebalance-watch");
+  await expect(attached).toHaveAttribute("data-job", jobId!);
+
+  await expect(watch).toHaveAttribute("data-state", "succeeded", { timeout: 90_000 });
+  const done = watch.getByTestId("rebalance-done");
+  await expect(done).toContainText(/Done: \d+ moves? in/);
+  await expect(done.getByTestId("done-figures")).toContainText("After (measured)");
+  await expect(attached).toHaveAttribute("data-state", "succeeded", { timeout: 10_000 });
+  await page.screenshot({ path: `${shots}/shards-done.png`, fullPage: true });
+  await other.close();
+
+  // The new servers now hold replicas.
+  await expect(page.getByTestId("heat-map").getByRole("columnheader", { name: "DBServer0005" })).toBeVisible();
+});
+
+test("a reviewed plan made stale by a topology change is refused", async ({ page, request }) => {
+  const addServer = async () => {
+    const id = await call(request, "/api/cluster/add-servers", { count: "1" });
+    expect((await waitForJob(request, id)).state).toBe("succeeded");
+  };
+  await addServer(); // an empty server: there is something to plan
+  await page.goto("/shards");
+  await waitForHydration(page);
+  await page.getByTestId("make-plan").click();
+  await expect(page.getByTestId("plan-review")).toBeVisible();
+  await expect(page.getByTestId("execute-plan")).toBeEnabled();
+  await addServer(); // someone changes the cluster after the review
+  await page.getByTestId("execute-plan").click();
+  await expect(page.getByTestId("rebalance-error")).toContainText(
+    "the cluster changed since you reviewed this plan; review the new plan",
+  );
+  await expect(page.getByTestId("rebalance-watch")).toHaveCount(0);
+  await page.screenshot({ path: `${shots}/shards-stale.png`, fullPage: true });
+});

@@ -1,0 +1,202 @@
+//! Rebalancing over HTTP: plan for review, execute exactly the reviewed plan, and
+//! refuse a plan the cluster has moved away from.
+
+mod support;
+
+use scaleout_domain::views::{JobRecord, JobState, PlanReview, STALE_PLAN};
+use serde_json::Value;
+use support::{spawn_app, TestApp};
+
+async fn call(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .form(form)
+        .send()
+        .await
+        .expect("POST")
+}
+
+/// Waits for a job to end (its event stream closes) and returns its record.
+async fn finish(app: &TestApp, response: reqwest::Response) -> JobRecord {
+    assert_eq!(response.status(), 200, "the job starts");
+    let id: u64 = response.json().await.unwrap();
+    let id = id.to_string();
+    let _ = call(app, "/api/jobs/watch", &[("id", &id)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    call(app, "/api/jobs/get", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn succeeded(app: &TestApp, response: reqwest::Response) -> JobRecord {
+    let job = finish(app, response).await;
+    assert_eq!(job.state, JobState::Succeeded, "{job:?}");
+    job
+}
+
+/// Where every shard group's replicas are, as the API reports it.
+async fn placement(app: &TestApp) -> Value {
+    let info: Value = call(app, "/api/cluster/shards", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    info["shards"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| serde_json::json!([g["index"], g["leader"], g["followers"]]))
+        .collect()
+}
+
+async fn review(app: &TestApp, what_if: u32) -> PlanReview {
+    let response = call(
+        app,
+        "/api/cluster/plan",
+        &[("what_if_servers", &what_if.to_string())],
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+/// Tenants in several shard groups, then two new empty servers.
+async fn unbalanced(app: &TestApp) {
+    succeeded(
+        app,
+        call(app, "/api/tenants/add-batch", &[("naming", "camelCase")]).await,
+    )
+    .await;
+    for name in ["Acme Corp", "Globex Ltd"] {
+        let form = [
+            ("name", name),
+            ("scale_factor", "1"),
+            ("naming", "camelCase"),
+        ];
+        succeeded(app, call(app, "/api/tenants/add", &form).await).await;
+    }
+    succeeded(
+        app,
+        call(app, "/api/cluster/add-servers", &[("count", "2")]).await,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn plan_review_offers_moves_onto_new_servers() {
+    let app = spawn_app().await;
+    unbalanced(&app).await;
+    let before = placement(&app).await;
+    let review = review(&app, 0).await;
+    assert!(!review.plan.moves.is_empty(), "{review:?}");
+    assert!(review
+        .plan
+        .moves
+        .iter()
+        .any(|m| m.to == "DBServer0004" || m.to == "DBServer0005"));
+    assert_eq!(review.fingerprint, review.plan.fingerprint());
+    assert_eq!(review.plan.curve.len(), review.plan.moves.len() + 1);
+    assert!(review.plan.after.bytes.max_over_mean < review.plan.before.bytes.max_over_mean);
+    // The embedded back end has no plan of ArangoDB's own, and says so.
+    assert!(review.arangodb_plan.is_none());
+    assert!(review
+        .arangodb_note
+        .unwrap()
+        .contains("only available on the ArangoDB"));
+    assert_eq!(placement(&app).await, before, "reviewing moves nothing");
+
+    // What-if servers are planned for too.
+    let what_if = review_what_if(&app).await;
+    assert!(what_if
+        .plan
+        .moves
+        .iter()
+        .any(|m| m.to.starts_with("WhatIf")));
+    app.shutdown().await;
+}
+
+async fn review_what_if(app: &TestApp) -> PlanReview {
+    review(app, 2).await
+}
+
+#[tokio::test]
+async fn a_stale_plan_is_refused_and_the_reviewed_one_is_executed() {
+    let app = spawn_app().await;
+    unbalanced(&app).await;
+    let stale = review(&app, 0).await;
+    // The cluster changes after the review: one more server.
+    succeeded(
+        &app,
+        call(&app, "/api/cluster/add-servers", &[("count", "1")]).await,
+    )
+    .await;
+    let before = placement(&app).await;
+
+    let response = call(
+        &app,
+        "/api/cluster/execute-plan",
+        &[("fingerprint", &stale.fingerprint)],
+    )
+    .await;
+    assert_eq!(response.status(), 409);
+    let body = response.text().await.unwrap();
+    assert!(body.contains(STALE_PLAN), "{body}");
+    let jobs: Vec<JobRecord> = call(&app, "/api/jobs/list", &[("limit", "50")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        jobs.iter().all(|j| j.kind != "rebalance"),
+        "no job was started"
+    );
+    assert_eq!(placement(&app).await, before, "nothing moved");
+
+    // No fingerprint at all is bad input.
+    let response = call(&app, "/api/cluster/execute-plan", &[("fingerprint", " ")]).await;
+    assert_eq!(response.status(), 400);
+
+    // The plan reviewed now is executed, step for step.
+    let fresh = review(&app, 0).await;
+    assert_ne!(fresh.fingerprint, stale.fingerprint);
+    let job = succeeded(
+        &app,
+        call(
+            &app,
+            "/api/cluster/execute-plan",
+            &[("fingerprint", &fresh.fingerprint)],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(job.spec["fingerprint"], fresh.fingerprint);
+    let result = job.result.unwrap();
+    let done = result["moves_done"].as_array().unwrap();
+    assert_eq!(done.len(), fresh.plan.moves.len());
+    for (done, planned) in done.iter().zip(&fresh.plan.moves) {
+        assert_eq!(done["group"].to_string(), planned.group);
+        assert_eq!(done["from"], planned.from.as_str());
+        assert_eq!(done["to"], planned.to.as_str());
+    }
+    assert_ne!(placement(&app).await, before, "the groups moved");
+    assert!(
+        result["figures_after"]["bytes"]["max_over_mean"]
+            .as_f64()
+            .unwrap()
+            < fresh.plan.before.bytes.max_over_mean
+    );
+    // Executed: the old fingerprint of the fresh plan is now stale as well.
+    let again = call(
+        &app,
+        "/api/cluster/execute-plan",
+        &[("fingerprint", &fresh.fingerprint)],
+    )
+    .await;
+    assert_eq!(again.status(), 409);
+    app.shutdown().await;
+}
