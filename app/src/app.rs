@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::pages::{Dashboard, Demo, NotFound, Servers, Shards, Tenants};
+use crate::pages::{Dashboard, Demo, NotFound, Servers, Shards, TenantPage, Tenants};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=Dashboard />
                     <Route path=path!("tenants") view=Tenants />
+                    <Route path=path!("tenants/:id") view=TenantPage />
                     <Route path=path!("servers") view=Servers />
                     <Route path=path!("shards") view=Shards />
                     <Route path=path!("demo") view=Demo />

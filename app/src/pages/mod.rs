@@ -6,6 +6,7 @@ mod demo;
 mod not_found;
 mod servers;
 mod shards;
+mod tenant;
 mod tenants;
 
 pub use dashboard::Dashboard;
@@ -13,4 +14,5 @@ pub use demo::Demo;
 pub use not_found::NotFound;
 pub use servers::Servers;
 pub use shards::Shards;
+pub use tenant::TenantPage;
 pub use tenants::Tenants;
