@@ -2,6 +2,7 @@
 //! Both are thin shells over `scaleout_services`.
 
 pub mod cli;
+pub mod reports;
 pub mod shutdown;
 pub mod site;
 pub mod web;
