@@ -150,7 +150,25 @@ fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> i
             None => false,
         }
     });
-    let pos = Memo::new(move |_| position(&events.get()));
+    // Before the events arrive (and without WebAssembly), a finished demo's
+    // stored state tells how it went.
+    let attached_state = latest.as_ref().map(|j| j.state);
+    let pos = Memo::new(move |_| {
+        let p = position(&events.get());
+        let shown_attached = job.get() == attached && start.value().get().is_none();
+        match attached_state {
+            Some(state) if shown_attached && p == Position::default() && state.is_finished() => {
+                let ok = state == JobState::Succeeded;
+                Position {
+                    completed: if ok { STEPS.len() } else { 0 },
+                    current: None,
+                    finished: true,
+                    failed: !ok,
+                }
+            }
+            _ => p,
+        }
+    });
     let report = Resource::new(
         move || (job.get(), ended.get()),
         |(job, _)| async move {
