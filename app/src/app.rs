@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
+use leptos_router::SsrMode;
 
 use crate::pages::{Dashboard, Demo, NotFound, Servers, Shards, TenantPage, Tenants};
 
@@ -31,14 +32,16 @@ pub fn App() -> impl IntoView {
                     </ul>
                 </nav>
             </header>
+            // Pages whose content comes from the server render it whole (SsrMode::Async),
+            // so it is there without WebAssembly, not streamed in by script.
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=Dashboard />
-                    <Route path=path!("tenants") view=Tenants />
-                    <Route path=path!("tenants/:id") view=TenantPage />
+                    <Route path=path!("") view=Dashboard ssr=SsrMode::Async />
+                    <Route path=path!("tenants") view=Tenants ssr=SsrMode::Async />
+                    <Route path=path!("tenants/:id") view=TenantPage ssr=SsrMode::Async />
                     <Route path=path!("servers") view=Servers />
                     <Route path=path!("shards") view=Shards />
-                    <Route path=path!("demo") view=Demo />
+                    <Route path=path!("demo") view=Demo ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="bottom">

@@ -21,6 +21,24 @@ pub fn Dashboard() -> impl IntoView {
     let summary = Resource::new(move || refreshes.get(), |_| get_console_summary());
     let jobs = Resource::new(move || refreshes.get(), |_| list_jobs(10));
     let on_done = Callback::new(move |_| refreshes.update(|n| *n += 1));
+    // Jobs seen running while this page is open keep their live view after they
+    // end (the list refreshes around them), newest first.
+    let watched = RwSignal::new(Vec::<(u64, String)>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = jobs.get() {
+            let mut seen = watched.get_untracked();
+            let before = seen.len();
+            for j in list.iter().rev().filter(|j| matches!(j.state, JobState::Running | JobState::Queued)) {
+                if !seen.iter().any(|(id, _)| *id == j.id) {
+                    seen.insert(0, (j.id, job_title(&j.kind).to_string()));
+                }
+            }
+            if seen.len() != before {
+                seen.truncate(3);
+                watched.set(seen);
+            }
+        }
+    });
 
     view! {
         <Title text="Dashboard" />
@@ -61,10 +79,13 @@ pub fn Dashboard() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        <For each=move || watched.get() key=|(id, _)| *id let:job>
+            <JobWatch job=job.0 title=job.1 on_done />
+        </For>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading jobs…"</p> }>
             {move || Suspend::new(async move {
                 match jobs.await {
-                    Ok(list) => view! { <Jobs jobs=list on_done /> }.into_any(),
+                    Ok(list) => view! { <Jobs jobs=list /> }.into_any(),
                     Err(e) => view! {
                         <p class="error" role="alert">"Could not list the jobs: " {error_text(&e)}</p>
                     }.into_any(),
@@ -139,16 +160,8 @@ fn job_title(kind: &str) -> &str {
 }
 
 #[component]
-fn Jobs(jobs: Vec<JobRecord>, on_done: Callback<()>) -> impl IntoView {
-    let running: Vec<JobRecord> = jobs
-        .iter()
-        .filter(|j| matches!(j.state, JobState::Running | JobState::Queued))
-        .cloned()
-        .collect();
+fn Jobs(jobs: Vec<JobRecord>) -> impl IntoView {
     view! {
-        {running.into_iter().map(|j| view! {
-            <JobWatch job=j.id title=job_title(&j.kind).to_string() on_done />
-        }).collect_view()}
         <section class="card" aria-labelledby="jobs-h">
             <h2 id="jobs-h">"Recent jobs"</h2>
             {if jobs.is_empty() {
