@@ -29,7 +29,9 @@ async fn demo(State(console): State<Console>, Path(file): Path<String>) -> Respo
     let Some((job, format)) = file.rsplit_once('.') else {
         return plain(
             StatusCode::NOT_FOUND,
-            format!("no report {file:?}: ask for /reports/demo/<job>.json or /reports/demo/<job>.md"),
+            format!(
+                "no report {file:?}: ask for /reports/demo/<job>.json or /reports/demo/<job>.md"
+            ),
         );
     };
     let Ok(job) = job.parse::<u64>() else {

@@ -83,7 +83,12 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
         .json()
         .await
         .unwrap();
-    not_found(&app, &format!("/reports/demo/{demo}.json"), "its report exists once it has succeeded").await;
+    not_found(
+        &app,
+        &format!("/reports/demo/{demo}.json"),
+        "its report exists once it has succeeded",
+    )
+    .await;
 
     // A second browser opening the demo page attaches to the running demo.
     let html = app.get("/demo").await.text().await.unwrap();
@@ -98,7 +103,10 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
     let json = app.get(&format!("/reports/demo/{demo}.json")).await;
     assert_eq!(json.status(), 200);
     assert_eq!(json.headers()["content-type"], "application/json");
-    let disposition = json.headers()["content-disposition"].to_str().unwrap().to_string();
+    let disposition = json.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(
         disposition.starts_with("attachment; filename=\"scale_out_demo_")
             && disposition.ends_with(".json\""),
@@ -111,8 +119,7 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
     assert_eq!(report.scale_out_metrics.documents_added, 4380);
     assert_eq!(report.scale_out_metrics.db_servers_after, 5);
     assert!(report.validation.clean);
-    let stored: DemoReport =
-        serde_json::from_value(job(&app, demo).await.result.unwrap()).unwrap();
+    let stored: DemoReport = serde_json::from_value(job(&app, demo).await.result.unwrap()).unwrap();
     assert_eq!(report, stored, "the download is the job's stored report");
 
     let md = app.get(&format!("/reports/demo/{demo}.md")).await;
@@ -125,7 +132,10 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
     let text = md.text().await.unwrap();
     assert_eq!(text, stored.markdown());
     assert!(text.starts_with("# Scale-out demonstration"), "{text}");
-    assert!(text.contains("| documents | 1095 | 5475 | 4380 |"), "{text}");
+    assert!(
+        text.contains("| documents | 1095 | 5475 | 4380 |"),
+        "{text}"
+    );
 
     not_found(&app, &format!("/reports/demo/{demo}.txt"), "not .txt").await;
 

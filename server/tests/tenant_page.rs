@@ -21,7 +21,10 @@ async fn add_tenant(app: &TestApp, name: &str, scale: u32) -> TenantRow {
     let job: u64 = post_form(
         app,
         "/api/tenants/add",
-        &format!("name={}&scale_factor={scale}&naming=camelCase", name.replace(' ', "+")),
+        &format!(
+            "name={}&scale_factor={scale}&naming=camelCase",
+            name.replace(' ', "+")
+        ),
     )
     .await
     .json()
@@ -49,7 +52,10 @@ async fn the_tenant_page_shows_counts_isolation_and_the_network_without_wasm() {
 
     // The tenants list links to the page.
     let list = app.get("/tenants").await.text().await.unwrap();
-    assert!(list.contains(&format!("href=\"/tenants/{}\"", row.id)), "{list}");
+    assert!(
+        list.contains(&format!("href=\"/tenants/{}\"", row.id)),
+        "{list}"
+    );
 
     let response = app.get(&format!("/tenants/{}", row.id)).await;
     assert_eq!(response.status(), 200);
@@ -70,7 +76,9 @@ async fn the_tenant_page_shows_counts_isolation_and_the_network_without_wasm() {
     assert!(html.contains(r#"<label for="network-at""#));
     // The drawing and its text alternative.
     assert!(html.contains("<svg"));
-    assert!(html.contains("20 devices, 30 connections, 30 programs (40 installations), 5 locations"));
+    assert!(
+        html.contains("20 devices, 30 connections, 30 programs (40 installations), 5 locations")
+    );
     assert!(html.contains("New York Data Center"));
     assert_eq!(html.matches("class=\"connection\"").count(), 30);
 
@@ -82,7 +90,10 @@ async fn the_tenant_page_shows_counts_isolation_and_the_network_without_wasm() {
         .text()
         .await
         .unwrap();
-    assert!(past.contains("20 devices, 0 connections, 30 programs (0 installations), 0 locations"), "{past}");
+    assert!(
+        past.contains("20 devices, 0 connections, 30 programs (0 installations), 0 locations"),
+        "{past}"
+    );
     assert!(past.contains(&format!(r#"data-at="{at}""#)));
     assert!(past.contains("No location yet"));
     app.shutdown().await;

@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use scaleout_domain::Snapshot;
 
 use super::errors::error_text;
-use super::network_layout::{history_span, iso_datetime, layout, HEIGHT, STEP_SECONDS, WIDTH};
+use super::network_layout::{
+    history_span, iso_datetime, layout, natural, HEIGHT, STEP_SECONDS, WIDTH,
+};
 
 /// Loads the network at a time (epoch seconds): e.g. `get_tenant_network(id, at)`.
 #[derive(Clone)]
@@ -174,7 +176,7 @@ fn NetworkGraph(snapshot: Snapshot) -> impl IntoView {
             )
         })
         .collect();
-    rows.sort();
+    rows.sort_by_key(|row| natural(&row.0));
     let empty = snapshot.devices.is_empty();
 
     view! {

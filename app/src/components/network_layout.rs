@@ -66,8 +66,9 @@ pub struct Layout {
 /// Label of the group for devices without a location at this time.
 pub const UNPLACED: &str = "No location yet";
 
-/// Sorts `device7` before `device10`: text first, then the trailing number.
-fn natural(key: &str) -> (String, u64) {
+/// Sorts `device7` before `device10` (and "Router 9" before "Router 14"):
+/// text first, then the trailing number.
+pub fn natural(key: &str) -> (String, u64) {
     let local = key.rsplit(':').next().unwrap_or(key);
     let digits = local.len() - local.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     let (text, number) = local.split_at(local.len() - digits);
@@ -125,7 +126,7 @@ pub fn layout(snapshot: &Snapshot) -> Layout {
     let group_r = if n <= 1 {
         HEIGHT * 0.36
     } else {
-        (ring * (std::f64::consts::PI / n as f64).sin() * 0.8).min(HEIGHT / 2.0 - ring - 34.0)
+        (ring * (std::f64::consts::PI / n as f64).sin() * 0.72).min(HEIGHT / 2.0 - ring - 34.0)
     };
     let most = members.iter().map(Vec::len).max().unwrap_or(0).max(1);
     // Neighbours on a group's circle stay apart: the chord between them is at

@@ -28,7 +28,11 @@ pub fn Dashboard() -> impl IntoView {
         if let Some(Ok(list)) = jobs.get() {
             let mut seen = watched.get_untracked();
             let before = seen.len();
-            for j in list.iter().rev().filter(|j| matches!(j.state, JobState::Running | JobState::Queued)) {
+            for j in list
+                .iter()
+                .rev()
+                .filter(|j| matches!(j.state, JobState::Running | JobState::Queued))
+            {
                 if !seen.iter().any(|(id, _)| *id == j.id) {
                     seen.insert(0, (j.id, job_title(&j.kind).to_string()));
                 }
@@ -129,7 +133,7 @@ fn SummaryTiles(summary: ConsoleSummary) -> impl IntoView {
                 <dt>"Shard groups"</dt>
                 <dd data-testid="summary-groups">{summary.shard_groups}</dd>
             </div>
-            <div class="tile">
+            <div class="tile tile-wide">
                 <dt>"Balance (max / mean bytes per server)"</dt>
                 <dd data-testid="summary-balance">
                     {format!("{:.2}", summary.balance)}

@@ -131,13 +131,7 @@ fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> i
     let attached = latest.as_ref().map(|j| j.id);
     let attached_live = latest.as_ref().is_some_and(|j| is_live(j.state));
     // The job shown: the one started here, else the latest demo (running or not).
-    let job = Memo::new(move |_| {
-        start
-            .value()
-            .get()
-            .and_then(|r| r.ok())
-            .or(attached)
-    });
+    let job = Memo::new(move |_| start.value().get().and_then(|r| r.ok()).or(attached));
     let (events, set_events) = signal(Vec::<ProgressEvent>::new());
     let ended = RwSignal::new(0u32);
     let live = Memo::new(move |_| {

@@ -152,7 +152,13 @@ const ISOLATION_RULES: [Rule; 4] = [
 fn IsolationStatus(validation: TenantValidation) -> impl IntoView {
     let clean = validation.violations.is_empty();
     let total = validation.violations.len();
-    let broken = |rule: Rule| validation.violations.iter().filter(|v| v.rule == rule).count();
+    let broken = |rule: Rule| {
+        validation
+            .violations
+            .iter()
+            .filter(|v| v.rule == rule)
+            .count()
+    };
     let rules = ISOLATION_RULES
         .iter()
         .map(|&rule| (rule, broken(rule)))

@@ -54,9 +54,9 @@ pub fn of_job(console: &crate::Console, job: u64) -> Result<DemoReport, ServiceE
             record.state.as_str()
         )));
     }
-    let value = record.result.ok_or_else(|| {
-        ServiceError::NotFound(format!("demo job {job} stored no report"))
-    })?;
+    let value = record
+        .result
+        .ok_or_else(|| ServiceError::NotFound(format!("demo job {job} stored no report")))?;
     serde_json::from_value(value)
         .map_err(|e| ServiceError::Store(format!("demo job {job}'s report is unreadable: {e}")))
 }

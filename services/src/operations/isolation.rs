@@ -32,8 +32,8 @@ mod tests {
     async fn a_fresh_tenant_is_isolated_and_an_unknown_one_is_not_found() {
         let dir = tempfile::tempdir().unwrap();
         let console = Console::open(ConsoleConfig::new(dir.path())).await.unwrap();
-        let new = tenants::prepare(&console, "Acme Corp", 1, scaleout_domain::Naming::CamelCase)
-            .unwrap();
+        let new =
+            tenants::prepare(&console, "Acme Corp", 1, scaleout_domain::Naming::CamelCase).unwrap();
         let id = new.id;
         let job = console
             .start_job(JobSpec::AddTenant { tenant: new })

@@ -47,8 +47,8 @@ mod tests {
         assert_eq!((empty.tenants, empty.documents), (0, 0));
         assert_eq!((empty.servers_healthy, empty.servers_total), (3, 3));
 
-        let new = tenants::prepare(&console, "Acme Corp", 1, scaleout_domain::Naming::CamelCase)
-            .unwrap();
+        let new =
+            tenants::prepare(&console, "Acme Corp", 1, scaleout_domain::Naming::CamelCase).unwrap();
         let job = console
             .start_job(JobSpec::AddTenant { tenant: new })
             .unwrap();
