@@ -13,7 +13,7 @@ use scaleout_domain::access::Role;
 use crate::api::access::{get_session, Logout};
 use crate::pages::{
     AccessPage, Dashboard, Demo, LoginPage, NotFound, PortalPage, Servers, Shards, SignupPage,
-    Tenants,
+    TenantPage, Tenants,
 };
 
 #[component]
@@ -32,18 +32,20 @@ pub fn App() -> impl IntoView {
                 </a>
                 <MainNav />
             </header>
+            // Pages whose content comes from the server render it whole (SsrMode::Async),
+            // so it is there without WebAssembly, not streamed in by script.
             <main id="main" tabindex="-1">
-                // In order: every page arrives complete, readable without wasm.
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=Dashboard ssr=SsrMode::InOrder />
-                    <Route path=path!("tenants") view=Tenants ssr=SsrMode::InOrder />
-                    <Route path=path!("servers") view=Servers ssr=SsrMode::InOrder />
-                    <Route path=path!("shards") view=Shards ssr=SsrMode::InOrder />
-                    <Route path=path!("demo") view=Demo ssr=SsrMode::InOrder />
-                    <Route path=path!("access") view=AccessPage ssr=SsrMode::InOrder />
-                    <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder />
-                    <Route path=path!("signup") view=SignupPage ssr=SsrMode::InOrder />
-                    <Route path=path!("portal") view=PortalPage ssr=SsrMode::InOrder />
+                    <Route path=path!("") view=Dashboard ssr=SsrMode::Async />
+                    <Route path=path!("tenants") view=Tenants ssr=SsrMode::Async />
+                    <Route path=path!("tenants/:id") view=TenantPage ssr=SsrMode::Async />
+                    <Route path=path!("servers") view=Servers ssr=SsrMode::Async />
+                    <Route path=path!("shards") view=Shards ssr=SsrMode::Async />
+                    <Route path=path!("demo") view=Demo ssr=SsrMode::Async />
+                    <Route path=path!("access") view=AccessPage ssr=SsrMode::Async />
+                    <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("signup") view=SignupPage ssr=SsrMode::Async />
+                    <Route path=path!("portal") view=PortalPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="bottom">

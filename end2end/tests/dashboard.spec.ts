@@ -29,6 +29,15 @@ test("dashboard shows the back end and version, refreshes and streams the prefli
   expect(body.backend.kind).toBe("embedded");
   await expect(page.getByTestId("uptime")).toHaveText(/\d+ s|min|h/);
 
+  // The cluster at a glance (an empty store: this file runs first).
+  await expect(page.getByTestId("summary-mode")).toHaveText("Cluster");
+  await expect(page.getByTestId("summary-servers")).toHaveText("3 / 3");
+  await expect(page.getByTestId("summary-tenants")).toHaveText("0");
+  await expect(page.getByTestId("summary-documents")).toHaveText("0");
+  await expect(page.getByTestId("summary-collections")).toHaveText(/^(0|11)$/); // 11 once the graph exists
+  await expect(page.getByTestId("summary-balance")).toContainText("1.00");
+  await expect(page.getByTestId("no-jobs")).toBeVisible();
+
   // A streamed operation: events appear one by one, then the summary.
   await page.getByTestId("run-preflight").click();
   const events = page.getByTestId("progress-events").locator("li");

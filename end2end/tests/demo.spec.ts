@@ -1,26 +1,73 @@
 import { test, expect } from "@playwright/test";
+import * as fs from "node:fs";
 import { waitForHydration, shots } from "./hydration";
 
 test("run the demo and watch it from two browsers", async ({ page, browser }) => {
+  test.setTimeout(90_000);
   await page.goto("/demo");
   await waitForHydration(page);
+  const narrative = page.getByTestId("narrative");
+  await expect(narrative.locator("li")).toHaveCount(6);
+  await expect(narrative.locator('[data-state="pending"]')).toHaveCount(6);
   await page.getByTestId("start-demo").click();
   const job = page.getByTestId("job-watch");
   await expect(job).toBeVisible();
   const id = await job.getAttribute("data-job");
+  // The narrative follows the live events: one step is under way.
+  await expect(narrative.locator('[data-state="current"]')).toHaveCount(1);
+  await expect(page.getByTestId("start-demo")).toBeDisabled();
 
-  // A second browser context (another person) follows the same job live.
+  // A second browser context (another person) opening /demo attaches to the same job.
   const other = await browser.newContext();
   const watcher = await other.newPage();
-  await watcher.goto("/");
+  await watcher.goto("/demo");
+  await expect(watcher.getByTestId("job-watch")).toHaveAttribute("data-job", id!);
   await waitForHydration(watcher);
 
   await expect(job).toHaveAttribute("data-state", "succeeded", { timeout: 60_000 });
+  await expect(watcher.getByTestId("job-watch")).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
+  await expect(narrative.locator('[data-state="done"]')).toHaveCount(6);
+  await expect(watcher.getByTestId("narrative").locator('[data-state="done"]')).toHaveCount(6);
   const outcome = page.getByTestId("demo-outcome");
   await expect(outcome).toContainText("7665");
   await expect(outcome).toContainText("0 violation(s)");
   await expect(outcome).toContainText("scale_out_demo_");
+  await expect(page.getByTestId("panel-before")).toContainText("3285");
+  await expect(page.getByTestId("panel-after")).toContainText("DBServer0005");
   await page.screenshot({ path: `${shots}/demo.png`, fullPage: true });
+
+  // Downloads: the report as JSON and as Markdown.
+  const [json] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-json").click()]);
+  expect(json.suggestedFilename()).toMatch(/^scale_out_demo_\d{8}_\d{6}\.json$/);
+  const report = JSON.parse(fs.readFileSync((await json.path())!, "utf8"));
+  expect(report.scale_out_metrics.documents_after).toBe(7665);
+  expect(report.scale_out_metrics.db_servers_after).toBe(5);
+  expect(report.validation.violations).toBe(0);
+  const [md] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-md").click()]);
+  expect(md.suggestedFilename()).toMatch(/^scale_out_demo_\d{8}_\d{6}\.md$/);
+  const markdown = fs.readFileSync((await md.path())!, "utf8");
+  expect(markdown).toContain("# Scale-out demonstration");
+  expect(markdown).toContain("| documents | 3285 | 7665 | 4380 |");
+
+  // Presenter mode: large type, only the demo, the narrative stepped with the keyboard.
+  await page.getByTestId("presenter-toggle").click();
+  await expect(page.getByTestId("demo")).toHaveAttribute("data-presenting", "true");
+  await expect(page.locator("header.top")).toBeHidden();
+  await expect(page.getByTestId("shown-step")).toHaveText("Step 6 of 6");
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft");
+  await expect(page.getByTestId("shown-step")).toHaveText("Step 4 of 6");
+  await expect(narrative.locator("li.shown")).toHaveAttribute("data-step", "rebalance");
+  await page.screenshot({ path: `${shots}/demo-presenter.png`, fullPage: true });
+  await page.keyboard.press("ArrowRight");
+  await expect(narrative.locator("li.shown")).toHaveAttribute("data-step", "validate");
+  await page.keyboard.press("Escape");
+  await expect(page.locator("header.top")).toBeVisible();
+
+  // Presenter mode from the address, rendered by the server.
+  await watcher.goto("/demo?present=1");
+  await expect(watcher.getByTestId("demo")).toHaveAttribute("data-presenting", "true");
+  await expect(watcher.locator("header.top")).toBeHidden();
 
   // The second browser replays the same job's log through the same endpoint.
   const replay = await watcher.evaluate(async (jobId) => {

@@ -21,6 +21,7 @@ test("a customer signs up, watches provisioning and sees only their own tenant",
   await expect(page).toHaveURL(/\/portal$/);
   await expect(page.getByTestId("portal-state")).toHaveText("ready", { timeout: 60_000 });
   await expect(page.getByTestId("portal-counts")).toContainText("Device");
+  await expect(page.getByTestId("network-explorer")).toBeVisible();
   await page.screenshot({ path: `${shots}/portal.png`, fullPage: true });
   // The portal is the customer's only door: the console stays closed.
   const refused = await page.request.post("/api/tenants/list");

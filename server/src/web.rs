@@ -30,6 +30,7 @@ pub fn router(console: Console) -> Router {
                 move || shell(options.clone())
             },
         )
+        .merge(crate::reports::router(console.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context(
             move || provide_context(console.clone()),
             shell,

@@ -4,6 +4,8 @@
 pub mod access;
 pub mod cluster;
 pub mod console;
+pub mod dashboard;
+pub mod isolation;
 pub mod jobs;
 #[cfg(feature = "ssr")]
 pub(crate) mod server;

@@ -17,8 +17,14 @@ pub fn JobWatch(
     /// Called once the job has ended (to refresh lists).
     #[prop(optional)]
     on_done: Option<Callback<()>>,
+    /// Receives a copy of the events as they arrive (a page that narrates them).
+    #[prop(optional)]
+    mirror: Option<WriteSignal<Vec<ProgressEvent>>>,
 ) -> impl IntoView {
     let (events, set_events) = signal(Vec::<ProgressEvent>::new());
+    if let Some(mirror) = mirror {
+        Effect::new(move |_| mirror.set(events.get()));
+    }
     let (error, set_error) = signal(None::<String>);
     let (ended, set_ended) = signal(false);
     Effect::new(move |_| {

@@ -4,6 +4,8 @@ pub mod errors;
 pub mod follow;
 pub mod heat_map;
 pub mod job_watch;
+pub mod network_explorer;
+pub mod network_layout;
 pub mod preflight;
 pub mod progress;
 pub mod quality_chart;

@@ -1,16 +1,48 @@
-//! The dashboard: what the console is connected to, and a live preflight check.
+//! The dashboard: what the console is connected to, the cluster at a glance,
+//! running and recent jobs with live progress, and a live preflight check.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use scaleout_domain::console::ConsoleStatus;
+use scaleout_domain::port::ClusterMode;
+use scaleout_domain::views::{ConsoleSummary, JobRecord, JobState};
 
 use crate::api::console::get_console_status;
+use crate::api::dashboard::get_console_summary;
+use crate::api::jobs::list_jobs;
+use crate::components::errors::error_text;
+use crate::components::job_watch::JobWatch;
 use crate::components::preflight::Preflight;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let refreshes = RwSignal::new(0u32);
     let status = Resource::new(move || refreshes.get(), |_| get_console_status());
+    let summary = Resource::new(move || refreshes.get(), |_| get_console_summary());
+    let jobs = Resource::new(move || refreshes.get(), |_| list_jobs(10));
+    let on_done = Callback::new(move |_| refreshes.update(|n| *n += 1));
+    // Jobs seen running while this page is open keep their live view after they
+    // end (the list refreshes around them), newest first.
+    let watched = RwSignal::new(Vec::<(u64, String)>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = jobs.get() {
+            let mut seen = watched.get_untracked();
+            let before = seen.len();
+            for j in list
+                .iter()
+                .rev()
+                .filter(|j| matches!(j.state, JobState::Running | JobState::Queued))
+            {
+                if !seen.iter().any(|(id, _)| *id == j.id) {
+                    seen.insert(0, (j.id, job_title(&j.kind).to_string()));
+                }
+            }
+            if seen.len() != before {
+                seen.truncate(3);
+                watched.set(seen);
+            }
+        }
+    });
 
     view! {
         <Title text="Dashboard" />
@@ -38,7 +70,151 @@ pub fn Dashboard() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        <section class="card" aria-labelledby="summary-h">
+            <h2 id="summary-h">"Cluster at a glance"</h2>
+            <Transition fallback=|| view! { <p aria-busy="true">"Loading the summary…"</p> }>
+                {move || Suspend::new(async move {
+                    match summary.await {
+                        Ok(s) => view! { <SummaryTiles summary=s /> }.into_any(),
+                        Err(e) => view! {
+                            <p class="error" role="alert">"Could not read the cluster summary: " {error_text(&e)}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+        <For each=move || watched.get() key=|(id, _)| *id let:job>
+            <JobWatch job=job.0 title=job.1 on_done />
+        </For>
+        <Transition fallback=|| view! { <p aria-busy="true">"Loading jobs…"</p> }>
+            {move || Suspend::new(async move {
+                match jobs.await {
+                    Ok(list) => view! { <Jobs jobs=list /> }.into_any(),
+                    Err(e) => view! {
+                        <p class="error" role="alert">"Could not list the jobs: " {error_text(&e)}</p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
         <Preflight />
+    }
+}
+
+#[component]
+fn SummaryTiles(summary: ConsoleSummary) -> impl IntoView {
+    let mode = match summary.mode {
+        ClusterMode::Cluster => "Cluster",
+        ClusterMode::Single => "Single server",
+    };
+    let all_healthy = summary.servers_healthy == summary.servers_total;
+    view! {
+        <dl class="tiles" data-testid="summary">
+            <div class="tile">
+                <dt>"Mode"</dt>
+                <dd data-testid="summary-mode">{mode}</dd>
+            </div>
+            <div class=if all_healthy { "tile" } else { "tile tile-warn" }>
+                <dt>"DB servers healthy"</dt>
+                <dd data-testid="summary-servers">{format!("{} / {}", summary.servers_healthy, summary.servers_total)}</dd>
+            </div>
+            <div class="tile">
+                <dt>"Tenants"</dt>
+                <dd data-testid="summary-tenants">{summary.tenants}</dd>
+            </div>
+            <div class="tile">
+                <dt>"Documents"</dt>
+                <dd data-testid="summary-documents">{summary.documents}</dd>
+            </div>
+            <div class="tile">
+                <dt>"Collections"</dt>
+                <dd data-testid="summary-collections">{summary.collections}</dd>
+            </div>
+            <div class="tile">
+                <dt>"Shard groups"</dt>
+                <dd data-testid="summary-groups">{summary.shard_groups}</dd>
+            </div>
+            <div class="tile tile-wide">
+                <dt>"Balance (max / mean bytes per server)"</dt>
+                <dd data-testid="summary-balance">
+                    {format!("{:.2}", summary.balance)}
+                    <span class="tile-note">{format!("{} max, {} mean", kib(summary.bytes_max as f64), kib(summary.bytes_mean))}</span>
+                </dd>
+            </div>
+        </dl>
+        <p class="hint">"Balance 1.00 means every DB server holds the same bytes; a rebalance brings it down after servers are added."</p>
+    }
+}
+
+fn kib(bytes: f64) -> String {
+    format!("{:.1} KiB", bytes / 1024.0)
+}
+
+/// What a job kind means, for people.
+fn job_title(kind: &str) -> &str {
+    match kind {
+        "add_tenant" => "Onboarding a tenant",
+        "add_tenants" => "Onboarding a batch of tenants",
+        "remove_tenant" => "Removing a tenant",
+        "add_servers" => "Adding DB servers",
+        "rebalance" => "Rebalancing",
+        "validate" => "Validating every tenant",
+        "demo" => "Scale-out demo",
+        other => other,
+    }
+}
+
+#[component]
+fn Jobs(jobs: Vec<JobRecord>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="jobs-h">
+            <h2 id="jobs-h">"Recent jobs"</h2>
+            {if jobs.is_empty() {
+                view! { <p data-testid="no-jobs">"No jobs yet: onboard a tenant or run the demo."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table data-testid="job-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col" class="num">"Job"</th>
+                                    <th scope="col">"What"</th>
+                                    <th scope="col">"State"</th>
+                                    <th scope="col">"Started (UTC)"</th>
+                                    <th scope="col">"Took"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {jobs.into_iter().map(|j| {
+                                    let took = match (j.started_ms, j.finished_ms) {
+                                        (Some(s), Some(f)) => format!("{:.1} s", (f - s) as f64 / 1000.0),
+                                        (Some(_), None) => "running".to_string(),
+                                        _ => "-".to_string(),
+                                    };
+                                    let started = crate::components::network_layout::iso_datetime(
+                                        j.started_ms.unwrap_or(j.created_ms).div_euclid(1000),
+                                    );
+                                    view! {
+                                        <tr data-job=j.id>
+                                            <td class="num">{j.id}</td>
+                                            <td>
+                                                {job_title(&j.kind).to_string()}
+                                                {(j.kind == "demo" && j.state == JobState::Succeeded).then(|| view! {
+                                                    " · " <a href=format!("/reports/demo/{}.md", j.id) download="">"report"</a>
+                                                })}
+                                                {j.error.clone().map(|e| view! { <br /><span class="error">{e}</span> })}
+                                            </td>
+                                            <td><span class=format!("badge state-{}", j.state.as_str())>{j.state.as_str()}</span></td>
+                                            <td>{started.replace('T', " ").trim_end_matches('Z').to_string()}</td>
+                                            <td>{took}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
     }
 }
 

@@ -1,85 +1,472 @@
-//! The scale-out demo: run it, watch every step live, read the outcome.
+//! The scale-out demo: run it (or attach to the one running), follow a
+//! narrative of its steps highlighted from the job's live events, compare
+//! before and after, and download the report. Presenter mode shows the same in
+//! large type for a room.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use scaleout_domain::views::DemoReport;
+use leptos_router::hooks::use_query_map;
+use scaleout_domain::planner::Figures;
+use scaleout_domain::progress::{Outcome, ProgressEvent};
+use scaleout_domain::views::{DemoReport, JobRecord, JobState};
 
 use crate::api::cluster::StartDemo;
-use crate::api::jobs::get_job;
+use crate::api::jobs::{get_job, list_jobs};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
 
+/// The demo's steps as `services::operations::demo` runs them: its event
+/// `done` counts finished steps, in this order.
+pub const STEPS: [(&str, &str, &str); 6] = [
+    (
+        "initial_state",
+        "The initial state",
+        "On an empty store the demo first onboards Acme Corp (s=1) and Global Enterprises (s=2), 3,285 documents, \
+         and measures where their data lives: the starting point every later figure is compared with.",
+    ),
+    (
+        "add_tenants",
+        "Onboard three new tenants",
+        "Global Retail Chain (s=2), Manufacturing Solutions Inc and Tech Startup Innovations (s=1) add 4,380 documents \
+         while the existing tenants keep serving: each lands whole in one shard group of the Disjoint SmartGraph.",
+    ),
+    (
+        "add_servers",
+        "Add two DB servers",
+        "Two empty DB servers join the cluster. They hold nothing yet: capacity only helps once data is moved onto them.",
+    ),
+    (
+        "rebalance",
+        "Plan and execute the rebalance",
+        "The planner moves whole shard groups (a tenant is the unit of placement) onto the new servers until bytes per \
+         server are even, copying as little as it can; the tenants stay online during each move.",
+    ),
+    (
+        "validate",
+        "Validate isolation and counts",
+        "Every tenant is checked: each document carries its own tenant id and key prefix, no edge crosses tenants, \
+         and every collection holds exactly 1,095 × scale factor documents. The scale-out must not break isolation.",
+    ),
+    (
+        "report",
+        "Write the report",
+        "The before and after figures, every move and the validation go into a JSON report and its Markdown twin, \
+         saved in the data directory and downloadable below.",
+    ),
+];
+
+/// Where a demo is, read from its job's events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    /// Steps finished (0..=6).
+    pub completed: usize,
+    /// The step under way, while the job runs.
+    pub current: Option<usize>,
+    /// The job has ended (its `finished` event arrived).
+    pub finished: bool,
+    /// It ended without succeeding (failed or cancelled).
+    pub failed: bool,
+}
+
+/// Reads the demo's own events (step `demo`, `done` = steps finished) and the
+/// job's `finished` event; events of the operations inside a step are ignored.
+pub fn position(events: &[ProgressEvent]) -> Position {
+    let mut p = Position::default();
+    let mut started = false;
+    for e in events {
+        match e.step.as_str() {
+            "demo" => {
+                started = true;
+                if matches!(e.outcome, Outcome::Ok | Outcome::Warning) {
+                    p.completed = p.completed.max(e.done as usize).min(STEPS.len());
+                }
+            }
+            "finished" => {
+                p.finished = true;
+                p.failed = e.outcome != Outcome::Ok;
+            }
+            _ => {}
+        }
+    }
+    let last = STEPS.len() - 1;
+    p.current = if started && (!p.finished || p.failed) && p.completed < STEPS.len() {
+        Some(p.completed.min(last))
+    } else {
+        None
+    };
+    p
+}
+
+fn is_live(state: JobState) -> bool {
+    matches!(state, JobState::Running | JobState::Queued)
+}
+
 #[component]
 pub fn Demo() -> impl IntoView {
-    let start = ServerAction::<StartDemo>::new();
-    let job = move || start.value().get().and_then(|r| r.ok());
-    let finished = RwSignal::new(0u32);
-    let report = Resource::new(
-        move || (job(), finished.get()),
-        |(job, _)| async move {
-            match job {
-                Some(id) => get_job(id)
-                    .await
-                    .ok()
-                    .and_then(|j| j.result)
-                    .and_then(|r| serde_json::from_value::<DemoReport>(r).ok()),
-                None => None,
-            }
-        },
-    );
-    let on_done = Callback::new(move |_| finished.update(|n| *n += 1));
-
+    let present = use_query_map()
+        .read_untracked()
+        .get("present")
+        .is_some_and(|v| v == "1" || v == "true");
+    // The most recent demo: a second browser attaches to the one running.
+    let latest = Resource::new(|| (), |_| list_jobs(50));
     view! {
         <Title text="Demo" />
-        <h1>"Demo"</h1>
-        <p class="lead">
-            "The scale-out, for real: onboard Global Retail Chain, Manufacturing Solutions Inc and Tech Startup "
-            "Innovations beside the existing tenants (Acme Corp and Global Enterprises on an empty store), add two "
-            "DB servers, rebalance the shard groups onto them, and validate that every tenant is still isolated and complete."
-        </p>
-        <section class="card" aria-labelledby="run-h">
-            <h2 id="run-h">"Run the demo"</h2>
-            <ActionForm action=start attr:class="form-row">
-                <input type="hidden" name="naming" value="camelCase" />
-                <button type="submit" data-testid="start-demo" disabled=move || start.pending().get() || job().is_some()>
-                    "Run the scale-out demo"
-                </button>
-            </ActionForm>
-            <p class="hint">"Every browser watching sees the same progress; the report is saved in the data directory's reports folder."</p>
-            {move || start.value().get().and_then(|r| r.err()).map(|e| view! {
-                <p class="error" role="alert">{error_text(&e)}</p>
+        <Transition fallback=|| view! { <h1>"Demo"</h1><p aria-busy="true">"Looking for a running demo…"</p> }>
+            {move || Suspend::new(async move {
+                let (demo, error) = match latest.await {
+                    Ok(jobs) => (jobs.into_iter().find(|j| j.kind == "demo"), None),
+                    Err(e) => (None, Some(error_text(&e))),
+                };
+                view! { <DemoRun latest=demo error present /> }
             })}
-        </section>
-        {move || job().map(|id| view! { <JobWatch job=id title="Scale-out demo".to_string() on_done=on_done /> })}
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move { report.await.map(|r| view! { <Outcome report=r /> }) })}
         </Transition>
     }
 }
 
 #[component]
-fn Outcome(report: DemoReport) -> impl IntoView {
+fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> impl IntoView {
+    let presenting = RwSignal::new(present);
+    let start = ServerAction::<StartDemo>::new();
+    let attached = latest.as_ref().map(|j| j.id);
+    let attached_live = latest.as_ref().is_some_and(|j| is_live(j.state));
+    // The job shown: the one started here, else the latest demo (running or not).
+    let job = Memo::new(move |_| start.value().get().and_then(|r| r.ok()).or(attached));
+    let (events, set_events) = signal(Vec::<ProgressEvent>::new());
+    let ended = RwSignal::new(0u32);
+    let live = Memo::new(move |_| {
+        let p = position(&events.get());
+        match job.get() {
+            Some(id) if Some(id) == attached && start.value().get().is_none() => {
+                attached_live && !p.finished
+            }
+            Some(_) => !p.finished,
+            None => false,
+        }
+    });
+    // Before the events arrive (and without WebAssembly), a finished demo's
+    // stored state tells how it went.
+    let attached_state = latest.as_ref().map(|j| j.state);
+    let pos = Memo::new(move |_| {
+        let p = position(&events.get());
+        let shown_attached = job.get() == attached && start.value().get().is_none();
+        match attached_state {
+            Some(state) if shown_attached && p == Position::default() && state.is_finished() => {
+                let ok = state == JobState::Succeeded;
+                Position {
+                    completed: if ok { STEPS.len() } else { 0 },
+                    current: None,
+                    finished: true,
+                    failed: !ok,
+                }
+            }
+            _ => p,
+        }
+    });
+    let report = Resource::new(
+        move || (job.get(), ended.get()),
+        |(job, _)| async move {
+            let id = job?;
+            let record = get_job(id).await.ok()?;
+            if record.state != JobState::Succeeded {
+                return None;
+            }
+            serde_json::from_value::<DemoReport>(record.result?)
+                .ok()
+                .map(|r| (id, r))
+        },
+    );
+    let on_done = Callback::new(move |_| ended.update(|n| *n += 1));
+    // Presenter mode: which step the big panel shows. `None` follows the live step.
+    let cursor = RwSignal::new(None::<usize>);
+    let shown = Memo::new(move |_| {
+        let p = pos.get();
+        cursor
+            .get()
+            .or(p.current)
+            .unwrap_or(if p.completed > 0 { p.completed - 1 } else { 0 })
+    });
+    let step_by = move |delta: i64| {
+        if live.get_untracked() {
+            return;
+        }
+        let next = (shown.get_untracked() as i64 + delta).clamp(0, STEPS.len() as i64 - 1);
+        cursor.set(Some(next as usize));
+    };
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if !presenting.get_untracked() {
+            return;
+        }
+        match ev.key().as_str() {
+            "ArrowLeft" => step_by(-1),
+            "ArrowRight" => step_by(1),
+            "Escape" => presenting.set(false),
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+    // A new run starts the narrative again.
+    Effect::new(move |_| {
+        job.track();
+        cursor.set(None);
+    });
+
+    view! {
+        <div class="demo" class:presenter=move || presenting.get() data-testid="demo" data-presenting=move || presenting.get().to_string()>
+            <div class="demo-head">
+                <h1>"Demo"</h1>
+                <button
+                    type="button"
+                    class="secondary"
+                    aria-pressed=move || presenting.get().to_string()
+                    data-testid="presenter-toggle"
+                    on:click=move |_| presenting.update(|p| *p = !*p)
+                >
+                    {move || if presenting.get() { "Leave presenter mode" } else { "Presenter mode" }}
+                </button>
+            </div>
+            <p class="lead">
+                "The scale-out, for real: onboard three tenants beside the existing ones, add two DB servers, rebalance "
+                "the shard groups onto them, and validate that every tenant is still isolated and complete."
+            </p>
+            {error.map(|e| view! { <p class="error" role="alert">"Could not look for a running demo: " {e}</p> })}
+            <section class="card demo-run" aria-labelledby="run-h">
+                <h2 id="run-h">"Run the demo"</h2>
+                <ActionForm action=start attr:class="form-row">
+                    <input type="hidden" name="naming" value="camelCase" />
+                    <button type="submit" data-testid="start-demo" disabled=move || start.pending().get() || live.get()>
+                        "Run the scale-out demo"
+                    </button>
+                </ActionForm>
+                <p class="hint" data-testid="demo-attached">
+                    {move || match (job.get(), live.get()) {
+                        (Some(id), true) => format!("Demo job {id} is running: every browser on this page follows the same progress."),
+                        (Some(id), false) => format!("Showing demo job {id}. Run it again to add three more tenants under numbered names."),
+                        (None, _) => "Every browser watching sees the same progress; the report is saved in the data directory's reports folder.".to_string(),
+                    }}
+                </p>
+                {move || start.value().get().and_then(|r| r.err()).map(|e| view! {
+                    <p class="error" role="alert">{error_text(&e)}</p>
+                })}
+            </section>
+
+            <div class="demo-body">
+                <section class="card narrative" aria-labelledby="steps-h">
+                    <h2 id="steps-h">"What happens"</h2>
+                    <ol class="steps" data-testid="narrative">
+                        {STEPS.iter().enumerate().map(|(i, (key, title, text))| {
+                            let state = move || {
+                                let p = pos.get();
+                                if i < p.completed { "done" }
+                                else if p.current == Some(i) && p.failed { "failed" }
+                                else if p.current == Some(i) { "current" }
+                                else { "pending" }
+                            };
+                            view! {
+                                <li
+                                    class=move || format!("step step-{}", state())
+                                    class:shown=move || presenting.get() && shown.get() == i
+                                    data-step=*key
+                                    data-state=state
+                                    aria-current=move || (state() == "current").then_some("step")
+                                >
+                                    <span class="step-status">{move || match state() {
+                                        "done" => "Done",
+                                        "current" => "Now",
+                                        "failed" => "Failed",
+                                        _ => "Next",
+                                    }}</span>
+                                    <h3>{format!("{}. {title}", i + 1)}</h3>
+                                    <p>{*text}</p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                    <div class="step-nav" data-testid="step-nav">
+                        <button type="button" class="secondary small" on:click=move |_| step_by(-1) disabled=move || live.get()>"Previous step"</button>
+                        <span data-testid="shown-step">{move || format!("Step {} of {}", shown.get() + 1, STEPS.len())}</span>
+                        <button type="button" class="secondary small" on:click=move |_| step_by(1) disabled=move || live.get()>"Next step"</button>
+                    </div>
+                    <p class="hint presenter-hint">"Presenter mode: the highlighted step follows the demo live; afterwards ← and → step through it, Esc leaves."</p>
+                </section>
+                <div class="demo-live">
+                    {move || job.get().map(|id| view! {
+                        <JobWatch job=id title="Scale-out demo".to_string() on_done mirror=set_events />
+                    })}
+                </div>
+            </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    report.await.map(|(id, r)| view! { <BeforeAfter job=id report=r /> })
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+fn kib(bytes: u64) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}
+
+#[component]
+fn BeforeAfter(job: u64, report: DemoReport) -> impl IntoView {
     let m = report.scale_out_metrics.clone();
     view! {
-        <section class="card" aria-labelledby="outcome-h" data-testid="demo-outcome">
-            <h2 id="outcome-h">"Outcome"</h2>
-            <p>{report.demonstration_summary.outcome.clone()}</p>
+        <section class="card outcome" aria-labelledby="outcome-h" data-testid="demo-outcome">
+            <div class="card-head">
+                <h2 id="outcome-h">"Before and after"</h2>
+                <div class="downloads">
+                    <a class="button-link" href=format!("/reports/demo/{job}.json") download="" data-testid="download-json">"Download report (JSON)"</a>
+                    <a class="button-link" href=format!("/reports/demo/{job}.md") download="" data-testid="download-md">"Download report (Markdown)"</a>
+                </div>
+            </div>
+            <p class="outcome-line">{report.demonstration_summary.outcome.clone()}</p>
+            <div class="before-after">
+                <Panel
+                    title="Before"
+                    servers=m.db_servers_before
+                    tenants=m.tenants_before
+                    documents=m.documents_before
+                    figures=report.balance_before.clone()
+                />
+                <Panel
+                    title="After"
+                    servers=m.db_servers_after
+                    tenants=m.tenants_after
+                    documents=m.documents_after
+                    figures=report.balance_after.clone()
+                />
+            </div>
+            <p>{format!(
+                "{} moves, {} copied; {} documents checked, {} violation(s).",
+                report.moves.len(),
+                kib(report.bytes_moved),
+                report.validation.documents_checked,
+                report.validation.violations
+            )}</p>
+            {(!report.files.is_empty()).then(|| view! {
+                <p class="hint">"Saved on the server: "
+                    {report.files.iter().map(|f| view! { <code>{f.clone()}</code> " " }).collect_view()}
+                </p>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Panel(
+    title: &'static str,
+    servers: u64,
+    tenants: u64,
+    documents: u64,
+    figures: Figures,
+) -> impl IntoView {
+    let id = format!("panel-{}", title.to_lowercase());
+    let (labelled_by, test_id) = (id.clone(), id.clone());
+    view! {
+        <section class="panel" aria-labelledby=labelled_by data-testid=test_id>
+            <h3 id=id>{title}</h3>
+            <dl class="tiles">
+                <div class="tile"><dt>"DB servers"</dt><dd>{servers}</dd></div>
+                <div class="tile"><dt>"Tenants"</dt><dd>{tenants}</dd></div>
+                <div class="tile"><dt>"Documents"</dt><dd>{documents}</dd></div>
+                <div class="tile"><dt>"Max / mean bytes"</dt><dd>{format!("{:.2}", figures.bytes.max_over_mean)}</dd></div>
+            </dl>
             <table>
-                <thead><tr><th scope="col"></th><th scope="col" class="num">"Before"</th><th scope="col" class="num">"After"</th></tr></thead>
-                <tbody>
-                    <tr><th scope="row">"Tenants"</th><td class="num">{m.tenants_before}</td><td class="num">{m.tenants_after}</td></tr>
-                    <tr><th scope="row">"Documents"</th><td class="num">{m.documents_before}</td><td class="num">{m.documents_after}</td></tr>
-                    <tr><th scope="row">"DB servers"</th><td class="num">{m.db_servers_before}</td><td class="num">{m.db_servers_after}</td></tr>
+                <caption>"Per DB server (each tenant lives whole in one shard group)"</caption>
+                <thead>
                     <tr>
-                        <th scope="row">"Max / mean bytes per server"</th>
-                        <td class="num">{format!("{:.2}", report.balance_before.bytes.max_over_mean)}</td>
-                        <td class="num">{format!("{:.2}", report.balance_after.bytes.max_over_mean)}</td>
+                        <th scope="col">"Server"</th>
+                        <th scope="col" class="num">"Shard groups"</th>
+                        <th scope="col" class="num">"Documents"</th>
+                        <th scope="col" class="num">"Bytes"</th>
                     </tr>
+                </thead>
+                <tbody>
+                    {figures.servers.iter().filter(|s| !s.what_if).map(|s| view! {
+                        <tr>
+                            <th scope="row">{s.name.clone()}</th>
+                            <td class="num">{s.groups}</td>
+                            <td class="num">{s.documents}</td>
+                            <td class="num">{kib(s.bytes)}</td>
+                        </tr>
+                    }).collect_view()}
                 </tbody>
             </table>
-            <p>{format!("{} moves, {:.1} KiB copied; {} violation(s).", report.moves.len(), report.bytes_moved as f64 / 1024.0, report.validation.violations)}</p>
-            <ul>{report.files.iter().map(|f| view! { <li><code>{f.clone()}</code></li> }).collect_view()}</ul>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(seq: u64, step: &str, done: u64, outcome: Outcome) -> ProgressEvent {
+        ProgressEvent {
+            seq,
+            step: step.into(),
+            done,
+            total: 6,
+            outcome,
+            message: String::new(),
+            at_ms: 0,
+        }
+    }
+
+    #[test]
+    fn steps_match_the_service_report() {
+        let keys: Vec<_> = STEPS.iter().map(|s| s.0).collect();
+        assert_eq!(
+            keys,
+            [
+                "initial_state",
+                "add_tenants",
+                "add_servers",
+                "rebalance",
+                "validate",
+                "report"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_current_step_follows_the_demo_events() {
+        assert_eq!(position(&[]), Position::default());
+        let mut log = vec![ev(0, "demo", 0, Outcome::Running)];
+        assert_eq!(position(&log).current, Some(0));
+        log.push(ev(1, "seed", 40, Outcome::Running)); // inside a step: ignored
+        log.push(ev(2, "demo", 1, Outcome::Ok));
+        log.push(ev(3, "demo", 1, Outcome::Running));
+        let p = position(&log);
+        assert_eq!((p.completed, p.current), (1, Some(1)));
+        log.push(ev(4, "demo", 2, Outcome::Ok));
+        log.push(ev(5, "demo", 3, Outcome::Warning)); // servers could not be added
+        assert_eq!(position(&log).completed, 3);
+        log.push(ev(6, "demo", 5, Outcome::Ok));
+        assert_eq!(position(&log).current, Some(5), "writing the report");
+        log.push(ev(7, "demo", 6, Outcome::Ok));
+        log.push(ev(8, "finished", 6, Outcome::Ok));
+        let p = position(&log);
+        assert_eq!(
+            p,
+            Position {
+                completed: 6,
+                current: None,
+                finished: true,
+                failed: false
+            }
+        );
+    }
+
+    #[test]
+    fn a_failed_demo_marks_the_step_it_stopped_in() {
+        let log = [
+            ev(0, "demo", 0, Outcome::Running),
+            ev(1, "demo", 1, Outcome::Ok),
+            ev(2, "demo", 1, Outcome::Running),
+            ev(3, "finished", 1, Outcome::Failed),
+        ];
+        let p = position(&log);
+        assert_eq!((p.completed, p.current, p.failed), (1, Some(1), true));
     }
 }

@@ -9,6 +9,7 @@ mod portal;
 mod servers;
 mod shards;
 mod signup;
+mod tenant;
 mod tenants;
 
 pub use access::AccessPage;
@@ -20,4 +21,5 @@ pub use portal::PortalPage;
 pub use servers::Servers;
 pub use shards::Shards;
 pub use signup::SignupPage;
+pub use tenant::TenantPage;
 pub use tenants::Tenants;

@@ -6,9 +6,10 @@ use leptos_meta::Title;
 use scaleout_domain::access::{PortalView, SignupState};
 use scaleout_domain::progress::ProgressEvent;
 
-use crate::api::signup::{get_portal, watch_portal};
+use crate::api::signup::{get_portal, get_portal_network, watch_portal};
 use crate::components::errors::error_text;
 use crate::components::follow::follow;
+use crate::components::network_explorer::{NetworkExplorer, SnapshotLoader};
 use crate::components::progress::ProgressLog;
 
 #[component]
@@ -91,5 +92,10 @@ fn Inventory(view: PortalView) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+        // The same explorer operators use, fed by the portal's own endpoint:
+        // the cookie, not an id, says whose network this is.
+        {view.created_at.map(|created_at| view! {
+            <NetworkExplorer loader=SnapshotLoader::new(get_portal_network) created_at />
+        })}
     }
 }

@@ -146,7 +146,7 @@ fn TenantTable(rows: Vec<TenantRow>, remove: ServerAction<RemoveTenant>) -> impl
                         let complete = r.documents == r.expected_documents;
                         view! {
                             <tr data-tenant=id.clone()>
-                                <th scope="row">{r.name.clone()}</th>
+                                <th scope="row"><a href=format!("/tenants/{id}")>{r.name.clone()}</a></th>
                                 <td><code>{id.clone()}</code></td>
                                 <td class="num">{r.scale_factor}</td>
                                 <td class="num" title=format!("{} expected", r.expected_documents)>

@@ -6,6 +6,7 @@ mod cluster;
 mod demo;
 mod jobs;
 mod operations;
+mod summary;
 mod tenants;
 
 pub use cluster::{
@@ -14,4 +15,5 @@ pub use cluster::{
 pub use demo::{DemoReport, Metrics, StepRecord, Summary, TenantCheck, ValidationSummary};
 pub use jobs::{JobRecord, JobState};
 pub use operations::{ExecutedMove, PlanReview, Rebalance, Validation, STALE_PLAN};
+pub use summary::ConsoleSummary;
 pub use tenants::{AddedTenant, RemovedTenant};

@@ -35,3 +35,28 @@ pub fn write(report: &DemoReport, dir: &Path, at_ms: i64) -> Result<Vec<String>,
     write(&md_path, &with_files.markdown())?;
     Ok(with_files.files)
 }
+
+/// The report of demo job `job`, once it has finished successfully; a clear
+/// "not found" for an unknown job, another kind of job, or a demo that is still
+/// running or failed.
+pub fn of_job(console: &crate::Console, job: u64) -> Result<DemoReport, ServiceError> {
+    use scaleout_domain::views::JobState;
+    let record = console.job(job)?;
+    if record.kind != "demo" {
+        return Err(ServiceError::NotFound(format!(
+            "job {job} is a {} job, not a demo: it has no demo report",
+            record.kind
+        )));
+    }
+    if record.state != JobState::Succeeded {
+        return Err(ServiceError::NotFound(format!(
+            "demo job {job} is {}: its report exists once it has succeeded",
+            record.state.as_str()
+        )));
+    }
+    let value = record
+        .result
+        .ok_or_else(|| ServiceError::NotFound(format!("demo job {job} stored no report")))?;
+    serde_json::from_value(value)
+        .map_err(|e| ServiceError::Store(format!("demo job {job}'s report is unreadable: {e}")))
+}

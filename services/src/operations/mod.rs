@@ -3,8 +3,10 @@
 
 pub mod demo;
 pub mod demo_report;
+pub mod isolation;
 pub mod rebalance;
 pub mod reports;
+pub mod summary;
 pub mod tenants;
 pub mod topology;
 

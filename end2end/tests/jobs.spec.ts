@@ -1,0 +1,38 @@
+import { test, expect } from "@playwright/test";
+import { waitForHydration, shots } from "./hydration";
+
+// After the demo (demo.spec.ts), before the tenant pages: a long onboarding
+// started elsewhere shows on the dashboard with its live progress.
+test("dashboard: counts and a running job's live progress", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto("/");
+  await waitForHydration(page);
+  const before = Number(await page.getByTestId("summary-tenants").textContent());
+  const documents = Number(await page.getByTestId("summary-documents").textContent());
+  expect(before).toBeGreaterThanOrEqual(5);
+
+  // Someone else (another browser, a script) starts a big onboarding.
+  const job = await page.evaluate(async () => {
+    const r = await fetch("/api/tenants/add", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "name=Big+Progress+Co&scale_factor=80&naming=camelCase",
+    });
+    return r.json();
+  });
+  await page.reload();
+  await waitForHydration(page);
+  const watch = page.locator(`[data-testid="job-watch"][data-job="${job}"]`);
+  await expect(watch).toBeVisible();
+  await expect(watch).toContainText("Onboarding a tenant");
+  const bar = watch.getByRole("progressbar", { name: "Job progress" });
+  await expect.poll(async () => Number(await bar.getAttribute("value")), { timeout: 20_000 }).toBeGreaterThan(0);
+  await page.screenshot({ path: `${shots}/dashboard-job.png`, fullPage: true });
+  await expect(watch).toHaveAttribute("data-state", "succeeded", { timeout: 60_000 });
+
+  // The job's end refreshes the summary and the job list.
+  await expect(page.getByTestId("summary-tenants")).toHaveText(String(before + 1));
+  await expect(page.getByTestId("summary-documents")).toHaveText(String(documents + 87_600));
+  await expect(page.getByTestId("job-table").locator(`tr[data-job="${job}"]`)).toContainText("succeeded");
+  await page.screenshot({ path: `${shots}/dashboard-after-job.png`, fullPage: true });
+});

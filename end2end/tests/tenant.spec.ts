@@ -1,0 +1,67 @@
+import { test, expect } from "@playwright/test";
+import { waitForHydration, shots } from "./hydration";
+
+// Runs after demo.spec.ts: Acme Corp (s=1) exists.
+test("tenant page: counts, isolation, and the network moving back in time", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto("/tenants");
+  await waitForHydration(page);
+  await page.getByTestId("tenant-table").getByRole("link", { name: "Acme Corp", exact: true }).click();
+  await expect(page).toHaveURL(/\/tenants\/[0-9a-f]{12}$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Acme Corp");
+
+  await expect(page.getByTestId("expected-total")).toHaveText("1095");
+  await expect(page.getByTestId("stored-total")).toHaveText("1095");
+  await expect(page.getByTestId("tenant-counts").locator('[data-collection="Device"]')).toContainText("120");
+  await expect(page.getByTestId("isolation-verdict")).toContainText("Isolated: 1095 documents checked, 0 violations");
+
+  // The latest time: everything connected.
+  const network = page.getByTestId("network");
+  const counts = page.getByTestId("network-counts");
+  await expect(counts).toContainText("20 devices, 30 connections, 30 programs (40 installations), 5 locations");
+  await expect(network.locator("line.connection")).toHaveCount(30);
+  const latest = Number(await network.getAttribute("data-at"));
+  await page.screenshot({ path: `${shots}/tenant.png`, fullPage: true });
+
+  // The slider has a label and is moved with the keyboard: one day back.
+  const slider = page.getByLabel(/Network as it was at/);
+  await expect(slider).toHaveAttribute("type", "range");
+  await slider.focus();
+  await page.keyboard.press("ArrowLeft");
+  await expect(network).toHaveAttribute("data-at", String(latest - 86_400));
+  await expect(page.getByTestId("network-at-label")).toHaveText(new Date((latest - 86_400) * 1000).toISOString().replace(".000", ""));
+  await expect(counts).toContainText("20 devices, 0 connections");
+  await expect(network.locator("line.connection")).toHaveCount(0);
+  await expect(network.locator("g.device.historical")).toHaveCount(20);
+
+  // The oldest end of the history: only a few devices had their first version yet.
+  await page.keyboard.press("Home");
+  await expect(network).toHaveAttribute("data-at", String(latest - 25 * 86_400));
+  await expect(counts).not.toContainText("20 devices");
+  await page.keyboard.press("PageUp");
+  await page.keyboard.press("ArrowRight");
+  await expect(network).not.toHaveAttribute("data-at", String(latest - 25 * 86_400));
+  await page.getByText(/Devices at this time/).click();
+  await expect(page.getByTestId("network-devices")).toBeVisible();
+  await page.screenshot({ path: `${shots}/tenant-past.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test("tenant page without JavaScript: counts and a chosen time via the form", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/tenants");
+  await page.getByRole("link", { name: "Acme Corp", exact: true }).click();
+  await expect(page.getByTestId("stored-total")).toHaveText("1095");
+  await expect(page.getByTestId("network-counts")).toContainText("20 devices, 30 connections");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/\?at=\d+$/);
+  await expect(page.getByTestId("network-counts")).toContainText("30 connections");
+  await context.close();
+});
+
+test("an unknown tenant shows a message", async ({ page }) => {
+  await page.goto("/tenants/0123456789ab");
+  await expect(page.getByTestId("tenant-error")).toContainText("there is no tenant 0123456789ab");
+});

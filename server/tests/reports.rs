@@ -1,0 +1,150 @@
+//! Downloading a finished demo's report as JSON and Markdown; clear 404s for
+//! anything else.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use scaleout_domain::views::{DemoReport, JobRecord, JobState};
+use support::{spawn_app, TestApp};
+
+async fn post_form(app: &TestApp, path: &str, form: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_string())
+        .send()
+        .await
+        .expect("POST")
+}
+
+async fn job(app: &TestApp, id: u64) -> JobRecord {
+    post_form(app, "/api/jobs/get", &format!("id={id}"))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn finish(app: &TestApp, id: u64) -> JobRecord {
+    let started = Instant::now();
+    loop {
+        let record = job(app, id).await;
+        if record.state.is_finished() {
+            return record;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "job {id} did not finish"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn not_found(app: &TestApp, path: &str, says: &str) {
+    let response = app.get(path).await;
+    assert_eq!(response.status(), 404, "{path}");
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = response.text().await.unwrap();
+    assert!(text.contains(says), "{path}: {text}");
+}
+
+#[tokio::test]
+async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() {
+    let app = spawn_app().await;
+    not_found(&app, "/reports/demo/42.json", "there is no job 42").await;
+    not_found(&app, "/reports/demo/latest.json", "not a job number").await;
+    not_found(&app, "/reports/demo/42", "ask for /reports/demo/<job>.json").await;
+
+    // Another kind of job has no demo report.
+    let add: u64 = post_form(
+        &app,
+        "/api/tenants/add",
+        "name=Acme+Corp&scale_factor=1&naming=camelCase",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    finish(&app, add).await;
+    not_found(
+        &app,
+        &format!("/reports/demo/{add}.md"),
+        "add_tenant job, not a demo",
+    )
+    .await;
+
+    // A demo that is still running has none yet.
+    let demo: u64 = post_form(&app, "/api/demo/start", "naming=camelCase")
+        .await
+        .json()
+        .await
+        .unwrap();
+    not_found(
+        &app,
+        &format!("/reports/demo/{demo}.json"),
+        "its report exists once it has succeeded",
+    )
+    .await;
+
+    // A second browser opening the demo page attaches to the running demo.
+    let html = app.get("/demo").await.text().await.unwrap();
+    assert!(
+        html.contains(&format!("Demo job {demo} is running")),
+        "{html}"
+    );
+    assert!(html.contains(&format!(r#"data-job="{demo}""#)), "{html}");
+
+    assert_eq!(finish(&app, demo).await.state, JobState::Succeeded);
+
+    let json = app.get(&format!("/reports/demo/{demo}.json")).await;
+    assert_eq!(json.status(), 200);
+    assert_eq!(json.headers()["content-type"], "application/json");
+    let disposition = json.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\"scale_out_demo_")
+            && disposition.ends_with(".json\""),
+        "{disposition}"
+    );
+    let report: DemoReport = json.json().await.unwrap();
+    // Acme Corp was there already: the demo adds three tenants (4,380 documents).
+    assert_eq!(report.scale_out_metrics.tenants_before, 1);
+    assert_eq!(report.scale_out_metrics.tenants_after, 4);
+    assert_eq!(report.scale_out_metrics.documents_added, 4380);
+    assert_eq!(report.scale_out_metrics.db_servers_after, 5);
+    assert!(report.validation.clean);
+    let stored: DemoReport = serde_json::from_value(job(&app, demo).await.result.unwrap()).unwrap();
+    assert_eq!(report, stored, "the download is the job's stored report");
+
+    let md = app.get(&format!("/reports/demo/{demo}.md")).await;
+    assert_eq!(md.status(), 200);
+    assert_eq!(md.headers()["content-type"], "text/markdown; charset=utf-8");
+    assert!(md.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .ends_with(".md\""));
+    let text = md.text().await.unwrap();
+    assert_eq!(text, stored.markdown());
+    assert!(text.starts_with("# Scale-out demonstration"), "{text}");
+    assert!(
+        text.contains("| documents | 1095 | 5475 | 4380 |"),
+        "{text}"
+    );
+
+    not_found(&app, &format!("/reports/demo/{demo}.txt"), "not .txt").await;
+
+    // The demo page, without wasm, shows the finished demo with its downloads.
+    let html = app.get("/demo").await.text().await.unwrap();
+    assert!(html.contains(&format!("Showing demo job {demo}")), "{html}");
+    assert!(html.contains(&format!("href=\"/reports/demo/{demo}.json\"")));
+    assert!(html.contains(&format!("href=\"/reports/demo/{demo}.md\"")));
+    assert!(html.contains(r#"data-testid="panel-before""#));
+    assert!(html.contains(r#"data-state="done""#));
+    app.shutdown().await;
+}

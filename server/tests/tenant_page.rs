@@ -1,0 +1,111 @@
+//! The tenant page, rendered on the server: counts, isolation and the network.
+
+mod support;
+
+use std::time::Duration;
+
+use scaleout_domain::views::{JobRecord, TenantRow};
+use support::{spawn_app, TestApp};
+
+async fn post_form(app: &TestApp, path: &str, form: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_string())
+        .send()
+        .await
+        .expect("POST")
+}
+
+async fn add_tenant(app: &TestApp, name: &str, scale: u32) -> TenantRow {
+    let job: u64 = post_form(
+        app,
+        "/api/tenants/add",
+        &format!(
+            "name={}&scale_factor={scale}&naming=camelCase",
+            name.replace(' ', "+")
+        ),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    for _ in 0..600 {
+        let record: JobRecord = post_form(app, "/api/jobs/get", &format!("id={job}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if record.state.is_finished() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let rows: Vec<TenantRow> = app.post("/api/tenants/list").await.json().await.unwrap();
+    rows.into_iter().find(|r| r.name == name).expect("listed")
+}
+
+#[tokio::test]
+async fn the_tenant_page_shows_counts_isolation_and_the_network_without_wasm() {
+    let app = spawn_app().await;
+    let row = add_tenant(&app, "Acme Corp", 1).await;
+
+    // The tenants list links to the page.
+    let list = app.get("/tenants").await.text().await.unwrap();
+    assert!(
+        list.contains(&format!("href=\"/tenants/{}\"", row.id)),
+        "{list}"
+    );
+
+    let response = app.get(&format!("/tenants/{}", row.id)).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<h1>Acme Corp</h1>"), "{html}");
+    // Counts per collection, expected against stored.
+    assert!(html.contains(r#"data-collection="Device""#), "{html}");
+    assert!(html.contains(r#"data-testid="expected-total">1095<"#));
+    assert!(html.contains(r#"data-testid="stored-total">1095<"#));
+    assert!(html.contains("complete"));
+    // Isolation verdict.
+    assert!(html.contains(r#"data-clean="true""#), "{html}");
+    assert!(html.contains("1095 documents checked, 0 violations"));
+    // The slider spans the tenant's history and shows the latest by default.
+    assert!(html.contains(r#"type="range""#));
+    assert!(html.contains(&format!(r#"min="{}""#, row.created_at - 25 * 86_400)));
+    assert!(html.contains(&format!(r#"max="{}""#, row.created_at)));
+    assert!(html.contains(r#"<label for="network-at""#));
+    // The drawing and its text alternative.
+    assert!(html.contains("<svg"));
+    assert!(
+        html.contains("20 devices, 30 connections, 30 programs (40 installations), 5 locations")
+    );
+    assert!(html.contains("New York Data Center"));
+    assert_eq!(html.matches("class=\"connection\"").count(), 30);
+
+    // Without JavaScript the form asks for another time with ?at=.
+    let at = row.created_at - 3 * 86_400;
+    let past = app
+        .get(&format!("/tenants/{}?at={at}", row.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        past.contains("20 devices, 0 connections, 30 programs (0 installations), 0 locations"),
+        "{past}"
+    );
+    assert!(past.contains(&format!(r#"data-at="{at}""#)));
+    assert!(past.contains("No location yet"));
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unknown_tenant_is_a_message_not_a_blank_page() {
+    let app = spawn_app().await;
+    let html = app.get("/tenants/0123456789ab").await.text().await.unwrap();
+    assert!(html.contains("Could not show this tenant"), "{html}");
+    assert!(html.contains("there is no tenant 0123456789ab"), "{html}");
+    let bad = app.get("/tenants/not-an-id").await.text().await.unwrap();
+    assert!(bad.contains("Could not show this tenant"), "{bad}");
+    app.shutdown().await;
+}
