@@ -33,6 +33,16 @@ async fn finish(app: &TestApp, job: u64) -> JobRecord {
     panic!("job {job} did not finish in a minute");
 }
 
+/// The text right inside the element with `data-testid="<id>"`.
+fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html
+        .find(&format!(r#"data-testid="{id}""#))
+        .unwrap_or_else(|| panic!("no {id}"));
+    let start = at + html[at..].find('>').unwrap() + 1;
+    let end = start + html[start..].find('<').unwrap();
+    &html[start..end]
+}
+
 async fn summary(app: &TestApp) -> ConsoleSummary {
     let response = app.post("/api/dashboard/summary").await;
     assert_eq!(response.status(), 200);
@@ -76,11 +86,9 @@ async fn summary_counts_follow_an_added_tenant_and_jobs_are_listed() {
     // The dashboard renders the same figures on the server.
     let html = app.get("/").await.text().await.unwrap();
     assert!(html.contains("Cluster at a glance"), "{html}");
-    assert!(
-        html.contains(r#"data-testid="summary-documents">2190<"#),
-        "{html}"
-    );
-    assert!(html.contains(r#"data-testid="summary-servers">3 / 3<"#));
+    assert_eq!(text_of(&html, "summary-documents"), "2190", "{html}");
+    assert_eq!(text_of(&html, "summary-servers"), "3 / 3");
+    assert_eq!(text_of(&html, "summary-tenants"), "1");
     assert!(html.contains(r#"data-testid="job-table""#));
     assert!(html.contains("Onboarding a tenant"));
     app.shutdown().await;

@@ -45,6 +45,16 @@ async fn add_tenant(app: &TestApp, name: &str, scale: u32) -> TenantRow {
     rows.into_iter().find(|r| r.name == name).expect("listed")
 }
 
+/// The text right inside the element with `data-testid="<id>"`.
+fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html
+        .find(&format!(r#"data-testid="{id}""#))
+        .unwrap_or_else(|| panic!("no {id}"));
+    let start = at + html[at..].find('>').unwrap() + 1;
+    let end = start + html[start..].find('<').unwrap();
+    &html[start..end]
+}
+
 #[tokio::test]
 async fn the_tenant_page_shows_counts_isolation_and_the_network_without_wasm() {
     let app = spawn_app().await;
@@ -63,8 +73,8 @@ async fn the_tenant_page_shows_counts_isolation_and_the_network_without_wasm() {
     assert!(html.contains("<h1>Acme Corp</h1>"), "{html}");
     // Counts per collection, expected against stored.
     assert!(html.contains(r#"data-collection="Device""#), "{html}");
-    assert!(html.contains(r#"data-testid="expected-total">1095<"#));
-    assert!(html.contains(r#"data-testid="stored-total">1095<"#));
+    assert_eq!(text_of(&html, "expected-total"), "1095", "{html}");
+    assert_eq!(text_of(&html, "stored-total"), "1095");
     assert!(html.contains("complete"));
     // Isolation verdict.
     assert!(html.contains(r#"data-clean="true""#), "{html}");
