@@ -84,4 +84,25 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
   );
   await expect(page.getByTestId("rebalance-watch")).toHaveCount(0);
   await page.screenshot({ path: `${shots}/shards-stale.png`, fullPage: true });
+
+  // More data on the old servers, so there is a plan with several moves; review it,
+  // execute it, and cancel at once: it stops after whole moves.
+  for (const name of ["Initech", "Umbrella Corp", "Hooli"]) {
+    const id = await call(request, "/api/tenants/add", { name: `${name} ${Date.now()}`, scale_factor: "3", naming: "camelCase" });
+    expect((await waitForJob(request, id)).state).toBe("succeeded");
+  }
+  await page.getByTestId("make-plan").click();
+  await expect(page.getByTestId("execute-plan")).toBeEnabled();
+  await page.getByTestId("execute-plan").click();
+  const watch = page.getByTestId("rebalance-watch");
+  await watch.getByTestId("cancel-rebalance").click();
+  await expect(watch).toHaveAttribute("data-state", "cancelled", { timeout: 30_000 });
+  // Whole moves only: either none finished (nothing moved) or some did (and helped).
+  await expect(watch.getByTestId("rebalance-cancelled")).toContainText(
+    /Cancelled before the first move finished: nothing moved|Cancelled after \d+ of \d+ moves .* better balanced than before/,
+  );
+  await page.screenshot({ path: `${shots}/shards-cancelled.png`, fullPage: true });
+  // Plan again offers what is left.
+  await watch.getByTestId("plan-again").click();
+  await expect(page.getByTestId("make-plan")).toBeVisible();
 });
