@@ -236,3 +236,30 @@ async fn cancelling_an_execution_stops_after_whole_moves() {
     assert!(!plan_review(&app, 0).await.plan.moves.is_empty());
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn shards_and_the_what_if_render_without_webassembly() {
+    let app = spawn_app().await;
+    unbalanced(&app).await;
+    let html = app.get("/shards").await.text().await.unwrap();
+    for needle in [
+        "<h1>Shards</h1>",
+        "data-testid=\"heat-map\"",
+        "<th scope=\"col\" class=\"server-col\">DBServer0005</th>",
+        "data-testid=\"tenant-placement\"",
+        "Acme Corp",
+        "data-testid=\"balance-figures\"",
+        "Plan a rebalance",
+    ] {
+        assert!(html.contains(needle), "/shards lacks {needle}");
+    }
+    let html = app.get("/servers").await.text().await.unwrap();
+    for needle in [
+        "for=\"what-if-count\"",
+        "With 0 more servers",
+        "data-testid=\"what-if-table\"",
+    ] {
+        assert!(html.contains(needle), "/servers lacks {needle}");
+    }
+    app.shutdown().await;
+}
