@@ -71,7 +71,12 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
     const id = await call(request, "/api/cluster/add-servers", { count: "1" });
     expect((await waitForJob(request, id)).state).toBe("succeeded");
   };
-  await addServer(); // an empty server: there is something to plan
+  // More data, mostly on the old servers, and an empty server: there is something to plan.
+  for (const name of ["Initech", "Umbrella Corp", "Hooli"]) {
+    const id = await call(request, "/api/tenants/add", { name: `${name} ${Date.now()}`, scale_factor: "3", naming: "camelCase" });
+    expect((await waitForJob(request, id)).state).toBe("succeeded");
+  }
+  await addServer();
   await page.goto("/shards");
   await waitForHydration(page);
   await page.getByTestId("make-plan").click();
@@ -85,12 +90,7 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
   await expect(page.getByTestId("rebalance-watch")).toHaveCount(0);
   await page.screenshot({ path: `${shots}/shards-stale.png`, fullPage: true });
 
-  // More data on the old servers, so there is a plan with several moves; review it,
-  // execute it, and cancel at once: it stops after whole moves.
-  for (const name of ["Initech", "Umbrella Corp", "Hooli"]) {
-    const id = await call(request, "/api/tenants/add", { name: `${name} ${Date.now()}`, scale_factor: "3", naming: "camelCase" });
-    expect((await waitForJob(request, id)).state).toBe("succeeded");
-  }
+  // Review the new plan, execute it, and cancel at once: it stops after whole moves.
   await page.getByTestId("make-plan").click();
   await expect(page.getByTestId("execute-plan")).toBeEnabled();
   await page.getByTestId("execute-plan").click();
