@@ -3,10 +3,13 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::pages::{Dashboard, Demo, NotFound, Servers, Shards, Tenants};
 
+/// Pages whose content comes from server functions render in `SsrMode::Async`: the
+/// HTML is sent once their data is in, so it is readable without JavaScript (the default
+/// out-of-order streaming needs a script to swap the data in).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -35,8 +38,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=Dashboard />
                     <Route path=path!("tenants") view=Tenants />
-                    <Route path=path!("servers") view=Servers />
-                    <Route path=path!("shards") view=Shards />
+                    <Route path=path!("servers") view=Servers ssr=SsrMode::Async />
+                    <Route path=path!("shards") view=Shards ssr=SsrMode::Async />
                     <Route path=path!("demo") view=Demo />
                 </Routes>
             </main>

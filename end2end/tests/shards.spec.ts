@@ -106,3 +106,19 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
   await watch.getByTestId("plan-again").click();
   await expect(page.getByTestId("make-plan")).toBeVisible();
 });
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the Shards page and the what-if show their content", async ({ page, request }) => {
+    await ensureTenants(request);
+    await page.goto("/shards");
+    await expect(page.getByTestId("heat-map")).toBeVisible();
+    await expect(page.getByTestId("tenant-placement")).toBeVisible();
+    await expect(page.getByTestId("balance-figures")).toContainText("Max / mean bytes");
+    await page.screenshot({ path: `${shots}/shards-no-js.png`, fullPage: true });
+    await page.goto("/servers");
+    await expect(page.getByTestId("what-if-summary")).toContainText("With 0 more servers");
+    await expect(page.getByTestId("what-if-table")).toBeVisible();
+  });
+});
