@@ -71,7 +71,12 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
     const id = await call(request, "/api/cluster/add-servers", { count: "1" });
     expect((await waitForJob(request, id)).state).toBe("succeeded");
   };
-  await addServer(); // an empty server: there is something to plan
+  // More data, mostly on the old servers, and an empty server: there is something to plan.
+  for (const name of ["Initech", "Umbrella Corp", "Hooli"]) {
+    const id = await call(request, "/api/tenants/add", { name: `${name} ${Date.now()}`, scale_factor: "3", naming: "camelCase" });
+    expect((await waitForJob(request, id)).state).toBe("succeeded");
+  }
+  await addServer();
   await page.goto("/shards");
   await waitForHydration(page);
   await page.getByTestId("make-plan").click();
@@ -84,4 +89,36 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
   );
   await expect(page.getByTestId("rebalance-watch")).toHaveCount(0);
   await page.screenshot({ path: `${shots}/shards-stale.png`, fullPage: true });
+
+  // Review the new plan, execute it, and cancel at once: it stops after whole moves.
+  await page.getByTestId("make-plan").click();
+  await expect(page.getByTestId("execute-plan")).toBeEnabled();
+  await page.getByTestId("execute-plan").click();
+  const watch = page.getByTestId("rebalance-watch");
+  await watch.getByTestId("cancel-rebalance").click();
+  await expect(watch).toHaveAttribute("data-state", "cancelled", { timeout: 30_000 });
+  // Whole moves only: either none finished (nothing moved) or some did (and helped).
+  await expect(watch.getByTestId("rebalance-cancelled")).toContainText(
+    /Cancelled before the first move finished: nothing moved|Cancelled after \d+ of \d+ moves .* better balanced than before/,
+  );
+  await page.screenshot({ path: `${shots}/shards-cancelled.png`, fullPage: true });
+  // Plan again offers what is left.
+  await watch.getByTestId("plan-again").click();
+  await expect(page.getByTestId("make-plan")).toBeVisible();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the Shards page and the what-if show their content", async ({ page, request }) => {
+    await ensureTenants(request);
+    await page.goto("/shards");
+    await expect(page.getByTestId("heat-map")).toBeVisible();
+    await expect(page.getByTestId("tenant-placement")).toBeVisible();
+    await expect(page.getByTestId("balance-figures")).toContainText("Max / mean bytes");
+    await page.screenshot({ path: `${shots}/shards-no-js.png`, fullPage: true });
+    await page.goto("/servers");
+    await expect(page.getByTestId("what-if-summary")).toContainText("With 0 more servers");
+    await expect(page.getByTestId("what-if-table")).toBeVisible();
+  });
 });

@@ -54,7 +54,7 @@ async fn placement(app: &TestApp) -> Value {
         .collect()
 }
 
-async fn review(app: &TestApp, what_if: u32) -> PlanReview {
+async fn plan_review(app: &TestApp, what_if: u32) -> PlanReview {
     let response = call(
         app,
         "/api/cluster/plan",
@@ -92,7 +92,7 @@ async fn plan_review_offers_moves_onto_new_servers() {
     let app = spawn_app().await;
     unbalanced(&app).await;
     let before = placement(&app).await;
-    let review = review(&app, 0).await;
+    let review = plan_review(&app, 0).await;
     assert!(!review.plan.moves.is_empty(), "{review:?}");
     assert!(review
         .plan
@@ -111,7 +111,7 @@ async fn plan_review_offers_moves_onto_new_servers() {
     assert_eq!(placement(&app).await, before, "reviewing moves nothing");
 
     // What-if servers are planned for too.
-    let what_if = review_what_if(&app).await;
+    let what_if = plan_review(&app, 2).await;
     assert!(what_if
         .plan
         .moves
@@ -120,15 +120,11 @@ async fn plan_review_offers_moves_onto_new_servers() {
     app.shutdown().await;
 }
 
-async fn review_what_if(app: &TestApp) -> PlanReview {
-    review(app, 2).await
-}
-
 #[tokio::test]
 async fn a_stale_plan_is_refused_and_the_reviewed_one_is_executed() {
     let app = spawn_app().await;
     unbalanced(&app).await;
-    let stale = review(&app, 0).await;
+    let stale = plan_review(&app, 0).await;
     // The cluster changes after the review: one more server.
     succeeded(
         &app,
@@ -162,7 +158,7 @@ async fn a_stale_plan_is_refused_and_the_reviewed_one_is_executed() {
     assert_eq!(response.status(), 400);
 
     // The plan reviewed now is executed, step for step.
-    let fresh = review(&app, 0).await;
+    let fresh = plan_review(&app, 0).await;
     assert_ne!(fresh.fingerprint, stale.fingerprint);
     let job = succeeded(
         &app,
@@ -198,5 +194,72 @@ async fn a_stale_plan_is_refused_and_the_reviewed_one_is_executed() {
     )
     .await;
     assert_eq!(again.status(), 409);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn cancelling_an_execution_stops_after_whole_moves() {
+    let app = spawn_app().await;
+    unbalanced(&app).await;
+    let review = plan_review(&app, 0).await;
+    assert!(review.plan.moves.len() > 1, "{review:?}");
+    let response = call(
+        &app,
+        "/api/cluster/execute-plan",
+        &[("fingerprint", &review.fingerprint)],
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let id: u64 = response.json().await.unwrap();
+    // A move of a few hundred KiB takes a while at the embedded back end's 1 MiB/s.
+    let cancel = call(&app, "/api/jobs/cancel", &[("id", &id.to_string())]).await;
+    assert_eq!(cancel.status(), 200);
+    let events = call(&app, "/api/jobs/watch", &[("id", &id.to_string())])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let job: JobRecord = call(&app, "/api/jobs/get", &[("id", &id.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(job.state, JobState::Cancelled, "{job:?}");
+    let progress = scaleout_domain::rebalance_progress::RebalanceProgress::from_events(
+        &events
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect::<Vec<_>>(),
+    );
+    assert!(progress.moves_done < review.plan.moves.len() as u64);
+    // What is left is still worth doing: planning again offers the rest.
+    assert!(!plan_review(&app, 0).await.plan.moves.is_empty());
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn shards_and_the_what_if_render_without_webassembly() {
+    let app = spawn_app().await;
+    unbalanced(&app).await;
+    let html = app.get("/shards").await.text().await.unwrap();
+    for needle in [
+        "<h1>Shards</h1>",
+        "data-testid=\"heat-map\"",
+        "<th scope=\"col\" class=\"server-col\">DBServer0005</th>",
+        "data-testid=\"tenant-placement\"",
+        "Acme Corp",
+        "data-testid=\"balance-figures\"",
+        "Plan a rebalance",
+    ] {
+        assert!(html.contains(needle), "/shards lacks {needle}");
+    }
+    let html = app.get("/servers").await.text().await.unwrap();
+    for needle in [
+        "for=\"what-if-count\"",
+        "With 0 more servers",
+        "data-testid=\"what-if-table\"",
+    ] {
+        assert!(html.contains(needle), "/servers lacks {needle}");
+    }
     app.shutdown().await;
 }

@@ -164,6 +164,9 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
                     "The planner proposes moves that make bytes per server more even, each move improving on the last, "
                     "so stopping at any point leaves the cluster better than before. Nothing moves until you execute the plan you reviewed."
                 </p>
+                <noscript>
+                    <p class="hint">"Planning and executing a rebalance need JavaScript and WebAssembly; the placement and figures below are current."</p>
+                </noscript>
                 <button type="button" data-testid="make-plan" on:click=make_plan disabled=move || plan.pending().get()>
                     {move || if plan.pending().get() { "Planning…" } else { "Plan a rebalance" }}
                 </button>

@@ -84,11 +84,16 @@ pub fn RebalanceWatch(
                 "succeeded" => result.get().map(|r| view! { <Done outcome=r /> }.into_any()),
                 "cancelled" => {
                     let p = progress.get();
-                    Some(view! {
-                        <p class="job-result" role="status" data-testid="rebalance-cancelled">{format!(
+                    let text = if p.moves_done == 0 {
+                        "Cancelled before the first move finished: nothing moved, the cluster is as it was.".to_string()
+                    } else {
+                        format!(
                             "Cancelled after {} of {} moves ({} copied). Each finished move made the cluster more even, so it is better balanced than before; plan again to finish.",
                             p.moves_done, p.moves_total, bytes(p.bytes_copied)
-                        )}</p>
+                        )
+                    };
+                    Some(view! {
+                        <p class="job-result" role="status" data-testid="rebalance-cancelled">{text}</p>
                     }.into_any())
                 }
                 "failed" => finished().map(|e| view! { <p class="error" role="alert">{e.message}</p> }.into_any()),
