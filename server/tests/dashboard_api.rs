@@ -2,36 +2,9 @@
 
 mod support;
 
-use std::time::Duration;
-
 use scaleout_domain::port::{ClusterMode, TenantValidation};
 use scaleout_domain::views::{ConsoleSummary, JobRecord, JobState, TenantRow};
 use support::{spawn_app, TestApp};
-
-async fn post_form(app: &TestApp, path: &str, form: &str) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form.to_string())
-        .send()
-        .await
-        .expect("POST")
-}
-
-async fn finish(app: &TestApp, job: u64) -> JobRecord {
-    for _ in 0..600 {
-        let record: JobRecord = post_form(app, "/api/jobs/get", &format!("id={job}"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        if record.state.is_finished() {
-            return record;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("job {job} did not finish in a minute");
-}
 
 /// The text right inside the element with `data-testid="<id>"`.
 fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
@@ -57,16 +30,16 @@ async fn summary_counts_follow_an_added_tenant_and_jobs_are_listed() {
     assert_eq!((empty.servers_healthy, empty.servers_total), (3, 3));
     assert_eq!((empty.tenants, empty.documents), (0, 0));
 
-    let job: u64 = post_form(
-        &app,
-        "/api/tenants/add",
-        "name=Acme+Corp&scale_factor=2&naming=camelCase",
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    assert_eq!(finish(&app, job).await.state, JobState::Succeeded);
+    let job: u64 = app
+        .post_form(
+            "/api/tenants/add",
+            "name=Acme+Corp&scale_factor=2&naming=camelCase",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(app.finish_job(job).await.state, JobState::Succeeded);
 
     let after = summary(&app).await;
     assert_eq!((after.tenants, after.documents), (1, 2190));
@@ -75,7 +48,8 @@ async fn summary_counts_follow_an_added_tenant_and_jobs_are_listed() {
     assert!(after.bytes_max > 0, "{after:?}");
     assert!(after.balance >= 1.0, "{after:?}");
 
-    let jobs: Vec<JobRecord> = post_form(&app, "/api/jobs/list", "limit=10")
+    let jobs: Vec<JobRecord> = app
+        .post_form("/api/jobs/list", "limit=10")
         .await
         .json()
         .await
@@ -97,30 +71,34 @@ async fn summary_counts_follow_an_added_tenant_and_jobs_are_listed() {
 #[tokio::test]
 async fn a_tenant_is_validated_alone_and_unknown_ids_are_refused() {
     let app = spawn_app().await;
-    let job: u64 = post_form(
-        &app,
-        "/api/tenants/add",
-        "name=Acme+Corp&scale_factor=1&naming=camelCase",
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    finish(&app, job).await;
+    let job: u64 = app
+        .post_form(
+            "/api/tenants/add",
+            "name=Acme+Corp&scale_factor=1&naming=camelCase",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.finish_job(job).await;
     let rows: Vec<TenantRow> = app.post("/api/tenants/list").await.json().await.unwrap();
     let id = rows[0].id;
 
-    let response = post_form(&app, "/api/tenants/isolation", &format!("id={id}")).await;
+    let response = app
+        .post_form("/api/tenants/isolation", &format!("id={id}"))
+        .await;
     assert_eq!(response.status(), 200);
     let v: TenantValidation = response.json().await.unwrap();
     assert_eq!(v.tenant, id);
     assert_eq!(v.documents, 1095);
     assert!(v.violations.is_empty(), "{:?}", v.violations);
 
-    let unknown = post_form(&app, "/api/tenants/isolation", "id=0123456789ab").await;
+    let unknown = app
+        .post_form("/api/tenants/isolation", "id=0123456789ab")
+        .await;
     assert_eq!(unknown.status(), 404);
     assert!(unknown.text().await.unwrap().contains("no tenant"));
-    let bad = post_form(&app, "/api/tenants/isolation", "id=nope").await;
+    let bad = app.post_form("/api/tenants/isolation", "id=nope").await;
     assert_eq!(bad.status(), 400);
     app.shutdown().await;
 }

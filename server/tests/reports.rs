@@ -3,42 +3,15 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use scaleout_domain::views::{DemoReport, JobRecord, JobState};
 use support::{spawn_app, TestApp};
 
-async fn post_form(app: &TestApp, path: &str, form: &str) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form.to_string())
-        .send()
-        .await
-        .expect("POST")
-}
-
 async fn job(app: &TestApp, id: u64) -> JobRecord {
-    post_form(app, "/api/jobs/get", &format!("id={id}"))
+    app.post_form("/api/jobs/get", &format!("id={id}"))
         .await
         .json()
         .await
         .unwrap()
-}
-
-async fn finish(app: &TestApp, id: u64) -> JobRecord {
-    let started = Instant::now();
-    loop {
-        let record = job(app, id).await;
-        if record.state.is_finished() {
-            return record;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "job {id} did not finish"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 async fn not_found(app: &TestApp, path: &str, says: &str) {
@@ -60,16 +33,16 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
     not_found(&app, "/reports/demo/42", "ask for /reports/demo/<job>.json").await;
 
     // Another kind of job has no demo report.
-    let add: u64 = post_form(
-        &app,
-        "/api/tenants/add",
-        "name=Acme+Corp&scale_factor=1&naming=camelCase",
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    finish(&app, add).await;
+    let add: u64 = app
+        .post_form(
+            "/api/tenants/add",
+            "name=Acme+Corp&scale_factor=1&naming=camelCase",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.finish_job(add).await;
     not_found(
         &app,
         &format!("/reports/demo/{add}.md"),
@@ -78,7 +51,8 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
     .await;
 
     // A demo that is still running has none yet.
-    let demo: u64 = post_form(&app, "/api/demo/start", "naming=camelCase")
+    let demo: u64 = app
+        .post_form("/api/demo/start", "naming=camelCase")
         .await
         .json()
         .await
@@ -98,7 +72,7 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
     );
     assert!(html.contains(&format!(r#"data-job="{demo}""#)), "{html}");
 
-    assert_eq!(finish(&app, demo).await.state, JobState::Succeeded);
+    assert_eq!(app.finish_job(demo).await.state, JobState::Succeeded);
 
     let json = app.get(&format!("/reports/demo/{demo}.json")).await;
     assert_eq!(json.status(), 200);

@@ -2,45 +2,23 @@
 
 mod support;
 
-use std::time::Duration;
-
-use scaleout_domain::views::{JobRecord, TenantRow};
+use scaleout_domain::views::TenantRow;
 use support::{spawn_app, TestApp};
 
-async fn post_form(app: &TestApp, path: &str, form: &str) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form.to_string())
-        .send()
-        .await
-        .expect("POST")
-}
-
 async fn add_tenant(app: &TestApp, name: &str, scale: u32) -> TenantRow {
-    let job: u64 = post_form(
-        app,
-        "/api/tenants/add",
-        &format!(
-            "name={}&scale_factor={scale}&naming=camelCase",
-            name.replace(' ', "+")
-        ),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    for _ in 0..600 {
-        let record: JobRecord = post_form(app, "/api/jobs/get", &format!("id={job}"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        if record.state.is_finished() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let job: u64 = app
+        .post_form(
+            "/api/tenants/add",
+            &format!(
+                "name={}&scale_factor={scale}&naming=camelCase",
+                name.replace(' ', "+")
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.finish_job(job).await;
     let rows: Vec<TenantRow> = app.post("/api/tenants/list").await.json().await.unwrap();
     rows.into_iter().find(|r| r.name == name).expect("listed")
 }

@@ -1,18 +1,8 @@
 //! Operators: log in and out, stakeholders' read-only links, signup approval.
 
 use leptos::prelude::*;
-use scaleout_domain::access::{SessionView, SignupStatus};
+use scaleout_domain::access::{LinkView, SessionView, SignupStatus};
 use serde::{Deserialize, Serialize};
-
-/// A stakeholder link as operators see it (the token is never shown again).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkRow {
-    pub id: i64,
-    pub label: String,
-    pub created_ms: i64,
-    pub expires_ms: i64,
-    pub revoked_ms: Option<i64>,
-}
 
 /// A link just made: its path is shown once, to copy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,21 +63,11 @@ pub async fn get_session() -> Result<SessionView, ServerFnError> {
 
 /// `POST /api/access/links` : every stakeholder link, newest first.
 #[server(endpoint = "/access/links")]
-pub async fn list_links() -> Result<Vec<LinkRow>, ServerFnError> {
-    let console = super::server::console()?;
-    Ok(console
+pub async fn list_links() -> Result<Vec<LinkView>, ServerFnError> {
+    super::server::console()?
         .access()
         .links()
-        .map_err(super::server::fail)?
-        .into_iter()
-        .map(|l| LinkRow {
-            id: l.id,
-            label: l.label,
-            created_ms: l.created_ms,
-            expires_ms: l.expires_ms,
-            revoked_ms: l.revoked_ms,
-        })
-        .collect())
+        .map_err(super::server::fail)
 }
 
 /// `POST /api/access/create-link` (label, hours).

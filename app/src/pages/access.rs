@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use scaleout_domain::access::{SignupState, SignupStatus};
 
 use crate::api::access::{
-    list_links, list_signups, ApproveSignup, CreateLink, LinkRow, RejectSignup, RevokeLink,
+    list_links, list_signups, ApproveSignup, CreateLink, RejectSignup, RevokeLink,
 };
 use crate::components::errors::error_text;
 
@@ -80,7 +80,10 @@ pub fn AccessPage() -> impl IntoView {
 }
 
 #[component]
-fn LinkTable(rows: Vec<LinkRow>, revoke: ServerAction<RevokeLink>) -> impl IntoView {
+fn LinkTable(
+    rows: Vec<scaleout_domain::access::LinkView>,
+    revoke: ServerAction<RevokeLink>,
+) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="muted">"No links yet."</p> }.into_any();
     }

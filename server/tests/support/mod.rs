@@ -111,6 +111,29 @@ impl TestApp {
         self.client.post(self.url(path)).send().await.expect("POST")
     }
 
+    /// POSTs a form-encoded body (`a=1&b=2`) as the operator.
+    pub async fn post_form(&self, path: &str, body: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Waits for a job to end (its event stream closes) and returns its record.
+    pub async fn finish_job(&self, id: u64) -> scaleout_domain::views::JobRecord {
+        let watched = self.post_form("/api/jobs/watch", &format!("id={id}")).await;
+        assert_eq!(watched.status(), 200, "job {id} can be watched");
+        let _ = watched.text().await.expect("the event stream");
+        self.post_form("/api/jobs/get", &format!("id={id}"))
+            .await
+            .json()
+            .await
+            .expect("a job record")
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn shutdown(mut self) {
         let _ = self.stop.take().unwrap().send(());

@@ -1,7 +1,7 @@
 //! Stakeholders' read-only links: a secret URL that opens a viewer session
 //! until it expires or an operator revokes it.
 
-use serde::{Deserialize, Serialize};
+pub use scaleout_domain::access::{LinkView, NewLink};
 
 use super::{secret, Access, Role};
 use crate::clock::now_ms;
@@ -10,23 +10,6 @@ use crate::store::db;
 
 /// Links last at most 30 days.
 pub const MAX_LINK_HOURS: u32 = 24 * 30;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkView {
-    pub id: i64,
-    pub label: String,
-    pub created_ms: i64,
-    pub expires_ms: i64,
-    pub revoked_ms: Option<i64>,
-}
-
-/// A link just created: the only time its token is known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewLink {
-    pub link: LinkView,
-    /// The path to share: `/watch/<token>`.
-    pub path: String,
-}
 
 impl Access {
     pub fn create_link(&self, label: &str, hours: u32) -> Result<NewLink, ServiceError> {
