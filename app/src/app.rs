@@ -61,8 +61,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn MainNav() -> impl IntoView {
     let location = use_location();
-    // Blocking: the navigation is in the HTML even for browsers without wasm.
-    let session = Resource::new_blocking(move || location.pathname.get(), |_| get_session());
+    // Pages render in SsrMode::Async: the navigation is in the HTML without wasm.
+    let session = Resource::new(move || location.pathname.get(), |_| get_session());
     let logout = ServerAction::<Logout>::new();
     view! {
         <nav aria-label="Main">

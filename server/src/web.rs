@@ -58,12 +58,30 @@ pub async fn serve(
         env!("CARGO_PKG_VERSION"),
     );
     let app = router(console).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    // Graceful, but bounded: a connection that never sends its first request
+    // (browsers open spare sockets ahead of time) would otherwise hold the
+    // shutdown forever.
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    });
+    tokio::select! {
+        served = server => served?,
+        _ = async {
+            if stopped.await.is_ok() {
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => tracing::warn!("requests still open after {SHUTDOWN_GRACE:?}: stopping anyway"),
+    }
     tracing::info!("stopped");
     Ok(())
 }
+
+/// How long in-flight requests get to finish once a stop is asked for.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn leptos_options(console: &Console) -> LeptosOptions {
     let site_root = console

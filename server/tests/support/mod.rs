@@ -10,8 +10,12 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub data: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    server: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    _one_at_a_time: tokio::sync::OwnedMutexGuard<()>,
 }
+
+static SERVERS: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+    std::sync::LazyLock::new(Default::default);
 
 /// The operator password every test server uses.
 pub const OPERATOR_PASSWORD: &str = "test-operator-password";
@@ -24,19 +28,35 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like [`spawn_app`], with settings changed first (signup approval, caps...).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ConsoleConfig)) -> TestApp {
+    // One server per test process at a time: with several Leptos servers in
+    // one process, a page render could wait forever under load (1 run in ~10
+    // of access.rs on a busy machine; never with one server, as in production).
+    let one_at_a_time = SERVERS.clone().lock_owned().await;
     let data = tempfile::tempdir().expect("temp dir");
     let mut config = ConsoleConfig::new(data.path());
     config.admin_password = Some(scaleout_services::Secret(OPERATOR_PASSWORD.into()));
     configure(&mut config);
-    let console = Console::open(config).await.expect("open the console");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    // The server runs as `scaleout serve` does: on its own multi-threaded
+    // runtime, not on the test's single thread.
+    let (bound, address) = oneshot::channel();
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(web::serve(listener, console, async {
-        let _ = stopped.await;
-    }));
+    let server = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async move {
+            let console = Console::open(config).await.expect("open the console");
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            let _ = bound.send(listener.local_addr()?);
+            web::serve(listener, console, async {
+                let _ = stopped.await;
+            })
+            .await
+        })
+    });
+    let base = format!("http://{}", address.await.expect("the server starts"));
     let cookie = login(&base, OPERATOR_PASSWORD)
         .await
         .expect("the operator logs in");
@@ -45,7 +65,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ConsoleConfig)) -> TestA
         base,
         data,
         stop: Some(stop),
-        task: Some(task),
+        server: Some(server),
+        _one_at_a_time: one_at_a_time,
     }
 }
 
@@ -137,11 +158,11 @@ impl TestApp {
     /// Stops the server gracefully and waits for it.
     pub async fn shutdown(mut self) {
         let _ = self.stop.take().unwrap().send(());
-        self.task
-            .take()
-            .unwrap()
+        let server = self.server.take().unwrap();
+        tokio::task::spawn_blocking(move || server.join())
             .await
             .expect("join")
+            .expect("the server thread")
             .expect("serve");
     }
 }
