@@ -9,7 +9,7 @@ use planner_support::*;
 use proptest::prelude::*;
 use scaleout_domain::planner::{
     plan, BalanceTarget, ClusterSnapshot, Health, PlanError, PlanOptions, SnapshotGroup,
-    SnapshotServer,
+    SnapshotServer, StepKind,
 };
 
 proptest! {
@@ -69,20 +69,24 @@ proptest! {
         }
     }
 
-    /// The reported lower bound is a lower bound: brute force finds no re-placement that
-    /// reaches the plan's band with fewer bytes.
+    /// The reported lower bound is a lower bound: an independent Dijkstra over every
+    /// sequence of moves that each do not make balance worse finds none that reaches the
+    /// plan's band with fewer bytes; and brute force over all re-placements (in any order)
+    /// finds none with more than the plan.
     #[test]
     fn the_lower_bound_is_a_lower_bound((snap, opts) in healthy_cluster(4, 7, 1)) {
         let p = plan(&snap, &opts).unwrap();
         let r = replay(&snap, &opts, &p).map_err(TestCaseError::fail)?;
         let pool_loads = r.pool_bytes();
         let (lo, hi) = (*pool_loads.iter().min().unwrap(), *pool_loads.iter().max().unwrap());
+        if let Some(min) = contract_min_bytes(&snap, opts.what_if_servers as usize, lo, hi, 200_000) {
+            prop_assert!(p.lower_bound_bytes <= min, "bound {} > contract minimum {}", p.lower_bound_bytes, min);
+        }
         let groups: Vec<(u64, Vec<usize>)> = snap.groups.iter()
             .map(|g| (g.bytes, g.replicas().map(|s| r.names.iter().position(|n| n == s).unwrap()).collect()))
             .collect();
         let mut budget = 2_000_000;
         if let Some(min) = min_bytes_for_band(&groups, r.names.len(), lo, hi, &mut budget) {
-            prop_assert!(p.lower_bound_bytes <= min, "bound {} > brute force {}", p.lower_bound_bytes, min);
             prop_assert!(p.bytes_to_move >= min);
         }
         prop_assert!(p.lower_bound_bytes <= p.bytes_to_move);
@@ -163,76 +167,104 @@ fn random_cluster(rng: &mut Rng, shape: Shape) -> (ClusterSnapshot, PlanOptions)
 #[derive(Debug, Default)]
 struct Quality {
     cases: usize,
-    /// Max more than 5% above the best any placement reaches.
-    over_optimum: usize,
-    /// Max more than 5% above the best reachable by improving moves (what any plan
-    /// obeying the same contract can reach).
-    over_reachable: usize,
-    /// Bytes moved above 1.2 x the lower bound.
-    over_bound: usize,
-    worst_vs_reachable: f64,
+    /// Max above 1.05 x the best any placement reaches, because no plan obeying the
+    /// contract (no move makes balance worse) can get within 5%: the planner reaches the
+    /// best such a plan can.
+    contract_limited: usize,
+    /// Max above 1.05 x the best placement and above the best a plan obeying the contract
+    /// can reach (failures).
+    over_reachable: Vec<String>,
+    /// Bytes moved above 1.2 x the reported lower bound (failures).
+    over_bound: Vec<String>,
+    /// A curve that rises, or a prefix worse than the start (failures).
+    curve: Vec<String>,
     worst_vs_bound: f64,
+    /// Exchanges made (neutral moves, each the first half of one).
+    exchanges: usize,
+    plan_time: f64,
 }
 
 fn measure(seed: u64, cases: usize, shape: Shape) -> Quality {
     let mut rng = Rng(seed | 1);
     let mut q = Quality {
         cases,
-        worst_vs_reachable: 1.0,
         worst_vs_bound: 1.0,
         ..Quality::default()
     };
-    for _ in 0..cases {
+    for case in 0..cases {
         let (snap, opts) = random_cluster(&mut rng, shape);
+        let t0 = std::time::Instant::now();
         let p = plan(&snap, &opts).expect("plans");
+        q.plan_time += t0.elapsed().as_secs_f64();
         let r = replay(&snap, &opts, &p).expect("valid plan");
+        let tag = || format!("case {case}: {}", serde_json::to_string(&snap).unwrap());
+        if p.curve.windows(2).any(|w| w[1] > w[0]) || p.curve.iter().any(|&c| c > p.curve[0]) {
+            q.curve.push(tag());
+        }
+        q.exchanges += (0..p.moves.len())
+            .filter(|&i| p.moves[i].kind == StepKind::Move && p.curve[i + 1] == p.curve[i])
+            .count();
         let max = *r.pool_bytes().iter().max().unwrap();
         let groups: Vec<(u64, usize)> = snap
             .groups
             .iter()
             .map(|g| (g.bytes, 1 + g.followers.len()))
             .collect();
-        // Is there a placement with every server at most max / 1.05?
+        // Is there a placement with every server below max / 1.05?
         let limit = ((max as f64) / 1.05).ceil() as u64 - 1;
         if placement_within(&groups, r.pool.len(), limit) {
-            q.over_optimum += 1;
             let reach = best_reachable_max(&snap, opts.what_if_servers as usize);
-            let ratio = max as f64 / reach as f64;
-            q.worst_vs_reachable = q.worst_vs_reachable.max(ratio);
-            if ratio > 1.05 {
-                q.over_reachable += 1;
+            if max > reach {
+                q.over_reachable
+                    .push(format!("{} (max {max} > {reach})", tag()));
+            } else {
+                q.contract_limited += 1;
             }
         }
         if p.bytes_to_move > 0 {
             let ratio = p.bytes_to_move as f64 / p.lower_bound_bytes.max(1) as f64;
             q.worst_vs_bound = q.worst_vs_bound.max(ratio);
-            if ratio > 1.2 {
-                q.over_bound += 1;
+            if u128::from(p.bytes_to_move) * 5 > u128::from(p.lower_bound_bytes) * 6 {
+                q.over_bound.push(format!("{} (ratio {ratio:.3})", tag()));
             }
         }
     }
     q
 }
 
-/// Quality on a fixed sample of small clusters, against brute force. A heuristic cannot be
-/// within 5% of the optimum on every input (with two servers where only a swap would help,
-/// no sequence of improving moves reaches it), so this states the measured rates as
-/// thresholds, with margin; `quality_survey` below prints them for larger samples.
+/// Quality on every one of a fixed sample of small clusters, against brute force, per
+/// case: the final max is within 5% of the best placement of those group sizes, or (the
+/// exception, counted) no plan obeying the contract can get that close and the plan
+/// reaches the best such a plan can; the bytes moved are at most 1.2 x the reported lower
+/// bound; the curve never rises. Why there are exceptions: with server A holding groups
+/// {6, 4} and B {5, 3}, the best placement is 9/9, but every move between them makes
+/// balance worse first, so a plan that may be stopped after any move cannot get there
+/// (see the `planner` module documentation). `quality_survey` prints the same for larger
+/// samples.
 #[test]
-fn quality_against_brute_force_on_small_clusters() {
-    let q = measure(0x5eed_0001, 120, SMALL);
-    println!("{q:?}");
-    // Within 5% of the best reachable placement in at least 98% of cases.
-    assert!(q.over_reachable * 50 <= q.cases, "{q:?}");
-    // Within 5% of the best placement whatsoever in at least 95% of cases.
-    assert!(q.over_optimum * 20 <= q.cases, "{q:?}");
-    // At most 1.2 x the lower bound in at least 98% of cases (and within 2 x in all of
-    // this sample).
-    assert!(q.over_bound * 50 <= q.cases, "{q:?}");
-    assert!(q.worst_vs_bound <= 2.0, "{q:?}");
+fn quality_on_every_small_cluster() {
+    let q = measure(
+        0x5eed_0001,
+        std::env::var("CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(60),
+        SMALL,
+    );
+    println!(
+        "{} cases, {} limited by the contract, {} exchanges, worst bytes/bound {:.3}, planning {:.2}s",
+        q.cases, q.contract_limited, q.exchanges, q.worst_vs_bound, q.plan_time
+    );
+    assert!(
+        q.over_reachable.is_empty() && q.over_bound.is_empty() && q.curve.is_empty(),
+        "above the best reachable: {:#?}\nabove 1.2 x the bound: {:#?}\ncurve: {:#?}",
+        q.over_reachable,
+        q.over_bound,
+        q.curve
+    );
 }
 
-/// Prints the quality rates for bigger samples and shapes (slow: run in release with
+/// Prints the quality for bigger samples and shapes (slow: run in release with
 /// `--ignored --nocapture`).
 #[test]
 #[ignore]
@@ -264,14 +296,20 @@ fn quality_survey() {
         }
         let q = measure(0x5eed_0002, cases, shape);
         println!(
-            "{name}: {} cases; max > 1.05 x optimum: {:.2}%; > 1.05 x best reachable: {:.2}% \
-             (worst {:.3}); bytes > 1.2 x bound: {:.2}% (worst {:.3})",
+            "{name}: {} cases; limited by the contract (max > 1.05 x optimum): {} ({:.2}%); \
+             above the best reachable: {}; bytes > 1.2 x bound: {} (worst {:.3}); \
+             rising curves: {}; exchanges: {}",
             q.cases,
-            100.0 * q.over_optimum as f64 / q.cases as f64,
-            100.0 * q.over_reachable as f64 / q.cases as f64,
-            q.worst_vs_reachable,
-            100.0 * q.over_bound as f64 / q.cases as f64,
-            q.worst_vs_bound
+            q.contract_limited,
+            100.0 * q.contract_limited as f64 / q.cases as f64,
+            q.over_reachable.len(),
+            q.over_bound.len(),
+            q.worst_vs_bound,
+            q.curve.len(),
+            q.exchanges,
         );
+        for f in q.over_reachable.iter().chain(&q.over_bound).take(3) {
+            println!("  {f}");
+        }
     }
 }

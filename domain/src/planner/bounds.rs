@@ -57,22 +57,29 @@
 
 use super::balance::band;
 use super::exact::exact_band;
-use super::plan::EXACT_GROUPS;
+use super::plan::{EXACT_GROUPS, SEARCH_BUDGET, SEARCH_GROUPS, SEARCH_SERVERS};
+use super::search::cheapest_in_band;
 use super::state::State;
 
 /// The bound for the plan that took `initial` to `last` (see the module documentation):
 /// the exact minimum when the cluster is small enough to search, else the relaxation.
 pub(crate) fn lower_bound(initial: &State, last: &State) -> u64 {
-    let relaxed = relaxed_bound(initial, last);
+    let mut bound = relaxed_bound(initial, last);
+    let (lo, hi) = band(last);
     if initial.groups.len() <= EXACT_GROUPS {
-        let (lo, hi) = band(last);
         if let Some(ex) = exact_band(initial, lo, hi, BOUND_BUDGET) {
             if ex.complete {
-                return relaxed.max(ex.bytes);
+                bound = bound.max(ex.bytes);
             }
         }
     }
-    relaxed
+    let drains = initial.servers.iter().any(|s| s.draining);
+    if !drains && initial.groups.len() <= SEARCH_GROUPS && initial.pool.len() <= SEARCH_SERVERS {
+        if let Some(b) = cheapest_in_band(initial, lo, hi, SEARCH_BUDGET) {
+            bound = bound.max(b);
+        }
+    }
+    bound
 }
 
 /// The relaxation: `max(OUT, IN)` of the module documentation.

@@ -20,11 +20,30 @@
 //! server holds at most one replica of a group.
 //!
 //! An optional move of group `g` from `a` to `c` is allowed only when
-//! `load(c) + w(g) < load(a)`: neither server ends above `a`'s old load, the sum of squared
-//! loads strictly drops, and so does the coefficient of variation, which is what
-//! [`Plan::curve`] records (a move whose improvement is too small to show in floating point
-//! is not made). So every prefix of a plan is a valid placement better than the one
-//! before it, and cutting a plan anywhere (the cap, a cancel) is safe.
+//! `load(c) + w(g) <= load(a)`:
+//!
+//! * *improving* (`<`): neither server ends above `a`'s old load, the sum of squared loads
+//!   strictly drops, and so does the coefficient of variation, which is what
+//!   [`Plan::curve`] records (a move whose improvement is too small to show in floating
+//!   point is not made);
+//! * *neutral* (`=`): `a` and `c` trade their loads exactly, so no balance figure changes
+//!   and the curve repeats its value. A neutral move is only made as the first half of an
+//!   **exchange**: the move right after it (or after a run of neutral moves) improves, and
+//!   a plan never ends with one.
+//!
+//! So the curve never rises, every prefix of a plan is a valid placement at least as
+//! balanced as the one before it (strictly better after every improving move), and
+//! cutting a plan anywhere (the cap, a cancel) is safe.
+//!
+//! Why exchanges look like this: a pair of moves `x: a -> c`, `y: c -> a` changes only
+//! `a`'s and `c`'s loads, and with `d = load(a) - load(c)` the first move changes the sum
+//! of squared loads by `2 w(x) (w(x) - d)`. When no single move improves, `w(x) >= d` for
+//! every candidate, so the state between the two moves is worse than before unless
+//! `w(x) = d`: the neutral case. Exchanges with a worse midpoint (A holds {6, 4}, B holds
+//! {5, 3}: the best placement is 9/9, but either first move leaves a server at 12 or 13)
+//! are not made, because stopping between the two moves would leave the cluster worse.
+//! The price: on such inputs the plan ends where the contract allows, which can be more
+//! than 5% above the best placement (measured in `tests/planner_properties.rs`).
 //!
 //! # Algorithm
 //!
@@ -40,13 +59,19 @@
 //!      server above `M` can shed its cheapest covering set of groups onto servers with room
 //!      below `M`; those relocations are executed (each is an allowed move while its source
 //!      is above `M`), then the greedy finishes;
-//!    * for clusters with at most 600 (replicas x servers), a *pilot search*: at each
+//!    * for clusters with at most 600 (replicas x servers) (unless the exhaustive search
+//!      finished), a *pilot search*: at each
 //!      step every allowed move is tried and completed by a greedy (three greedy variants,
 //!      one search each), and the move whose completion ranks best is taken;
-//!    * for at most 16 groups on 8 servers, an *exhaustive search* over allowed-move
-//!      sequences, cheapest first (budgeted);
-//!    * for at most 24 groups, the *exact* fewest-bytes placement reaching the best
-//!      candidate's band (module `exact`), executed as allowed moves where possible.
+//!    * for at most 16 groups on 8 servers, first, an *exhaustive search* over allowed-move
+//!      sequences (improving and neutral), cheapest first (module `search`, budgeted).
+//!      When it sees every reachable placement it knows the best max any plan can reach,
+//!      and candidates above a *ceiling* (that max, or 2% above the ideal if higher) lose
+//!      to those below; its own pick is the best-ranked placement under the ceiling, by
+//!      its cheapest sequence, so it moves exactly the bytes bound of [`bounds`];
+//!    * when that search did not finish: for at most 24 groups, the *exact* fewest-bytes
+//!      placement reaching the best candidate's band (module `exact`), executed as allowed
+//!      moves where possible.
 //! 3. **Leaders** (when allowed): leader switches from the server leading the most shards
 //!    to an in-sync follower on a server leading fewer, while that strictly lowers the
 //!    spread of leader shards. No data moves: [`Plan::curve`] stays flat and
@@ -56,10 +81,11 @@
 //!
 //! # Ranking
 //!
-//! Candidates are compared by `max/mean + 0.2 x (bytes moved / bytes stored)` over the
-//! balanced servers, then by the higher minimum, fewer bytes, fewer steps: balance first,
-//! but copying 10% more of the stored data must buy at least 0.02 of max/mean. Plans that
-//! buy a hair of balance with a large copy lose to cheaper ones.
+//! Candidates at or below the ceiling (when the exhaustive search knows one) beat those
+//! above it; then they are compared by `max/mean + 0.2 x (bytes moved / bytes stored)`
+//! over the balanced servers, then by the higher minimum, fewer bytes, fewer steps:
+//! balance first, but copying 10% more of the stored data must buy at least 0.02 of
+//! max/mean. Plans that buy a hair of balance with a large copy lose to cheaper ones.
 //!
 //! # Groups that are not moved
 //!

@@ -11,7 +11,7 @@ use super::explain::reasons;
 use super::metrics::Figures;
 use super::options::{BalanceTarget, PlanOptions};
 use super::record::{record_move, role_of, Recorder, Step};
-use super::search::{best_sequence, replay};
+use super::search::{best_sequence, cheapest_path_to_band, replay};
 use super::snapshot::{ClusterSnapshot, Health};
 use super::state::State;
 use super::target::best_relocations;
@@ -110,11 +110,11 @@ const PILOT_POLICIES: [Policy; 3] = [
 ];
 
 /// The exhaustive search runs for at most this many groups and balanced servers...
-const SEARCH_GROUPS: usize = 16;
-const SEARCH_SERVERS: usize = 8;
+pub(crate) const SEARCH_GROUPS: usize = 16;
+pub(crate) const SEARCH_SERVERS: usize = 8;
 
 /// ...and expands at most this many placements.
-const SEARCH_BUDGET: usize = 1_000;
+pub(crate) const SEARCH_BUDGET: usize = 3_000;
 
 /// The exact search runs for at most this many groups...
 pub(crate) const EXACT_GROUPS: usize = 24;
@@ -236,42 +236,65 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
 /// Phase 2: builds the candidate plans from the drained placement and keeps the best.
 fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
     let mut best: Option<(State, Recorder)> = None;
+    // The exhaustive search first: when it sees every reachable placement, it also says how
+    // even a plan can get, and plans less even than that (beyond a small margin) lose.
+    let mut ceiling = None;
+    let searchable = state.groups.len() <= SEARCH_GROUPS && state.pool.len() <= SEARCH_SERVERS;
+    if searchable {
+        let searched = best_sequence(&state, &rec, SEARCH_BUDGET);
+        ceiling = searched.ceiling;
+        let (mut s, mut r) = (state.clone(), rec.clone());
+        replay(&mut s, &mut r, &searched.path);
+        if searched.cheapest && r.steps.len() == rec.steps.len() + searched.path.len() {
+            // The fewest bytes that reach the ceiling: the plan.
+            return (s, r);
+        }
+        greedy(&mut s, &mut r, BAND);
+        consider(&mut best, initial, s, r, ceiling);
+    }
     {
         let (mut s, mut r) = (state.clone(), rec.clone());
         greedy(&mut s, &mut r, BAND);
-        consider(&mut best, initial, s, r);
+        consider(&mut best, initial, s, r, ceiling);
     }
     if let Some((_, relocations)) = best_relocations(&state) {
         let (mut s, mut r) = (state.clone(), rec.clone());
         follow(&mut s, &mut r, relocations);
         greedy(&mut s, &mut r, BAND);
-        consider(&mut best, initial, s, r);
-    }
-    if state.groups.len() <= SEARCH_GROUPS && state.pool.len() <= SEARCH_SERVERS {
-        let path = best_sequence(initial, &state, &rec, SEARCH_BUDGET);
-        let (mut s, mut r) = (state.clone(), rec.clone());
-        replay(&mut s, &mut r, &path);
-        greedy(&mut s, &mut r, BAND);
-        consider(&mut best, initial, s, r);
+        consider(&mut best, initial, s, r, ceiling);
     }
     let replicas: usize = state.pool.iter().map(|&s| state.held[s].len()).sum();
     if replicas * state.pool.len() <= PILOT_SIZE {
         for policy in PILOT_POLICIES {
             let (mut s, mut r) = (state.clone(), rec.clone());
             pilot(initial, &mut s, &mut r, policy, PILOT_BUDGET);
-            consider(&mut best, initial, s, r);
+            consider(&mut best, initial, s, r, ceiling);
         }
     }
-    // The fewest bytes that reach the best candidate's band, found exactly.
+    // The fewest bytes that reach the best candidate's band (at least as even in both max
+    // and min): for small clusters by the search of allowed-move sequences, which is also
+    // the byte bound; failing that, by the exact re-placement, executed as allowed moves
+    // where possible.
     if let Some((bs, br)) = &best {
-        if state.groups.len() <= EXACT_GROUPS {
-            let (lo, hi) = band(bs);
-            let spent = br.moved_bytes(bs) - rec.moved_bytes(&state);
+        let (lo, hi) = band(bs);
+        let spent = br.moved_bytes(bs) - rec.moved_bytes(&state);
+        let path = if searchable {
+            cheapest_path_to_band(&state, &rec, lo, hi, SEARCH_BUDGET)
+        } else {
+            None
+        };
+        if let Some(path) = path {
+            let (mut s, mut r) = (state.clone(), rec.clone());
+            replay(&mut s, &mut r, &path);
+            if r.moved_bytes(&s) - rec.moved_bytes(&state) < spent {
+                consider(&mut best, initial, s, r, ceiling);
+            }
+        } else if state.groups.len() <= EXACT_GROUPS {
             if let Some(ex) = exact_band(&state, lo, hi, EXACT_BUDGET) {
                 if ex.bytes < spent {
                     let (mut s, mut r) = (state.clone(), rec.clone());
                     follow(&mut s, &mut r, relocations_to(&state, &ex.placement));
-                    consider(&mut best, initial, s, r);
+                    consider(&mut best, initial, s, r, ceiling);
                 }
             }
         }
@@ -279,12 +302,20 @@ fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
     best.unwrap_or((state, rec))
 }
 
-/// Keeps the better of `best` and the candidate `(s, r)` by [`key`].
-fn consider(best: &mut Option<(State, Recorder)>, initial: &State, s: State, r: Recorder) {
-    if best
-        .as_ref()
-        .is_none_or(|(bs, br)| key(initial, &s, &r).better_than(&key(initial, bs, br)))
-    {
+/// Keeps the better of `best` and the candidate `(s, r)`: a plan whose most loaded
+/// balanced server is above `ceiling` loses to one that is not, then [`key`] decides.
+fn consider(
+    best: &mut Option<(State, Recorder)>,
+    initial: &State,
+    s: State,
+    r: Recorder,
+    ceiling: Option<u64>,
+) {
+    let over = |st: &State| ceiling.is_some_and(|c| band(st).1 > c);
+    if best.as_ref().is_none_or(|(bs, br)| {
+        (!over(&s) && over(bs))
+            || (over(&s) == over(bs) && key(initial, &s, &r).better_than(&key(initial, bs, br)))
+    }) {
         *best = Some((s, r));
     }
 }

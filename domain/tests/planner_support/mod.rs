@@ -188,13 +188,33 @@ pub fn replay(
                 bytes_moved += m.bytes;
                 if !m.mandatory {
                     let w = weight(group, target);
-                    if before[to] + w >= before[from] {
+                    if before[to] + w > before[from] {
                         return Err(format!(
-                            "step {step}: does not improve: to {} + {w} >= from {}",
+                            "step {step}: makes balance worse: to {} + {w} > from {}",
                             before[to], before[from]
                         ));
                     }
-                    if plan.curve[step + 1].partial_cmp(&plan.curve[step])
+                    if before[to] + w == before[from] {
+                        // Neutral: the two servers trade loads; the curve stays flat, and
+                        // only as the first half of an exchange (never the last step).
+                        if plan.curve[step + 1] != plan.curve[step] {
+                            return Err(format!("step {step}: neutral move changed the curve"));
+                        }
+                        let next_improves = plan
+                            .moves
+                            .get(step + 1)
+                            .is_some_and(|n| n.kind == StepKind::Move && !n.mandatory)
+                            && plan
+                                .curve
+                                .get(step + 2)
+                                .is_some_and(|&c| c < plan.curve[step]);
+                        let another_neutral = plan.curve.get(step + 2) == Some(&plan.curve[step]);
+                        if !next_improves && !another_neutral {
+                            return Err(format!(
+                                "step {step}: neutral move not followed by an improving one"
+                            ));
+                        }
+                    } else if plan.curve[step + 1].partial_cmp(&plan.curve[step])
                         != Some(std::cmp::Ordering::Less)
                     {
                         return Err(format!("step {step}: curve does not decrease"));
@@ -430,8 +450,9 @@ pub fn healthy_cluster(
 }
 
 /// The smallest max load (weights) reachable from the snapshot's placement by moves that
-/// each strictly improve (receiver + weight < source), all servers healthy, nothing
-/// drained: exhaustive search over reachable placements.
+/// each do not make balance worse (receiver + weight <= source: improving or neutral), all
+/// servers healthy, nothing drained: exhaustive search over reachable placements (at most
+/// 200,000).
 pub fn best_reachable_max(snapshot: &ClusterSnapshot, extra_servers: usize) -> u64 {
     let names: Vec<&str> = snapshot.servers.iter().map(|s| s.name.as_str()).collect();
     let n = names.len() + extra_servers;
@@ -465,7 +486,7 @@ pub fn best_reachable_max(snapshot: &ClusterSnapshot, extra_servers: usize) -> u
         for (g, r) in state.iter().enumerate() {
             for (k, &a) in r.iter().enumerate() {
                 for c in 0..n {
-                    if r.contains(&c) || load[c] + w[g] >= load[a] {
+                    if r.contains(&c) || load[c] + w[g] > load[a] {
                         continue;
                     }
                     let mut next = state.clone();
@@ -629,4 +650,75 @@ pub fn min_bytes_for_band(
         0, &order, groups, &mut loads, 0, &mut best, lo, hi, total_left, budget,
     );
     (best != u64::MAX && *budget > 0).then_some(best)
+}
+
+/// The fewest bytes any sequence of moves that each do not make balance worse (receiver +
+/// weight <= source) must move from the snapshot's placement (all servers healthy, by
+/// bytes, `extra_servers` empty ones added) to put every server's load in `[lo, hi]`:
+/// Dijkstra over placements, independent of the planner's. `None` past `limit` placements.
+pub fn contract_min_bytes(
+    snapshot: &ClusterSnapshot,
+    extra_servers: usize,
+    lo: u64,
+    hi: u64,
+    limit: usize,
+) -> Option<u64> {
+    use std::cmp::Reverse;
+    use std::collections::{BinaryHeap, HashMap};
+    let names: Vec<&str> = snapshot.servers.iter().map(|s| s.name.as_str()).collect();
+    let n = names.len() + extra_servers;
+    let start: Vec<Vec<usize>> = snapshot
+        .groups
+        .iter()
+        .map(|g| {
+            let mut r: Vec<usize> = g
+                .replicas()
+                .map(|s| names.iter().position(|x| *x == s).unwrap())
+                .collect();
+            r.sort();
+            r
+        })
+        .collect();
+    let w: Vec<u64> = snapshot.groups.iter().map(|g| g.bytes).collect();
+    let mut best: HashMap<Vec<Vec<usize>>, u64> = HashMap::new();
+    let mut heap = BinaryHeap::new();
+    best.insert(start.clone(), 0);
+    heap.push((Reverse(0u64), start));
+    let mut popped = 0;
+    while let Some((Reverse(cost), state)) = heap.pop() {
+        if best.get(&state).is_some_and(|&b| b < cost) {
+            continue;
+        }
+        popped += 1;
+        if popped > limit {
+            return None;
+        }
+        let mut load = vec![0u64; n];
+        for (g, r) in state.iter().enumerate() {
+            for &s in r {
+                load[s] += w[g];
+            }
+        }
+        if load.iter().all(|&l| l >= lo && l <= hi) {
+            return Some(cost);
+        }
+        for (g, r) in state.iter().enumerate() {
+            for (k, &a) in r.iter().enumerate() {
+                for c in 0..n {
+                    if r.contains(&c) || load[c] + w[g] > load[a] {
+                        continue;
+                    }
+                    let mut next = state.clone();
+                    next[g][k] = c;
+                    next[g].sort();
+                    let nc = cost + w[g];
+                    if best.get(&next).is_none_or(|&b| nc < b) {
+                        best.insert(next.clone(), nc);
+                        heap.push((Reverse(nc), next));
+                    }
+                }
+            }
+        }
+    }
+    None
 }
