@@ -49,8 +49,14 @@
 //!
 //! 1. **Drain** (mandatory, first): every replica on a drained server, largest first, goes
 //!    to the least-loaded server that may receive it. These moves need not improve balance.
-//! 2. **Balance**: several candidate plans are built from the drained placement, each made
-//!    only of allowed moves, and the best is kept (see "Ranking"):
+//! 2. **Balance**: for at most 16 groups on 8 balanced servers, a *search* of allowed-move
+//!    sequences (improving and neutral; module `search`) runs first: in order of balance,
+//!    how low the most loaded server can get; then, in order of bytes (A*), the cheapest
+//!    sequence that gets every server at or below that (or 2% above the ideal, if that is
+//!    higher). When both finish within their budget, that sequence is the plan: it moves
+//!    exactly the byte bound of [`bounds`]. Otherwise (and for larger clusters) several
+//!    candidate plans are built from the drained placement, each made only of allowed
+//!    moves, and the best is kept (see "Ranking"):
 //!    * *greedy*: from a most loaded server to a least loaded one (or from any server to a
 //!      least loaded one), preferring the largest group that leaves neither server on the
 //!      other side of the mean (progress without overshoot, so no byte is moved twice),
@@ -59,8 +65,18 @@
 //!      server above `M` can shed its cheapest covering set of groups onto servers with room
 //!      below `M`; those relocations are executed (each is an allowed move while its source
 //!      is above `M`), then the greedy finishes;
-//!    * for clusters with at most 600 (replicas x servers) (unless the exhaustive search
-//!      finished), a *pilot search*: at each
+//!    * for clusters with at most 600 (replicas x servers), a *pilot search*: at each
+//!      step every allowed move is tried and completed by a greedy (three greedy variants,
+//!      one search each), and the move whose completion ranks best is taken;
+//!    * *greedy*: from a most loaded server to a least loaded one (or from any server to a
+//!      least loaded one), preferring the largest group that leaves neither server on the
+//!      other side of the mean (progress without overshoot, so no byte is moved twice),
+//!      else the group leaving the pair most even; ties go to fewer bytes;
+//!    * *cap-directed* (module `target`): the smallest load cap `M` for which every
+//!      server above `M` can shed its cheapest covering set of groups onto servers with room
+//!      below `M`; those relocations are executed (each is an allowed move while its source
+//!      is above `M`), then the greedy finishes;
+//!    * for clusters with at most 600 (replicas x servers), a *pilot search*: at each
 //!      step every allowed move is tried and completed by a greedy (three greedy variants,
 //!      one search each), and the move whose completion ranks best is taken;
 //!    * for at most 16 groups on 8 servers, first, an *exhaustive search* over allowed-move
@@ -69,9 +85,10 @@
 //!      and candidates above a *ceiling* (that max, or 2% above the ideal if higher) lose
 //!      to those below; its own pick is the best-ranked placement under the ceiling, by
 //!      its cheapest sequence, so it moves exactly the bytes bound of [`bounds`];
-//!    * when that search did not finish: for at most 24 groups, the *exact* fewest-bytes
-//!      placement reaching the best candidate's band (module `exact`), executed as allowed
-//!      moves where possible.
+//!    * the search's best sequence, finished by the greedy;
+//!    * the cheapest way to the best candidate's band: by the A* search of allowed-move
+//!      sequences for small clusters, else (at most 24 groups) the *exact* fewest-bytes
+//!      placement reaching it (module `exact`), executed as allowed moves where possible.
 //! 3. **Leaders** (when allowed): leader switches from the server leading the most shards
 //!    to an in-sync follower on a server leading fewer, while that strictly lowers the
 //!    spread of leader shards. No data moves: [`Plan::curve`] stays flat and
@@ -81,11 +98,10 @@
 //!
 //! # Ranking
 //!
-//! Candidates at or below the ceiling (when the exhaustive search knows one) beat those
-//! above it; then they are compared by `max/mean + 0.2 x (bytes moved / bytes stored)`
-//! over the balanced servers, then by the higher minimum, fewer bytes, fewer steps:
-//! balance first, but copying 10% more of the stored data must buy at least 0.02 of
-//! max/mean. Plans that buy a hair of balance with a large copy lose to cheaper ones.
+//! Candidates are compared by `max/mean + 0.2 x (bytes moved / bytes stored)` over the
+//! balanced servers, then by the higher minimum, fewer bytes, fewer steps: balance first,
+//! but copying 10% more of the stored data must buy at least 0.02 of max/mean. Plans that
+//! buy a hair of balance with a large copy lose to cheaper ones.
 //!
 //! # Groups that are not moved
 //!

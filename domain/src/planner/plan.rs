@@ -236,39 +236,39 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
 /// Phase 2: builds the candidate plans from the drained placement and keeps the best.
 fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
     let mut best: Option<(State, Recorder)> = None;
-    // The exhaustive search first: when it sees every reachable placement, it also says how
-    // even a plan can get, and plans less even than that (beyond a small margin) lose.
-    let mut ceiling = None;
+    // The search first: when it finds the cheapest way to the best balance it saw (or
+    // within 2% of the ideal), that is the plan.
     let searchable = state.groups.len() <= SEARCH_GROUPS && state.pool.len() <= SEARCH_SERVERS;
     if searchable {
         let searched = best_sequence(&state, &rec, SEARCH_BUDGET);
-        ceiling = searched.ceiling;
         let (mut s, mut r) = (state.clone(), rec.clone());
         replay(&mut s, &mut r, &searched.path);
         if searched.cheapest && r.steps.len() == rec.steps.len() + searched.path.len() {
             // The fewest bytes that reach the ceiling: the plan.
             return (s, r);
         }
+        // No cheapest way to the ceiling found: the ranking decides without one (a plan
+        // only the balance search reached could cost far more than the bound).
         greedy(&mut s, &mut r, BAND);
-        consider(&mut best, initial, s, r, ceiling);
+        consider(&mut best, initial, s, r);
     }
     {
         let (mut s, mut r) = (state.clone(), rec.clone());
         greedy(&mut s, &mut r, BAND);
-        consider(&mut best, initial, s, r, ceiling);
+        consider(&mut best, initial, s, r);
     }
     if let Some((_, relocations)) = best_relocations(&state) {
         let (mut s, mut r) = (state.clone(), rec.clone());
         follow(&mut s, &mut r, relocations);
         greedy(&mut s, &mut r, BAND);
-        consider(&mut best, initial, s, r, ceiling);
+        consider(&mut best, initial, s, r);
     }
     let replicas: usize = state.pool.iter().map(|&s| state.held[s].len()).sum();
     if replicas * state.pool.len() <= PILOT_SIZE {
         for policy in PILOT_POLICIES {
             let (mut s, mut r) = (state.clone(), rec.clone());
             pilot(initial, &mut s, &mut r, policy, PILOT_BUDGET);
-            consider(&mut best, initial, s, r, ceiling);
+            consider(&mut best, initial, s, r);
         }
     }
     // The fewest bytes that reach the best candidate's band (at least as even in both max
@@ -287,14 +287,14 @@ fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
             let (mut s, mut r) = (state.clone(), rec.clone());
             replay(&mut s, &mut r, &path);
             if r.moved_bytes(&s) - rec.moved_bytes(&state) < spent {
-                consider(&mut best, initial, s, r, ceiling);
+                consider(&mut best, initial, s, r);
             }
         } else if state.groups.len() <= EXACT_GROUPS {
             if let Some(ex) = exact_band(&state, lo, hi, EXACT_BUDGET) {
                 if ex.bytes < spent {
                     let (mut s, mut r) = (state.clone(), rec.clone());
                     follow(&mut s, &mut r, relocations_to(&state, &ex.placement));
-                    consider(&mut best, initial, s, r, ceiling);
+                    consider(&mut best, initial, s, r);
                 }
             }
         }
@@ -302,20 +302,12 @@ fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
     best.unwrap_or((state, rec))
 }
 
-/// Keeps the better of `best` and the candidate `(s, r)`: a plan whose most loaded
-/// balanced server is above `ceiling` loses to one that is not, then [`key`] decides.
-fn consider(
-    best: &mut Option<(State, Recorder)>,
-    initial: &State,
-    s: State,
-    r: Recorder,
-    ceiling: Option<u64>,
-) {
-    let over = |st: &State| ceiling.is_some_and(|c| band(st).1 > c);
-    if best.as_ref().is_none_or(|(bs, br)| {
-        (!over(&s) && over(bs))
-            || (over(&s) == over(bs) && key(initial, &s, &r).better_than(&key(initial, bs, br)))
-    }) {
+/// Keeps the better of `best` and the candidate `(s, r)` by [`key`].
+fn consider(best: &mut Option<(State, Recorder)>, initial: &State, s: State, r: Recorder) {
+    if best
+        .as_ref()
+        .is_none_or(|(bs, br)| key(initial, &s, &r).better_than(&key(initial, bs, br)))
+    {
         *best = Some((s, r));
     }
 }

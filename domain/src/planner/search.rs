@@ -264,9 +264,6 @@ fn path_to(nodes: &[Node], mut id: usize) -> Vec<Step> {
 pub(crate) struct Searched {
     /// The moves to apply.
     pub path: Vec<Step>,
-    /// The most loaded balanced server a plan may end with and still be preferred (see
-    /// [`ceiling`]).
-    pub ceiling: Option<u64>,
     /// `path` is the cheapest sequence (in bytes) of allowed moves that brings every
     /// balanced server to at most the ceiling.
     pub cheapest: bool,
@@ -301,7 +298,6 @@ pub(crate) fn best_sequence(state: &State, rec: &Recorder, budget: usize) -> Sea
     let Some((best_max, _, _)) = best else {
         return Searched {
             path: Vec::new(),
-            ceiling: None,
             cheapest: false,
         };
     };
@@ -319,7 +315,6 @@ pub(crate) fn best_sequence(state: &State, rec: &Recorder, budget: usize) -> Sea
     match found {
         Some(id) => Searched {
             path: path_to(&cheap.nodes, id),
-            ceiling: Some(limit),
             cheapest: true,
         },
         None => Searched {
@@ -333,7 +328,6 @@ pub(crate) fn best_sequence(state: &State, rec: &Recorder, budget: usize) -> Sea
                 })
                 .min()
                 .map_or_else(Vec::new, |(_, id)| path_to(&even.nodes, id)),
-            ceiling: Some(limit),
             cheapest: false,
         },
     }
