@@ -1,7 +1,7 @@
 //! Property tests of the rebalance planner: every invariant a plan promises, checked by an
 //! independent replay after every step on random clusters (any health, drains, caps,
 //! targets, groups out of sync); the lower bound checked against brute force; and the
-//! quality measured against brute force on a fixed sample of small clusters.
+//! quality checked case by case against brute force on a fixed sample of small clusters.
 
 mod planner_support;
 
@@ -232,15 +232,21 @@ fn measure(seed: u64, cases: usize, shape: Shape) -> Quality {
     q
 }
 
-/// Quality on every one of a fixed sample of small clusters, against brute force, per
-/// case: the final max is within 5% of the best placement of those group sizes, or (the
-/// exception, counted) no plan obeying the contract can get that close and the plan
-/// reaches the best such a plan can; the bytes moved are at most 1.2 x the reported lower
-/// bound; the curve never rises. Why there are exceptions: with server A holding groups
-/// {6, 4} and B {5, 3}, the best placement is 9/9, but every move between them makes
-/// balance worse first, so a plan that may be stopped after any move cannot get there
-/// (see the `planner` module documentation). `quality_survey` prints the same for larger
-/// samples.
+/// Quality on every one of a fixed sample of small clusters (the first 60 of the seed;
+/// `CASES=n` for more), against brute force, per case: the final max is within 5% of the
+/// best placement of those group sizes, or (the exception, counted) no plan obeying the
+/// contract can get that close and the plan reaches the best such a plan can; the bytes
+/// moved are at most 1.2 x the reported lower bound; the curve never rises.
+///
+/// Why there are exceptions: with server A holding groups {6, 4} and B {5, 3}, the best
+/// placement is 9/9, but every move between them makes balance worse first, so a plan that
+/// may be stopped after any move cannot get there (`planner` module documentation, and
+/// `a_swap_whose_midpoint_is_worse_is_not_made`).
+///
+/// Not every input meets the targets yet: the planner's search is budgeted, and on larger
+/// samples a few cases end more than 5% above the best reachable placement or move more
+/// than 1.2 x the bound (`quality_survey` prints how many: 10 and 1 of 3,000 in the small
+/// shape when this was written). This sample is small to stay fast in debug builds.
 #[test]
 fn quality_on_every_small_cluster() {
     let q = measure(
