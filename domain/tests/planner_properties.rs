@@ -167,18 +167,20 @@ fn random_cluster(rng: &mut Rng, shape: Shape) -> (ClusterSnapshot, PlanOptions)
 #[derive(Debug, Default)]
 struct Quality {
     cases: usize,
-    /// Max above 1.05 x the best any placement reaches, because no plan obeying the
-    /// contract (no move makes balance worse) can get within 5%: the planner reaches the
-    /// best such a plan can.
+    /// Max above 1.05 x the best any placement reaches, but within 5% of the best a plan
+    /// obeying the contract (no move makes balance worse) can reach: some inputs allow no
+    /// better.
     contract_limited: usize,
-    /// Max above 1.05 x the best placement and above the best a plan obeying the contract
-    /// can reach (failures).
+    /// Max above 1.05 x the best placement and above 1.05 x the best a plan obeying the
+    /// contract can reach (failures).
     over_reachable: Vec<String>,
     /// Bytes moved above 1.2 x the reported lower bound (failures).
     over_bound: Vec<String>,
     /// A curve that rises, or a prefix worse than the start (failures).
     curve: Vec<String>,
     worst_vs_bound: f64,
+    /// Worst max / best reachable max, over the cases more than 5% above the optimum.
+    worst_vs_reachable: f64,
     /// Exchanges made (neutral moves, each the first half of one).
     exchanges: usize,
     plan_time: f64,
@@ -189,6 +191,7 @@ fn measure(seed: u64, cases: usize, shape: Shape) -> Quality {
     let mut q = Quality {
         cases,
         worst_vs_bound: 1.0,
+        worst_vs_reachable: 1.0,
         ..Quality::default()
     };
     for case in 0..cases {
@@ -214,9 +217,10 @@ fn measure(seed: u64, cases: usize, shape: Shape) -> Quality {
         let limit = ((max as f64) / 1.05).ceil() as u64 - 1;
         if placement_within(&groups, r.pool.len(), limit) {
             let reach = best_reachable_max(&snap, opts.what_if_servers as usize);
-            if max > reach {
+            q.worst_vs_reachable = q.worst_vs_reachable.max(max as f64 / reach as f64);
+            if u128::from(max) * 100 > u128::from(reach) * 105 {
                 q.over_reachable
-                    .push(format!("{} (max {max} > {reach})", tag()));
+                    .push(format!("{} (max {max} > 1.05 x {reach})", tag()));
             } else {
                 q.contract_limited += 1;
             }
@@ -234,8 +238,8 @@ fn measure(seed: u64, cases: usize, shape: Shape) -> Quality {
 
 /// Quality on every one of a fixed sample of small clusters (the first 60 of the seed;
 /// `CASES=n` for more), against brute force, per case: the final max is within 5% of the
-/// best placement of those group sizes, or (the exception, counted) no plan obeying the
-/// contract can get that close and the plan reaches the best such a plan can; the bytes
+/// best placement of those group sizes, or (the exception, counted) within 5% of the best
+/// any plan obeying the contract can reach, which is then further away; the bytes
 /// moved are at most 1.2 x the reported lower bound; the curve never rises.
 ///
 /// Why there are exceptions: with server A holding groups {6, 4} and B {5, 3}, the best
@@ -245,7 +249,7 @@ fn measure(seed: u64, cases: usize, shape: Shape) -> Quality {
 ///
 /// Not every input meets the targets yet: the planner's search is budgeted, and on larger
 /// samples a few cases end more than 5% above the best reachable placement or move more
-/// than 1.2 x the bound (`quality_survey` prints how many: 10 and 1 of 3,000 in the small
+/// than 1.2 x the bound (`quality_survey` prints how many: 9 and 1 of 3,000 in the small
 /// shape when this was written). This sample is small to stay fast in debug builds.
 #[test]
 fn quality_on_every_small_cluster() {
@@ -303,12 +307,13 @@ fn quality_survey() {
         let q = measure(0x5eed_0002, cases, shape);
         println!(
             "{name}: {} cases; limited by the contract (max > 1.05 x optimum): {} ({:.2}%); \
-             above the best reachable: {}; bytes > 1.2 x bound: {} (worst {:.3}); \
+             above 1.05 x the best reachable: {} (worst {:.3}); bytes > 1.2 x bound: {} (worst {:.3}); \
              rising curves: {}; exchanges: {}",
             q.cases,
             q.contract_limited,
             100.0 * q.contract_limited as f64 / q.cases as f64,
             q.over_reachable.len(),
+            q.worst_vs_reachable,
             q.over_bound.len(),
             q.worst_vs_bound,
             q.curve.len(),
