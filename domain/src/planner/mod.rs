@@ -68,24 +68,8 @@
 //!    * for clusters with at most 600 (replicas x servers), a *pilot search*: at each
 //!      step every allowed move is tried and completed by a greedy (three greedy variants,
 //!      one search each), and the move whose completion ranks best is taken;
-//!    * *greedy*: from a most loaded server to a least loaded one (or from any server to a
-//!      least loaded one), preferring the largest group that leaves neither server on the
-//!      other side of the mean (progress without overshoot, so no byte is moved twice),
-//!      else the group leaving the pair most even; ties go to fewer bytes;
-//!    * *cap-directed* (module `target`): the smallest load cap `M` for which every
-//!      server above `M` can shed its cheapest covering set of groups onto servers with room
-//!      below `M`; those relocations are executed (each is an allowed move while its source
-//!      is above `M`), then the greedy finishes;
-//!    * for clusters with at most 600 (replicas x servers), a *pilot search*: at each
-//!      step every allowed move is tried and completed by a greedy (three greedy variants,
-//!      one search each), and the move whose completion ranks best is taken;
-//!    * for at most 16 groups on 8 servers, first, an *exhaustive search* over allowed-move
-//!      sequences (improving and neutral), cheapest first (module `search`, budgeted).
-//!      When it sees every reachable placement it knows the best max any plan can reach,
-//!      and candidates above a *ceiling* (that max, or 2% above the ideal if higher) lose
-//!      to those below; its own pick is the best-ranked placement under the ceiling, by
-//!      its cheapest sequence, so it moves exactly the bytes bound of [`bounds`];
-//!    * the search's best sequence, finished by the greedy;
+//!    * the balance search's cheapest placement at or below its target, finished by the
+//!      greedy;
 //!    * the cheapest way to the best candidate's band: by the A* search of allowed-move
 //!      sequences for small clusters, else (at most 24 groups) the *exact* fewest-bytes
 //!      placement reaching it (module `exact`), executed as allowed moves where possible.

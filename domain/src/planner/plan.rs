@@ -63,8 +63,10 @@ pub struct Plan {
     /// The steps, in order: mandatory drain moves first.
     pub moves: Vec<PlannedMove>,
     /// Coefficient of variation of the target load over the balanced servers: index 0
-    /// before any step, index i after step i. Strictly decreasing over moves that are not
-    /// mandatory; flat over leader switches.
+    /// before any step, index i after step i. Over moves that are not mandatory it never
+    /// rises: it falls at every improving move and stays flat at a neutral one (the first
+    /// half of an exchange, always followed by an improving move; see the module
+    /// documentation); flat over leader switches.
     pub curve: Vec<f64>,
     /// Coefficient of variation of leader shards per balanced server, same indexing.
     /// Strictly decreasing over leader switches.
