@@ -54,7 +54,7 @@
 //! # Small clusters: the cheapest plan of allowed moves
 //!
 //! The exact minimum above ignores the order of moves, but a plan must be made of allowed
-//! moves (each improving or neutral, see the `planner` module documentation): a
+//! moves (each improving balance, see the `planner` module documentation): a
 //! re-placement that needs a move to make balance worse first cannot be a plan. With no
 //! drained server, at most 16 groups and 8 balanced servers, an A* search over every
 //! sequence of allowed moves from the initial placement (module `search`: cost = bytes so

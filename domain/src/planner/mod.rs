@@ -20,43 +20,37 @@
 //! server holds at most one replica of a group.
 //!
 //! An optional move of group `g` from `a` to `c` is allowed only when
-//! `load(c) + w(g) <= load(a)`:
+//! `load(c) + w(g) < load(a)`: neither server ends above `a`'s old load, the sum of squared
+//! loads strictly drops, and so does the coefficient of variation, which is what
+//! [`Plan::curve`] records (a move whose improvement is too small to show in floating point
+//! is not made). So every prefix of a plan is a valid placement better than the one
+//! before it, and cutting a plan anywhere (the cap, a cancel) is safe.
 //!
-//! * *improving* (`<`): neither server ends above `a`'s old load, the sum of squared loads
-//!   strictly drops, and so does the coefficient of variation, which is what
-//!   [`Plan::curve`] records (a move whose improvement is too small to show in floating
-//!   point is not made);
-//! * *neutral* (`=`): `a` and `c` trade their loads exactly, so no balance figure changes
-//!   and the curve repeats its value. A neutral move is only made as the first half of an
-//!   **exchange**: the move right after it (or after a run of neutral moves) improves, and
-//!   a plan never ends with one.
+//! # What that rule costs
 //!
-//! So the curve never rises, every prefix of a plan is a valid placement at least as
-//! balanced as the one before it (strictly better after every improving move), and
-//! cutting a plan anywhere (the cap, a cancel) is safe.
-//!
-//! Why exchanges look like this: a pair of moves `x: a -> c`, `y: c -> a` changes only
-//! `a`'s and `c`'s loads, and with `d = load(a) - load(c)` the first move changes the sum
-//! of squared loads by `2 w(x) (w(x) - d)`. When no single move improves, `w(x) >= d` for
-//! every candidate, so the state between the two moves is worse than before unless
-//! `w(x) = d`: the neutral case. Exchanges with a worse midpoint (A holds {6, 4}, B holds
-//! {5, 3}: the best placement is 9/9, but either first move leaves a server at 12 or 13)
-//! are not made, because stopping between the two moves would leave the cluster worse.
-//! The price: on such inputs the plan ends where the contract allows, which can be more
-//! than 5% above the best placement (measured in `tests/planner_properties.rs`).
+//! Some placements better than the start cannot be reached by a plan: A holds groups
+//! {6, 4} and B {5, 3}; the best placement is 9/9, but swapping 4 and 3 takes two moves,
+//! and either first move leaves a server at 12 or 13, worse than the start, so stopping
+//! between them would leave the cluster worse. In general a pair `x: a -> c`,
+//! `y: c -> a` with `d = load(a) - load(c)` changes the sum of squared loads by
+//! `2 w(x) (w(x) - d)` at its midpoint, which is not below zero when no single move
+//! improves. So the planner's quality is measured against the best max a plan obeying the
+//! rule can reach (brute force in `tests/planner_properties.rs`), and how often that is
+//! more than 5% above the best placement of the same group sizes is reported beside it.
 //!
 //! # Algorithm
 //!
 //! 1. **Drain** (mandatory, first): every replica on a drained server, largest first, goes
 //!    to the least-loaded server that may receive it. These moves need not improve balance.
 //! 2. **Balance**: for at most 16 groups on 8 balanced servers, a *search* of allowed-move
-//!    sequences (improving and neutral; module `search`) runs first: in order of balance,
-//!    how low the most loaded server can get; then, in order of bytes (A*), the cheapest
-//!    sequence that gets every server at or below that (or 2% above the ideal, if that is
-//!    higher). When both finish within their budget, that sequence is the plan: it moves
-//!    exactly the byte bound of [`bounds`]. Otherwise (and for larger clusters) several
-//!    candidate plans are built from the drained placement, each made only of allowed
-//!    moves, and the best is kept (see "Ranking"):
+//!    sequences (module `search`) runs first: how low the most loaded server can get (in
+//!    order of balance, depth first when that walk cannot see every reachable placement,
+//!    then towards lower ceilings 1% at a time); then, in order of bytes (A*), the
+//!    cheapest sequence that gets every server at or below that (or 2% above the ideal, if
+//!    that is higher). When it finishes within its budget, that sequence is the plan: it
+//!    moves exactly the byte bound of [`bounds`]. Otherwise (and for larger clusters)
+//!    several candidate plans are built from the drained placement, each made only of
+//!    allowed moves, and the best is kept (see "Ranking"):
 //!    * *greedy*: from a most loaded server to a least loaded one (or from any server to a
 //!      least loaded one), preferring the largest group that leaves neither server on the
 //!      other side of the mean (progress without overshoot, so no byte is moved twice),
@@ -68,8 +62,7 @@
 //!    * for clusters with at most 600 (replicas x servers), a *pilot search*: at each
 //!      step every allowed move is tried and completed by a greedy (three greedy variants,
 //!      one search each), and the move whose completion ranks best is taken;
-//!    * the balance search's cheapest placement at or below its target, finished by the
-//!      greedy;
+//!    * the balance search's sequence to its ceiling, finished by the greedy;
 //!    * the cheapest way to the best candidate's band: by the A* search of allowed-move
 //!      sequences for small clusters, else (at most 24 groups) the *exact* fewest-bytes
 //!      placement reaching it (module `exact`), executed as allowed moves where possible.
@@ -82,10 +75,10 @@
 //!
 //! # Ranking
 //!
-//! Candidates are compared by `max/mean + 0.2 x (bytes moved / bytes stored)` over the
-//! balanced servers, then by the higher minimum, fewer bytes, fewer steps: balance first,
-//! but copying 10% more of the stored data must buy at least 0.02 of max/mean. Plans that
-//! buy a hair of balance with a large copy lose to cheaper ones.
+//! Balance first, then bytes: of two candidates whose most loaded servers are within 2% of
+//! each other, the one moving fewer bytes wins; otherwise the lower max wins. Remaining
+//! ties go by `max/mean + 0.2 x (bytes moved / bytes stored)`, the higher minimum, fewer
+//! bytes, fewer steps. So no candidate gives up more than 2% of balance to save bytes.
 //!
 //! # Groups that are not moved
 //!

@@ -50,25 +50,6 @@ impl Recorder {
         self.leader_curve.push(leader_cv);
     }
 
-    /// The last step is a neutral move (see [`commit_neutral`]).
-    pub fn last_is_neutral(&self) -> bool {
-        let n = self.curve.len();
-        self.steps
-            .last()
-            .is_some_and(|s| s.kind == StepKind::Move && !s.mandatory)
-            && n >= 2
-            && self.curve[n - 1] == self.curve[n - 2]
-    }
-
-    /// Takes back the last step, a move.
-    pub fn undo_last(&mut self, state: &mut State) {
-        if let Some(s) = self.steps.pop() {
-            state.apply_move(s.group, s.to, s.from);
-            self.curve.pop();
-            self.leader_curve.pop();
-        }
-    }
-
     pub fn moved_bytes(&self, state: &State) -> u64 {
         self.steps
             .iter()
@@ -135,40 +116,4 @@ pub(crate) fn commit(
         state.apply_move(g, to, from);
         false
     }
-}
-
-/// Records a *neutral* move, `load(to) + w == load(from)`: the two servers trade their loads
-/// exactly, so every balance figure stays the same and the curve repeats its last value
-/// (recomputing it could differ in the last bit, the pool being summed in another order).
-/// It is worth a step only as the first half of an exchange: the plan makes one only when
-/// a later move improves thanks to it (module `search`), and never ends with one.
-/// Returns false, changing nothing, when the move is not neutral.
-pub(crate) fn commit_neutral(
-    state: &mut State,
-    rec: &mut Recorder,
-    g: usize,
-    from: usize,
-    to: usize,
-) -> bool {
-    let w = state.groups[g].weight;
-    if w == 0 || state.load[to] + w != state.load[from] || state.groups[g].holds(to) {
-        return false;
-    }
-    let role = role_of(state, g, from);
-    let cv = *rec
-        .curve
-        .last()
-        .expect("curve starts with the initial value");
-    state.apply_move(g, from, to);
-    let lcv = state.pool_cv(&state.leader_load);
-    let step = Step {
-        group: g,
-        from,
-        to,
-        kind: StepKind::Move,
-        role,
-        mandatory: false,
-    };
-    rec.push(state, step, cv, lcv);
-    true
 }

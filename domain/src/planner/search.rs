@@ -1,14 +1,11 @@
-//! Exhaustive search over the moves a plan may make, for small clusters.
+//! Search over the improving moves a plan may make, for small clusters.
 //!
-//! A plan's optional moves each lower the balance curve or, for a *neutral* move
-//! (`load(c) + w(g) == load(a)`), leave it flat: a neutral move makes the two servers trade
-//! their loads exactly, so no balance figure changes, but it can open an improving move
-//! that did not exist before (the first half of an exchange; see
-//! [`super::record::commit_neutral`]). Placements reachable by such moves are explored
-//! cheapest first (by bytes moved, like Dijkstra's algorithm), each reached by its
-//! cheapest sequence. A search that finishes within its budget has seen every placement
-//! any plan obeying the same rules can reach, with the fewest bytes that reach it (up to a
-//! 64-bit key collision, see [`explore`]).
+//! Every optional move of a plan lowers the balance curve (`load(c) + w(g) < load(a)`),
+//! so the placements a plan can reach form a graph without cycles. [`explore`] walks it
+//! in one of several orders ([`Order`]), recognising placements that differ only by which
+//! interchangeable server holds what ([`Keys`]). A walk that finishes within its budget
+//! has seen every placement a plan can reach; in order of bytes (A*), each is reached by
+//! its cheapest sequence.
 //!
 //! [`best_sequence`] picks the plan to run; [`cheapest_in_band`] is the byte bound of
 //! [`super::bounds`] for small clusters.
@@ -16,7 +13,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
-use super::record::{commit, commit_neutral, Recorder};
+use super::record::{commit, Recorder};
 use super::state::State;
 
 /// A move: group, from, to.
@@ -44,6 +41,15 @@ enum Order {
     /// Lowest max first, then lowest sum of squared loads, then fewest bytes: finds how
     /// even a plan can get quickly (along any sequence both only fall).
     Balance,
+    /// Least load above `hi` in total first, then lowest sum of squared loads: heads
+    /// straight for a placement with every balanced server at or below `hi` (when several
+    /// servers share the max, [`Order::Balance`] wanders a plateau of placements with that
+    /// max; this order sees each of them shed load).
+    Excess { hi: u64 },
+    /// Most bytes moved first (so, roughly, deepest first), then lowest sum of squared
+    /// loads: runs each sequence down to where no move improves before trying another,
+    /// so it reaches the far placements [`Order::Balance`] may not get to in its budget.
+    Deep,
 }
 
 /// The explored graph: every placement popped, in order of bytes.
@@ -66,21 +72,84 @@ fn relocate(placement: &mut [u16], slots: std::ops::Range<usize>, a: usize, c: u
     part.sort_unstable();
 }
 
-/// A random-looking 64-bit key for "a replica of group `g` on server `s`" (SplitMix64):
-/// a placement's key is the XOR of its replicas' keys, so a move updates it in O(1).
-fn zobrist(g: usize, s: usize) -> u64 {
-    let mut z = ((g as u64) << 16 | s as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+/// SplitMix64's finaliser: a random-looking 64-bit value for each input.
+fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
 }
 
-/// Explores placements from `state` by allowed moves (improving or neutral) in order of
-/// bytes, at most `budget` expansions and `cap_left` moves deep. `stop` sees each popped
+/// Placement keys that ignore which of the interchangeable servers holds what.
+///
+/// A server's *content* is the XOR of its groups' keys; a placement's key is the wrapping
+/// sum of `mix(content ^ salt)` over the servers. Servers that are balanced and may
+/// receive are interchangeable (the rules and every figure treat them alike, and a move
+/// costs its group's bytes wherever it goes), so their salt is 0 and two placements that
+/// differ only by a permutation of them share a key: the search sees each once instead of
+/// up to n! times. Every other server has a salt of its own. A move updates the key in
+/// O(1).
+struct Keys {
+    salt: Vec<u64>,
+}
+
+impl Keys {
+    fn new(state: &State) -> Self {
+        let salt = (0..state.servers.len())
+            .map(|s| {
+                let free = state.servers[s].in_pool() && state.servers[s].can_receive();
+                if free {
+                    0
+                } else {
+                    mix(!(s as u64))
+                }
+            })
+            .collect();
+        Keys { salt }
+    }
+
+    fn group(g: usize) -> u64 {
+        mix((g as u64) << 20 | 0xa5a5)
+    }
+
+    /// Each server's content, from a placement.
+    fn contents(&self, placement: &[u16], offsets: &[usize], sizes: &[usize]) -> Vec<u64> {
+        let mut h = vec![0u64; self.salt.len()];
+        for (g, (&o, &n)) in offsets.iter().zip(sizes).enumerate() {
+            for &s in &placement[o..o + n] {
+                h[usize::from(s)] ^= Self::group(g);
+            }
+        }
+        h
+    }
+
+    fn server(&self, s: usize, content: u64) -> u64 {
+        mix(content ^ self.salt[s])
+    }
+
+    fn of(&self, contents: &[u64]) -> u64 {
+        contents
+            .iter()
+            .enumerate()
+            .fold(0u64, |k, (s, &h)| k.wrapping_add(self.server(s, h)))
+    }
+
+    /// The key after group `g` moves from `a` to `c`.
+    fn moved(&self, key: u64, contents: &[u64], g: usize, a: usize, c: usize) -> u64 {
+        let (ha, hc) = (contents[a], contents[c]);
+        key.wrapping_sub(self.server(a, ha))
+            .wrapping_sub(self.server(c, hc))
+            .wrapping_add(self.server(a, ha ^ Self::group(g)))
+            .wrapping_add(self.server(c, hc ^ Self::group(g)))
+    }
+}
+
+/// Explores placements from `state` by improving moves in `order`, at most `budget` expansions and `cap_left` moves deep. `stop` sees each popped
 /// placement's loads and bytes and ends the search by returning true.
 ///
-/// Placements are recognised by a 64-bit key ([`zobrist`]); two placements sharing a key
-/// (odds about 1e-11 at the largest budget) would make the search skip one.
+/// Placements are recognised by a 64-bit key ([`Keys`]), the same for placements that
+/// differ only by which interchangeable server holds what; two other placements sharing a
+/// key (odds about 1e-11 at the largest budget) would make the search skip one.
 fn explore(
     state: &State,
     order: Order,
@@ -111,14 +180,29 @@ fn explore(
                 let rest = over.max(under).saturating_mul(ratio);
                 (bytes.saturating_add(rest), 0, bytes)
             }
-            Order::Balance => {
-                let max = state.pool.iter().map(|&i| loads[i]).max().unwrap_or(0);
+            Order::Deep => {
                 let squares = state
                     .pool
                     .iter()
                     .map(|&i| u128::from(loads[i]) * u128::from(loads[i]))
                     .sum();
-                (max, squares, bytes)
+                (u64::MAX - bytes, squares, 0)
+            }
+            Order::Balance | Order::Excess { .. } => {
+                let squares = state
+                    .pool
+                    .iter()
+                    .map(|&i| u128::from(loads[i]) * u128::from(loads[i]))
+                    .sum();
+                let first = match order {
+                    Order::Excess { hi } => state
+                        .pool
+                        .iter()
+                        .map(|&i| loads[i].saturating_sub(hi))
+                        .sum(),
+                    _ => state.pool.iter().map(|&i| loads[i]).max().unwrap_or(0),
+                };
+                (first, squares, bytes)
             }
         }
     };
@@ -131,14 +215,15 @@ fn explore(
             Some(o)
         })
         .collect();
+    let sizes: Vec<usize> = groups.iter().map(|g| g.replicas.len()).collect();
     let mut start = Vec::new();
-    let mut start_key = 0u64;
-    for (g, group) in groups.iter().enumerate() {
+    for group in groups {
         let mut r: Vec<u16> = group.replicas.iter().map(|&s| s as u16).collect();
         r.sort_unstable();
-        start_key ^= group.replicas.iter().fold(0, |k, &s| k ^ zobrist(g, s));
         start.extend(r);
     }
+    let keys = Keys::new(state);
+    let start_key = keys.of(&keys.contents(&start, &offsets, &sizes));
     let receivers: Vec<usize> = state
         .pool
         .iter()
@@ -200,6 +285,7 @@ fn explore(
             continue;
         }
         let key = nodes[id].key;
+        let contents = keys.contents(&placement, &offsets, &sizes);
         let mut scratch = loads.clone();
         for (g, group) in groups.iter().enumerate() {
             let w = group.weight;
@@ -214,10 +300,10 @@ fn explore(
                     continue;
                 }
                 for &c in &receivers {
-                    if loads[c] + w > la || here.contains(&(c as u16)) {
+                    if loads[c] + w >= la || here.contains(&(c as u16)) {
                         continue;
                     }
-                    let child_key = key ^ zobrist(g, a) ^ zobrist(g, c);
+                    let child_key = keys.moved(key, &contents, g, a, c);
                     let cost = bytes + group.bytes;
                     scratch[a] -= w;
                     scratch[c] += w;
@@ -269,39 +355,75 @@ pub(crate) struct Searched {
     pub cheapest: bool,
 }
 
-/// The plan to run from `state`, in two searches of at most `budget` expansions each:
+/// The plan to run from `state`, from searches of at most `budget` expansions each:
 ///
-/// 1. in order of balance, how low the most loaded server can get (`best_max`); the
-///    ceiling is that, or 2% above the ideal if higher ([`ceiling`]);
-/// 2. in order of bytes, the first placement with every balanced server at or below the
-///    ceiling: the fewest bytes any plan of allowed moves needs to get there.
+/// 1. how low the most loaded server can get (`best_max`): in order of balance and, when
+///    that walk could not see every reachable placement, depth first too; the ceiling is
+///    the best max seen, or 2% above the ideal if higher ([`ceiling`]);
+/// 2. lower ceilings, 1% of the ideal at a time, while a walk headed for each
+///    ([`Order::Excess`]) reaches it;
+/// 3. in order of bytes (A*), the first placement with every balanced server at or below
+///    the ceiling: the fewest bytes any plan of improving moves needs to get there.
 ///
-/// So the plan reaches the best max the first search found (or one within 2% of the
-/// ideal), and when the second search finds it, no placement at least as even in both
-/// max and min is reachable with fewer bytes: the bytes moved equal the bound
-/// [`cheapest_in_band`] computes for the band reached. If the second search runs out of
-/// budget, the plan is the cheapest placement at or below the ceiling the first search saw.
+/// When the last search finds it, no placement at least as even in both max and min is
+/// reachable with fewer bytes: the bytes moved equal the bound [`cheapest_in_band`]
+/// computes for the band reached. If it runs out of budget, the plan is the sequence that
+/// reached the ceiling in step 1 or 2 (`cheapest` is then false).
 pub(crate) fn best_sequence(state: &State, rec: &Recorder, budget: usize) -> Searched {
     let cap_left = rec.cap.saturating_sub(rec.steps.len());
     let pool = &state.pool;
     let max_of = |loads: &[u64]| pool.iter().map(|&i| loads[i]).max().unwrap_or(0);
     let even = explore(state, Order::Balance, cap_left, budget, |_, _| false);
-    // (max, bytes, id) of the most even placement found, cheapest first.
-    let best = even
-        .popped
-        .iter()
-        .filter_map(|&id| {
-            let (_, loads) = even.nodes[id].data.as_ref()?;
-            Some((max_of(loads), even.nodes[id].bytes, id))
-        })
-        .min();
+    let most_even = |e: &Explored| {
+        e.popped
+            .iter()
+            .filter_map(|&id| {
+                let (_, loads) = e.nodes[id].data.as_ref()?;
+                Some((max_of(loads), e.nodes[id].bytes, id))
+            })
+            .min()
+    };
+    // (max, bytes, id) of the most even placement found, cheapest first; when the first
+    // search did not see every reachable placement, a deep one may find a better one.
+    let mut best = most_even(&even);
+    let mut deep_path = None;
+    if even.popped.len() >= budget {
+        let deep = explore(state, Order::Deep, cap_left, budget, |_, _| false);
+        if let Some(d) = most_even(&deep) {
+            if best.is_none_or(|b| d.0 < b.0) {
+                best = Some(d);
+                deep_path = Some(path_to(&deep.nodes, d.2));
+            }
+        }
+    }
     let Some((best_max, _, _)) = best else {
         return Searched {
             path: Vec::new(),
             cheapest: false,
         };
     };
-    let limit = ceiling(state, best_max);
+    let mut limit = ceiling(state, best_max);
+    // Lower ceilings, 1% of the ideal at a time, while a search headed for each reaches it.
+    let floor = ceiling(state, 0);
+    let step = (floor / 100).max(1);
+    let mut probed: Option<Vec<Step>> = deep_path;
+    // A walk that saw every reachable placement knows the best max already.
+    let complete = even.popped.len() < budget;
+    while !complete && limit > floor {
+        let hi = limit.saturating_sub(step).max(floor);
+        let probe = explore(state, Order::Excess { hi }, cap_left, budget, |loads, _| {
+            max_of(loads) <= hi
+        });
+        let reached = probe.popped.last().copied().filter(|&id| {
+            probe.nodes[id]
+                .data
+                .as_ref()
+                .is_some_and(|(_, loads)| max_of(loads) <= hi)
+        });
+        let Some(id) = reached else { break };
+        limit = hi;
+        probed = Some(path_to(&probe.nodes, id));
+    }
     let order = Order::Bytes { lo: 0, hi: limit };
     let cheap = explore(state, order, cap_left, budget, |loads, _| {
         max_of(loads) <= limit
@@ -318,16 +440,18 @@ pub(crate) fn best_sequence(state: &State, rec: &Recorder, budget: usize) -> Sea
             cheapest: true,
         },
         None => Searched {
-            // The cheapest placement at or below the ceiling the first search saw.
-            path: even
-                .popped
-                .iter()
-                .filter_map(|&id| {
-                    let (_, loads) = even.nodes[id].data.as_ref()?;
-                    (max_of(loads) <= limit).then_some((even.nodes[id].bytes, id))
-                })
-                .min()
-                .map_or_else(Vec::new, |(_, id)| path_to(&even.nodes, id)),
+            // The probe that reached the ceiling, else the cheapest placement at or below
+            // it the first search saw.
+            path: probed.unwrap_or_else(|| {
+                even.popped
+                    .iter()
+                    .filter_map(|&id| {
+                        let (_, loads) = even.nodes[id].data.as_ref()?;
+                        (max_of(loads) <= limit).then_some((even.nodes[id].bytes, id))
+                    })
+                    .min()
+                    .map_or_else(Vec::new, |(_, id)| path_to(&even.nodes, id))
+            }),
             cheapest: false,
         },
     }
@@ -353,7 +477,7 @@ pub(crate) fn ceiling(state: &State, best_max: u64) -> u64 {
     best_max.max(ideal + ideal / 50)
 }
 
-/// A lower bound on the bytes any plan of allowed moves (improving or neutral, any number)
+/// A lower bound on the bytes any plan of improving moves (any number)
 /// must move from `state` to put every balanced server's load inside `[lo, hi]`: the
 /// cheapest such placement when the search reaches one within `budget` expansions, else
 /// the lowest estimate (bytes so far plus the lower bound on what is left) of any
@@ -392,25 +516,12 @@ pub(crate) fn cheapest_path_to_band(
     inside(loads).then(|| path_to(&explored.nodes, last))
 }
 
-/// Applies `path` as allowed moves; stops at the first that is no longer allowed (or at
-/// the cap), and takes back neutral moves left at the end, which would change nothing.
+/// Applies `path` as improving moves; stops at the first that no longer improves (or at
+/// the cap).
 pub(crate) fn replay(state: &mut State, rec: &mut Recorder, path: &[Step]) {
-    let before = rec.steps.len();
     for &(g, a, c) in path {
-        if !rec.room() {
+        if !rec.room() || !commit(state, rec, g, a, c) {
             break;
         }
-        let w = state.groups[g].weight;
-        let made = if state.load[c] + w == state.load[a] {
-            commit_neutral(state, rec, g, a, c)
-        } else {
-            commit(state, rec, g, a, c)
-        };
-        if !made {
-            break;
-        }
-    }
-    while rec.steps.len() > before && rec.last_is_neutral() {
-        rec.undo_last(state);
     }
 }

@@ -188,33 +188,13 @@ pub fn replay(
                 bytes_moved += m.bytes;
                 if !m.mandatory {
                     let w = weight(group, target);
-                    if before[to] + w > before[from] {
+                    if before[to] + w >= before[from] {
                         return Err(format!(
-                            "step {step}: makes balance worse: to {} + {w} > from {}",
+                            "step {step}: does not improve: to {} + {w} >= from {}",
                             before[to], before[from]
                         ));
                     }
-                    if before[to] + w == before[from] {
-                        // Neutral: the two servers trade loads; the curve stays flat, and
-                        // only as the first half of an exchange (never the last step).
-                        if plan.curve[step + 1] != plan.curve[step] {
-                            return Err(format!("step {step}: neutral move changed the curve"));
-                        }
-                        let next_improves = plan
-                            .moves
-                            .get(step + 1)
-                            .is_some_and(|n| n.kind == StepKind::Move && !n.mandatory)
-                            && plan
-                                .curve
-                                .get(step + 2)
-                                .is_some_and(|&c| c < plan.curve[step]);
-                        let another_neutral = plan.curve.get(step + 2) == Some(&plan.curve[step]);
-                        if !next_improves && !another_neutral {
-                            return Err(format!(
-                                "step {step}: neutral move not followed by an improving one"
-                            ));
-                        }
-                    } else if plan.curve[step + 1].partial_cmp(&plan.curve[step])
+                    if plan.curve[step + 1].partial_cmp(&plan.curve[step])
                         != Some(std::cmp::Ordering::Less)
                     {
                         return Err(format!("step {step}: curve does not decrease"));
@@ -449,11 +429,16 @@ pub fn healthy_cluster(
         })
 }
 
-/// The smallest max load (weights) reachable from the snapshot's placement by moves that
-/// each do not make balance worse (receiver + weight <= source: improving or neutral), all
-/// servers healthy, nothing drained: exhaustive search over reachable placements (at most
-/// 200,000).
-pub fn best_reachable_max(snapshot: &ClusterSnapshot, extra_servers: usize) -> u64 {
+/// The smallest max load reachable from the snapshot's placement by moves that each
+/// strictly improve balance (receiver + weight < source), all servers healthy, nothing
+/// drained, and how many placements were seen: exhaustive search over reachable
+/// placements (at most `limit`), each recognised up to a permutation of the servers
+/// (all alike here), so the search covers n! times as many placements as it stores.
+pub fn reachable(
+    snapshot: &ClusterSnapshot,
+    extra_servers: usize,
+    limit: usize,
+) -> (u64, usize, bool) {
     let names: Vec<&str> = snapshot.servers.iter().map(|s| s.name.as_str()).collect();
     let n = names.len() + extra_servers;
     let start: Vec<Vec<usize>> = snapshot
@@ -469,12 +454,28 @@ pub fn best_reachable_max(snapshot: &ClusterSnapshot, extra_servers: usize) -> u
         })
         .collect();
     let w: Vec<u64> = snapshot.groups.iter().map(|g| g.bytes).collect();
+    // Canonical form: each server's sorted group list, the lists sorted.
+    let canonical = |state: &Vec<Vec<usize>>| {
+        let mut servers = vec![Vec::new(); n];
+        for (g, r) in state.iter().enumerate() {
+            for &s in r {
+                servers[s].push(g);
+            }
+        }
+        servers.sort();
+        servers
+    };
     let mut seen: HashSet<Vec<Vec<usize>>> = HashSet::new();
     let mut stack = vec![start];
     let mut best = u64::MAX;
+    let mut complete = true;
     while let Some(state) = stack.pop() {
-        if !seen.insert(state.clone()) {
+        if !seen.insert(canonical(&state)) {
             continue;
+        }
+        if seen.len() > limit {
+            complete = false;
+            break;
         }
         let mut load = vec![0u64; n];
         for (g, r) in state.iter().enumerate() {
@@ -486,23 +487,18 @@ pub fn best_reachable_max(snapshot: &ClusterSnapshot, extra_servers: usize) -> u
         for (g, r) in state.iter().enumerate() {
             for (k, &a) in r.iter().enumerate() {
                 for c in 0..n {
-                    if r.contains(&c) || load[c] + w[g] > load[a] {
+                    if r.contains(&c) || load[c] + w[g] >= load[a] {
                         continue;
                     }
                     let mut next = state.clone();
                     next[g][k] = c;
                     next[g].sort();
-                    if !seen.contains(&next) {
-                        stack.push(next);
-                    }
+                    stack.push(next);
                 }
             }
         }
-        if seen.len() > 200_000 {
-            break;
-        }
     }
-    best
+    (best, seen.len(), complete)
 }
 
 /// Whether some placement of these groups (each `(bytes, replicas)` on that many distinct
@@ -652,8 +648,8 @@ pub fn min_bytes_for_band(
     (best != u64::MAX && *budget > 0).then_some(best)
 }
 
-/// The fewest bytes any sequence of moves that each do not make balance worse (receiver +
-/// weight <= source) must move from the snapshot's placement (all servers healthy, by
+/// The fewest bytes any sequence of moves that each improve balance (receiver + weight <
+/// source) must move from the snapshot's placement (all servers healthy, by
 /// bytes, `extra_servers` empty ones added) to put every server's load in `[lo, hi]`:
 /// Dijkstra over placements, independent of the planner's. `None` past `limit` placements.
 pub fn contract_min_bytes(
@@ -705,7 +701,7 @@ pub fn contract_min_bytes(
         for (g, r) in state.iter().enumerate() {
             for (k, &a) in r.iter().enumerate() {
                 for c in 0..n {
-                    if r.contains(&c) || load[c] + w[g] > load[a] {
+                    if r.contains(&c) || load[c] + w[g] >= load[a] {
                         continue;
                     }
                     let mut next = state.clone();
