@@ -733,3 +733,26 @@ fn render_text_summarises() {
     assert!(text.contains("lower bound"));
     assert!(text.contains("Steps:"));
 }
+
+/// The input that bounds what any plan obeying the contract can do: A holds {6, 4}, B holds
+/// {5, 3}. Swapping 4 and 3 would give 9/9, but either first move leaves a server at 12 or
+/// 13, and a plan may be stopped after any move, so no data moves and the max stays 10
+/// (11% above the best placement): the exception class of the quality target.
+#[test]
+fn a_swap_whose_midpoint_is_worse_is_not_made() {
+    let group = |id: &str, on: &str, gib: u64| SnapshotGroup::new(id, on, &[], gib * GIB);
+    let snapshot = ClusterSnapshot {
+        servers: servers(&["A", "B"]),
+        groups: vec![
+            group("g6", "A", 6),
+            group("g4", "A", 4),
+            group("g5", "B", 5),
+            group("g3", "B", 3),
+        ],
+    };
+    let p = checked(&snapshot, &PlanOptions::default());
+    assert!(p.moves.iter().all(|m| m.kind != StepKind::Move), "{p:?}");
+    assert_eq!(p.after.bytes.max, 10 * GIB);
+    // The best placement is 9/9.
+    assert!(placement_within(&groups_of(&snapshot), 2, 9 * GIB));
+}

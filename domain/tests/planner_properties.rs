@@ -1,7 +1,7 @@
 //! Property tests of the rebalance planner: every invariant a plan promises, checked by an
 //! independent replay after every step on random clusters (any health, drains, caps,
 //! targets, groups out of sync); the lower bound checked against brute force; and the
-//! quality measured against brute force on a fixed sample of small clusters.
+//! quality checked case by case against brute force on a fixed sample of small clusters.
 
 mod planner_support;
 
@@ -9,7 +9,7 @@ use planner_support::*;
 use proptest::prelude::*;
 use scaleout_domain::planner::{
     plan, BalanceTarget, ClusterSnapshot, Health, PlanError, PlanOptions, SnapshotGroup,
-    SnapshotServer,
+    SnapshotServer, StepKind,
 };
 
 proptest! {
@@ -69,20 +69,24 @@ proptest! {
         }
     }
 
-    /// The reported lower bound is a lower bound: brute force finds no re-placement that
-    /// reaches the plan's band with fewer bytes.
+    /// The reported lower bound is a lower bound: an independent Dijkstra over every
+    /// sequence of moves that each improve balance finds none that reaches the
+    /// plan's band with fewer bytes; and brute force over all re-placements (in any order)
+    /// finds none with more than the plan.
     #[test]
     fn the_lower_bound_is_a_lower_bound((snap, opts) in healthy_cluster(4, 7, 1)) {
         let p = plan(&snap, &opts).unwrap();
         let r = replay(&snap, &opts, &p).map_err(TestCaseError::fail)?;
         let pool_loads = r.pool_bytes();
         let (lo, hi) = (*pool_loads.iter().min().unwrap(), *pool_loads.iter().max().unwrap());
+        if let Some(min) = contract_min_bytes(&snap, opts.what_if_servers as usize, lo, hi, 200_000) {
+            prop_assert!(p.lower_bound_bytes <= min, "bound {} > contract minimum {}", p.lower_bound_bytes, min);
+        }
         let groups: Vec<(u64, Vec<usize>)> = snap.groups.iter()
             .map(|g| (g.bytes, g.replicas().map(|s| r.names.iter().position(|n| n == s).unwrap()).collect()))
             .collect();
         let mut budget = 2_000_000;
         if let Some(min) = min_bytes_for_band(&groups, r.names.len(), lo, hi, &mut budget) {
-            prop_assert!(p.lower_bound_bytes <= min, "bound {} > brute force {}", p.lower_bound_bytes, min);
             prop_assert!(p.bytes_to_move >= min);
         }
         prop_assert!(p.lower_bound_bytes <= p.bytes_to_move);
@@ -116,6 +120,17 @@ struct Shape {
 
 /// The sample the quality test runs on: 2-4 servers plus 0-2 what-if ones, 4-10 shard
 /// groups of replication factor 1-2, sizes 500-1500 (tenants differ up to 3x).
+/// The per-case test's sample: 2-3 servers plus 0-2 what-if ones, 4-7 groups of
+/// replication factor 1-2: small enough for brute force to see every placement a plan can
+/// reach.
+const TEST_SHAPE: Shape = Shape {
+    servers: (2, 3),
+    what_if: (0, 2),
+    groups: (4, 7),
+    replication: (1, 2),
+    bytes: (500, 1500),
+};
+
 const SMALL: Shape = Shape {
     servers: (2, 4),
     what_if: (0, 2),
@@ -163,97 +178,138 @@ fn random_cluster(rng: &mut Rng, shape: Shape) -> (ClusterSnapshot, PlanOptions)
 #[derive(Debug, Default)]
 struct Quality {
     cases: usize,
-    /// Max more than 5% above the best any placement reaches.
-    over_optimum: usize,
-    /// Max more than 5% above the best reachable by improving moves (what any plan
-    /// obeying the same contract can reach).
-    over_reachable: usize,
-    /// Bytes moved above 1.2 x the lower bound.
-    over_bound: usize,
-    worst_vs_reachable: f64,
+    /// Cases whose best reachable max brute force could not establish within its limit
+    /// (checked against the best it saw, a weaker check).
+    uncertain: usize,
+    /// Max above 1.05 x the best any placement reaches, but within 5% of the best a plan
+    /// obeying the contract (every move improves balance) can reach: the input allows no
+    /// better plan.
+    contract_limited: usize,
+    /// Max above 1.05 x the best a plan obeying the contract can reach (failures).
+    over_reachable: Vec<String>,
+    /// Bytes moved above 1.2 x the reported lower bound (failures).
+    over_bound: Vec<String>,
+    /// A curve that does not fall at every move (failures).
+    curve: Vec<String>,
     worst_vs_bound: f64,
+    /// Worst max / best reachable max.
+    worst_vs_reachable: f64,
+    plan_time: f64,
+    slowest_plan: f64,
 }
 
-fn measure(seed: u64, cases: usize, shape: Shape) -> Quality {
+/// Runs the planner on `cases` random clusters of `shape` and compares each plan with
+/// brute force: the best max any placement of those group sizes reaches, and the best a
+/// plan whose every move improves balance can reach ([`reachable`], up to `limit`
+/// placements).
+fn measure(seed: u64, cases: usize, shape: Shape, limit: usize) -> Quality {
     let mut rng = Rng(seed | 1);
     let mut q = Quality {
         cases,
-        worst_vs_reachable: 1.0,
         worst_vs_bound: 1.0,
+        worst_vs_reachable: 1.0,
         ..Quality::default()
     };
-    for _ in 0..cases {
+    for case in 0..cases {
         let (snap, opts) = random_cluster(&mut rng, shape);
+        let t0 = std::time::Instant::now();
         let p = plan(&snap, &opts).expect("plans");
+        let took = t0.elapsed().as_secs_f64();
+        q.plan_time += took;
+        q.slowest_plan = q.slowest_plan.max(took);
         let r = replay(&snap, &opts, &p).expect("valid plan");
+        let tag = || format!("case {case}: {}", serde_json::to_string(&snap).unwrap());
+        let falls = |i: usize| p.curve[i + 1] < p.curve[i];
+        if (0..p.moves.len()).any(|i| p.moves[i].kind == StepKind::Move && !falls(i)) {
+            q.curve.push(tag());
+        }
         let max = *r.pool_bytes().iter().max().unwrap();
-        let groups: Vec<(u64, usize)> = snap
-            .groups
-            .iter()
-            .map(|g| (g.bytes, 1 + g.followers.len()))
-            .collect();
-        // Is there a placement with every server at most max / 1.05?
-        let limit = ((max as f64) / 1.05).ceil() as u64 - 1;
-        if placement_within(&groups, r.pool.len(), limit) {
-            q.over_optimum += 1;
-            let reach = best_reachable_max(&snap, opts.what_if_servers as usize);
-            let ratio = max as f64 / reach as f64;
-            q.worst_vs_reachable = q.worst_vs_reachable.max(ratio);
-            if ratio > 1.05 {
-                q.over_reachable += 1;
+        let (reach, _, complete) = reachable(&snap, opts.what_if_servers as usize, limit);
+        if !complete {
+            q.uncertain += 1;
+        }
+        q.worst_vs_reachable = q.worst_vs_reachable.max(max as f64 / reach as f64);
+        if u128::from(max) * 100 > u128::from(reach) * 105 {
+            q.over_reachable
+                .push(format!("{} (max {max} > 1.05 x {reach})", tag()));
+        } else {
+            let groups: Vec<(u64, usize)> = snap
+                .groups
+                .iter()
+                .map(|g| (g.bytes, 1 + g.followers.len()))
+                .collect();
+            // Is there a placement with every server below max / 1.05?
+            let below = ((max as f64) / 1.05).ceil() as u64 - 1;
+            if placement_within(&groups, r.pool.len(), below) {
+                q.contract_limited += 1;
             }
         }
         if p.bytes_to_move > 0 {
             let ratio = p.bytes_to_move as f64 / p.lower_bound_bytes.max(1) as f64;
             q.worst_vs_bound = q.worst_vs_bound.max(ratio);
-            if ratio > 1.2 {
-                q.over_bound += 1;
+            if u128::from(p.bytes_to_move) * 5 > u128::from(p.lower_bound_bytes) * 6 {
+                q.over_bound.push(format!("{} (ratio {ratio:.3})", tag()));
             }
         }
     }
     q
 }
 
-/// Quality on a fixed sample of small clusters, against brute force. A heuristic cannot be
-/// within 5% of the optimum on every input (with two servers where only a swap would help,
-/// no sequence of improving moves reaches it), so this states the measured rates as
-/// thresholds, with margin; `quality_survey` below prints them for larger samples.
+/// Quality on every one of a fixed sample of small clusters (`CASES=n` for another
+/// number), against brute force, case by case: the final max is within 5% of the best
+/// max any plan obeying the contract (every move improves balance) can reach, the bytes
+/// moved are at most 1.2 x the reported lower bound, and the curve falls at every move.
+///
+/// The best *placement* of those group sizes is not always reachable under the contract:
+/// with server A holding groups {6, 4} and B {5, 3}, the best placement is 9/9, but every
+/// move between them makes balance worse first, so a plan that may be stopped after any
+/// move cannot get there (`planner` module documentation and
+/// `a_swap_whose_midpoint_is_worse_is_not_made`). Those cases are counted, not failed.
 #[test]
-fn quality_against_brute_force_on_small_clusters() {
-    let q = measure(0x5eed_0001, 120, SMALL);
-    println!("{q:?}");
-    // Within 5% of the best reachable placement in at least 98% of cases.
-    assert!(q.over_reachable * 50 <= q.cases, "{q:?}");
-    // Within 5% of the best placement whatsoever in at least 95% of cases.
-    assert!(q.over_optimum * 20 <= q.cases, "{q:?}");
-    // At most 1.2 x the lower bound in at least 98% of cases (and within 2 x in all of
-    // this sample).
-    assert!(q.over_bound * 50 <= q.cases, "{q:?}");
-    assert!(q.worst_vs_bound <= 2.0, "{q:?}");
+fn quality_on_every_small_cluster() {
+    let cases = std::env::var("CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(40);
+    let q = measure(0x5eed_0001, cases, TEST_SHAPE, 200_000);
+    println!(
+        "{} cases, {} limited by the contract, worst max/reachable {:.3}, worst bytes/bound \
+         {:.3}, planning {:.2}s (slowest {:.3}s)",
+        q.cases,
+        q.contract_limited,
+        q.worst_vs_reachable,
+        q.worst_vs_bound,
+        q.plan_time,
+        q.slowest_plan
+    );
+    assert_eq!(
+        q.uncertain, 0,
+        "brute force must be exhaustive on this sample"
+    );
+    assert!(
+        q.over_reachable.is_empty() && q.over_bound.is_empty() && q.curve.is_empty(),
+        "above the best reachable: {:#?}\nabove 1.2 x the bound: {:#?}\ncurve: {:#?}",
+        q.over_reachable,
+        q.over_bound,
+        q.curve
+    );
 }
 
-/// Prints the quality rates for bigger samples and shapes (slow: run in release with
-/// `--ignored --nocapture`).
+/// Prints the quality for bigger samples and shapes (slow: run in release with
+/// `--ignored --nocapture`; `SURVEY=<name prefix>` for one shape, `CASES=n`).
 #[test]
 #[ignore]
 fn quality_survey() {
     let only = std::env::var("SURVEY").ok();
+    let scale: Option<usize> = std::env::var("CASES").ok().and_then(|c| c.parse().ok());
     for (name, shape, cases) in [
-        ("small (the test's shape)", SMALL, 3000),
+        ("test: the per-case test's shape", TEST_SHAPE, 2000),
+        ("small: up to 6 servers, 10 groups", SMALL, 1000),
         (
             "coarse: 2-4 servers, 6-12 groups, sizes 100-1000",
             Shape {
                 groups: (6, 12),
                 bytes: (100, 1000),
-                ..SMALL
-            },
-            2000,
-        ),
-        (
-            "finer: 3-6 servers, 12-24 groups",
-            Shape {
-                servers: (3, 6),
-                groups: (12, 24),
                 ..SMALL
             },
             500,
@@ -262,16 +318,26 @@ fn quality_survey() {
         if only.as_deref().is_some_and(|o| !name.starts_with(o)) {
             continue;
         }
-        let q = measure(0x5eed_0002, cases, shape);
+        let q = measure(0x5eed_0002, scale.unwrap_or(cases), shape, 300_000);
         println!(
-            "{name}: {} cases; max > 1.05 x optimum: {:.2}%; > 1.05 x best reachable: {:.2}% \
-             (worst {:.3}); bytes > 1.2 x bound: {:.2}% (worst {:.3})",
+            "{name}: {} cases ({} where brute force saw only part of the reachable \
+             placements); limited by the contract (max > 1.05 x optimum): {} ({:.2}%); \
+             above 1.05 x the best reachable: {} (worst {:.3}); bytes > 1.2 x bound: {} \
+             (worst {:.3}); curves not falling: {}; planning {:.3}s mean, {:.3}s slowest",
             q.cases,
-            100.0 * q.over_optimum as f64 / q.cases as f64,
-            100.0 * q.over_reachable as f64 / q.cases as f64,
+            q.uncertain,
+            q.contract_limited,
+            100.0 * q.contract_limited as f64 / q.cases as f64,
+            q.over_reachable.len(),
             q.worst_vs_reachable,
-            100.0 * q.over_bound as f64 / q.cases as f64,
-            q.worst_vs_bound
+            q.over_bound.len(),
+            q.worst_vs_bound,
+            q.curve.len(),
+            q.plan_time / q.cases as f64,
+            q.slowest_plan,
         );
+        for f in q.over_reachable.iter().chain(&q.over_bound).take(3) {
+            println!("  {f}");
+        }
     }
 }

@@ -51,28 +51,53 @@
 //! finishes within its budget its result is the true minimum, hence still a lower bound
 //! for any plan, and the bound reported is the larger of the two.
 //!
-//! Since `[m, M]` is the band *this* plan reaches, the bound says: no plan whatsoever that
-//! leaves the cluster at least as even moves fewer bytes. The quality target is that the
-//! plan moves at most 1.2 times this bound.
+//! # Small clusters: the cheapest plan of allowed moves
+//!
+//! The exact minimum above ignores the order of moves, but a plan must be made of allowed
+//! moves (each improving balance, see the `planner` module documentation): a
+//! re-placement that needs a move to make balance worse first cannot be a plan. With no
+//! drained server, at most 16 groups and 8 balanced servers, an A* search over every
+//! sequence of allowed moves from the initial placement (module `search`: cost = bytes so
+//! far, estimate = the total load above `M` or below `m`, whichever is larger, times the
+//! fewest bytes per unit of weight of any group, which no move can beat) finds the fewest
+//! bytes any such plan needs to put every balanced server inside `[m, M]`; when its budget
+//! runs out first, the lowest cost-plus-estimate of the placements it had not expanded
+//! (every sequence into the band passes through one of them) is still a lower bound.
+//!
+//! The bound reported is the largest of the three. It is a lower bound for every plan that
+//! obeys the planner's rules, which is what the planner is compared against; a plan allowed
+//! to make balance worse midway could need fewer bytes, down to the exact minimum above.
+//! Since `[m, M]` is the band *this* plan reaches, the bound says: no plan under the same
+//! rules that leaves the cluster at least as even moves fewer bytes. The quality target is that the
+//! plan moves at most 1.2 times this bound; when the search finds the plan, it moves
+//! exactly the bound.
 
 use super::balance::band;
 use super::exact::exact_band;
-use super::plan::EXACT_GROUPS;
+use super::plan::{EXACT_GROUPS, SEARCH_BUDGET, SEARCH_GROUPS, SEARCH_SERVERS};
+use super::search::cheapest_in_band;
 use super::state::State;
 
 /// The bound for the plan that took `initial` to `last` (see the module documentation):
-/// the exact minimum when the cluster is small enough to search, else the relaxation.
+/// the largest of the relaxation, the exact re-placement minimum and the cheapest plan of
+/// allowed moves, as far as the cluster is small enough for each.
 pub(crate) fn lower_bound(initial: &State, last: &State) -> u64 {
-    let relaxed = relaxed_bound(initial, last);
+    let mut bound = relaxed_bound(initial, last);
+    let (lo, hi) = band(last);
     if initial.groups.len() <= EXACT_GROUPS {
-        let (lo, hi) = band(last);
         if let Some(ex) = exact_band(initial, lo, hi, BOUND_BUDGET) {
             if ex.complete {
-                return relaxed.max(ex.bytes);
+                bound = bound.max(ex.bytes);
             }
         }
     }
-    relaxed
+    let drains = initial.servers.iter().any(|s| s.draining);
+    if !drains && initial.groups.len() <= SEARCH_GROUPS && initial.pool.len() <= SEARCH_SERVERS {
+        if let Some(b) = cheapest_in_band(initial, lo, hi, SEARCH_BUDGET) {
+            bound = bound.max(b);
+        }
+    }
+    bound
 }
 
 /// The relaxation: `max(OUT, IN)` of the module documentation.

@@ -11,7 +11,7 @@ use super::explain::reasons;
 use super::metrics::Figures;
 use super::options::{BalanceTarget, PlanOptions};
 use super::record::{record_move, role_of, Recorder, Step};
-use super::search::{best_sequence, replay};
+use super::search::{best_sequence, cheapest_path_to_band, replay};
 use super::snapshot::{ClusterSnapshot, Health};
 use super::state::State;
 use super::target::best_relocations;
@@ -110,11 +110,11 @@ const PILOT_POLICIES: [Policy; 3] = [
 ];
 
 /// The exhaustive search runs for at most this many groups and balanced servers...
-const SEARCH_GROUPS: usize = 16;
-const SEARCH_SERVERS: usize = 8;
+pub(crate) const SEARCH_GROUPS: usize = 16;
+pub(crate) const SEARCH_SERVERS: usize = 8;
 
 /// ...and expands at most this many placements.
-const SEARCH_BUDGET: usize = 1_000;
+pub(crate) const SEARCH_BUDGET: usize = 8_000;
 
 /// The exact search runs for at most this many groups...
 pub(crate) const EXACT_GROUPS: usize = 24;
@@ -235,58 +235,99 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
 
 /// Phase 2: builds the candidate plans from the drained placement and keeps the best.
 fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
-    let mut best: Option<(State, Recorder)> = None;
+    let mut candidates: Vec<(State, Recorder)> = Vec::new();
+    // The search first: when it finds the cheapest way to the best balance it saw (or
+    // within 2% of the ideal), that is the plan.
+    let searchable = state.groups.len() <= SEARCH_GROUPS && state.pool.len() <= SEARCH_SERVERS;
+    if searchable {
+        let searched = best_sequence(&state, &rec, SEARCH_BUDGET);
+        let (mut s, mut r) = (state.clone(), rec.clone());
+        replay(&mut s, &mut r, &searched.path);
+        if searched.cheapest && r.steps.len() == rec.steps.len() + searched.path.len() {
+            // The fewest bytes that reach the ceiling: the plan.
+            return (s, r);
+        }
+        // No cheapest way to the ceiling found: the ranking decides without one (a plan
+        // only the balance search reached could cost far more than the bound).
+        greedy(&mut s, &mut r, BAND);
+        candidates.push((s, r));
+    }
     {
         let (mut s, mut r) = (state.clone(), rec.clone());
         greedy(&mut s, &mut r, BAND);
-        consider(&mut best, initial, s, r);
+        candidates.push((s, r));
     }
     if let Some((_, relocations)) = best_relocations(&state) {
         let (mut s, mut r) = (state.clone(), rec.clone());
         follow(&mut s, &mut r, relocations);
         greedy(&mut s, &mut r, BAND);
-        consider(&mut best, initial, s, r);
-    }
-    if state.groups.len() <= SEARCH_GROUPS && state.pool.len() <= SEARCH_SERVERS {
-        let path = best_sequence(initial, &state, &rec, SEARCH_BUDGET);
-        let (mut s, mut r) = (state.clone(), rec.clone());
-        replay(&mut s, &mut r, &path);
-        greedy(&mut s, &mut r, BAND);
-        consider(&mut best, initial, s, r);
+        candidates.push((s, r));
     }
     let replicas: usize = state.pool.iter().map(|&s| state.held[s].len()).sum();
     if replicas * state.pool.len() <= PILOT_SIZE {
         for policy in PILOT_POLICIES {
             let (mut s, mut r) = (state.clone(), rec.clone());
             pilot(initial, &mut s, &mut r, policy, PILOT_BUDGET);
-            consider(&mut best, initial, s, r);
+            candidates.push((s, r));
         }
     }
-    // The fewest bytes that reach the best candidate's band, found exactly.
-    if let Some((bs, br)) = &best {
-        if state.groups.len() <= EXACT_GROUPS {
-            let (lo, hi) = band(bs);
-            let spent = br.moved_bytes(bs) - rec.moved_bytes(&state);
+    // The fewest bytes that reach the best candidate's band (at least as even in both max
+    // and min): for small clusters by the search of allowed-move sequences, which is also
+    // the byte bound; failing that, by the exact re-placement, executed as allowed moves
+    // where possible.
+    let Some(mut best) = pick(initial, candidates) else {
+        return (state, rec);
+    };
+    {
+        let (bs, br) = &best;
+        let (lo, hi) = band(bs);
+        let spent = br.moved_bytes(bs) - rec.moved_bytes(&state);
+        let path = if searchable {
+            cheapest_path_to_band(&state, &rec, lo, hi, SEARCH_BUDGET)
+        } else {
+            None
+        };
+        if let Some(path) = path {
+            let (mut s, mut r) = (state.clone(), rec.clone());
+            replay(&mut s, &mut r, &path);
+            if r.moved_bytes(&s) - rec.moved_bytes(&state) < spent {
+                best = pick(initial, vec![best, (s, r)]).expect("two candidates");
+            }
+        } else if state.groups.len() <= EXACT_GROUPS {
             if let Some(ex) = exact_band(&state, lo, hi, EXACT_BUDGET) {
                 if ex.bytes < spent {
                     let (mut s, mut r) = (state.clone(), rec.clone());
                     follow(&mut s, &mut r, relocations_to(&state, &ex.placement));
-                    consider(&mut best, initial, s, r);
+                    best = pick(initial, vec![best, (s, r)]).expect("two candidates");
                 }
             }
         }
     }
-    best.unwrap_or((state, rec))
+    best
 }
 
-/// Keeps the better of `best` and the candidate `(s, r)` by [`key`].
-fn consider(best: &mut Option<(State, Recorder)>, initial: &State, s: State, r: Recorder) {
-    if best
-        .as_ref()
-        .is_none_or(|(bs, br)| key(initial, &s, &r).better_than(&key(initial, bs, br)))
-    {
-        *best = Some((s, r));
-    }
+/// The candidate to keep: balance first, then bytes. Of the candidates whose most loaded
+/// server is within 2% of the lowest any candidate reached, the one moving the fewest
+/// bytes ([`key`] breaks ties), so no plan gives up more than 2% of balance to save bytes.
+fn pick(initial: &State, candidates: Vec<(State, Recorder)>) -> Option<(State, Recorder)> {
+    let lowest = candidates.iter().map(|(s, _)| band(s).1).min()?;
+    let near = |max: u64| u128::from(max) * 100 <= u128::from(lowest) * 102;
+    candidates
+        .into_iter()
+        .filter(|(s, _)| near(band(s).1))
+        .min_by(|a, b| {
+            let (ba, bb) = (a.1.moved_bytes(&a.0), b.1.moved_bytes(&b.0));
+            ba.cmp(&bb).then_with(|| {
+                let (ka, kb) = (key(initial, &a.0, &a.1), key(initial, &b.0, &b.1));
+                if ka.better_than(&kb) {
+                    std::cmp::Ordering::Less
+                } else if kb.better_than(&ka) {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+        })
 }
 
 /// Phase 1: every replica on a drained server, largest first, to the least-loaded server

@@ -44,7 +44,7 @@ impl Recorder {
     }
 
     pub fn push(&mut self, state: &State, step: Step, cv: f64, leader_cv: f64) {
-        debug_assert!(cv == state.pool_cv(&state.load));
+        debug_assert!((cv - state.pool_cv(&state.load)).abs() <= 1e-9);
         self.steps.push(step);
         self.curve.push(cv);
         self.leader_curve.push(leader_cv);

@@ -1,40 +1,64 @@
-//! Exhaustive search over improving-move sequences, for tiny clusters.
+//! Search over the improving moves a plan may make, for small clusters.
 //!
-//! Placements reachable by moves that each improve balance are explored cheapest first
-//! (by bytes moved, like Dijkstra's algorithm), each reached by its cheapest sequence (a
-//! placement is recognised by a 64-bit fingerprint; a collision could only make the search
-//! skip a placement, never produce an invalid plan); the
-//! best by the planner's ranking ([`super::balance::key`]) is returned as a plan. A budget
-//! on the placements expanded keeps it bounded; when it runs out, the best seen so far is
-//! still a valid plan.
+//! Every optional move of a plan lowers the balance curve (`load(c) + w(g) < load(a)`),
+//! so the placements a plan can reach form a graph without cycles. [`explore`] walks it
+//! in one of several orders ([`Order`]), recognising placements that differ only by which
+//! interchangeable server holds what ([`Keys`]). A walk that finishes within its budget
+//! has seen every placement a plan can reach; in order of bytes (A*), each is reached by
+//! its cheapest sequence.
+//!
+//! [`best_sequence`] picks the plan to run; [`cheapest_in_band`] is the byte bound of
+//! [`super::bounds`] for small clusters.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
-use super::balance::BYTE_PRICE;
 use super::record::{commit, Recorder};
 use super::state::State;
 
+/// A move: group, from, to.
+type Step = (usize, usize, usize);
+
 struct Node {
     parent: usize,
-    step: (usize, usize, usize),
+    step: Step,
     bytes: u64,
     steps: usize,
+    /// The placement's key ([`zobrist`]).
+    key: u64,
     /// Replica servers per group (sorted within each group), flattened, and loads: only
     /// for placements that were expanded (the others are rebuilt from their parent).
     data: Option<(Vec<u16>, Vec<u64>)>,
 }
 
-/// FNV-1a over a placement: the key of the cheapest-bytes table.
-fn fingerprint(placement: &[u16]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &x in placement {
-        for b in x.to_le_bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    h
+/// The order in which [`explore`] visits placements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// Fewest bytes first, aimed at the band `[lo, hi]` (A* search): by bytes so far plus
+    /// a lower bound on the bytes still needed to bring every balanced server inside, so
+    /// the first placement popped inside the band is reached by the cheapest sequence.
+    Bytes { lo: u64, hi: u64 },
+    /// Lowest max first, then lowest sum of squared loads, then fewest bytes: finds how
+    /// even a plan can get quickly (along any sequence both only fall).
+    Balance,
+    /// Least load above `hi` in total first, then lowest sum of squared loads: heads
+    /// straight for a placement with every balanced server at or below `hi` (when several
+    /// servers share the max, [`Order::Balance`] wanders a plateau of placements with that
+    /// max; this order sees each of them shed load).
+    Excess { hi: u64 },
+    /// Most bytes moved first (so, roughly, deepest first), then lowest sum of squared
+    /// loads: runs each sequence down to where no move improves before trying another,
+    /// so it reaches the far placements [`Order::Balance`] may not get to in its budget.
+    Deep,
+}
+
+/// The explored graph: every placement popped, in order of bytes.
+struct Explored {
+    nodes: Vec<Node>,
+    /// Ids of the placements popped (each by its cheapest sequence).
+    popped: Vec<usize>,
+    /// When the budget ran out: the fewest bytes of any placement not popped.
+    frontier: Option<u64>,
 }
 
 /// Moves the replica of the group in `slots` from `a` to `c` and keeps the slots sorted.
@@ -48,13 +72,140 @@ fn relocate(placement: &mut [u16], slots: std::ops::Range<usize>, a: usize, c: u
     part.sort_unstable();
 }
 
-/// The best plan from `state` found within `budget` expansions, as the moves to apply.
-pub(crate) fn best_sequence(
-    initial: &State,
+/// SplitMix64's finaliser: a random-looking 64-bit value for each input.
+fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Placement keys that ignore which of the interchangeable servers holds what.
+///
+/// A server's *content* is the XOR of its groups' keys; a placement's key is the wrapping
+/// sum of `mix(content ^ salt)` over the servers. Servers that are balanced and may
+/// receive are interchangeable (the rules and every figure treat them alike, and a move
+/// costs its group's bytes wherever it goes), so their salt is 0 and two placements that
+/// differ only by a permutation of them share a key: the search sees each once instead of
+/// up to n! times. Every other server has a salt of its own. A move updates the key in
+/// O(1).
+struct Keys {
+    salt: Vec<u64>,
+}
+
+impl Keys {
+    fn new(state: &State) -> Self {
+        let salt = (0..state.servers.len())
+            .map(|s| {
+                let free = state.servers[s].in_pool() && state.servers[s].can_receive();
+                if free {
+                    0
+                } else {
+                    mix(!(s as u64))
+                }
+            })
+            .collect();
+        Keys { salt }
+    }
+
+    fn group(g: usize) -> u64 {
+        mix((g as u64) << 20 | 0xa5a5)
+    }
+
+    /// Each server's content, from a placement.
+    fn contents(&self, placement: &[u16], offsets: &[usize], sizes: &[usize]) -> Vec<u64> {
+        let mut h = vec![0u64; self.salt.len()];
+        for (g, (&o, &n)) in offsets.iter().zip(sizes).enumerate() {
+            for &s in &placement[o..o + n] {
+                h[usize::from(s)] ^= Self::group(g);
+            }
+        }
+        h
+    }
+
+    fn server(&self, s: usize, content: u64) -> u64 {
+        mix(content ^ self.salt[s])
+    }
+
+    fn of(&self, contents: &[u64]) -> u64 {
+        contents
+            .iter()
+            .enumerate()
+            .fold(0u64, |k, (s, &h)| k.wrapping_add(self.server(s, h)))
+    }
+
+    /// The key after group `g` moves from `a` to `c`.
+    fn moved(&self, key: u64, contents: &[u64], g: usize, a: usize, c: usize) -> u64 {
+        let (ha, hc) = (contents[a], contents[c]);
+        key.wrapping_sub(self.server(a, ha))
+            .wrapping_sub(self.server(c, hc))
+            .wrapping_add(self.server(a, ha ^ Self::group(g)))
+            .wrapping_add(self.server(c, hc ^ Self::group(g)))
+    }
+}
+
+/// Explores placements from `state` by improving moves in `order`, at most `budget` expansions and `cap_left` moves deep. `stop` sees each popped
+/// placement's loads and bytes and ends the search by returning true.
+///
+/// Placements are recognised by a 64-bit key ([`Keys`]), the same for placements that
+/// differ only by which interchangeable server holds what; two other placements sharing a
+/// key (odds about 1e-11 at the largest budget) would make the search skip one.
+fn explore(
     state: &State,
-    rec: &Recorder,
+    order: Order,
+    cap_left: usize,
     budget: usize,
-) -> Vec<(usize, usize, usize)> {
+    mut stop: impl FnMut(&[u64], u64) -> bool,
+) -> Explored {
+    // Bytes per unit of weight, at least (1 when balancing by bytes).
+    let ratio = state
+        .groups
+        .iter()
+        .filter(|g| g.movable && g.weight > 0)
+        .map(|g| g.bytes / g.weight)
+        .min()
+        .unwrap_or(0);
+    let priority = |loads: &[u64], bytes: u64| -> (u64, u128, u64) {
+        match order {
+            Order::Bytes { lo, hi } => {
+                // A move lowers the total excess above `hi` by at most its weight, and the
+                // total shortfall below `lo` too, and costs at least weight x ratio bytes:
+                // the estimate never overstates what is left, and never falls by more than
+                // a move costs, so the first placement popped in the band is the cheapest.
+                let (mut over, mut under) = (0u64, 0u64);
+                for &i in &state.pool {
+                    over += loads[i].saturating_sub(hi);
+                    under += lo.saturating_sub(loads[i]);
+                }
+                let rest = over.max(under).saturating_mul(ratio);
+                (bytes.saturating_add(rest), 0, bytes)
+            }
+            Order::Deep => {
+                let squares = state
+                    .pool
+                    .iter()
+                    .map(|&i| u128::from(loads[i]) * u128::from(loads[i]))
+                    .sum();
+                (u64::MAX - bytes, squares, 0)
+            }
+            Order::Balance | Order::Excess { .. } => {
+                let squares = state
+                    .pool
+                    .iter()
+                    .map(|&i| u128::from(loads[i]) * u128::from(loads[i]))
+                    .sum();
+                let first = match order {
+                    Order::Excess { hi } => state
+                        .pool
+                        .iter()
+                        .map(|&i| loads[i].saturating_sub(hi))
+                        .sum(),
+                    _ => state.pool.iter().map(|&i| loads[i]).max().unwrap_or(0),
+                };
+                (first, squares, bytes)
+            }
+        }
+    };
     let groups = &state.groups;
     let offsets: Vec<usize> = groups
         .iter()
@@ -64,68 +215,55 @@ pub(crate) fn best_sequence(
             Some(o)
         })
         .collect();
-    let mut start = Vec::with_capacity(offsets.last().map_or(0, |o| o + 4));
-    for g in groups {
-        let mut r: Vec<u16> = g.replicas.iter().map(|&s| s as u16).collect();
+    let sizes: Vec<usize> = groups.iter().map(|g| g.replicas.len()).collect();
+    let mut start = Vec::new();
+    for group in groups {
+        let mut r: Vec<u16> = group.replicas.iter().map(|&s| s as u16).collect();
         r.sort_unstable();
         start.extend(r);
     }
-    let pool = &state.pool;
-    let n = pool.len().max(1) as f64;
-    let total: u64 = pool.iter().map(|&i| state.load[i]).sum();
-    let stored: u64 = initial
-        .groups
-        .iter()
-        .map(|g| g.bytes * g.replicas.len() as u64)
-        .sum();
-    let spent = rec.moved_bytes(state);
-    let score = |loads: &[u64], bytes: u64| -> (f64, Reverse<u64>) {
-        let max = pool.iter().map(|&i| loads[i]).max().unwrap_or(0);
-        let min = pool.iter().map(|&i| loads[i]).min().unwrap_or(0);
-        let balance = if total > 0 {
-            max as f64 * n / total as f64
-        } else {
-            1.0
-        };
-        let price = if stored > 0 {
-            BYTE_PRICE * (spent + bytes) as f64 / stored as f64
-        } else {
-            0.0
-        };
-        (balance + price, Reverse(min))
-    };
-    let receivers: Vec<usize> = pool
+    let keys = Keys::new(state);
+    let start_key = keys.of(&keys.contents(&start, &offsets, &sizes));
+    let receivers: Vec<usize> = state
+        .pool
         .iter()
         .copied()
         .filter(|&s| state.servers[s].can_receive())
         .collect();
-
+    let in_pool: Vec<bool> = (0..state.servers.len())
+        .map(|s| state.servers[s].in_pool())
+        .collect();
     let mut cheapest: HashMap<u64, u64> = HashMap::new();
-    cheapest.insert(fingerprint(&start), 0);
+    cheapest.insert(start_key, 0);
     let mut nodes = vec![Node {
         parent: usize::MAX,
         step: (0, 0, 0),
         bytes: 0,
         steps: 0,
+        key: start_key,
         data: Some((start, state.load.clone())),
     }];
     let mut heap = BinaryHeap::new();
-    heap.push((Reverse(0u64), Reverse(0usize), 0u64));
-    let mut best = (score(&state.load, 0), 0u64, 0usize, 0usize);
-    let mut expanded = 0;
-    let mut scratch: Vec<u16> = Vec::new();
-    while let Some((Reverse(bytes), Reverse(id), print)) = heap.pop() {
-        if cheapest.get(&print).is_some_and(|&b| b < bytes) {
-            continue;
-        }
-        if expanded >= budget {
+    heap.push((Reverse(priority(&state.load, 0)), Reverse(0usize)));
+    let mut popped = Vec::new();
+    let mut frontier = None;
+    while let Some(&(Reverse(first), Reverse(id))) = heap.peek() {
+        if popped.len() >= budget {
+            // In order of bytes: reaching the band costs at least this.
+            frontier = matches!(order, Order::Bytes { .. }).then_some(first.0);
             break;
         }
-        expanded += 1;
+        heap.pop();
+        let bytes = nodes[id].bytes;
+        if cheapest.get(&nodes[id].key).is_some_and(|&b| b < bytes) {
+            continue; // reached more cheaply since
+        }
         if nodes[id].data.is_none() {
             let (g, a, c) = nodes[id].step;
             let parent = nodes[id].parent;
-            let (mut placement, mut loads) = nodes[parent].data.clone().expect("expanded parent");
+            let Some((mut placement, mut loads)) = nodes[parent].data.clone() else {
+                continue; // unreachable: a parent is expanded before its children exist
+            };
             relocate(
                 &mut placement,
                 offsets[g]..offsets[g] + groups[g].replicas.len(),
@@ -136,81 +274,254 @@ pub(crate) fn best_sequence(
             loads[c] += groups[g].weight;
             nodes[id].data = Some((placement, loads));
         }
-        let (placement, loads) = nodes[id].data.clone().expect("just built");
-        let candidate = (score(&loads, bytes), bytes, nodes[id].steps, id);
-        if better(&candidate, &best) {
-            best = candidate;
+        popped.push(id);
+        let Some((placement, loads)) = nodes[id].data.clone() else {
+            continue;
+        };
+        if stop(&loads, bytes) {
+            break;
         }
-        if nodes[id].steps + rec.steps.len() >= rec.cap {
+        if nodes[id].steps >= cap_left {
             continue;
         }
-        for &a in pool {
-            let la = loads[a];
-            for (g, group) in groups.iter().enumerate() {
-                let w = group.weight;
-                if !group.movable || w == 0 || w >= la {
-                    continue;
-                }
-                let slots = offsets[g]..offsets[g] + group.replicas.len();
-                let here = &placement[slots.clone()];
-                if !here.contains(&(a as u16)) {
+        let key = nodes[id].key;
+        let contents = keys.contents(&placement, &offsets, &sizes);
+        let mut scratch = loads.clone();
+        for (g, group) in groups.iter().enumerate() {
+            let w = group.weight;
+            if !group.movable || w == 0 {
+                continue;
+            }
+            let here = &placement[offsets[g]..offsets[g] + group.replicas.len()];
+            for &a in here {
+                let a = usize::from(a);
+                let la = loads[a];
+                if !in_pool[a] || w > la {
                     continue;
                 }
                 for &c in &receivers {
                     if loads[c] + w >= la || here.contains(&(c as u16)) {
                         continue;
                     }
-                    scratch.clear();
-                    scratch.extend_from_slice(&placement);
-                    relocate(&mut scratch, slots.clone(), a, c);
-                    let child_print = fingerprint(&scratch);
+                    let child_key = keys.moved(key, &contents, g, a, c);
                     let cost = bytes + group.bytes;
-                    if cheapest.get(&child_print).is_some_and(|&b| b <= cost) {
+                    scratch[a] -= w;
+                    scratch[c] += w;
+                    let rank = priority(&scratch, cost);
+                    scratch[a] += w;
+                    scratch[c] -= w;
+                    if cheapest.get(&child_key).is_some_and(|&b| b <= cost) {
                         continue;
                     }
-                    cheapest.insert(child_print, cost);
+                    cheapest.insert(child_key, cost);
                     let child = nodes.len();
                     nodes.push(Node {
                         parent: id,
                         step: (g, a, c),
                         bytes: cost,
                         steps: nodes[id].steps + 1,
+                        key: child_key,
                         data: None,
                     });
-                    heap.push((Reverse(cost), Reverse(child), child_print));
+                    heap.push((Reverse(rank), Reverse(child)));
                 }
             }
         }
     }
+    Explored {
+        nodes,
+        popped,
+        frontier,
+    }
+}
+
+/// The moves from the start to node `id`.
+fn path_to(nodes: &[Node], mut id: usize) -> Vec<Step> {
     let mut path = Vec::new();
-    let mut id = best.3;
     while id != 0 {
         path.push(nodes[id].step);
-        debug_assert!(nodes[id].bytes >= nodes[nodes[id].parent].bytes);
         id = nodes[id].parent;
     }
     path.reverse();
     path
 }
 
-/// Lower score, then higher min, then fewer bytes, then fewer steps.
-fn better(
-    a: &((f64, Reverse<u64>), u64, usize, usize),
-    b: &((f64, Reverse<u64>), u64, usize, usize),
-) -> bool {
-    a.0 .0
-        .total_cmp(&b.0 .0)
-        .then(a.0 .1.cmp(&b.0 .1))
-        .then(a.1.cmp(&b.1))
-        .then(a.2.cmp(&b.2))
-        .is_lt()
+/// What [`best_sequence`] found.
+pub(crate) struct Searched {
+    /// The moves to apply.
+    pub path: Vec<Step>,
+    /// `path` is the cheapest sequence (in bytes) of allowed moves that brings every
+    /// balanced server to at most the ceiling.
+    pub cheapest: bool,
 }
 
-/// Applies `path` as improving moves; stops at the first that no longer improves.
-pub(crate) fn replay(state: &mut State, rec: &mut Recorder, path: &[(usize, usize, usize)]) {
+/// The plan to run from `state`, from searches of at most `budget` expansions each:
+///
+/// 1. how low the most loaded server can get (`best_max`): in order of balance and, when
+///    that walk could not see every reachable placement, depth first too; the ceiling is
+///    the best max seen, or 2% above the ideal if higher ([`ceiling`]);
+/// 2. lower ceilings, 1% of the ideal at a time, while a walk headed for each
+///    ([`Order::Excess`]) reaches it;
+/// 3. in order of bytes (A*), the first placement with every balanced server at or below
+///    the ceiling: the fewest bytes any plan of improving moves needs to get there.
+///
+/// When the last search finds it, no placement at least as even in both max and min is
+/// reachable with fewer bytes: the bytes moved equal the bound [`cheapest_in_band`]
+/// computes for the band reached. If it runs out of budget, the plan is the sequence that
+/// reached the ceiling in step 1 or 2 (`cheapest` is then false).
+pub(crate) fn best_sequence(state: &State, rec: &Recorder, budget: usize) -> Searched {
+    let cap_left = rec.cap.saturating_sub(rec.steps.len());
+    let pool = &state.pool;
+    let max_of = |loads: &[u64]| pool.iter().map(|&i| loads[i]).max().unwrap_or(0);
+    let even = explore(state, Order::Balance, cap_left, budget, |_, _| false);
+    let most_even = |e: &Explored| {
+        e.popped
+            .iter()
+            .filter_map(|&id| {
+                let (_, loads) = e.nodes[id].data.as_ref()?;
+                Some((max_of(loads), e.nodes[id].bytes, id))
+            })
+            .min()
+    };
+    // (max, bytes, id) of the most even placement found, cheapest first; when the first
+    // search did not see every reachable placement, a deep one may find a better one.
+    let mut best = most_even(&even);
+    let mut deep_path = None;
+    if even.popped.len() >= budget {
+        let deep = explore(state, Order::Deep, cap_left, budget, |_, _| false);
+        if let Some(d) = most_even(&deep) {
+            if best.is_none_or(|b| d.0 < b.0) {
+                best = Some(d);
+                deep_path = Some(path_to(&deep.nodes, d.2));
+            }
+        }
+    }
+    let Some((best_max, _, _)) = best else {
+        return Searched {
+            path: Vec::new(),
+            cheapest: false,
+        };
+    };
+    let mut limit = ceiling(state, best_max);
+    // Lower ceilings, 1% of the ideal at a time, while a search headed for each reaches it.
+    let floor = ceiling(state, 0);
+    let step = (floor / 100).max(1);
+    let mut probed: Option<Vec<Step>> = deep_path;
+    // A walk that saw every reachable placement knows the best max already.
+    let complete = even.popped.len() < budget;
+    while !complete && limit > floor {
+        let hi = limit.saturating_sub(step).max(floor);
+        let probe = explore(state, Order::Excess { hi }, cap_left, budget, |loads, _| {
+            max_of(loads) <= hi
+        });
+        let reached = probe.popped.last().copied().filter(|&id| {
+            probe.nodes[id]
+                .data
+                .as_ref()
+                .is_some_and(|(_, loads)| max_of(loads) <= hi)
+        });
+        let Some(id) = reached else { break };
+        limit = hi;
+        probed = Some(path_to(&probe.nodes, id));
+    }
+    let order = Order::Bytes { lo: 0, hi: limit };
+    let cheap = explore(state, order, cap_left, budget, |loads, _| {
+        max_of(loads) <= limit
+    });
+    let found = cheap.popped.last().copied().filter(|&id| {
+        cheap.nodes[id]
+            .data
+            .as_ref()
+            .is_some_and(|(_, loads)| max_of(loads) <= limit)
+    });
+    match found {
+        Some(id) => Searched {
+            path: path_to(&cheap.nodes, id),
+            cheapest: true,
+        },
+        None => Searched {
+            // The probe that reached the ceiling, else the cheapest placement at or below
+            // it the first search saw.
+            path: probed.unwrap_or_else(|| {
+                even.popped
+                    .iter()
+                    .filter_map(|&id| {
+                        let (_, loads) = even.nodes[id].data.as_ref()?;
+                        (max_of(loads) <= limit).then_some((even.nodes[id].bytes, id))
+                    })
+                    .min()
+                    .map_or_else(Vec::new, |(_, id)| path_to(&even.nodes, id))
+            }),
+            cheapest: false,
+        },
+    }
+}
+
+/// The most loaded balanced server a plan may end with: the best max a complete search
+/// reached (`best_max`), or, when a near-ideal balance is possible, 2% above a lower bound
+/// on the ideal (the mean, or the heaviest group, whichever is larger), so that a cheaper
+/// plan may win within that margin. Either way within 5% of the best placement whenever the
+/// best reachable max is.
+pub(crate) fn ceiling(state: &State, best_max: u64) -> u64 {
+    let pool = &state.pool;
+    let n = pool.len().max(1) as u64;
+    let total: u64 = pool.iter().map(|&i| state.load[i]).sum();
+    let heaviest = state
+        .groups
+        .iter()
+        .filter(|g| g.replicas.iter().any(|&s| state.servers[s].in_pool()))
+        .map(|g| g.weight)
+        .max()
+        .unwrap_or(0);
+    let ideal = total.div_ceil(n).max(heaviest);
+    best_max.max(ideal + ideal / 50)
+}
+
+/// A lower bound on the bytes any plan of improving moves (any number)
+/// must move from `state` to put every balanced server's load inside `[lo, hi]`: the
+/// cheapest such placement when the search reaches one within `budget` expansions, else
+/// the lowest estimate (bytes so far plus the lower bound on what is left) of any
+/// placement not yet expanded: every sequence into the band passes through one of them.
+/// `None` when no reachable placement is in the band.
+pub(crate) fn cheapest_in_band(state: &State, lo: u64, hi: u64, budget: usize) -> Option<u64> {
+    let pool = state.pool.clone();
+    let mut found = None;
+    let order = Order::Bytes { lo, hi };
+    let explored = explore(state, order, usize::MAX, budget, |loads, bytes| {
+        let inside = pool.iter().all(|&i| loads[i] >= lo && loads[i] <= hi);
+        if inside {
+            found = Some(bytes);
+        }
+        inside
+    });
+    found.or(explored.frontier)
+}
+
+/// The cheapest sequence of allowed moves from `state` that brings every balanced server
+/// inside `[lo, hi]`, when the search (A*, at most `budget` expansions) finds one.
+pub(crate) fn cheapest_path_to_band(
+    state: &State,
+    rec: &Recorder,
+    lo: u64,
+    hi: u64,
+    budget: usize,
+) -> Option<Vec<Step>> {
+    let pool = &state.pool;
+    let inside = |loads: &[u64]| pool.iter().all(|&i| loads[i] >= lo && loads[i] <= hi);
+    let cap_left = rec.cap.saturating_sub(rec.steps.len());
+    let order = Order::Bytes { lo, hi };
+    let explored = explore(state, order, cap_left, budget, |loads, _| inside(loads));
+    let last = *explored.popped.last()?;
+    let (_, loads) = explored.nodes[last].data.as_ref()?;
+    inside(loads).then(|| path_to(&explored.nodes, last))
+}
+
+/// Applies `path` as improving moves; stops at the first that no longer improves (or at
+/// the cap).
+pub(crate) fn replay(state: &mut State, rec: &mut Recorder, path: &[Step]) {
     for &(g, a, c) in path {
         if !rec.room() || !commit(state, rec, g, a, c) {
-            return;
+            break;
         }
     }
 }

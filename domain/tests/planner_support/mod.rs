@@ -429,10 +429,16 @@ pub fn healthy_cluster(
         })
 }
 
-/// The smallest max load (weights) reachable from the snapshot's placement by moves that
-/// each strictly improve (receiver + weight < source), all servers healthy, nothing
-/// drained: exhaustive search over reachable placements.
-pub fn best_reachable_max(snapshot: &ClusterSnapshot, extra_servers: usize) -> u64 {
+/// The smallest max load reachable from the snapshot's placement by moves that each
+/// strictly improve balance (receiver + weight < source), all servers healthy, nothing
+/// drained, and how many placements were seen: exhaustive search over reachable
+/// placements (at most `limit`), each recognised up to a permutation of the servers
+/// (all alike here), so the search covers n! times as many placements as it stores.
+pub fn reachable(
+    snapshot: &ClusterSnapshot,
+    extra_servers: usize,
+    limit: usize,
+) -> (u64, usize, bool) {
     let names: Vec<&str> = snapshot.servers.iter().map(|s| s.name.as_str()).collect();
     let n = names.len() + extra_servers;
     let start: Vec<Vec<usize>> = snapshot
@@ -448,12 +454,28 @@ pub fn best_reachable_max(snapshot: &ClusterSnapshot, extra_servers: usize) -> u
         })
         .collect();
     let w: Vec<u64> = snapshot.groups.iter().map(|g| g.bytes).collect();
+    // Canonical form: each server's sorted group list, the lists sorted.
+    let canonical = |state: &Vec<Vec<usize>>| {
+        let mut servers = vec![Vec::new(); n];
+        for (g, r) in state.iter().enumerate() {
+            for &s in r {
+                servers[s].push(g);
+            }
+        }
+        servers.sort();
+        servers
+    };
     let mut seen: HashSet<Vec<Vec<usize>>> = HashSet::new();
     let mut stack = vec![start];
     let mut best = u64::MAX;
+    let mut complete = true;
     while let Some(state) = stack.pop() {
-        if !seen.insert(state.clone()) {
+        if !seen.insert(canonical(&state)) {
             continue;
+        }
+        if seen.len() > limit {
+            complete = false;
+            break;
         }
         let mut load = vec![0u64; n];
         for (g, r) in state.iter().enumerate() {
@@ -471,17 +493,12 @@ pub fn best_reachable_max(snapshot: &ClusterSnapshot, extra_servers: usize) -> u
                     let mut next = state.clone();
                     next[g][k] = c;
                     next[g].sort();
-                    if !seen.contains(&next) {
-                        stack.push(next);
-                    }
+                    stack.push(next);
                 }
             }
         }
-        if seen.len() > 200_000 {
-            break;
-        }
     }
-    best
+    (best, seen.len(), complete)
 }
 
 /// Whether some placement of these groups (each `(bytes, replicas)` on that many distinct
@@ -629,4 +646,75 @@ pub fn min_bytes_for_band(
         0, &order, groups, &mut loads, 0, &mut best, lo, hi, total_left, budget,
     );
     (best != u64::MAX && *budget > 0).then_some(best)
+}
+
+/// The fewest bytes any sequence of moves that each improve balance (receiver + weight <
+/// source) must move from the snapshot's placement (all servers healthy, by
+/// bytes, `extra_servers` empty ones added) to put every server's load in `[lo, hi]`:
+/// Dijkstra over placements, independent of the planner's. `None` past `limit` placements.
+pub fn contract_min_bytes(
+    snapshot: &ClusterSnapshot,
+    extra_servers: usize,
+    lo: u64,
+    hi: u64,
+    limit: usize,
+) -> Option<u64> {
+    use std::cmp::Reverse;
+    use std::collections::{BinaryHeap, HashMap};
+    let names: Vec<&str> = snapshot.servers.iter().map(|s| s.name.as_str()).collect();
+    let n = names.len() + extra_servers;
+    let start: Vec<Vec<usize>> = snapshot
+        .groups
+        .iter()
+        .map(|g| {
+            let mut r: Vec<usize> = g
+                .replicas()
+                .map(|s| names.iter().position(|x| *x == s).unwrap())
+                .collect();
+            r.sort();
+            r
+        })
+        .collect();
+    let w: Vec<u64> = snapshot.groups.iter().map(|g| g.bytes).collect();
+    let mut best: HashMap<Vec<Vec<usize>>, u64> = HashMap::new();
+    let mut heap = BinaryHeap::new();
+    best.insert(start.clone(), 0);
+    heap.push((Reverse(0u64), start));
+    let mut popped = 0;
+    while let Some((Reverse(cost), state)) = heap.pop() {
+        if best.get(&state).is_some_and(|&b| b < cost) {
+            continue;
+        }
+        popped += 1;
+        if popped > limit {
+            return None;
+        }
+        let mut load = vec![0u64; n];
+        for (g, r) in state.iter().enumerate() {
+            for &s in r {
+                load[s] += w[g];
+            }
+        }
+        if load.iter().all(|&l| l >= lo && l <= hi) {
+            return Some(cost);
+        }
+        for (g, r) in state.iter().enumerate() {
+            for (k, &a) in r.iter().enumerate() {
+                for c in 0..n {
+                    if r.contains(&c) || load[c] + w[g] >= load[a] {
+                        continue;
+                    }
+                    let mut next = state.clone();
+                    next[g][k] = c;
+                    next[g].sort();
+                    let nc = cost + w[g];
+                    if best.get(&next).is_none_or(|&b| nc < b) {
+                        best.insert(next.clone(), nc);
+                        heap.push((Reverse(nc), next));
+                    }
+                }
+            }
+        }
+    }
+    None
 }
