@@ -75,10 +75,11 @@
 //!
 //! # Ranking
 //!
-//! Balance first, then bytes: of two candidates whose most loaded servers are within 2% of
-//! each other, the one moving fewer bytes wins; otherwise the lower max wins. Remaining
-//! ties go by `max/mean + 0.2 x (bytes moved / bytes stored)`, the higher minimum, fewer
-//! bytes, fewer steps. So no candidate gives up more than 2% of balance to save bytes.
+//! Balance first, then bytes: of the candidates whose most loaded server is within 2% of
+//! the lowest any reached, and whose least loaded one is within 2% of the highest of
+//! those, the one moving the fewest bytes wins. Remaining ties go by
+//! `max/mean + 0.2 x (bytes moved / bytes stored)`, the higher minimum, fewer steps. So no
+//! plan gives up more than 2% of balance at either end to save bytes.
 //!
 //! # Groups that are not moved
 //!

@@ -307,14 +307,23 @@ fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
 }
 
 /// The candidate to keep: balance first, then bytes. Of the candidates whose most loaded
-/// server is within 2% of the lowest any candidate reached, the one moving the fewest
-/// bytes ([`key`] breaks ties), so no plan gives up more than 2% of balance to save bytes.
+/// server is within 2% of the lowest any candidate reached, and whose least loaded one is
+/// within 2% of the highest of those, the one moving the fewest bytes ([`key`] breaks
+/// ties): no plan gives up more than 2% of balance at either end to save bytes.
 fn pick(initial: &State, candidates: Vec<(State, Recorder)>) -> Option<(State, Recorder)> {
     let lowest = candidates.iter().map(|(s, _)| band(s).1).min()?;
     let near = |max: u64| u128::from(max) * 100 <= u128::from(lowest) * 102;
+    // Of those, the least loaded server should come up as far as any of them brings it.
+    let highest_min = candidates
+        .iter()
+        .map(|(s, _)| band(s))
+        .filter(|&(_, max)| near(max))
+        .map(|(min, _)| min)
+        .max()?;
+    let up = |min: u64| u128::from(min) * 100 >= u128::from(highest_min) * 98;
     candidates
         .into_iter()
-        .filter(|(s, _)| near(band(s).1))
+        .filter(|(s, _)| near(band(s).1) && up(band(s).0))
         .min_by(|a, b| {
             let (ba, bb) = (a.1.moved_bytes(&a.0), b.1.moved_bytes(&b.0));
             ba.cmp(&bb).then_with(|| {

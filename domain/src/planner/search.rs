@@ -363,7 +363,8 @@ pub(crate) struct Searched {
 /// 2. lower ceilings, 1% of the ideal at a time, while a walk headed for each
 ///    ([`Order::Excess`]) reaches it;
 /// 3. in order of bytes (A*), the first placement with every balanced server at or below
-///    the ceiling: the fewest bytes any plan of improving moves needs to get there.
+///    the ceiling and at or above the highest min the first walk saw under it (less 2% of
+///    the ideal): the fewest bytes any plan of improving moves needs to get there.
 ///
 /// When the last search finds it, no placement at least as even in both max and min is
 /// reachable with fewer bytes: the bytes moved equal the bound [`cheapest_in_band`]
@@ -424,15 +425,27 @@ pub(crate) fn best_sequence(state: &State, rec: &Recorder, budget: usize) -> Sea
         limit = hi;
         probed = Some(path_to(&probe.nodes, id));
     }
-    let order = Order::Bytes { lo: 0, hi: limit };
-    let cheap = explore(state, order, cap_left, budget, |loads, _| {
-        max_of(loads) <= limit
-    });
+    // The least loaded server should come up too (a new server should not stay empty just
+    // because the most loaded one cannot come down): the highest min seen under the
+    // ceiling, less 2% of the ideal.
+    let min_of = |loads: &[u64]| pool.iter().map(|&i| loads[i]).min().unwrap_or(0);
+    let best_min = even
+        .popped
+        .iter()
+        .filter_map(|&id| even.nodes[id].data.as_ref())
+        .filter(|(_, loads)| max_of(loads) <= limit)
+        .map(|(_, loads)| min_of(loads))
+        .max()
+        .unwrap_or(0);
+    let lo = best_min.saturating_sub(floor / 50);
+    let inside = |loads: &[u64]| max_of(loads) <= limit && min_of(loads) >= lo;
+    let order = Order::Bytes { lo, hi: limit };
+    let cheap = explore(state, order, cap_left, budget, |loads, _| inside(loads));
     let found = cheap.popped.last().copied().filter(|&id| {
         cheap.nodes[id]
             .data
             .as_ref()
-            .is_some_and(|(_, loads)| max_of(loads) <= limit)
+            .is_some_and(|(_, loads)| inside(loads))
     });
     match found {
         Some(id) => Searched {
