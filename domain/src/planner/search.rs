@@ -440,7 +440,8 @@ pub(crate) fn best_sequence(state: &State, rec: &Recorder, budget: usize) -> Sea
     let lo = best_min.saturating_sub(floor / 50);
     let inside = |loads: &[u64]| max_of(loads) <= limit && min_of(loads) >= lo;
     let order = Order::Bytes { lo, hi: limit };
-    let cheap = explore(state, order, cap_left, budget, |loads, _| inside(loads));
+    // Three times the budget: this walk decides the bytes moved.
+    let cheap = explore(state, order, cap_left, 3 * budget, |loads, _| inside(loads));
     let found = cheap.popped.last().copied().filter(|&id| {
         cheap.nodes[id]
             .data
