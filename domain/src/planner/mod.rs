@@ -102,6 +102,7 @@ mod plan;
 mod record;
 mod render;
 mod search;
+mod shorten;
 mod snapshot;
 mod state;
 mod target;

@@ -11,7 +11,8 @@ use super::explain::reasons;
 use super::metrics::Figures;
 use super::options::{BalanceTarget, PlanOptions};
 use super::record::{record_move, role_of, Recorder, Step};
-use super::search::{best_sequence, cheapest_path_to_band, replay};
+use super::search::{best_sequence, cheapest_in_band, cheapest_path_to_band, replay};
+use super::shorten::shorten;
 use super::snapshot::{ClusterSnapshot, Health};
 use super::state::State;
 use super::target::best_relocations;
@@ -283,7 +284,14 @@ fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
         let (lo, hi) = band(bs);
         let spent = br.moved_bytes(bs) - rec.moved_bytes(&state);
         let path = if searchable {
-            cheapest_path_to_band(&state, &rec, lo, hi, SEARCH_BUDGET)
+            cheapest_path_to_band(&state, &rec, lo, hi, SEARCH_BUDGET).or_else(|| {
+                // A longer walk, only when the plan moves more than 1.2 x what the bytes
+                // could be (the bound of module `bounds`).
+                let bound = cheapest_in_band(&state, lo, hi, SEARCH_BUDGET).unwrap_or(0);
+                (u128::from(spent) * 5 > u128::from(bound) * 6)
+                    .then(|| cheapest_path_to_band(&state, &rec, lo, hi, 8 * SEARCH_BUDGET))
+                    .flatten()
+            })
         } else {
             None
         };
@@ -301,6 +309,21 @@ fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
                     best = pick(initial, vec![best, (s, r)]).expect("two candidates");
                 }
             }
+        }
+    }
+    // Detours a walk left in the plan (a replica carried somewhere and on, or back).
+    let path: Vec<(usize, usize, usize)> = best.1.steps[rec.steps.len()..]
+        .iter()
+        .map(|s| (s.group, s.from, s.to))
+        .collect();
+    let short = shorten(&state, &rec, &path);
+    if short.len() < path.len() {
+        let (mut s, mut r) = (state.clone(), rec.clone());
+        replay(&mut s, &mut r, &short);
+        if r.steps.len() == rec.steps.len() + short.len()
+            && r.moved_bytes(&s) < best.1.moved_bytes(&best.0)
+        {
+            best = (s, r);
         }
     }
     best
