@@ -42,6 +42,12 @@ test("an operator's read-only link shows the console live and refuses changes", 
   await expect(viewer.getByRole("link", { name: "Tenants" })).toHaveCount(0);
   await viewer.goto("/shards");
   await expect(viewer.getByRole("heading", { level: 1, name: "Shards" })).toBeVisible();
+  // No buttons the server would refuse: a note says who acts.
+  await expect(viewer.getByTestId("read-only-note")).toBeVisible();
+  await expect(viewer.getByTestId("make-plan")).toHaveCount(0);
+  await viewer.goto("/demo");
+  await expect(viewer.getByTestId("read-only-note")).toBeVisible();
+  await expect(viewer.getByTestId("start-demo")).toHaveCount(0);
   const refused = await viewer.request.post("/api/cluster/add-servers", { form: { count: "1" } });
   expect(refused.status()).toBe(403);
   const page403 = await viewer.goto("/tenants");

@@ -98,6 +98,36 @@ async fn a_read_only_link_watches_but_cannot_change_anything_and_can_be_revoked(
         let r = viewer.get(app.url(page)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{page}");
     }
+    // The controls the server would refuse are not offered; the operator gets them.
+    for (page, control) in [("/shards", "make-plan"), ("/demo", "start-demo")] {
+        let html = viewer
+            .get(app.url(page))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("read-only-note"), "{page}");
+        assert!(
+            !html.contains(control),
+            "{page} offers {control} to a viewer"
+        );
+        let html = app
+            .client
+            .get(app.url(page))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(control),
+            "{page} hides {control} from the operator"
+        );
+        assert!(!html.contains("read-only-note"), "{page}");
+    }
     assert_eq!(
         viewer
             .get(app.url("/tenants"))

@@ -6,6 +6,7 @@ pub mod heat_map;
 pub mod job_watch;
 pub mod network_explorer;
 pub mod network_layout;
+pub mod operator_only;
 pub mod preflight;
 pub mod progress;
 pub mod quality_chart;

@@ -15,6 +15,7 @@ use crate::api::cluster::StartDemo;
 use crate::api::jobs::{get_job, list_jobs};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
+use crate::components::operator_only::OperatorOnly;
 
 /// The demo's steps as `services::operations::demo` runs them: its event
 /// `done` counts finished steps, in this order.
@@ -232,12 +233,14 @@ fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> i
             {error.map(|e| view! { <p class="error" role="alert">"Could not look for a running demo: " {e}</p> })}
             <section class="card demo-run" aria-labelledby="run-h">
                 <h2 id="run-h">"Run the demo"</h2>
-                <ActionForm action=start attr:class="form-row">
-                    <input type="hidden" name="naming" value="camelCase" />
-                    <button type="submit" data-testid="start-demo" disabled=move || start.pending().get() || live.get()>
-                        "Run the scale-out demo"
-                    </button>
-                </ActionForm>
+                <OperatorOnly note="Read-only view: the operator runs the demo; its steps appear here live.">
+                    <ActionForm action=start attr:class="form-row">
+                        <input type="hidden" name="naming" value="camelCase" />
+                        <button type="submit" data-testid="start-demo" disabled=move || start.pending().get() || live.get()>
+                            "Run the scale-out demo"
+                        </button>
+                    </ActionForm>
+                </OperatorOnly>
                 <p class="hint" data-testid="demo-attached">
                     {move || match (job.get(), live.get()) {
                         (Some(id), true) => format!("Demo job {id} is running: every browser on this page follows the same progress."),

@@ -14,6 +14,7 @@ use crate::api::cluster::{get_shard_info, ExecuteRebalancePlan, GetRebalancePlan
 use crate::api::jobs::list_jobs;
 use crate::components::errors::error_text;
 use crate::components::heat_map::HeatMap;
+use crate::components::operator_only::OperatorOnly;
 use figures::FiguresTable;
 use placement::TenantPlacement;
 use review::Review;
@@ -167,9 +168,11 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
                 <noscript>
                     <p class="hint">"Planning and executing a rebalance need JavaScript and WebAssembly; the placement and figures below are current."</p>
                 </noscript>
-                <button type="button" data-testid="make-plan" on:click=make_plan disabled=move || plan.pending().get()>
-                    {move || if plan.pending().get() { "Planning…" } else { "Plan a rebalance" }}
-                </button>
+                <OperatorOnly note="Read-only view: an operator plans and runs rebalances; you see them here live.">
+                    <button type="button" data-testid="make-plan" on:click=make_plan disabled=move || plan.pending().get()>
+                        {move || if plan.pending().get() { "Planning…" } else { "Plan a rebalance" }}
+                    </button>
+                </OperatorOnly>
             }.into_any(),
         }}
     }
