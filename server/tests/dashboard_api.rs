@@ -4,17 +4,7 @@ mod support;
 
 use scaleout_domain::port::{ClusterMode, TenantValidation};
 use scaleout_domain::views::{ConsoleSummary, JobRecord, JobState, TenantRow};
-use support::{spawn_app, TestApp};
-
-/// The text right inside the element with `data-testid="<id>"`.
-fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
-    let at = html
-        .find(&format!(r#"data-testid="{id}""#))
-        .unwrap_or_else(|| panic!("no {id}"));
-    let start = at + html[at..].find('>').unwrap() + 1;
-    let end = start + html[start..].find('<').unwrap();
-    &html[start..end]
-}
+use support::{spawn_app, text_of, TestApp};
 
 async fn summary(app: &TestApp) -> ConsoleSummary {
     let response = app.post("/api/dashboard/summary").await;

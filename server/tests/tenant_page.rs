@@ -3,7 +3,7 @@
 mod support;
 
 use scaleout_domain::views::TenantRow;
-use support::{spawn_app, TestApp};
+use support::{spawn_app, text_of, TestApp};
 
 async fn add_tenant(app: &TestApp, name: &str, scale: u32) -> TenantRow {
     let job: u64 = app
@@ -21,16 +21,6 @@ async fn add_tenant(app: &TestApp, name: &str, scale: u32) -> TenantRow {
     app.finish_job(job).await;
     let rows: Vec<TenantRow> = app.post("/api/tenants/list").await.json().await.unwrap();
     rows.into_iter().find(|r| r.name == name).expect("listed")
-}
-
-/// The text right inside the element with `data-testid="<id>"`.
-fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
-    let at = html
-        .find(&format!(r#"data-testid="{id}""#))
-        .unwrap_or_else(|| panic!("no {id}"));
-    let start = at + html[at..].find('>').unwrap() + 1;
-    let end = start + html[start..].find('<').unwrap();
-    &html[start..end]
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use scaleout_domain::time::{history_window, HISTORY_VERSIONS, SECONDS_PER_DAY};
+use scaleout_domain::time::{history_window, iso_ms, HISTORY_VERSIONS, SECONDS_PER_DAY};
 use scaleout_domain::Snapshot;
 
 /// The drawing's coordinate system (the SVG viewBox).
@@ -227,26 +227,9 @@ pub fn history_span(created_at: i64) -> (i64, i64) {
 /// One slider step: a day.
 pub const STEP_SECONDS: i64 = SECONDS_PER_DAY;
 
-/// `2026-11-24T04:03:00Z` (UTC, ISO 8601).
+/// `2026-11-24T04:03:00Z` (UTC, ISO 8601), for epoch seconds.
 pub fn iso_datetime(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    iso_ms(secs.saturating_mul(1000))
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@ use super::explain::reasons;
 use super::metrics::Figures;
 use super::options::{BalanceTarget, PlanOptions};
 use super::record::{record_move, role_of, Recorder, Step};
-use super::search::{best_sequence, cheapest_in_band, cheapest_path_to_band, replay};
+use super::search::{
+    best_sequence, cheapest_in_band, cheapest_path_to_band, replay, Step as SearchStep,
+};
 use super::shorten::shorten;
 use super::snapshot::{ClusterSnapshot, Health};
 use super::state::State;
@@ -311,19 +313,24 @@ fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
             }
         }
     }
-    // Detours a walk left in the plan (a replica carried somewhere and on, or back).
-    let path: Vec<(usize, usize, usize)> = best.1.steps[rec.steps.len()..]
+    without_detours(&state, &rec, best)
+}
+
+/// `best` with the detours a walk left in it (a replica carried somewhere and on, or back)
+/// taken out, when that moves fewer bytes: module `shorten`.
+fn without_detours(state: &State, rec: &Recorder, best: (State, Recorder)) -> (State, Recorder) {
+    let path: Vec<SearchStep> = best.1.steps[rec.steps.len()..]
         .iter()
         .map(|s| (s.group, s.from, s.to))
         .collect();
-    let short = shorten(&state, &rec, &path);
+    let short = shorten(state, rec, &path);
     if short.len() < path.len() {
         let (mut s, mut r) = (state.clone(), rec.clone());
         replay(&mut s, &mut r, &short);
         if r.steps.len() == rec.steps.len() + short.len()
             && r.moved_bytes(&s) < best.1.moved_bytes(&best.0)
         {
-            best = (s, r);
+            return (s, r);
         }
     }
     best

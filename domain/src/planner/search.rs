@@ -17,7 +17,7 @@ use super::record::{commit, Recorder};
 use super::state::State;
 
 /// A move: group, from, to.
-type Step = (usize, usize, usize);
+pub(crate) type Step = (usize, usize, usize);
 
 struct Node {
     parent: usize,

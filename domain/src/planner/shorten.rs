@@ -4,11 +4,10 @@
 //! whenever the shorter sequence is still made of improving moves and still ends at least
 //! as balanced (max no higher, min no lower).
 
+use super::balance::band;
 use super::record::{commit, Recorder};
+use super::search::Step;
 use super::state::State;
-
-/// A move: group, from, to.
-type Step = (usize, usize, usize);
 
 /// Applies `path` from `state` as improving moves; `None` if any step is not one.
 fn run(state: &State, rec: &Recorder, path: &[Step]) -> Option<(State, Recorder)> {
@@ -27,12 +26,6 @@ fn run(state: &State, rec: &Recorder, path: &[Step]) -> Option<(State, Recorder)
         }
     }
     Some((s, r))
-}
-
-/// The lowest and highest load over the balanced servers.
-fn band(state: &State) -> (u64, u64) {
-    let loads = state.pool.iter().map(|&i| state.load[i]);
-    (loads.clone().min().unwrap_or(0), loads.max().unwrap_or(0))
 }
 
 /// `path` with detours removed (see the module documentation): a replica moved `a -> b`

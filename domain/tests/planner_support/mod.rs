@@ -429,16 +429,12 @@ pub fn healthy_cluster(
         })
 }
 
-/// The smallest max load reachable from the snapshot's placement by moves that each
-/// strictly improve balance (receiver + weight < source), all servers healthy, nothing
-/// drained, and how many placements were seen: exhaustive search over reachable
-/// placements (at most `limit`), each recognised up to a permutation of the servers
-/// (all alike here), so the search covers n! times as many placements as it stores.
-pub fn reachable(
+/// The brute-force searches' view of a snapshot: the number of servers (`extra_servers`
+/// empty ones added), each group's servers (sorted indices) and each group's bytes.
+fn start_of(
     snapshot: &ClusterSnapshot,
     extra_servers: usize,
-    limit: usize,
-) -> (u64, usize, bool) {
+) -> (usize, Vec<Vec<usize>>, Vec<u64>) {
     let names: Vec<&str> = snapshot.servers.iter().map(|s| s.name.as_str()).collect();
     let n = names.len() + extra_servers;
     let start: Vec<Vec<usize>> = snapshot
@@ -454,6 +450,20 @@ pub fn reachable(
         })
         .collect();
     let w: Vec<u64> = snapshot.groups.iter().map(|g| g.bytes).collect();
+    (n, start, w)
+}
+
+/// The smallest max load reachable from the snapshot's placement by moves that each
+/// strictly improve balance (receiver + weight < source), all servers healthy, nothing
+/// drained, and how many placements were seen: exhaustive search over reachable
+/// placements (at most `limit`), each recognised up to a permutation of the servers
+/// (all alike here), so the search covers n! times as many placements as it stores.
+pub fn reachable(
+    snapshot: &ClusterSnapshot,
+    extra_servers: usize,
+    limit: usize,
+) -> (u64, usize, bool) {
+    let (n, start, w) = start_of(snapshot, extra_servers);
     // Canonical form: each server's sorted group list, the lists sorted.
     let canonical = |state: &Vec<Vec<usize>>| {
         let mut servers = vec![Vec::new(); n];
@@ -661,21 +671,7 @@ pub fn contract_min_bytes(
 ) -> Option<u64> {
     use std::cmp::Reverse;
     use std::collections::{BinaryHeap, HashMap};
-    let names: Vec<&str> = snapshot.servers.iter().map(|s| s.name.as_str()).collect();
-    let n = names.len() + extra_servers;
-    let start: Vec<Vec<usize>> = snapshot
-        .groups
-        .iter()
-        .map(|g| {
-            let mut r: Vec<usize> = g
-                .replicas()
-                .map(|s| names.iter().position(|x| *x == s).unwrap())
-                .collect();
-            r.sort();
-            r
-        })
-        .collect();
-    let w: Vec<u64> = snapshot.groups.iter().map(|g| g.bytes).collect();
+    let (n, start, w) = start_of(snapshot, extra_servers);
     let mut best: HashMap<Vec<Vec<usize>>, u64> = HashMap::new();
     let mut heap = BinaryHeap::new();
     best.insert(start.clone(), 0);

@@ -166,3 +166,13 @@ impl TestApp {
             .expect("serve");
     }
 }
+
+/// The text right inside the element with `data-testid="<id>"`.
+pub fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html
+        .find(&format!(r#"data-testid="{id}""#))
+        .unwrap_or_else(|| panic!("no {id}"));
+    let start = at + html[at..].find('>').unwrap() + 1;
+    let end = start + html[start..].find('<').unwrap();
+    &html[start..end]
+}
