@@ -152,6 +152,30 @@ fn drain_one_server() {
     assert_eq!(p.after.balanced_servers, 2);
 }
 
+/// A cap that stops a drain halfway: the bound speaks of plans that drained as far, so it
+/// never exceeds the bytes this plan moves.
+#[test]
+fn a_capped_drain_reports_a_bound_no_higher_than_its_bytes() {
+    let snap = demo();
+    let options = PlanOptions {
+        drain: vec!["DBServer0003".into()],
+        max_moves: Some(2),
+        ..PlanOptions::default()
+    };
+    let p = checked(&snap, &options);
+    assert!(p.capped);
+    assert_eq!(p.moves.len(), 2);
+    assert!(p.moves.iter().all(|m| m.mandatory));
+    assert!(p.after.servers[2].bytes > 0, "the drain is not finished");
+    assert!(
+        p.lower_bound_bytes <= p.bytes_to_move,
+        "bound {} > moved {}",
+        p.lower_bound_bytes,
+        p.bytes_to_move
+    );
+    assert!(p.lower_bound_bytes > 0);
+}
+
 #[test]
 fn drain_with_nowhere_to_go_is_an_error() {
     // Replication factor 3 on three servers: every group is everywhere already.

@@ -9,7 +9,8 @@
 //! inside that band, i.e. is at least as even as ours. It must move at least
 //! `max(OUT, IN)` bytes, where
 //!
-//! * `OUT` = (all bytes on drained servers) + sum over balanced servers `i` of
+//! * `OUT` = (what must leave drained servers: all their bytes, or, when a cap stopped the
+//!   drain, `cover` of what left them) + sum over balanced servers `i` of
 //!   `cover(groups initially on i, L_i - M)`;
 //! * `IN` = sum over balanced servers `j` of `cover(groups not initially on j, m - L_j)`;
 //! * `L` is the initial load, and `cover(items, need)` is a lower bound on the bytes of a
@@ -84,7 +85,11 @@ use super::state::State;
 pub(crate) fn lower_bound(initial: &State, last: &State) -> u64 {
     let mut bound = relaxed_bound(initial, last);
     let (lo, hi) = band(last);
-    if initial.groups.len() <= EXACT_GROUPS {
+    // The exact search empties drained servers: it bounds only plans that did (a capped
+    // plan may stop with a drain half done).
+    let drained =
+        (0..last.servers.len()).all(|s| !last.servers[s].draining || last.held[s].is_empty());
+    if drained && initial.groups.len() <= EXACT_GROUPS {
         if let Some(ex) = exact_band(initial, lo, hi, BOUND_BUDGET) {
             if ex.complete {
                 bound = bound.max(ex.bytes);
@@ -107,7 +112,7 @@ fn relaxed_bound(initial: &State, last: &State) -> u64 {
         pool.iter().map(|&i| last.load[i]).max(),
         pool.iter().map(|&i| last.load[i]).min(),
     ) else {
-        return drained_bytes(initial);
+        return drained_out(initial, last);
     };
 
     // Groups that some plan under the same rules could move: movable ones, and any group
@@ -118,7 +123,7 @@ fn relaxed_bound(initial: &State, last: &State) -> u64 {
         .map(|g| g.movable || g.replicas.iter().any(|&s| initial.servers[s].draining))
         .collect();
 
-    let mut out = drained_bytes(initial);
+    let mut out = drained_out(initial, last);
     for &i in pool {
         let need = initial.load[i].saturating_sub(max);
         if need == 0 {
@@ -150,17 +155,18 @@ fn relaxed_bound(initial: &State, last: &State) -> u64 {
     out.max(incoming)
 }
 
-fn drained_bytes(state: &State) -> u64 {
-    state
-        .groups
-        .iter()
-        .map(|g| {
-            let on_drained = g
-                .replicas
+/// What must leave the drained servers: everything, when the plan empties them; when a
+/// cap stopped the drain, at least groups weighing what left them in this plan (any plan
+/// leaving them no heavier must move that much out of them).
+fn drained_out(initial: &State, last: &State) -> u64 {
+    (0..initial.servers.len())
+        .filter(|&s| initial.servers[s].draining)
+        .map(|s| {
+            let items: Vec<(u64, u64)> = initial.held[s]
                 .iter()
-                .filter(|&&s| state.servers[s].draining)
-                .count() as u64;
-            on_drained * g.bytes
+                .map(|&g| (initial.groups[g].weight, initial.groups[g].bytes))
+                .collect();
+            cover(items, initial.load[s].saturating_sub(last.load[s]))
         })
         .sum()
 }
