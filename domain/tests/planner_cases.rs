@@ -95,7 +95,11 @@ fn demo_three_servers_plus_two_what_if() {
     }
     // Data only ever goes to the new servers or between old ones, never from a new one
     // back, and never two replicas of a group on one server (checked by the replay).
-    assert!(p.moves.iter().all(|m| !m.from.starts_with("WhatIf")));
+    // (Leadership may be handed back: no data moves for that.)
+    assert!(p
+        .moves
+        .iter()
+        .all(|m| m.kind == StepKind::LeaderSwitch || !m.from.starts_with("WhatIf")));
 
     // Quality: within 5% of the best placement any plan could reach, by brute force.
     let max = p.after.bytes.max;
@@ -174,6 +178,61 @@ fn a_capped_drain_reports_a_bound_no_higher_than_its_bytes() {
         p.bytes_to_move
     );
     assert!(p.lower_bound_bytes > 0);
+}
+
+/// Four servers and one what-if, ten groups of replication factor 2 (case 300 of the
+/// quality survey): reaching the band takes moves between the old servers as well as onto
+/// the new one. The plan used to move 11,947 bytes against a bound of 5,469 (2.18 x); the
+/// independent search of every plan of improving moves (`contract_min_bytes`, minutes on
+/// this input, so not run here) put the true minimum into that plan's band at 6,678.
+#[test]
+fn reshuffling_the_old_servers_too_stays_near_the_fewest_bytes() {
+    let names = [
+        "DBServer0001",
+        "DBServer0002",
+        "DBServer0003",
+        "DBServer0004",
+    ];
+    let groups = [
+        (0, 3, 829),
+        (0, 1, 843),
+        (3, 2, 1363),
+        (3, 1, 997),
+        (2, 1, 801),
+        (1, 0, 679),
+        (2, 3, 1486),
+        (0, 3, 1285),
+        (0, 1, 926),
+        (2, 1, 1055),
+    ];
+    let snap = ClusterSnapshot {
+        servers: servers(&names),
+        groups: groups
+            .iter()
+            .enumerate()
+            .map(|(i, &(leader, follower, bytes))| {
+                SnapshotGroup::new(
+                    format!("s{}", 1000 + i),
+                    names[leader],
+                    &[names[follower]],
+                    bytes,
+                )
+            })
+            .collect(),
+    };
+    let options = PlanOptions {
+        what_if_servers: 1,
+        ..PlanOptions::default()
+    };
+    let p = checked(&snap, &options);
+    assert!(p.bytes_to_move < 8_000, "{}", render_text(&p));
+    assert!(
+        p.bytes_to_move * 5 <= p.lower_bound_bytes * 6,
+        "moves {} bytes, bound {}",
+        p.bytes_to_move,
+        p.lower_bound_bytes
+    );
+    assert!(p.after.bytes.max_over_mean < 1.05, "{}", render_text(&p));
 }
 
 #[test]

@@ -59,11 +59,16 @@
 //! re-placement that needs a move to make balance worse first cannot be a plan. With no
 //! drained server, at most 16 groups and 8 balanced servers, an A* search over every
 //! sequence of allowed moves from the initial placement (module `search`: cost = bytes so
-//! far, estimate = the total load above `M` or below `m`, whichever is larger, times the
-//! fewest bytes per unit of weight of any group, which no move can beat) finds the fewest
-//! bytes any such plan needs to put every balanced server inside `[m, M]`; when its budget
-//! runs out first, the lowest cost-plus-estimate of the placements it had not expanded
-//! (every sequence into the band passes through one of them) is still a lower bound.
+//! far, estimate = this module's `max(OUT, IN)` taken from the placement reached, module
+//! `estimate`, which never overstates what is left) finds the fewest bytes any such plan
+//! needs to put every balanced server inside `[m, M]`; when its budget runs out first, the
+//! lowest cost-plus-estimate of the placements it had not expanded (every sequence into the
+//! band passes through one of them) is still a lower bound.
+//!
+//! The planner's own search usually did that work already: when it proved the fewest bytes
+//! into a band `[lo, hi]` containing `[m, M]`, from the initial placement with no cap, that
+//! number is a lower bound here too (a plan into `[m, M]` is a plan into `[lo, hi]`), and
+//! the search is not repeated.
 //!
 //! The bound reported is the largest of the three. It is a lower bound for every plan that
 //! obeys the planner's rules, which is what the planner is compared against; a plan allowed
@@ -76,15 +81,21 @@
 use super::balance::band;
 use super::exact::exact_band;
 use super::plan::{EXACT_GROUPS, SEARCH_BUDGET, SEARCH_GROUPS, SEARCH_SERVERS};
-use super::search::cheapest_in_band;
+use super::search::{cheapest_into, Band};
 use super::state::State;
 
 /// The bound for the plan that took `initial` to `last` (see the module documentation):
 /// the largest of the relaxation, the exact re-placement minimum and the cheapest plan of
-/// allowed moves, as far as the cluster is small enough for each.
-pub(crate) fn lower_bound(initial: &State, last: &State) -> u64 {
+/// allowed moves, as far as the cluster is small enough for each. `proven` is what the
+/// planner's own search proved, from `initial`, with no cap: the fewest bytes into a band.
+pub(crate) fn lower_bound(initial: &State, last: &State, proven: Option<Band>) -> u64 {
     let mut bound = relaxed_bound(initial, last);
     let (lo, hi) = band(last);
+    // A plan into `[lo, hi]` is a plan into any band around it.
+    let proven = proven.filter(|p| p.lo <= lo && hi <= p.hi);
+    if let Some(p) = proven {
+        bound = bound.max(p.bytes);
+    }
     // The exact search empties drained servers: it bounds only plans that did (a capped
     // plan may stop with a drain half done).
     let drained =
@@ -97,9 +108,10 @@ pub(crate) fn lower_bound(initial: &State, last: &State) -> u64 {
         }
     }
     let drains = initial.servers.iter().any(|s| s.draining);
-    if !drains && initial.groups.len() <= SEARCH_GROUPS && initial.pool.len() <= SEARCH_SERVERS {
-        if let Some(b) = cheapest_in_band(initial, lo, hi, SEARCH_BUDGET) {
-            bound = bound.max(b);
+    let small = initial.groups.len() <= SEARCH_GROUPS && initial.pool.len() <= SEARCH_SERVERS;
+    if proven.is_none() && !drains && small {
+        if let Some(c) = cheapest_into(initial, usize::MAX, (lo, hi), u64::MAX, SEARCH_BUDGET) {
+            bound = bound.max(c.band.bytes);
         }
     }
     bound
@@ -205,13 +217,27 @@ pub(crate) fn cover(mut items: Vec<(u64, u64)>, need: u64) -> u64 {
         }
         return best;
     }
-    // Fractional knapsack: cheapest bytes per unit of weight first.
-    items.sort_by(|&(w1, b1), &(w2, b2)| {
-        (u128::from(b1) * u128::from(w2)).cmp(&(u128::from(b2) * u128::from(w1)))
-    });
+    items.sort_by(|&a, &b| by_ratio(a, b));
+    relaxed_cover(items.iter().copied(), need)
+}
+
+/// Orders (weight, bytes) items by bytes per unit of weight, cheapest first.
+pub(crate) fn by_ratio((w1, b1): (u64, u64), (w2, b2): (u64, u64)) -> std::cmp::Ordering {
+    (u128::from(b1) * u128::from(w2)).cmp(&(u128::from(b2) * u128::from(w1)))
+}
+
+/// A lower bound on the cheapest cover of `need` by `items` (weight, bytes; weights above
+/// 0, in [`by_ratio`] order) without trying subsets: the larger of the fractional knapsack
+/// value (the last group taken in part), and, when the groups lighter than `need` cannot
+/// reach it together, the smallest group that reaches it alone (one of those must be in
+/// the set). Allocation-free: the search's estimate calls it for every placement.
+pub(crate) fn relaxed_cover(items: impl Iterator<Item = (u64, u64)> + Clone, need: u64) -> u64 {
+    if need == 0 {
+        return 0;
+    }
     let mut fractional = 0u128;
     let mut left = u128::from(need);
-    for &(w, b) in &items {
+    for (w, b) in items.clone() {
         let w = u128::from(w);
         if w >= left {
             // Part of this one: ceil(b * left / w).
@@ -224,17 +250,12 @@ pub(crate) fn cover(mut items: Vec<(u64, u64)>, need: u64) -> u64 {
     // (If the items cannot reach `need`, no plan can; the sum of all is still a bound.)
     let mut bound = fractional;
     let light: u128 = items
-        .iter()
-        .filter(|&&(w, _)| w < need)
-        .map(|&(w, _)| u128::from(w))
+        .clone()
+        .filter(|&(w, _)| w < need)
+        .map(|(w, _)| u128::from(w))
         .sum();
     if light < u128::from(need) {
-        if let Some(single) = items
-            .iter()
-            .filter(|&&(w, _)| w >= need)
-            .map(|&(_, b)| b)
-            .min()
-        {
+        if let Some(single) = items.filter(|&(w, _)| w >= need).map(|(_, b)| b).min() {
             bound = bound.max(u128::from(single));
         }
     }

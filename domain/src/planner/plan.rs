@@ -11,9 +11,7 @@ use super::explain::reasons;
 use super::metrics::Figures;
 use super::options::{BalanceTarget, PlanOptions};
 use super::record::{record_move, role_of, Recorder, Step};
-use super::search::{
-    best_sequence, cheapest_in_band, cheapest_path_to_band, replay, Step as SearchStep,
-};
+use super::search::{best_sequence, cheapest_into, replay, Band, Step as SearchStep};
 use super::shorten::shorten;
 use super::snapshot::{ClusterSnapshot, Health};
 use super::state::State;
@@ -156,9 +154,15 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
     drain(&mut state, &mut rec)?;
 
     // Phase 2: balance.
+    let mut proven = None;
     if !rec.capped {
-        (state, rec) = balance(&initial, state, rec);
+        (state, rec, proven) = balance(&initial, state, rec);
     }
+    // The search's proof bounds every plan only when nothing narrowed it: no drain moves
+    // before it (other drain targets could make balancing cheaper) and no cap (a longer
+    // plan could move fewer bytes).
+    let unconstrained = rec.cap == usize::MAX && !initial.servers.iter().any(|s| s.draining);
+    let proven = proven.filter(|_| unconstrained);
 
     // Phase 3: leader switches.
     if options.allow_leader_switches && !rec.capped {
@@ -219,7 +223,7 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
 
     let before = Figures::of(&initial);
     let after = Figures::of(&state);
-    let lower_bound_bytes = lower_bound(&initial, &state);
+    let lower_bound_bytes = lower_bound(&initial, &state, proven);
     let reasons = reasons(&initial, &state, target, rec.capped, cap);
     Ok(Plan {
         target,
@@ -237,24 +241,11 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
 }
 
 /// Phase 2: builds the candidate plans from the drained placement and keeps the best.
-fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
+/// Also returns, when a search proved it, the fewest bytes that reach a band the plan ends
+/// inside (a lower bound for module `bounds`).
+fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder, Option<Band>) {
+    // Quick candidates first (each made of allowed moves).
     let mut candidates: Vec<(State, Recorder)> = Vec::new();
-    // The search first: when it finds the cheapest way to the best balance it saw (or
-    // within 2% of the ideal), that is the plan.
-    let searchable = state.groups.len() <= SEARCH_GROUPS && state.pool.len() <= SEARCH_SERVERS;
-    if searchable {
-        let searched = best_sequence(&state, &rec, SEARCH_BUDGET);
-        let (mut s, mut r) = (state.clone(), rec.clone());
-        replay(&mut s, &mut r, &searched.path);
-        if searched.cheapest && r.steps.len() == rec.steps.len() + searched.path.len() {
-            // The fewest bytes that reach the ceiling: the plan.
-            return (s, r);
-        }
-        // No cheapest way to the ceiling found: the ranking decides without one (a plan
-        // only the balance search reached could cost far more than the bound).
-        greedy(&mut s, &mut r, BAND);
-        candidates.push((s, r));
-    }
     {
         let (mut s, mut r) = (state.clone(), rec.clone());
         greedy(&mut s, &mut r, BAND);
@@ -274,29 +265,59 @@ fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
             candidates.push((s, r));
         }
     }
+    // Then the search: when it finds the cheapest way to the best balance it saw (or
+    // within 2% of the ideal), that is the plan. The candidates tell it what a way there
+    // costs at most, so it need not look at dearer ones.
+    let searchable = state.groups.len() <= SEARCH_GROUPS && state.pool.len() <= SEARCH_SERVERS;
+    if searchable {
+        let known: Vec<Vec<SearchStep>> = candidates
+            .iter()
+            .map(|(_, r)| steps_after(&rec, r))
+            .collect();
+        let searched = best_sequence(&state, &rec, SEARCH_BUDGET, &known);
+        let (mut s, mut r) = (state.clone(), rec.clone());
+        replay(&mut s, &mut r, &searched.path);
+        if searched.cheapest.is_some() && r.steps.len() == rec.steps.len() + searched.path.len() {
+            // The fewest bytes that reach the ceiling: the plan.
+            return (s, r, searched.cheapest);
+        }
+        // No cheapest way to the ceiling found: the ranking decides without one (a plan
+        // only the balance search reached could cost far more than the bound).
+        greedy(&mut s, &mut r, BAND);
+        candidates.push((s, r));
+    }
     // The fewest bytes that reach the best candidate's band (at least as even in both max
     // and min): for small clusters by the search of allowed-move sequences, which is also
     // the byte bound; failing that, by the exact re-placement, executed as allowed moves
     // where possible.
     let Some(mut best) = pick(initial, candidates) else {
-        return (state, rec);
+        return (state, rec, None);
     };
+    let mut proven = None;
     {
         let (bs, br) = &best;
         let (lo, hi) = band(bs);
         let spent = br.moved_bytes(bs) - rec.moved_bytes(&state);
-        let path = if searchable {
-            cheapest_path_to_band(&state, &rec, lo, hi, SEARCH_BUDGET).or_else(|| {
+        // Whichever plan is kept ends inside this band: what the search proves about it
+        // bounds the bytes (module `bounds`).
+        let cap_left = rec.cap.saturating_sub(rec.steps.len());
+        let mut path = None;
+        if searchable {
+            if let Some(first) = cheapest_into(&state, cap_left, (lo, hi), spent, SEARCH_BUDGET) {
+                proven = Some(first.band);
+                path = first.path;
                 // A longer walk, only when the plan moves more than 1.2 x what the bytes
-                // could be (the bound of module `bounds`).
-                let bound = cheapest_in_band(&state, lo, hi, SEARCH_BUDGET).unwrap_or(0);
-                (u128::from(spent) * 5 > u128::from(bound) * 6)
-                    .then(|| cheapest_path_to_band(&state, &rec, lo, hi, 8 * SEARCH_BUDGET))
-                    .flatten()
-            })
-        } else {
-            None
-        };
+                // could be.
+                if path.is_none() && u128::from(spent) * 5 > u128::from(first.band.bytes) * 6 {
+                    if let Some(longer) =
+                        cheapest_into(&state, cap_left, (lo, hi), spent, 8 * SEARCH_BUDGET)
+                    {
+                        proven = Some(longer.band);
+                        path = longer.path;
+                    }
+                }
+            }
+        }
         if let Some(path) = path {
             let (mut s, mut r) = (state.clone(), rec.clone());
             replay(&mut s, &mut r, &path);
@@ -313,16 +334,22 @@ fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder) {
             }
         }
     }
-    without_detours(&state, &rec, best)
+    let (s, r) = without_detours(&state, &rec, best);
+    (s, r, proven)
+}
+
+/// The moves `r` made after those of `rec` (its start), as search steps.
+fn steps_after(rec: &Recorder, r: &Recorder) -> Vec<SearchStep> {
+    r.steps[rec.steps.len()..]
+        .iter()
+        .map(|s| (s.group, s.from, s.to))
+        .collect()
 }
 
 /// `best` with the detours a walk left in it (a replica carried somewhere and on, or back)
 /// taken out, when that moves fewer bytes: module `shorten`.
 fn without_detours(state: &State, rec: &Recorder, best: (State, Recorder)) -> (State, Recorder) {
-    let path: Vec<SearchStep> = best.1.steps[rec.steps.len()..]
-        .iter()
-        .map(|s| (s.group, s.from, s.to))
-        .collect();
+    let path = steps_after(rec, &best.1);
     let short = shorten(state, rec, &path);
     if short.len() < path.len() {
         let (mut s, mut r) = (state.clone(), rec.clone());

@@ -7,12 +7,14 @@
 //! has seen every placement a plan can reach; in order of bytes (A*), each is reached by
 //! its cheapest sequence.
 //!
-//! [`best_sequence`] picks the plan to run; [`cheapest_in_band`] is the byte bound of
+//! [`best_sequence`] picks the plan to run; [`cheapest_into`] is the byte bound of
 //! [`super::bounds`] for small clusters.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
+use super::estimate::{masks_of, Estimate};
 use super::record::{commit, Recorder};
 use super::state::State;
 
@@ -37,7 +39,10 @@ enum Order {
     /// Fewest bytes first, aimed at the band `[lo, hi]` (A* search): by bytes so far plus
     /// a lower bound on the bytes still needed to bring every balanced server inside, so
     /// the first placement popped inside the band is reached by the cheapest sequence.
-    Bytes { lo: u64, hi: u64 },
+    /// `upper` is what a sequence known to reach the band moves (`u64::MAX` if none):
+    /// placements estimated above it are not kept, and once every placement left is
+    /// estimated at it or above, that sequence is the cheapest and the search stops.
+    Bytes { lo: u64, hi: u64, upper: u64 },
     /// Lowest max first, then lowest sum of squared loads, then fewest bytes: finds how
     /// even a plan can get quickly (along any sequence both only fall).
     Balance,
@@ -144,6 +149,27 @@ impl Keys {
     }
 }
 
+/// Placement keys are random-looking already ([`Keys`]): hashing them again (SipHash, the
+/// default) only costs time, and the search looks one up for every move it considers.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
 /// Explores placements from `state` by improving moves in `order`, at most `budget` expansions and `cap_left` moves deep. `stop` sees each popped
 /// placement's loads and bytes and ends the search by returning true.
 ///
@@ -157,29 +183,17 @@ fn explore(
     budget: usize,
     mut stop: impl FnMut(&[u64], u64) -> bool,
 ) -> Explored {
-    // Bytes per unit of weight, at least (1 when balancing by bytes).
-    let ratio = state
-        .groups
-        .iter()
-        .filter(|g| g.movable && g.weight > 0)
-        .map(|g| g.bytes / g.weight)
-        .min()
-        .unwrap_or(0);
-    let priority = |loads: &[u64], bytes: u64| -> (u64, u128, u64) {
+    // In order of bytes, the estimate of module `estimate` (per placement expanded, and
+    // per move from it).
+    let estimate = match order {
+        Order::Bytes { lo, hi, .. } => Some(Estimate::new(state, lo, hi).expect("few groups")),
+        _ => None,
+    };
+    let priority = |loads: &[u64], bytes: u64, rest: u64| -> (u64, u128, u64) {
         match order {
-            Order::Bytes { lo, hi } => {
-                // A move lowers the total excess above `hi` by at most its weight, and the
-                // total shortfall below `lo` too, and costs at least weight x ratio bytes:
-                // the estimate never overstates what is left, and never falls by more than
-                // a move costs, so the first placement popped in the band is the cheapest.
-                let (mut over, mut under) = (0u64, 0u64);
-                for &i in &state.pool {
-                    over += loads[i].saturating_sub(hi);
-                    under += lo.saturating_sub(loads[i]);
-                }
-                let rest = over.max(under).saturating_mul(ratio);
-                (bytes.saturating_add(rest), 0, bytes)
-            }
+            // Ties go to the deeper placement: closer to the band, so the first one popped
+            // there comes sooner.
+            Order::Bytes { .. } => (bytes.saturating_add(rest), 0, u64::MAX - bytes),
             Order::Deep => {
                 let squares = state
                     .pool
@@ -233,7 +247,14 @@ fn explore(
     let in_pool: Vec<bool> = (0..state.servers.len())
         .map(|s| state.servers[s].in_pool())
         .collect();
-    let mut cheapest: HashMap<u64, u64> = HashMap::new();
+    let start_rest = estimate.as_ref().map_or(0, |e| {
+        e.terms(
+            &masks_of(&start, &offsets, &sizes, state.servers.len()),
+            &state.load,
+        )
+        .value()
+    });
+    let mut cheapest: HashMap<u64, u64, BuildHasherDefault<KeyHasher>> = HashMap::default();
     cheapest.insert(start_key, 0);
     let mut nodes = vec![Node {
         parent: usize::MAX,
@@ -244,10 +265,22 @@ fn explore(
         data: Some((start, state.load.clone())),
     }];
     let mut heap = BinaryHeap::new();
-    heap.push((Reverse(priority(&state.load, 0)), Reverse(0usize)));
+    heap.push((
+        Reverse(priority(&state.load, 0, start_rest)),
+        Reverse(0usize),
+    ));
     let mut popped = Vec::new();
     let mut frontier = None;
+    let upper = match order {
+        Order::Bytes { upper, .. } => upper,
+        _ => u64::MAX,
+    };
     while let Some(&(Reverse(first), Reverse(id))) = heap.peek() {
+        if first.0 >= upper && upper < u64::MAX {
+            // Nothing left can beat the known sequence.
+            frontier = Some(first.0);
+            break;
+        }
         if popped.len() >= budget {
             // In order of bytes: reaching the band costs at least this.
             frontier = matches!(order, Order::Bytes { .. }).then_some(first.0);
@@ -286,6 +319,13 @@ fn explore(
         }
         let key = nodes[id].key;
         let contents = keys.contents(&placement, &offsets, &sizes);
+        let masks = estimate
+            .as_ref()
+            .map(|_| masks_of(&placement, &offsets, &sizes, state.servers.len()));
+        let terms = estimate
+            .as_ref()
+            .zip(masks.as_ref())
+            .map(|(e, m)| e.terms(m, &loads));
         let mut scratch = loads.clone();
         for (g, group) in groups.iter().enumerate() {
             let w = group.weight;
@@ -305,15 +345,22 @@ fn explore(
                     }
                     let child_key = keys.moved(key, &contents, g, a, c);
                     let cost = bytes + group.bytes;
-                    scratch[a] -= w;
-                    scratch[c] += w;
-                    let rank = priority(&scratch, cost);
-                    scratch[a] += w;
-                    scratch[c] -= w;
                     if cheapest.get(&child_key).is_some_and(|&b| b <= cost) {
                         continue;
                     }
                     cheapest.insert(child_key, cost);
+                    let rest = match (&estimate, &terms, &masks) {
+                        (Some(e), Some(t), Some(m)) => e.after_move(t, m, &loads, (g, a, c)),
+                        _ => 0,
+                    };
+                    scratch[a] -= w;
+                    scratch[c] += w;
+                    let rank = priority(&scratch, cost, rest);
+                    scratch[a] += w;
+                    scratch[c] -= w;
+                    if rank.0 > upper {
+                        continue;
+                    }
                     let child = nodes.len();
                     nodes.push(Node {
                         parent: id,
@@ -335,6 +382,16 @@ fn explore(
     }
 }
 
+/// Each server's load after `path` is applied to `state`.
+fn loads_after(state: &State, path: &[Step]) -> Vec<u64> {
+    let mut loads = state.load.clone();
+    for &(g, a, c) in path {
+        loads[a] -= state.groups[g].weight;
+        loads[c] += state.groups[g].weight;
+    }
+    loads
+}
+
 /// The moves from the start to node `id`.
 fn path_to(nodes: &[Node], mut id: usize) -> Vec<Step> {
     let mut path = Vec::new();
@@ -351,8 +408,26 @@ pub(crate) struct Searched {
     /// The moves to apply.
     pub path: Vec<Step>,
     /// `path` is the cheapest sequence (in bytes) of allowed moves that brings every
-    /// balanced server to at most the ceiling.
-    pub cheapest: bool,
+    /// balanced server inside this band (`None` when the search ran out of budget).
+    pub cheapest: Option<Band>,
+}
+
+/// A band of loads `[lo, hi]` and a number of bytes the search proved no plan of allowed
+/// moves (within the cap left) can bring every balanced server inside it with less: the
+/// fewest, when it found the cheapest sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Band {
+    pub lo: u64,
+    pub hi: u64,
+    pub bytes: u64,
+}
+
+impl Band {
+    /// The cheapest sequence into `[lo, hi]` is `path`.
+    fn of(state: &State, lo: u64, hi: u64, path: &[Step]) -> Self {
+        let bytes = path.iter().map(|&(g, _, _)| state.groups[g].bytes).sum();
+        Band { lo, hi, bytes }
+    }
 }
 
 /// The plan to run from `state`, from searches of at most `budget` expansions each:
@@ -370,7 +445,12 @@ pub(crate) struct Searched {
 /// reachable with fewer bytes: the bytes moved equal the bound [`cheapest_in_band`]
 /// computes for the band reached. If it runs out of budget, the plan is the sequence that
 /// reached the ceiling in step 1 or 2 (`cheapest` is then false).
-pub(crate) fn best_sequence(state: &State, rec: &Recorder, budget: usize) -> Searched {
+pub(crate) fn best_sequence(
+    state: &State,
+    rec: &Recorder,
+    budget: usize,
+    known: &[Vec<Step>],
+) -> Searched {
     let cap_left = rec.cap.saturating_sub(rec.steps.len());
     let pool = &state.pool;
     let max_of = |loads: &[u64]| pool.iter().map(|&i| loads[i]).max().unwrap_or(0);
@@ -400,7 +480,7 @@ pub(crate) fn best_sequence(state: &State, rec: &Recorder, budget: usize) -> Sea
     let Some((best_max, _, _)) = best else {
         return Searched {
             path: Vec::new(),
-            cheapest: false,
+            cheapest: None,
         };
     };
     let mut limit = ceiling(state, best_max);
@@ -429,45 +509,85 @@ pub(crate) fn best_sequence(state: &State, rec: &Recorder, budget: usize) -> Sea
     // because the most loaded one cannot come down): the highest min seen under the
     // ceiling, less 2% of the ideal.
     let min_of = |loads: &[u64]| pool.iter().map(|&i| loads[i]).min().unwrap_or(0);
+    // (The walk that reached the ceiling counts too: when only it got there, a band
+    // open at the bottom would leave the last search little to aim at.)
+    let reached = probed.as_deref().map(|path| loads_after(state, path));
     let best_min = even
         .popped
         .iter()
-        .filter_map(|&id| even.nodes[id].data.as_ref())
-        .filter(|(_, loads)| max_of(loads) <= limit)
-        .map(|(_, loads)| min_of(loads))
+        .filter_map(|&id| even.nodes[id].data.as_ref().map(|(_, loads)| loads))
+        .chain(reached.as_ref())
+        .filter(|loads| max_of(loads) <= limit)
+        .map(|loads| min_of(loads))
         .max()
         .unwrap_or(0);
     let lo = best_min.saturating_sub(floor / 50);
     let inside = |loads: &[u64]| max_of(loads) <= limit && min_of(loads) >= lo;
-    let order = Order::Bytes { lo, hi: limit };
-    // Three times the budget: this walk decides the bytes moved.
-    let cheap = explore(state, order, cap_left, 3 * budget, |loads, _| inside(loads));
+    // The cheapest sequence into the band the walks so far saw: the last walk need not
+    // look at anything dearer, and stops when nothing cheaper is left.
+    let known: Option<(u64, Vec<Step>)> = even
+        .popped
+        .iter()
+        .filter_map(|&id| {
+            let (_, loads) = even.nodes[id].data.as_ref()?;
+            inside(loads).then_some((even.nodes[id].bytes, id))
+        })
+        .min()
+        .map(|(bytes, id)| (bytes, path_to(&even.nodes, id)))
+        .into_iter()
+        .chain(probed.iter().chain(known).filter_map(|path| {
+            let loads = loads_after(state, path);
+            inside(&loads).then(|| (Band::of(state, lo, limit, path).bytes, path.clone()))
+        }))
+        .min();
+    let upper = known.as_ref().map_or(u64::MAX, |k| k.0);
+    let order = Order::Bytes {
+        lo,
+        hi: limit,
+        upper,
+    };
+    // Four times the budget: this walk decides the bytes moved.
+    let cheap = explore(state, order, cap_left, 4 * budget, |loads, _| inside(loads));
     let found = cheap.popped.last().copied().filter(|&id| {
         cheap.nodes[id]
             .data
             .as_ref()
             .is_some_and(|(_, loads)| inside(loads))
     });
-    match found {
-        Some(id) => Searched {
-            path: path_to(&cheap.nodes, id),
-            cheapest: true,
-        },
-        None => Searched {
-            // The probe that reached the ceiling, else the cheapest placement at or below
-            // it the first search saw.
-            path: probed.unwrap_or_else(|| {
-                even.popped
-                    .iter()
-                    .filter_map(|&id| {
-                        let (_, loads) = even.nodes[id].data.as_ref()?;
-                        (max_of(loads) <= limit).then_some((even.nodes[id].bytes, id))
-                    })
-                    .min()
-                    .map_or_else(Vec::new, |(_, id)| path_to(&even.nodes, id))
-            }),
-            cheapest: false,
-        },
+    if let Some(id) = found {
+        let path = path_to(&cheap.nodes, id);
+        return Searched {
+            cheapest: Some(Band::of(state, lo, limit, &path)),
+            path,
+        };
+    }
+    if let Some((bytes, path)) = known {
+        // Stopped because nothing cheaper was left: the known sequence is the cheapest.
+        let proved = cheap.frontier.is_some_and(|f| f >= bytes);
+        let band = Band {
+            lo,
+            hi: limit,
+            bytes,
+        };
+        return Searched {
+            cheapest: proved.then_some(band),
+            path,
+        };
+    }
+    Searched {
+        // The probe that reached the ceiling, else the cheapest placement at or below it
+        // the first search saw.
+        path: probed.unwrap_or_else(|| {
+            even.popped
+                .iter()
+                .filter_map(|&id| {
+                    let (_, loads) = even.nodes[id].data.as_ref()?;
+                    (max_of(loads) <= limit).then_some((even.nodes[id].bytes, id))
+                })
+                .min()
+                .map_or_else(Vec::new, |(_, id)| path_to(&even.nodes, id))
+        }),
+        cheapest: None,
     }
 }
 
@@ -491,43 +611,50 @@ pub(crate) fn ceiling(state: &State, best_max: u64) -> u64 {
     best_max.max(ideal + ideal / 50)
 }
 
-/// A lower bound on the bytes any plan of improving moves (any number)
-/// must move from `state` to put every balanced server's load inside `[lo, hi]`: the
-/// cheapest such placement when the search reaches one within `budget` expansions, else
-/// the lowest estimate (bytes so far plus the lower bound on what is left) of any
-/// placement not yet expanded: every sequence into the band passes through one of them.
-/// `None` when no reachable placement is in the band.
-pub(crate) fn cheapest_in_band(state: &State, lo: u64, hi: u64, budget: usize) -> Option<u64> {
-    let pool = state.pool.clone();
-    let mut found = None;
-    let order = Order::Bytes { lo, hi };
-    let explored = explore(state, order, usize::MAX, budget, |loads, bytes| {
-        let inside = pool.iter().all(|&i| loads[i] >= lo && loads[i] <= hi);
-        if inside {
-            found = Some(bytes);
-        }
-        inside
-    });
-    found.or(explored.frontier)
+/// What a search in order of bytes towards a band found.
+pub(crate) struct Cheapest {
+    /// The cheapest sequence of allowed moves into the band, when found in the budget.
+    pub path: Option<Vec<Step>>,
+    /// The band and the fewest bytes into it: exact with a path; else the lowest estimate
+    /// (bytes so far plus the lower bound on what is left) of any placement not expanded,
+    /// which every sequence into the band passes through.
+    pub band: Band,
 }
 
-/// The cheapest sequence of allowed moves from `state` that brings every balanced server
-/// inside `[lo, hi]`, when the search (A*, at most `budget` expansions) finds one.
-pub(crate) fn cheapest_path_to_band(
+/// The cheapest sequence of allowed moves (at most `cap_left`) from `state` that brings
+/// every balanced server inside `[lo, hi]`, by A* in at most `budget` expansions, or a
+/// lower bound on its bytes. `upper`: what a sequence known to get there moves (when the
+/// search stops at it, that one is the cheapest, and the bound says so), else `u64::MAX`.
+/// `None` when no reachable placement is in the band.
+pub(crate) fn cheapest_into(
     state: &State,
-    rec: &Recorder,
-    lo: u64,
-    hi: u64,
+    cap_left: usize,
+    (lo, hi): (u64, u64),
+    upper: u64,
     budget: usize,
-) -> Option<Vec<Step>> {
+) -> Option<Cheapest> {
     let pool = &state.pool;
     let inside = |loads: &[u64]| pool.iter().all(|&i| loads[i] >= lo && loads[i] <= hi);
-    let cap_left = rec.cap.saturating_sub(rec.steps.len());
-    let order = Order::Bytes { lo, hi };
+    let order = Order::Bytes { lo, hi, upper };
     let explored = explore(state, order, cap_left, budget, |loads, _| inside(loads));
+    if let Some(bytes) = explored.frontier {
+        let band = Band {
+            lo,
+            hi,
+            bytes: bytes.min(upper),
+        };
+        return Some(Cheapest { path: None, band });
+    }
     let last = *explored.popped.last()?;
     let (_, loads) = explored.nodes[last].data.as_ref()?;
-    inside(loads).then(|| path_to(&explored.nodes, last))
+    inside(loads).then(|| {
+        let path = path_to(&explored.nodes, last);
+        let band = Band::of(state, lo, hi, &path);
+        Cheapest {
+            path: Some(path),
+            band,
+        }
+    })
 }
 
 /// Applies `path` as improving moves; stops at the first that no longer improves (or at
