@@ -139,6 +139,16 @@ const SMALL: Shape = Shape {
     bytes: (500, 1500),
 };
 
+/// Past the exhaustive search (up to 16 groups on 8 servers) and the exact one (24
+/// groups): 3-8 servers plus 0-3 what-if ones, 10-40 groups.
+const MEDIUM: Shape = Shape {
+    servers: (3, 8),
+    what_if: (0, 3),
+    groups: (10, 40),
+    replication: (1, 2),
+    bytes: (500, 1500),
+};
+
 fn random_cluster(rng: &mut Rng, shape: Shape) -> (ClusterSnapshot, PlanOptions) {
     let servers = rng.range(shape.servers.0, shape.servers.1) as usize;
     let rf = (rng.range(shape.replication.0, shape.replication.1) as usize).min(servers);
@@ -292,6 +302,47 @@ fn quality_on_every_small_cluster() {
         q.over_reachable,
         q.over_bound,
         q.curve
+    );
+}
+
+/// Bytes within 1.2 x the reported bound, case by case, on clusters too big for the brute
+/// force above (up to 6 servers and 10 groups): the bound itself is checked against an
+/// independent search in `the_lower_bound_is_a_lower_bound`. (`CASES=n`, `SEED=<hex>`,
+/// `SHAPE=medium` for up to 11 servers and 40 groups.)
+#[test]
+fn bytes_stay_near_the_bound_on_bigger_small_clusters() {
+    let cases = std::env::var("CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(30);
+    let seed = std::env::var("SEED")
+        .ok()
+        .and_then(|c| u64::from_str_radix(c.trim_start_matches("0x"), 16).ok())
+        .unwrap_or(0x5eed_0003);
+    let shape = match std::env::var("SHAPE").as_deref() {
+        Ok("medium") => MEDIUM,
+        _ => SMALL,
+    };
+    let mut rng = Rng(seed);
+    let mut over = Vec::new();
+    for case in 0..cases {
+        let (snap, opts) = random_cluster(&mut rng, shape);
+        let p = plan(&snap, &opts).expect("plans");
+        replay(&snap, &opts, &p).expect("valid plan");
+        if u128::from(p.bytes_to_move) * 5 > u128::from(p.lower_bound_bytes) * 6 {
+            over.push(format!(
+                "{case} {} {}",
+                opts.what_if_servers,
+                serde_json::to_string(&snap).unwrap()
+            ));
+        }
+    }
+    assert!(
+        over.is_empty(),
+        "{} of {cases} cases move more than 1.2 x the bound (case, what-if servers, \
+         snapshot):\n{}",
+        over.len(),
+        over.join("\n")
     );
 }
 

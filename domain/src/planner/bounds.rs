@@ -46,7 +46,7 @@
 //!
 //! With coarse groups the relaxation can be far below what is really needed (a server
 //! just above `M` may have to shed a group no other server has room for, so the receiver
-//! must first give something up). For at most 24 groups, an exact search (module `exact`) tries every
+//! must first give something up). For at most 48 groups, an exact search (module `exact`) tries every
 //! re-placement (branch and bound, pruned with this same relaxation) for the fewest bytes
 //! that put every balanced server inside `[m, M]`, move order ignored. When that search
 //! finishes within its budget its result is the true minimum, hence still a lower bound
@@ -81,14 +81,15 @@
 use super::balance::band;
 use super::exact::exact_band;
 use super::plan::{EXACT_GROUPS, SEARCH_BUDGET, SEARCH_GROUPS, SEARCH_SERVERS};
-use super::search::{cheapest_into, Band};
+use super::search::{cheapest_into, near, Band};
 use super::state::State;
 
 /// The bound for the plan that took `initial` to `last` (see the module documentation):
 /// the largest of the relaxation, the exact re-placement minimum and the cheapest plan of
 /// allowed moves, as far as the cluster is small enough for each. `proven` is what the
 /// planner's own search proved, from `initial`, with no cap: the fewest bytes into a band.
-pub(crate) fn lower_bound(initial: &State, last: &State, proven: Option<Band>) -> u64 {
+/// The searches stop being tried once the bound is [`near`] the bytes the plan `moved`.
+pub(crate) fn lower_bound(initial: &State, last: &State, proven: Option<Band>, moved: u64) -> u64 {
     let mut bound = relaxed_bound(initial, last);
     let (lo, hi) = band(last);
     // A plan into `[lo, hi]` is a plan into any band around it.
@@ -96,15 +97,19 @@ pub(crate) fn lower_bound(initial: &State, last: &State, proven: Option<Band>) -
     if let Some(p) = proven {
         bound = bound.max(p.bytes);
     }
+    if near(moved, bound) {
+        return bound;
+    }
     // The exact search empties drained servers: it bounds only plans that did (a capped
     // plan may stop with a drain half done).
     let drained =
         (0..last.servers.len()).all(|s| !last.servers[s].draining || last.held[s].is_empty());
     if drained && initial.groups.len() <= EXACT_GROUPS {
-        if let Some(ex) = exact_band(initial, lo, hi, BOUND_BUDGET) {
-            if ex.complete {
-                bound = bound.max(ex.bytes);
-            }
+        // (Looking only below what the plan moved: when nothing is found there, the plan's
+        // own re-placement is the cheapest.)
+        let ex = exact_band(initial, (lo, hi), moved, BOUND_BUDGET);
+        if ex.complete {
+            bound = bound.max(ex.found.map_or(moved, |f| f.0));
         }
     }
     let drains = initial.servers.iter().any(|s| s.draining);
@@ -118,7 +123,7 @@ pub(crate) fn lower_bound(initial: &State, last: &State, proven: Option<Band>) -
 }
 
 /// The relaxation: `max(OUT, IN)` of the module documentation.
-fn relaxed_bound(initial: &State, last: &State) -> u64 {
+pub(crate) fn relaxed_bound(initial: &State, last: &State) -> u64 {
     let pool = &initial.pool;
     let (Some(max), Some(min)) = (
         pool.iter().map(|&i| last.load[i]).max(),
@@ -136,35 +141,55 @@ fn relaxed_bound(initial: &State, last: &State) -> u64 {
         .collect();
 
     let mut out = drained_out(initial, last);
+    let mut incoming = 0u64;
     for &i in pool {
-        let need = initial.load[i].saturating_sub(max);
-        if need == 0 {
-            continue;
-        }
-        let items: Vec<(u64, u64)> = initial.held[i]
+        let on: Vec<(u64, u64)> = initial.held[i]
             .iter()
             .filter(|&&g| can_move[g])
             .map(|&g| (initial.groups[g].weight, initial.groups[g].bytes))
             .collect();
-        out += cover(items, need);
-    }
-
-    let mut incoming = 0u64;
-    for &j in pool {
-        let need = min.saturating_sub(initial.load[j]);
-        if need == 0 {
-            continue;
-        }
-        let items: Vec<(u64, u64)> = initial
+        let off: Vec<(u64, u64)> = initial
             .groups
             .iter()
             .enumerate()
-            .filter(|(g, group)| can_move[*g] && !group.holds(j))
+            .filter(|(g, group)| can_move[*g] && !group.holds(i))
             .map(|(_, group)| (group.weight, group.bytes))
             .collect();
-        incoming += cover(items, need);
+        let lightest = |items: &[(u64, u64)]| items.iter().map(|i| i.0).filter(|&w| w > 0).min();
+        let (shed, take) = window_needs(initial.load[i], (min, max), lightest(&on), lightest(&off));
+        out += cover(on, shed);
+        incoming += cover(off, take);
     }
     out.max(incoming)
+}
+
+/// The weight a server with `load` must shed and the weight it must take in to end inside
+/// `[lo, hi]`, given its lightest movable group (`on`) and the lightest one it could
+/// receive (`off`). Beyond the plain excess and shortfall: a server below `lo` must take
+/// in at least one group, at least `off` heavy, and if that carries it above `hi` it must
+/// shed the difference too; symmetrically, a server above `hi` sheds at least `on`, and if
+/// that drops it below `lo` it must take in the difference (module documentation, "A
+/// server on both sides").
+pub(crate) fn window_needs(
+    load: u64,
+    (lo, hi): (u64, u64),
+    on: Option<u64>,
+    off: Option<u64>,
+) -> (u64, u64) {
+    let (over, under) = (load.saturating_sub(hi), lo.saturating_sub(load));
+    let shed = if under > 0 {
+        let taken = under.max(off.unwrap_or(0));
+        (load + taken).saturating_sub(hi)
+    } else {
+        over
+    };
+    let take = if over > 0 {
+        let shed = over.max(on.unwrap_or(0));
+        lo.saturating_sub(load.saturating_sub(shed))
+    } else {
+        under
+    };
+    (shed, take)
 }
 
 /// What must leave the drained servers: everything, when the plan empties them; when a
@@ -184,7 +209,7 @@ fn drained_out(initial: &State, last: &State) -> u64 {
 }
 
 /// Nodes the exact search for the bound may visit.
-const BOUND_BUDGET: usize = 60_000;
+const BOUND_BUDGET: usize = 500_000;
 
 /// Up to this many groups, [`cover`] is exact.
 const EXACT_COVER: usize = 12;
@@ -197,28 +222,48 @@ pub(crate) fn cover(mut items: Vec<(u64, u64)>, need: u64) -> u64 {
     }
     items.retain(|&(w, _)| w > 0);
     if items.len() <= EXACT_COVER {
-        // Few enough to try every subset: the exact minimum.
+        // Few enough to search every subset: the exact minimum.
         let total: u64 = items.iter().map(|i| i.0).sum();
         if total < need {
             return items.iter().map(|i| i.1).sum();
         }
+        items.sort_by_key(|i| std::cmp::Reverse(i.0));
         let mut best = u64::MAX;
-        for mask in 1u32..(1u32 << items.len()) {
-            let (mut w, mut b) = (0u64, 0u64);
-            for (i, &(wi, bi)) in items.iter().enumerate() {
-                if mask & (1 << i) != 0 {
-                    w += wi;
-                    b += bi;
-                }
-            }
-            if w >= need && b < best {
-                best = b;
-            }
-        }
+        cheapest_subset(&items, need, total, 0, 0, &mut best);
         return best;
     }
     items.sort_by(|&a, &b| by_ratio(a, b));
     relaxed_cover(items.iter().copied(), need)
+}
+
+/// The fewest bytes of a subset of `items` (heaviest first) whose weight reaches `need`,
+/// into `best`: depth first, each item taken or not, giving up on a branch that can no
+/// longer reach `need` (`left` is the weight of the items not yet decided) or already
+/// costs as much as the best found. Bytes are never negative, so a branch stops as soon
+/// as it reaches `need`.
+fn cheapest_subset(
+    items: &[(u64, u64)],
+    need: u64,
+    left: u64,
+    weight: u64,
+    bytes: u64,
+    best: &mut u64,
+) {
+    if bytes >= *best {
+        return;
+    }
+    if weight >= need {
+        *best = bytes;
+        return;
+    }
+    let Some((&(w, b), rest)) = items.split_first() else {
+        return;
+    };
+    if weight + left < need {
+        return;
+    }
+    cheapest_subset(rest, need, left - w, weight + w, bytes + b, best);
+    cheapest_subset(rest, need, left - w, weight, bytes, best);
 }
 
 /// Orders (weight, bytes) items by bytes per unit of weight, cheapest first.
@@ -264,7 +309,32 @@ pub(crate) fn relaxed_cover(items: impl Iterator<Item = (u64, u64)> + Clone, nee
 
 #[cfg(test)]
 mod tests {
-    use super::cover;
+    use super::{cover, window_needs};
+
+    #[test]
+    fn a_server_below_the_band_whose_lightest_arrival_overshoots_must_also_shed() {
+        // Load 5416 in [5513, 5653]: it must take in at least 97, but the lightest group it
+        // could receive weighs 516, so it ends at 5932 or more and must shed 279.
+        assert_eq!(
+            window_needs(5416, (5513, 5653), Some(674), Some(516)),
+            (279, 97)
+        );
+        // A server above the band whose lightest group drops it below must take in too.
+        assert_eq!(window_needs(120, (100, 110), Some(30), Some(5)), (10, 10));
+        // Inside the band: nothing.
+        assert_eq!(window_needs(105, (100, 110), Some(30), Some(5)), (0, 0));
+        // Plain excess and shortfall when the lightest groups fit.
+        assert_eq!(window_needs(130, (100, 110), Some(20), Some(5)), (20, 0));
+        assert_eq!(window_needs(90, (100, 110), Some(20), Some(15)), (0, 10));
+    }
+
+    #[test]
+    fn cover_searches_subsets_exactly() {
+        // 7 + 5 = 12 is the cheapest reaching 11; greedy by size would take 9 + 7.
+        assert_eq!(cover(vec![(9, 9), (7, 7), (5, 5), (1, 1)], 11), 12);
+        // Bytes differ from weights (balancing by shard count).
+        assert_eq!(cover(vec![(2, 100), (1, 10), (1, 20)], 2), 30);
+    }
 
     #[test]
     fn cover_by_bytes_is_at_least_the_need() {

@@ -4,8 +4,9 @@
 //! It is the relaxation of module `bounds` taken from the placement at hand: a server
 //! above `hi` must see groups it holds now leave, weighing at least its excess, and a
 //! server below `lo` must receive groups it does not hold, weighing at least its
-//! shortfall; each move has one source and one destination, so the larger of the two sums
-//! of covers ([`relaxed_cover`]) is a lower bound. Counting whole groups is what makes it
+//! shortfall (or more, when the lightest group it could take or give overshoots the
+//! band: [`window_needs`]); each move has one source and one destination, so the larger
+//! of the two sums of covers ([`relaxed_cover`]) is a lower bound. Counting whole groups is what makes it
 //! much stronger than "excess x bytes per unit of weight": a server 1 byte over its
 //! ceiling must shed a whole group, and that is what the search needs to see to head for
 //! the cheap moves first.
@@ -13,7 +14,7 @@
 //! Per server, the groups it holds are a bit mask, so a move changes the terms of two
 //! servers only ([`Estimate::after_move`]).
 
-use super::bounds::{by_ratio, relaxed_cover};
+use super::bounds::{by_ratio, relaxed_cover, window_needs};
 use super::state::State;
 
 /// Groups a mask can hold.
@@ -66,32 +67,33 @@ impl Estimate {
         })
     }
 
-    /// Bytes that must leave server `s`, which holds `mask` and carries `load`.
-    fn out(&self, s: usize, mask: u64, load: u64) -> u64 {
-        if !self.in_pool[s] || load <= self.hi {
-            return 0;
+    /// Bytes that must leave server `s` and bytes that must arrive at it, when it holds
+    /// `mask` and carries `load` ([`window_needs`]).
+    fn server(&self, s: usize, mask: u64, load: u64) -> (u64, u64) {
+        if !self.in_pool[s] || (self.lo..=self.hi).contains(&load) {
+            return (0, 0);
         }
-        let held = self.order.iter().filter(|&&g| mask >> g & 1 == 1);
-        relaxed_cover(held.map(|&g| self.items[g]), load - self.hi)
-    }
-
-    /// Bytes that must arrive at server `s`, which holds `mask` and carries `load`.
-    fn incoming(&self, s: usize, mask: u64, load: u64) -> u64 {
-        if !self.in_pool[s] || load >= self.lo {
-            return 0;
-        }
-        let other = self.order.iter().filter(|&&g| mask >> g & 1 == 0);
-        relaxed_cover(other.map(|&g| self.items[g]), self.lo - load)
+        let held = |g: &&usize| mask >> **g & 1 == 1;
+        let other = |g: &&usize| mask >> **g & 1 == 0;
+        let lightest = |f: &dyn Fn(&&usize) -> bool| {
+            self.order.iter().filter(f).map(|&g| self.items[g].0).min()
+        };
+        let (shed, take) =
+            window_needs(load, (self.lo, self.hi), lightest(&held), lightest(&other));
+        (
+            relaxed_cover(self.order.iter().filter(held).map(|&g| self.items[g]), shed),
+            relaxed_cover(
+                self.order.iter().filter(other).map(|&g| self.items[g]),
+                take,
+            ),
+        )
     }
 
     /// The terms of a placement given as each server's mask and load.
     pub fn terms(&self, masks: &[u64], loads: &[u64]) -> Terms {
-        let out: Vec<u64> = (0..masks.len())
-            .map(|s| self.out(s, masks[s], loads[s]))
-            .collect();
-        let incoming: Vec<u64> = (0..masks.len())
-            .map(|s| self.incoming(s, masks[s], loads[s]))
-            .collect();
+        let (out, incoming): (Vec<u64>, Vec<u64>) = (0..masks.len())
+            .map(|s| self.server(s, masks[s], loads[s]))
+            .unzip();
         Terms {
             out_sum: out.iter().sum(),
             in_sum: incoming.iter().sum(),
@@ -113,11 +115,10 @@ impl Estimate {
         let bit = 1u64 << g;
         let (ma, la) = (masks[a] & !bit, loads[a] - w);
         let (mc, lc) = (masks[c] | bit, loads[c] + w);
-        let out =
-            terms.out_sum - terms.out[a] - terms.out[c] + self.out(a, ma, la) + self.out(c, mc, lc);
-        let incoming = terms.in_sum - terms.incoming[a] - terms.incoming[c]
-            + self.incoming(a, ma, la)
-            + self.incoming(c, mc, lc);
+        let (out_a, in_a) = self.server(a, ma, la);
+        let (out_c, in_c) = self.server(c, mc, lc);
+        let out = terms.out_sum - terms.out[a] - terms.out[c] + out_a + out_c;
+        let incoming = terms.in_sum - terms.incoming[a] - terms.incoming[c] + in_a + in_c;
         out.max(incoming)
     }
 }

@@ -10,18 +10,17 @@
 //! node budget keeps the time bounded; when it runs out the search reports that it is not
 //! exact.
 
-use super::bounds::cover;
+use super::bounds::{cover, window_needs};
 use super::state::State;
 
 /// The outcome of a search.
 #[derive(Debug, Clone)]
 pub(crate) struct Exact {
-    /// Fewest bytes found.
-    pub bytes: u64,
-    /// Replica servers per group for that solution (for groups whose set changed, the new
-    /// set; the order is not meaningful).
-    pub placement: Vec<Vec<usize>>,
-    /// The search finished: `bytes` is the true minimum.
+    /// The fewest bytes found below the search's `upper`, and the replica servers per
+    /// group of that re-placement (the order within a group is not meaningful).
+    pub found: Option<(u64, Vec<Vec<usize>>)>,
+    /// The search finished: what it found is the true minimum, and when it found nothing,
+    /// no re-placement into the band moves less than `upper`.
     pub complete: bool,
 }
 
@@ -46,8 +45,9 @@ struct Search<'a> {
     budget: usize,
 }
 
-/// The minimum for the band, or `None` when no placement fits it (within the budget).
-pub(crate) fn exact_band(state: &State, lo: u64, hi: u64, budget: usize) -> Option<Exact> {
+/// The fewest bytes into the band `[lo, hi]`, looking only below `upper` (what a known
+/// way there moves, or `u64::MAX`): the less it has to look at, the sooner it is done.
+pub(crate) fn exact_band(state: &State, (lo, hi): (u64, u64), upper: u64, budget: usize) -> Exact {
     let servers = state.servers.len();
     let in_pool: Vec<bool> = (0..servers).map(|s| state.servers[s].in_pool()).collect();
     let receivers: Vec<usize> = (0..servers)
@@ -104,20 +104,16 @@ pub(crate) fn exact_band(state: &State, lo: u64, hi: u64, budget: usize) -> Opti
         in_pool,
         loads,
         chosen: vec![Vec::new(); state.groups.len()],
-        best: u64::MAX,
+        best: upper,
         best_placement: Vec::new(),
         nodes: 0,
         budget,
     };
     search.visit(0, 0);
-    if search.best == u64::MAX {
-        return None;
-    }
-    Some(Exact {
-        bytes: search.best,
-        placement: search.best_placement,
+    Exact {
+        found: (search.best < upper).then_some((search.best, search.best_placement)),
         complete: search.nodes < search.budget,
-    })
+    }
 }
 
 impl Search<'_> {
@@ -202,35 +198,32 @@ impl Search<'_> {
         let mut out = must;
         let mut incoming = 0u64;
         for (s, &load) in stay.iter().enumerate() {
-            if !self.in_pool[s] {
+            if !self.in_pool[s] || (self.lo..=self.hi).contains(&load) {
                 continue;
             }
-            if load > self.hi {
-                let items: Vec<(u64, u64)> = self.order[k..]
-                    .iter()
-                    .filter(|&&g| st.groups[g].replicas.contains(&s) && !self.fixed[g].contains(&s))
-                    .map(|&g| (st.groups[g].weight, st.groups[g].bytes))
-                    .collect();
-                let need = load - self.hi;
-                if items.iter().map(|i| i.0).sum::<u64>() < need {
-                    return None;
-                }
-                out += cover(items, need);
-            } else if load < self.lo {
-                let need = self.lo - load;
-                if !st.servers[s].can_receive() {
-                    return None;
-                }
-                let items: Vec<(u64, u64)> = self.order[k..]
-                    .iter()
-                    .filter(|&&g| self.free[g] > 0 && !st.groups[g].replicas.contains(&s))
-                    .map(|&g| (st.groups[g].weight, st.groups[g].bytes))
-                    .collect();
-                if items.iter().map(|i| i.0).sum::<u64>() < need {
-                    return None;
-                }
-                incoming += cover(items, need);
+            if load < self.lo && !st.servers[s].can_receive() {
+                return None;
             }
+            // Groups still to place that could leave `s`, and that could come to it.
+            let on: Vec<(u64, u64)> = self.order[k..]
+                .iter()
+                .filter(|&&g| st.groups[g].replicas.contains(&s) && !self.fixed[g].contains(&s))
+                .map(|&g| (st.groups[g].weight, st.groups[g].bytes))
+                .collect();
+            let off: Vec<(u64, u64)> = self.order[k..]
+                .iter()
+                .filter(|&&g| self.free[g] > 0 && !st.groups[g].replicas.contains(&s))
+                .map(|&g| (st.groups[g].weight, st.groups[g].bytes))
+                .collect();
+            let lightest = |items: &[(u64, u64)]| items.iter().map(|i| i.0).min();
+            let (shed, take) =
+                window_needs(load, (self.lo, self.hi), lightest(&on), lightest(&off));
+            let weight = |items: &[(u64, u64)]| items.iter().map(|i| i.0).sum::<u64>();
+            if weight(&on) < shed || weight(&off) < take {
+                return None;
+            }
+            out += cover(on, shed);
+            incoming += cover(off, take);
         }
         Some(out.max(incoming))
     }

@@ -53,16 +53,8 @@
 //!
 //! 1. **Drain** (mandatory, first): every replica on a drained server, largest first, goes
 //!    to the least-loaded server that may receive it. These moves need not improve balance.
-//! 2. **Balance**: for at most 16 groups on 8 balanced servers, a *search* of allowed-move
-//!    sequences (module `search`) runs first: how low the most loaded server can get (in
-//!    order of balance, depth first when that walk cannot see every reachable placement,
-//!    then towards lower ceilings 1% at a time); then, in order of bytes (A*), the
-//!    cheapest sequence that gets every server at or below that (or 2% above the ideal, if
-//!    that is higher), guided by an estimate that counts whole groups (module `estimate`).
-//!    When it finishes within its budget, that sequence is the plan: it moves exactly the
-//!    byte bound of [`bounds`]. Otherwise (and for larger clusters)
-//!    several candidate plans are built from the drained placement, each made only of
-//!    allowed moves, and the best is kept (see "Ranking"):
+//! 2. **Balance**: first, quick candidate plans are built from the drained placement,
+//!    each made only of allowed moves:
 //!    * *greedy*: from a most loaded server to a least loaded one (or from any server to a
 //!      least loaded one), preferring the largest group that leaves neither server on the
 //!      other side of the mean (progress without overshoot, so no byte is moved twice),
@@ -73,11 +65,23 @@
 //!      is above `M`), then the greedy finishes;
 //!    * for clusters with at most 600 (replicas x servers), a *pilot search*: at each
 //!      step every allowed move is tried and completed by a greedy (three greedy variants,
-//!      one search each), and the move whose completion ranks best is taken;
-//!    * the balance search's sequence to its ceiling, finished by the greedy;
-//!    * the cheapest way to the best candidate's band: by the A* search of allowed-move
-//!      sequences for small clusters, else (at most 24 groups) the *exact* fewest-bytes
-//!      placement reaching it (module `exact`), executed as allowed moves where possible.
+//!      one search each), and the move whose completion ranks best is taken.
+//!
+//!    For at most 16 groups on 8 balanced servers, a *search* of allowed-move sequences
+//!    (module `search`) then decides: how low the most loaded server can get (walks in
+//!    order of balance, depth first, towards lower ceilings 1% at a time, and the
+//!    candidates), giving a band (that max, or 2% above the ideal if higher; the highest
+//!    min seen less 2% of the ideal). Then the fewest bytes into the band: the exact
+//!    re-placement (module `exact`, move order ignored) executed in an order where every
+//!    move improves (module `ordering`), which no plan can beat when it exists; else quick
+//!    weighted-A* walks and an A* walk in order of bytes (estimate: module `estimate`).
+//!    When the walk proves its sequence the cheapest, or within 5% of what any sequence
+//!    must move, that sequence is the plan and its proof is the byte bound of [`bounds`].
+//!
+//!    Otherwise (and for larger clusters) the best candidate is kept (see "Ranking"), then
+//!    challenged by the cheapest way into its band: the A* walk for small clusters, else (at
+//!    most 48 groups) the exact re-placement into its band and into the band 2% wider at
+//!    each end, each executed in an improving order when there is one.
 //! 3. **Leaders** (when allowed): leader switches from the server leading the most shards
 //!    to an in-sync follower on a server leading fewer, while that strictly lowers the
 //!    spread of leader shards. No data moves: [`Plan::curve`] stays flat and
@@ -111,6 +115,7 @@ mod fingerprint;
 mod import;
 pub mod metrics;
 mod options;
+mod ordering;
 mod plan;
 mod record;
 mod render;

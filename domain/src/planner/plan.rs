@@ -4,14 +4,17 @@
 use serde::{Deserialize, Serialize};
 
 use super::balance::{band, follow, greedy, key, pilot, Policy};
-use super::bounds::lower_bound;
+use super::bounds::{lower_bound, relaxed_bound};
 use super::error::PlanError;
 use super::exact::{exact_band, relocations_to};
 use super::explain::reasons;
 use super::metrics::Figures;
 use super::options::{BalanceTarget, PlanOptions};
+use super::ordering::improving_order;
 use super::record::{record_move, role_of, Recorder, Step};
-use super::search::{best_sequence, cheapest_into, replay, Band, Step as SearchStep};
+use super::search::{
+    best_sequence, ceiling, cheapest_into, near, replay, Band, Step as SearchStep,
+};
 use super::shorten::shorten;
 use super::snapshot::{ClusterSnapshot, Health};
 use super::state::State;
@@ -118,10 +121,13 @@ pub(crate) const SEARCH_SERVERS: usize = 8;
 pub(crate) const SEARCH_BUDGET: usize = 8_000;
 
 /// The exact search runs for at most this many groups...
-pub(crate) const EXACT_GROUPS: usize = 24;
+pub(crate) const EXACT_GROUPS: usize = 48;
 
 /// ...and visits at most this many nodes.
-pub(crate) const EXACT_BUDGET: usize = 10_000;
+pub(crate) const EXACT_BUDGET: usize = 500_000;
+
+/// Placements the search for an improving order of a re-placement may visit.
+pub(crate) const ORDER_BUDGET: usize = 5_000;
 
 /// Plans a rebalance of `snapshot` as `options` ask. Pure and deterministic: the same
 /// input gives the same plan.
@@ -223,7 +229,7 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
 
     let before = Figures::of(&initial);
     let after = Figures::of(&state);
-    let lower_bound_bytes = lower_bound(&initial, &state, proven);
+    let lower_bound_bytes = lower_bound(&initial, &state, proven, bytes_to_move);
     let reasons = reasons(&initial, &state, target, rec.capped, cap);
     Ok(Plan {
         target,
@@ -318,20 +324,35 @@ fn balance(initial: &State, state: State, rec: Recorder) -> (State, Recorder, Op
                 }
             }
         }
+        // The exact re-placement below is worth its time only when the plan may move
+        // noticeably more than it must.
+        let near_enough = proven.is_some_and(|p| near(spent, p.bytes))
+            || near(br.moved_bytes(bs), relaxed_bound(initial, bs));
         if let Some(path) = path {
             let (mut s, mut r) = (state.clone(), rec.clone());
             replay(&mut s, &mut r, &path);
             if r.moved_bytes(&s) - rec.moved_bytes(&state) < spent {
                 best = pick(initial, vec![best, (s, r)]).expect("two candidates");
             }
-        } else if state.groups.len() <= EXACT_GROUPS {
-            if let Some(ex) = exact_band(&state, lo, hi, EXACT_BUDGET) {
-                if ex.bytes < spent {
-                    let (mut s, mut r) = (state.clone(), rec.clone());
-                    follow(&mut s, &mut r, relocations_to(&state, &ex.placement));
-                    best = pick(initial, vec![best, (s, r)]).expect("two candidates");
+        } else if !near_enough && state.groups.len() <= EXACT_GROUPS {
+            // The fewest bytes into this band, and into the band 2% of the ideal wider at
+            // both ends (the ranking may prefer that, for fewer bytes), move order
+            // ignored; executed in an order where every move improves, when there is one.
+            let wide = (lo - lo / 50, (hi + hi / 50).max(ceiling(&state, hi)));
+            let mut found = vec![best];
+            for (l, h) in [(lo, hi), wide] {
+                let Some((_, placement)) = exact_band(&state, (l, h), spent, EXACT_BUDGET).found
+                else {
+                    continue;
+                };
+                let (mut s, mut r) = (state.clone(), rec.clone());
+                match improving_order(&state, &placement, ORDER_BUDGET) {
+                    Some(path) => replay(&mut s, &mut r, &path),
+                    None => follow(&mut s, &mut r, relocations_to(&state, &placement)),
                 }
+                found.push((s, r));
             }
+            best = pick(initial, found).expect("the best so far");
         }
     }
     let (s, r) = without_detours(&state, &rec, best);

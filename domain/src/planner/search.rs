@@ -15,6 +15,9 @@ use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::estimate::{masks_of, Estimate};
+use super::exact::exact_band;
+use super::ordering::improving_order;
+use super::plan::{EXACT_BUDGET, EXACT_GROUPS, ORDER_BUDGET};
 use super::record::{commit, Recorder};
 use super::state::State;
 
@@ -43,6 +46,15 @@ enum Order {
     /// placements estimated above it are not kept, and once every placement left is
     /// estimated at it or above, that sequence is the cheapest and the search stops.
     Bytes { lo: u64, hi: u64, upper: u64 },
+    /// As [`Order::Bytes`], but the estimate counts `percent`/100 times (weighted A*):
+    /// finds a sequence into the band far sooner, moving at most that factor times the
+    /// fewest bytes. No bound comes of it.
+    Quick {
+        lo: u64,
+        hi: u64,
+        upper: u64,
+        percent: u64,
+    },
     /// Lowest max first, then lowest sum of squared loads, then fewest bytes: finds how
     /// even a plan can get quickly (along any sequence both only fall).
     Balance,
@@ -170,6 +182,18 @@ impl Hasher for KeyHasher {
     }
 }
 
+/// A walk also stops once it holds this many placements per expansion of its budget: with
+/// many servers and replicas a placement has hundreds of moves, and memory (in a browser
+/// too) matters more than the last placements.
+const NODES_PER_EXPANSION: usize = 12;
+
+/// A sequence moving `bytes` is near enough the cheapest when no sequence can move less
+/// than `bound`, and `bytes <= 1.05 x bound`: searching on for the last few percent costs
+/// more time than the bytes are worth.
+pub(crate) fn near(bytes: u64, bound: u64) -> bool {
+    u128::from(bytes) * 100 <= u128::from(bound) * 105
+}
+
 /// Explores placements from `state` by improving moves in `order`, at most `budget` expansions and `cap_left` moves deep. `stop` sees each popped
 /// placement's loads and bytes and ends the search by returning true.
 ///
@@ -186,7 +210,9 @@ fn explore(
     // In order of bytes, the estimate of module `estimate` (per placement expanded, and
     // per move from it).
     let estimate = match order {
-        Order::Bytes { lo, hi, .. } => Some(Estimate::new(state, lo, hi).expect("few groups")),
+        Order::Bytes { lo, hi, .. } | Order::Quick { lo, hi, .. } => {
+            Some(Estimate::new(state, lo, hi).expect("few groups"))
+        }
         _ => None,
     };
     let priority = |loads: &[u64], bytes: u64, rest: u64| -> (u64, u128, u64) {
@@ -194,6 +220,11 @@ fn explore(
             // Ties go to the deeper placement: closer to the band, so the first one popped
             // there comes sooner.
             Order::Bytes { .. } => (bytes.saturating_add(rest), 0, u64::MAX - bytes),
+            Order::Quick { percent, .. } => (
+                bytes.saturating_add(rest.saturating_mul(percent) / 100),
+                0,
+                u64::MAX - bytes,
+            ),
             Order::Deep => {
                 let squares = state
                     .pool
@@ -272,16 +303,17 @@ fn explore(
     let mut popped = Vec::new();
     let mut frontier = None;
     let upper = match order {
-        Order::Bytes { upper, .. } => upper,
+        Order::Bytes { upper, .. } | Order::Quick { upper, .. } => upper,
         _ => u64::MAX,
     };
+    let exact = matches!(order, Order::Bytes { .. });
     while let Some(&(Reverse(first), Reverse(id))) = heap.peek() {
-        if first.0 >= upper && upper < u64::MAX {
-            // Nothing left can beat the known sequence.
+        if exact && upper < u64::MAX && near(upper, first.0) {
+            // Nothing left can beat the known sequence by more than [`near`] allows.
             frontier = Some(first.0);
             break;
         }
-        if popped.len() >= budget {
+        if popped.len() >= budget || nodes.len() >= budget.saturating_mul(NODES_PER_EXPANSION) {
             // In order of bytes: reaching the band costs at least this.
             frontier = matches!(order, Order::Bytes { .. }).then_some(first.0);
             break;
@@ -358,7 +390,7 @@ fn explore(
                     let rank = priority(&scratch, cost, rest);
                     scratch[a] += w;
                     scratch[c] -= w;
-                    if rank.0 > upper {
+                    if cost.saturating_add(rest) > upper {
                         continue;
                     }
                     let child = nodes.len();
@@ -380,6 +412,21 @@ fn explore(
         popped,
         frontier,
     }
+}
+
+/// The estimate of module `estimate` from `state`'s own placement: no sequence of moves
+/// brings every balanced server inside `[lo, hi]` with fewer bytes.
+fn start_estimate(state: &State, lo: u64, hi: u64) -> u64 {
+    let Some(estimate) = Estimate::new(state, lo, hi) else {
+        return 0;
+    };
+    let mut masks = vec![0u64; state.servers.len()];
+    for (g, group) in state.groups.iter().enumerate() {
+        for &s in &group.replicas {
+            masks[s] |= 1 << g;
+        }
+    }
+    estimate.terms(&masks, &state.load).value()
 }
 
 /// Each server's load after `path` is applied to `state`.
@@ -408,7 +455,8 @@ pub(crate) struct Searched {
     /// The moves to apply.
     pub path: Vec<Step>,
     /// `path` is the cheapest sequence (in bytes) of allowed moves that brings every
-    /// balanced server inside this band (`None` when the search ran out of budget).
+    /// balanced server inside this band, or [`near`] enough to it (`None` when the search
+    /// ran out of budget before it could tell).
     pub cheapest: Option<Band>,
 }
 
@@ -477,12 +525,21 @@ pub(crate) fn best_sequence(
             }
         }
     }
-    let Some((best_max, _, _)) = best else {
+    let Some((mut best_max, _, _)) = best else {
         return Searched {
             path: Vec::new(),
             cheapest: None,
         };
     };
+    // A known sequence (the quick candidates) may have got lower than the walks.
+    let known_best = known
+        .iter()
+        .map(|path| (max_of(&loads_after(state, path)), path))
+        .min_by_key(|k| k.0);
+    if let Some((max, path)) = known_best.filter(|k| k.0 < best_max) {
+        best_max = max;
+        deep_path = Some(path.clone());
+    }
     let mut limit = ceiling(state, best_max);
     // Lower ceilings, 1% of the ideal at a time, while a search headed for each reaches it.
     let floor = ceiling(state, 0);
@@ -540,6 +597,88 @@ pub(crate) fn best_sequence(
             inside(&loads).then(|| (Band::of(state, lo, limit, path).bytes, path.clone()))
         }))
         .min();
+    let mut known = known;
+    // Already near enough the least any sequence could move (the estimate from the start)?
+    if let Some((bytes, path)) = known.as_ref() {
+        let least = start_estimate(state, lo, limit);
+        if near(*bytes, least) {
+            return Searched {
+                path: path.clone(),
+                cheapest: Some(Band {
+                    lo,
+                    hi: limit,
+                    bytes: least.min(*bytes),
+                }),
+            };
+        }
+    }
+    // The fewest bytes any re-placement into the band needs, order ignored: when some
+    // order of its relocations is a plan, or a known sequence moves as little, no plan
+    // can do better.
+    if state.groups.len() <= EXACT_GROUPS {
+        let upper = known.as_ref().map_or(u64::MAX, |k| k.0);
+        let ex = exact_band(state, (lo, limit), upper, EXACT_BUDGET);
+        let proven = |bytes| {
+            ex.complete.then_some(Band {
+                lo,
+                hi: limit,
+                bytes,
+            })
+        };
+        match (ex.found.as_ref(), known.as_ref()) {
+            (None, Some((bytes, path))) if ex.complete => {
+                // Nothing cheaper exists, even in any order: the known sequence it is.
+                return Searched {
+                    path: path.clone(),
+                    cheapest: proven(*bytes),
+                };
+            }
+            (Some((bytes, placement)), _) => {
+                let ordered = improving_order(state, placement, ORDER_BUDGET)
+                    .filter(|path| path.len() <= cap_left);
+                if let Some(path) = ordered {
+                    if ex.complete {
+                        return Searched {
+                            path,
+                            cheapest: proven(*bytes),
+                        };
+                    }
+                    // Not proven the cheapest, but cheaper than any known sequence.
+                    known = Some((Band::of(state, lo, limit, &path).bytes, path));
+                }
+            }
+            _ => {}
+        }
+    }
+    // Quick walks (weighted A*, estimate counted 4, 2, 1.3 times) for a cheaper known
+    // sequence: the exact walk then keeps less and may stop sooner.
+    for percent in [400, 200, 130] {
+        let upper = known.as_ref().map_or(u64::MAX, |k| k.0);
+        let quick = explore(
+            state,
+            Order::Quick {
+                lo,
+                hi: limit,
+                upper,
+                percent,
+            },
+            cap_left,
+            budget,
+            |loads, _| inside(loads),
+        );
+        let found = quick.popped.last().copied().filter(|&id| {
+            quick.nodes[id]
+                .data
+                .as_ref()
+                .is_some_and(|(_, loads)| inside(loads))
+        });
+        if let Some(id) = found {
+            let cost = quick.nodes[id].bytes;
+            if known.as_ref().is_none_or(|k| cost < k.0) {
+                known = Some((cost, path_to(&quick.nodes, id)));
+            }
+        }
+    }
     let upper = known.as_ref().map_or(u64::MAX, |k| k.0);
     let order = Order::Bytes {
         lo,
@@ -562,15 +701,15 @@ pub(crate) fn best_sequence(
         };
     }
     if let Some((bytes, path)) = known {
-        // Stopped because nothing cheaper was left: the known sequence is the cheapest.
-        let proved = cheap.frontier.is_some_and(|f| f >= bytes);
-        let band = Band {
-            lo,
-            hi: limit,
-            bytes,
-        };
+        // Stopped because nothing much cheaper was left: the known sequence is near enough
+        // the cheapest, and the search proved the bound.
+        let bound = cheap.frontier.filter(|&f| near(bytes, f));
         return Searched {
-            cheapest: proved.then_some(band),
+            cheapest: bound.map(|f| Band {
+                lo,
+                hi: limit,
+                bytes: f.min(bytes),
+            }),
             path,
         };
     }
