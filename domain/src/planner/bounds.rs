@@ -42,15 +42,28 @@
 //! Both are lower bounds on the cheapest exact cover, so their maximum is too. With at
 //! most a dozen candidate groups, every subset is tried and `cover` is exact.
 //!
-//! # Small clusters: the exact minimum
+//! # A server on both sides
+//!
+//! A server below `m` must receive at least one group, so at least the lightest group it
+//! could receive (`a`); if `L_j + a > M`, it must also shed at least `L_j + a - M`. A
+//! server above `M` sheds at least its lightest movable group (`d`); if `L_i - d < m`, it
+//! must also receive at least `m - (L_i - d)`. Each of those is a need like the ones
+//! above, counted on the same server's other side (its own moves), so `OUT` and `IN` take
+//! the larger needs ([`window_needs`]). This is what the plain relaxation misses when a
+//! server sits just below the band and every group that could come is big.
+//!
+//! # Up to 48 groups: the exact minimum
 //!
 //! With coarse groups the relaxation can be far below what is really needed (a server
 //! just above `M` may have to shed a group no other server has room for, so the receiver
-//! must first give something up). For at most 48 groups, an exact search (module `exact`) tries every
-//! re-placement (branch and bound, pruned with this same relaxation) for the fewest bytes
-//! that put every balanced server inside `[m, M]`, move order ignored. When that search
-//! finishes within its budget its result is the true minimum, hence still a lower bound
-//! for any plan, and the bound reported is the larger of the two.
+//! must first give something up). For at most 48 groups, an exact search (module `exact`)
+//! tries every re-placement (branch and bound, pruned with this same relaxation) for the
+//! fewest bytes that put every balanced server inside `[m, M]`, move order ignored,
+//! looking only below what the plan moved. When that search finishes within its budget its
+//! result is the true minimum (the plan's own bytes, if it found nothing below them: the
+//! plan is a re-placement too), hence still a lower bound for any plan, and the bound
+//! reported is the larger of the two. Once the bound is within 5% of the plan's bytes the
+//! searches are not run: they could only confirm what is already near.
 //!
 //! # Small clusters: the cheapest plan of allowed moves
 //!
@@ -74,9 +87,9 @@
 //! obeys the planner's rules, which is what the planner is compared against; a plan allowed
 //! to make balance worse midway could need fewer bytes, down to the exact minimum above.
 //! Since `[m, M]` is the band *this* plan reaches, the bound says: no plan under the same
-//! rules that leaves the cluster at least as even moves fewer bytes. The quality target is that the
-//! plan moves at most 1.2 times this bound; when the search finds the plan, it moves
-//! exactly the bound.
+//! rules that leaves the cluster at least as even moves fewer bytes. The quality target is
+//! that the plan moves at most 1.2 times this bound; when the search finds the plan, it
+//! moves the bound, or at most 5% more.
 
 use super::balance::band;
 use super::exact::exact_band;
