@@ -2,7 +2,7 @@ import { test, expect } from "@playwright/test";
 import { waitForHydration, shots } from "./hydration";
 import { call, ensureTenants, waitForJob } from "./cluster";
 
-test("add servers, then plan, review and execute a rebalance with live progress", async ({ page, browser, request }) => {
+test("add servers, then plan, review and execute a rebalance with live progress", async ({ page, browser, request, baseURL }) => {
   test.setTimeout(120_000);
   await ensureTenants(request);
 
@@ -53,6 +53,23 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   const jobId = await watch.getAttribute("data-job");
   const attached = watcher.getByTestId("rebalance-watch");
   await expect(attached).toHaveAttribute("data-job", jobId!);
+  await expect(attached.getByTestId("cancel-rebalance")).toBeVisible();
+
+  // A stakeholder on a read-only link watches the same run, without a Cancel it may not use.
+  const made = await page.request.post("/api/access/create-link", { form: { label: "Rebalance watcher", hours: "1" } });
+  expect(made.status()).toBe(200);
+  const { path: link } = await made.json();
+  const stakeholder = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const viewer = await stakeholder.newPage();
+  await viewer.goto(link);
+  await viewer.goto("/shards");
+  await waitForHydration(viewer);
+  const seen = viewer.getByTestId("rebalance-watch");
+  await expect(seen).toHaveAttribute("data-job", jobId!);
+  await expect(seen).toHaveAttribute("data-state", "running");
+  await expect(seen.getByTestId("read-only-note")).toBeVisible();
+  await expect(seen.getByTestId("cancel-rebalance")).toHaveCount(0);
+  await stakeholder.close();
 
   await expect(watch).toHaveAttribute("data-state", "succeeded", { timeout: 90_000 });
   const done = watch.getByTestId("rebalance-done");

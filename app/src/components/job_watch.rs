@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use scaleout_domain::progress::{Outcome, ProgressEvent};
 
 use super::follow::follow;
+use super::operator_only::OperatorOnly;
 use super::progress::ProgressLog;
 use crate::api::jobs::{cancel_job, watch_job};
 
@@ -74,7 +75,9 @@ pub fn JobWatch(
             {move || last().map(|e| view! { <p class="job-result" role="status">{e.message}</p> })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <Show when=move || state() == "running">
-                <button type="button" class="secondary" on:click=cancel>"Cancel"</button>
+                <OperatorOnly note="An operator can cancel this job; you are watching it.">
+                    <button type="button" class="secondary" on:click=cancel>"Cancel"</button>
+                </OperatorOnly>
             </Show>
         </section>
     }

@@ -11,6 +11,7 @@ use super::figures::FiguresTable;
 use crate::api::jobs::{cancel_job, get_job, watch_job};
 use crate::components::errors::error_text;
 use crate::components::follow::follow;
+use crate::components::operator_only::OperatorOnly;
 use crate::components::progress::ProgressLog;
 use crate::components::units::{bytes, duration, rate};
 
@@ -74,11 +75,13 @@ pub fn RebalanceWatch(
             </div>
             <Show when=move || state() == "running">
                 <MoveProgress progress />
-                <button type="button" class="secondary" data-testid="cancel-rebalance"
-                    on:click=cancel disabled=move || cancelling.get()>
-                    {move || if cancelling.get() { "Cancelling after the current move…" } else { "Cancel" }}
-                </button>
-                <p class="hint">"Cancelling stops after the move in progress: every move done leaves the cluster more even than before."</p>
+                <OperatorOnly note="An operator can cancel this run; you are watching it.">
+                    <button type="button" class="secondary" data-testid="cancel-rebalance"
+                        on:click=cancel disabled=move || cancelling.get()>
+                        {move || if cancelling.get() { "Cancelling after the current move…" } else { "Cancel" }}
+                    </button>
+                    <p class="hint">"Cancelling stops after the move in progress: every move done leaves the cluster more even than before."</p>
+                </OperatorOnly>
             </Show>
             {move || match state() {
                 "succeeded" => result.get().map(|r| view! { <Done outcome=r /> }.into_any()),
