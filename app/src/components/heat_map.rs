@@ -76,10 +76,10 @@ pub fn HeatMap(report: ShardReport, servers: Vec<String>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <div class="legend" aria-hidden="true">
+        <div class="heat-legend" aria-hidden="true">
             <span>"Bytes per replica:"</span>
             {(0..=4u8).map(|l| view! {
-                <span class=format!("swatch heat heat-{l}")>{match l {
+                <span class=format!("heat-key heat heat-{l}")>{match l {
                     0 => "none".to_string(),
                     4 => format!("up to {}", bytes(max)),
                     _ => format!("≤ {}%", l as u32 * 25),

@@ -22,7 +22,7 @@ pub fn project(snapshot: &ClusterSnapshot, n: u32) -> Result<planner::Plan, Stri
     .map_err(|e| format!("The planner cannot project this: {e}"))
 }
 
-/// `now`: the cluster's figures as it is (the "before" of max/mean).
+/// `now`: the cluster's figures as it is (the "before" of the fullest server and the mean).
 #[component]
 pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
     let n = RwSignal::new(0u32);
@@ -48,15 +48,7 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                 Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                 Ok(plan) => {
                     let moves = plan.moves.iter().filter(|m| m.kind == StepKind::Move).count();
-                    let summary = format!(
-                        "With {} more server{}: {moves} move{} copying {}; max/mean bytes per server {:.2} → {:.2}.",
-                        n.get(),
-                        if n.get() == 1 { "" } else { "s" },
-                        if moves == 1 { "" } else { "s" },
-                        bytes(plan.bytes_to_move),
-                        now.bytes.max_over_mean,
-                        plan.after.bytes.max_over_mean,
-                    );
+                    let summary = summary(n.get(), moves, &now, &plan);
                     let rows = plan.before.servers.iter().zip(&plan.after.servers).map(|(b, a)| {
                         let name = b.name.clone();
                         view! {
@@ -90,14 +82,92 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                         <dl class="facts">
                             <dt>"Moves needed"</dt><dd data-testid="what-if-moves">{moves}</dd>
                             <dt>"Bytes to move"</dt><dd>{bytes(plan.bytes_to_move)}</dd>
-                            <dt>"Max / mean bytes per server"</dt>
-                            <dd>{format!("{:.2} → {:.2}", now.bytes.max_over_mean, plan.after.bytes.max_over_mean)}</dd>
-                            <dt>"Max bytes per server"</dt>
-                            <dd>{format!("{} → {}", bytes(now.bytes.max), bytes(plan.after.bytes.max))}</dd>
+                            <dt>"Fullest server"</dt>
+                            <dd data-testid="what-if-max">{format!("{} → {}", bytes(now.bytes.max), bytes(plan.after.bytes.max))}</dd>
+                            <dt>"Mean per server"</dt>
+                            <dd>{format!("{} → {}", bytes(now.bytes.mean.round() as u64), bytes(plan.after.bytes.mean.round() as u64))}</dd>
+                            <dt>"Max / mean, new servers still empty → after the moves"</dt>
+                            <dd>{format!("{:.2} → {:.2}", plan.before.bytes.max_over_mean, plan.after.bytes.max_over_mean)}</dd>
                         </dl>
+                        {(!plan.reasons.is_empty()).then(|| view! {
+                            <h3>"Why not perfectly even"</h3>
+                            <ul class="reasons" data-testid="what-if-reasons">
+                                {plan.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
+                            </ul>
+                        })}
                     }.into_any()
                 }
             }}
         </section>
+    }
+}
+
+/// One sentence on the projection. It compares the fullest server, not max/mean: more servers
+/// lower the mean, so max/mean against today's cluster could rise while every server gets
+/// lighter, which reads as "worse".
+fn summary(n: u32, moves: usize, now: &Figures, plan: &planner::Plan) -> String {
+    let servers = if n == 1 { "server" } else { "servers" };
+    let moves_text = if moves == 1 { "move" } else { "moves" };
+    let (was, will) = (now.bytes.max, plan.after.bytes.max);
+    let effect = if will < was {
+        format!(
+            "the fullest server goes from {} to {}",
+            bytes(was),
+            bytes(will)
+        )
+    } else {
+        format!("the fullest server stays at {}", bytes(will))
+    };
+    format!(
+        "With {n} more {servers}: {moves} {moves_text} copying {}; {effect}.",
+        bytes(plan.bytes_to_move)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scaleout_domain::planner::SnapshotGroup;
+
+    /// Two servers, one holding 3 MiB, the other 1 MiB, in four 1 MiB groups.
+    fn lopsided() -> ClusterSnapshot {
+        const MIB: u64 = 1 << 20;
+        ClusterSnapshot {
+            servers: Vec::new(),
+            groups: vec![
+                SnapshotGroup::new("g0", "A", &[], MIB),
+                SnapshotGroup::new("g1", "A", &[], MIB),
+                SnapshotGroup::new("g2", "A", &[], MIB),
+                SnapshotGroup::new("g3", "B", &[], MIB),
+            ],
+        }
+    }
+
+    #[test]
+    fn the_summary_names_the_fullest_server_before_and_after() {
+        let snapshot = lopsided();
+        let now = project(&snapshot, 0).unwrap().before;
+        let plan = project(&snapshot, 2).unwrap();
+        let moves = plan
+            .moves
+            .iter()
+            .filter(|m| m.kind == StepKind::Move)
+            .count();
+        assert_eq!(
+            summary(2, moves, &now, &plan),
+            "With 2 more servers: 2 moves copying 2.00 MiB; the fullest server goes from 3.00 MiB to 1.00 MiB."
+        );
+    }
+
+    #[test]
+    fn a_balanced_cluster_keeps_its_fullest_server() {
+        let mut snapshot = lopsided();
+        snapshot.groups[2].leader = "B".into();
+        let now = project(&snapshot, 0).unwrap().before;
+        let plan = project(&snapshot, 0).unwrap();
+        assert_eq!(
+            summary(0, 0, &now, &plan),
+            "With 0 more servers: 0 moves copying 0 B; the fullest server stays at 2.00 MiB."
+        );
     }
 }

@@ -13,6 +13,7 @@ use crate::api::jobs::list_jobs;
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
 use crate::components::preflight::Preflight;
+use crate::components::units::bytes;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
@@ -137,16 +138,12 @@ fn SummaryTiles(summary: ConsoleSummary) -> impl IntoView {
                 <dt>"Balance (max / mean bytes per server)"</dt>
                 <dd data-testid="summary-balance">
                     {format!("{:.2}", summary.balance)}
-                    <span class="tile-note">{format!("{} max, {} mean", kib(summary.bytes_max as f64), kib(summary.bytes_mean))}</span>
+                    <span class="tile-note">{format!("{} max, {} mean", bytes(summary.bytes_max), bytes(summary.bytes_mean.round() as u64))}</span>
                 </dd>
             </div>
         </dl>
         <p class="hint">"Balance 1.00 means every DB server holds the same bytes; a rebalance brings it down after servers are added."</p>
     }
-}
-
-fn kib(bytes: f64) -> String {
-    format!("{:.1} KiB", bytes / 1024.0)
 }
 
 /// What a job kind means, for people.

@@ -16,6 +16,7 @@ use crate::api::jobs::{get_job, list_jobs};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
 use crate::components::operator_only::OperatorOnly;
+use crate::components::units::bytes;
 
 /// The demo's steps as `services::operations::demo` runs them: its event
 /// `done` counts finished steps, in this order.
@@ -307,10 +308,6 @@ fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> i
     }
 }
 
-fn kib(bytes: u64) -> String {
-    format!("{:.1} KiB", bytes as f64 / 1024.0)
-}
-
 #[component]
 fn BeforeAfter(job: u64, report: DemoReport) -> impl IntoView {
     let m = report.scale_out_metrics.clone();
@@ -343,7 +340,7 @@ fn BeforeAfter(job: u64, report: DemoReport) -> impl IntoView {
             <p>{format!(
                 "{} moves, {} copied; {} documents checked, {} violation(s).",
                 report.moves.len(),
-                kib(report.bytes_moved),
+                bytes(report.bytes_moved),
                 report.validation.documents_checked,
                 report.validation.violations
             )}</p>
@@ -391,7 +388,7 @@ fn Panel(
                             <th scope="row">{s.name.clone()}</th>
                             <td class="num">{s.groups}</td>
                             <td class="num">{s.documents}</td>
-                            <td class="num">{kib(s.bytes)}</td>
+                            <td class="num">{bytes(s.bytes)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

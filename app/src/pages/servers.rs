@@ -12,11 +12,8 @@ use crate::api::cluster::{
 };
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
+use crate::components::units::bytes;
 use crate::components::what_if::WhatIf;
-
-fn kib(bytes: u64) -> String {
-    format!("{:.1} KiB", bytes as f64 / 1024.0)
-}
 
 #[component]
 pub fn Servers() -> impl IntoView {
@@ -145,7 +142,7 @@ fn ServerTable(
                                     <td><span class=if failed { "badge status-failed" } else { "badge status-active" }>{format!("{:?}", s.health)}</span></td>
                                     <td class="num">{s.shard_groups.len()}</td>
                                     <td class="num">{s.leaders}</td>
-                                    <td class="num">{kib(s.bytes)}</td>
+                                    <td class="num">{bytes(s.bytes)}</td>
                                     <td class="num">{s.documents}</td>
                                     <td>{s.tenants.iter().map(|t| t.name.clone()).collect::<Vec<_>>().join(", ")}</td>
                                     <td>
