@@ -14,6 +14,7 @@ mod generator;
 mod hashing;
 pub mod keys;
 mod naming;
+pub mod network_page;
 pub mod planner;
 mod point_in_time;
 pub mod port;
@@ -37,6 +38,7 @@ pub use error::{
 };
 pub use generator::{Batch, Batches, CollectionDocuments, Generator, DEFAULT_BATCH_SIZE};
 pub use naming::{Attr, Naming};
+pub use network_page::{NetworkPage, NetworkTotals};
 pub use point_in_time::{
     snapshot_at, ConnectionAt, DeviceAt, Link, LocationAt, PointInTime, Snapshot, SoftwareAt,
 };

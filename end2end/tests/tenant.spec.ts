@@ -1,5 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { waitForHydration, shots } from "./hydration";
+import { call, waitForJob } from "./cluster";
 
 // Runs after demo.spec.ts: Acme Corp (s=1) exists.
 test("tenant page: counts, isolation, and the network moving back in time", async ({ page }) => {
@@ -59,6 +60,37 @@ test("tenant page without JavaScript: counts and a chosen time via the form", as
   await expect(page).toHaveURL(/\?at=\d+$/);
   await expect(page.getByTestId("network-counts")).toContainText("30 connections");
   await context.close();
+});
+
+test("a large tenant's network comes a page of whole locations at a time", async ({ page, request }) => {
+  const name = `Paging Co ${Date.now()}`;
+  const job = await call(request, "/api/tenants/add", { name, scale_factor: "40", naming: "camelCase" });
+  expect((await waitForJob(request, job)).state).toBe("succeeded");
+  const tenants: { id: string; name: string }[] = await call(request, "/api/tenants/list");
+  const id = tenants.find((t) => t.name === name)!.id;
+
+  await page.goto(`/tenants/${id}`);
+  await waitForHydration(page);
+  const paging = page.getByTestId("network-paging");
+  // The counts cover the whole network; the drawing one page of it.
+  await expect(page.getByTestId("network-counts")).toContainText("800 devices, 1200 connections");
+  await expect(paging).toContainText("Page 1 of 17: devices 1–48 of 800");
+  await expect(page.getByTestId("network").locator("g.device")).toHaveCount(48);
+
+  await paging.getByTestId("network-next").click();
+  await expect(paging).toHaveAttribute("data-page", "2");
+  await expect(paging).toContainText("devices 49–96 of 800");
+  await expect(page).toHaveURL(new RegExp(`/tenants/${id}$`)); // in place, no reload
+  await page.screenshot({ path: `${shots}/tenant-paged.png`, fullPage: true });
+
+  // A day back keeps the page; before onboarding nothing has a location yet.
+  const slider = page.getByLabel(/Network as it was at/);
+  await slider.focus();
+  await page.keyboard.press("ArrowLeft");
+  await expect(paging).toContainText("Page 2 of 7: devices 121–240 of 800");
+  await paging.getByTestId("network-prev").click();
+  await expect(paging).toContainText("Page 1 of 7: devices 1–120 of 800");
+  await expect(paging.getByTestId("network-prev")).toHaveCount(0);
 });
 
 test("an unknown tenant shows a message", async ({ page }) => {

@@ -78,6 +78,64 @@ async fn the_tenant_page_shows_counts_isolation_and_the_network_without_wasm() {
 }
 
 #[tokio::test]
+async fn a_large_tenant_is_shown_a_page_of_whole_locations_at_a_time() {
+    let app = spawn_app().await;
+    let row = add_tenant(&app, "Big Co", 40).await;
+
+    let html = app
+        .get(&format!("/tenants/{}", row.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    // The counts cover everything; the drawing and the data sent with it one page.
+    assert!(
+        html.contains(
+            "800 devices, 1200 connections, 1200 programs (1600 installations), 200 locations"
+        ),
+        "{html}"
+    );
+    let pages = (200usize).div_ceil(scaleout_domain::network_page::PAGE_LOCATIONS);
+    assert!(
+        html.contains(&format!(
+            "Page 1 of {pages}: devices 1–48 of 800, whole locations"
+        )),
+        "{html}"
+    );
+    assert_eq!(html.matches("data-device=").count(), 48);
+    assert!(html.len() < 400_000, "the page weighs {} bytes", html.len());
+    assert!(html.contains(r#"data-testid="network-next""#));
+    assert!(!html.contains(r#"data-testid="network-prev""#));
+
+    // Without JavaScript the pager's buttons submit ?page= (with the time).
+    let second = app
+        .get(&format!("/tenants/{}?at={}&page=2", row.id, row.created_at))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        second.contains(&format!("Page 2 of {pages}: devices 49–96 of 800")),
+        "{second}"
+    );
+    assert!(second.contains(r#"data-testid="network-prev""#));
+
+    // The API gives the same page, and a page past the end is the last one.
+    let last: serde_json::Value = app
+        .post_form(
+            "/api/tenants/network",
+            &format!("id={}&at={}&page=9999", row.id, row.created_at),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(last["page"], last["pages"]);
+    assert_eq!(last["totals"]["devices"], 800);
+    app.shutdown().await;
+}
+
+#[tokio::test]
 async fn an_unknown_tenant_is_a_message_not_a_blank_page() {
     let app = spawn_app().await;
     let html = app.get("/tenants/0123456789ab").await.text().await.unwrap();

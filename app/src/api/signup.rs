@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{StreamingText, TextStream};
 use scaleout_domain::access::{PortalView, SignupStatus};
-use scaleout_domain::Snapshot;
+use scaleout_domain::NetworkPage;
 use serde::{Deserialize, Serialize};
 
 /// What the signup page needs: a one-time form key and whether an operator
@@ -66,14 +66,15 @@ pub async fn get_portal() -> Result<PortalView, ServerFnError> {
         .map_err(super::server::fail)
 }
 
-/// `POST /api/portal/network` (at): the caller's own network at `at` (epoch seconds).
+/// `POST /api/portal/network` (at, page): a page of the caller's own network at `at`
+/// (epoch seconds).
 #[server(endpoint = "/portal/network")]
-pub async fn get_portal_network(at: i64) -> Result<Snapshot, ServerFnError> {
+pub async fn get_portal_network(at: i64, page: Option<u32>) -> Result<NetworkPage, ServerFnError> {
     let console = super::server::console()?;
     let token = portal_token()?;
     console
         .access()
-        .portal_network(&console, &token, at)
+        .portal_network(&console, &token, at, page.unwrap_or(1))
         .await
         .map_err(super::server::fail)
 }

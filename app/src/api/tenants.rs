@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use scaleout_domain::views::TenantRow;
-use scaleout_domain::Snapshot;
+use scaleout_domain::NetworkPage;
 use serde::{Deserialize, Serialize};
 
 /// One tenant in detail.
@@ -123,26 +123,18 @@ pub async fn get_tenant_detail(id: String) -> Result<TenantDetail, ServerFnError
     })
 }
 
-/// `POST /api/tenants/network` (id, at): the tenant's devices, software,
-/// locations and connections valid at `at` (epoch seconds).
+/// `POST /api/tenants/network` (id, at, page): one page of the tenant's devices,
+/// software, locations and connections valid at `at` (epoch seconds), with totals.
 #[server(endpoint = "/tenants/network")]
-pub async fn get_tenant_network(id: String, at: i64) -> Result<Snapshot, ServerFnError> {
+pub async fn get_tenant_network(
+    id: String,
+    at: i64,
+    page: Option<u32>,
+) -> Result<NetworkPage, ServerFnError> {
     let console = super::server::console()?;
     let tenant =
         scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
-    if console
-        .store()
-        .tenant(tenant)
-        .map_err(super::server::fail)?
-        .is_none()
-    {
-        return Err(super::server::fail(
-            scaleout_services::ServiceError::NotFound(format!("there is no tenant {tenant}")),
-        ));
-    }
-    console
-        .backend()
-        .point_in_time(tenant, at)
+    scaleout_services::operations::network::page(&console, tenant, at, page.unwrap_or(1))
         .await
-        .map_err(|e| super::server::fail(e.into()))
+        .map_err(super::server::fail)
 }

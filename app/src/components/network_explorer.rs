@@ -1,38 +1,50 @@
 //! A tenant's network at a chosen time: a time slider over its history and a
 //! drawing of the devices, connections and software valid then, with a text
 //! alternative. Where the data comes from is the caller's choice (a loader), so
-//! the operator's tenant page and a tenant's own portal share it.
+//! the operator's tenant page and a tenant's own portal share it. A large network
+//! comes a page of whole locations at a time (`NetworkPage`): the counts cover it all.
 
 use std::future::Future;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use leptos::prelude::*;
-use scaleout_domain::Snapshot;
+use scaleout_domain::network_page::natural;
+use scaleout_domain::{NetworkPage, NetworkTotals};
 
 use super::errors::error_text;
-use super::network_layout::{
-    history_span, iso_datetime, layout, natural, HEIGHT, STEP_SECONDS, WIDTH,
-};
+use super::network_layout::{history_span, iso_datetime, layout, HEIGHT, STEP_SECONDS, WIDTH};
 
-/// Loads the network at a time (epoch seconds): e.g. `get_tenant_network(id, at)`.
+type PageFuture = BoxFuture<'static, Result<NetworkPage, ServerFnError>>;
+
+/// Loads a page (1-based) of the network at a time (epoch seconds): e.g.
+/// `get_tenant_network(id, at, Some(page))`.
 #[derive(Clone)]
-pub struct SnapshotLoader(
-    Arc<dyn Fn(i64) -> BoxFuture<'static, Result<Snapshot, ServerFnError>> + Send + Sync>,
-);
+pub struct NetworkLoader(Arc<dyn Fn(i64, u32) -> PageFuture + Send + Sync>);
 
-impl SnapshotLoader {
+impl NetworkLoader {
     pub fn new<F, Fut>(load: F) -> Self
     where
-        F: Fn(i64) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Snapshot, ServerFnError>> + Send + 'static,
+        F: Fn(i64, u32) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<NetworkPage, ServerFnError>> + Send + 'static,
     {
-        SnapshotLoader(Arc::new(move |at| Box::pin(load(at))))
+        NetworkLoader(Arc::new(move |at, page| Box::pin(load(at, page))))
     }
 
-    pub fn load(&self, at: i64) -> BoxFuture<'static, Result<Snapshot, ServerFnError>> {
-        (self.0)(at)
+    pub fn load(&self, at: i64, page: u32) -> PageFuture {
+        (self.0)(at, page)
     }
+}
+
+/// `?at=` and `?page=` from the address: where the form (or a shared link) asked the
+/// explorer to start.
+pub fn position_from_query() -> (Option<i64>, Option<u32>) {
+    let query = leptos_router::hooks::use_query_map();
+    let query = query.read_untracked();
+    (
+        query.get("at").and_then(|t| t.parse().ok()),
+        query.get("page").and_then(|p| p.parse().ok()),
+    )
 }
 
 /// The nearest slider position to `t` inside `[from, to]`.
@@ -47,19 +59,26 @@ fn snap(t: i64, from: i64, to: i64) -> i64 {
 #[component]
 pub fn NetworkExplorer(
     /// Where the network comes from.
-    loader: SnapshotLoader,
+    loader: NetworkLoader,
     /// When the tenant was onboarded (epoch seconds): the slider spans its history up to then.
     created_at: i64,
     /// The time to show first (e.g. from `?at=` in the address); the latest by default.
     #[prop(optional)]
     initial: Option<i64>,
+    /// The page to show first (e.g. from `?page=`); the first by default.
+    #[prop(optional)]
+    initial_page: Option<u32>,
 ) -> impl IntoView {
     let (from, to) = history_span(created_at);
     let start = snap(initial.unwrap_or(to), from, to);
     // `at` is what the drawing shows; `pointing` follows the slider while it moves.
     let at = RwSignal::new(start);
     let pointing = RwSignal::new(start);
-    let snapshot = Resource::new(move || at.get(), move |t| loader.load(t));
+    let page = RwSignal::new(initial_page.unwrap_or(1).max(1));
+    let network = Resource::new(
+        move || (at.get(), page.get()),
+        move |(t, p)| loader.load(t, p),
+    );
     let read = move |ev: &leptos::ev::Event| event_target_value(ev).parse::<i64>().ok();
 
     view! {
@@ -68,6 +87,7 @@ pub fn NetworkExplorer(
             // Without WebAssembly the form reloads the page with ?at=; with it the
             // drawing follows the slider in place.
             <form
+                id="explorer-form"
                 class="explorer-controls"
                 method="get"
                 on:submit=move |ev| {
@@ -116,8 +136,8 @@ pub fn NetworkExplorer(
             </form>
             <Transition fallback=|| view! { <p aria-busy="true">"Loading the network…"</p> }>
                 {move || Suspend::new(async move {
-                    match snapshot.await {
-                        Ok(s) => view! { <NetworkGraph snapshot=s /> }.into_any(),
+                    match network.await {
+                        Ok(p) => view! { <NetworkGraph network=p choose=page.write_only() /> }.into_any(),
                         Err(e) => view! {
                             <p class="error" role="alert">"Could not load the network: " {error_text(&e)}</p>
                         }.into_any(),
@@ -129,24 +149,82 @@ pub fn NetworkExplorer(
 }
 
 /// "20 devices, 30 connections, 30 programs (40 installations), 5 locations".
-fn counts_sentence(s: &Snapshot) -> String {
+fn counts_sentence(t: &NetworkTotals) -> String {
     fn n(count: usize, one: &str, many: &str) -> String {
         format!("{count} {}", if count == 1 { one } else { many })
     }
     format!(
         "{}, {}, {} ({}), {}",
-        n(s.devices.len(), "device", "devices"),
-        n(s.connections.len(), "connection", "connections"),
-        n(s.software.len(), "program", "programs"),
-        n(s.installations.len(), "installation", "installations"),
-        n(s.locations.len(), "location", "locations"),
+        n(t.devices, "device", "devices"),
+        n(t.connections, "connection", "connections"),
+        n(t.programs, "program", "programs"),
+        n(t.installations, "installation", "installations"),
+        n(t.locations, "location", "locations"),
     )
 }
 
+/// "Page 2 of 34: devices 121-240 of 1600; 12 connections to devices on other pages
+/// are not drawn", or nothing when the network fits one page.
+fn page_sentence(p: &NetworkPage) -> Option<String> {
+    if p.pages <= 1 {
+        return None;
+    }
+    let shown = p.view.devices.len();
+    let devices = if shown == 0 {
+        "no devices".to_string()
+    } else {
+        format!(
+            "devices {}–{} of {}",
+            p.first_device,
+            p.first_device + shown - 1,
+            p.totals.devices
+        )
+    };
+    let elsewhere = match p.connections_elsewhere {
+        0 => String::new(),
+        1 => "; 1 connection to a device on another page is not drawn".to_string(),
+        n => format!("; {n} connections to devices on other pages are not drawn"),
+    };
+    Some(format!(
+        "Page {} of {}: {devices}, whole locations{elsewhere}.",
+        p.page, p.pages
+    ))
+}
+
+/// Previous and next page. They submit the time form with `page`, so they work without
+/// WebAssembly too; with it, a click just picks the page.
 #[component]
-fn NetworkGraph(snapshot: Snapshot) -> impl IntoView {
+fn Pager(page: u32, pages: u32, choose: WriteSignal<u32>) -> impl IntoView {
+    let button = move |to: u32, text: &'static str, testid: &'static str| {
+        view! {
+            <button
+                type="submit"
+                form="explorer-form"
+                name="page"
+                value=to
+                class="secondary small"
+                data-testid=testid
+                on:click=move |_| choose.set(to)
+            >
+                {text}
+            </button>
+        }
+    };
+    view! {
+        <div class="pager" role="group" aria-label="Pages of the network">
+            {(page > 1).then(|| button(page - 1, "← Previous page", "network-prev"))}
+            {(page < pages).then(|| button(page + 1, "Next page →", "network-next"))}
+        </div>
+    }
+}
+
+#[component]
+fn NetworkGraph(network: NetworkPage, choose: WriteSignal<u32>) -> impl IntoView {
+    let paging = page_sentence(&network);
+    let (page, pages) = (network.page, network.pages);
+    let snapshot = network.view;
     let drawing = layout(&snapshot);
-    let counts = counts_sentence(&snapshot);
+    let counts = counts_sentence(&network.totals);
     let when = iso_datetime(snapshot.at);
     let r = drawing.node_r;
     let place_of = |key: &str| {
@@ -184,6 +262,12 @@ fn NetworkGraph(snapshot: Snapshot) -> impl IntoView {
             <p class="network-counts" data-testid="network-counts" role="status">
                 <strong>{when.clone()}</strong> ": " {counts.clone()}
             </p>
+            {paging.map(|text| view! {
+                <div class="network-paging" data-testid="network-paging" data-page=page data-pages=pages>
+                    <p>{text}</p>
+                    <Pager page pages choose />
+                </div>
+            })}
             {empty.then(|| view! {
                 <p class="hint">"Nothing existed yet at this time: move the slider later."</p>
             })}
@@ -247,7 +331,11 @@ fn NetworkGraph(snapshot: Snapshot) -> impl IntoView {
                 <li><span class="swatch-number" aria-hidden="true">"3"</span>"programs installed"</li>
             </ul>
             <details class="network-table">
-                <summary>{format!("Devices at this time ({}), as a table", rows.len())}</summary>
+                <summary>{if pages > 1 {
+                    format!("Devices on this page ({}), as a table", rows.len())
+                } else {
+                    format!("Devices at this time ({}), as a table", rows.len())
+                }}</summary>
                 <div class="table-wrap">
                     <table data-testid="network-devices">
                         <thead>
@@ -281,7 +369,53 @@ fn NetworkGraph(snapshot: Snapshot) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::snap;
+    use super::{page_sentence, snap};
+    use scaleout_domain::{NetworkPage, NetworkTotals, Snapshot};
+
+    fn page(page: u32, pages: u32, first: usize, shown: usize, elsewhere: usize) -> NetworkPage {
+        let mut view = Snapshot {
+            at: 0,
+            devices: vec![],
+            software: vec![],
+            locations: vec![],
+            connections: vec![],
+            placements: vec![],
+            installations: vec![],
+        };
+        let device: scaleout_domain::DeviceAt = serde_json::from_value(serde_json::json!({
+            "key": "t:device1", "versionKey": "t:device1-0", "version": 0,
+            "device": {"name": "Server 1", "type": "server", "model": "M", "serialNumber": "S",
+                       "ipAddress": "10.0.0.1", "macAddress": "02:00:00:00:00:01",
+                       "operatingSystem": "Linux", "osVersion": "1", "hostName": "s1",
+                       "firewallRules": [], "created": 0, "expired": 1}
+        }))
+        .unwrap_or_else(|e| panic!("a device: {e}"));
+        view.devices = vec![device; shown];
+        NetworkPage {
+            page,
+            pages,
+            totals: NetworkTotals {
+                devices: 1600,
+                ..NetworkTotals::default()
+            },
+            first_device: first,
+            connections_elsewhere: elsewhere,
+            view,
+        }
+    }
+
+    #[test]
+    fn one_page_needs_no_words_and_more_say_where_you_are() {
+        assert_eq!(page_sentence(&page(1, 1, 1, 20, 0)), None);
+        assert_eq!(
+            page_sentence(&page(2, 34, 49, 48, 12)).as_deref(),
+            Some("Page 2 of 34: devices 49–96 of 1600, whole locations; 12 connections to devices on other pages are not drawn.")
+        );
+        assert_eq!(
+            page_sentence(&page(34, 34, 1553, 48, 1)).as_deref(),
+            Some("Page 34 of 34: devices 1553–1600 of 1600, whole locations; 1 connection to a device on another page is not drawn.")
+        );
+    }
 
     #[test]
     fn slider_positions_are_whole_days_inside_the_history() {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use scaleout_domain::network_page::natural;
 use scaleout_domain::time::{history_window, iso_ms, HISTORY_VERSIONS, SECONDS_PER_DAY};
 use scaleout_domain::Snapshot;
 
@@ -65,15 +66,6 @@ pub struct Layout {
 
 /// Label of the group for devices without a location at this time.
 pub const UNPLACED: &str = "No location yet";
-
-/// Sorts `device7` before `device10` (and "Router 9" before "Router 14"):
-/// text first, then the trailing number.
-pub fn natural(key: &str) -> (String, u64) {
-    let local = key.rsplit(':').next().unwrap_or(key);
-    let digits = local.len() - local.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    let (text, number) = local.split_at(local.len() - digits);
-    (text.to_string(), number.parse().unwrap_or(0))
-}
 
 /// "Acme Corp - London Office" -> "London Office".
 fn site(name: &str) -> &str {

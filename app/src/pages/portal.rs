@@ -9,7 +9,7 @@ use scaleout_domain::progress::ProgressEvent;
 use crate::api::signup::{get_portal, get_portal_network, watch_portal};
 use crate::components::errors::error_text;
 use crate::components::follow::follow;
-use crate::components::network_explorer::{NetworkExplorer, SnapshotLoader};
+use crate::components::network_explorer::{position_from_query, NetworkExplorer, NetworkLoader};
 use crate::components::progress::ProgressLog;
 
 #[component]
@@ -94,8 +94,16 @@ fn Inventory(view: PortalView) -> impl IntoView {
         </section>
         // The same explorer operators use, fed by the portal's own endpoint:
         // the cookie, not an id, says whose network this is.
-        {view.created_at.map(|created_at| view! {
-            <NetworkExplorer loader=SnapshotLoader::new(get_portal_network) created_at />
+        {view.created_at.map(|created_at| {
+            let (at, page) = position_from_query();
+            view! {
+                <NetworkExplorer
+                    loader=NetworkLoader::new(|at, page| get_portal_network(at, Some(page)))
+                    created_at
+                    initial=at.unwrap_or(created_at)
+                    initial_page=page.unwrap_or(1)
+                />
+            }
         })}
     }
 }

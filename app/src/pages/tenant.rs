@@ -3,14 +3,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 use scaleout_domain::port::TenantValidation;
 use scaleout_domain::Rule;
 
 use crate::api::isolation::get_tenant_isolation;
 use crate::api::tenants::{get_tenant_detail, get_tenant_network, TenantDetail};
 use crate::components::errors::error_text;
-use crate::components::network_explorer::{NetworkExplorer, SnapshotLoader};
+use crate::components::network_explorer::{position_from_query, NetworkExplorer, NetworkLoader};
 use crate::components::network_layout::iso_datetime;
 
 #[component]
@@ -19,10 +19,7 @@ pub fn TenantPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let detail = Resource::new(id, get_tenant_detail);
     let isolation = Resource::new(id, get_tenant_isolation);
-    let initial = use_query_map()
-        .read_untracked()
-        .get("at")
-        .and_then(|t| t.parse::<i64>().ok());
+    let (initial, initial_page) = position_from_query();
 
     view! {
         <Title text="Tenant" />
@@ -30,7 +27,7 @@ pub fn TenantPage() -> impl IntoView {
         <Transition fallback=|| view! { <h1>"Tenant"</h1><p aria-busy="true">"Loading the tenant…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <TenantBody detail=d isolation initial /> }.into_any(),
+                    Ok(d) => view! { <TenantBody detail=d isolation initial initial_page /> }.into_any(),
                     Err(e) => view! {
                         <h1>"Tenant"</h1>
                         <p class="error" role="alert" data-testid="tenant-error">
@@ -48,12 +45,13 @@ fn TenantBody(
     detail: TenantDetail,
     isolation: Resource<Result<TenantValidation, ServerFnError>>,
     initial: Option<i64>,
+    initial_page: Option<u32>,
 ) -> impl IntoView {
     let row = detail.row.clone();
     let id = row.id.to_string();
     let loader = {
         let id = id.clone();
-        SnapshotLoader::new(move |at| get_tenant_network(id.clone(), at))
+        NetworkLoader::new(move |at, page| get_tenant_network(id.clone(), at, Some(page)))
     };
     let stored: u64 = detail.counts.values().sum();
     let expected: u64 = detail.expected.values().sum();
@@ -120,7 +118,7 @@ fn TenantBody(
                 </Transition>
             </section>
         </div>
-        <NetworkExplorer loader created_at=row.created_at initial=initial.unwrap_or(row.created_at) />
+        <NetworkExplorer loader created_at=row.created_at initial=initial.unwrap_or(row.created_at) initial_page=initial_page.unwrap_or(1) />
     }
 }
 

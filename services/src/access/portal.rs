@@ -2,7 +2,7 @@
 //! never from an id the browser sends, so no request can reach another tenant.
 
 use scaleout_domain::access::{PortalView, SignupState, SignupStatus};
-use scaleout_domain::{Collection, ScaleFactor, Snapshot, TenantId};
+use scaleout_domain::{Collection, NetworkPage, ScaleFactor, TenantId};
 
 use super::Access;
 use crate::console::Console;
@@ -36,13 +36,14 @@ impl Access {
         Ok(view)
     }
 
-    /// The customer's own network at `at` (epoch seconds), once it is ready.
+    /// Page `page` of the customer's own network at `at` (epoch seconds), once it is ready.
     pub async fn portal_network(
         &self,
         console: &Console,
         token: &str,
         at: i64,
-    ) -> Result<Snapshot, ServiceError> {
+        page: u32,
+    ) -> Result<NetworkPage, ServiceError> {
         let signup = self.portal_signup(console, token)?;
         if signup.state != SignupState::Ready {
             return Err(ServiceError::Conflict(format!(
@@ -52,7 +53,7 @@ impl Access {
         }
         let tenant = portal_tenant(&signup)?
             .ok_or_else(|| ServiceError::NotFound("your tenant has no data yet".into()))?;
-        Ok(console.backend().point_in_time(tenant, at).await?)
+        crate::operations::network::page(console, tenant, at, page).await
     }
 
     /// The provisioning job of the customer's signup, to watch its progress.

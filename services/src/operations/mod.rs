@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod demo_report;
 pub mod isolation;
+pub mod network;
 pub mod rebalance;
 pub mod reports;
 pub mod summary;
