@@ -202,6 +202,23 @@ pub fn for_each_json(
     collections: &[Collection],
     mut f: impl FnMut(Collection, Result<serde_json::Value, String>),
 ) -> Result<(), BackendError> {
+    for_each_body(conn, tenant, collections, |c, key, body| {
+        f(
+            c,
+            serde_json::from_str(body)
+                .map_err(|e| format!("{}/{key}: unreadable JSON: {e}", c.name(Default::default()))),
+        )
+    })
+}
+
+/// Each stored document of the tenant in `collections` as its key and JSON text, not yet
+/// parsed: a reader that needs only some documents can skip the rest cheaply.
+pub fn for_each_body(
+    conn: &Connection,
+    tenant: &str,
+    collections: &[Collection],
+    mut f: impl FnMut(Collection, &str, &str),
+) -> Result<(), BackendError> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT key, body FROM documents WHERE tenant = ?1 AND coll = ?2 ORDER BY key",
@@ -212,15 +229,60 @@ pub fn for_each_json(
             .query(params![tenant, coll_index(c)])
             .map_err(storage)?;
         while let Some(row) = rows.next().map_err(storage)? {
-            let key: String = row.get(0).map_err(storage)?;
-            let body: String = row.get(1).map_err(storage)?;
-            f(
-                c,
-                serde_json::from_str(&body).map_err(|e| {
-                    format!("{}/{key}: unreadable JSON: {e}", c.name(Default::default()))
-                }),
-            );
+            let key = row
+                .get_ref(0)
+                .map_err(storage)?
+                .as_str()
+                .map_err(|e| storage(e.into()))?;
+            let body = row
+                .get_ref(1)
+                .map_err(storage)?
+                .as_str()
+                .map_err(|e| storage(e.into()))?;
+            f(c, key, body);
         }
     }
     Ok(())
+}
+
+/// When a document is valid, read from its JSON without parsing the rest of it.
+#[derive(serde::Deserialize)]
+struct Validity {
+    created: Option<i64>,
+    expired: Option<i64>,
+}
+
+/// False only when `body` says for sure that it is not valid at `t` (`created <= t <
+/// expired` fails); a document without both times, or unreadable, is kept for the full
+/// parse to judge.
+pub fn may_be_valid_at(body: &str, t: i64) -> bool {
+    match serde_json::from_str::<Validity>(body) {
+        Ok(Validity {
+            created: Some(created),
+            expired: Some(expired),
+        }) => created <= t && t < expired,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_valid_at;
+
+    #[test]
+    fn only_documents_surely_invalid_at_t_are_skipped() {
+        let version =
+            r#"{"_key":"t:device1-2","name":"x","created":100,"expired":200,"tags":[1,{"a":2}]}"#;
+        assert!(may_be_valid_at(version, 100));
+        assert!(may_be_valid_at(version, 199));
+        assert!(!may_be_valid_at(version, 99));
+        assert!(!may_be_valid_at(version, 200), "expired is exclusive");
+        let current = format!(r#"{{"created":100,"expired":{}}}"#, i64::MAX);
+        assert!(may_be_valid_at(&current, 1_000_000));
+        // No times (proxies), one time, odd types or broken JSON: the full parse decides.
+        assert!(may_be_valid_at(r#"{"_key":"t:deviceProxyIn1"}"#, 5));
+        assert!(may_be_valid_at(r#"{"created":100}"#, 5));
+        assert!(may_be_valid_at(r#"{"created":"100","expired":200}"#, 5));
+        assert!(may_be_valid_at("{not json", 5));
+    }
 }

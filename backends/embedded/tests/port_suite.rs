@@ -85,3 +85,8 @@ async fn the_embedded_store_refuses_what_arangodb_refuses() {
         0
     );
 }
+
+#[tokio::test]
+async fn point_in_time_matches_the_domain() {
+    suite::point_in_time_matches_the_domain(&fresh().cluster).await;
+}

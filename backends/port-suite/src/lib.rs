@@ -371,3 +371,40 @@ pub async fn failover(b: &dyn ClusterBackend) {
         "{restored:?}"
     );
 }
+
+/// The network at a time, as the back end reads it, is what the domain computes from
+/// the generated documents: at onboarding, in the middle of the history, at its very
+/// start, before it and long after.
+pub async fn point_in_time_matches_the_domain(b: &dyn ClusterBackend) {
+    b.ensure_schema(&SchemaSpec::default())
+        .await
+        .expect("schema");
+    let t = tenant(31, "Timeline AB", 2);
+    load_tenant(b, &t, Naming::CamelCase).await;
+    let docs: Vec<_> = scaleout_domain::Generator::new(&t, Naming::CamelCase)
+        .batches(10_000)
+        .flat_map(|batch| batch.documents)
+        .collect();
+    let sorted = |mut s: scaleout_domain::Snapshot| {
+        s.devices.sort_by(|a, b| a.key.cmp(&b.key));
+        s.software.sort_by(|a, b| a.key.cmp(&b.key));
+        s.locations.sort_by(|a, b| a.key.cmp(&b.key));
+        s.connections.sort_by(|a, b| a.key.cmp(&b.key));
+        s.placements.sort_by(|a, b| a.key.cmp(&b.key));
+        s.installations.sort_by(|a, b| a.key.cmp(&b.key));
+        s
+    };
+    const DAY: i64 = 86_400;
+    for at in [
+        t.created_at,
+        t.created_at - 1,
+        t.created_at - 12 * DAY,
+        t.created_at - 25 * DAY,
+        t.created_at - 40 * DAY,
+        t.created_at + 365 * DAY,
+    ] {
+        let ours = b.point_in_time(t.id, at).await.expect("point in time");
+        let expected = scaleout_domain::snapshot_at(&docs, at);
+        assert_eq!(sorted(ours), sorted(expected), "at {at}");
+    }
+}
