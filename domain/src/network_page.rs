@@ -55,6 +55,29 @@ pub fn natural(key: &str) -> (String, u64) {
     (text.to_string(), number.parse().unwrap_or(0))
 }
 
+/// Where a device without a location at the time is listed.
+pub const UNPLACED: &str = "No location yet";
+
+/// "Acme Corp - London Office" -> "London Office": the tenant's name is on every one.
+pub fn site(name: &str) -> &str {
+    name.rsplit_once(" - ").map_or(name, |(_, s)| s)
+}
+
+/// A device as a table shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRow {
+    pub name: String,
+    /// The device type as the data says it (server, router, ...).
+    pub kind: String,
+    /// The location's site name, or [`UNPLACED`].
+    pub location: String,
+    /// 0 = current; n = the n-th older version.
+    pub version: u32,
+    pub ip_address: String,
+    /// Programs installed on it at the time.
+    pub programs: usize,
+}
+
 /// One group of the ordering: a location (index into the sorted locations) or, `None`,
 /// the devices with no location, and the devices of it on a page.
 type Slice = (Option<usize>, Vec<usize>);
@@ -199,6 +222,42 @@ impl NetworkPage {
     }
 }
 
+impl NetworkPage {
+    /// The page's devices, by name in natural order, with where they are and what runs
+    /// on them.
+    pub fn device_rows(&self) -> Vec<DeviceRow> {
+        let v = &self.view;
+        let names: BTreeMap<&str, &str> = v
+            .locations
+            .iter()
+            .map(|l| (l.key.as_str(), site(&l.location.name)))
+            .collect();
+        let place: BTreeMap<&str, &str> = v
+            .placements
+            .iter()
+            .filter_map(|p| Some((p.from.as_str(), *names.get(p.to.as_str())?)))
+            .collect();
+        let mut programs: BTreeMap<&str, usize> = BTreeMap::new();
+        for link in &v.installations {
+            *programs.entry(link.from.as_str()).or_default() += 1;
+        }
+        let mut rows: Vec<DeviceRow> = v
+            .devices
+            .iter()
+            .map(|d| DeviceRow {
+                name: d.device.name.clone(),
+                kind: d.device.device_type.to_string(),
+                location: place.get(d.key.as_str()).unwrap_or(&UNPLACED).to_string(),
+                version: d.version,
+                ip_address: d.device.ip_address.clone(),
+                programs: programs.get(d.key.as_str()).copied().unwrap_or(0),
+            })
+            .collect();
+        rows.sort_by_key(|r| natural(&r.name));
+        rows
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,6 +378,27 @@ mod tests {
         };
         let page = NetworkPage::of(&s, 3);
         assert_eq!((page.page, page.pages, page.first_device), (1, 1, 0));
+    }
+
+    #[test]
+    fn device_rows_name_the_site_and_count_programs() {
+        let s = snapshot(1, true);
+        let rows = NetworkPage::of(&s, 1).device_rows();
+        assert_eq!(rows.len(), 20);
+        assert!(rows
+            .iter()
+            .all(|r| r.location != UNPLACED && !r.location.contains(" - ")));
+        assert_eq!(
+            rows.iter().map(|r| r.programs).sum::<usize>(),
+            s.installations.len()
+        );
+        assert!(rows
+            .windows(2)
+            .all(|w| natural(&w[0].name) <= natural(&w[1].name)));
+        let past = NetworkPage::of(&snapshot(1, false), 1).device_rows();
+        assert!(past
+            .iter()
+            .all(|r| r.location == UNPLACED && r.programs == 0));
     }
 
     #[test]

@@ -93,9 +93,83 @@ pub fn iso_ms(ms: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
+/// Epoch seconds for a UTC civil date and time (inverse of [`civil`]).
+fn from_civil(year: i64, month: u32, day: u32, h: u32, mi: u32, s: u32) -> i64 {
+    // Howard Hinnant's days-from-civil algorithm.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s)
+}
+
+/// A moment as people and scripts write it: epoch seconds (`1795520521`), a UTC date
+/// (`2026-11-24`, midnight) or a UTC date and time (`2026-11-24T11:37:21Z`, the `Z`
+/// optional). `None` for anything else, including dates that do not exist.
+pub fn parse_moment(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Ok(secs) = text.parse::<i64>() {
+        return Some(secs);
+    }
+    let text = text.strip_suffix('Z').unwrap_or(text);
+    let (date, time) = text.split_once('T').unwrap_or((text, "00:00:00"));
+    let number = |part: &str, len: usize| -> Option<u32> {
+        (part.len() == len && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let mut d = date.split('-');
+    let (year, month, day) = (
+        number(d.next()?, 4)?,
+        number(d.next()?, 2)?,
+        number(d.next()?, 2)?,
+    );
+    let mut t = time.split(':');
+    let (h, mi, s) = (
+        number(t.next()?, 2)?,
+        number(t.next()?, 2)?,
+        number(t.next()?, 2)?,
+    );
+    if d.next().is_some() || t.next().is_some() || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    let secs = from_civil(i64::from(year), month, day, h, mi, s);
+    // A date that does not exist (Feb 30) comes back as another one.
+    (civil(secs) == (i64::from(year), month, day, h, mi, s)).then_some(secs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moments_read_as_epoch_seconds_dates_or_iso_times() {
+        assert_eq!(parse_moment("1795520521"), Some(1_795_520_521));
+        assert_eq!(parse_moment("2026-11-24T11:37:21Z"), Some(1_795_520_241));
+        assert_eq!(parse_moment("2026-11-24T11:37:21"), Some(1_795_520_241));
+        assert_eq!(parse_moment("2026-11-24"), Some(1_795_478_400));
+        assert_eq!(parse_moment(" 1970-01-01T00:00:00Z "), Some(0));
+        assert_eq!(parse_moment("2024-02-29"), Some(1_709_164_800));
+        for bad in [
+            "",
+            "yesterday",
+            "2026-02-30",
+            "2026-13-01",
+            "2026-11-24T24:00:00Z",
+            "2026-1-2",
+            "2026-11-24T11:37",
+            "2026-11-24T11:37:21:00",
+        ] {
+            assert_eq!(parse_moment(bad), None, "{bad:?}");
+        }
+        // The inverse of the formatting, all through a century.
+        for secs in (0..3_155_760_000i64).step_by(7_777_777) {
+            assert_eq!(parse_moment(&iso_ms(secs * 1000)), Some(secs));
+        }
+    }
 
     #[test]
     fn half_open_validity() {

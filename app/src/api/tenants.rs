@@ -1,22 +1,10 @@
 //! Tenants: the list, onboarding (one or the batch), removal, and one tenant's
 //! counts and network at a point in time.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
+pub use scaleout_domain::views::TenantDetail;
 use scaleout_domain::views::TenantRow;
 use scaleout_domain::NetworkPage;
-use serde::{Deserialize, Serialize};
-
-/// One tenant in detail.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TenantDetail {
-    pub row: TenantRow,
-    /// Stored documents per collection (database names).
-    pub counts: BTreeMap<String, u64>,
-    /// Expected documents per collection for its scale factor.
-    pub expected: BTreeMap<String, u64>,
-}
 
 /// `POST /api/tenants/list`.
 #[server(endpoint = "/tenants/list")]
@@ -93,34 +81,12 @@ pub async fn remove_tenant(id: String) -> Result<u64, ServerFnError> {
 /// `POST /api/tenants/detail` (id).
 #[server(endpoint = "/tenants/detail")]
 pub async fn get_tenant_detail(id: String) -> Result<TenantDetail, ServerFnError> {
-    use scaleout_services::operations::{reports, tenants};
     let console = super::server::console()?;
     let tenant =
         scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
-    let rows = reports::tenants(&console)
+    scaleout_services::operations::tenants::detail(&console, tenant)
         .await
-        .map_err(super::server::fail)?;
-    let row = rows.into_iter().find(|r| r.id == tenant).ok_or_else(|| {
-        super::server::fail(scaleout_services::ServiceError::NotFound(format!(
-            "there is no tenant {tenant}"
-        )))
-    })?;
-    let counts = console
-        .backend()
-        .tenant_counts(tenant)
-        .await
-        .map_err(|e| super::server::fail(e.into()))?;
-    let scale = scaleout_domain::ScaleFactor::new(row.scale_factor)
-        .map_err(|e| super::server::invalid(e.to_string()))?;
-    let expected = scaleout_domain::Collection::ALL
-        .iter()
-        .map(|c| (c.name(row.naming).to_string(), c.expected_count(scale)))
-        .collect();
-    Ok(TenantDetail {
-        counts: tenants::named_counts(&counts, row.naming),
-        expected,
-        row,
-    })
+        .map_err(super::server::fail)
 }
 
 /// `POST /api/tenants/network` (id, at, page): one page of the tenant's devices,

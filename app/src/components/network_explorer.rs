@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use leptos::prelude::*;
-use scaleout_domain::network_page::natural;
 use scaleout_domain::{NetworkPage, NetworkTotals};
 
 use super::errors::error_text;
@@ -222,39 +221,12 @@ fn Pager(page: u32, pages: u32, choose: WriteSignal<u32>) -> impl IntoView {
 fn NetworkGraph(network: NetworkPage, choose: WriteSignal<u32>) -> impl IntoView {
     let paging = page_sentence(&network);
     let (page, pages) = (network.page, network.pages);
+    let rows = network.device_rows();
     let snapshot = network.view;
     let drawing = layout(&snapshot);
     let counts = counts_sentence(&network.totals);
     let when = iso_datetime(snapshot.at);
     let r = drawing.node_r;
-    let place_of = |key: &str| {
-        drawing
-            .nodes
-            .iter()
-            .find(|n| n.key == key)
-            .map(|n| drawing.groups[n.group].label.clone())
-            .unwrap_or_default()
-    };
-    let mut rows: Vec<_> = snapshot
-        .devices
-        .iter()
-        .map(|d| {
-            let programs = snapshot
-                .installations
-                .iter()
-                .filter(|l| l.from == d.key)
-                .count();
-            (
-                d.device.name.clone(),
-                d.device.device_type.to_string(),
-                place_of(&d.key),
-                d.version,
-                d.device.ip_address.clone(),
-                programs,
-            )
-        })
-        .collect();
-    rows.sort_by_key(|row| natural(&row.0));
     let empty = snapshot.devices.is_empty();
 
     view! {
@@ -349,14 +321,14 @@ fn NetworkGraph(network: NetworkPage, choose: WriteSignal<u32>) -> impl IntoView
                             </tr>
                         </thead>
                         <tbody>
-                            {rows.into_iter().map(|(name, kind, place, version, ip, programs)| view! {
+                            {rows.into_iter().map(|row| view! {
                                 <tr>
-                                    <th scope="row">{name}</th>
-                                    <td>{kind}</td>
-                                    <td>{place}</td>
-                                    <td class="num">{if version == 0 { "current".to_string() } else { format!("-{version}") }}</td>
-                                    <td><code>{ip}</code></td>
-                                    <td class="num">{programs}</td>
+                                    <th scope="row">{row.name}</th>
+                                    <td>{row.kind}</td>
+                                    <td>{row.location}</td>
+                                    <td class="num">{if row.version == 0 { "current".to_string() } else { format!("-{}", row.version) }}</td>
+                                    <td><code>{row.ip_address}</code></td>
+                                    <td class="num">{row.programs}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

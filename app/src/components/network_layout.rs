@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use scaleout_domain::network_page::natural;
+use scaleout_domain::network_page::{natural, site, UNPLACED};
 use scaleout_domain::time::{history_window, iso_ms, HISTORY_VERSIONS, SECONDS_PER_DAY};
 use scaleout_domain::Snapshot;
 
@@ -62,14 +62,6 @@ pub struct Layout {
     pub edges: Vec<EdgePos>,
     /// Radius of a device's circle.
     pub node_r: f64,
-}
-
-/// Label of the group for devices without a location at this time.
-pub const UNPLACED: &str = "No location yet";
-
-/// "Acme Corp - London Office" -> "London Office".
-fn site(name: &str) -> &str {
-    name.rsplit_once(" - ").map_or(name, |(_, s)| s)
 }
 
 /// Locations on a circle, in key order; each location's devices on a small

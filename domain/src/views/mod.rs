@@ -16,4 +16,4 @@ pub use demo::{DemoReport, Metrics, StepRecord, Summary, TenantCheck, Validation
 pub use jobs::{JobRecord, JobState};
 pub use operations::{ExecutedMove, PlanReview, Rebalance, Validation, STALE_PLAN};
 pub use summary::ConsoleSummary;
-pub use tenants::{AddedTenant, RemovedTenant};
+pub use tenants::{AddedTenant, RemovedTenant, TenantDetail};

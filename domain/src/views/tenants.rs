@@ -1,9 +1,10 @@
-//! Results of onboarding and removing tenants.
+//! Results of onboarding and removing tenants, and one tenant in detail.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::TenantRow;
 use crate::{Naming, TenantId};
 
 /// What adding one tenant produced (the CLI's `--json` output).
@@ -26,4 +27,14 @@ pub struct RemovedTenant {
     pub tenant_id: TenantId,
     pub name: String,
     pub removed_documents: u64,
+}
+
+/// One tenant in detail: its row, and its documents per collection against the spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantDetail {
+    pub row: TenantRow,
+    /// Stored documents per collection (database names).
+    pub counts: BTreeMap<String, u64>,
+    /// Expected documents per collection for its scale factor.
+    pub expected: BTreeMap<String, u64>,
 }

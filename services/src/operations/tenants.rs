@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use scaleout_domain::port::SchemaSpec;
 use scaleout_domain::progress::Outcome;
-pub use scaleout_domain::views::{AddedTenant, RemovedTenant};
+pub use scaleout_domain::views::{AddedTenant, RemovedTenant, TenantDetail};
 use scaleout_domain::{
     Collection, Generator, Naming, ScaleFactor, Tenant, TenantId, TenantName, TenantStatus,
 };
@@ -232,6 +232,28 @@ pub async fn remove(
         tenant_id: id,
         name,
         removed_documents: removed,
+    })
+}
+
+/// One registered tenant: its row (size, status, placement) and its stored documents per
+/// collection against what its scale factor requires.
+pub async fn detail(console: &Console, id: TenantId) -> Result<TenantDetail, ServiceError> {
+    let row = super::reports::tenants(console)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| ServiceError::NotFound(format!("there is no tenant {id}")))?;
+    let counts = console.backend().tenant_counts(id).await?;
+    let scale = ScaleFactor::new(row.scale_factor)
+        .map_err(|e| ServiceError::Store(format!("tenant {id} has a bad scale factor: {e}")))?;
+    let expected = Collection::ALL
+        .iter()
+        .map(|c| (c.name(row.naming).to_string(), c.expected_count(scale)))
+        .collect();
+    Ok(TenantDetail {
+        counts: named_counts(&counts, row.naming),
+        expected,
+        row,
     })
 }
 
