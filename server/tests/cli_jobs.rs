@@ -81,6 +81,52 @@ fn tenant_commands_print_the_documented_json() {
     assert_eq!(row["status"], "active");
     assert!(row["leader"].as_str().unwrap().starts_with("DBServer"));
 
+    // One tenant in detail: counts against the spec, isolation, the network at a time.
+    let shown = json(d, &["tenant", "show", &id, "--json"]);
+    assert_eq!(shown["detail"]["counts"]["Device"], 600);
+    assert_eq!(shown["detail"]["expected"]["Device"], 600);
+    assert_eq!(
+        shown["isolation"]["violations"].as_array().unwrap().len(),
+        0
+    );
+    assert_eq!(shown["network"]["totals"]["devices"], 100);
+    assert_eq!(shown["network"]["totals"]["locations"], 25);
+    assert_eq!(shown["network"]["pages"], 3, "25 locations, 12 a page");
+    let created = row["created_at"].as_i64().unwrap();
+    let past = json(
+        d,
+        &[
+            "tenant",
+            "show",
+            &id,
+            "--at",
+            &(created - 86_400).to_string(),
+            "--page",
+            "9",
+            "--json",
+        ],
+    );
+    assert_eq!(past["network"]["totals"]["connections"], 0);
+    assert_eq!(
+        past["network"]["page"], 1,
+        "100 unplaced devices fit one page"
+    );
+    let text = scaleout(d, &["tenant", "show", &id, "--at", "2000-01-01"]);
+    assert!(text.status.success());
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Nothing existed yet at this time"));
+    let text = String::from_utf8_lossy(&scaleout(d, &["tenant", "show", &id]).stdout).to_string();
+    assert!(
+        text.contains("Isolated: 5475 documents checked, 0 violation(s)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Page 1 of 3: devices 1-48; next: --page 2"),
+        "{text}"
+    );
+    let bad = scaleout(d, &["tenant", "show", &id, "--at", "next tuesday"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a time"));
+
     let removed = json(d, &["tenant", "remove", &id, "--json"]);
     assert_eq!(removed["removed_documents"], 5475);
     assert_eq!(

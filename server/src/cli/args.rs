@@ -193,6 +193,20 @@ pub enum TenantCommand {
         #[arg(long)]
         json: bool,
     },
+    /// One tenant: documents against the spec, isolation, and its network at a time.
+    Show {
+        /// The tenant id (12 hex characters).
+        id: String,
+        /// When to show the network: epoch seconds, 2026-11-24 or 2026-11-24T11:37:21Z
+        /// (UTC). Default: onboarding, the latest.
+        #[arg(long, value_parser = parse_at)]
+        at: Option<i64>,
+        /// Page of the network (whole locations, at most 12 locations and 120 devices).
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Remove a tenant and all its data.
     Remove {
         /// The tenant id (12 hex characters).
@@ -234,6 +248,12 @@ pub enum JobCommand {
     },
     /// Ask a running job to stop at its next safe point.
     Cancel { id: u64 },
+}
+
+fn parse_at(s: &str) -> Result<i64, String> {
+    scaleout_domain::time::parse_moment(s).ok_or_else(|| {
+        format!("{s:?} is not a time: use epoch seconds, 2026-11-24 or 2026-11-24T11:37:21Z")
+    })
 }
 
 fn parse_naming(s: &str) -> Result<Naming, String> {

@@ -6,10 +6,11 @@ use scaleout_services::operations::demo_report::DemoReport;
 use scaleout_services::operations::rebalance::Rebalance;
 use scaleout_services::operations::tenants::{self, AddedTenant, RemovedTenant, BATCH_TENANTS};
 use scaleout_services::operations::topology::{AddedServers, Validation};
-use scaleout_services::operations::{rebalance, reports};
+use scaleout_services::operations::{isolation, network, rebalance, reports};
 use scaleout_services::ConsoleConfig;
 
 use super::args::{Command, JobCommand, LinkCommand, ServerCommand, SignupCommand, TenantCommand};
+use super::tenant_view::{self, TenantView};
 use super::{jobs, open, plan, print_json, render, CliError};
 use crate::{site, web};
 
@@ -288,6 +289,22 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
                 print_json(&rows)
             } else {
                 print!("{}", render::tenants(&rows))
+            }
+        }
+        TenantCommand::Show { id, at, page, json } => {
+            let id = TenantId::parse(&id)
+                .map_err(|e| CliError::Input(format!("{id:?} is not a tenant id: {e}")))?;
+            let detail = tenants::detail(&console, id).await?;
+            let at = at.unwrap_or(detail.row.created_at);
+            let view = TenantView {
+                isolation: isolation::tenant(&console, id).await?,
+                network: network::page(&console, id, at, page).await?,
+                detail,
+            };
+            if json {
+                print_json(&view)
+            } else {
+                print!("{}", tenant_view::render(&view))
             }
         }
         TenantCommand::Remove { id, json } => {

@@ -7,6 +7,7 @@ mod commands;
 mod jobs;
 mod plan;
 mod render;
+mod tenant_view;
 
 use std::path::PathBuf;
 

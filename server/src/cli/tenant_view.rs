@@ -1,0 +1,125 @@
+//! `scaleout tenant show`: one tenant as the tenant page shows it, for the terminal.
+
+use std::fmt::Write as _;
+
+use scaleout_domain::port::TenantValidation;
+use scaleout_domain::time::iso_ms;
+use scaleout_domain::views::TenantDetail;
+use scaleout_domain::NetworkPage;
+use serde::Serialize;
+
+/// Everything `tenant show` reports (its `--json` output).
+#[derive(Debug, Serialize)]
+pub struct TenantView {
+    pub detail: TenantDetail,
+    pub isolation: TenantValidation,
+    pub network: NetworkPage,
+}
+
+fn iso(secs: i64) -> String {
+    iso_ms(secs.saturating_mul(1000))
+}
+
+pub fn render(v: &TenantView) -> String {
+    let (d, row) = (&v.detail, &v.detail.row);
+    let mut out = String::new();
+    let _ = writeln!(out, "{} (id {})", row.name, row.id.as_str());
+    let _ = writeln!(
+        out,
+        "Scale factor {}, {}, {}, onboarded {}; shard group {}, leader {} (followers {})",
+        row.scale_factor,
+        row.naming,
+        row.status,
+        iso(row.created_at),
+        row.shard_group.map_or("-".to_string(), |g| g.to_string()),
+        row.leader.as_deref().unwrap_or("-"),
+        row.followers.join(", ")
+    );
+
+    let _ = writeln!(
+        out,
+        "\n{:<22} {:>9} {:>9}  CHECK",
+        "COLLECTION", "EXPECTED", "STORED"
+    );
+    for (collection, expected) in &d.expected {
+        let stored = d.counts.get(collection).copied().unwrap_or(0);
+        let check = if stored == *expected {
+            "complete"
+        } else {
+            "MISMATCH"
+        };
+        let _ = writeln!(out, "{collection:<22} {expected:>9} {stored:>9}  {check}");
+    }
+
+    let i = &v.isolation;
+    let _ = writeln!(
+        out,
+        "\n{}: {} documents checked, {} violation(s).",
+        if i.violations.is_empty() {
+            "Isolated"
+        } else {
+            "NOT ISOLATED"
+        },
+        i.documents,
+        i.violations.len()
+    );
+    for violation in i.violations.iter().take(10) {
+        let _ = writeln!(
+            out,
+            "  {:?} {}: {}",
+            violation.rule, violation.id, violation.message
+        );
+    }
+
+    let n = &v.network;
+    let t = &n.totals;
+    let _ = writeln!(
+        out,
+        "\nNetwork at {}: {} devices, {} connections, {} programs ({} installations), {} locations",
+        iso(n.view.at),
+        t.devices,
+        t.connections,
+        t.programs,
+        t.installations,
+        t.locations
+    );
+    if n.pages > 1 {
+        let shown = n.view.devices.len();
+        let next = if n.page < n.pages {
+            format!("; next: --page {}", n.page + 1)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "Page {} of {}: devices {}-{}{next}",
+            n.page,
+            n.pages,
+            n.first_device,
+            (n.first_device + shown).saturating_sub(1),
+        );
+    }
+    let rows = n.device_rows();
+    if rows.is_empty() {
+        let _ = writeln!(out, "Nothing existed yet at this time: try a later --at.");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<24} {:<9} {:<26} {:>8} {:<16} {:>8}",
+        "DEVICE", "TYPE", "LOCATION", "VERSION", "IP ADDRESS", "PROGRAMS"
+    );
+    for r in rows {
+        let version = if r.version == 0 {
+            "current".to_string()
+        } else {
+            format!("-{}", r.version)
+        };
+        let _ = writeln!(
+            out,
+            "{:<24} {:<9} {:<26} {:>8} {:<16} {:>8}",
+            r.name, r.kind, r.location, version, r.ip_address, r.programs
+        );
+    }
+    out
+}
