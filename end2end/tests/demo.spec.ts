@@ -34,6 +34,7 @@ test("run the demo and watch it from two browsers", async ({ page, browser }) =>
   await expect(outcome).toContainText("scale_out_demo_");
   await expect(page.getByTestId("panel-before")).toContainText("3285");
   await expect(page.getByTestId("panel-after")).toContainText("DBServer0005");
+  await expect(page.getByTestId("rebalance-effect")).toContainText("The rebalance itself, from the new servers empty");
   await page.screenshot({ path: `${shots}/demo.png`, fullPage: true });
 
   // Downloads: the report as JSON and as Markdown.
@@ -47,6 +48,7 @@ test("run the demo and watch it from two browsers", async ({ page, browser }) =>
   expect(md.suggestedFilename()).toMatch(/^scale_out_demo_\d{8}_\d{6}\.md$/);
   const markdown = fs.readFileSync((await md.path())!, "utf8");
   expect(markdown).toContain("# Scale-out demonstration");
+  expect(markdown).toContain("The rebalance itself (the new servers empty before it)");
   expect(markdown).toContain("| documents | 3285 | 7665 | 4380 |");
 
   // Presenter mode: large type, only the demo, the narrative stepped with the keyboard.

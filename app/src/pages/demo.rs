@@ -344,6 +344,15 @@ fn BeforeAfter(job: u64, report: DemoReport) -> impl IntoView {
                 report.validation.documents_checked,
                 report.validation.violations
             )}</p>
+            {report.balance_before_rebalance.as_ref().map(|r| view! {
+                <p data-testid="rebalance-effect">{format!(
+                    "The rebalance itself, from the new servers empty to after its moves: max/mean bytes {:.2} → {:.2}, coefficient of variation {:.3} → {:.3}.",
+                    r.bytes.max_over_mean,
+                    report.balance_after.bytes.max_over_mean,
+                    r.bytes.cv,
+                    report.balance_after.bytes.cv
+                )}</p>
+            })}
             {(!report.files.is_empty()).then(|| view! {
                 <p class="hint">"Saved on the server: "
                     {report.files.iter().map(|f| view! { <code>{f.clone()}</code> " " }).collect_view()}

@@ -94,6 +94,11 @@ pub struct DemoReport {
     pub demonstration_steps: Vec<StepRecord>,
     pub balance_before: Figures,
     pub balance_after: Figures,
+    /// Right before the rebalance: the new servers joined, still empty. The fair
+    /// "before" of the rebalance itself (`balance_before` has fewer servers and
+    /// tenants). Absent from reports saved before it was added.
+    #[serde(default)]
+    pub balance_before_rebalance: Option<Figures>,
     pub moves: Vec<ExecutedMove>,
     pub planned_moves: u64,
     pub bytes_moved: u64,
@@ -199,6 +204,13 @@ impl DemoReport {
             "\nmax/mean {:.2} -> {:.2}; coefficient of variation {:.3} -> {:.3}; ArangoDB shard imbalance {:.3e} -> {:.3e}\n",
             b.max_over_mean, a.max_over_mean, b.cv, a.cv, self.balance_before.arangodb.shards, self.balance_after.arangodb.shards
         );
+        if let Some(r) = &self.balance_before_rebalance {
+            let _ = writeln!(
+                out,
+                "The rebalance itself (the new servers empty before it): max/mean {:.2} -> {:.2}; coefficient of variation {:.3} -> {:.3}\n",
+                r.bytes.max_over_mean, a.max_over_mean, r.bytes.cv, a.cv
+            );
+        }
         let _ = writeln!(
             out,
             "## Moves ({}, {} copied)\n",

@@ -283,6 +283,7 @@ pub async fn run(
         demonstration_steps: steps,
         balance_before: figures_before,
         balance_after: figures_after,
+        balance_before_rebalance: Some(rebalance.plan.before.clone()),
         moves: rebalance.moves_done.clone(),
         planned_moves: rebalance.plan.moves.len() as u64,
         bytes_moved: rebalance.bytes_moved,
