@@ -216,7 +216,7 @@ fn list(names: &[&str]) -> String {
 }
 
 /// `1.5 GiB`, `320 MiB`, `12 KiB`, `512 B`.
-pub(crate) fn human_bytes(bytes: u64) -> String {
+pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
     let mut v = bytes as f64;
     let mut u = 0;

@@ -5,7 +5,8 @@
 use std::time::Instant;
 
 use scaleout_domain::planner::{
-    self, ClusterSnapshot, Figures, Health, Plan, PlanOptions, Role, SnapshotGroup, SnapshotServer,
+    self, human_bytes, ClusterSnapshot, Figures, Health, Plan, PlanOptions, Role, SnapshotGroup,
+    SnapshotServer, StepKind,
 };
 use scaleout_domain::port::{ClusterOverview, MoveRequest, ReplicaRole, ServerHealth, ShardMap};
 use scaleout_domain::progress::Outcome;
@@ -193,18 +194,26 @@ pub async fn rebalance(
                 Role::Follower => ReplicaRole::Follower,
             },
         };
-        let what = format!(
-            "Move {} of {total}: shard group {group} {} {} -> {} ({:.0} KiB)",
-            i + 1,
-            if step.role == Role::Leader {
-                "leader"
-            } else {
-                "follower"
-            },
-            step.from,
-            step.to,
-            step.bytes as f64 / 1024.0
-        );
+        let role = match step.role {
+            Role::Leader => "leader",
+            Role::Follower => "follower",
+        };
+        let what = match step.kind {
+            StepKind::Move => format!(
+                "Move {} of {total}: shard group {group} {role} {} -> {} ({})",
+                i + 1,
+                step.from,
+                step.to,
+                human_bytes(step.bytes)
+            ),
+            // The follower on `to` takes over: nothing is copied.
+            StepKind::LeaderSwitch => format!(
+                "Move {} of {total}: shard group {group} leadership {} -> {} (leader switch, nothing copied)",
+                i + 1,
+                step.from,
+                step.to
+            ),
+        };
         ctx.event(MOVE_STEP, i as u64, total, Outcome::Running, what.clone());
         let step_name = copy_step(i as u64 + 1);
         let report = console
