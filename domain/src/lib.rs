@@ -24,6 +24,7 @@ pub mod rebalance_progress;
 mod schema;
 mod tenant;
 pub mod time;
+pub mod units;
 mod validation;
 pub mod views;
 

@@ -1,19 +1,7 @@
 //! Numbers for people: bytes, durations, rates.
 
-/// `512 B`, `12.3 KiB`, `4.56 MiB`, `1.20 GiB`.
-pub fn bytes(n: u64) -> String {
-    const KIB: f64 = 1024.0;
-    let v = n as f64;
-    if v < KIB {
-        format!("{n} B")
-    } else if v < KIB * KIB {
-        format!("{:.1} KiB", v / KIB)
-    } else if v < KIB * KIB * KIB {
-        format!("{:.2} MiB", v / (KIB * KIB))
-    } else {
-        format!("{:.2} GiB", v / (KIB * KIB * KIB))
-    }
-}
+/// `512 B`, `12.3 KiB`, `532 KiB`, `4.6 MiB`: the domain's one formatter.
+pub use scaleout_domain::units::human_bytes as bytes;
 
 /// `850 ms`, `12.3 s`, `4 min 05 s`.
 pub fn duration(secs: f64) -> String {
@@ -40,20 +28,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bytes_pick_a_readable_unit() {
-        assert_eq!(bytes(0), "0 B");
-        assert_eq!(bytes(1023), "1023 B");
-        assert_eq!(bytes(1536), "1.5 KiB");
-        assert_eq!(bytes(5 * 1024 * 1024), "5.00 MiB");
-        assert_eq!(bytes(3 << 30), "3.00 GiB");
-    }
-
-    #[test]
     fn durations_and_rates() {
         assert_eq!(duration(0.25), "250 ms");
         assert_eq!(duration(12.34), "12.3 s");
         assert_eq!(duration(245.0), "4 min 05 s");
         assert_eq!(duration(f64::NAN), "unknown");
-        assert_eq!(rate(1024.0 * 1024.0), "1.00 MiB/s");
+        assert_eq!(rate(1024.0 * 1024.0), "1.0 MiB/s");
     }
 }

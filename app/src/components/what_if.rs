@@ -155,7 +155,7 @@ mod tests {
             .count();
         assert_eq!(
             summary(2, moves, &now, &plan),
-            "With 2 more servers: 2 moves copying 2.00 MiB; the fullest server goes from 3.00 MiB to 1.00 MiB."
+            "With 2 more servers: 2 moves copying 2.0 MiB; the fullest server goes from 3.0 MiB to 1.0 MiB."
         );
     }
 
@@ -167,7 +167,7 @@ mod tests {
         let plan = project(&snapshot, 0).unwrap();
         assert_eq!(
             summary(0, 0, &now, &plan),
-            "With 0 more servers: 0 moves copying 0 B; the fullest server stays at 2.00 MiB."
+            "With 0 more servers: 0 moves copying 0 B; the fullest server stays at 2.0 MiB."
         );
     }
 }

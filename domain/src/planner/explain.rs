@@ -9,6 +9,7 @@
 use super::options::BalanceTarget;
 use super::snapshot::Health;
 use super::state::State;
+use crate::units::human_bytes;
 
 /// Within 1% of the mean counts as perfect.
 const PERFECT: f64 = 1.01;
@@ -212,23 +213,5 @@ fn list(names: &[&str]) -> String {
             names[..NAMED].join(", "),
             names.len() - NAMED
         )
-    }
-}
-
-/// `1.5 GiB`, `320 MiB`, `12 KiB`, `512 B`.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut v = bytes as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{bytes} B")
-    } else if v >= 100.0 {
-        format!("{v:.0} {}", UNITS[u])
-    } else {
-        format!("{v:.1} {}", UNITS[u])
     }
 }

@@ -126,7 +126,6 @@ mod state;
 mod target;
 
 pub use error::PlanError;
-pub use explain::human_bytes;
 pub use fingerprint::fingerprint_of;
 pub use import::snapshot_from_json;
 pub use metrics::{ArangoImbalance, Figures, ServerFigures, Stats, ARANGO_SHARD_SIZE, PI_FACTOR};

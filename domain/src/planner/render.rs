@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use super::explain::human_bytes;
 use super::metrics::Figures;
 use super::plan::{Plan, Role, StepKind};
+use crate::units::human_bytes;
 
 /// How many steps the text lists before summarising the rest.
 const LISTED: usize = 40;

@@ -1,6 +1,7 @@
 //! The demo's report: JSON for machines (keeping the seed tooling's keys) and a
 //! Markdown twin for people.
 
+use crate::units::human_bytes;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -194,8 +195,8 @@ impl DemoReport {
                 out,
                 "| {} | {} | {} |",
                 server.name,
-                kib(before),
-                kib(server.bytes)
+                human_bytes(before),
+                human_bytes(server.bytes)
             );
         }
         let (b, a) = (&self.balance_before.bytes, &self.balance_after.bytes);
@@ -215,7 +216,7 @@ impl DemoReport {
             out,
             "## Moves ({}, {} copied)\n",
             self.moves.len(),
-            kib(self.bytes_moved)
+            human_bytes(self.bytes_moved)
         );
         for mv in &self.moves {
             let _ = writeln!(
@@ -225,7 +226,7 @@ impl DemoReport {
                 mv.role,
                 mv.from,
                 mv.to,
-                kib(mv.bytes),
+                human_bytes(mv.bytes),
                 mv.millis
             );
         }
@@ -244,8 +245,4 @@ impl DemoReport {
         );
         out
     }
-}
-
-fn kib(bytes: u64) -> String {
-    format!("{:.1} KiB", bytes as f64 / 1024.0)
 }

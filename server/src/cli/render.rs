@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use scaleout_domain::planner::{ClusterSnapshot, Figures};
 use scaleout_domain::progress::ProgressEvent;
+use scaleout_domain::units::human_bytes;
 use scaleout_services::operations::demo_report::DemoReport;
 use scaleout_services::operations::rebalance::Rebalance;
 use scaleout_services::operations::reports::{ServerReport, ShardReport, TenantRow};
@@ -18,14 +19,6 @@ pub struct ShardInfo {
     pub shards: ShardReport,
     pub balance: Figures,
     pub snapshot: ClusterSnapshot,
-}
-
-fn kib(bytes: u64) -> String {
-    if bytes >= 10 * 1024 * 1024 {
-        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
-    } else {
-        format!("{:.1} KiB", bytes as f64 / 1024.0)
-    }
 }
 
 pub fn added_tenants(list: &[AddedTenant]) -> String {
@@ -103,7 +96,7 @@ pub fn servers(r: &ServerReport) -> String {
             format!("{:?}", s.health),
             s.leaders,
             s.followers,
-            kib(s.bytes),
+            human_bytes(s.bytes),
             s.documents,
             s.tenants
                 .iter()
@@ -141,7 +134,7 @@ pub fn shards(info: &ShardInfo) -> String {
             g.index,
             g.leader,
             g.followers.join(", "),
-            kib(g.bytes),
+            human_bytes(g.bytes),
             g.documents,
             g.tenants
                 .iter()
@@ -186,7 +179,7 @@ pub fn rebalance(r: &Rebalance) -> String {
             out,
             "\nExecuted {} move(s), {} copied in {:.1} s.",
             r.moves_done.len(),
-            kib(r.bytes_moved),
+            human_bytes(r.bytes_moved),
             r.seconds
         );
         if let Some(after) = &r.figures_after {

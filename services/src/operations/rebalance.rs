@@ -5,12 +5,13 @@
 use std::time::Instant;
 
 use scaleout_domain::planner::{
-    self, human_bytes, ClusterSnapshot, Figures, Health, Plan, PlanOptions, Role, SnapshotGroup,
-    SnapshotServer, StepKind,
+    self, ClusterSnapshot, Figures, Health, Plan, PlanOptions, Role, SnapshotGroup, SnapshotServer,
+    StepKind,
 };
 use scaleout_domain::port::{ClusterOverview, MoveRequest, ReplicaRole, ServerHealth, ShardMap};
 use scaleout_domain::progress::Outcome;
 use scaleout_domain::rebalance_progress::{copy_step, MOVE_STEP};
+use scaleout_domain::units::human_bytes;
 pub use scaleout_domain::views::{ExecutedMove, PlanReview, Rebalance, STALE_PLAN};
 
 use crate::console::Console;
