@@ -300,6 +300,54 @@ fn one_huge_tenant_is_explained() {
 }
 
 #[test]
+fn new_servers_get_data_even_when_one_huge_tenant_sets_the_ideal() {
+    // The e2e cluster after the demo: one 21.7 MiB tenant on 0001 and 0002, three small
+    // groups, empty groups, and two new empty servers. "Within 2% of the ideal" (the huge
+    // group) once let the plan leave both new servers empty: the small groups' sizes are
+    // less than 2% of that ideal.
+    let names: Vec<String> = (1..=7).map(|i| format!("DBServer000{i}")).collect();
+    let n = |i: usize| names[i - 1].as_str();
+    let mut groups = vec![
+        SnapshotGroup::new("0", n(1), &[n(2)], 22_714_414),
+        SnapshotGroup::new("1", n(3), &[n(2)], 272_149),
+        SnapshotGroup::new("5", n(3), &[n(1)], 272_248),
+        SnapshotGroup::new("9", n(4), &[n(5)], 815_859),
+    ];
+    for (i, (leader, follower)) in [
+        (1, 2),
+        (2, 3),
+        (1, 2),
+        (2, 3),
+        (1, 3),
+        (1, 2),
+        (3, 1),
+        (3, 2),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        groups.push(SnapshotGroup::new(
+            format!("e{i}"),
+            n(leader),
+            &[n(follower)],
+            0,
+        ));
+    }
+    let all: Vec<&str> = names.iter().map(String::as_str).collect();
+    let snap = ClusterSnapshot {
+        servers: servers(&all),
+        groups,
+    };
+    let p = checked(&snap, &PlanOptions::default());
+    println!("{}", render_text(&p));
+    for new in [n(6), n(7)] {
+        let after = p.after.servers.iter().find(|s| s.name == new).unwrap();
+        assert!(after.bytes > 0, "{new} stays empty:\n{}", render_text(&p));
+    }
+    assert!(p.after.bytes.cv < p.before.bytes.cv);
+}
+
+#[test]
 fn a_failed_server_is_left_to_arangodb() {
     let names = [
         "DBServer0001",

@@ -487,7 +487,7 @@ impl Band {
 ///    ([`Order::Excess`]) reaches it;
 /// 3. in order of bytes (A*), the first placement with every balanced server at or below
 ///    the ceiling and at or above the highest min the first walk saw under it (less 2% of
-///    the ideal): the fewest bytes any plan of improving moves needs to get there.
+///    that min): the fewest bytes any plan of improving moves needs to get there.
 ///
 /// When the last search finds it, no placement at least as even in both max and min is
 /// reachable with fewer bytes: the bytes moved equal the bound [`cheapest_in_band`]
@@ -564,7 +564,8 @@ pub(crate) fn best_sequence(
     }
     // The least loaded server should come up too (a new server should not stay empty just
     // because the most loaded one cannot come down): the highest min seen under the
-    // ceiling, less 2% of the ideal.
+    // ceiling, less 2% of itself. (Not 2% of the ideal: when one huge group sets the
+    // ideal, that slack exceeds what a small server holds and let new servers stay empty.)
     let min_of = |loads: &[u64]| pool.iter().map(|&i| loads[i]).min().unwrap_or(0);
     // (The walk that reached the ceiling counts too: when only it got there, a band
     // open at the bottom would leave the last search little to aim at.)
@@ -578,7 +579,7 @@ pub(crate) fn best_sequence(
         .map(|loads| min_of(loads))
         .max()
         .unwrap_or(0);
-    let lo = best_min.saturating_sub(floor / 50);
+    let lo = best_min - best_min / 50;
     let inside = |loads: &[u64]| max_of(loads) <= limit && min_of(loads) >= lo;
     // The cheapest sequence into the band the walks so far saw: the last walk need not
     // look at anything dearer, and stops when nothing cheaper is left.
