@@ -367,15 +367,7 @@ mod tests {
 
     #[test]
     fn an_empty_network_is_one_empty_page() {
-        let s = Snapshot {
-            at: 0,
-            devices: vec![],
-            software: vec![],
-            locations: vec![],
-            connections: vec![],
-            placements: vec![],
-            installations: vec![],
-        };
+        let s = Snapshot::default();
         let page = NetworkPage::of(&s, 3);
         assert_eq!((page.page, page.pages, page.first_device), (1, 1, 0));
     }

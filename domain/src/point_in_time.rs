@@ -63,7 +63,7 @@ pub struct Link {
 }
 
 /// Everything valid at `at` (`created <= at < expired`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
     pub at: i64,
@@ -75,6 +75,20 @@ pub struct Snapshot {
     pub placements: Vec<Link>,
     /// Device -> program (hasDeviceSoftware).
     pub installations: Vec<Link>,
+}
+
+impl Snapshot {
+    /// The same snapshot with every list sorted by key: two views of one time compare
+    /// equal whatever order a back end read the documents in.
+    pub fn in_key_order(mut self) -> Self {
+        self.devices.sort_by(|a, b| a.key.cmp(&b.key));
+        self.software.sort_by(|a, b| a.key.cmp(&b.key));
+        self.locations.sort_by(|a, b| a.key.cmp(&b.key));
+        self.connections.sort_by(|a, b| a.key.cmp(&b.key));
+        self.placements.sort_by(|a, b| a.key.cmp(&b.key));
+        self.installations.sort_by(|a, b| a.key.cmp(&b.key));
+        self
+    }
 }
 
 /// Builds a [`Snapshot`] from a stream of one tenant's documents (any order).

@@ -345,15 +345,7 @@ mod tests {
     use scaleout_domain::{NetworkPage, NetworkTotals, Snapshot};
 
     fn page(page: u32, pages: u32, first: usize, shown: usize, elsewhere: usize) -> NetworkPage {
-        let mut view = Snapshot {
-            at: 0,
-            devices: vec![],
-            software: vec![],
-            locations: vec![],
-            connections: vec![],
-            placements: vec![],
-            installations: vec![],
-        };
+        let mut view = Snapshot::default();
         let device: scaleout_domain::DeviceAt = serde_json::from_value(serde_json::json!({
             "key": "t:device1", "versionKey": "t:device1-0", "version": 0,
             "device": {"name": "Server 1", "type": "server", "model": "M", "serialNumber": "S",

@@ -385,15 +385,6 @@ pub async fn point_in_time_matches_the_domain(b: &dyn ClusterBackend) {
         .batches(10_000)
         .flat_map(|batch| batch.documents)
         .collect();
-    let sorted = |mut s: scaleout_domain::Snapshot| {
-        s.devices.sort_by(|a, b| a.key.cmp(&b.key));
-        s.software.sort_by(|a, b| a.key.cmp(&b.key));
-        s.locations.sort_by(|a, b| a.key.cmp(&b.key));
-        s.connections.sort_by(|a, b| a.key.cmp(&b.key));
-        s.placements.sort_by(|a, b| a.key.cmp(&b.key));
-        s.installations.sort_by(|a, b| a.key.cmp(&b.key));
-        s
-    };
     const DAY: i64 = 86_400;
     for at in [
         t.created_at,
@@ -405,6 +396,6 @@ pub async fn point_in_time_matches_the_domain(b: &dyn ClusterBackend) {
     ] {
         let ours = b.point_in_time(t.id, at).await.expect("point in time");
         let expected = scaleout_domain::snapshot_at(&docs, at);
-        assert_eq!(sorted(ours), sorted(expected), "at {at}");
+        assert_eq!(ours.in_key_order(), expected.in_key_order(), "at {at}");
     }
 }

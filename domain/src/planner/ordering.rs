@@ -127,22 +127,9 @@ impl Walk<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::planner::{ClusterSnapshot, Health, PlanOptions, SnapshotGroup, SnapshotServer};
 
     fn state(servers: &[&str], groups: &[(&str, u64)]) -> State {
-        let snap = ClusterSnapshot {
-            servers: servers
-                .iter()
-                .map(|n| SnapshotServer::new(n.to_string(), Health::Good))
-                .collect(),
-            groups: groups
-                .iter()
-                .enumerate()
-                .map(|(i, &(s, b))| SnapshotGroup::new(format!("g{i}"), s.to_string(), &[], b))
-                .collect(),
-        };
-        let opts = PlanOptions::default();
-        State::build(&snap, &opts, opts.target).expect("valid")
+        State::of_groups(servers, groups)
     }
 
     #[test]

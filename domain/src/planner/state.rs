@@ -247,6 +247,28 @@ impl State {
 
 /// Population coefficient of variation: standard deviation / mean; 0 for an empty or
 /// all-zero list. Computed the same way everywhere so equal states give equal numbers.
+#[cfg(test)]
+impl State {
+    /// A state for unit tests: healthy `servers`, and one group per `(server, bytes)`,
+    /// named g0, g1, ... with no followers, balanced by bytes.
+    pub(crate) fn of_groups(servers: &[&str], groups: &[(&str, u64)]) -> State {
+        use crate::planner::{ClusterSnapshot, Health, PlanOptions, SnapshotGroup, SnapshotServer};
+        let snap = ClusterSnapshot {
+            servers: servers
+                .iter()
+                .map(|n| SnapshotServer::new(n.to_string(), Health::Good))
+                .collect(),
+            groups: groups
+                .iter()
+                .enumerate()
+                .map(|(i, &(s, b))| SnapshotGroup::new(format!("g{i}"), s.to_string(), &[], b))
+                .collect(),
+        };
+        let opts = PlanOptions::default();
+        State::build(&snap, &opts, opts.target).expect("valid")
+    }
+}
+
 pub(crate) fn cv(values: impl Iterator<Item = u64> + Clone) -> f64 {
     let n = values.clone().count();
     if n == 0 {

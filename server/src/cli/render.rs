@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use scaleout_domain::planner::{ClusterSnapshot, Figures};
 use scaleout_domain::progress::ProgressEvent;
 use scaleout_domain::units::human_bytes;
+use scaleout_domain::Violation;
 use scaleout_services::operations::demo_report::DemoReport;
 use scaleout_services::operations::rebalance::Rebalance;
 use scaleout_services::operations::reports::{ServerReport, ShardReport, TenantRow};
@@ -204,20 +205,7 @@ pub fn validation(v: &Validation) -> String {
             t.documents,
             t.violations.len()
         );
-        for violation in t.violations.iter().take(10) {
-            let _ = writeln!(
-                out,
-                "  {:?} {}: {}",
-                violation.rule, violation.id, violation.message
-            );
-        }
-        if t.violations.len() > 10 {
-            let _ = writeln!(
-                out,
-                "  ... and {} more (see --json)",
-                t.violations.len() - 10
-            );
-        }
+        violations(&mut out, &t.violations);
     }
     for t in &v.report.unknown_tenants {
         let _ = writeln!(out, "data of an unregistered tenant {t} is stored");
@@ -234,6 +222,20 @@ pub fn validation(v: &Validation) -> String {
         v.violations
     );
     out
+}
+
+/// The first ten violations, one a line, and how many more there are.
+pub fn violations(out: &mut String, list: &[Violation]) {
+    for violation in list.iter().take(10) {
+        let _ = writeln!(
+            out,
+            "  {:?} {}: {}",
+            violation.rule, violation.id, violation.message
+        );
+    }
+    if list.len() > 10 {
+        let _ = writeln!(out, "  ... and {} more (see --json)", list.len() - 10);
+    }
 }
 
 pub fn demo(r: &DemoReport) -> String {

@@ -63,13 +63,7 @@ pub fn render(v: &TenantView) -> String {
         i.documents,
         i.violations.len()
     );
-    for violation in i.violations.iter().take(10) {
-        let _ = writeln!(
-            out,
-            "  {:?} {}: {}",
-            violation.rule, violation.id, violation.message
-        );
-    }
+    super::render::violations(&mut out, &i.violations);
 
     let n = &v.network;
     let t = &n.totals;

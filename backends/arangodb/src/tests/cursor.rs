@@ -152,17 +152,8 @@ async fn the_point_in_time_view_matches_the_domain_s() {
     ] {
         let ours = cluster.point_in_time(t.id, at).await.unwrap();
         let expected = snapshot_at(&docs, at);
-        let sorted = |mut s: scaleout_domain::Snapshot| {
-            s.devices.sort_by(|a, b| a.key.cmp(&b.key));
-            s.software.sort_by(|a, b| a.key.cmp(&b.key));
-            s.locations.sort_by(|a, b| a.key.cmp(&b.key));
-            s.connections.sort_by(|a, b| a.key.cmp(&b.key));
-            s.placements.sort_by(|a, b| a.key.cmp(&b.key));
-            s.installations.sort_by(|a, b| a.key.cmp(&b.key));
-            s
-        };
         assert!(!expected.devices.is_empty());
-        assert_eq!(sorted(ours), sorted(expected), "at {at}");
+        assert_eq!(ours.in_key_order(), expected.in_key_order(), "at {at}");
     }
     // The versions came through a traversal of the named graph, bound as @graph.
     let traversals = fake.with(|s| {
