@@ -7,8 +7,11 @@ import * as fs from "node:fs";
 const port = Number(process.env.E2E_PORT ?? 3917);
 const bin = process.env.SCALEOUT_BIN ?? path.resolve(__dirname, "../target/debug/scaleout");
 const site = process.env.SCALEOUT_SITE_DIR ?? path.resolve(__dirname, "../target/site");
-// A fresh data directory per run: tests never see an earlier run's state.
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "scaleout-e2e-"));
+// A fresh data directory per run: tests never see an earlier run's state. Worker
+// processes load this file again and inherit the variable: one directory per run.
+const dataDir =
+  process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "scaleout-e2e-"));
+process.env.E2E_DATA_DIR = dataDir;
 // The operator password of the test server; global-setup logs in with it once.
 export const operatorPassword = "e2e-operator-password";
 process.env.E2E_OPERATOR_PASSWORD = operatorPassword;
@@ -52,7 +55,9 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { SCALEOUT_ADMIN_PASSWORD: operatorPassword },
+    // Seeded tenant ids: the same shard placement every run, so what a test sees
+    // of plans and balance never depends on chance.
+    env: { SCALEOUT_ADMIN_PASSWORD: operatorPassword, SCALEOUT_TENANT_ID_SEED: "1" },
     stdout: "pipe",
     stderr: "pipe",
   },

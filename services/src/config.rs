@@ -22,6 +22,10 @@ pub struct ConsoleConfig {
     pub admin_password: Option<Secret>,
     /// Self-service signups: approval, caps and limits.
     pub signup: crate::access::SignupSettings,
+    /// With this, new tenant ids follow from the seed and the tenant's name, so a
+    /// rehearsed demo (or a test) places the same tenants on the same shards
+    /// every run; without, ids are random.
+    pub tenant_id_seed: Option<u64>,
 }
 
 /// A value that never appears in logs or debug output.
@@ -44,6 +48,7 @@ impl ConsoleConfig {
             arango: None,
             admin_password: None,
             signup: Default::default(),
+            tenant_id_seed: None,
         }
     }
 

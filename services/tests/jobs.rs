@@ -292,3 +292,37 @@ async fn an_interrupted_seeding_resumes_without_duplicates() {
     // Only interrupted jobs resume.
     assert_eq!(c.resume_job(job).unwrap_err().kind(), ErrorKind::Conflict);
 }
+
+#[tokio::test]
+async fn a_tenant_id_seed_makes_ids_reproducible() {
+    let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
+    let open = |i: usize, seed: Option<u64>| {
+        let dir = dirs[i].path();
+        let backend =
+            Arc::new(EmbeddedCluster::open(EmbeddedConfig::in_dir(dir).instant_moves()).unwrap());
+        let config = ConsoleConfig {
+            tenant_id_seed: seed,
+            ..ConsoleConfig::new(dir)
+        };
+        Console::with_backend(config, backend).unwrap()
+    };
+    let id = |c: &Console, name| tenants::prepare(c, name, 1, Naming::CamelCase).unwrap().id;
+    let (a, b, other, random) = (
+        open(0, Some(7)),
+        open(1, Some(7)),
+        open(2, Some(8)),
+        open(3, None),
+    );
+    assert_eq!(
+        id(&a, "Acme Corp"),
+        id(&b, "Acme Corp"),
+        "same seed, same name"
+    );
+    assert_ne!(id(&a, "Acme Corp"), id(&a, "Globex Ltd"));
+    assert_ne!(id(&a, "Acme Corp"), id(&other, "Acme Corp"));
+    assert_ne!(id(&a, "Acme Corp"), id(&random, "Acme Corp"));
+    // The onboarded tenant gets the id its request was prepared with.
+    let expected = id(&a, "Acme Corp");
+    a.jobs().wait(add(&a, "Acme Corp", 1).await).await.unwrap();
+    assert!(a.store().tenant(expected).unwrap().is_some());
+}

@@ -21,6 +21,11 @@ pub struct Cli {
           value_parser = clap::value_parser!(u64).range(1..))]
     pub move_rate: Option<u64>,
 
+    /// Make new tenant ids reproducible: the same seed and tenant names give the
+    /// same ids, so the same shard placement (a rehearsed demo). Random without.
+    #[arg(long, global = true, env = "SCALEOUT_TENANT_ID_SEED", value_name = "N")]
+    pub tenant_id_seed: Option<u64>,
+
     #[command(flatten)]
     pub arango: ArangoArgs,
 

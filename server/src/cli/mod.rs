@@ -46,6 +46,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         .map_err(CliError::Runtime)?;
     let mut config = ConsoleConfig::new(absolute(cli.data_dir));
     config.move_rate_bytes_per_sec = cli.move_rate;
+    config.tenant_id_seed = cli.tenant_id_seed;
     config.arango = cli.arango.config();
     runtime.block_on(commands::dispatch(cli.command, config))
 }

@@ -20,6 +20,9 @@ static SERVERS: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
 /// The operator password every test server uses.
 pub const OPERATOR_PASSWORD: &str = "test-operator-password";
 
+/// Seeds tenant ids in every test server (see `ConsoleConfig::tenant_id_seed`).
+pub const TENANT_ID_SEED: u64 = 1;
+
 /// Binds 127.0.0.1:0, serves the console with a fresh data dir and no site;
 /// `client` is logged in as an operator.
 pub async fn spawn_app() -> TestApp {
@@ -35,6 +38,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ConsoleConfig)) -> TestA
     let data = tempfile::tempdir().expect("temp dir");
     let mut config = ConsoleConfig::new(data.path());
     config.admin_password = Some(scaleout_services::Secret(OPERATOR_PASSWORD.into()));
+    // Tenants land on the same shards every run: what a test sees about
+    // placement and plans does not depend on random ids.
+    config.tenant_id_seed = Some(TENANT_ID_SEED);
     configure(&mut config);
     // The server runs as `scaleout serve` does: on its own multi-threaded
     // runtime, not on the test's single thread.

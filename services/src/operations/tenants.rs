@@ -50,11 +50,17 @@ pub fn prepare(
             .ensure_matches_database(first.naming)
             .map_err(|e| ServiceError::Conflict(e.to_string()))?;
     }
+    let seed = console.config().tenant_id_seed;
+    let mut attempt = 0;
     let id = loop {
-        let id = TenantId::from_seed(random_seed());
+        let id = TenantId::from_seed(match seed {
+            Some(seed) => seeded(seed, name.as_str(), attempt),
+            None => random_seed(),
+        });
         if store.tenant(id)?.is_none() {
             break id;
         }
+        attempt += 1;
     };
     Ok(NewTenant {
         id,
@@ -72,6 +78,20 @@ fn random_seed() -> u64 {
     h.write_i64(crate::clock::now_ms());
     h.write_u32(std::process::id());
     h.finish()
+}
+
+/// A reproducible id seed: FNV-1a over the configured seed, the name and the
+/// attempt (a name taken before gets the next attempt's id). FNV rather than
+/// std's hasher, whose output may change between Rust releases.
+fn seeded(seed: u64, name: &str, attempt: u64) -> u64 {
+    let bytes = seed
+        .to_le_bytes()
+        .into_iter()
+        .chain(name.bytes())
+        .chain(attempt.to_le_bytes());
+    bytes.fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Onboards one tenant: schema, registry, data, count check.
