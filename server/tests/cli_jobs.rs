@@ -14,6 +14,8 @@ fn scaleout(data: &Path, args: &[&str]) -> Output {
         .arg(data)
         .args(args)
         .env("SCALEOUT_MOVE_RATE", "100000000")
+        // The same placement every run: no test depends on random ids.
+        .env("SCALEOUT_TENANT_ID_SEED", "1")
         .output()
         .unwrap()
 }

@@ -19,7 +19,12 @@ fn console(dir: &std::path::Path, move_ms: u64) -> Console {
     let mut config = EmbeddedConfig::in_dir(dir).instant_moves();
     config.move_overhead = Duration::from_millis(move_ms);
     let backend = Arc::new(EmbeddedCluster::open(config).unwrap());
-    Console::with_backend(ConsoleConfig::new(dir), backend).unwrap()
+    // The same placement every run: no test depends on random ids.
+    let config = ConsoleConfig {
+        tenant_id_seed: Some(1),
+        ..ConsoleConfig::new(dir)
+    };
+    Console::with_backend(config, backend).unwrap()
 }
 
 async fn add(console: &Console, name: &str, scale: i64) -> u64 {
