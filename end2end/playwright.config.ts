@@ -55,9 +55,15 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,
-    // Seeded tenant ids: the same shard placement every run, so what a test sees
-    // of plans and balance never depends on chance.
-    env: { SCALEOUT_ADMIN_PASSWORD: operatorPassword, SCALEOUT_TENANT_ID_SEED: "1" },
+    env: {
+      SCALEOUT_ADMIN_PASSWORD: operatorPassword,
+      // Seeded tenant ids: the same shard placement every run, so what a test sees
+      // of plans and balance never depends on chance.
+      SCALEOUT_TENANT_ID_SEED: "1",
+      // Moves at 128 KiB/s: a rebalance runs for several seconds, long enough for
+      // other browsers to open it while it runs, even on a busy machine.
+      SCALEOUT_MOVE_RATE: "131072",
+    },
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -24,6 +24,18 @@ test("the navigation reaches every page in the browser", async ({ page }) => {
   await page.screenshot({ path: `${shots}/tenants.png`, fullPage: true });
 });
 
+test("the browser bundle travels gzipped and still hydrates", async ({ page }) => {
+  const bundle = ["scaleout_bg.wasm", "scaleout.js", "scaleout.css"];
+  const encodings = new Map<string, string | undefined>();
+  page.on("response", (r) => {
+    const file = bundle.find((f) => new URL(r.url()).pathname === `/pkg/${f}`);
+    if (file) encodings.set(file, r.headers()["content-encoding"]);
+  });
+  await page.goto("/");
+  await waitForHydration(page);
+  for (const file of bundle) expect(encodings.get(file), file).toBe("gzip");
+});
+
 test("an unknown address answers 404 with a way back", async ({ page }) => {
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);

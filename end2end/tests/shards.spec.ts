@@ -36,40 +36,40 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   await expect(review.getByTestId("arangodb-plan")).toContainText("only available on the ArangoDB back end");
   await page.screenshot({ path: `${shots}/shards-review.png`, fullPage: true });
 
-  // Execute: live progress per move.
-  await page.getByTestId("execute-plan").click();
-  const watch = page.getByTestId("rebalance-watch");
-  await expect(watch).toHaveAttribute("data-state", "running");
-  await expect(watch.getByTestId("moves-count")).toContainText(/Move \d+ of \d+/);
-  await expect(watch.getByTestId("current-move")).toContainText(/ of .*B/);
-  await expect(watch.getByTestId("current-move")).toContainText(/B\/s/);
-  await page.screenshot({ path: `${shots}/shards-executing.png`, fullPage: true });
-
-  // Another browser opening /shards attaches to the same job.
+  // Two more browsers, ready before the run so they open it while it runs: another
+  // operator, and a stakeholder on a read-only link.
   const other = await browser.newContext();
   const watcher = await other.newPage();
-  await watcher.goto("/shards");
-  await waitForHydration(watcher);
-  const jobId = await watch.getAttribute("data-job");
-  const attached = watcher.getByTestId("rebalance-watch");
-  await expect(attached).toHaveAttribute("data-job", jobId!);
-  await expect(attached.getByTestId("cancel-rebalance")).toBeVisible();
-
-  // A stakeholder on a read-only link watches the same run, without a Cancel it may not use.
   const made = await page.request.post("/api/access/create-link", { form: { label: "Rebalance watcher", hours: "1" } });
   expect(made.status()).toBe(200);
   const { path: link } = await made.json();
   const stakeholder = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   const viewer = await stakeholder.newPage();
   await viewer.goto(link);
-  await viewer.goto("/shards");
-  await waitForHydration(viewer);
+
+  // Execute: live progress per move.
+  await page.getByTestId("execute-plan").click();
+  const watch = page.getByTestId("rebalance-watch");
+  await expect(watch).toHaveAttribute("data-state", "running");
+  const jobId = await watch.getAttribute("data-job");
+  await expect(watch.getByTestId("moves-count")).toContainText(/Move \d+ of \d+/);
+  await expect(watch.getByTestId("current-move")).toContainText(/ of .*B/);
+  await expect(watch.getByTestId("current-move")).toContainText(/B\/s/);
+  await page.screenshot({ path: `${shots}/shards-executing.png`, fullPage: true });
+  await Promise.all([watcher.goto("/shards"), viewer.goto("/shards")]);
+  // Both pages came with the running job: the other operator may cancel it, the
+  // stakeholder sees a note instead of a Cancel it may not use.
+  const attached = watcher.getByTestId("rebalance-watch");
+  await expect(attached).toHaveAttribute("data-job", jobId!);
+  await expect(attached.getByTestId("cancel-rebalance")).toBeVisible();
   const seen = viewer.getByTestId("rebalance-watch");
   await expect(seen).toHaveAttribute("data-job", jobId!);
   await expect(seen).toHaveAttribute("data-state", "running");
   await expect(seen.getByTestId("read-only-note")).toBeVisible();
   await expect(seen.getByTestId("cancel-rebalance")).toHaveCount(0);
   await stakeholder.close();
+  // The other operator's page follows the run live to its end.
+  await waitForHydration(watcher);
 
   await expect(watch).toHaveAttribute("data-state", "succeeded", { timeout: 90_000 });
   const done = watch.getByTestId("rebalance-done");
