@@ -89,7 +89,12 @@ pub fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
 
 /// `2026-11-24T01:46:00Z`.
 pub fn iso_ms(ms: i64) -> String {
-    let (y, mo, d, h, mi, s) = civil(ms.div_euclid(1000));
+    iso_secs(ms.div_euclid(1000))
+}
+
+/// `2026-11-24T01:46:00Z`, for epoch seconds (documents' and tenants' times).
+pub fn iso_secs(secs: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil(secs);
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
@@ -168,7 +173,10 @@ mod tests {
         // The inverse of the formatting, all through a century.
         for secs in (0..3_155_760_000i64).step_by(7_777_777) {
             assert_eq!(parse_moment(&iso_ms(secs * 1000)), Some(secs));
+            assert_eq!(parse_moment(&iso_secs(secs)), Some(secs));
         }
+        assert_eq!(iso_secs(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_ms(1_999), "1970-01-01T00:00:01Z");
     }
 
     #[test]

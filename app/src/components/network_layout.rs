@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use scaleout_domain::network_page::{natural, site, UNPLACED};
-use scaleout_domain::time::{history_window, iso_ms, HISTORY_VERSIONS, SECONDS_PER_DAY};
+use scaleout_domain::time::{history_window, HISTORY_VERSIONS, SECONDS_PER_DAY};
 use scaleout_domain::Snapshot;
 
 /// The drawing's coordinate system (the SVG viewBox).
@@ -212,9 +212,7 @@ pub fn history_span(created_at: i64) -> (i64, i64) {
 pub const STEP_SECONDS: i64 = SECONDS_PER_DAY;
 
 /// `2026-11-24T04:03:00Z` (UTC, ISO 8601), for epoch seconds.
-pub fn iso_datetime(secs: i64) -> String {
-    iso_ms(secs.saturating_mul(1000))
-}
+pub use scaleout_domain::time::iso_secs as iso_datetime;
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use scaleout_domain::port::TenantValidation;
-use scaleout_domain::time::iso_ms;
+use scaleout_domain::time::iso_secs;
 use scaleout_domain::views::TenantDetail;
 use scaleout_domain::NetworkPage;
 use serde::Serialize;
@@ -16,10 +16,6 @@ pub struct TenantView {
     pub network: NetworkPage,
 }
 
-fn iso(secs: i64) -> String {
-    iso_ms(secs.saturating_mul(1000))
-}
-
 pub fn render(v: &TenantView) -> String {
     let (d, row) = (&v.detail, &v.detail.row);
     let mut out = String::new();
@@ -30,7 +26,7 @@ pub fn render(v: &TenantView) -> String {
         row.scale_factor,
         row.naming,
         row.status,
-        iso(row.created_at),
+        iso_secs(row.created_at),
         row.shard_group.map_or("-".to_string(), |g| g.to_string()),
         row.leader.as_deref().unwrap_or("-"),
         row.followers.join(", ")
@@ -70,7 +66,7 @@ pub fn render(v: &TenantView) -> String {
     let _ = writeln!(
         out,
         "\nNetwork at {}: {} devices, {} connections, {} programs ({} installations), {} locations",
-        iso(n.view.at),
+        iso_secs(n.view.at),
         t.devices,
         t.connections,
         t.programs,
