@@ -73,7 +73,15 @@ fn demo_three_servers_plus_two_what_if() {
         ..PlanOptions::default()
     };
     let p = checked(&snap, &options);
-    println!("{}", render_text(&p));
+    let text = render_text(&p);
+    println!("{text}");
+    // The text says what happens to the fullest and the least loaded server (the
+    // what-if servers start empty).
+    assert!(
+        text.contains("Effect: the fullest server goes from ")
+            && text.contains("the least loaded goes from 0 B to "),
+        "{text}"
+    );
 
     // The hypothetical servers exist in the figures, start empty and end with data.
     let names: Vec<&str> = p.after.servers.iter().map(|s| s.name.as_str()).collect();

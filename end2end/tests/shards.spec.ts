@@ -33,6 +33,10 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   await expect(review.getByTestId("quality-chart").locator("svg")).toBeVisible();
   await expect(review.getByTestId("quality-chart")).toContainText("Moves done");
   await expect(review.getByTestId("plan-figures")).toContainText("After the plan");
+  await expect(review.getByTestId("plan-figures")).toContainText("Min bytes per server");
+  // The summary says what the plan does to the fullest and the least loaded server.
+  await expect(review.getByTestId("plan-summary")).toContainText(/the fullest server (stays at|goes from)/);
+  await expect(review.getByTestId("plan-summary")).toContainText(/the least loaded (stays at|goes from)/);
   await expect(review.getByTestId("arangodb-plan")).toContainText("only available on the ArangoDB back end");
   await page.screenshot({ path: `${shots}/shards-review.png`, fullPage: true });
 

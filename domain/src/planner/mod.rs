@@ -107,6 +107,7 @@
 
 mod balance;
 pub mod bounds;
+mod effect;
 mod error;
 mod estimate;
 mod exact;
@@ -125,6 +126,7 @@ mod snapshot;
 mod state;
 mod target;
 
+pub use effect::effect;
 pub use error::PlanError;
 pub use fingerprint::fingerprint_of;
 pub use import::snapshot_from_json;

@@ -55,6 +55,11 @@ pub fn render_text(plan: &Plan) -> String {
             f.arangodb.leader,
         )
     };
+    let _ = writeln!(
+        out,
+        "Effect: {}",
+        super::effect(&plan.before.bytes, &plan.after.bytes)
+    );
     let _ = writeln!(out, "{}", line("Before:", &plan.before));
     let _ = writeln!(out, "{}", line("After:", &plan.after));
 

@@ -9,9 +9,10 @@ use crate::components::units::bytes;
 #[component]
 pub fn FiguresTable(columns: Vec<(&'static str, Figures)>, testid: &'static str) -> impl IntoView {
     type Row = (&'static str, fn(&Figures) -> String);
-    let rows: [Row; 10] = [
+    let rows: [Row; 11] = [
         ("Balanced DB servers", |f| f.balanced_servers.to_string()),
         ("Max bytes per server", |f| bytes(f.bytes.max)),
+        ("Min bytes per server", |f| bytes(f.bytes.min)),
         ("Mean bytes per server", |f| {
             bytes(f.bytes.mean.round() as u64)
         }),

@@ -24,13 +24,12 @@ pub fn Review(review: PlanReview) -> impl IntoView {
             .to_string()
     } else {
         format!(
-            "{moves} move{} and {switches} leader switch{}, {} to copy (no plan reaching this balance copies less than {}); max/mean bytes per server {:.2} → {:.2}.",
+            "{moves} move{} and {switches} leader switch{}, {} to copy (no plan reaching this balance copies less than {}): {}.",
             if moves == 1 { "" } else { "s" },
             if switches == 1 { "" } else { "es" },
             bytes(plan.bytes_to_move),
             bytes(plan.lower_bound_bytes),
-            plan.before.bytes.max_over_mean,
-            plan.after.bytes.max_over_mean,
+            scaleout_domain::planner::effect(&plan.before.bytes, &plan.after.bytes),
         )
     };
     let curve = plan.curve.clone();
