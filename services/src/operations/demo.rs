@@ -185,17 +185,15 @@ pub async fn run(
         "Step 4 of 6: planning and executing the rebalance",
     );
     let rebalance = rebalance::rebalance(console, what_if, what_if == 0, None, ctx).await?;
+    let after = rebalance
+        .figures_after
+        .as_ref()
+        .unwrap_or(&rebalance.plan.after);
     let detail = format!(
-        "{} move(s), {:.2} MiB copied; max/mean bytes per server (new servers included) {:.2} -> {:.2}",
+        "{} move(s), {} copied: {}",
         rebalance.moves_done.len(),
-        rebalance.bytes_moved as f64 / (1024.0 * 1024.0),
-        rebalance.plan.before.bytes.max_over_mean,
-        rebalance
-            .figures_after
-            .as_ref()
-            .unwrap_or(&rebalance.plan.after)
-            .bytes
-            .max_over_mean,
+        scaleout_domain::units::human_bytes(rebalance.bytes_moved),
+        scaleout_domain::planner::effect(&rebalance.plan.before.bytes, &after.bytes),
     );
     ctx.event("demo", 4, STEPS, Outcome::Ok, detail.clone());
     step(

@@ -5,8 +5,8 @@
 use std::time::Instant;
 
 use scaleout_domain::planner::{
-    self, ClusterSnapshot, Figures, Health, Plan, PlanOptions, Role, SnapshotGroup, SnapshotServer,
-    StepKind,
+    self, effect, ClusterSnapshot, Figures, Health, Plan, PlanOptions, Role, SnapshotGroup,
+    SnapshotServer, StepKind,
 };
 use scaleout_domain::port::{ClusterOverview, MoveRequest, ReplicaRole, ServerHealth, ShardMap};
 use scaleout_domain::progress::Outcome;
@@ -145,18 +145,16 @@ pub async fn rebalance(
     if expected.is_some_and(|fp| fp != plan.fingerprint()) {
         return Err(ServiceError::Conflict(STALE_PLAN.into()));
     }
-    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
     ctx.event(
         "plan",
         1,
         1,
         Outcome::Ok,
         format!(
-            "{} step(s), {:.2} MiB to copy; max/mean bytes per server {:.2} -> {:.2}",
+            "{} step(s), {} to copy: {}",
             plan.moves.len(),
-            mib(plan.bytes_to_move),
-            plan.before.bytes.max_over_mean,
-            plan.after.bytes.max_over_mean
+            human_bytes(plan.bytes_to_move),
+            effect(&plan.before.bytes, &plan.after.bytes)
         ),
     );
     for reason in &plan.reasons {

@@ -159,13 +159,12 @@ fn Done(outcome: Rebalance) -> impl IntoView {
     view! {
         <div data-testid="rebalance-done">
             <p class="job-result" role="status">{format!(
-                "Done: {} move{} in {}, {} moved; max/mean bytes per server {:.2} → {:.2}.",
+                "Done: {} move{} in {}, {} moved: {}.",
                 outcome.moves_done.len(),
                 if outcome.moves_done.len() == 1 { "" } else { "s" },
                 duration(outcome.seconds),
                 bytes(outcome.bytes_moved),
-                outcome.plan.before.bytes.max_over_mean,
-                after.bytes.max_over_mean,
+                scaleout_domain::planner::effect(&outcome.plan.before.bytes, &after.bytes),
             )}</p>
             <FiguresTable columns=vec![("Before", outcome.plan.before.clone()), ("After (measured)", after)] testid="done-figures" />
         </div>
