@@ -71,3 +71,58 @@ async fn unknown_paths_answer_404_with_a_page() {
     assert_eq!(asset.status(), 404);
     app.shutdown().await;
 }
+
+/// GETs or POSTs `path` asking for gzip; returns the encoding and the body, unpacked.
+async fn gzip_requested(
+    app: &support::TestApp,
+    post: bool,
+    path: &str,
+) -> (Option<String>, String) {
+    use std::io::Read;
+    let request = if post {
+        app.client.post(app.url(path))
+    } else {
+        app.client.get(app.url(path))
+    };
+    let response = request
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    let encoding = response
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_string());
+    let raw = response.bytes().await.unwrap();
+    let text = if encoding.as_deref() == Some("gzip") {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&raw[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    } else {
+        String::from_utf8(raw.to_vec()).unwrap()
+    };
+    (encoding, text)
+}
+
+#[tokio::test]
+async fn pages_and_json_travel_gzipped_and_streams_do_not() {
+    let app = spawn_app().await;
+    let (encoding, html) = gzip_requested(&app, false, "/shards").await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    assert!(html.contains("<h1>Shards</h1>"));
+    let (encoding, json) = gzip_requested(&app, true, "/api/cluster/shards").await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    assert!(serde_json::from_str::<serde_json::Value>(&json).unwrap()["shards"].is_object());
+    // A live stream goes out line by line, uncompressed.
+    let (encoding, lines) = gzip_requested(&app, true, "/api/console/preflight").await;
+    assert_eq!(encoding, None);
+    assert!(lines.lines().count() >= 7);
+    // A client that does not ask for gzip gets plain text.
+    let plain = app.get("/shards").await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert!(plain.text().await.unwrap().contains("<h1>Shards</h1>"));
+    app.shutdown().await;
+}
