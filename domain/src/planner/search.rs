@@ -194,6 +194,14 @@ pub(crate) fn near(bytes: u64, bound: u64) -> bool {
     u128::from(bytes) * 100 <= u128::from(bound) * 105
 }
 
+/// How even a placement is, best first: its most loaded balanced server, then its least
+/// loaded (higher is better).
+type Evenness = (u64, Reverse<u64>);
+
+/// How many more bytes (per mille of the fewest) a plan may move for a more even result
+/// among those the walks already found: 1%, so the bytes stay [`near`] the bound.
+const EVEN_FOR_BYTES_PERMILLE: u64 = 10;
+
 /// Explores placements from `state` by improving moves in `order`, at most `budget` expansions and `cap_left` moves deep. `stop` sees each popped
 /// placement's loads and bytes and ends the search by returning true.
 ///
@@ -582,23 +590,53 @@ pub(crate) fn best_sequence(
     let lo = best_min - best_min / 50;
     let inside = |loads: &[u64]| max_of(loads) <= limit && min_of(loads) >= lo;
     // The cheapest sequence into the band the walks so far saw: the last walk need not
-    // look at anything dearer, and stops when nothing cheaper is left.
-    let known: Option<(u64, Vec<Step>)> = even
+    // look at anything dearer, and stops when nothing cheaper is left. Of those within
+    // [`EVEN_FOR_BYTES_PERMILLE`] of the cheapest, the most even ([`Evenness`]): the band
+    // lets the max stay up to 2% above the ideal, and a plan should not keep it there to
+    // save a few hundred bytes.
+    let rank = |loads: &[u64]| (max_of(loads), Reverse(min_of(loads)));
+    let seen: Vec<(u64, Evenness, usize)> = even
         .popped
         .iter()
         .filter_map(|&id| {
             let (_, loads) = even.nodes[id].data.as_ref()?;
-            inside(loads).then_some((even.nodes[id].bytes, id))
+            inside(loads).then(|| (even.nodes[id].bytes, rank(loads), id))
         })
-        .min()
-        .map(|(bytes, id)| (bytes, path_to(&even.nodes, id)))
-        .into_iter()
-        .chain(probed.iter().chain(known).filter_map(|path| {
+        .collect();
+    let given: Vec<(u64, Evenness, &Vec<Step>)> = probed
+        .iter()
+        .chain(known)
+        .filter_map(|path| {
             let loads = loads_after(state, path);
-            inside(&loads).then(|| (Band::of(state, lo, limit, path).bytes, path.clone()))
-        }))
+            inside(&loads).then(|| (Band::of(state, lo, limit, path).bytes, rank(&loads), path))
+        })
+        .collect();
+    let fewest = seen
+        .iter()
+        .map(|c| c.0)
+        .chain(given.iter().map(|c| c.0))
         .min();
-    let mut known = known;
+    let mut known: Option<(u64, Vec<Step>)> = fewest.and_then(|fewest| {
+        let affordable = |bytes: u64| {
+            u128::from(bytes) * 1000
+                <= u128::from(fewest) * u128::from(1000 + EVEN_FOR_BYTES_PERMILLE)
+        };
+        let from_walk = seen
+            .iter()
+            .filter(|c| affordable(c.0))
+            .min_by_key(|c| (c.1, c.0))
+            .map(|&(bytes, r, id)| (r, bytes, path_to(&even.nodes, id)));
+        let from_given = given
+            .iter()
+            .filter(|c| affordable(c.0))
+            .min_by_key(|c| (c.1, c.0))
+            .map(|&(bytes, r, path)| (r, bytes, path.clone()));
+        from_walk
+            .into_iter()
+            .chain(from_given)
+            .min_by_key(|c| (c.0, c.1))
+            .map(|(_, bytes, path)| (bytes, path))
+    });
     // Already near enough the least any sequence could move (the estimate from the start)?
     if let Some((bytes, path)) = known.as_ref() {
         let least = start_estimate(state, lo, limit);
