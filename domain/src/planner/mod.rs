@@ -77,6 +77,9 @@
 //!    weighted-A* walks and an A* walk in order of bytes (estimate: module `estimate`).
 //!    When the walk proves its sequence the cheapest, or within 5% of what any sequence
 //!    must move, that sequence is the plan and its proof is the byte bound of [`bounds`].
+//!    Of the ways into the band the walks already found, those within 1% of the fewest
+//!    bytes go by evenness (lower max, then higher min): a plan does not keep a server 2%
+//!    above the ideal to save a few hundred bytes.
 //!
 //!    Otherwise (and for larger clusters) the best candidate is kept (see "Ranking"), then
 //!    challenged by the cheapest way into its band: the A* walk for small clusters, else (at
