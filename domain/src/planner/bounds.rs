@@ -49,7 +49,7 @@
 //! server above `M` sheds at least its lightest movable group (`d`); if `L_i - d < m`, it
 //! must also receive at least `m - (L_i - d)`. Each of those is a need like the ones
 //! above, counted on the same server's other side (its own moves), so `OUT` and `IN` take
-//! the larger needs ([`window_needs`]). This is what the plain relaxation misses when a
+//! the larger needs (`window_needs`). This is what the plain relaxation misses when a
 //! server sits just below the band and every group that could come is big.
 //!
 //! # Up to 48 groups: the exact minimum
