@@ -33,10 +33,16 @@ cargo build -p scaleout-server --locked
 step "End-to-end tests in Chromium (Playwright)"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 version=$(cargo pkgid -p scaleout-server | sed 's/.*[#@]//')
-(
+# The test server's data: removed after a green run, kept for a look after a red one.
+e2e_data=$(mktemp -d "${TMPDIR:-/tmp}/scaleout-e2e-XXXXXX")
+if ! (
   cd end2end
   SCALEOUT_BIN="$TARGET_DIR/debug/scaleout" SCALEOUT_SITE_DIR="$SITE_DIR" \
-    SCALEOUT_VERSION="$version" E2E_PORT="$port" npx playwright test
-)
+    SCALEOUT_VERSION="$version" E2E_PORT="$port" E2E_DATA_DIR="$e2e_data" npx playwright test
+); then
+  echo "The end-to-end server's data is kept in $e2e_data"
+  exit 1
+fi
+rm -rf "$e2e_data" "${TMPDIR:-/tmp}/scaleout-e2e-operator-$port.json"
 
 step "All tests passed"
