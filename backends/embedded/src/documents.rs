@@ -219,12 +219,10 @@ pub fn for_each_body(
     collections: &[Collection],
     mut f: impl FnMut(Collection, &str, &str),
 ) -> Result<(), BackendError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT key, body FROM documents WHERE tenant = ?1 AND coll = ?2 ORDER BY key",
-        )
-        .map_err(storage)?;
     for &c in collections {
+        let mut stmt = conn
+            .prepare_cached(read_plan(conn, tenant, c)?.sql())
+            .map_err(storage)?;
         let mut rows = stmt
             .query(params![tenant, coll_index(c)])
             .map_err(storage)?;
@@ -243,6 +241,56 @@ pub fn for_each_body(
         }
     }
     Ok(())
+}
+
+/// How one tenant's documents of one collection are read; both give them in key order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadPlan {
+    /// Through `documents_by_tenant`: only the tenant's rows are visited.
+    TenantIndex,
+    /// One pass over the whole collection in key order, other tenants' rows skipped.
+    WholeCollection,
+}
+
+impl ReadPlan {
+    /// Left to itself SQLite picks the whole collection whenever it is asked for key
+    /// order, so reading a small tenant's 2 thousand documents beside a large one's
+    /// million visited the million (0.3 s a page, and validating N tenants took N passes
+    /// over everything). The plan is therefore chosen here, by the tenant's share.
+    fn sql(self) -> &'static str {
+        match self {
+            ReadPlan::TenantIndex => {
+                "SELECT key, body FROM documents INDEXED BY documents_by_tenant
+                 WHERE tenant = ?1 AND coll = ?2 ORDER BY key"
+            }
+            // `+tenant` keeps SQLite off the tenant index.
+            ReadPlan::WholeCollection => {
+                "SELECT key, body FROM documents WHERE +tenant = ?1 AND coll = ?2 ORDER BY key"
+            }
+        }
+    }
+}
+
+/// A tenant holding most of a collection is read faster in one sequential pass (no
+/// lookup per document: 0.76 s against 1.16 s for a tenant with 99% of a million
+/// documents); any other tenant through the index. Counts come from `tenant_stats`,
+/// kept exact in the same transactions as the documents.
+fn read_plan(conn: &Connection, tenant: &str, c: Collection) -> Result<ReadPlan, BackendError> {
+    let (mine, all): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(CASE WHEN tenant = ?1 THEN docs END), 0), COALESCE(SUM(docs), 0)
+             FROM tenant_stats WHERE coll = ?2",
+        )
+        .map_err(storage)?
+        .query_row(params![tenant, coll_index(c)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(storage)?;
+    Ok(if mine * 2 > all {
+        ReadPlan::WholeCollection
+    } else {
+        ReadPlan::TenantIndex
+    })
 }
 
 /// When a document is valid, read from its JSON without parsing the rest of it.
@@ -267,7 +315,90 @@ pub fn may_be_valid_at(body: &str, t: i64) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::may_be_valid_at;
+    use super::*;
+    use crate::store::Store;
+
+    /// `big` holds 40 of a collection's documents and `small` 4, keys interleaved.
+    fn two_tenants() -> (tempfile::TempDir, Store, TenantId, TenantId) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("scaleout.db")).unwrap();
+        let (big, small) = (TenantId::from_seed(1), TenantId::from_seed(2));
+        let spec = SchemaSpec::default();
+        store
+            .write(|tx| {
+                for i in 0..40 {
+                    for (t, every) in [(big, 1), (small, 10)] {
+                        if i % every == 0 {
+                            let key = format!("{t}:device{i:02}");
+                            let body = serde_json::json!({ "_key": key, "tenantId": t.as_str() });
+                            insert_raw(tx, &spec, Collection::Device, t.as_str(), &key, &body)?;
+                        }
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        (dir, store, big, small)
+    }
+
+    fn keys(store: &Store, t: TenantId) -> Vec<String> {
+        let mut out = Vec::new();
+        store
+            .read(|conn| {
+                for_each_body(conn, t.as_str(), &[Collection::Device], |_, key, _| {
+                    out.push(key.to_string())
+                })
+            })
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_small_tenant_is_read_through_its_index_and_a_dominant_one_in_one_pass() {
+        let (_dir, store, big, small) = two_tenants();
+        store
+            .read(|conn| {
+                let plan = |t: TenantId| read_plan(conn, t.as_str(), Collection::Device).unwrap();
+                assert_eq!(plan(small), ReadPlan::TenantIndex);
+                assert_eq!(plan(big), ReadPlan::WholeCollection);
+                assert_eq!(
+                    plan(TenantId::from_seed(3)),
+                    ReadPlan::TenantIndex,
+                    "a tenant with no documents"
+                );
+                for (read, uses) in [
+                    (ReadPlan::TenantIndex, "USING INDEX documents_by_tenant"),
+                    (ReadPlan::WholeCollection, "USING PRIMARY KEY"),
+                ] {
+                    let detail: Vec<String> = conn
+                        .prepare(&format!("EXPLAIN QUERY PLAN {}", read.sql()))
+                        .unwrap()
+                        .query_map(params![small.as_str(), 0], |r| r.get(3))
+                        .unwrap()
+                        .collect::<Result<_, _>>()
+                        .unwrap();
+                    let detail = detail.join("; ");
+                    assert!(detail.contains(uses), "{read:?}: {detail}");
+                    assert!(!detail.contains("TEMP B-TREE"), "{read:?} sorts: {detail}");
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn either_plan_gives_exactly_the_tenants_documents_in_key_order() {
+        let (_dir, store, big, small) = two_tenants();
+        let expect = |t: TenantId, every: usize| -> Vec<String> {
+            (0..40)
+                .step_by(every)
+                .map(|i| format!("{t}:device{i:02}"))
+                .collect()
+        };
+        assert_eq!(keys(&store, small), expect(small, 10));
+        assert_eq!(keys(&store, big), expect(big, 1));
+        assert!(keys(&store, TenantId::from_seed(3)).is_empty());
+    }
 
     #[test]
     fn only_documents_surely_invalid_at_t_are_skipped() {
