@@ -18,9 +18,33 @@ pub fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// `1,095,000`: counts grouped by thousands, as the console's own texts write them
+/// ("3,285 documents"), so a million does not read as a hundred thousand.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::human_bytes;
+    use super::{grouped, human_bytes};
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1095), "1,095");
+        assert_eq!(grouped(109_500), "109,500");
+        assert_eq!(grouped(1_095_000), "1,095,000");
+        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
+    }
 
     #[test]
     fn bytes_pick_a_readable_unit() {

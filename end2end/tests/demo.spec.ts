@@ -29,10 +29,10 @@ test("run the demo and watch it from two browsers", async ({ page, browser }) =>
   await expect(narrative.locator('[data-state="done"]')).toHaveCount(6);
   await expect(watcher.getByTestId("narrative").locator('[data-state="done"]')).toHaveCount(6);
   const outcome = page.getByTestId("demo-outcome");
-  await expect(outcome).toContainText("7665");
+  await expect(outcome).toContainText("7,665");
   await expect(outcome).toContainText("0 violation(s)");
   await expect(outcome).toContainText("scale_out_demo_");
-  await expect(page.getByTestId("panel-before")).toContainText("3285");
+  await expect(page.getByTestId("panel-before")).toContainText("3,285");
   await expect(page.getByTestId("panel-after")).toContainText("DBServer0005");
   await expect(page.getByTestId("rebalance-effect")).toContainText("The rebalance itself, from the new servers empty");
   await page.screenshot({ path: `${shots}/demo.png`, fullPage: true });
@@ -49,7 +49,7 @@ test("run the demo and watch it from two browsers", async ({ page, browser }) =>
   const markdown = fs.readFileSync((await md.path())!, "utf8");
   expect(markdown).toContain("# Scale-out demonstration");
   expect(markdown).toContain("The rebalance itself (the new servers empty before it)");
-  expect(markdown).toContain("| documents | 3285 | 7665 | 4380 |");
+  expect(markdown).toContain("| documents | 3,285 | 7,665 | 4,380 |");
 
   // Presenter mode: large type, only the demo, the narrative stepped with the keyboard.
   await page.getByTestId("presenter-toggle").click();

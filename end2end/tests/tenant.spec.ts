@@ -12,10 +12,10 @@ test("tenant page: counts, isolation, and the network moving back in time", asyn
   await expect(page).toHaveURL(/\/tenants\/[0-9a-f]{12}$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Acme Corp");
 
-  await expect(page.getByTestId("expected-total")).toHaveText("1095");
-  await expect(page.getByTestId("stored-total")).toHaveText("1095");
+  await expect(page.getByTestId("expected-total")).toHaveText("1,095");
+  await expect(page.getByTestId("stored-total")).toHaveText("1,095");
   await expect(page.getByTestId("tenant-counts").locator('[data-collection="Device"]')).toContainText("120");
-  await expect(page.getByTestId("isolation-verdict")).toContainText("Isolated: 1095 documents checked, 0 violations");
+  await expect(page.getByTestId("isolation-verdict")).toContainText("Isolated: 1,095 documents checked, 0 violations");
 
   // The latest time: everything connected.
   const network = page.getByTestId("network");
@@ -54,7 +54,7 @@ test("tenant page without JavaScript: counts and a chosen time via the form", as
   const page = await context.newPage();
   await page.goto("/tenants");
   await page.getByRole("link", { name: "Acme Corp", exact: true }).click();
-  await expect(page.getByTestId("stored-total")).toHaveText("1095");
+  await expect(page.getByTestId("stored-total")).toHaveText("1,095");
   await expect(page.getByTestId("network-counts")).toContainText("20 devices, 30 connections");
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page).toHaveURL(/\?at=\d+$/);
@@ -73,7 +73,7 @@ test("a large tenant's network comes a page of whole locations at a time", async
   await waitForHydration(page);
   const paging = page.getByTestId("network-paging");
   // The counts cover the whole network; the drawing one page of it.
-  await expect(page.getByTestId("network-counts")).toContainText("800 devices, 1200 connections");
+  await expect(page.getByTestId("network-counts")).toContainText("800 devices, 1,200 connections");
   await expect(paging).toContainText("Page 1 of 17: devices 1–48 of 800");
   await expect(page.getByTestId("network").locator("g.device")).toHaveCount(48);
 

@@ -18,11 +18,11 @@ test("onboard a tenant and watch its progress live", async ({ page }) => {
   const job = page.getByTestId("job-watch").first();
   await expect(job).toContainText("Onboarding Fortune 500 Corp");
   await expect(job).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
-  await expect(job).toContainText("5475 documents stored");
+  await expect(job).toContainText("5,475 documents stored");
 
   // The table refreshes when the job ends.
   const row = page.getByTestId("tenant-table").getByRole("row", { name: /Fortune 500 Corp/ });
-  await expect(row).toContainText("5475");
+  await expect(row).toContainText("5,475");
   await expect(row).toContainText("active");
   await expect(row).toContainText(/DBServer000\d/);
   await page.screenshot({ path: `${shots}/tenants-added.png`, fullPage: true });

@@ -50,7 +50,7 @@ async fn summary_counts_follow_an_added_tenant_and_jobs_are_listed() {
     // The dashboard renders the same figures on the server.
     let html = app.get("/").await.text().await.unwrap();
     assert!(html.contains("Cluster at a glance"), "{html}");
-    assert_eq!(text_of(&html, "summary-documents"), "2190", "{html}");
+    assert_eq!(text_of(&html, "summary-documents"), "2,190", "{html}");
     assert_eq!(text_of(&html, "summary-servers"), "3 / 3");
     assert_eq!(text_of(&html, "summary-tenants"), "1");
     assert!(html.contains(r#"data-testid="job-table""#));

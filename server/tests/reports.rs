@@ -107,7 +107,7 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
     assert_eq!(text, stored.markdown());
     assert!(text.starts_with("# Scale-out demonstration"), "{text}");
     assert!(
-        text.contains("| documents | 1095 | 5475 | 4380 |"),
+        text.contains("| documents | 1,095 | 5,475 | 4,380 |"),
         "{text}"
     );
 

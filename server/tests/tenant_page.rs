@@ -41,12 +41,12 @@ async fn the_tenant_page_shows_counts_isolation_and_the_network_without_wasm() {
     assert!(html.contains("<h1>Acme Corp</h1>"), "{html}");
     // Counts per collection, expected against stored.
     assert!(html.contains(r#"data-collection="Device""#), "{html}");
-    assert_eq!(text_of(&html, "expected-total"), "1095", "{html}");
-    assert_eq!(text_of(&html, "stored-total"), "1095");
+    assert_eq!(text_of(&html, "expected-total"), "1,095", "{html}");
+    assert_eq!(text_of(&html, "stored-total"), "1,095");
     assert!(html.contains("complete"));
     // Isolation verdict.
     assert!(html.contains(r#"data-clean="true""#), "{html}");
-    assert!(html.contains("1095 documents checked, 0 violations"));
+    assert!(html.contains("1,095 documents checked, 0 violations"));
     // The slider spans the tenant's history and shows the latest by default.
     assert!(html.contains(r#"type="range""#));
     assert!(html.contains(&format!(r#"min="{}""#, row.created_at - 25 * 86_400)));
@@ -91,7 +91,7 @@ async fn a_large_tenant_is_shown_a_page_of_whole_locations_at_a_time() {
     // The counts cover everything; the drawing and the data sent with it one page.
     assert!(
         html.contains(
-            "800 devices, 1200 connections, 1200 programs (1600 installations), 200 locations"
+            "800 devices, 1,200 connections, 1,200 programs (1,600 installations), 200 locations"
         ),
         "{html}"
     );

@@ -13,6 +13,7 @@ use scaleout_domain::{NetworkPage, NetworkTotals};
 
 use super::errors::error_text;
 use super::network_layout::{history_span, iso_datetime, layout, HEIGHT, STEP_SECONDS, WIDTH};
+use super::units::count;
 
 type PageFuture = BoxFuture<'static, Result<NetworkPage, ServerFnError>>;
 
@@ -149,8 +150,8 @@ pub fn NetworkExplorer(
 
 /// "20 devices, 30 connections, 30 programs (40 installations), 5 locations".
 fn counts_sentence(t: &NetworkTotals) -> String {
-    fn n(count: usize, one: &str, many: &str) -> String {
-        format!("{count} {}", if count == 1 { one } else { many })
+    fn n(n: usize, one: &str, many: &str) -> String {
+        format!("{} {}", count(n as u64), if n == 1 { one } else { many })
     }
     format!(
         "{}, {}, {} ({}), {}",
@@ -174,19 +175,23 @@ fn page_sentence(p: &NetworkPage) -> Option<String> {
     } else {
         format!(
             "devices {}–{} of {}",
-            p.first_device,
-            p.first_device + shown - 1,
-            p.totals.devices
+            count(p.first_device as u64),
+            count((p.first_device + shown - 1) as u64),
+            count(p.totals.devices as u64)
         )
     };
     let elsewhere = match p.connections_elsewhere {
         0 => String::new(),
         1 => "; 1 connection to a device on another page is not drawn".to_string(),
-        n => format!("; {n} connections to devices on other pages are not drawn"),
+        n => format!(
+            "; {} connections to devices on other pages are not drawn",
+            count(n as u64)
+        ),
     };
     Some(format!(
         "Page {} of {}: {devices}, whole locations{elsewhere}.",
-        p.page, p.pages
+        count(p.page.into()),
+        count(p.pages.into())
     ))
 }
 
@@ -373,11 +378,11 @@ mod tests {
         assert_eq!(page_sentence(&page(1, 1, 1, 20, 0)), None);
         assert_eq!(
             page_sentence(&page(2, 34, 49, 48, 12)).as_deref(),
-            Some("Page 2 of 34: devices 49–96 of 1600, whole locations; 12 connections to devices on other pages are not drawn.")
+            Some("Page 2 of 34: devices 49–96 of 1,600, whole locations; 12 connections to devices on other pages are not drawn.")
         );
         assert_eq!(
             page_sentence(&page(34, 34, 1553, 48, 1)).as_deref(),
-            Some("Page 34 of 34: devices 1553–1600 of 1600, whole locations; 1 connection to a device on another page is not drawn.")
+            Some("Page 34 of 34: devices 1,553–1,600 of 1,600, whole locations; 1 connection to a device on another page is not drawn.")
         );
     }
 

@@ -3,6 +3,9 @@
 /// `512 B`, `12.3 KiB`, `532 KiB`, `4.6 MiB`: the domain's one formatter.
 pub use scaleout_domain::units::human_bytes as bytes;
 
+/// `1,095,000`.
+pub use scaleout_domain::units::grouped as count;
+
 /// `850 ms`, `12.3 s`, `4 min 05 s`.
 pub fn duration(secs: f64) -> String {
     if !secs.is_finite() || secs < 0.0 {

@@ -13,7 +13,7 @@ use crate::api::jobs::list_jobs;
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
 use crate::components::preflight::Preflight;
-use crate::components::units::bytes;
+use crate::components::units::{bytes, count};
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
@@ -124,7 +124,7 @@ fn SummaryTiles(summary: ConsoleSummary) -> impl IntoView {
             </div>
             <div class="tile">
                 <dt>"Documents"</dt>
-                <dd data-testid="summary-documents">{summary.documents}</dd>
+                <dd data-testid="summary-documents">{count(summary.documents)}</dd>
             </div>
             <div class="tile">
                 <dt>"Collections"</dt>

@@ -16,7 +16,7 @@ use crate::api::jobs::{get_job, list_jobs};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
 use crate::components::operator_only::OperatorOnly;
-use crate::components::units::bytes;
+use crate::components::units::{bytes, count};
 
 /// The demo's steps as `services::operations::demo` runs them: its event
 /// `done` counts finished steps, in this order.
@@ -341,7 +341,7 @@ fn BeforeAfter(job: u64, report: DemoReport) -> impl IntoView {
                 "{} moves, {} copied; {} documents checked, {} violation(s).",
                 report.moves.len(),
                 bytes(report.bytes_moved),
-                report.validation.documents_checked,
+                count(report.validation.documents_checked),
                 report.validation.violations
             )}</p>
             {report.balance_before_rebalance.as_ref().map(|r| view! {
@@ -378,7 +378,7 @@ fn Panel(
             <dl class="tiles">
                 <div class="tile"><dt>"DB servers"</dt><dd>{servers}</dd></div>
                 <div class="tile"><dt>"Tenants"</dt><dd>{tenants}</dd></div>
-                <div class="tile"><dt>"Documents"</dt><dd>{documents}</dd></div>
+                <div class="tile"><dt>"Documents"</dt><dd>{count(documents)}</dd></div>
                 <div class="tile"><dt>"Max / mean bytes"</dt><dd>{format!("{:.2}", figures.bytes.max_over_mean)}</dd></div>
             </dl>
             <table>
@@ -396,7 +396,7 @@ fn Panel(
                         <tr>
                             <th scope="row">{s.name.clone()}</th>
                             <td class="num">{s.groups}</td>
-                            <td class="num">{s.documents}</td>
+                            <td class="num">{count(s.documents)}</td>
                             <td class="num">{bytes(s.bytes)}</td>
                         </tr>
                     }).collect_view()}

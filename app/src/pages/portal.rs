@@ -1,6 +1,7 @@
 //! A customer's own tenant: provisioning progress live, then their inventory
 //! and network. Everything comes from the portal cookie, never from an id.
 
+use crate::components::units::count;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use scaleout_domain::access::{PortalView, SignupState};
@@ -87,7 +88,7 @@ fn Inventory(view: PortalView) -> impl IntoView {
                 <thead><tr><th scope="col">"Collection"</th><th scope="col">"Documents"</th><th scope="col">"Expected"</th></tr></thead>
                 <tbody>
                     {view.counts.iter().map(|(name, n)| view! {
-                        <tr><th scope="row">{name.clone()}</th><td>{*n}</td><td>{view.expected.get(name).copied().unwrap_or(0)}</td></tr>
+                        <tr><th scope="row">{name.clone()}</th><td>{count(*n)}</td><td>{count(view.expected.get(name).copied().unwrap_or(0))}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

@@ -12,7 +12,7 @@ use crate::api::cluster::{
 };
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
-use crate::components::units::bytes;
+use crate::components::units::{bytes, count};
 use crate::components::what_if::WhatIf;
 
 #[component]
@@ -143,7 +143,7 @@ fn ServerTable(
                                     <td class="num">{s.shard_groups.len()}</td>
                                     <td class="num">{s.leaders}</td>
                                     <td class="num">{bytes(s.bytes)}</td>
-                                    <td class="num">{s.documents}</td>
+                                    <td class="num">{count(s.documents)}</td>
                                     <td>{s.tenants.iter().map(|t| t.name.clone()).collect::<Vec<_>>().join(", ")}</td>
                                     <td>
                                         <button type="button" class="secondary small" on:click=toggle

@@ -1,6 +1,7 @@
 //! One tenant: its documents per collection against the spec, whether it is
 //! isolated, and its network at any time of its history.
 
+use crate::components::units::count;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -86,8 +87,8 @@ fn TenantBody(
                                 view! {
                                     <tr data-collection=collection.clone()>
                                         <th scope="row"><code>{collection.clone()}</code></th>
-                                        <td class="num">{*want}</td>
-                                        <td class="num">{have}</td>
+                                        <td class="num">{count(*want)}</td>
+                                        <td class="num">{count(have)}</td>
                                         <td>{check(*want, have)}</td>
                                     </tr>
                                 }
@@ -96,8 +97,8 @@ fn TenantBody(
                         <tfoot>
                             <tr>
                                 <th scope="row">"Total"</th>
-                                <td class="num" data-testid="expected-total">{expected}</td>
-                                <td class="num" data-testid="stored-total">{stored}</td>
+                                <td class="num" data-testid="expected-total">{count(expected)}</td>
+                                <td class="num" data-testid="stored-total">{count(stored)}</td>
                                 <td>{check(expected, stored)}</td>
                             </tr>
                         </tfoot>
@@ -128,11 +129,11 @@ fn check(want: u64, have: u64) -> impl IntoView {
     match have.cmp(&want) {
         Ordering::Equal => view! { <span class="check ok">"complete"</span> }.into_any(),
         Ordering::Less => {
-            view! { <span class="check missing">{format!("{} missing", want - have)}</span> }
+            view! { <span class="check missing">{format!("{} missing", count(want - have))}</span> }
                 .into_any()
         }
         Ordering::Greater => {
-            view! { <span class="check missing">{format!("{} extra", have - want)}</span> }
+            view! { <span class="check missing">{format!("{} extra", count(have - want))}</span> }
                 .into_any()
         }
     }
@@ -167,7 +168,7 @@ fn IsolationStatus(validation: TenantValidation) -> impl IntoView {
             <strong>{if clean { "Isolated" } else { "Not isolated" }}</strong>
             {format!(
                 ": {} documents checked, {} violation{}.",
-                validation.documents,
+                count(validation.documents),
                 total,
                 if total == 1 { "" } else { "s" }
             )}

@@ -1,6 +1,7 @@
 //! Tenants: who they are, how big, where they live; onboard and remove them
 //! with live progress.
 
+use crate::components::units::count;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -138,7 +139,7 @@ fn TenantTable(rows: Vec<TenantRow>, remove: ServerAction<RemoveTenant>) -> impl
                         let name = r.name.clone();
                         let confirm_id = id.clone();
                         let on_remove = move |_| {
-                            let question = format!("Remove {name} and all its {} documents? This cannot be undone.", r.documents);
+                            let question = format!("Remove {name} and all its {} documents? This cannot be undone.", count(r.documents));
                             if window().confirm_with_message(&question).unwrap_or(false) {
                                 remove.dispatch(RemoveTenant { id: confirm_id.clone() });
                             }
@@ -149,9 +150,9 @@ fn TenantTable(rows: Vec<TenantRow>, remove: ServerAction<RemoveTenant>) -> impl
                                 <th scope="row"><a href=format!("/tenants/{id}")>{r.name.clone()}</a></th>
                                 <td><code>{id.clone()}</code></td>
                                 <td class="num">{r.scale_factor}</td>
-                                <td class="num" title=format!("{} expected", r.expected_documents)>
-                                    {r.documents}
-                                    {(!complete).then(|| view! { <span class="warn">{format!(" of {}", r.expected_documents)}</span> })}
+                                <td class="num" title=format!("{} expected", count(r.expected_documents))>
+                                    {count(r.documents)}
+                                    {(!complete).then(|| view! { <span class="warn">{format!(" of {}", count(r.expected_documents))}</span> })}
                                 </td>
                                 <td><span class=format!("badge status-{}", r.status)>{r.status.clone()}</span></td>
                                 <td>{r.shard_group.map(|g| g.to_string()).unwrap_or_else(|| "-".into())}</td>

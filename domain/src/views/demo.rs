@@ -1,7 +1,7 @@
 //! The demo's report: JSON for machines (keeping the seed tooling's keys) and a
 //! Markdown twin for people.
 
-use crate::units::human_bytes;
+use crate::units::{grouped, human_bytes};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -149,7 +149,9 @@ impl DemoReport {
         let _ = writeln!(
             out,
             "| documents | {} | {} | {} |",
-            m.documents_before, m.documents_after, m.documents_added
+            grouped(m.documents_before),
+            grouped(m.documents_after),
+            grouped(m.documents_added)
         );
         let _ = writeln!(
             out,
@@ -234,7 +236,7 @@ impl DemoReport {
         let _ = writeln!(
             out,
             "\n## Validation\n\n{} documents of {} tenants checked: **{} violation(s)**{}.",
-            v.documents_checked,
+            grouped(v.documents_checked),
             v.tenants.len(),
             v.violations,
             if v.unknown_tenants.is_empty() {

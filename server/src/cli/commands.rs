@@ -318,7 +318,9 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             } else {
                 println!(
                     "Removed {} ({}): {} documents",
-                    removed.name, removed.tenant_id, removed.removed_documents
+                    removed.name,
+                    removed.tenant_id,
+                    scaleout_domain::units::grouped(removed.removed_documents)
                 )
             }
         }

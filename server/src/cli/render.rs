@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use scaleout_domain::planner::{ClusterSnapshot, Figures};
 use scaleout_domain::progress::ProgressEvent;
-use scaleout_domain::units::human_bytes;
+use scaleout_domain::units::{grouped, human_bytes};
 use scaleout_domain::Violation;
 use scaleout_services::operations::demo_report::DemoReport;
 use scaleout_services::operations::rebalance::Rebalance;
@@ -28,10 +28,15 @@ pub fn added_tenants(list: &[AddedTenant]) -> String {
         let _ = writeln!(
             out,
             "Added {} (id {}, scale factor {}, {}): {} documents in {:.1} s",
-            t.name, t.tenant_id, t.scale_factor, t.naming, t.total_documents, t.seconds
+            t.name,
+            t.tenant_id,
+            t.scale_factor,
+            t.naming,
+            grouped(t.total_documents),
+            t.seconds
         );
         for (collection, n) in &t.documents {
-            let _ = writeln!(out, "  {collection:<20} {n:>8}");
+            let _ = writeln!(out, "  {collection:<20} {:>9}", grouped(*n));
         }
     }
     out
@@ -52,7 +57,7 @@ pub fn tenants(rows: &[TenantRow]) -> String {
             r.id.as_str(),
             truncate(&r.name, 32),
             r.scale_factor,
-            r.documents,
+            grouped(r.documents),
             r.status,
             r.shard_group
                 .map(|g| g.to_string())
@@ -98,7 +103,7 @@ pub fn servers(r: &ServerReport) -> String {
             s.leaders,
             s.followers,
             human_bytes(s.bytes),
-            s.documents,
+            grouped(s.documents),
             s.tenants
                 .iter()
                 .map(|t| t.name.as_str())
@@ -136,7 +141,7 @@ pub fn shards(info: &ShardInfo) -> String {
             g.leader,
             g.followers.join(", "),
             human_bytes(g.bytes),
-            g.documents,
+            grouped(g.documents),
             g.tenants
                 .iter()
                 .map(|t| t.name.as_str())
@@ -202,7 +207,7 @@ pub fn validation(v: &Validation) -> String {
             out,
             "{}: {} documents, {} violation(s)",
             t.tenant,
-            t.documents,
+            grouped(t.documents),
             t.violations.len()
         );
         violations(&mut out, &t.violations);
@@ -218,7 +223,7 @@ pub fn validation(v: &Validation) -> String {
         } else {
             "VALIDATION FAILED"
         },
-        v.report.documents_checked,
+        grouped(v.report.documents_checked),
         v.violations
     );
     out

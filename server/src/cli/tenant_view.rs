@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use scaleout_domain::port::TenantValidation;
 use scaleout_domain::time::iso_secs;
+use scaleout_domain::units::grouped;
 use scaleout_domain::views::TenantDetail;
 use scaleout_domain::NetworkPage;
 use serde::Serialize;
@@ -44,7 +45,12 @@ pub fn render(v: &TenantView) -> String {
         } else {
             "MISMATCH"
         };
-        let _ = writeln!(out, "{collection:<22} {expected:>9} {stored:>9}  {check}");
+        let _ = writeln!(
+            out,
+            "{collection:<22} {:>9} {:>9}  {check}",
+            grouped(*expected),
+            grouped(stored)
+        );
     }
 
     let i = &v.isolation;
@@ -56,7 +62,7 @@ pub fn render(v: &TenantView) -> String {
         } else {
             "NOT ISOLATED"
         },
-        i.documents,
+        grouped(i.documents),
         i.violations.len()
     );
     super::render::violations(&mut out, &i.violations);
@@ -67,11 +73,11 @@ pub fn render(v: &TenantView) -> String {
         out,
         "\nNetwork at {}: {} devices, {} connections, {} programs ({} installations), {} locations",
         iso_secs(n.view.at),
-        t.devices,
-        t.connections,
-        t.programs,
-        t.installations,
-        t.locations
+        grouped(t.devices as u64),
+        grouped(t.connections as u64),
+        grouped(t.programs as u64),
+        grouped(t.installations as u64),
+        grouped(t.locations as u64)
     );
     if n.pages > 1 {
         let shown = n.view.devices.len();
@@ -85,8 +91,8 @@ pub fn render(v: &TenantView) -> String {
             "Page {} of {}: devices {}-{}{next}",
             n.page,
             n.pages,
-            n.first_device,
-            (n.first_device + shown).saturating_sub(1),
+            grouped(n.first_device as u64),
+            grouped((n.first_device + shown).saturating_sub(1) as u64),
         );
     }
     let rows = n.device_rows();

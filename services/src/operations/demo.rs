@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use scaleout_domain::port::BackendError;
 use scaleout_domain::progress::Outcome;
+use scaleout_domain::units::grouped;
 use scaleout_domain::Naming;
 
 use super::demo_report::{self, DemoReport, Metrics, StepRecord, Summary, ValidationSummary};
@@ -100,12 +101,13 @@ pub async fn run(
     let detail = if created_initial.is_empty() {
         format!(
             "{} tenants, {} documents already present",
-            before.tenants, before.documents
+            before.tenants,
+            grouped(before.documents)
         )
     } else {
         format!(
             "Empty store: created Acme Corp (s=1) and Global Enterprises (s=2), {} documents",
-            before.documents
+            grouped(before.documents)
         )
     };
     ctx.event("demo", 1, STEPS, Outcome::Ok, detail.clone());
@@ -132,12 +134,13 @@ pub async fn run(
     }
     let added_docs: u64 = added.iter().map(|a| a.total_documents).sum();
     let detail = format!(
-        "Added {} (+{added_docs} documents)",
+        "Added {} (+{} documents)",
         added
             .iter()
             .map(|a| format!("{} s={}", a.name, a.scale_factor))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        grouped(added_docs)
     );
     ctx.event("demo", 2, STEPS, Outcome::Ok, detail.clone());
     step("add_tenants", "completed", t, detail);
@@ -219,7 +222,8 @@ pub async fn run(
     let validation = topology::validate(console, ctx).await?;
     let detail = format!(
         "{} documents checked, {} violation(s)",
-        validation.report.documents_checked, validation.violations
+        grouped(validation.report.documents_checked),
+        validation.violations
     );
     let status = if validation.clean {
         "completed"
@@ -258,7 +262,7 @@ pub async fn run(
             outcome: if validation.clean {
                 format!(
                     "{} tenants and {} documents after adding {} tenants and {} DB servers; rebalanced and validated with zero violations",
-                    after.tenants, after.documents, added.len(), after.db_servers - before.db_servers
+                    after.tenants, grouped(after.documents), added.len(), after.db_servers - before.db_servers
                 )
             } else {
                 format!("validation found {} violation(s)", validation.violations)

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use scaleout_domain::port::SchemaSpec;
 use scaleout_domain::progress::Outcome;
+use scaleout_domain::units::grouped;
 pub use scaleout_domain::views::{AddedTenant, RemovedTenant, TenantDetail};
 use scaleout_domain::{
     Collection, Generator, Naming, ScaleFactor, Tenant, TenantId, TenantName, TenantStatus,
@@ -145,7 +146,7 @@ pub async fn add(
         0,
         total,
         Outcome::Running,
-        format!("Loading {total} documents for {label}"),
+        format!("Loading {} documents for {label}", grouped(total)),
     );
     for batch in Generator::new(&tenant, new.naming).batches(BATCH) {
         ctx.check_cancel()?;
@@ -155,7 +156,11 @@ pub async fn add(
             .created;
         done += batch.documents.len() as u64;
         ctx.progress("load", done, total, || {
-            format!("{done} of {total} documents of {label}")
+            format!(
+                "{} of {} documents of {label}",
+                grouped(done),
+                grouped(total)
+            )
         });
     }
 
@@ -166,7 +171,9 @@ pub async fn add(
             .store()
             .set_tenant_status(tenant.id, TenantStatus::Failed)?;
         return Err(ServiceError::Conflict(format!(
-            "{label} has {stored} documents after loading, expected {total}: run validate"
+            "{label} has {} documents after loading, expected {}: run validate",
+            grouped(stored),
+            grouped(total)
         )));
     }
     console
@@ -177,7 +184,7 @@ pub async fn add(
         total,
         total,
         Outcome::Ok,
-        format!("{label}: {total} documents stored"),
+        format!("{label}: {} documents stored", grouped(total)),
     );
     Ok(AddedTenant {
         tenant_id: tenant.id,
@@ -246,7 +253,7 @@ pub async fn remove(
         1,
         1,
         Outcome::Ok,
-        format!("{name}: {removed} documents removed"),
+        format!("{name}: {} documents removed", grouped(removed)),
     );
     Ok(RemovedTenant {
         tenant_id: id,

@@ -1,6 +1,7 @@
 //! Adding DB servers and validating the cluster.
 
 use scaleout_domain::progress::Outcome;
+use scaleout_domain::units::grouped;
 pub use scaleout_domain::views::{AddedServers, Validation};
 
 use crate::console::Console;
@@ -58,7 +59,7 @@ pub async fn validate(console: &Console, ctx: &JobCtx) -> Result<Validation, Ser
         format!(
             "{} tenant(s), {} documents: isolation and integrity hold, zero violations",
             tenants.len(),
-            report.documents_checked
+            grouped(report.documents_checked)
         )
     } else {
         format!(
