@@ -126,3 +126,60 @@ async fn pages_and_json_travel_gzipped_and_streams_do_not() {
     assert!(plain.text().await.unwrap().contains("<h1>Shards</h1>"));
     app.shutdown().await;
 }
+
+/// A server holding many tenants names a few and folds the rest; every name links
+/// to its tenant's page, on the Servers page and in the Shards page's tables.
+#[tokio::test]
+async fn long_tenant_lists_fold_and_link_to_each_tenant() {
+    use scaleout_domain::views::ServerReport;
+
+    let app = support::spawn_app().await;
+    for i in 0..12 {
+        let job: u64 = app
+            .post_form(
+                "/api/tenants/add",
+                &format!("name=Folded+{i}&scale_factor=1&naming=camelCase"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        app.finish_job(job).await;
+    }
+    let report: ServerReport = app.post("/api/cluster/servers").await.json().await.unwrap();
+    let html = app.get("/servers").await.text().await.unwrap();
+    let mut folded = 0;
+    for server in report.servers.iter().filter(|s| !s.tenants.is_empty()) {
+        for t in &server.tenants {
+            assert!(
+                html.contains(&format!("href=\"/tenants/{}\"", t.id)),
+                "{html}"
+            );
+        }
+        if server.tenants.len() > 5 {
+            folded += 1;
+            let more = format!("and {} more", server.tenants.len() - 4);
+            assert!(
+                html.contains(&more),
+                "{} lacks {more:?}: {html}",
+                server.short_name
+            );
+        }
+    }
+    assert!(
+        folded > 0,
+        "12 tenants on 3 servers: some server holds more than 5"
+    );
+    assert_eq!(
+        html.matches("<details class=\"more-tenants\">").count(),
+        folded
+    );
+
+    let shards = app.get("/shards").await.text().await.unwrap();
+    for server in &report.servers {
+        for t in &server.tenants {
+            assert!(shards.contains(&format!("href=\"/tenants/{}\"", t.id)));
+        }
+    }
+    app.shutdown().await;
+}

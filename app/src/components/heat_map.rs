@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use scaleout_domain::views::ShardReport;
 
+use super::tenant_list::TenantList;
 use super::units::bytes;
 
 /// Shade 0 (nothing) to 4 (the largest group), by bytes relative to the largest.
@@ -38,11 +39,6 @@ pub fn HeatMap(report: ShardReport, servers: Vec<String>) -> impl IntoView {
                 <tbody>
                     {report.groups.into_iter().map(|g| {
                         let level = heat_level(g.bytes, max);
-                        let tenants = if g.tenants.is_empty() {
-                            "none".to_string()
-                        } else {
-                            g.tenants.iter().map(|t| t.name.clone()).collect::<Vec<_>>().join(", ")
-                        };
                         let cells = servers.iter().map(|s| {
                             let role = if g.leader == *s {
                                 Some(("L", "leader", "cell-leader"))
@@ -68,7 +64,7 @@ pub fn HeatMap(report: ShardReport, servers: Vec<String>) -> impl IntoView {
                                     {g.index}
                                     {(!g.in_sync).then(|| view! { <span class="warn">" (syncing)"</span> })}
                                 </th>
-                                <td class="tenants">{tenants}</td>
+                                <td class="tenants"><TenantList tenants=g.tenants.clone() /></td>
                                 {cells}
                             </tr>
                         }

@@ -10,5 +10,6 @@ pub mod operator_only;
 pub mod preflight;
 pub mod progress;
 pub mod quality_chart;
+pub mod tenant_list;
 pub mod units;
 pub mod what_if;

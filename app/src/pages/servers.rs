@@ -12,6 +12,7 @@ use crate::api::cluster::{
 };
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
+use crate::components::tenant_list::TenantList;
 use crate::components::units::{bytes, count};
 use crate::components::what_if::WhatIf;
 
@@ -144,7 +145,7 @@ fn ServerTable(
                                     <td class="num">{s.leaders}</td>
                                     <td class="num">{bytes(s.bytes)}</td>
                                     <td class="num">{count(s.documents)}</td>
-                                    <td>{s.tenants.iter().map(|t| t.name.clone()).collect::<Vec<_>>().join(", ")}</td>
+                                    <td><TenantList tenants=s.tenants.clone() /></td>
                                     <td>
                                         <button type="button" class="secondary small" on:click=toggle
                                             aria-label=format!("{} {name}", if failed { "Restore" } else { "Fail" })>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use scaleout_domain::views::ShardReport;
 
+use crate::components::tenant_list::TenantList;
 use crate::components::units::bytes;
 
 #[component]
@@ -10,9 +11,9 @@ pub fn TenantPlacement(report: ShardReport) -> impl IntoView {
     let mut rows: Vec<_> = report
         .groups
         .iter()
-        .flat_map(|g| g.tenants.iter().map(move |t| (t.name.clone(), g)))
+        .flat_map(|g| g.tenants.iter().map(move |t| (t, g)))
         .collect();
-    rows.sort_by_key(|a| a.0.to_lowercase());
+    rows.sort_by_key(|(t, _)| t.name.to_lowercase());
     if rows.is_empty() {
         return view! { <p data-testid="no-placement">"No tenants yet: add one on the Tenants page."</p> }.into_any();
     }
@@ -31,16 +32,16 @@ pub fn TenantPlacement(report: ShardReport) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|(name, g)| {
-                        let others = g.tenants.iter().filter(|t| t.name != name).map(|t| t.name.clone()).collect::<Vec<_>>();
+                    {rows.into_iter().map(|(tenant, g)| {
+                        let others = g.tenants.iter().filter(|t| t.id != tenant.id).cloned().collect::<Vec<_>>();
                         view! {
                             <tr>
-                                <th scope="row">{name.clone()}</th>
+                                <th scope="row"><a href=format!("/tenants/{}", tenant.id)>{tenant.name.clone()}</a></th>
                                 <td class="num">{g.index}</td>
                                 <td><span class="server-tag leader-tag">{g.leader.clone()}</span></td>
                                 <td>{g.followers.iter().map(|f| view! { <span class="server-tag">{f.clone()}</span>" " }).collect_view()}</td>
                                 <td class="num">{bytes(g.bytes)}</td>
-                                <td>{if others.is_empty() { "nobody".to_string() } else { others.join(", ") }}</td>
+                                <td><TenantList tenants=others empty="nobody" /></td>
                             </tr>
                         }
                     }).collect_view()}
