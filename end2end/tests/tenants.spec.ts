@@ -48,3 +48,35 @@ test("remove a tenant after confirming", async ({ page }) => {
   await expect(page.getByTestId("job-watch").first()).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
   await expect(page.getByRole("row", { name: /Short Lived Ltd/ })).toHaveCount(0);
 });
+
+test("filter the tenant list as you type", async ({ page }) => {
+  await page.goto("/tenants");
+  await waitForHydration(page);
+  const table = page.getByTestId("tenant-table");
+  const visible = table.locator("tbody tr:visible");
+  const total = await table.locator("tbody tr").count();
+  expect(total).toBeGreaterThan(1);
+  const status = page.getByTestId("tenant-filter-status");
+  await expect(status).toHaveText("");
+
+  const filter = page.getByRole("searchbox", { name: "Filter tenants" });
+  await filter.fill("fortune 500");
+  await expect(visible).toHaveCount(1);
+  await expect(visible.first()).toContainText("Fortune 500 Corp");
+  await expect(status).toHaveText(`Showing 1 of ${total} tenants.`);
+
+  // A server's name keeps the tenants it holds: leader or follower.
+  const server = (await visible.first().locator("td").nth(5).textContent())!.match(/DBServer\d+/)![0];
+  await filter.fill(server.toLowerCase());
+  const held = await visible.count();
+  expect(held).toBeGreaterThanOrEqual(1);
+  for (let i = 0; i < held; i++) {
+    await expect(visible.nth(i)).toContainText(server);
+  }
+
+  await filter.fill("no such tenant");
+  await expect(visible).toHaveCount(0);
+  await expect(status).toHaveText("No tenant matches “no such tenant”.");
+  await filter.fill("");
+  await expect(visible).toHaveCount(total);
+});

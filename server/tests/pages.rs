@@ -183,3 +183,51 @@ async fn long_tenant_lists_fold_and_link_to_each_tenant() {
     }
     app.shutdown().await;
 }
+
+/// `/tenants?q=` renders the list filtered (rows hidden, a status line), so the filter
+/// works before the page is interactive and without WebAssembly.
+#[tokio::test]
+async fn the_tenant_filter_applies_on_the_server() {
+    let app = support::spawn_app().await;
+    for name in ["Acme+Corp", "Globex", "Initech"] {
+        let job: u64 = app
+            .post_form(
+                "/api/tenants/add",
+                &format!("name={name}&scale_factor=1&naming=camelCase"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        app.finish_job(job).await;
+    }
+    let rows: Vec<scaleout_domain::views::TenantRow> =
+        app.post("/api/tenants/list").await.json().await.unwrap();
+    // The opening tag of a tenant's row.
+    let row_tag = |html: &str, id: &str| -> String {
+        let start = html
+            .find(&format!("<tr data-tenant=\"{id}\""))
+            .unwrap_or_else(|| panic!("no row for {id}: {html}"));
+        html[start..start + html[start..].find('>').unwrap()].to_string()
+    };
+
+    let html = app.get("/tenants?q=GLOB").await.text().await.unwrap();
+    assert!(html.contains("Showing 1 of 3 tenants."), "{html}");
+    for r in &rows {
+        let hidden = row_tag(&html, r.id.as_str()).contains("hidden");
+        assert_eq!(hidden, r.name != "Globex", "{}: {html}", r.name);
+    }
+
+    let html = app
+        .get("/tenants?q=nobody+here")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("No tenant matches"), "{html}");
+    let html = app.get("/tenants").await.text().await.unwrap();
+    for r in &rows {
+        assert!(!row_tag(&html, r.id.as_str()).contains("hidden"));
+    }
+    app.shutdown().await;
+}

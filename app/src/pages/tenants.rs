@@ -1,15 +1,16 @@
 //! Tenants: who they are, how big, where they live; onboard and remove them
 //! with live progress.
 
-use crate::components::units::count;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use scaleout_domain::views::TenantRow;
 
 use crate::api::tenants::{list_tenants, AddTenant, AddTenantBatch, RemoveTenant};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
+use crate::components::units::count;
 
 #[component]
 pub fn Tenants() -> impl IntoView {
@@ -21,6 +22,12 @@ pub fn Tenants() -> impl IntoView {
     // Jobs started from this page, newest first.
     let jobs = RwSignal::new(Vec::<(u64, String)>::new());
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
+    // `?q=` filters on the server too, so the filter works before (or without) wasm.
+    let filter = RwSignal::new(
+        use_query_map()
+            .with_untracked(|q| q.get("q"))
+            .unwrap_or_default(),
+    );
 
     // The input is cleared once the action returns: remember the name at submit.
     let submitted = RwSignal::new(String::new());
@@ -95,6 +102,14 @@ pub fn Tenants() -> impl IntoView {
         <section class="card" aria-labelledby="list-h">
             <div class="card-head">
                 <h2 id="list-h">"All tenants"</h2>
+                <form method="get" action="/tenants" role="search" class="tenant-filter"
+                    on:submit=|ev| ev.prevent_default()>
+                    <label for="tenant-filter" class="visually-hidden">"Filter tenants"</label>
+                    <input id="tenant-filter" type="search" name="q" data-testid="tenant-filter"
+                        placeholder="Filter: name, id or server" autocomplete="off"
+                        prop:value=move || filter.get()
+                        on:input=move |ev| filter.set(event_target_value(&ev)) />
+                </form>
                 <button type="button" class="secondary" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             </div>
             {move || remove.value().get().and_then(|r| r.err()).map(|e| view! {
@@ -106,7 +121,7 @@ pub fn Tenants() -> impl IntoView {
                         Ok(rows) if rows.is_empty() => view! {
                             <p data-testid="no-tenants">"No tenants yet. Add one above, or run the demo."</p>
                         }.into_any(),
-                        Ok(rows) => view! { <TenantTable rows remove /> }.into_any(),
+                        Ok(rows) => view! { <TenantTable rows remove filter /> }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">"Could not list tenants: " {error_text(&e)}</p> }.into_any(),
                     }
                 })}
@@ -116,8 +131,29 @@ pub fn Tenants() -> impl IntoView {
 }
 
 #[component]
-fn TenantTable(rows: Vec<TenantRow>, remove: ServerAction<RemoveTenant>) -> impl IntoView {
+fn TenantTable(
+    rows: Vec<TenantRow>,
+    remove: ServerAction<RemoveTenant>,
+    filter: RwSignal<String>,
+) -> impl IntoView {
+    let total = rows.len();
+    let kept = {
+        let rows = rows.clone();
+        move || filter.with(|q| rows.iter().filter(|r| r.matches(q)).count())
+    };
     view! {
+        <p class="hint filter-status" role="status" data-testid="tenant-filter-status">
+            {move || {
+                let (q, kept) = (filter.get(), kept());
+                if q.trim().is_empty() {
+                    String::new()
+                } else if kept == 0 {
+                    format!("No tenant matches \u{201c}{}\u{201d}.", q.trim())
+                } else {
+                    format!("Showing {kept} of {total} tenants.")
+                }
+            }}
+        </p>
         <div class="table-wrap">
             <table data-testid="tenant-table">
                 <caption class="visually-hidden">"Tenants with size, status and placement"</caption>
@@ -135,6 +171,10 @@ fn TenantTable(rows: Vec<TenantRow>, remove: ServerAction<RemoveTenant>) -> impl
                 </thead>
                 <tbody>
                     {rows.into_iter().map(|r| {
+                        let hidden = {
+                            let r = r.clone();
+                            move || !filter.with(|q| r.matches(q))
+                        };
                         let id = r.id.to_string();
                         let name = r.name.clone();
                         let confirm_id = id.clone();
@@ -146,7 +186,7 @@ fn TenantTable(rows: Vec<TenantRow>, remove: ServerAction<RemoveTenant>) -> impl
                         };
                         let complete = r.documents == r.expected_documents;
                         view! {
-                            <tr data-tenant=id.clone()>
+                            <tr data-tenant=id.clone() hidden=hidden>
                                 <th scope="row"><a href=format!("/tenants/{id}")>{r.name.clone()}</a></th>
                                 <td><code>{id.clone()}</code></td>
                                 <td class="num">{r.scale_factor}</td>

@@ -73,8 +73,82 @@ pub struct TenantRow {
     pub followers: Vec<String>,
 }
 
+impl TenantRow {
+    /// Whether the Tenants page's filter keeps this row: every word of `query`, ignoring
+    /// case, is in the name, begins the id, is the status, or is in the name of a server
+    /// holding the tenant ("acme", "8b8b34", "failed", "DBServer0002"). Ids only by
+    /// their beginning: a digit is somewhere in almost every hexadecimal id.
+    pub fn matches(&self, query: &str) -> bool {
+        let name = self.name.to_lowercase();
+        let servers: Vec<String> = self
+            .leader
+            .iter()
+            .chain(&self.followers)
+            .map(|s| s.to_lowercase())
+            .collect();
+        query.split_whitespace().all(|word| {
+            let word = word.to_lowercase();
+            name.contains(&word)
+                || self.id.as_str().starts_with(&word)
+                || self.status.eq_ignore_ascii_case(&word)
+                || servers.iter().any(|s| s.contains(&word))
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AddedServers {
     pub added: Vec<ServerInfo>,
     pub db_servers: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> TenantRow {
+        TenantRow {
+            id: TenantId::parse("8b8b34f3aa34").unwrap(),
+            name: "Acme Corp".into(),
+            scale_factor: 1,
+            naming: Naming::CamelCase,
+            status: "active".into(),
+            created_at: 0,
+            documents: 1095,
+            expected_documents: 1095,
+            shard_group: Some(4),
+            leader: Some("DBServer0002".into()),
+            followers: vec!["DBServer0003".into()],
+        }
+    }
+
+    #[test]
+    fn the_filter_finds_a_tenant_by_name_id_status_or_server() {
+        let r = row();
+        for hit in [
+            "",
+            "  ",
+            "acme",
+            "ACME corp",
+            "corp acme",
+            "8b8b34",
+            "Active",
+            "dbserver0003",
+            "0002",
+            "acme 0002",
+        ] {
+            assert!(r.matches(hit), "{hit:?}");
+        }
+        for miss in [
+            "globex",
+            "acme globex",
+            "DBServer0001",
+            "failed",
+            "8b8b35",
+            "f3aa34",
+            "activ",
+        ] {
+            assert!(!r.matches(miss), "{miss:?}");
+        }
+    }
 }
