@@ -13,32 +13,61 @@ use crate::console::Console;
 use crate::error::ServiceError;
 use crate::store::TenantRecord;
 
-fn names(console: &Console) -> Result<BTreeMap<TenantId, String>, ServiceError> {
+/// A registered tenant's name and scale factor (its size: 1,095 documents a unit).
+struct Known {
+    name: String,
+    scale: u32,
+}
+
+fn known(console: &Console) -> Result<BTreeMap<TenantId, Known>, ServiceError> {
     Ok(console
         .store()
         .tenants()?
         .into_iter()
-        .map(|r| (r.tenant.id, r.tenant.name.as_str().to_string()))
+        .map(|r| {
+            let known = Known {
+                name: r.tenant.name.as_str().to_string(),
+                scale: r.tenant.scale_factor.get(),
+            };
+            (r.tenant.id, known)
+        })
         .collect())
 }
 
-fn refs(ids: &[TenantId], names: &BTreeMap<TenantId, String>) -> Vec<TenantRef> {
-    ids.iter()
-        .map(|id| TenantRef {
-            id: *id,
-            name: names
-                .get(id)
-                .cloned()
-                .unwrap_or_else(|| "(unregistered)".into()),
+/// Largest first, so that a list folded after a few names still shows the tenants
+/// that weigh on a server; then by name. Unregistered data comes last.
+fn refs(ids: &[TenantId], known: &BTreeMap<TenantId, Known>) -> Vec<TenantRef> {
+    let mut sized: Vec<(u32, TenantRef)> = ids
+        .iter()
+        .map(|id| match known.get(id) {
+            Some(k) => (
+                k.scale,
+                TenantRef {
+                    id: *id,
+                    name: k.name.clone(),
+                },
+            ),
+            None => (
+                0,
+                TenantRef {
+                    id: *id,
+                    name: "(unregistered)".into(),
+                },
+            ),
         })
-        .collect()
+        .collect();
+    sized.sort_by(|(a, x), (b, y)| {
+        b.cmp(a)
+            .then_with(|| x.name.to_lowercase().cmp(&y.name.to_lowercase()))
+    });
+    sized.into_iter().map(|(_, r)| r).collect()
 }
 
 pub async fn servers(console: &Console) -> Result<ServerReport, ServiceError> {
     let backend = console.backend();
     let overview = backend.overview().await?;
     let map = backend.shard_map().await?;
-    let names = names(console)?;
+    let known = known(console)?;
     let servers = overview
         .servers
         .iter()
@@ -68,7 +97,7 @@ pub async fn servers(console: &Console) -> Result<ServerReport, ServiceError> {
                     tenants.extend(g.tenants.iter().copied());
                 }
             }
-            load.tenants = refs(&tenants, &names);
+            load.tenants = refs(&tenants, &known);
             load
         })
         .collect();
@@ -81,7 +110,7 @@ pub async fn servers(console: &Console) -> Result<ServerReport, ServiceError> {
     })
 }
 
-pub fn shard_report(map: ShardMap, names: &BTreeMap<TenantId, String>) -> ShardReport {
+fn shard_report(map: ShardMap, known: &BTreeMap<TenantId, Known>) -> ShardReport {
     ShardReport {
         number_of_shards: map.number_of_shards,
         replication_factor: map.replication_factor,
@@ -94,7 +123,7 @@ pub fn shard_report(map: ShardMap, names: &BTreeMap<TenantId, String>) -> ShardR
                 followers: g.followers.clone(),
                 documents: g.documents,
                 bytes: g.bytes,
-                tenants: refs(&g.tenants, names),
+                tenants: refs(&g.tenants, known),
                 in_sync: g.in_sync,
                 available: g.available,
             })
@@ -105,7 +134,7 @@ pub fn shard_report(map: ShardMap, names: &BTreeMap<TenantId, String>) -> ShardR
 
 pub async fn shards(console: &Console) -> Result<ShardReport, ServiceError> {
     let map = console.backend().shard_map().await?;
-    Ok(shard_report(map, &names(console)?))
+    Ok(shard_report(map, &known(console)?))
 }
 
 pub async fn tenants(console: &Console) -> Result<Vec<TenantRow>, ServiceError> {
@@ -140,4 +169,36 @@ pub async fn tenants(console: &Console) -> Result<Vec<TenantRow>, ServiceError> 
 /// Data servers only (what the planner balances).
 pub fn is_data_server(role: ServerRole) -> bool {
     role.holds_data()
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    #[test]
+    fn tenants_are_listed_largest_first_then_by_name() {
+        let known: BTreeMap<TenantId, Known> = [
+            (1, "small b", 1),
+            (2, "Huge", 1000),
+            (3, "Small a", 1),
+            (4, "Mid", 5),
+        ]
+        .into_iter()
+        .map(|(seed, name, scale)| {
+            let k = Known {
+                name: name.into(),
+                scale,
+            };
+            (TenantId::from_seed(seed), k)
+        })
+        .collect();
+        let stranger = TenantId::from_seed(9);
+        let ids: Vec<TenantId> = [1, 9, 3, 4, 2].map(TenantId::from_seed).to_vec();
+        let names: Vec<String> = refs(&ids, &known).into_iter().map(|r| r.name).collect();
+        assert_eq!(
+            names,
+            ["Huge", "Mid", "Small a", "small b", "(unregistered)"]
+        );
+        assert_eq!(refs(&[stranger], &known)[0].id, stranger);
+    }
 }
