@@ -213,6 +213,11 @@ async fn the_tenant_filter_applies_on_the_server() {
 
     let html = app.get("/tenants?q=GLOB").await.text().await.unwrap();
     assert!(html.contains("Showing 1 of 3 tenants."), "{html}");
+    assert!(html.contains("name=\"q\""), "{html}");
+    assert!(
+        html.contains("value=\"GLOB\""),
+        "the box shows the filter: {html}"
+    );
     for r in &rows {
         let hidden = row_tag(&html, r.id.as_str()).contains("hidden");
         assert_eq!(hidden, r.name != "Globex", "{}: {html}", r.name);

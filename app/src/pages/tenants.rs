@@ -107,6 +107,7 @@ pub fn Tenants() -> impl IntoView {
                     <label for="tenant-filter" class="visually-hidden">"Filter tenants"</label>
                     <input id="tenant-filter" type="search" name="q" data-testid="tenant-filter"
                         placeholder="Filter: name, id or server" autocomplete="off"
+                        value=filter.get_untracked()
                         prop:value=move || filter.get()
                         on:input=move |ev| filter.set(event_target_value(&ev)) />
                 </form>
