@@ -77,6 +77,17 @@ test("filter the tenant list as you type", async ({ page }) => {
   await filter.fill("no such tenant");
   await expect(visible).toHaveCount(0);
   await expect(status).toHaveText("No tenant matches “no such tenant”.");
+
+  // Typing goes on in the box while the URL follows; a reload keeps the filter.
   await filter.fill("");
   await expect(visible).toHaveCount(total);
+  await expect(page).toHaveURL(/\/tenants$/);
+  await filter.pressSequentially("fortune 5");
+  await expect(filter).toBeFocused();
+  await expect(filter).toHaveValue("fortune 5");
+  await expect(page).toHaveURL(/\/tenants\?q=fortune(%20|\+)5$/);
+  await page.reload();
+  await expect(page.getByRole("searchbox", { name: "Filter tenants" })).toHaveValue("fortune 5");
+  await expect(visible).toHaveCount(1);
+  await expect(status).toHaveText(`Showing 1 of ${total} tenants.`);
 });

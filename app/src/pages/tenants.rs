@@ -4,7 +4,9 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+use leptos_router::NavigateOptions;
 use scaleout_domain::views::TenantRow;
 
 use crate::api::tenants::{list_tenants, AddTenant, AddTenantBatch, RemoveTenant};
@@ -28,6 +30,24 @@ pub fn Tenants() -> impl IntoView {
             .with_untracked(|q| q.get("q"))
             .unwrap_or_default(),
     );
+    // The URL keeps the filter (replacing, not adding, history entries): a reload or a
+    // shared link shows the same rows.
+    let navigate = use_navigate();
+    let on_filter = move |ev| {
+        let q = event_target_value(&ev);
+        let query: ParamsMap = if q.trim().is_empty() {
+            ParamsMap::new()
+        } else {
+            [("q", q.clone())].into_iter().collect()
+        };
+        filter.set(q);
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
+        navigate(&format!("/tenants{}", query.to_query_string()), options);
+    };
 
     // The input is cleared once the action returns: remember the name at submit.
     let submitted = RwSignal::new(String::new());
@@ -109,7 +129,7 @@ pub fn Tenants() -> impl IntoView {
                         placeholder="Filter: name, id or server" autocomplete="off"
                         value=filter.get_untracked()
                         prop:value=move || filter.get()
-                        on:input=move |ev| filter.set(event_target_value(&ev)) />
+                        on:input=on_filter />
                 </form>
                 <button type="button" class="secondary" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             </div>
