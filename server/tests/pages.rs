@@ -135,16 +135,7 @@ async fn long_tenant_lists_fold_and_link_to_each_tenant() {
 
     let app = support::spawn_app().await;
     for i in 0..12 {
-        let job: u64 = app
-            .post_form(
-                "/api/tenants/add",
-                &format!("name=Folded+{i}&scale_factor=1&naming=camelCase"),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        app.finish_job(job).await;
+        app.add_tenant(&format!("Folded {i}"), 1).await;
     }
     let report: ServerReport = app.post("/api/cluster/servers").await.json().await.unwrap();
     let html = app.get("/servers").await.text().await.unwrap();
@@ -189,20 +180,10 @@ async fn long_tenant_lists_fold_and_link_to_each_tenant() {
 #[tokio::test]
 async fn the_tenant_filter_applies_on_the_server() {
     let app = support::spawn_app().await;
-    for name in ["Acme+Corp", "Globex", "Initech"] {
-        let job: u64 = app
-            .post_form(
-                "/api/tenants/add",
-                &format!("name={name}&scale_factor=1&naming=camelCase"),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        app.finish_job(job).await;
+    let mut rows = Vec::new();
+    for name in ["Acme Corp", "Globex", "Initech"] {
+        rows.push(app.add_tenant(name, 1).await);
     }
-    let rows: Vec<scaleout_domain::views::TenantRow> =
-        app.post("/api/tenants/list").await.json().await.unwrap();
     // The opening tag of a tenant's row.
     let row_tag = |html: &str, id: &str| -> String {
         let start = html

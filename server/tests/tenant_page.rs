@@ -2,31 +2,12 @@
 
 mod support;
 
-use scaleout_domain::views::TenantRow;
-use support::{spawn_app, text_of, TestApp};
-
-async fn add_tenant(app: &TestApp, name: &str, scale: u32) -> TenantRow {
-    let job: u64 = app
-        .post_form(
-            "/api/tenants/add",
-            &format!(
-                "name={}&scale_factor={scale}&naming=camelCase",
-                name.replace(' ', "+")
-            ),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    app.finish_job(job).await;
-    let rows: Vec<TenantRow> = app.post("/api/tenants/list").await.json().await.unwrap();
-    rows.into_iter().find(|r| r.name == name).expect("listed")
-}
+use support::{spawn_app, text_of};
 
 #[tokio::test]
 async fn the_tenant_page_shows_counts_isolation_and_the_network_without_wasm() {
     let app = spawn_app().await;
-    let row = add_tenant(&app, "Acme Corp", 1).await;
+    let row = app.add_tenant("Acme Corp", 1).await;
 
     // The tenants list links to the page.
     let list = app.get("/tenants").await.text().await.unwrap();
@@ -80,7 +61,7 @@ async fn the_tenant_page_shows_counts_isolation_and_the_network_without_wasm() {
 #[tokio::test]
 async fn a_large_tenant_is_shown_a_page_of_whole_locations_at_a_time() {
     let app = spawn_app().await;
-    let row = add_tenant(&app, "Big Co", 40).await;
+    let row = app.add_tenant("Big Co", 40).await;
 
     let html = app
         .get(&format!("/tenants/{}", row.id))

@@ -161,6 +161,30 @@ impl TestApp {
             .expect("a job record")
     }
 
+    /// Onboards a tenant through the API, waits for the job and returns its row.
+    pub async fn add_tenant(&self, name: &str, scale: u32) -> scaleout_domain::views::TenantRow {
+        let job: u64 = self
+            .post_form(
+                "/api/tenants/add",
+                &format!(
+                    "name={}&scale_factor={scale}&naming=camelCase",
+                    name.replace(' ', "+")
+                ),
+            )
+            .await
+            .json()
+            .await
+            .expect("a job id");
+        self.finish_job(job).await;
+        let rows: Vec<scaleout_domain::views::TenantRow> = self
+            .post("/api/tenants/list")
+            .await
+            .json()
+            .await
+            .expect("the tenant list");
+        rows.into_iter().find(|r| r.name == name).expect("listed")
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn shutdown(mut self) {
         let _ = self.stop.take().unwrap().send(());

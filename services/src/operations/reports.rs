@@ -1,6 +1,7 @@
 //! Read-only views of the cluster for people: servers with what they hold,
 //! shard groups with their tenants, the tenant list with placement.
 
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use scaleout_domain::port::{ServerRole, ShardMap};
@@ -39,27 +40,20 @@ fn known(console: &Console) -> Result<BTreeMap<TenantId, Known>, ServiceError> {
 fn refs(ids: &[TenantId], known: &BTreeMap<TenantId, Known>) -> Vec<TenantRef> {
     let mut sized: Vec<(u32, TenantRef)> = ids
         .iter()
-        .map(|id| match known.get(id) {
-            Some(k) => (
-                k.scale,
+        .map(|id| {
+            let (scale, name) = known
+                .get(id)
+                .map_or((0, "(unregistered)"), |k| (k.scale, k.name.as_str()));
+            (
+                scale,
                 TenantRef {
                     id: *id,
-                    name: k.name.clone(),
+                    name: name.to_string(),
                 },
-            ),
-            None => (
-                0,
-                TenantRef {
-                    id: *id,
-                    name: "(unregistered)".into(),
-                },
-            ),
+            )
         })
         .collect();
-    sized.sort_by(|(a, x), (b, y)| {
-        b.cmp(a)
-            .then_with(|| x.name.to_lowercase().cmp(&y.name.to_lowercase()))
-    });
+    sized.sort_by_cached_key(|(scale, r)| (Reverse(*scale), r.name.to_lowercase()));
     sized.into_iter().map(|(_, r)| r).collect()
 }
 
@@ -172,7 +166,7 @@ pub fn is_data_server(role: ServerRole) -> bool {
 }
 
 #[cfg(test)]
-mod order_tests {
+mod tests {
     use super::*;
 
     #[test]
