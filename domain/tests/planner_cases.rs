@@ -164,6 +164,65 @@ fn drain_one_server() {
     assert_eq!(p.after.balanced_servers, 2);
 }
 
+/// A group whose followers are not in sync is never moved for balance, but a drain moves
+/// it off the drained server; the warnings say so rather than "left in place".
+#[test]
+fn a_drain_moves_an_unsynced_group_and_says_so() {
+    let names = ["DBServer0001", "DBServer0002", "DBServer0003"];
+    let mut snap = ClusterSnapshot {
+        servers: servers(&names),
+        groups: (0..6)
+            .map(|i| {
+                let (leader, follower) = (names[i % 3], names[(i + 1) % 3]);
+                SnapshotGroup::new(format!("s{}", 700 + i), leader, &[follower], GIB)
+            })
+            .collect(),
+    };
+    // s702 (leader DBServer0003) and s701 (leader DBServer0002, follower DBServer0003)
+    // are resyncing; s700 (DBServer0001 -> DBServer0002) is too, and stays put.
+    for g in [0, 1, 2] {
+        snap.groups[g].in_sync = false;
+    }
+    let options = PlanOptions {
+        drain: vec!["DBServer0003".into()],
+        ..PlanOptions::default()
+    };
+    let p = checked(&snap, &options);
+    println!("{}", render_text(&p));
+    for id in ["s701", "s702"] {
+        assert!(
+            p.moves
+                .iter()
+                .any(|m| m.group == id && m.from == "DBServer0003"),
+            "{id} is drained: {:?}",
+            p.moves
+        );
+    }
+    assert!(p.moves.iter().all(|m| m.group != "s700"), "{:?}", p.moves);
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.starts_with("1 shard group was left in place")),
+        "only s700 stays: {:?}",
+        p.warnings
+    );
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.starts_with("2 shard groups not in sync")
+                && w.contains("moved off the draining server only")),
+        "{:?}",
+        p.warnings
+    );
+    assert!(
+        p.reasons
+            .iter()
+            .all(|r| !r.starts_with("3 shard groups may not move")),
+        "{:?}",
+        p.reasons
+    );
+}
+
 /// A cap that stops a drain halfway: the bound speaks of plans that drained as far, so it
 /// never exceeds the bytes this plan moves.
 #[test]

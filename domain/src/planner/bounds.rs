@@ -147,10 +147,8 @@ pub(crate) fn relaxed_bound(initial: &State, last: &State) -> u64 {
 
     // Groups that some plan under the same rules could move: movable ones, and any group
     // with a replica on a drained server (drain moves ignore sync state).
-    let can_move: Vec<bool> = initial
-        .groups
-        .iter()
-        .map(|g| g.movable || g.replicas.iter().any(|&s| initial.servers[s].draining))
+    let can_move: Vec<bool> = (0..initial.groups.len())
+        .map(|g| initial.may_move(g))
         .collect();
 
     let mut out = drained_out(initial, last);

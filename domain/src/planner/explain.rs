@@ -168,7 +168,7 @@ pub(crate) fn reasons(
     }
 
     // 4. Groups that may not move.
-    let frozen = last.groups.iter().filter(|g| !g.movable).count();
+    let frozen = initial.pinned();
     if frozen > 0 {
         out.push(format!(
             "{frozen} shard group{} may not move (followers not in sync, or a replica on a failed \
@@ -196,7 +196,7 @@ pub(crate) fn reasons(
     out
 }
 
-fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {

@@ -217,13 +217,22 @@ pub fn plan(snapshot: &ClusterSnapshot, options: &PlanOptions) -> Result<Plan, P
             ));
         }
     }
-    let frozen = initial.groups.iter().filter(|g| !g.movable).count();
+    let frozen = initial.pinned();
     if frozen > 0 {
         warnings.push(format!(
             "{frozen} shard group{} left in place: not in sync, or with a replica on a failed \
              server (ArangoDB is repairing {})",
             if frozen == 1 { " was" } else { "s were" },
             if frozen == 1 { "it" } else { "them" }
+        ));
+    }
+    let drained_only = initial.drained_only();
+    if drained_only > 0 {
+        warnings.push(format!(
+            "{drained_only} shard group{} not in sync, or with a replica on a failed server, \
+             {} moved off the draining server only",
+            super::explain::plural(drained_only),
+            if drained_only == 1 { "is" } else { "are" }
         ));
     }
 

@@ -71,6 +71,28 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// Whether a plan may move group `g` at all: it is movable, or it has a replica on
+    /// a server being drained (a drain moves every replica off, in sync or not).
+    pub fn may_move(&self, g: usize) -> bool {
+        let group = &self.groups[g];
+        group.movable || group.replicas.iter().any(|&s| self.servers[s].draining)
+    }
+
+    /// Groups that no move of a plan may touch.
+    pub fn pinned(&self) -> usize {
+        (0..self.groups.len())
+            .filter(|&g| !self.may_move(g))
+            .count()
+    }
+
+    /// Groups moved only off a drained server: not in sync, or with a replica on a
+    /// failed server.
+    pub fn drained_only(&self) -> usize {
+        (0..self.groups.len())
+            .filter(|&g| !self.groups[g].movable && self.may_move(g))
+            .count()
+    }
+
     pub fn build(
         snapshot: &ClusterSnapshot,
         options: &PlanOptions,
