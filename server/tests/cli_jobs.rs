@@ -284,6 +284,31 @@ fn failures_exit_non_zero_with_the_reason_on_stderr() {
             String::from_utf8_lossy(&out.stdout)
         );
     }
+    // A bad sizes file is named as the file at fault, not the snapshot beside it.
+    let snapshot = d.join("distribution.json");
+    let sizes = d.join("sizes.json");
+    std::fs::write(
+        &snapshot,
+        r#"{"results": {"c": {"Plan": {"s1": {"leader": "DBServer0001", "followers": []}}}}}"#,
+    )
+    .unwrap();
+    std::fs::write(&sizes, "[1, 2]").unwrap();
+    let out = scaleout(
+        d,
+        &[
+            "plan",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+            "--sizes",
+            sizes.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}: the sizes file must be", sizes.display())),
+        "{stderr}"
+    );
     // Nothing was changed by the refused requests.
     assert_eq!(
         json(d, &["tenant", "list", "--json"]),

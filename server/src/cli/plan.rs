@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use scaleout_domain::planner::{self, PlanOptions};
+use scaleout_domain::planner::{self, PlanError, PlanOptions};
 
 use super::{print_json, CliError};
 
@@ -19,6 +19,7 @@ pub fn run(
             .map_err(|e| CliError::Input(format!("cannot read {}: {e}", p.display())))
     };
     let text = read(snapshot)?;
+    let sizes_path = sizes;
     let sizes = sizes.map(read).transpose()?;
     // `shard-info --json` wraps the snapshot; a bare snapshot or ArangoDB's
     // shardDistribution response are read as they are.
@@ -26,8 +27,14 @@ pub fn run(
         Ok(v) if v.get("snapshot").is_some() => v["snapshot"].to_string(),
         _ => text,
     };
-    let snap = planner::snapshot_from_json(&text, sizes.as_deref())
-        .map_err(|e| CliError::Input(format!("{}: {e}", snapshot.display())))?;
+    let snap = planner::snapshot_from_json(&text, sizes.as_deref()).map_err(|e| {
+        // Name the file at fault: the sizes file for its own errors, else the snapshot.
+        let file = match (&e, sizes_path) {
+            (PlanError::InvalidSizes(_), Some(p)) => p,
+            _ => snapshot,
+        };
+        CliError::Input(format!("{}: {e}", file.display()))
+    })?;
     let options = PlanOptions {
         what_if_servers,
         drain,
