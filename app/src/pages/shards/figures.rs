@@ -53,6 +53,12 @@ pub fn FiguresTable(columns: Vec<(&'static str, Figures)>, testid: &'static str)
                 </tbody>
             </table>
         </div>
+        <p class="hint">
+            "ArangoDB's scores are computed its way, for comparison with its own rebalancer: every \
+             replica counts as 1 MiB whatever its size, and the leader score adds 256,000,000 \
+             (ArangoDB's piFactor) times the squared spread of each collection's leaders over \
+             the servers, so it can rise while leaders even out overall."
+        </p>
     }
 }
 
