@@ -13,6 +13,7 @@ mod error;
 mod generator;
 mod hashing;
 pub mod keys;
+pub mod name_key;
 mod naming;
 pub mod network_page;
 pub mod planner;

@@ -84,7 +84,7 @@ impl FromStr for Naming {
             "camelCase" => Ok(Naming::CamelCase),
             "snake_case" => Ok(Naming::SnakeCase),
             other => Err(NamingError::Unknown {
-                input: other.to_owned(),
+                input: crate::access::text::cut(other),
             }),
         }
     }

@@ -207,7 +207,7 @@ impl FromStr for ScaleFactor {
         };
         if !all_digits {
             return Err(ScaleFactorError::NotAnInteger {
-                input: s.to_owned(),
+                input: crate::access::text::cut(s),
             });
         }
         match t.parse::<i64>() {

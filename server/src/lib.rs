@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod cli;
+pub mod connections;
 pub mod reports;
 pub mod shutdown;
 pub mod site;

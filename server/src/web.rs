@@ -8,16 +8,35 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use scaleout_app::{shell, App};
 use scaleout_services::Console;
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
+
+use crate::connections::Limits;
 
 /// Builds the whole application router around one console service.
 pub fn router(console: Console) -> Router {
+    router_with_door(console, true)
+}
+
+/// Test support: the router with a door that finds out who is calling but
+/// lets every path through, to prove that every server function checks the
+/// caller's role itself (as it must when a page calls it in-process).
+#[doc(hidden)]
+pub fn router_without_path_checks(console: Console) -> Router {
+    router_with_door(console, false)
+}
+
+fn router_with_door(console: Console, check_paths: bool) -> Router {
     let options = leptos_options(&console);
     let routes = generate_route_list(App);
     let context_console = console.clone();
-    let guard_console = console.clone();
+    let door = crate::access::Door {
+        console: console.clone(),
+        check_paths,
+    };
     Router::new()
         .route(
             "/watch/{token}",
@@ -37,8 +56,12 @@ pub fn router(console: Console) -> Router {
             move || provide_context(console.clone()),
             shell,
         ))
+        // Innermost: a handler that panics answers 500 (and is logged) instead
+        // of dropping the connection with no answer; bodies over the limit 413.
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
-            guard_console,
+            door,
             crate::access::guard,
         ))
         .layer(TraceLayer::new_for_http())
@@ -48,6 +71,23 @@ pub fn router(console: Console) -> Router {
                 .compress_when(SizeAbove::new(1024).and(whole_document)),
         )
         .with_state(options)
+}
+
+/// Request bodies are forms and small JSON documents: 1 MiB is plenty.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A panic is a bug: logged with what panicked, answered with a plain 500.
+fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let what = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!("a request handler panicked (a bug): {what}");
+    axum::response::IntoResponse::into_response((
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "the console failed on this request (a bug, logged on the server)",
+    ))
 }
 
 /// Gzip for whole documents only: pages, JSON answers, Markdown reports (measured: the
@@ -75,36 +115,49 @@ pub async fn serve(
     console: Console,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, console, Limits::default(), shutdown).await
+}
+
+/// [`serve`] with connection limits of one's own (the tests use short ones).
+pub async fn serve_with(
+    listener: TcpListener,
+    console: Console,
+    limits: Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     let config = console.config();
     tracing::info!(
         data_dir = %config.data_dir.display(),
         site = %config.site_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_else(|| "none".into()),
+        max_connections = limits.max_connections,
         "scaleout {} listening on http://{addr}",
         env!("CARGO_PKG_VERSION"),
     );
-    let app = router(console).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    // Graceful, but bounded: a connection that never sends its first request
-    // (browsers open spare sockets ahead of time) would otherwise hold the
-    // shutdown forever.
-    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        shutdown.await;
-        let _ = stopping.send(());
-    });
-    tokio::select! {
-        served = server => served?,
-        _ = async {
-            if stopped.await.is_ok() {
-                tokio::time::sleep(SHUTDOWN_GRACE).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        } => tracing::warn!("requests still open after {SHUTDOWN_GRACE:?}: stopping anyway"),
-    }
+    let orphans = tokio::spawn(watch_orphans(console.clone()));
+    // Graceful, but bounded: a request that never ends (a live stream of a job
+    // that runs on) would otherwise hold the shutdown forever.
+    crate::connections::serve(listener, router(console), limits, shutdown, SHUTDOWN_GRACE).await;
+    orphans.abort();
     tracing::info!("stopped");
     Ok(())
 }
+
+/// While serving, a job whose process died (a CLI killed beside the server)
+/// is marked interrupted within seconds, not at the next start.
+async fn watch_orphans(console: Console) {
+    let mut ticks = tokio::time::interval(ORPHAN_CHECK);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(e) = console.jobs().interrupt_orphans() {
+            tracing::warn!("checking for jobs whose process stopped failed: {e}");
+        }
+    }
+}
+
+/// How often the server looks for jobs whose process died.
+const ORPHAN_CHECK: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// How long in-flight requests get to finish once a stop is asked for.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);

@@ -15,7 +15,10 @@ use crate::config::ConsoleConfig;
 use crate::error::ServiceError;
 use crate::jobs::{JobSpec, Jobs};
 use crate::preflight;
-use crate::store::{ConsoleStore, JobRecord};
+use crate::store::{files, ConsoleStore, FileState, JobRecord};
+
+/// The console's own file in the data directory: tenant registry, jobs, access.
+pub const CONSOLE_DB: &str = "console.db";
 
 /// Entry point to every service; cheap to clone.
 #[derive(Clone)]
@@ -56,11 +59,48 @@ impl Console {
                 .arango = Some(cluster);
             return Ok(console);
         }
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            ServiceError::Unavailable(format!(
+                "cannot create the data directory {}: {e}",
+                config.data_dir.display()
+            ))
+        })?;
+        let console_db = config.data_dir.join(CONSOLE_DB);
+        let cluster_db = config.embedded_db_path();
+        let console_state = FileState::of(&console_db)?;
+        let cluster_state = FileState::of(&cluster_db)?;
+        if cluster_state.is_new() && !console_state.is_new() {
+            let registered = files::registered_tenants(&console_db)?;
+            if registered > 0 {
+                return Err(ServiceError::Unavailable(format!(
+                    "{} is {}, but {} registers {registered} tenant(s) whose data it held: \
+                     restore scaleout.db from a backup, or move console.db away to start a new console",
+                    cluster_db.display(),
+                    cluster_state.describe(),
+                    console_db.display(),
+                )));
+            }
+        }
         let mut embedded = EmbeddedConfig::in_dir(&config.data_dir);
         if let Some(rate) = config.move_rate_bytes_per_sec {
             embedded.move_rate_bytes_per_sec = rate.max(1);
         }
         let backend = Arc::new(EmbeddedCluster::open(embedded)?);
+        if console_state.is_new() && !cluster_state.is_new() {
+            let stored = backend.stored_tenants().await?;
+            if !stored.is_empty() {
+                return Err(ServiceError::Unavailable(format!(
+                    "{} is {}, but {} holds the data of {} tenant(s) ({} documents): the tenant \
+                     registry and jobs were lost; restore console.db from a backup, or move \
+                     scaleout.db away to start a new console",
+                    console_db.display(),
+                    console_state.describe(),
+                    cluster_db.display(),
+                    stored.len(),
+                    scaleout_domain::units::grouped(stored.values().sum()),
+                )));
+            }
+        }
         Self::with_backend(config, backend)
     }
 
@@ -75,11 +115,9 @@ impl Console {
         config: ConsoleConfig,
         backend: Arc<dyn ClusterBackend>,
     ) -> Result<Self, ServiceError> {
-        let store = Arc::new(ConsoleStore::open(&config.data_dir.join("console.db"))?);
-        let orphans = store.interrupt_orphans(crate::clock::now_ms())?;
-        if !orphans.is_empty() {
-            tracing::warn!(?orphans, "jobs left running by a stopped process are marked interrupted; resume them to finish");
-        }
+        let store = Arc::new(ConsoleStore::open(&config.data_dir.join(CONSOLE_DB))?);
+        let jobs = Jobs::new(store.clone());
+        jobs.interrupt_orphans()?;
         let access = Access::new(
             store.clone(),
             config.admin_password.as_ref().map(|s| s.0.clone()),
@@ -91,7 +129,7 @@ impl Console {
                 config,
                 backend,
                 arango: None,
-                jobs: Jobs::new(store.clone()),
+                jobs,
                 store,
                 started: Instant::now(),
             }),
@@ -122,10 +160,11 @@ impl Console {
         self.inner.jobs.resume(self, id)
     }
 
+    /// A job's record (with an end this process could not record yet).
     pub fn job(&self, id: u64) -> Result<JobRecord, ServiceError> {
         self.inner
-            .store
-            .job(id)?
+            .jobs
+            .record(id)?
             .ok_or_else(|| ServiceError::NotFound(format!("there is no job {id}")))
     }
 

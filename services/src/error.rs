@@ -19,6 +19,14 @@ pub enum ServiceError {
     /// The console's own store failed.
     #[error("console store: {0}")]
     Store(String),
+    /// A SQLite failure of the console store, before it is explained (the store
+    /// turns the kinds people can fix into [`ServiceError::Unavailable`]).
+    #[error("console store: {0}")]
+    Sqlite(#[source] rusqlite::Error),
+    /// The console cannot work right now for a reason outside it, said in a
+    /// sentence that names what to fix: a full disk, a read-only directory.
+    #[error("{0}")]
+    Unavailable(String),
     /// No operator session (or a wrong password: the same answer either way).
     #[error("{0}")]
     Unauthenticated(String),
@@ -65,6 +73,19 @@ impl ServiceError {
             ServiceError::Forbidden(_) => ErrorKind::Forbidden,
             ServiceError::RateLimited { .. } => ErrorKind::RateLimited,
             ServiceError::Store(_) => ErrorKind::Internal,
+            ServiceError::Unavailable(_) => ErrorKind::Unavailable,
+            ServiceError::Sqlite(e) => match e.sqlite_error_code() {
+                Some(
+                    rusqlite::ErrorCode::DiskFull
+                    | rusqlite::ErrorCode::ReadOnly
+                    | rusqlite::ErrorCode::CannotOpen
+                    | rusqlite::ErrorCode::PermissionDenied
+                    | rusqlite::ErrorCode::SystemIoFailure
+                    | rusqlite::ErrorCode::DatabaseBusy
+                    | rusqlite::ErrorCode::DatabaseLocked,
+                ) => ErrorKind::Unavailable,
+                _ => ErrorKind::Internal,
+            },
             ServiceError::Backend(b) => match b {
                 BackendError::NotSupported { .. } => ErrorKind::NotSupported,
                 BackendError::NotFound(_) => ErrorKind::NotFound,

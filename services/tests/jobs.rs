@@ -11,7 +11,7 @@ use scaleout_domain::{Naming, TenantStatus};
 use scaleout_embedded::{EmbeddedCluster, EmbeddedConfig};
 use scaleout_services::jobs::JobSpec;
 use scaleout_services::operations::tenants;
-use scaleout_services::store::JobState;
+use scaleout_services::store::{JobState, Owner};
 use scaleout_services::{Console, ConsoleConfig, ErrorKind};
 
 /// A console over a fresh embedded store; `move_ms` sets how long a move takes.
@@ -203,14 +203,12 @@ async fn remove_and_validate_jobs() {
     let result = v.result.unwrap();
     assert_eq!(result["clean"], true);
     assert_eq!(result["report"]["documents_checked"], 1095);
-    // Removing an unknown tenant fails the job with the reason.
-    let gone = c
-        .jobs()
-        .wait(c.start_job(JobSpec::RemoveTenant { tenant: drop }).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(gone.state, JobState::Failed);
-    assert!(gone.error.unwrap().contains("there is no tenant"));
+    // Removing it again is refused before any job starts, saying why.
+    let jobs = c.store().jobs(100).unwrap().len();
+    let gone = tenants::start_remove(&c, drop).unwrap_err();
+    assert_eq!(gone.kind(), ErrorKind::NotFound);
+    assert!(gone.to_string().contains("was already removed"), "{gone}");
+    assert_eq!(c.store().jobs(100).unwrap().len(), jobs);
 }
 
 #[tokio::test]
@@ -253,9 +251,23 @@ async fn an_interrupted_seeding_resumes_without_duplicates() {
         };
         job = c
             .store()
-            .insert_job("add_tenant", &serde_json::to_value(&spec).unwrap(), 0)
+            .insert_job(
+                "add_tenant",
+                &serde_json::to_value(&spec).unwrap(),
+                &spec.locks(),
+                0,
+            )
+            .unwrap()
             .unwrap();
-        c.store().with_owner_for_tests(job, 999_999_999).unwrap();
+        c.store()
+            .with_owner_for_tests(
+                job,
+                Owner {
+                    pid: 999_999_999,
+                    started: None,
+                },
+            )
+            .unwrap();
         c.backend()
             .ensure_schema(&SchemaSpec::default())
             .await
@@ -294,7 +306,7 @@ async fn an_interrupted_seeding_resumes_without_duplicates() {
         .await
         .unwrap();
     assert_eq!(v.result.unwrap()["clean"], true);
-    // Only interrupted jobs resume.
+    // A job that succeeded does not resume.
     assert_eq!(c.resume_job(job).unwrap_err().kind(), ErrorKind::Conflict);
 }
 

@@ -17,7 +17,7 @@ pub struct ShardInfo {
 /// `POST /api/cluster/servers`.
 #[server(endpoint = "/cluster/servers")]
 pub async fn get_server_report() -> Result<ServerReport, ServerFnError> {
-    let console = super::server::console()?;
+    let console = super::server::viewer()?;
     scaleout_services::operations::reports::servers(&console)
         .await
         .map_err(super::server::fail)
@@ -27,7 +27,7 @@ pub async fn get_server_report() -> Result<ServerReport, ServerFnError> {
 #[server(endpoint = "/cluster/shards")]
 pub async fn get_shard_info() -> Result<ShardInfo, ServerFnError> {
     use scaleout_services::operations::{rebalance, reports};
-    let console = super::server::console()?;
+    let console = super::server::viewer()?;
     let fail = super::server::fail;
     Ok(ShardInfo {
         shards: reports::shards(&console).await.map_err(fail)?,
@@ -40,7 +40,7 @@ pub async fn get_shard_info() -> Result<ShardInfo, ServerFnError> {
 #[server(endpoint = "/cluster/add-servers")]
 pub async fn add_servers(count: u32) -> Result<u64, ServerFnError> {
     use scaleout_services::jobs::JobSpec;
-    let console = super::server::console()?;
+    let console = super::server::operator()?;
     if !(1..=64).contains(&count) {
         return Err(super::server::invalid(format!(
             "add 1 to 64 servers at a time, not {count}"
@@ -54,7 +54,7 @@ pub async fn add_servers(count: u32) -> Result<u64, ServerFnError> {
 /// `POST /api/cluster/fail-server` (server): simulates a DB server failure.
 #[server(endpoint = "/cluster/fail-server")]
 pub async fn fail_server(server: String) -> Result<(), ServerFnError> {
-    let console = super::server::console()?;
+    let console = super::server::operator()?;
     console
         .backend()
         .fail_server(&server)
@@ -65,7 +65,7 @@ pub async fn fail_server(server: String) -> Result<(), ServerFnError> {
 /// `POST /api/cluster/restore-server` (server).
 #[server(endpoint = "/cluster/restore-server")]
 pub async fn restore_server(server: String) -> Result<(), ServerFnError> {
-    let console = super::server::console()?;
+    let console = super::server::operator()?;
     console
         .backend()
         .restore_server(&server)
@@ -78,7 +78,7 @@ pub async fn restore_server(server: String) -> Result<(), ServerFnError> {
 #[server(endpoint = "/cluster/rebalance")]
 pub async fn start_rebalance(execute: bool) -> Result<u64, ServerFnError> {
     use scaleout_services::jobs::JobSpec;
-    let console = super::server::console()?;
+    let console = super::server::operator()?;
     console
         .start_job(JobSpec::Rebalance {
             what_if_servers: 0,
@@ -92,12 +92,12 @@ pub async fn start_rebalance(execute: bool) -> Result<u64, ServerFnError> {
 /// with its fingerprint and ArangoDB's own plan when on ArangoDB. Nothing moves.
 #[server(endpoint = "/cluster/plan")]
 pub async fn get_rebalance_plan(what_if_servers: u32) -> Result<PlanReview, ServerFnError> {
+    let console = super::server::operator()?;
     if what_if_servers > 64 {
         return Err(super::server::invalid(format!(
             "plan for 0 to 64 hypothetical servers, not {what_if_servers}"
         )));
     }
-    let console = super::server::console()?;
     scaleout_services::operations::rebalance::review(&console, what_if_servers)
         .await
         .map_err(super::server::fail)
@@ -107,13 +107,13 @@ pub async fn get_rebalance_plan(what_if_servers: u32) -> Result<PlanReview, Serv
 /// 409 when the cluster changed since the review. Returns the job id.
 #[server(endpoint = "/cluster/execute-plan")]
 pub async fn execute_rebalance_plan(fingerprint: String) -> Result<u64, ServerFnError> {
+    let console = super::server::operator()?;
     let fingerprint = fingerprint.trim().to_string();
     if fingerprint.is_empty() || fingerprint.len() > 64 {
         return Err(super::server::invalid(
             "pass the fingerprint of the plan you reviewed (from /api/cluster/plan)",
         ));
     }
-    let console = super::server::console()?;
     scaleout_services::operations::rebalance::execute_reviewed(&console, &fingerprint)
         .await
         .map_err(super::server::fail)
@@ -123,7 +123,7 @@ pub async fn execute_rebalance_plan(fingerprint: String) -> Result<u64, ServerFn
 #[server(endpoint = "/cluster/validate")]
 pub async fn start_validate() -> Result<u64, ServerFnError> {
     use scaleout_services::jobs::JobSpec;
-    super::server::console()?
+    super::server::operator()?
         .start_job(JobSpec::Validate)
         .map_err(super::server::fail)
 }
@@ -133,10 +133,11 @@ pub async fn start_validate() -> Result<u64, ServerFnError> {
 #[server(endpoint = "/demo/start")]
 pub async fn start_demo(naming: String) -> Result<u64, ServerFnError> {
     use scaleout_services::jobs::JobSpec;
-    let console = super::server::console()?;
+    let console = super::server::operator()?;
     let naming = naming.parse().map_err(|_| {
         super::server::invalid(format!(
-            "{naming:?} is not a naming convention: use camelCase or snake_case"
+            "{:?} is not a naming convention: use camelCase or snake_case",
+            scaleout_domain::access::text::cut(&naming)
         ))
     })?;
     let report_dir = Some(console.config().data_dir.join("reports"));

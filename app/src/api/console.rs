@@ -7,7 +7,7 @@ use scaleout_domain::console::ConsoleStatus;
 /// `POST /api/console/status`: version, back end and uptime.
 #[server(endpoint = "/console/status")]
 pub async fn get_console_status() -> Result<ConsoleStatus, ServerFnError> {
-    Ok(super::server::console()?.status())
+    Ok(super::server::viewer()?.status())
 }
 
 /// `POST /api/console/preflight`: runs the preflight checks and streams their
@@ -15,6 +15,6 @@ pub async fn get_console_status() -> Result<ConsoleStatus, ServerFnError> {
 #[server(output = StreamingText, endpoint = "/console/preflight")]
 pub async fn run_preflight() -> Result<TextStream, ServerFnError> {
     use futures::StreamExt;
-    let events = super::server::console()?.preflight();
+    let events = super::server::operator()?.preflight();
     Ok(TextStream::new(events.map(|event| Ok(event.to_line()))))
 }

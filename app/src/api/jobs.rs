@@ -7,7 +7,7 @@ use scaleout_domain::views::JobRecord;
 /// `POST /api/jobs/list`: the most recent jobs, newest first.
 #[server(endpoint = "/jobs/list")]
 pub async fn list_jobs(limit: u32) -> Result<Vec<JobRecord>, ServerFnError> {
-    let console = super::server::console()?;
+    let console = super::server::viewer()?;
     console
         .store()
         .jobs(limit.clamp(1, 200))
@@ -17,7 +17,7 @@ pub async fn list_jobs(limit: u32) -> Result<Vec<JobRecord>, ServerFnError> {
 /// `POST /api/jobs/get`: one job.
 #[server(endpoint = "/jobs/get")]
 pub async fn get_job(id: u64) -> Result<JobRecord, ServerFnError> {
-    super::server::console()?
+    super::server::viewer()?
         .job(id)
         .map_err(super::server::fail)
 }
@@ -27,7 +27,7 @@ pub async fn get_job(id: u64) -> Result<JobRecord, ServerFnError> {
 #[server(output = StreamingText, endpoint = "/jobs/watch")]
 pub async fn watch_job(id: u64) -> Result<TextStream, ServerFnError> {
     use futures::StreamExt;
-    let console = super::server::console()?;
+    let console = super::server::viewer()?;
     let events = console.jobs().watch(id).map_err(super::server::fail)?;
     Ok(TextStream::new(events.map(|e| Ok(e.to_line()))))
 }
@@ -35,7 +35,7 @@ pub async fn watch_job(id: u64) -> Result<TextStream, ServerFnError> {
 /// `POST /api/jobs/cancel`: asks a running job to stop at its next safe point.
 #[server(endpoint = "/jobs/cancel")]
 pub async fn cancel_job(id: u64) -> Result<(), ServerFnError> {
-    super::server::console()?
+    super::server::operator()?
         .jobs()
         .cancel(id)
         .map_err(super::server::fail)
@@ -44,7 +44,7 @@ pub async fn cancel_job(id: u64) -> Result<(), ServerFnError> {
 /// `POST /api/jobs/resume`: runs an interrupted job again to completion.
 #[server(endpoint = "/jobs/resume")]
 pub async fn resume_job(id: u64) -> Result<u64, ServerFnError> {
-    super::server::console()?
+    super::server::operator()?
         .resume_job(id)
         .map_err(super::server::fail)
 }

@@ -2,12 +2,45 @@
 //! where a service error becomes an HTTP status and a message.
 
 use leptos::prelude::*;
+use scaleout_domain::access::Role;
 use scaleout_services::{Console, ErrorKind, ServiceError};
 
-/// The console service the server put in the request context.
-pub fn console() -> Result<Console, ServerFnError> {
+/// The console service, for a caller with at least the role `need`. Every
+/// server function reaches the services through [`anyone`], [`viewer`] or
+/// [`operator`], so the role check holds where data is read: also when a page
+/// calls a server function in-process while it renders, where no middleware
+/// looks (the access guard in front is the first check, not the only one).
+fn console_for(need: Role) -> Result<Console, ServerFnError> {
+    let caller = caller()?;
+    if !caller.role.allows(need) {
+        return Err(fail(if caller.role == Role::Anonymous {
+            ServiceError::Unauthenticated(
+                "log in as an operator first (your session may have ended)".into(),
+            )
+        } else {
+            ServiceError::Forbidden(
+                "this is a read-only link: it can watch, not change anything".into(),
+            )
+        }));
+    }
     use_context::<Console>()
         .ok_or_else(|| ServerFnError::new("the console service is not available in this request"))
+}
+
+/// For server functions anyone may call: logging in, signing up, a customer's
+/// own portal (which finds its tenant from the portal cookie, never an argument).
+pub fn anyone() -> Result<Console, ServerFnError> {
+    console_for(Role::Anonymous)
+}
+
+/// For the reads a stakeholder's read-only link may make.
+pub fn viewer() -> Result<Console, ServerFnError> {
+    console_for(Role::Viewer)
+}
+
+/// For everything else: every change, and every read of tenants' data.
+pub fn operator() -> Result<Console, ServerFnError> {
+    console_for(Role::Operator)
 }
 
 /// Maps a service error once: bad input 400, not found 404, conflicts 409,
@@ -39,7 +72,18 @@ pub fn fail(e: ServiceError) -> ServerFnError {
     if status == 500 {
         tracing::error!("request failed: {e}");
     }
-    ServerFnError::new(e.to_string())
+    // A message repeats what it is about; never a megabyte someone sent.
+    ServerFnError::new(cut(&e.to_string(), MAX_MESSAGE_CHARS))
+}
+
+/// The longest error message a caller gets back, in characters.
+const MAX_MESSAGE_CHARS: usize = 600;
+
+fn cut(message: &str, max: usize) -> String {
+    match message.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &message[..at]),
+        None => message.to_string(),
+    }
 }
 
 /// Bad input found before reaching the services.

@@ -18,7 +18,7 @@ pub struct SignupForm {
 /// `POST /api/signup/form`: a fresh form key.
 #[server(endpoint = "/signup/form")]
 pub async fn get_signup_form() -> Result<SignupForm, ServerFnError> {
-    let console = super::server::console()?;
+    let console = super::server::anyone()?;
     Ok(SignupForm {
         form_key: console
             .access()
@@ -39,7 +39,7 @@ pub async fn submit_signup(
     size: String,
 ) -> Result<SignupStatus, ServerFnError> {
     use scaleout_services::access::{cookie, PORTAL_COOKIE};
-    let console = super::server::console()?;
+    let console = super::server::anyone()?;
     let caller = super::server::caller()?;
     let receipt = console
         .access()
@@ -57,7 +57,7 @@ pub async fn submit_signup(
 /// `POST /api/portal/overview`: the caller's own signup and tenant inventory.
 #[server(endpoint = "/portal/overview")]
 pub async fn get_portal() -> Result<PortalView, ServerFnError> {
-    let console = super::server::console()?;
+    let console = super::server::anyone()?;
     let token = portal_token()?;
     console
         .access()
@@ -70,7 +70,7 @@ pub async fn get_portal() -> Result<PortalView, ServerFnError> {
 /// (epoch seconds).
 #[server(endpoint = "/portal/network")]
 pub async fn get_portal_network(at: i64, page: Option<u32>) -> Result<NetworkPage, ServerFnError> {
-    let console = super::server::console()?;
+    let console = super::server::anyone()?;
     let token = portal_token()?;
     console
         .access()
@@ -83,7 +83,7 @@ pub async fn get_portal_network(at: i64, page: Option<u32>) -> Result<NetworkPag
 /// tenant, as newline-delimited JSON events.
 #[server(output = StreamingText, endpoint = "/portal/watch")]
 pub async fn watch_portal() -> Result<TextStream, ServerFnError> {
-    let console = super::server::console()?;
+    let console = super::server::anyone()?;
     let token = portal_token()?;
     let job = console
         .access()

@@ -9,7 +9,7 @@ use scaleout_domain::NetworkPage;
 /// `POST /api/tenants/list`.
 #[server(endpoint = "/tenants/list")]
 pub async fn list_tenants() -> Result<Vec<TenantRow>, ServerFnError> {
-    let console = super::server::console()?;
+    let console = super::server::operator()?;
     scaleout_services::operations::reports::tenants(&console)
         .await
         .map_err(super::server::fail)
@@ -25,15 +25,17 @@ pub async fn add_tenant(
 ) -> Result<u64, ServerFnError> {
     use scaleout_services::jobs::JobSpec;
     use scaleout_services::operations::tenants;
-    let console = super::server::console()?;
+    let console = super::server::operator()?;
     let scale: i64 = scale_factor.trim().parse().map_err(|_| {
         super::server::invalid(format!(
-            "the scale factor must be a whole number from 1 to 1000, not {scale_factor:?}"
+            "the scale factor must be a whole number from 1 to 1000, not {:?}",
+            scaleout_domain::access::text::cut(&scale_factor)
         ))
     })?;
     let naming = naming.parse().map_err(|_| {
         super::server::invalid(format!(
-            "{naming:?} is not a naming convention: use camelCase or snake_case"
+            "{:?} is not a naming convention: use camelCase or snake_case",
+            scaleout_domain::access::text::cut(&naming)
         ))
     })?;
     let new = tenants::prepare(&console, &name, scale, naming).map_err(super::server::fail)?;
@@ -48,10 +50,11 @@ pub async fn add_tenant(
 pub async fn add_tenant_batch(naming: String) -> Result<u64, ServerFnError> {
     use scaleout_services::jobs::JobSpec;
     use scaleout_services::operations::tenants;
-    let console = super::server::console()?;
+    let console = super::server::operator()?;
     let naming = naming.parse().map_err(|_| {
         super::server::invalid(format!(
-            "{naming:?} is not a naming convention: use camelCase or snake_case"
+            "{:?} is not a naming convention: use camelCase or snake_case",
+            scaleout_domain::access::text::cut(&naming)
         ))
     })?;
     let mut list = Vec::new();
@@ -67,21 +70,33 @@ pub async fn add_tenant_batch(naming: String) -> Result<u64, ServerFnError> {
 }
 
 /// `POST /api/tenants/remove` (id): starts the removal; returns the job id.
+/// An unknown id is 404; a tenant another job is onboarding is 409, naming it.
 #[server(endpoint = "/tenants/remove")]
 pub async fn remove_tenant(id: String) -> Result<u64, ServerFnError> {
-    use scaleout_services::jobs::JobSpec;
-    let console = super::server::console()?;
+    let console = super::server::operator()?;
     let tenant =
         scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
-    console
-        .start_job(JobSpec::RemoveTenant { tenant })
+    scaleout_services::operations::tenants::start_remove(&console, tenant)
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/tenants/purge` (id): starts deleting data stored under a tenant
+/// id the registry does not know (what validation reports as unregistered);
+/// returns the job id. A registered tenant is 409 (remove it instead).
+#[server(endpoint = "/tenants/purge")]
+pub async fn purge_tenant(id: String) -> Result<u64, ServerFnError> {
+    let console = super::server::operator()?;
+    let tenant =
+        scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
+    scaleout_services::operations::tenants::start_purge(&console, tenant)
+        .await
         .map_err(super::server::fail)
 }
 
 /// `POST /api/tenants/detail` (id).
 #[server(endpoint = "/tenants/detail")]
 pub async fn get_tenant_detail(id: String) -> Result<TenantDetail, ServerFnError> {
-    let console = super::server::console()?;
+    let console = super::server::operator()?;
     let tenant =
         scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
     scaleout_services::operations::tenants::detail(&console, tenant)
@@ -97,7 +112,7 @@ pub async fn get_tenant_network(
     at: i64,
     page: Option<u32>,
 ) -> Result<NetworkPage, ServerFnError> {
-    let console = super::server::console()?;
+    let console = super::server::operator()?;
     let tenant =
         scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
     scaleout_services::operations::network::page(&console, tenant, at, page.unwrap_or(1))

@@ -17,3 +17,4 @@ mod topology;
 
 pub use backend::EmbeddedCluster;
 pub use config::EmbeddedConfig;
+pub use store::directory_problem;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
 use scaleout_domain::port::BackendError;
 
 /// Schema version this code writes; older files are migrated on open.
@@ -74,21 +74,33 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, BackendError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                BackendError::Storage(format!(
-                    "cannot create the data directory {}: {e}",
-                    dir.display()
-                ))
-            })?;
-        }
-        let mut writer = connect(path, true)?;
-        migrate(&mut writer)?;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| {
+            BackendError::Unavailable(format!(
+                "cannot create the data directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+        let opened = connect(path, true).and_then(|mut writer| {
+            migrate(&mut writer)?;
+            Ok(writer)
+        });
+        let writer = opened.map_err(|e| in_dir(e, dir))?;
         Ok(Store {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
         })
+    }
+
+    fn dir(&self) -> &Path {
+        self.path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
     }
 
     /// Runs `f` in one write transaction: all of it is committed, or none.
@@ -97,12 +109,15 @@ impl Store {
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, BackendError>,
     ) -> Result<T, BackendError> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(storage)?;
-        let out = f(&tx)?;
-        tx.commit().map_err(storage)?;
-        Ok(out)
+        let written = (|| {
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(storage)?;
+            let out = f(&tx)?;
+            tx.commit().map_err(storage)?;
+            Ok(out)
+        })();
+        written.map_err(|e| in_dir(e, self.dir()))
     }
 
     /// Runs `f` on a read connection (a consistent snapshot while it runs).
@@ -113,13 +128,16 @@ impl Store {
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let mut conn = match pooled {
             Some(c) => c,
-            None => connect(&self.path, false)?,
+            None => connect(&self.path, false).map_err(|e| in_dir(e, self.dir()))?,
         };
         let out = {
-            let tx = conn.transaction().map_err(storage)?;
-            let out = f(&tx);
-            drop(tx);
-            out
+            let tx = conn.transaction().map_err(storage);
+            let out = tx.and_then(|tx| {
+                let out = f(&tx);
+                drop(tx);
+                out
+            });
+            out.map_err(|e| in_dir(e, self.dir()))
         };
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
         if pool.len() < 4 {
@@ -137,8 +155,7 @@ fn connect(path: &Path, writer: bool) -> Result<Connection, BackendError> {
     } else {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
     };
-    let conn = Connection::open_with_flags(path, flags)
-        .map_err(|e| BackendError::Storage(format!("cannot open {}: {e}", path.display())))?;
+    let conn = Connection::open_with_flags(path, flags).map_err(storage)?;
     conn.busy_timeout(Duration::from_secs(30))
         .map_err(storage)?;
     if writer {
@@ -159,8 +176,13 @@ fn connect(path: &Path, writer: bool) -> Result<Connection, BackendError> {
     Ok(conn)
 }
 
+/// Brings the schema up to date; the version is read under SQLite's write
+/// lock, so two processes opening a new file at once never both create it.
 fn migrate(conn: &mut Connection) -> Result<(), BackendError> {
-    let version: i64 = conn
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(storage)?;
+    let version: i64 = tx
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(storage)?;
     if version > SCHEMA_VERSION {
@@ -169,16 +191,84 @@ fn migrate(conn: &mut Connection) -> Result<(), BackendError> {
         )));
     }
     if version < 1 {
-        let tx = conn.transaction().map_err(storage)?;
         tx.execute_batch(MIGRATION_1).map_err(storage)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(storage)?;
-        tx.commit().map_err(storage)?;
     }
-    Ok(())
+    tx.commit().map_err(storage)
 }
 
-/// Any SQLite failure is a storage failure, with SQLite's own words.
+/// Stands for the data directory in a message made where it is not known;
+/// [`Store`] puts the real one in ([`in_dir`]).
+const DATA_DIR: &str = "\u{0}data directory\u{0}";
+
+/// A SQLite failure, in words that say what to fix where people can fix it
+/// (a full disk, a read-only or unreadable directory: 503), else SQLite's own.
 pub fn storage(e: rusqlite::Error) -> BackendError {
-    BackendError::Storage(e.to_string())
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => BackendError::Unavailable(format!(
+            "the disk holding {DATA_DIR} is full: free some space there, then try again"
+        )),
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+            BackendError::Unavailable(format!(
+                "the cluster store in {DATA_DIR} cannot be opened or written ({e})"
+            ))
+        }
+        Some(ErrorCode::SystemIoFailure) => BackendError::Unavailable(format!(
+            "reading or writing the cluster store in {DATA_DIR} failed ({e}): check the disk"
+        )),
+        _ => BackendError::Storage(e.to_string()),
+    }
+}
+
+/// Puts the data directory into a message [`storage`] made, with the reason
+/// the directory cannot be written when that is the cause.
+fn in_dir(e: BackendError, dir: &Path) -> BackendError {
+    match e {
+        BackendError::Unavailable(m) if m.contains(DATA_DIR) => {
+            let mut m = m.replace(DATA_DIR, &dir.display().to_string());
+            if m.contains("cannot be opened or written") {
+                m.push_str(&match directory_problem(dir) {
+                    Some(why) => format!(": {} is not writable ({why})", dir.display()),
+                    None => ": check that the user running scaleout may read and write it".into(),
+                });
+            }
+            BackendError::Unavailable(m)
+        }
+        other => other,
+    }
+}
+
+/// Why files cannot be written in `dir` (read-only file system, permission
+/// denied, full disk...), found by trying; `None` when they can.
+pub fn directory_problem(dir: &Path) -> Option<std::io::Error> {
+    let probe = dir.join(format!(".scaleout-write-check-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            None
+        }
+        Err(e) => Some(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_names_the_directory() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        );
+        let e = in_dir(storage(full), Path::new("/var/lib/scaleout"));
+        assert_eq!(
+            e,
+            BackendError::Unavailable(
+                "the disk holding /var/lib/scaleout is full: free some space there, then try again"
+                    .into()
+            )
+        );
+    }
 }

@@ -5,6 +5,7 @@ mod link;
 mod portal;
 mod role;
 mod signup;
+pub mod text;
 
 pub use link::{LinkView, NewLink};
 pub use portal::PortalView;

@@ -75,9 +75,9 @@ impl SignupForm {
     }
 
     /// Two forms for the same company are the same signup: names are unique
-    /// case-insensitively, like tenant names.
+    /// as tenant names are, look-alikes included (see [`crate::name_key`]).
     pub fn company_key(&self) -> String {
-        self.company.as_str().to_lowercase()
+        crate::name_key::name_key(self.company.as_str())
     }
 }
 
@@ -91,7 +91,12 @@ fn parse_email(input: &str) -> Result<String, SignupError> {
     let Some((local, domain)) = email.split_once('@') else {
         return Err(SignupError::Email);
     };
-    let bad = |c: char| c.is_whitespace() || c.is_control() || "<>\"'`;\\()[],:@".contains(c);
+    let bad = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || super::text::is_invisible(c)
+            || "<>\"'`;\\()[],:@".contains(c)
+    };
     let domain_ok = domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
@@ -167,7 +172,12 @@ mod tests {
         let f = SignupForm::parse("  Acme Widgets ", "ops@acme.example", "large").unwrap();
         assert_eq!(f.company.as_str(), "Acme Widgets");
         assert_eq!(f.size.scale_factor(), 5);
-        assert_eq!(f.company_key(), "acme widgets");
+        let again = SignupForm::parse("ACME  Widgets.", "x@y.example", "small").unwrap();
+        assert_eq!(
+            f.company_key(),
+            again.company_key(),
+            "look-alikes share a key"
+        );
     }
 
     #[test]
@@ -214,6 +224,8 @@ mod tests {
             "<a>@b.example",
             "a@b.example<script>",
             "a@@b.example",
+            "a\u{200b}b@c.example",
+            "a\u{202e}b@c.example",
         ] {
             assert_eq!(parse_email(bad), Err(SignupError::Email), "{bad:?}");
         }

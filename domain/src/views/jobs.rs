@@ -37,6 +37,14 @@ impl JobState {
         }
     }
 
+    /// Stopped before finishing: `job resume` takes it from its checkpoint.
+    pub fn is_resumable(self) -> bool {
+        matches!(
+            self,
+            JobState::Failed | JobState::Cancelled | JobState::Interrupted
+        )
+    }
+
     pub fn is_finished(self) -> bool {
         matches!(
             self,

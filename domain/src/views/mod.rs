@@ -14,6 +14,8 @@ pub use cluster::{
 };
 pub use demo::{DemoReport, Metrics, StepRecord, Summary, TenantCheck, ValidationSummary};
 pub use jobs::{JobRecord, JobState};
-pub use operations::{ExecutedMove, PlanReview, Rebalance, Validation, STALE_PLAN};
+pub use operations::{
+    ExecutedMove, PlanReview, Rebalance, UnregisteredTenant, Validation, STALE_PLAN,
+};
 pub use summary::ConsoleSummary;
 pub use tenants::{AddedTenant, RemovedTenant, TenantDetail};

@@ -4,12 +4,27 @@ use serde::{Deserialize, Serialize};
 
 use crate::planner::{Figures, Plan};
 use crate::port::{ReplicaRole, ValidationReport};
+use crate::TenantId;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Validation {
     pub clean: bool,
     pub violations: usize,
     pub report: ValidationReport,
+    /// Data stored under tenant ids the registry does not know, with what is
+    /// known of them: `scaleout tenant purge ID` removes it.
+    #[serde(default)]
+    pub unregistered: Vec<UnregisteredTenant>,
+}
+
+/// Data of a tenant id the registry does not know: left by a crash, a
+/// removal that stopped half-way, or an older version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnregisteredTenant {
+    pub id: TenantId,
+    pub documents: u64,
+    /// The name it had, when it was a tenant that was removed.
+    pub removed_name: Option<String>,
 }
 
 /// One executed step.

@@ -14,8 +14,14 @@ pub struct ConsoleSummary {
     pub servers_total: u32,
     /// Registered tenants.
     pub tenants: u64,
-    /// Documents stored, all tenants.
+    /// Documents of the registered tenants.
     pub documents: u64,
+    /// Data stored under tenant ids the registry does not know (see
+    /// `scaleout validate` and `scaleout tenant purge`).
+    #[serde(default)]
+    pub unregistered_tenants: u64,
+    #[serde(default)]
+    pub unregistered_documents: u64,
     /// Collections of the SmartGraph.
     pub collections: u64,
     /// Shard groups (a tenant lives whole in one).

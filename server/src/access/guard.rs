@@ -13,15 +13,23 @@ use scaleout_services::Console;
 
 use super::cookies::read_cookie;
 use super::headers::security_headers;
-use super::policy::{required_role, Need};
+use super::policy::{malformed, required_role, Need};
 
-pub async fn guard(State(console): State<Console>, mut req: Request, next: Next) -> Response {
+/// The door's state: the console, and whether it enforces the path policy
+/// (always, but for the test that proves server functions check roles too).
+#[derive(Clone)]
+pub struct Door {
+    pub console: Console,
+    pub check_paths: bool,
+}
+
+pub async fn guard(State(door): State<Door>, mut req: Request, next: Next) -> Response {
     let secure = is_secure(req.headers());
     let nonce = secret::token()
         .map(|t| t[..32].to_string())
         .unwrap_or_else(|_| "unavailable".into());
     let api = req.uri().path().starts_with("/api/");
-    let mut response = match admit(&console, &mut req, secure) {
+    let mut response = match admit(&door, &mut req, secure) {
         Ok(()) => {
             req.extensions_mut().insert(CspNonce(nonce.clone()));
             let response = next.run(req).await;
@@ -39,9 +47,14 @@ pub async fn guard(State(console): State<Console>, mut req: Request, next: Next)
 
 /// Finds the caller and checks the path's needs; puts the [`Caller`] in the
 /// request for pages and server functions, or returns the refusal.
-fn admit(console: &Console, req: &mut Request, secure: bool) -> Result<(), Box<Response>> {
+fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Response>> {
+    let console = &door.console;
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    if let Some(why) = malformed(&path) {
+        tracing::warn!(path = %path.chars().take(200).collect::<String>(), "refused a malformed path");
+        return Err(Box::new(api_error(StatusCode::BAD_REQUEST, why)));
+    }
     if is_write(&method) && is_cross_site(req.headers()) {
         tracing::warn!(%path, "refused a cross-site request");
         return Err(Box::new(api_error(
@@ -73,7 +86,7 @@ fn admit(console: &Console, req: &mut Request, secure: bool) -> Result<(), Box<R
         Need::Asset => Role::Anonymous,
         Need::Page(r) | Need::Api(r) => r,
     };
-    if !role.allows(needed) {
+    if door.check_paths && !role.allows(needed) {
         return Err(Box::new(refuse(need, role, req)));
     }
     let portal = read_cookie(req.headers(), PORTAL_COOKIE);
@@ -143,15 +156,39 @@ async fn bad_arguments_are_400(response: Response) -> Response {
         );
     };
     let text = String::from_utf8_lossy(&bytes);
+    if text.contains("length limit exceeded") {
+        return too_large();
+    }
+    if text.contains(crate::connections::BODY_TOO_SLOW) {
+        return api_error(
+            StatusCode::REQUEST_TIMEOUT,
+            "the request body arrived too slowly: send it again",
+        );
+    }
     for kind in ["Args|", "MissingArg|", "Deserialization|"] {
         if let Some(reason) = text.strip_prefix(kind) {
             return api_error(
                 StatusCode::BAD_REQUEST,
-                &format!("the request's fields are missing or malformed: {reason}"),
+                &format!(
+                    "the request's fields are missing or malformed: {}",
+                    scaleout_domain::access::text::cut(reason)
+                ),
             );
         }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// A body over [`crate::web::MAX_BODY_BYTES`] (sent without a length, or
+/// with a length the limit layer already refused).
+pub fn too_large() -> Response {
+    api_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &format!(
+            "the request is too large: at most {} KiB are accepted",
+            crate::web::MAX_BODY_BYTES / 1024
+        ),
+    )
 }
 
 fn is_write(method: &Method) -> bool {

@@ -9,8 +9,8 @@ mod headers;
 mod policy;
 mod watch;
 
-pub use guard::guard;
+pub use guard::{guard, Door};
 pub use headers::security_headers;
-pub use policy::{required_role, Need};
+pub use policy::{malformed, required_role, Need, PUBLIC_FILES};
 pub use scaleout_services::access::Caller;
 pub use watch::watch_link;

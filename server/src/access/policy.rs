@@ -11,14 +11,19 @@ use scaleout_services::access::Role;
 pub enum Need {
     Page(Role),
     Api(Role),
-    /// Static files of the site bundle.
+    /// The site's own static files: the bundle under `/pkg/`, and the public
+    /// files listed in [`PUBLIC_FILES`]. Nothing else, whatever its name.
     Asset,
 }
+
+/// The files of `public/`, served to anyone at the site's root.
+pub const PUBLIC_FILES: &[&str] = &["/favicon.svg"];
 
 /// Server functions anyone may call: logging in, signing up, a customer's own
 /// portal (which identifies the tenant by its cookie, never by an argument).
 const PUBLIC_API: &[&str] = &[
     "/api/access/login",
+    "/api/access/logout",
     "/api/access/whoami",
     "/api/signup/",
     "/api/portal/",
@@ -49,7 +54,7 @@ pub fn required_role(method: &Method, path: &str) -> Need {
         };
         return Need::Api(role);
     }
-    if path.starts_with("/pkg/") || (is_file(path) && !path.starts_with("/reports/")) {
+    if is_asset(path) {
         return Need::Asset;
     }
     let role = if matches(path, PUBLIC_PAGES) {
@@ -79,10 +84,63 @@ fn matches(path: &str, list: &[&str]) -> bool {
     })
 }
 
-fn is_file(path: &str) -> bool {
-    path.rsplit('/')
-        .next()
-        .is_some_and(|last| last.contains('.'))
+/// A file of the bundle (`/pkg/<name>`, one plain segment) or a public file.
+fn is_asset(path: &str) -> bool {
+    if PUBLIC_FILES.contains(&path) {
+        return true;
+    }
+    path.strip_prefix("/pkg/").is_some_and(|name| {
+        !name.is_empty()
+            && !name.contains('/')
+            && !name.starts_with('.')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    })
+}
+
+/// Why a path is refused before any policy looks at it: a dot segment (`.`
+/// or `..`, raw or percent-encoded), an encoded slash or backslash, or a
+/// control character. Browsers resolve dot segments before they send a URL,
+/// so only a hand-made request carries one, and the router would resolve it
+/// to a page other than the one the policy judged.
+pub fn malformed(path: &str) -> Option<&'static str> {
+    for segment in path.split('/') {
+        let decoded = percent_decode(segment);
+        if decoded == b"." || decoded == b".." {
+            return Some("a path may not hold . or .. segments");
+        }
+        if decoded
+            .iter()
+            .any(|&b| b == b'/' || b == b'\\' || b < 0x20 || b == 0x7f)
+        {
+            return Some("a path may not hold encoded slashes, backslashes or control characters");
+        }
+    }
+    None
+}
+
+fn percent_decode(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -121,7 +179,73 @@ mod tests {
         assert_eq!(get("/signup"), Need::Page(Role::Anonymous));
         assert_eq!(get("/watch/abc"), Need::Page(Role::Anonymous));
         assert_eq!(get("/pkg/scaleout.js"), Need::Asset);
-        assert_eq!(get("/favicon.ico"), Need::Asset);
+    }
+
+    #[test]
+    fn only_the_sites_own_files_are_assets() {
+        assert_eq!(get("/pkg/scaleout_bg.wasm"), Need::Asset);
+        assert_eq!(get("/pkg/scaleout.css.gz"), Need::Asset);
+        assert_eq!(get("/favicon.svg"), Need::Asset);
+        // A dot in the last segment once made any page an "asset".
+        for page in [
+            "/tenants/.",
+            "/access/x.y",
+            "/tenants/abc.json",
+            "/servers.html",
+            "/pkg/",
+            "/pkg/a/b.js",
+            "/robots.txt",
+        ] {
+            assert_eq!(get(page), Need::Page(Role::Operator), "{page}");
+        }
+    }
+
+    #[test]
+    fn dot_segments_and_encoded_tricks_are_malformed() {
+        for bad in [
+            "/access/.",
+            "/tenants/x/..",
+            "/tenants/./x",
+            "/%2e",
+            "/tenants/%2E%2e",
+            "/tenants/.%2e/access",
+            "/pkg/..%2fx",
+            "/x%2fy",
+            "/x%5cy",
+            "/x%0ay",
+            "/x%00",
+        ] {
+            assert!(malformed(bad).is_some(), "{bad}");
+        }
+        for ok in [
+            "/",
+            "/tenants",
+            "/tenants/",
+            "/pkg/scaleout.js",
+            "/watch/abc",
+            "/tenants/a.b",
+            "/%41",
+        ] {
+            assert_eq!(malformed(ok), None, "{ok}");
+        }
+    }
+
+    #[test]
+    fn the_public_files_are_those_of_the_public_folder() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+        let mut found: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| format!("/{}", e.unwrap().file_name().to_string_lossy()))
+            .collect();
+        found.sort();
+        let mut listed: Vec<String> = PUBLIC_FILES.iter().map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(found, listed, "list every file of public/ in PUBLIC_FILES");
+    }
+
+    #[test]
+    fn anyone_may_log_out() {
+        assert_eq!(post("/api/access/logout"), Need::Api(Role::Anonymous));
     }
 
     #[test]

@@ -29,14 +29,16 @@ pub async fn watch_link(
         .with_status(status)
     };
     match console.access().open_link(&token) {
-        Ok(session) => {
+        Ok((session, expires_ms)) => {
             let mut response = page(
                 StatusCode::OK,
                 "Opening the live view",
                 "<a href=\"/\">Continue to the dashboard</a> (read-only).",
                 true,
             );
-            let max_age = 30 * 24 * 3600;
+            // The cookie ends with the link, never later.
+            let left_ms = expires_ms - scaleout_services::clock::now_ms();
+            let max_age = (left_ms.max(0) as u64).div_ceil(1000);
             if let Ok(v) = cookie(SESSION_COOKIE, &session, max_age, secure).parse() {
                 response.headers_mut().insert(header::SET_COOKIE, v);
             }

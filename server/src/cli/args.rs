@@ -219,6 +219,14 @@ pub enum TenantCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Delete data stored under a tenant id the registry does not know (what
+    /// `validate` reports as unregistered). A registered tenant is refused.
+    Purge {
+        /// The unregistered tenant id (12 hex characters).
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -292,8 +292,7 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             }
         }
         TenantCommand::Show { id, at, page, json } => {
-            let id = TenantId::parse(&id)
-                .map_err(|e| CliError::Input(format!("{id:?} is not a tenant id: {e}")))?;
+            let id = tenant_id(&id)?;
             let detail = tenants::detail(&console, id).await?;
             let at = at.unwrap_or(detail.row.created_at);
             let view = TenantView {
@@ -308,11 +307,9 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             }
         }
         TenantCommand::Remove { id, json } => {
-            let id = TenantId::parse(&id)
-                .map_err(|e| CliError::Input(format!("{id:?} is not a tenant id: {e}")))?;
-            let removed: RemovedTenant = jobs::parse(
-                jobs::run(&console, JobSpec::RemoveTenant { tenant: id }, json).await?,
-            )?;
+            let id = tenant_id(&id)?;
+            let job = tenants::start_remove(&console, id)?;
+            let removed: RemovedTenant = jobs::parse(jobs::follow(&console, job, json).await?)?;
             if json {
                 print_json(&removed)
             } else {
@@ -321,6 +318,25 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
                     removed.name,
                     removed.tenant_id,
                     scaleout_domain::units::grouped(removed.removed_documents)
+                )
+            }
+        }
+        TenantCommand::Purge { id, json } => {
+            let id = tenant_id(&id)?;
+            let job = tenants::start_purge(&console, id).await?;
+            let purged: RemovedTenant = jobs::parse(jobs::follow(&console, job, json).await?)?;
+            if json {
+                print_json(&purged)
+            } else {
+                println!(
+                    "Deleted {} documents stored under unregistered tenant id {}{}",
+                    scaleout_domain::units::grouped(purged.removed_documents),
+                    purged.tenant_id,
+                    if purged.name == "(unregistered)" {
+                        String::new()
+                    } else {
+                        format!(" (once {})", purged.name)
+                    }
                 )
             }
         }
@@ -363,4 +379,13 @@ async fn job(command: JobCommand, config: ConsoleConfig) -> Result<(), CliError>
         }
     }
     Ok(())
+}
+
+fn tenant_id(id: &str) -> Result<TenantId, CliError> {
+    TenantId::parse(id).map_err(|e| {
+        CliError::Input(format!(
+            "{:?} is not a tenant id: {e}",
+            scaleout_domain::access::text::cut(id)
+        ))
+    })
 }

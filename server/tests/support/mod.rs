@@ -8,6 +8,8 @@ use tokio::sync::oneshot;
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
+    /// The operator's session cookie (`name=value`).
+    pub cookie: String,
     pub data: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     server: Option<std::thread::JoinHandle<std::io::Result<()>>>,
@@ -31,6 +33,20 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like [`spawn_app`], with settings changed first (signup approval, caps...).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ConsoleConfig)) -> TestApp {
+    spawn(configure, Serving::Normal).await
+}
+
+/// How the test server serves.
+pub enum Serving {
+    Normal,
+    /// With connection limits of the test's own (short timeouts, a small cap).
+    Limits(scaleout_server::connections::Limits),
+    /// Behind a door that finds the caller but checks no path: every server
+    /// function must then refuse callers below its role by itself.
+    WithoutPathChecks,
+}
+
+pub async fn spawn(configure: impl FnOnce(&mut ConsoleConfig), serving: Serving) -> TestApp {
     // One server per test process at a time: with several Leptos servers in
     // one process, a page render could wait forever under load (1 run in ~10
     // of access.rs on a busy machine; never with one server, as in production).
@@ -56,10 +72,24 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ConsoleConfig)) -> TestA
             let console = Console::open(config).await.expect("open the console");
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
             let _ = bound.send(listener.local_addr()?);
-            web::serve(listener, console, async {
+            let stop = async {
                 let _ = stopped.await;
-            })
-            .await
+            };
+            match serving {
+                Serving::Normal => web::serve(listener, console, stop).await,
+                Serving::Limits(limits) => web::serve_with(listener, console, limits, stop).await,
+                Serving::WithoutPathChecks => {
+                    scaleout_server::connections::serve(
+                        listener,
+                        web::router_without_path_checks(console),
+                        Default::default(),
+                        stop,
+                        std::time::Duration::from_secs(1),
+                    )
+                    .await;
+                    Ok(())
+                }
+            }
         })
     });
     let base = format!("http://{}", address.await.expect("the server starts"));
@@ -68,6 +98,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ConsoleConfig)) -> TestA
         .expect("the operator logs in");
     TestApp {
         client: client_with_cookie(&cookie),
+        cookie,
         base,
         data,
         stop: Some(stop),
@@ -205,4 +236,145 @@ pub fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
     let start = at + html[at..].find('>').unwrap() + 1;
     let end = start + html[start..].find('<').unwrap();
     &html[start..end]
+}
+
+/// A response read off the wire, for requests a URL library would tidy up
+/// (dot segments, raw control characters).
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+/// Sends `request_line` (and headers) exactly as given; reads the whole answer.
+pub async fn raw(
+    base: &str,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> RawResponse {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut request =
+        format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    let chunked = headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("transfer-encoding"));
+    if !chunked && (!body.is_empty() || method == "POST") {
+        request.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await.expect("send");
+    // A server may answer (413) and close before the whole body is sent.
+    let _ = stream.write_all(body).await;
+    let mut bytes = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        let mut buf = [0u8; 16 * 1024];
+        // A reset after the answer (the server closed with body bytes unread)
+        // ends the reading, not the test.
+        while let Ok(n) = stream.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await
+    .expect("an answer within a minute");
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    RawResponse {
+        status,
+        head: head.to_string(),
+        body: if chunked {
+            dechunk(body)
+        } else {
+            body.to_string()
+        },
+    }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// Opens a stakeholder link as a visitor would; returns the viewer's cookie
+/// (`name=value`) and the link's id.
+pub async fn open_viewer_link(app: &TestApp) -> (String, String) {
+    let made: serde_json::Value = app
+        .client
+        .post(app.url("/api/access/create-link"))
+        .form(&[("label", "Board"), ("hours", "2")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let path = made["path"].as_str().unwrap().to_string();
+    let opened = app.anonymous().get(app.url(&path)).send().await.unwrap();
+    assert_eq!(opened.status(), 200);
+    let cookie = set_cookie(&opened, "scaleout_session").expect("a viewer session");
+    (cookie, made["id"].to_string())
+}
+
+/// Signs up as a customer would; returns the portal cookie (`name=value`).
+pub async fn sign_up(app: &TestApp, company: &str) -> String {
+    let form: serde_json::Value = app
+        .anonymous()
+        .post(app.url("/api/signup/form"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let response = app
+        .anonymous()
+        .post(app.url("/api/signup/submit"))
+        .form(&[
+            ("form_key", form["form_key"].as_str().unwrap()),
+            ("company", company),
+            ("email", "ops@customer.example"),
+            ("size", "small"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    set_cookie(&response, "scaleout_portal").expect("a portal cookie")
 }

@@ -30,6 +30,52 @@ impl Limiter {
         self.hit_at(key, Instant::now())
     }
 
+    /// Checks and records in one step: of many concurrent callers with one
+    /// slot left, exactly one gets it. `Err(seconds to wait)` when none is left.
+    pub fn try_hit(&self, key: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        let q = hits.entry(key.to_string()).or_default();
+        prune(q, now, self.window);
+        if q.len() >= self.max {
+            let oldest = q.front().copied().unwrap_or(now);
+            return Err(self
+                .window
+                .saturating_sub(now.duration_since(oldest))
+                .as_secs()
+                .max(1));
+        }
+        q.push_back(now);
+        Ok(())
+    }
+
+    /// Gives back the newest hit of `key` (what [`Limiter::try_hit`] took for
+    /// an attempt that was refused for another reason).
+    pub fn unhit(&self, key: &str) {
+        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(q) = hits.get_mut(key) {
+            q.pop_back();
+        }
+    }
+
+    /// Hits of `key` within the window.
+    pub fn count(&self, key: &str) -> usize {
+        let now = Instant::now();
+        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        hits.get_mut(key).map_or(0, |q| {
+            prune(q, now, self.window);
+            q.len()
+        })
+    }
+
+    /// Forgets `key` (a client that logged in is no longer a guesser).
+    pub fn clear(&self, key: &str) {
+        self.hits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
+    }
+
     fn check_at(&self, key: &str, now: Instant) -> Result<(), u64> {
         let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
         let Some(q) = hits.get_mut(key) else {
@@ -80,5 +126,25 @@ mod tests {
         assert_eq!(l.check_at("a", t0 + Duration::from_secs(10)), Err(50));
         assert!(l.check_at("b", t0).is_ok(), "other keys are not affected");
         assert!(l.check_at("a", t0 + Duration::from_secs(60)).is_ok());
+    }
+
+    #[test]
+    fn try_hit_gives_exactly_the_slots_there_are() {
+        let l = std::sync::Arc::new(Limiter::new(5, Duration::from_secs(60)));
+        let granted: usize = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..20)
+                .map(|_| {
+                    let l = l.clone();
+                    s.spawn(move || usize::from(l.try_hit("ip").is_ok()))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert_eq!(granted, 5);
+        l.unhit("ip");
+        assert!(l.try_hit("ip").is_ok(), "a slot given back can be taken");
+        assert_eq!(l.count("ip"), 5);
+        l.clear("ip");
+        assert_eq!(l.count("ip"), 0);
     }
 }

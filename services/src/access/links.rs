@@ -14,9 +14,14 @@ pub const MAX_LINK_HOURS: u32 = 24 * 30;
 impl Access {
     pub fn create_link(&self, label: &str, hours: u32) -> Result<NewLink, ServiceError> {
         let label = label.trim();
-        if label.is_empty() || label.chars().count() > 80 || label.chars().any(char::is_control) {
+        if label.is_empty() || label.chars().count() > 80 {
             return Err(ServiceError::Invalid(
-                "the label needs 1 to 80 printable characters (who the link is for)".into(),
+                "the label needs 1 to 80 characters (who the link is for)".into(),
+            ));
+        }
+        if !scaleout_domain::access::text::is_plain(label) {
+            return Err(ServiceError::Invalid(
+                "the label may not hold control characters or invisible ones (direction overrides, zero-width spaces): type it plainly".into(),
             ));
         }
         if !(1..=MAX_LINK_HOURS).contains(&hours) {
@@ -84,8 +89,9 @@ impl Access {
         Ok(())
     }
 
-    /// Opens a viewer session from a link's token.
-    pub fn open_link(&self, token: &str) -> Result<String, ServiceError> {
+    /// Opens a viewer session from a link's token; returns the session token
+    /// and when it ends (with the link: the cookie must not outlive it).
+    pub fn open_link(&self, token: &str) -> Result<(String, i64), ServiceError> {
         let now = now_ms();
         let found: Option<(i64, i64)> = self.store().with(|c| {
             use rusqlite::OptionalExtension;
@@ -104,6 +110,7 @@ impl Access {
                     .into(),
             )
         })?;
-        self.new_session(Role::Viewer, Some(id), expires - now)
+        let session = self.new_session(Role::Viewer, Some(id), expires - now)?;
+        Ok((session, expires))
     }
 }

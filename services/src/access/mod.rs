@@ -38,9 +38,9 @@ struct Inner {
     /// From SCALEOUT_ADMIN_PASSWORD; when absent, the stored hash decides.
     configured_password: Option<String>,
     signup: SignupSettings,
-    /// Failed logins per client address, and across all addresses.
+    /// Failed logins per client address, and per account (see [`Access::login`]).
     login_failures: Limiter,
-    login_failures_all: Limiter,
+    login_failures_account: Limiter,
     /// Accepted signups per client address.
     signups_per_ip: Limiter,
 }
@@ -68,7 +68,7 @@ impl Access {
                 store,
                 configured_password: configured_password.filter(|p| !p.is_empty()),
                 login_failures: Limiter::new(5, Duration::from_secs(300)),
-                login_failures_all: Limiter::new(100, Duration::from_secs(300)),
+                login_failures_account: Limiter::new(20, Duration::from_secs(300)),
                 signups_per_ip: Limiter::new(
                     signup.per_ip_per_hour as usize,
                     Duration::from_secs(3600),

@@ -8,6 +8,9 @@ use crate::store::db;
 
 const PASSWORD_KEY: &str = "operator_password_hash";
 
+/// The account the failure limits count for (there is one operator account).
+const ACCOUNT: &str = "operator";
+
 /// The one answer to every failed login: it does not say what was wrong.
 const REFUSED: &str = "that password is not right";
 
@@ -32,25 +35,36 @@ impl Access {
     }
 
     /// Checks the password and opens an operator session; returns its token.
-    /// Failures are limited per address and overall, and all look alike.
+    /// Wrong guesses are slowed per client (5 in 5 minutes) and per account:
+    /// once the account has had 20 wrong guesses in 5 minutes, only clients
+    /// with no wrong guess of their own may try. So a crowd of guessers slows
+    /// itself down, and never locks out an operator who types the password
+    /// from a client that has not been failing. All failures look alike.
     pub fn login(&self, client: &str, password: &str) -> Result<String, ServiceError> {
         let limited = |wait: u64| ServiceError::RateLimited {
             message: format!("too many failed logins: try again in {wait} s"),
             retry_after: wait,
         };
-        self.inner.login_failures.check(client).map_err(limited)?;
-        self.inner.login_failures_all.check("*").map_err(limited)?;
+        let failures = &self.inner.login_failures;
+        failures.check(client).map_err(limited)?;
+        if failures.count(client) > 0 {
+            self.inner
+                .login_failures_account
+                .check(ACCOUNT)
+                .map_err(limited)?;
+        }
         let ok = match (&self.inner.configured_password, self.stored_hash()?) {
             (Some(configured), _) => secret::same(configured.as_bytes(), password.as_bytes()),
             (None, Some(hash)) => secret::verify_password(password, &hash),
             (None, None) => false,
         };
         if !ok {
-            self.inner.login_failures.hit(client);
-            self.inner.login_failures_all.hit("*");
+            failures.hit(client);
+            self.inner.login_failures_account.hit(ACCOUNT);
             tracing::warn!(client, "failed operator login");
             return Err(ServiceError::Unauthenticated(REFUSED.into()));
         }
+        failures.clear(client);
         tracing::info!(client, "operator logged in");
         self.new_session(
             super::Role::Operator,

@@ -84,20 +84,6 @@ impl Access {
             message,
             retry_after: wait,
         };
-        self.inner.signups_per_ip.check(client).map_err(|wait| {
-            limited(
-                format!("too many signups from your address: try again in {wait} s"),
-                wait,
-            )
-        })?;
-        let waiting = self.waiting_signups()?;
-        if waiting >= self.inner.signup.max_pending {
-            return Err(limited(
-                "we are setting up many new tenants right now: please try again in a few minutes"
-                    .into(),
-                300,
-            ));
-        }
         if console
             .store()
             .tenant_by_name(form.company.as_str())?
@@ -105,16 +91,27 @@ impl Access {
         {
             return Err(taken(&form));
         }
+        // The address's slot is claimed and the row inserted as two atomic
+        // steps: of 20 concurrent signups with 5 slots left, 5 get through.
+        self.inner.signups_per_ip.try_hit(client).map_err(|wait| {
+            limited(
+                format!("too many signups from your address: try again in {wait} s"),
+                wait,
+            )
+        })?;
         let state = if self.inner.signup.approval {
             SignupState::Pending
         } else {
             SignupState::Provisioning
         };
+        // Inserted only while fewer than `max_pending` wait: one statement, so
+        // concurrent signups never overshoot the cap.
         let inserted = self.store().with(|c| {
             Ok(c.execute(
                 "INSERT INTO signups (form_key, company, company_key, email, size, ip, state, portal_hash, created_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                (
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+                 WHERE (SELECT COUNT(*) FROM signups WHERE state IN ('pending', 'provisioning')) < ?10",
+                rusqlite::params![
                     &portal_hash,
                     form.company.as_str(),
                     form.company_key(),
@@ -124,15 +121,32 @@ impl Access {
                     state.as_str(),
                     &portal_hash,
                     now_ms(),
-                ),
+                    self.inner.signup.max_pending,
+                ],
             )
-            .map(|_| c.last_insert_rowid()))
-        })?;
+            .map(|n| (n, c.last_insert_rowid())))
+        });
+        let inserted = match inserted {
+            Ok(r) => r,
+            Err(e) => {
+                self.inner.signups_per_ip.unhit(client);
+                return Err(e);
+            }
+        };
         let id = match inserted {
-            Ok(id) => id,
+            Ok((1, id)) => id,
+            Ok(_) => {
+                self.inner.signups_per_ip.unhit(client);
+                return Err(limited(
+                    "we are setting up many new tenants right now: please try again in a few minutes"
+                        .into(),
+                    300,
+                ));
+            }
             Err(rusqlite::Error::SqliteFailure(e, msg))
                 if e.code == ErrorCode::ConstraintViolation =>
             {
+                self.inner.signups_per_ip.unhit(client);
                 // A concurrent submit of the same form won: same signup.
                 if let Some(existing) = self.signup_by_portal_hash(console, &portal_hash)? {
                     return Ok(SignupReceipt {
@@ -143,11 +157,13 @@ impl Access {
                 if msg.as_deref().is_some_and(|m| m.contains("company_key")) {
                     return Err(taken(&form));
                 }
-                return Err(db(rusqlite::Error::SqliteFailure(e, msg)));
+                return Err(self.store().fail(rusqlite::Error::SqliteFailure(e, msg)));
             }
-            Err(e) => return Err(db(e)),
+            Err(e) => {
+                self.inner.signups_per_ip.unhit(client);
+                return Err(self.store().fail(e));
+            }
         };
-        self.inner.signups_per_ip.hit(client);
         tracing::info!(id, company = form.company.as_str(), "self-service signup");
         if state == SignupState::Provisioning {
             self.provision(console, id)?;
@@ -269,17 +285,6 @@ impl Access {
                 })
             }
         }
-    }
-
-    fn waiting_signups(&self) -> Result<u32, ServiceError> {
-        self.store().with(|c| {
-            c.query_row(
-                "SELECT COUNT(*) FROM signups WHERE state IN ('pending', 'provisioning')",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(db)
-        })
     }
 
     fn signup_by_id(&self, console: &Console, id: i64) -> Result<SignupStatus, ServiceError> {

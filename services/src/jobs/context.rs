@@ -6,11 +6,13 @@ use std::time::{Duration, Instant};
 
 use scaleout_domain::port::CancelFlag;
 use scaleout_domain::progress::{Outcome, ProgressEvent};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::clock::now_ms;
 use crate::error::ServiceError;
-use crate::store::ConsoleStore;
+use crate::store::{ConsoleStore, Lock};
 
 /// Progress within a step is persisted at most this often; step changes and
 /// outcomes always are.
@@ -23,6 +25,8 @@ pub struct JobCtx {
     seq: AtomicU64,
     cancel: CancelFlag,
     last: Mutex<Option<(String, Instant)>>,
+    /// What the job recorded of its progress before (a resume), and since.
+    checkpoint: Mutex<Option<serde_json::Value>>,
 }
 
 impl JobCtx {
@@ -32,6 +36,7 @@ impl JobCtx {
         live: broadcast::Sender<ProgressEvent>,
         first_seq: u64,
         cancel: CancelFlag,
+        checkpoint: Option<serde_json::Value>,
     ) -> Self {
         JobCtx {
             job,
@@ -40,7 +45,45 @@ impl JobCtx {
             seq: AtomicU64::new(first_seq),
             cancel,
             last: Mutex::new(None),
+            checkpoint: Mutex::new(checkpoint),
         }
+    }
+
+    /// How far an earlier run of this job got, as it last saved it with
+    /// [`JobCtx::save_checkpoint`]; `None` on a first run (or an unreadable
+    /// old checkpoint, when the job starts over, as every step is idempotent).
+    pub fn checkpoint<T: DeserializeOwned>(&self) -> Option<T> {
+        let value = self
+            .checkpoint
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()?;
+        match serde_json::from_value(value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                tracing::warn!(
+                    job = self.job,
+                    "checkpoint not understood, starting over: {e}"
+                );
+                None
+            }
+        }
+    }
+
+    /// Durably records how far the job got: a resume starts from here. It
+    /// must be stored before the job goes on, so a failure stops the job.
+    pub fn save_checkpoint<T: Serialize>(&self, value: &T) -> Result<(), ServiceError> {
+        let value = serde_json::to_value(value).expect("checkpoints serialise");
+        self.store.save_checkpoint(self.job, &value)?;
+        *self.checkpoint.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
+        Ok(())
+    }
+
+    /// Claims a lock for this job while it runs (held already is fine).
+    pub fn claim(&self, lock: Lock) -> Result<(), ServiceError> {
+        self.store
+            .claim(self.job, lock)?
+            .map_err(|held| held.refusal())
     }
 
     pub fn cancel_flag(&self) -> &CancelFlag {

@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use futures::{FutureExt, Stream};
+use futures::{FutureExt, Stream, StreamExt};
 use scaleout_domain::port::{BackendError, CancelFlag};
 use scaleout_domain::progress::{Outcome, ProgressEvent};
 use tokio::sync::broadcast;
@@ -15,19 +16,32 @@ use super::watch;
 use crate::clock::now_ms;
 use crate::console::Console;
 use crate::error::ServiceError;
-use crate::store::{ConsoleStore, JobRecord, JobState};
+use crate::store::{ConsoleStore, JobRecord, JobState, Lock};
+
+/// How long recording a job's end is retried between attempts, at most (a
+/// full disk: the end is recorded as soon as there is room again).
+const RECORD_RETRY_MAX: Duration = Duration::from_secs(5);
 
 /// Jobs running in this process.
 pub struct Jobs {
     store: Arc<ConsoleStore>,
     running: Mutex<HashMap<u64, Running>>,
+    /// Jobs that ended here but whose end could not be recorded yet: shown as
+    /// ended meanwhile, and recorded by a retry.
+    unrecorded: Mutex<HashMap<u64, Ended>>,
 }
 
 struct Running {
-    kind: &'static str,
-    topology: bool,
     live: broadcast::Sender<ProgressEvent>,
     cancel: CancelFlag,
+}
+
+#[derive(Debug, Clone)]
+struct Ended {
+    state: JobState,
+    result: Option<serde_json::Value>,
+    error: Option<String>,
+    at_ms: i64,
 }
 
 impl Jobs {
@@ -35,79 +49,56 @@ impl Jobs {
         Jobs {
             store,
             running: Mutex::new(HashMap::new()),
+            unrecorded: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Records and starts a job; a second topology change is refused with the
-    /// name of the one that runs.
+    /// Records and starts a job. Its locks are claimed with its record, so a
+    /// second topology change, or a second job on the same tenant, is refused
+    /// (naming the job that holds it) even when another process asks at the
+    /// same moment.
     pub(crate) fn start(&self, console: &Console, spec: JobSpec) -> Result<u64, ServiceError> {
         let spec_json = serde_json::to_value(&spec).expect("job specs serialise");
         let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
-        if spec.changes_topology() {
-            self.refuse_if_busy(&running)?;
-        }
-        let id = self.store.insert_job(spec.kind(), &spec_json, now_ms())?;
-        self.launch(console, &mut running, id, spec, 0);
+        let id = self
+            .store
+            .insert_job(spec.kind(), &spec_json, &spec.locks(), now_ms())?
+            .map_err(|held| held.refusal())?;
+        self.launch(console, &mut running, id, spec, 0, None);
         Ok(id)
     }
 
-    /// Runs an interrupted job again under the same id; its log continues.
+    /// Runs a job that stopped before finishing (interrupted, cancelled or
+    /// failed) again under the same id, from its checkpoint; its log continues.
     pub(crate) fn resume(&self, console: &Console, id: u64) -> Result<u64, ServiceError> {
         let record = self
             .store
             .job(id)?
             .ok_or_else(|| ServiceError::NotFound(format!("there is no job {id}")))?;
-        if record.state != JobState::Interrupted {
+        if !record.state.is_resumable() {
             return Err(ServiceError::Conflict(format!(
-                "job {id} is {}, not interrupted: only interrupted jobs can be resumed",
+                "job {id} is {}: only a job that stopped before finishing (interrupted, cancelled or failed) can be resumed",
                 record.state.as_str()
             )));
         }
         let spec: JobSpec = serde_json::from_value(record.spec.clone())
             .map_err(|e| ServiceError::Store(format!("job {id} has an unreadable spec: {e}")))?;
+        let checkpoint = self.store.checkpoint(id)?;
         let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
-        if spec.changes_topology() {
-            self.refuse_if_busy(&running)?;
-        }
-        self.store.restart_job(id, now_ms())?;
+        self.store
+            .restart_job(id, &spec.locks(), now_ms())?
+            .map_err(|held| held.refusal())?;
         let first_seq = self.store.next_seq(id)?;
-        self.launch(console, &mut running, id, spec, first_seq);
+        self.launch(console, &mut running, id, spec, first_seq, checkpoint);
         Ok(id)
     }
 
     /// Refuses (a conflict naming the job) while a topology change runs.
     pub fn refuse_if_topology_busy(&self) -> Result<(), ServiceError> {
-        let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
-        self.refuse_if_busy(&running)
-    }
-
-    fn refuse_if_busy(&self, running: &HashMap<u64, Running>) -> Result<(), ServiceError> {
-        let here = running
-            .iter()
-            .find(|(_, r)| r.topology)
-            .map(|(id, r)| (*id, r.kind.to_string()));
-        let elsewhere = || -> Result<Option<(u64, String)>, ServiceError> {
-            Ok(self
-                .store
-                .running_jobs()?
-                .into_iter()
-                .find(|j| {
-                    serde_json::from_value::<JobSpec>(j.spec.clone())
-                        .is_ok_and(|s| s.changes_topology())
-                })
-                .map(|j| (j.id, j.kind)))
-        };
-        if let Some((id, kind)) = here
-            .map(Ok)
-            .or_else(|| elsewhere().transpose())
-            .transpose()?
-        {
-            return Err(ServiceError::Conflict(format!(
-                "job {id} ({}) is changing the cluster's topology: wait for it to finish or cancel it first",
-                kind.replace('_', " ")
-            )));
+        match self.store.holder_of(Lock::Topology)? {
+            Some(held) => Err(held.refusal()),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn launch(
@@ -117,19 +108,18 @@ impl Jobs {
         id: u64,
         spec: JobSpec,
         first_seq: u64,
+        checkpoint: Option<serde_json::Value>,
     ) {
         let (live, _) = broadcast::channel(256);
         let cancel = CancelFlag::new();
         running.insert(
             id,
             Running {
-                kind: spec.kind(),
-                topology: spec.changes_topology(),
                 live: live.clone(),
                 cancel: cancel.clone(),
             },
         );
-        let ctx = JobCtx::new(id, self.store.clone(), live, first_seq, cancel);
+        let ctx = JobCtx::new(id, self.store.clone(), live, first_seq, cancel, checkpoint);
         let console = console.clone();
         tokio::spawn(async move {
             tracing::info!(job = id, kind = spec.kind(), "job started");
@@ -141,40 +131,71 @@ impl Jobs {
                         "the job crashed (a bug): see the server log".into(),
                     ))
                 });
-            let store = &console.jobs().store;
-            let now = now_ms();
-            let stored = match outcome {
+            let end = match outcome {
                 Ok(result) => {
                     ctx.event("finished", 1, 1, Outcome::Ok, "Succeeded");
-                    store.finish_job(id, JobState::Succeeded, Some(&result), None, now)
+                    Ended::new(JobState::Succeeded, Some(result), None)
                 }
                 Err(e) if is_cancel(&e) => {
-                    ctx.event(
-                        "finished",
-                        0,
-                        1,
-                        Outcome::Warning,
-                        format!("Cancelled: {e}"),
-                    );
-                    store.finish_job(id, JobState::Cancelled, None, Some(&e.to_string()), now)
+                    let message = format!("Cancelled: {e}");
+                    ctx.event("finished", 0, 1, Outcome::Warning, message);
+                    Ended::new(JobState::Cancelled, None, Some(e.to_string()))
                 }
                 Err(e) => {
                     ctx.event("finished", 0, 1, Outcome::Failed, format!("Failed: {e}"));
-                    store.finish_job(id, JobState::Failed, None, Some(&e.to_string()), now)
+                    Ended::new(JobState::Failed, None, Some(e.to_string()))
                 }
             };
-            if let Err(e) = stored {
-                tracing::error!(job = id, "could not record the job's end: {e}");
-            }
-            tracing::info!(job = id, "job ended");
-            drop(ctx);
-            console
-                .jobs()
-                .running
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&id);
+            console.jobs().record_end(id, end, ctx).await;
         });
+    }
+
+    /// Records a job's end. When that fails (a full disk), the end is kept in
+    /// memory, so watchers and `job show` see it, and recorded once it can be.
+    async fn record_end(&self, id: u64, end: Ended, ctx: JobCtx) {
+        let mut ctx = Some(ctx);
+        let mut delay = Duration::from_millis(250);
+        loop {
+            match self.store.finish_job(
+                id,
+                end.state,
+                end.result.as_ref(),
+                end.error.as_deref(),
+                end.at_ms,
+            ) {
+                Ok(()) => break,
+                Err(e) => {
+                    if ctx.is_some() {
+                        tracing::error!(
+                            job = id,
+                            "could not record the job's end (retrying until it can): {e}"
+                        );
+                        self.unrecorded
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert(id, end.clone());
+                        // Watchers end now, and read the end from memory.
+                        self.running
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .remove(&id);
+                        ctx = None;
+                    }
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(RECORD_RETRY_MAX);
+                }
+            }
+        }
+        tracing::info!(job = id, state = end.state.as_str(), "job ended");
+        self.unrecorded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
+        drop(ctx);
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
     }
 
     /// Asks a running job to stop at its next safe point.
@@ -188,7 +209,7 @@ impl Jobs {
             r.cancel.cancel();
             return Ok(());
         }
-        match self.store.job(id)? {
+        match self.record(id)? {
             None => Err(ServiceError::NotFound(format!("there is no job {id}"))),
             Some(j) if j.state.is_finished() => Err(ServiceError::Conflict(format!(
                 "job {id} already ended ({})",
@@ -198,6 +219,30 @@ impl Jobs {
                 "job {id} runs in another scaleout process: cancel it there"
             ))),
         }
+    }
+
+    /// The job's record, with an end this process could not record yet.
+    pub fn record(&self, id: u64) -> Result<Option<JobRecord>, ServiceError> {
+        let record = self.store.job(id)?;
+        Ok(record.map(|r| self.overlay(r)))
+    }
+
+    fn overlay(&self, mut record: JobRecord) -> JobRecord {
+        if record.state.is_finished() {
+            return record;
+        }
+        if let Some(end) = self
+            .unrecorded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&record.id)
+        {
+            record.state = end.state;
+            record.result = end.result.clone();
+            record.error = end.error.clone();
+            record.finished_ms = Some(end.at_ms);
+        }
+        record
     }
 
     /// The job's events so far, then live ones until it ends.
@@ -211,25 +256,61 @@ impl Jobs {
             .unwrap_or_else(|p| p.into_inner())
             .get(&id)
             .map(|r| r.live.subscribe());
-        if live.is_none() && self.store.job(id)?.is_none() {
+        let ended_here = self
+            .unrecorded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(&id);
+        if live.is_none() && !ended_here && self.store.job(id)?.is_none() {
             return Err(ServiceError::NotFound(format!("there is no job {id}")));
         }
-        Ok(watch::follow(self.store.clone(), id, live))
+        if ended_here {
+            let past = self.store.events(id, 0).unwrap_or_default();
+            return Ok(futures::stream::iter(past).left_stream());
+        }
+        Ok(watch::follow(self.store.clone(), id, live).right_stream())
     }
 
     /// Waits for the job to end and returns its record.
     pub async fn wait(&self, id: u64) -> Result<JobRecord, ServiceError> {
-        use futures::StreamExt;
         let events = self.watch(id)?;
         futures::pin_mut!(events);
         while events.next().await.is_some() {}
-        self.store
-            .job(id)?
+        self.record(id)?
             .ok_or_else(|| ServiceError::NotFound(format!("there is no job {id}")))
+    }
+
+    /// Marks jobs whose process is gone as interrupted (and frees their
+    /// locks); run at start and, while serving, every few seconds, so a job
+    /// never stays "running" after its process died.
+    pub fn interrupt_orphans(&self) -> Result<Vec<u64>, ServiceError> {
+        let here: Vec<u64> = {
+            let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+            let unrecorded = self.unrecorded.lock().unwrap_or_else(|p| p.into_inner());
+            running.keys().chain(unrecorded.keys()).copied().collect()
+        };
+        let orphans = self
+            .store
+            .interrupt_orphans(now_ms(), &|id| here.contains(&id))?;
+        if !orphans.is_empty() {
+            tracing::warn!(?orphans, "jobs left running by a stopped process are marked interrupted; resume them to finish");
+        }
+        Ok(orphans)
     }
 
     pub fn store(&self) -> &Arc<ConsoleStore> {
         &self.store
+    }
+}
+
+impl Ended {
+    fn new(state: JobState, result: Option<serde_json::Value>, error: Option<String>) -> Self {
+        Ended {
+            state,
+            result,
+            error,
+            at_ms: now_ms(),
+        }
     }
 }
 

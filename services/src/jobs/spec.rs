@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use scaleout_domain::{Naming, TenantId};
 use serde::{Deserialize, Serialize};
 
+use crate::store::Lock;
+
 /// A tenant to create, fully determined.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewTenant {
@@ -27,6 +29,11 @@ pub enum JobSpec {
         tenants: Vec<NewTenant>,
     },
     RemoveTenant {
+        tenant: TenantId,
+    },
+    /// Deletes data stored under a tenant id the registry does not know (left
+    /// by a crash or an older version): what `validate` reports as unregistered.
+    PurgeTenant {
         tenant: TenantId,
     },
     AddServers {
@@ -53,6 +60,7 @@ impl JobSpec {
             JobSpec::AddTenant { .. } => "add_tenant",
             JobSpec::AddTenants { .. } => "add_tenants",
             JobSpec::RemoveTenant { .. } => "remove_tenant",
+            JobSpec::PurgeTenant { .. } => "purge_tenant",
             JobSpec::AddServers { .. } => "add_servers",
             JobSpec::Rebalance { .. } => "rebalance",
             JobSpec::Validate => "validate",
@@ -67,5 +75,25 @@ impl JobSpec {
             JobSpec::Rebalance { execute, .. } => *execute,
             _ => false,
         }
+    }
+
+    /// What the job holds while it runs, claimed with its record (a demo
+    /// claims each tenant it creates as it names it).
+    pub fn locks(&self) -> Vec<Lock> {
+        let mut locks = Vec::new();
+        if self.changes_topology() {
+            locks.push(Lock::Topology);
+        }
+        match self {
+            JobSpec::AddTenant { tenant } => locks.push(Lock::Tenant(tenant.id)),
+            JobSpec::AddTenants { tenants } => {
+                locks.extend(tenants.iter().map(|t| Lock::Tenant(t.id)))
+            }
+            JobSpec::RemoveTenant { tenant } | JobSpec::PurgeTenant { tenant } => {
+                locks.push(Lock::Tenant(*tenant))
+            }
+            _ => {}
+        }
+        locks
     }
 }

@@ -9,11 +9,19 @@ use scaleout_domain::units::grouped;
 use scaleout_domain::Naming;
 
 use super::demo_report::{self, DemoReport, Metrics, StepRecord, Summary, ValidationSummary};
+use std::sync::Mutex;
+
+use scaleout_domain::name_key::name_key;
+use scaleout_domain::planner::Figures;
+use scaleout_domain::views::{AddedTenant, Rebalance};
+use serde::{Deserialize, Serialize};
+
+use super::rebalance::RebalanceProgress;
 use super::{rebalance, tenants, topology};
 use crate::clock::now_ms;
 use crate::console::Console;
 use crate::error::ServiceError;
-use crate::jobs::JobCtx;
+use crate::jobs::{JobCtx, NewTenant};
 
 /// On an empty store the demo first creates these (3,285 documents).
 pub const INITIAL_TENANTS: [(&str, u32); 2] = [("Acme Corp", 1), ("Global Enterprises", 2)];
@@ -27,19 +35,24 @@ pub const NEW_SERVERS: u32 = 2;
 const STEPS: u64 = 6;
 
 /// A free name: the demo's own name, or with a number when an earlier run took it.
-fn free_name(console: &Console, base: &str) -> Result<String, ServiceError> {
-    if console.store().tenant_by_name(base)?.is_none() {
+fn free_name(console: &Console, base: &str, chosen: &[NewTenant]) -> Result<String, ServiceError> {
+    let free = |name: &str| -> Result<bool, ServiceError> {
+        Ok(console.store().tenant_by_name(name)?.is_none()
+            && !chosen.iter().any(|t| name_key(&t.name) == name_key(name)))
+    };
+    if free(base)? {
         return Ok(base.to_string());
     }
     for n in 2.. {
         let name = format!("{base} {n}");
-        if console.store().tenant_by_name(&name)?.is_none() {
+        if free(&name)? {
             return Ok(name);
         }
     }
     unreachable!("some numbered name is free")
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct State {
     tenants: u64,
     documents: u64,
@@ -48,17 +61,94 @@ struct State {
     db_servers: u64,
 }
 
+/// Counts of the registered tenants and the cluster's shape.
 async fn measure(console: &Console) -> Result<State, ServiceError> {
     let backend = console.backend();
     let map = backend.shard_map().await?;
     let overview = backend.overview().await?;
+    let registered = console.store().tenants()?;
+    let stored = backend.stored_tenants().await?;
     Ok(State {
-        tenants: console.store().tenants()?.len() as u64,
-        documents: backend.stored_tenants().await?.values().sum(),
+        tenants: registered.len() as u64,
+        documents: registered
+            .iter()
+            .filter_map(|r| stored.get(&r.tenant.id))
+            .sum(),
         collections: map.collections.len() as u64,
         shards: map.collections.iter().map(|c| c.shards.len() as u64).sum(),
         db_servers: overview.db_servers().count() as u64,
     })
+}
+
+/// How far the demo got, saved in its job after every step (and before any
+/// tenant is loaded): `job resume` finishes the demo from here, with the same
+/// tenants, never running it again.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+struct Progress {
+    started_ms: i64,
+    /// The steps finished, in order.
+    steps: Vec<StepRecord>,
+    /// Step 1: what an empty store gets, fixed before any of it is loaded.
+    initial: Option<Vec<NewTenant>>,
+    before: Option<State>,
+    figures_before: Option<Figures>,
+    /// Step 2: the new tenants, named and fixed before any of them is loaded.
+    new_tenants: Option<Vec<NewTenant>>,
+    added: Vec<AddedTenant>,
+    /// Step 3: DB servers before adding; a what-if instead when the back end cannot add.
+    servers_before: Option<usize>,
+    what_if: u32,
+    /// Step 4: the rebalance's own progress, then its outcome.
+    moving: Option<RebalanceProgress>,
+    rebalanced: Option<Rebalance>,
+}
+
+/// The progress, and saving it into the job.
+struct Tracker<'a> {
+    ctx: &'a JobCtx,
+    progress: Mutex<Progress>,
+}
+
+impl Tracker<'_> {
+    fn get(&self) -> Progress {
+        self.progress
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn update(&self, f: impl FnOnce(&mut Progress)) -> Result<(), ServiceError> {
+        let mut progress = self.progress.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut progress);
+        self.ctx.save_checkpoint(&*progress)
+    }
+
+    fn step_done(
+        &self,
+        name: &str,
+        status: &str,
+        t: Instant,
+        details: String,
+    ) -> Result<(), ServiceError> {
+        self.update(|p| {
+            p.steps.push(StepRecord {
+                step: p.steps.len() as u32 + 1,
+                name: name.to_string(),
+                status: status.to_string(),
+                seconds: t.elapsed().as_secs_f64(),
+                details,
+            })
+        })
+    }
+
+    fn done(&self, step: usize) -> bool {
+        self.progress
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .steps
+            .len()
+            >= step
+    }
 }
 
 pub async fn run(
@@ -67,9 +157,207 @@ pub async fn run(
     report_dir: Option<&std::path::Path>,
     ctx: &JobCtx,
 ) -> Result<DemoReport, ServiceError> {
-    let started_ms = now_ms();
-    let started = Instant::now();
-    let mut steps = Vec::new();
+    let resumed = ctx.checkpoint::<Progress>();
+    if let Some(p) = &resumed {
+        ctx.event(
+            "demo",
+            p.steps.len() as u64,
+            STEPS,
+            Outcome::Running,
+            format!("Resuming the demo after step {} of {STEPS}", p.steps.len()),
+        );
+    }
+    let track = Tracker {
+        ctx,
+        progress: Mutex::new(resumed.unwrap_or_else(|| Progress {
+            started_ms: now_ms(),
+            ..Progress::default()
+        })),
+    };
+    let started_ms = track.get().started_ms;
+
+    // 1. Initial state.
+    if !track.done(1) {
+        let t = Instant::now();
+        ctx.event(
+            "demo",
+            0,
+            STEPS,
+            Outcome::Running,
+            "Step 1 of 6: the initial state",
+        );
+        let initial = match track.get().initial {
+            Some(list) => list,
+            None => {
+                let mut list = Vec::new();
+                if console.store().tenants()?.is_empty() {
+                    for (name, scale) in INITIAL_TENANTS {
+                        list.push(tenants::prepare(console, name, i64::from(scale), naming)?);
+                    }
+                }
+                track.update(|p| p.initial = Some(list.clone()))?;
+                list
+            }
+        };
+        for new in &initial {
+            tenants::add(console, new, ctx).await?;
+        }
+        let before = measure(console).await?;
+        let figures_before = rebalance::figures(console).await?;
+        let detail = if initial.is_empty() {
+            format!(
+                "{} tenants, {} documents already present",
+                before.tenants,
+                grouped(before.documents)
+            )
+        } else {
+            format!(
+                "Empty store: created Acme Corp (s=1) and Global Enterprises (s=2), {} documents",
+                grouped(before.documents)
+            )
+        };
+        ctx.event("demo", 1, STEPS, Outcome::Ok, detail.clone());
+        track.update(|p| {
+            p.before = Some(before);
+            p.figures_before = Some(figures_before);
+        })?;
+        track.step_done("initial_state", "completed", t, detail)?;
+    }
+
+    // 2. New tenants, onboarded while the others keep serving.
+    if !track.done(2) {
+        let t = Instant::now();
+        ctx.event(
+            "demo",
+            1,
+            STEPS,
+            Outcome::Running,
+            "Step 2 of 6: onboarding three new tenants",
+        );
+        let list = match track.get().new_tenants {
+            Some(list) => list,
+            None => {
+                let mut list = Vec::new();
+                for (name, scale) in NEW_TENANTS {
+                    let name = free_name(console, name, &list)?;
+                    list.push(tenants::prepare(console, &name, i64::from(scale), naming)?);
+                }
+                track.update(|p| p.new_tenants = Some(list.clone()))?;
+                list
+            }
+        };
+        let mut added = Vec::new();
+        for new in &list {
+            added.push(tenants::add(console, new, ctx).await?);
+        }
+        let added_docs: u64 = added.iter().map(|a| a.total_documents).sum();
+        let detail = format!(
+            "Added {} (+{} documents)",
+            added
+                .iter()
+                .map(|a| format!("{} s={}", a.name, a.scale_factor))
+                .collect::<Vec<_>>()
+                .join(", "),
+            grouped(added_docs)
+        );
+        ctx.event("demo", 2, STEPS, Outcome::Ok, detail.clone());
+        track.update(|p| p.added = added)?;
+        track.step_done("add_tenants", "completed", t, detail)?;
+    }
+
+    // 3. More DB servers (or, where the back end cannot add them, a what-if).
+    if !track.done(3) {
+        let t = Instant::now();
+        ctx.event(
+            "demo",
+            2,
+            STEPS,
+            Outcome::Running,
+            format!("Step 3 of 6: adding {NEW_SERVERS} DB servers"),
+        );
+        let before = match track.get().servers_before {
+            Some(n) => n,
+            None => {
+                let n = console.backend().overview().await?.db_servers().count();
+                track.update(|p| p.servers_before = Some(n))?;
+                n
+            }
+        };
+        match topology::add_servers_since(console, NEW_SERVERS, before, ctx).await {
+            Ok(a) => {
+                let names: Vec<String> = console
+                    .backend()
+                    .overview()
+                    .await?
+                    .db_servers()
+                    .skip(before)
+                    .map(|s| s.short_name.clone())
+                    .collect();
+                let detail = format!("Added {}; {} DB servers", names.join(", "), a.db_servers);
+                ctx.event("demo", 3, STEPS, Outcome::Ok, detail.clone());
+                track.step_done("add_servers", "completed", t, detail)?;
+            }
+            Err(ServiceError::Backend(BackendError::NotSupported { reason, .. })) => {
+                let detail = format!("Not possible on this back end ({reason}); planning for {NEW_SERVERS} what-if servers instead");
+                ctx.event("demo", 3, STEPS, Outcome::Warning, detail.clone());
+                track.update(|p| p.what_if = NEW_SERVERS)?;
+                track.step_done("add_servers", "skipped", t, detail)?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let what_if = track.get().what_if;
+
+    // 4. Rebalance.
+    if !track.done(4) {
+        let t = Instant::now();
+        ctx.event(
+            "demo",
+            3,
+            STEPS,
+            Outcome::Running,
+            "Step 4 of 6: planning and executing the rebalance",
+        );
+        let resume = track.get().moving;
+        let outcome = rebalance::run(console, what_if, what_if == 0, None, resume, ctx, &|m| {
+            track.update(|p| p.moving = Some(m.clone()))
+        })
+        .await?;
+        let after = outcome
+            .figures_after
+            .as_ref()
+            .unwrap_or(&outcome.plan.after);
+        let detail = format!(
+            "{} move(s), {} copied: {}",
+            outcome.moves_done.len(),
+            scaleout_domain::units::human_bytes(outcome.bytes_moved),
+            scaleout_domain::planner::effect(&outcome.plan.before.bytes, &after.bytes),
+        );
+        ctx.event("demo", 4, STEPS, Outcome::Ok, detail.clone());
+        let status = if outcome.executed {
+            "completed"
+        } else {
+            "planned"
+        };
+        track.update(|p| p.rebalanced = Some(outcome))?;
+        track.step_done("rebalance", status, t, detail)?;
+    }
+    let Progress {
+        before,
+        figures_before,
+        added,
+        rebalanced,
+        steps,
+        ..
+    } = track.get();
+    let (Some(before), Some(figures_before), Some(rebalance)) =
+        (before, figures_before, rebalanced)
+    else {
+        return Err(ServiceError::Store(
+            "the demo's saved progress lacks its first steps' figures: run a new demo".into(),
+        ));
+    };
+    let mut steps = steps;
     let mut step = |name: &str, status: &str, t: Instant, details: String| {
         steps.push(StepRecord {
             step: steps.len() as u32 + 1,
@@ -79,136 +367,6 @@ pub async fn run(
             details,
         });
     };
-
-    // 1. Initial state.
-    let t = Instant::now();
-    ctx.event(
-        "demo",
-        0,
-        STEPS,
-        Outcome::Running,
-        "Step 1 of 6: the initial state",
-    );
-    let mut created_initial = Vec::new();
-    if console.store().tenants()?.is_empty() {
-        for (name, scale) in INITIAL_TENANTS {
-            let new = tenants::prepare(console, name, i64::from(scale), naming)?;
-            created_initial.push(tenants::add(console, &new, ctx).await?);
-        }
-    }
-    let before = measure(console).await?;
-    let figures_before = rebalance::figures(console).await?;
-    let detail = if created_initial.is_empty() {
-        format!(
-            "{} tenants, {} documents already present",
-            before.tenants,
-            grouped(before.documents)
-        )
-    } else {
-        format!(
-            "Empty store: created Acme Corp (s=1) and Global Enterprises (s=2), {} documents",
-            grouped(before.documents)
-        )
-    };
-    ctx.event("demo", 1, STEPS, Outcome::Ok, detail.clone());
-    step("initial_state", "completed", t, detail);
-
-    // 2. New tenants, onboarded while the others keep serving.
-    let t = Instant::now();
-    ctx.event(
-        "demo",
-        1,
-        STEPS,
-        Outcome::Running,
-        "Step 2 of 6: onboarding three new tenants",
-    );
-    let mut added = Vec::new();
-    for (name, scale) in NEW_TENANTS {
-        let new = tenants::prepare(
-            console,
-            &free_name(console, name)?,
-            i64::from(scale),
-            naming,
-        )?;
-        added.push(tenants::add(console, &new, ctx).await?);
-    }
-    let added_docs: u64 = added.iter().map(|a| a.total_documents).sum();
-    let detail = format!(
-        "Added {} (+{} documents)",
-        added
-            .iter()
-            .map(|a| format!("{} s={}", a.name, a.scale_factor))
-            .collect::<Vec<_>>()
-            .join(", "),
-        grouped(added_docs)
-    );
-    ctx.event("demo", 2, STEPS, Outcome::Ok, detail.clone());
-    step("add_tenants", "completed", t, detail);
-
-    // 3. More DB servers (or, where the back end cannot add them, a what-if).
-    let t = Instant::now();
-    ctx.event(
-        "demo",
-        2,
-        STEPS,
-        Outcome::Running,
-        format!("Step 3 of 6: adding {NEW_SERVERS} DB servers"),
-    );
-    let what_if = match topology::add_servers(console, NEW_SERVERS, ctx).await {
-        Ok(a) => {
-            let detail = format!(
-                "Added {}; {} DB servers",
-                a.added
-                    .iter()
-                    .map(|s| s.short_name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                a.db_servers
-            );
-            ctx.event("demo", 3, STEPS, Outcome::Ok, detail.clone());
-            step("add_servers", "completed", t, detail);
-            0
-        }
-        Err(ServiceError::Backend(BackendError::NotSupported { reason, .. })) => {
-            let detail = format!("Not possible on this back end ({reason}); planning for {NEW_SERVERS} what-if servers instead");
-            ctx.event("demo", 3, STEPS, Outcome::Warning, detail.clone());
-            step("add_servers", "skipped", t, detail);
-            NEW_SERVERS
-        }
-        Err(e) => return Err(e),
-    };
-
-    // 4. Rebalance.
-    let t = Instant::now();
-    ctx.event(
-        "demo",
-        3,
-        STEPS,
-        Outcome::Running,
-        "Step 4 of 6: planning and executing the rebalance",
-    );
-    let rebalance = rebalance::rebalance(console, what_if, what_if == 0, None, ctx).await?;
-    let after = rebalance
-        .figures_after
-        .as_ref()
-        .unwrap_or(&rebalance.plan.after);
-    let detail = format!(
-        "{} move(s), {} copied: {}",
-        rebalance.moves_done.len(),
-        scaleout_domain::units::human_bytes(rebalance.bytes_moved),
-        scaleout_domain::planner::effect(&rebalance.plan.before.bytes, &after.bytes),
-    );
-    ctx.event("demo", 4, STEPS, Outcome::Ok, detail.clone());
-    step(
-        "rebalance",
-        if rebalance.executed {
-            "completed"
-        } else {
-            "planned"
-        },
-        t,
-        detail,
-    );
 
     // 5. Validate.
     let t = Instant::now();
@@ -255,14 +413,14 @@ pub async fn run(
             title: "Scale-out demonstration".into(),
             started_at: crate::clock::iso(started_ms),
             finished_at: crate::clock::iso(finished_ms),
-            duration_seconds: started.elapsed().as_secs_f64(),
+            duration_seconds: (finished_ms - started_ms) as f64 / 1000.0,
             backend: console.backend_info(),
             naming,
             success: validation.clean,
             outcome: if validation.clean {
                 format!(
                     "{} tenants and {} documents after adding {} tenants and {} DB servers; rebalanced and validated with zero violations",
-                    after.tenants, grouped(after.documents), added.len(), after.db_servers - before.db_servers
+                    after.tenants, grouped(after.documents), added.len(), after.db_servers.saturating_sub(before.db_servers)
                 )
             } else {
                 format!("validation found {} violation(s)", validation.violations)
@@ -271,7 +429,7 @@ pub async fn run(
         scale_out_metrics: Metrics {
             tenants_before: before.tenants,
             tenants_after: after.tenants,
-            tenants_added: after.tenants - before.tenants,
+            tenants_added: after.tenants.saturating_sub(before.tenants),
             documents_before: before.documents,
             documents_after: after.documents,
             documents_added: after.documents.saturating_sub(before.documents),
@@ -301,7 +459,7 @@ pub async fn run(
         .collect();
     report
         .timings
-        .insert("total".into(), started.elapsed().as_secs_f64());
+        .insert("total".into(), (finished_ms - started_ms) as f64 / 1000.0);
     if let Some(dir) = report_dir {
         report.files = demo_report::write(&report, dir, finished_ms)?;
         ctx.event(

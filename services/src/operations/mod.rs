@@ -28,6 +28,7 @@ pub async fn run(
         JobSpec::AddTenant { tenant } => json(tenants::add(console, tenant, ctx).await?),
         JobSpec::AddTenants { tenants: list } => json(tenants::add_many(console, list, ctx).await?),
         JobSpec::RemoveTenant { tenant } => json(tenants::remove(console, *tenant, ctx).await?),
+        JobSpec::PurgeTenant { tenant } => json(tenants::purge(console, *tenant, ctx).await?),
         JobSpec::AddServers { count } => json(topology::add_servers(console, *count, ctx).await?),
         JobSpec::Rebalance {
             what_if_servers,

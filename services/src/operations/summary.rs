@@ -12,7 +12,15 @@ pub async fn summary(console: &Console) -> Result<ConsoleSummary, ServiceError> 
     let backend = console.backend();
     let overview = backend.overview().await?;
     let map = backend.shard_map().await?;
-    let documents = backend.stored_tenants().await?.values().sum();
+    let registered: std::collections::BTreeSet<_> = console
+        .store()
+        .tenants()?
+        .into_iter()
+        .map(|r| r.tenant.id)
+        .collect();
+    let stored = backend.stored_tenants().await?;
+    let (mine, strangers): (Vec<_>, Vec<_>) =
+        stored.iter().partition(|(id, _)| registered.contains(*id));
     let figures = rebalance::figures(console).await?;
     let data_servers: Vec<_> = overview.db_servers().collect();
     Ok(ConsoleSummary {
@@ -22,8 +30,10 @@ pub async fn summary(console: &Console) -> Result<ConsoleSummary, ServiceError> 
             .filter(|s| s.health == ServerHealth::Good)
             .count() as u32,
         servers_total: data_servers.len() as u32,
-        tenants: console.store().tenants()?.len() as u64,
-        documents,
+        tenants: registered.len() as u64,
+        documents: mine.iter().map(|(_, n)| **n).sum(),
+        unregistered_tenants: strangers.len() as u64,
+        unregistered_documents: strangers.iter().map(|(_, n)| **n).sum(),
         collections: map.collections.len() as u64,
         shard_groups: map.groups.len() as u64,
         bytes_max: figures.bytes.max,

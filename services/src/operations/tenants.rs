@@ -15,8 +15,8 @@ use scaleout_domain::{
 
 use crate::console::Console;
 use crate::error::ServiceError;
-use crate::jobs::{JobCtx, NewTenant};
-use crate::store::TenantRecord;
+use crate::jobs::{JobCtx, JobSpec, NewTenant};
+use crate::store::{Lock, TenantRecord};
 
 /// Documents per load request: large enough to amortise a durable commit.
 const BATCH: usize = 1000;
@@ -40,11 +40,7 @@ pub fn prepare(
         ScaleFactor::from_i64(scale_factor).map_err(|e| ServiceError::Invalid(e.to_string()))?;
     let store = console.store();
     if let Some(existing) = store.tenant_by_name(name.as_str())? {
-        return Err(ServiceError::Conflict(format!(
-            "a tenant named {:?} already exists (id {})",
-            existing.tenant.name.as_str(),
-            existing.tenant.id
-        )));
+        return Err(name_taken(name.as_str(), &existing));
     }
     if let Some(first) = store.tenants()?.first() {
         naming
@@ -58,7 +54,7 @@ pub fn prepare(
             Some(seed) => seeded(seed, name.as_str(), attempt),
             None => random_seed(),
         });
-        if store.tenant(id)?.is_none() {
+        if store.tenant(id)?.is_none() && store.removed_tenant(id)?.is_none() {
             break id;
         }
         attempt += 1;
@@ -69,6 +65,24 @@ pub fn prepare(
         scale_factor: scale.get(),
         naming,
         created_at: crate::clock::now_ms() / 1000,
+    })
+}
+
+/// The conflict of a name taken by `existing` (the same name, or one that
+/// looks like it: see [`scaleout_domain::name_key`]).
+pub fn name_taken(requested: &str, existing: &TenantRecord) -> ServiceError {
+    let name = existing.tenant.name.as_str();
+    ServiceError::Conflict(if requested.trim() == name {
+        format!(
+            "a tenant named {name:?} already exists (id {})",
+            existing.tenant.id
+        )
+    } else {
+        format!(
+            "{:?} can be mistaken for {name:?}, which already exists (id {}): choose a name that looks different",
+            requested.trim(),
+            existing.tenant.id
+        )
     })
 }
 
@@ -95,7 +109,8 @@ fn seeded(seed: u64, name: &str, attempt: u64) -> u64 {
     })
 }
 
-/// Onboards one tenant: schema, registry, data, count check.
+/// Onboards one tenant: schema, registry, data, count check. Run again (a
+/// resume) it finishes what is missing: stored batches are not stored twice.
 pub async fn add(
     console: &Console,
     new: &NewTenant,
@@ -108,6 +123,8 @@ pub async fn add(
         ScaleFactor::new(new.scale_factor).map_err(|e| ServiceError::Invalid(e.to_string()))?,
         new.created_at,
     );
+    // Nobody removes or purges this tenant while its data goes in.
+    ctx.claim(Lock::Tenant(tenant.id))?;
     let backend = console.backend();
     let label = format!("{} ({})", tenant.name.as_str(), tenant.id);
 
@@ -134,34 +151,66 @@ pub async fn add(
     };
     ctx.event("schema", 1, 1, Outcome::Ok, note);
 
+    // A removed tenant is refused here: a resumed onboarding cannot bring it back.
     console.store().insert_tenant(&TenantRecord {
         tenant: tenant.clone(),
         naming: new.naming,
     })?;
     let total = tenant.document_count();
+    let already: u64 = backend.tenant_counts(tenant.id).await?.values().sum();
     let mut done = 0;
     let mut created = 0;
-    ctx.event(
-        "load",
-        0,
-        total,
-        Outcome::Running,
-        format!("Loading {} documents for {label}", grouped(total)),
-    );
-    for batch in Generator::new(&tenant, new.naming).batches(BATCH) {
-        ctx.check_cancel()?;
-        created += backend
-            .load_batch(tenant.id, &batch.documents)
-            .await?
-            .created;
-        done += batch.documents.len() as u64;
-        ctx.progress("load", done, total, || {
+    if already == total {
+        ctx.event(
+            "load",
+            total,
+            total,
+            Outcome::Running,
             format!(
-                "{} of {} documents of {label}",
-                grouped(done),
+                "{label}: all {} documents were stored before",
                 grouped(total)
-            )
-        });
+            ),
+        );
+    } else {
+        ctx.event(
+            "load",
+            0,
+            total,
+            Outcome::Running,
+            if already == 0 {
+                format!("Loading {} documents for {label}", grouped(total))
+            } else {
+                format!(
+                    "Loading the rest of {label}: {} of {} documents were stored before",
+                    grouped(already),
+                    grouped(total)
+                )
+            },
+        );
+        for batch in Generator::new(&tenant, new.naming).batches(BATCH) {
+            if ctx.cancel_flag().is_cancelled() {
+                let stored: u64 = backend.tenant_counts(tenant.id).await?.values().sum();
+                return Err(ServiceError::Cancelled(format!(
+                    "{label} has {} of its {} documents; resume job {} to finish onboarding it, or remove the tenant (`scaleout tenant remove {}`)",
+                    grouped(stored),
+                    grouped(total),
+                    ctx.job,
+                    tenant.id
+                )));
+            }
+            created += backend
+                .load_batch(tenant.id, &batch.documents)
+                .await?
+                .created;
+            done += batch.documents.len() as u64;
+            ctx.progress("load", done, total, || {
+                format!(
+                    "{} of {} documents of {label}",
+                    grouped(done),
+                    grouped(total)
+                )
+            });
+        }
     }
 
     let counts = backend.tenant_counts(tenant.id).await?;
@@ -226,17 +275,67 @@ pub async fn add_many(
     Ok(out)
 }
 
+/// Starts removing a registered tenant; an id the registry does not know is
+/// refused at once (404), saying so when data is stored under it (`purge`).
+pub fn start_remove(console: &Console, id: TenantId) -> Result<u64, ServiceError> {
+    // Being onboarded (perhaps not registered yet): say which job holds it.
+    if let Some(held) = console.store().holder_of(Lock::Tenant(id))? {
+        return Err(held.refusal());
+    }
+    if console.store().tenant(id)?.is_none() {
+        return Err(unknown_tenant(console, id));
+    }
+    console.start_job(JobSpec::RemoveTenant { tenant: id })
+}
+
+/// Starts deleting data stored under a tenant id the registry does not know.
+pub async fn start_purge(console: &Console, id: TenantId) -> Result<u64, ServiceError> {
+    if let Some(record) = console.store().tenant(id)? {
+        return Err(ServiceError::Conflict(format!(
+            "{} ({id}) is a registered tenant: remove it instead (`scaleout tenant remove {id}`)",
+            record.tenant.name.as_str()
+        )));
+    }
+    let stored = console.backend().stored_tenants().await?;
+    if !stored.contains_key(&id) {
+        return Err(ServiceError::NotFound(format!(
+            "no data is stored under tenant id {id}: nothing to purge"
+        )));
+    }
+    console.start_job(JobSpec::PurgeTenant { tenant: id })
+}
+
+/// A well-formed id the registry does not know: what is known of it.
+fn unknown_tenant(console: &Console, id: TenantId) -> ServiceError {
+    match console.store().removed_tenant(id) {
+        Ok(Some(t)) => ServiceError::NotFound(format!(
+            "tenant {id} ({}) was already removed",
+            t.name
+        )),
+        _ => ServiceError::NotFound(format!(
+            "there is no tenant {id}; `scaleout tenant list` shows them (data stored under an unregistered id is named by `scaleout validate` and removed by `scaleout tenant purge`)"
+        )),
+    }
+}
+
 pub async fn remove(
     console: &Console,
     id: TenantId,
     ctx: &JobCtx,
 ) -> Result<RemovedTenant, ServiceError> {
     let store = console.store();
-    let record = store.tenant(id)?.ok_or_else(|| {
-        ServiceError::NotFound(format!(
-            "there is no tenant {id}; `scaleout tenant list` shows them"
-        ))
-    })?;
+    let Some(record) = store.tenant(id)? else {
+        // Resumed after the registry forgot it: finish the data, if any is left.
+        let tombstone = store
+            .removed_tenant(id)?
+            .ok_or_else(|| unknown_tenant(console, id))?;
+        let removed = console.backend().remove_tenant(id).await?;
+        return Ok(RemovedTenant {
+            tenant_id: id,
+            name: tombstone.name,
+            removed_documents: removed,
+        });
+    };
     let name = record.tenant.name.as_str().to_string();
     store.set_tenant_status(id, TenantStatus::Removing)?;
     ctx.event(
@@ -247,13 +346,51 @@ pub async fn remove(
         format!("Removing {name} ({id})"),
     );
     let removed = console.backend().remove_tenant(id).await?;
-    store.delete_tenant(id)?;
+    store.delete_tenant(id, &name, Some(ctx.job), crate::clock::now_ms())?;
     ctx.event(
         "remove",
         1,
         1,
         Outcome::Ok,
         format!("{name}: {} documents removed", grouped(removed)),
+    );
+    Ok(RemovedTenant {
+        tenant_id: id,
+        name,
+        removed_documents: removed,
+    })
+}
+
+/// Deletes the data of an unregistered tenant id (never a registered one).
+pub async fn purge(
+    console: &Console,
+    id: TenantId,
+    ctx: &JobCtx,
+) -> Result<RemovedTenant, ServiceError> {
+    if let Some(record) = console.store().tenant(id)? {
+        return Err(ServiceError::Conflict(format!(
+            "{} ({id}) is a registered tenant: remove it instead",
+            record.tenant.name.as_str()
+        )));
+    }
+    let name = console
+        .store()
+        .removed_tenant(id)?
+        .map_or_else(|| "(unregistered)".to_string(), |t| t.name);
+    ctx.event(
+        "purge",
+        0,
+        1,
+        Outcome::Running,
+        format!("Deleting the data stored under unregistered tenant id {id}"),
+    );
+    let removed = console.backend().remove_tenant(id).await?;
+    ctx.event(
+        "purge",
+        1,
+        1,
+        Outcome::Ok,
+        format!("{id}: {} documents deleted", grouped(removed)),
     );
     Ok(RemovedTenant {
         tenant_id: id,

@@ -2,25 +2,69 @@
 
 use scaleout_domain::progress::Outcome;
 use scaleout_domain::units::grouped;
-pub use scaleout_domain::views::{AddedServers, Validation};
+pub use scaleout_domain::views::{AddedServers, UnregisteredTenant, Validation};
+use scaleout_domain::TenantId;
+use serde::{Deserialize, Serialize};
 
 use crate::console::Console;
 use crate::error::ServiceError;
 use crate::jobs::JobCtx;
+
+/// What an add-servers job recorded before adding: a resume adds only what
+/// is still missing, never `count` again.
+#[derive(Debug, Serialize, Deserialize)]
+struct ServersCheckpoint {
+    db_servers_before: usize,
+}
 
 pub async fn add_servers(
     console: &Console,
     count: u32,
     ctx: &JobCtx,
 ) -> Result<AddedServers, ServiceError> {
+    let before = match ctx.checkpoint::<ServersCheckpoint>() {
+        Some(c) => c.db_servers_before,
+        None => {
+            let now = console.backend().overview().await?.db_servers().count();
+            ctx.save_checkpoint(&ServersCheckpoint {
+                db_servers_before: now,
+            })?;
+            now
+        }
+    };
+    add_servers_since(console, count, before, ctx).await
+}
+
+/// Adds DB servers until there are `before + count`: run again, it adds only
+/// what is still missing.
+pub async fn add_servers_since(
+    console: &Console,
+    count: u32,
+    before: usize,
+    ctx: &JobCtx,
+) -> Result<AddedServers, ServiceError> {
+    let now = console.backend().overview().await?.db_servers().count();
+    let target = before + count as usize;
+    let missing = (target.saturating_sub(now) as u32).min(count);
     ctx.event(
         "servers",
-        0,
+        u64::from(count - missing),
         u64::from(count),
         Outcome::Running,
-        format!("Adding {count} DB server(s)"),
+        if missing == count {
+            format!("Adding {count} DB server(s)")
+        } else {
+            format!(
+                "Adding the {missing} DB server(s) still missing of {count} ({} were added before)",
+                count - missing
+            )
+        },
     );
-    let added = console.backend().add_db_servers(count).await?;
+    let added = if missing > 0 {
+        console.backend().add_db_servers(missing).await?
+    } else {
+        Vec::new()
+    };
     let db_servers = console.backend().overview().await?.db_servers().count();
     let names: Vec<&str> = added.iter().map(|s| s.short_name.as_str()).collect();
     ctx.event(
@@ -30,7 +74,11 @@ pub async fn add_servers(
         Outcome::Ok,
         format!(
             "Added {} (now {db_servers} DB servers); they hold no shards until a rebalance",
-            names.join(", ")
+            if names.is_empty() {
+                "none this time".to_string()
+            } else {
+                names.join(", ")
+            }
         ),
     );
     Ok(AddedServers { added, db_servers })
@@ -54,6 +102,7 @@ pub async fn validate(console: &Console, ctx: &JobCtx) -> Result<Validation, Ser
     let report = console.backend().validate(&tenants).await?;
     let violations = report.violation_count();
     let clean = report.is_clean();
+    let unregistered = unregistered(console, &report.unknown_tenants).await?;
     let outcome = if clean { Outcome::Ok } else { Outcome::Failed };
     let message = if clean {
         format!(
@@ -61,10 +110,13 @@ pub async fn validate(console: &Console, ctx: &JobCtx) -> Result<Validation, Ser
             tenants.len(),
             grouped(report.documents_checked)
         )
+    } else if unregistered.is_empty() && report.unreadable_tenant_values.is_empty() {
+        format!("{violations} violation(s)")
     } else {
         format!(
-            "{violations} violation(s); {} document(s) of unregistered tenants",
-            report.unknown_tenants.len() + report.unreadable_tenant_values.len()
+            "{violations} violation(s); data of {} unregistered tenant id(s) ({} documents): `scaleout tenant purge ID` removes it",
+            unregistered.len() + report.unreadable_tenant_values.len(),
+            grouped(unregistered.iter().map(|u| u.documents).sum())
         )
     };
     ctx.event(
@@ -78,5 +130,26 @@ pub async fn validate(console: &Console, ctx: &JobCtx) -> Result<Validation, Ser
         clean,
         violations,
         report,
+        unregistered,
     })
+}
+
+/// What is known of data stored under ids the registry does not know.
+async fn unregistered(
+    console: &Console,
+    ids: &[TenantId],
+) -> Result<Vec<UnregisteredTenant>, ServiceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stored = console.backend().stored_tenants().await?;
+    ids.iter()
+        .map(|id| {
+            Ok(UnregisteredTenant {
+                id: *id,
+                documents: stored.get(id).copied().unwrap_or(0),
+                removed_name: console.store().removed_tenant(*id)?.map(|t| t.name),
+            })
+        })
+        .collect()
 }

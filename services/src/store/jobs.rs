@@ -5,6 +5,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use scaleout_domain::progress::ProgressEvent;
 pub use scaleout_domain::views::{JobRecord, JobState};
 
+use super::locks::{self, Held, Lock};
 use super::{db, ConsoleStore};
 use crate::error::ServiceError;
 
@@ -26,42 +27,116 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<JobRecord> {
     })
 }
 
-impl ConsoleStore {
-    /// Records a new running job owned by this process; returns its id.
-    pub fn insert_job(
-        &self,
-        kind: &str,
-        spec: &serde_json::Value,
-        now_ms: i64,
-    ) -> Result<u64, ServiceError> {
-        self.with(|conn| {
-            conn.execute(
-                "INSERT INTO jobs (kind, spec, state, created_ms, started_ms, owner_pid) VALUES (?1, ?2, 'running', ?3, ?3, ?4)",
-                params![kind, spec.to_string(), now_ms, std::process::id()],
-            )
-            .map_err(db)?;
-            Ok(conn.last_insert_rowid() as u64)
-        })
-    }
+/// The process that runs a job: its pid and its start time (clock ticks after
+/// boot, from /proc), so a pid reused by another process, or a killed
+/// process not yet reaped (a zombie), is never taken for the owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    pub pid: u32,
+    pub started: Option<i64>,
+}
 
-    /// Takes over an interrupted job for this process (resume).
-    pub fn restart_job(&self, id: u64, now_ms: i64) -> Result<(), ServiceError> {
-        self.with(|conn| {
-            let n = conn
-                .execute(
-                    "UPDATE jobs SET state = 'running', started_ms = ?2, finished_ms = NULL, error = NULL, owner_pid = ?3
-                     WHERE id = ?1 AND state = 'interrupted'",
-                    params![id as i64, now_ms, std::process::id()],
-                )
-                .map_err(db)?;
-            if n == 1 {
-                Ok(())
-            } else {
-                Err(ServiceError::Conflict(format!("job {id} is not interrupted, so it cannot be resumed")))
+impl Owner {
+    pub fn this_process() -> Owner {
+        static THIS: std::sync::OnceLock<Owner> = std::sync::OnceLock::new();
+        *THIS.get_or_init(|| {
+            let pid = std::process::id();
+            Owner {
+                pid,
+                started: proc_stat(pid).map(|(_, started)| started),
             }
         })
     }
 
+    /// Whether the owner still runs. Off Linux (no /proc) a pid is trusted.
+    pub fn is_alive(&self) -> bool {
+        if !cfg!(target_os = "linux") {
+            return true;
+        }
+        match proc_stat(self.pid) {
+            None => false,
+            Some((state, _)) if state == 'Z' || state == 'X' => false,
+            Some((_, started)) => self.started.is_none_or(|s| s == started),
+        }
+    }
+}
+
+/// The state letter and start time of a process, from `/proc/<pid>/stat`.
+fn proc_stat(pid: u32) -> Option<(char, i64)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may hold spaces or parentheses.
+    let rest = &text[text.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let state = fields.first()?.chars().next()?;
+    let started = fields.get(19)?.parse().ok()?;
+    Some((state, started))
+}
+
+/// Jobs in these states may be resumed: they stopped before finishing.
+const RESUMABLE: &str = "('interrupted', 'cancelled', 'failed')";
+
+impl ConsoleStore {
+    /// Records a new running job owned by this process, with the locks it
+    /// needs, in one transaction; `Err(held)` (and nothing recorded) when
+    /// another job holds one of them.
+    pub fn insert_job(
+        &self,
+        kind: &str,
+        spec: &serde_json::Value,
+        locks: &[Lock],
+        now_ms: i64,
+    ) -> Result<Result<u64, Held>, ServiceError> {
+        let owner = Owner::this_process();
+        self.transaction(|tx| {
+            if let Some(held) = locks::holder(tx, locks, None)? {
+                return Ok(Err(held));
+            }
+            tx.execute(
+                "INSERT INTO jobs (kind, spec, state, created_ms, started_ms, owner_pid, owner_started)
+                 VALUES (?1, ?2, 'running', ?3, ?3, ?4, ?5)",
+                params![kind, spec.to_string(), now_ms, owner.pid, owner.started],
+            )
+            .map_err(db)?;
+            let id = tx.last_insert_rowid() as u64;
+            locks::take(tx, id, locks)?;
+            Ok(Ok(id))
+        })
+    }
+
+    /// Takes over a job that stopped before finishing (resume), claiming its
+    /// locks again in the same transaction.
+    pub fn restart_job(
+        &self,
+        id: u64,
+        locks: &[Lock],
+        now_ms: i64,
+    ) -> Result<Result<(), Held>, ServiceError> {
+        let owner = Owner::this_process();
+        self.transaction(|tx| {
+            if let Some(held) = locks::holder(tx, locks, Some(id))? {
+                return Ok(Err(held));
+            }
+            let n = tx
+                .execute(
+                    &format!(
+                        "UPDATE jobs SET state = 'running', started_ms = ?2, finished_ms = NULL, error = NULL,
+                                owner_pid = ?3, owner_started = ?4
+                         WHERE id = ?1 AND state IN {RESUMABLE}"
+                    ),
+                    params![id as i64, now_ms, owner.pid, owner.started],
+                )
+                .map_err(db)?;
+            if n != 1 {
+                return Err(ServiceError::Conflict(format!(
+                    "job {id} is running or has succeeded, so it cannot be resumed"
+                )));
+            }
+            locks::take(tx, id, locks)?;
+            Ok(Ok(()))
+        })
+    }
+
+    /// Records a job's end and frees its locks, in one transaction.
     pub fn finish_job(
         &self,
         id: u64,
@@ -70,10 +145,43 @@ impl ConsoleStore {
         error: Option<&str>,
         now_ms: i64,
     ) -> Result<(), ServiceError> {
-        self.with(|conn| {
-            conn.execute(
+        self.transaction(|tx| {
+            tx.execute(
                 "UPDATE jobs SET state = ?2, result = ?3, error = ?4, finished_ms = ?5 WHERE id = ?1",
                 params![id as i64, state.as_str(), result.map(|r| r.to_string()), error, now_ms],
+            )
+            .map_err(db)?;
+            locks::release_all(tx, id)
+        })
+    }
+
+    /// The job's checkpoint: how far it got, as its operation recorded it.
+    pub fn checkpoint(&self, id: u64) -> Result<Option<serde_json::Value>, ServiceError> {
+        self.with(|conn| {
+            let text: Option<String> = conn
+                .query_row(
+                    "SELECT checkpoint FROM jobs WHERE id = ?1",
+                    params![id as i64],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db)?
+                .flatten();
+            text.map(|t| {
+                serde_json::from_str(&t).map_err(|e| {
+                    ServiceError::Store(format!("job {id} has an unreadable checkpoint: {e}"))
+                })
+            })
+            .transpose()
+        })
+    }
+
+    /// Durably records how far a job got: a resume starts from here.
+    pub fn save_checkpoint(&self, id: u64, value: &serde_json::Value) -> Result<(), ServiceError> {
+        self.with(|conn| {
+            conn.execute(
+                "UPDATE jobs SET checkpoint = ?2 WHERE id = ?1",
+                params![id as i64, value.to_string()],
             )
             .map_err(db)?;
             Ok(())
@@ -168,52 +276,71 @@ impl ConsoleStore {
 
     /// Test support: pretends another process owns the job.
     #[doc(hidden)]
-    pub fn with_owner_for_tests(&self, job: u64, pid: u32) -> Result<(), ServiceError> {
+    pub fn with_owner_for_tests(&self, job: u64, owner: Owner) -> Result<(), ServiceError> {
         self.with(|conn| {
             conn.execute(
-                "UPDATE jobs SET owner_pid = ?2 WHERE id = ?1",
-                params![job as i64, pid],
+                "UPDATE jobs SET owner_pid = ?2, owner_started = ?3 WHERE id = ?1",
+                params![job as i64, owner.pid, owner.started],
             )
             .map_err(db)?;
             Ok(())
         })
     }
 
-    /// Marks jobs whose owning process is gone as interrupted; returns their ids.
-    pub fn interrupt_orphans(&self, now_ms: i64) -> Result<Vec<u64>, ServiceError> {
-        self.with(|conn| {
+    /// Marks running jobs whose owner is gone as interrupted and frees their
+    /// locks; returns their ids. Jobs of this process count as alive only when
+    /// `running_here` holds them (a job whose task ended without recording it
+    /// is an orphan too).
+    pub fn interrupt_orphans(
+        &self,
+        now_ms: i64,
+        running_here: &dyn Fn(u64) -> bool,
+    ) -> Result<Vec<u64>, ServiceError> {
+        let this = Owner::this_process();
+        let rows: Vec<(i64, Option<u32>, Option<i64>)> = self.with(|conn| {
             let mut stmt = conn
-                .prepare("SELECT id, owner_pid FROM jobs WHERE state IN ('running', 'queued')")
+                .prepare(
+                    "SELECT id, owner_pid, owner_started FROM jobs WHERE state IN ('running', 'queued') ORDER BY id",
+                )
                 .map_err(db)?;
-            let rows: Vec<(i64, Option<u32>)> = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(db)?
-                .collect::<Result<_, _>>()
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .map_err(db)?;
-            let mut orphans = Vec::new();
-            for (id, pid) in rows {
-                let alive = pid.is_some_and(|p| p != std::process::id() && process_alive(p));
-                if !alive {
-                    conn.execute(
+            rows.collect::<Result<_, _>>().map_err(db)
+        })?;
+        let mut orphans = Vec::new();
+        for (id, pid, started) in rows {
+            let alive = match pid {
+                None => false,
+                Some(pid) => {
+                    let owner = Owner { pid, started };
+                    if owner == this {
+                        running_here(id as u64)
+                    } else {
+                        // An earlier process with this pid is gone too.
+                        owner.pid != this.pid && owner.is_alive()
+                    }
+                }
+            };
+            if alive {
+                continue;
+            }
+            let marked = self.transaction(|tx| {
+                let n = tx
+                    .execute(
                         "UPDATE jobs SET state = 'interrupted', finished_ms = ?2,
                                 error = 'the process running this job stopped before it finished; resume it to complete it'
-                         WHERE id = ?1",
+                         WHERE id = ?1 AND state IN ('running', 'queued')",
                         params![id, now_ms],
                     )
                     .map_err(db)?;
-                    orphans.push(id as u64);
-                }
+                locks::release_all(tx, id as u64)?;
+                Ok(n == 1)
+            })?;
+            if marked {
+                orphans.push(id as u64);
             }
-            Ok(orphans)
-        })
-    }
-}
-
-/// Whether a process with this id exists (Linux: /proc; elsewhere assume it does).
-fn process_alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        std::path::Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        true
+        }
+        Ok(orphans)
     }
 }

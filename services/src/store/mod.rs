@@ -2,23 +2,28 @@
 //! the jobs with their progress events. It is separate from the embedded
 //! cluster's file because it is needed with every back end, ArangoDB included.
 
+pub mod files;
 mod jobs;
+mod locks;
 mod schema;
 mod tenants;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, ErrorCode};
 
-pub use jobs::{JobRecord, JobState};
-pub use tenants::TenantRecord;
+pub use files::FileState;
+pub use jobs::{JobRecord, JobState, Owner};
+pub use locks::{Held, Lock};
+pub use tenants::{TenantRecord, Tombstone};
 
 use crate::error::ServiceError;
 
 #[derive(Debug)]
 pub struct ConsoleStore {
+    path: PathBuf,
     conn: Mutex<Connection>,
 }
 
@@ -26,32 +31,113 @@ impl ConsoleStore {
     pub fn open(path: &Path) -> Result<Self, ServiceError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
-                ServiceError::Store(format!("cannot create {}: {e}", dir.display()))
+                ServiceError::Unavailable(format!(
+                    "cannot create the data directory {}: {e}",
+                    dir.display()
+                ))
             })?;
         }
-        let conn = Connection::open(path)
-            .map_err(|e| ServiceError::Store(format!("cannot open {}: {e}", path.display())))?;
-        conn.busy_timeout(Duration::from_secs(30)).map_err(db)?;
+        let explain = |e| explain(path, e);
+        let conn = Connection::open(path).map_err(explain)?;
+        conn.busy_timeout(Duration::from_secs(30))
+            .map_err(explain)?;
         conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(db)?;
+            .map_err(explain)?;
         conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(db)?;
-        schema::migrate(&conn)?;
+            .map_err(explain)?;
+        schema::migrate(&conn).map_err(|e| e.explained(path))?;
         Ok(ConsoleStore {
+            path: path.to_path_buf(),
             conn: Mutex::new(conn),
         })
     }
 
-    /// Runs `f` with the connection (statements are short; one connection suffices).
+    /// Runs `f` with the connection (statements are short; one connection
+    /// suffices). SQLite failures people can fix come back as sentences that
+    /// name the file or its directory.
     pub(crate) fn with<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, ServiceError>,
     ) -> Result<T, ServiceError> {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        f(&conn)
+        f(&conn).map_err(|e| e.explained(&self.path))
+    }
+
+    /// Runs `f` in one immediate transaction: it holds SQLite's write lock from
+    /// the start, so a check and the write it allows are one step, across
+    /// processes too.
+    pub(crate) fn transaction<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        self.with(|conn| {
+            let tx = rusqlite::Transaction::new_unchecked(
+                conn,
+                rusqlite::TransactionBehavior::Immediate,
+            )
+            .map_err(db)?;
+            let out = f(&tx)?;
+            tx.commit().map_err(db)?;
+            Ok(out)
+        })
+    }
+
+    /// A SQLite failure met outside [`ConsoleStore::with`], explained the same way.
+    pub(crate) fn fail(&self, e: rusqlite::Error) -> ServiceError {
+        explain(&self.path, e)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 }
 
 pub(crate) fn db(e: rusqlite::Error) -> ServiceError {
-    ServiceError::Store(e.to_string())
+    ServiceError::Sqlite(e)
+}
+
+impl ServiceError {
+    fn explained(self, file: &Path) -> ServiceError {
+        match self {
+            ServiceError::Sqlite(e) => explain(file, e),
+            other => other,
+        }
+    }
+}
+
+/// What a SQLite failure means for the person running the console.
+pub(crate) fn explain(file: &Path, e: rusqlite::Error) -> ServiceError {
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => ServiceError::Unavailable(format!(
+            "the disk holding {} is full: free some space there, then try again",
+            dir.display()
+        )),
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+            ServiceError::Unavailable(match scaleout_embedded::directory_problem(dir) {
+                Some(why) => format!(
+                    "{} cannot be opened or written ({e}): the data directory {} is not writable ({why})",
+                    file.display(),
+                    dir.display()
+                ),
+                None => format!(
+                    "{} cannot be opened or written ({e}): check that the user running scaleout may read and write it",
+                    file.display()
+                ),
+            })
+        }
+        Some(ErrorCode::SystemIoFailure) => ServiceError::Unavailable(format!(
+            "reading or writing {} failed ({e}): check the disk holding {}",
+            file.display(),
+            dir.display()
+        )),
+        Some(ErrorCode::NotADatabase) => ServiceError::Store(format!(
+            "{} is not a scaleout console store ({e}): restore it from a backup or move it away",
+            file.display()
+        )),
+        _ => ServiceError::Store(e.to_string()),
+    }
 }

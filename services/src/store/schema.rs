@@ -2,16 +2,18 @@
 
 use rusqlite::Connection;
 
+use scaleout_domain::name_key::name_key;
+
 use super::db;
 use crate::error::ServiceError;
 
-const VERSION: i64 = 2;
+const VERSION: i64 = 3;
 
 const V1: &str = "
 CREATE TABLE tenants (
     id           TEXT PRIMARY KEY,
     name         TEXT NOT NULL,
-    name_key     TEXT NOT NULL UNIQUE,   -- lower-cased name: names are unique
+    name_key     TEXT NOT NULL UNIQUE,   -- scaleout_domain::name_key: look-alike names are one name
     scale_factor INTEGER NOT NULL,
     naming       TEXT NOT NULL,
     created_at   INTEGER NOT NULL,
@@ -76,8 +78,40 @@ CREATE TABLE signups (
 );
 ";
 
+/// Hardening: who may run what at once (locks claimed with the job, in one
+/// transaction, so two processes never both win), removed tenants kept as
+/// tombstones (a resumed onboarding must not bring one back), a job's
+/// checkpoint (resume finishes, never starts over) and its owner's start time
+/// (a reused pid is not the owner).
+const V3: &str = "
+CREATE TABLE job_locks (
+    resource TEXT PRIMARY KEY,           -- 'topology' or 'tenant:<id>'
+    job_id   INTEGER NOT NULL
+);
+CREATE INDEX job_locks_by_job ON job_locks (job_id);
+CREATE TABLE removed_tenants (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    removed_ms INTEGER NOT NULL,
+    job_id     INTEGER
+);
+ALTER TABLE jobs ADD COLUMN checkpoint TEXT;        -- JSON: how far the job got
+ALTER TABLE jobs ADD COLUMN owner_started INTEGER;  -- the owner's start time, with owner_pid
+INSERT OR IGNORE INTO job_locks (resource, job_id)
+    SELECT 'topology', MAX(id) FROM jobs
+    WHERE state IN ('running', 'queued')
+      AND (kind IN ('add_servers', 'demo')
+           OR (kind = 'rebalance' AND json_extract(spec, '$.execute') = 1))
+    HAVING MAX(id) IS NOT NULL;
+";
+
+/// Brings the schema up to date in one immediate transaction: the version is
+/// read under SQLite's write lock, so two processes opening a new data
+/// directory at the same moment never both create the tables.
 pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
-    let version: i64 = conn
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+        .map_err(db)?;
+    let version: i64 = tx
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(db)?;
     if version > VERSION {
@@ -85,16 +119,70 @@ pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
             "console.db was written by a newer scaleout (schema {version}); upgrade scaleout"
         )));
     }
+    if version == VERSION {
+        return Ok(()); // dropping the transaction ends it
+    }
     if version < 1 {
-        conn.execute_batch(&format!(
-            "BEGIN; {V1} {V2} PRAGMA user_version = {VERSION}; COMMIT;"
-        ))
-        .map_err(db)?;
-        return Ok(());
+        tx.execute_batch(V1).map_err(db)?;
     }
     if version < 2 {
-        conn.execute_batch(&format!("BEGIN; {V2} PRAGMA user_version = 2; COMMIT;"))
+        tx.execute_batch(V2).map_err(db)?;
+    }
+    if version < 3 {
+        tx.execute_batch(V3).map_err(db)?;
+        rekey(&tx, "tenants", "name", "name_key")?;
+        rekey(&tx, "signups", "company", "company_key")?;
+    }
+    tx.pragma_update(None, "user_version", VERSION)
+        .map_err(db)?;
+    tx.commit().map_err(db)
+}
+
+/// Names were unique by lower case only; now by [`name_key`]. Two rows that
+/// turn out to be look-alikes of each other both stay (the later one keeps a
+/// key of its own): nothing is lost, and new look-alikes are refused.
+fn rekey(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    name: &str,
+    key: &str,
+) -> Result<(), ServiceError> {
+    let rows: Vec<(String, String)> = {
+        let mut st = tx
+            .prepare(&format!("SELECT rowid, {name} FROM {table} ORDER BY rowid"))
             .map_err(db)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?.to_string(), r.get(1)?)))
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)?
+    };
+    // Free every key first, so a row may take a key another row held before.
+    tx.execute(&format!("UPDATE {table} SET {key} = '#' || rowid"), [])
+        .map_err(db)?;
+    for (rowid, value) in rows {
+        let wanted = name_key(&value);
+        let taken: bool = tx
+            .query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {key} = ?1)"),
+                [&wanted],
+                |r| r.get(0),
+            )
+            .map_err(db)?;
+        let new_key = if taken {
+            tracing::warn!(
+                table,
+                name = value,
+                "a look-alike of an earlier name: both are kept"
+            );
+            format!("{wanted}#{rowid}")
+        } else {
+            wanted
+        };
+        tx.execute(
+            &format!("UPDATE {table} SET {key} = ?1 WHERE rowid = ?2"),
+            (&new_key, &rowid),
+        )
+        .map_err(db)?;
     }
     Ok(())
 }

@@ -5,6 +5,8 @@ use rusqlite::{params, OptionalExtension, Row};
 use scaleout_domain::{Naming, ScaleFactor, Tenant, TenantId, TenantName, TenantStatus};
 use serde::{Deserialize, Serialize};
 
+use scaleout_domain::name_key::name_key;
+
 use super::{db, ConsoleStore};
 use crate::error::ServiceError;
 
@@ -56,18 +58,37 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<TenantRecord, ServiceError>>
 
 const COLUMNS: &str = "id, name, scale_factor, naming, created_at, status";
 
+/// A tenant that was removed: its id is never registered again, so resuming
+/// an onboarding that stopped before the removal cannot bring it back, and
+/// data left under its id is known for what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    pub id: TenantId,
+    pub name: String,
+    pub removed_ms: i64,
+    pub job: Option<u64>,
+}
+
 impl ConsoleStore {
-    /// Registers a new tenant; a name already taken (ignoring case) is a conflict.
+    /// Registers a new tenant; a name already taken (or a look-alike of one:
+    /// see [`name_key`]) is a conflict, and so is the id of a removed tenant.
     pub fn insert_tenant(&self, record: &TenantRecord) -> Result<(), ServiceError> {
-        self.with(|conn| {
+        self.transaction(|conn| {
             let t = &record.tenant;
+            if let Some(removed) = removed_in(conn, t.id)? {
+                return Err(ServiceError::Conflict(format!(
+                    "{} ({}) was removed{}: it cannot be brought back; add it again as a new tenant",
+                    removed.name,
+                    removed.id,
+                    removed.job.map(|j| format!(" by job {j}")).unwrap_or_default()
+                )));
+            }
             if let Some(existing) = self.find_by_name_in(conn, t.name.as_str())? {
                 if existing.tenant.id != t.id {
-                    return Err(ServiceError::Conflict(format!(
-                        "a tenant named {:?} already exists (id {})",
-                        existing.tenant.name.as_str(),
-                        existing.tenant.id
-                    )));
+                    return Err(crate::operations::tenants::name_taken(
+                        t.name.as_str(),
+                        &existing,
+                    ));
                 }
                 return Ok(()); // the same tenant again: a resumed job
             }
@@ -82,7 +103,7 @@ impl ConsoleStore {
                     record.naming.to_string(),
                     t.created_at,
                     status_text(t.status),
-                    t.name.as_str().to_lowercase()
+                    name_key(t.name.as_str())
                 ],
             )
             .map_err(db)?;
@@ -97,7 +118,7 @@ impl ConsoleStore {
     ) -> Result<Option<TenantRecord>, ServiceError> {
         conn.query_row(
             &format!("SELECT {COLUMNS} FROM tenants WHERE name_key = ?1"),
-            params![name.trim().to_lowercase()],
+            params![name_key(name)],
             from_row,
         )
         .optional()
@@ -150,11 +171,48 @@ impl ConsoleStore {
         })
     }
 
-    pub fn delete_tenant(&self, id: TenantId) -> Result<(), ServiceError> {
-        self.with(|conn| {
-            conn.execute("DELETE FROM tenants WHERE id = ?1", params![id.as_str()])
+    /// Unregisters a removed tenant and keeps its tombstone, in one step.
+    pub fn delete_tenant(
+        &self,
+        id: TenantId,
+        name: &str,
+        job: Option<u64>,
+        now_ms: i64,
+    ) -> Result<(), ServiceError> {
+        self.transaction(|tx| {
+            tx.execute(
+                "INSERT OR IGNORE INTO removed_tenants (id, name, removed_ms, job_id) VALUES (?1, ?2, ?3, ?4)",
+                params![id.as_str(), name, now_ms, job.map(|j| j as i64)],
+            )
+            .map_err(db)?;
+            tx.execute("DELETE FROM tenants WHERE id = ?1", params![id.as_str()])
                 .map_err(db)?;
             Ok(())
         })
     }
+
+    /// The tombstone of a removed tenant, if this id was one.
+    pub fn removed_tenant(&self, id: TenantId) -> Result<Option<Tombstone>, ServiceError> {
+        self.with(|conn| removed_in(conn, id))
+    }
+}
+
+fn removed_in(
+    conn: &rusqlite::Connection,
+    id: TenantId,
+) -> Result<Option<Tombstone>, ServiceError> {
+    conn.query_row(
+        "SELECT name, removed_ms, job_id FROM removed_tenants WHERE id = ?1",
+        params![id.as_str()],
+        |r| {
+            Ok(Tombstone {
+                id,
+                name: r.get(0)?,
+                removed_ms: r.get(1)?,
+                job: r.get::<_, Option<i64>>(2)?.map(|j| j as u64),
+            })
+        },
+    )
+    .optional()
+    .map_err(db)
 }

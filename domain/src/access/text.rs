@@ -1,0 +1,91 @@
+//! Characters that change how text looks without being seen: they have no
+//! place in a label or an address someone else will read and trust.
+
+/// Invisible formatting characters: bidirectional overrides, embeddings and
+/// isolates (which can make "Board.exe" read "exe.draoB"), zero-width spaces
+/// and joiners, word joiners, the byte-order mark, soft hyphens and other
+/// format characters (Unicode general category Cf).
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061c}'
+            | '\u{06dd}'
+            | '\u{070f}'
+            | '\u{08e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
+}
+
+/// Text a person may be shown as typed: no control and no invisible character.
+pub fn is_plain(text: &str) -> bool {
+    !text.chars().any(|c| c.is_control() || is_invisible(c))
+}
+
+/// How much of someone's input an error message repeats back.
+pub const ECHO_CHARS: usize = 40;
+
+/// Input as an error message repeats it: at most [`ECHO_CHARS`] characters,
+/// then an ellipsis. A megabyte sent as a "scale factor" is not sent back.
+pub fn cut(input: &str) -> String {
+    match input.char_indices().nth(ECHO_CHARS) {
+        Some((at, _)) => format!("{}…", &input[..at]),
+        None => input.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echoes_are_cut() {
+        assert_eq!(cut("short"), "short");
+        let long = "é".repeat(100_000);
+        let echoed = cut(&long);
+        assert_eq!(echoed.chars().count(), ECHO_CHARS + 1);
+        assert!(echoed.ends_with('…'));
+    }
+
+    #[test]
+    fn overrides_and_zero_width_characters_are_not_plain() {
+        for bad in [
+            "Board\u{202e}exe.pdf",
+            "Board\u{2066}x\u{2069}",
+            "Bo\u{200b}ard",
+            "Bo\u{200d}ard",
+            "\u{feff}Board",
+            "Bo\u{00ad}ard",
+            "Board\u{e0041}",
+            "Board\n",
+        ] {
+            assert!(!is_plain(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_text_of_any_script_is_plain() {
+        for ok in [
+            "Board of directors",
+            "Vorstand (Zürich)",
+            "מועצה",
+            "董事会",
+            "Совет",
+        ] {
+            assert!(is_plain(ok), "{ok:?}");
+        }
+    }
+}

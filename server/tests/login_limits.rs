@@ -1,0 +1,248 @@
+//! Logging in and out as an attacker would try it: redirects to elsewhere,
+//! inputs a header cannot carry, a crowd of guessers, and a stakeholder
+//! leaving.
+
+mod support;
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use support::{
+    client_with_cookie, open_viewer_link, raw, set_cookie, spawn_app, OPERATOR_PASSWORD,
+};
+
+/// A client whose requests come from `127.0.0.<last>` (all of 127/8 is
+/// loopback on Linux): one of many addresses, as a crowd of guessers has.
+fn from(last: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, last)))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn form_body(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let enc: String = v
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            format!("{k}={enc}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[tokio::test]
+async fn a_login_only_ever_leads_to_a_path_on_this_site_and_never_panics() {
+    let app = spawn_app().await;
+    let cases = [
+        ("/tenants", "/tenants"),
+        ("/tenants?q=M\u{fc}ller", "/tenants?q=M%C3%BCller"),
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("/\r\nSet-Cookie: stolen=1", "/"),
+        ("/%09/evil.example", "/"),
+        ("/%0d%0aSet-Cookie:%20x", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/\u{202e}moc.live", "/"),
+    ];
+    for (next, expected) in cases {
+        // A plain form post (no wasm yet): the browser follows a 302.
+        let r = raw(
+            &app.base,
+            "POST",
+            "/api/access/login",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "text/html"),
+            ],
+            form_body(&[("password", OPERATOR_PASSWORD), ("next", next)]).as_bytes(),
+        )
+        .await;
+        assert_eq!(r.status, 302, "{next:?}: {}", r.head);
+        assert_eq!(r.header("location"), Some(expected), "{next:?}");
+        assert!(
+            r.header("set-cookie")
+                .is_some_and(|c| c.starts_with("scaleout_session=")),
+            "{next:?}: a session always comes with its cookie"
+        );
+    }
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_crowd_of_guessers_never_locks_the_operator_out() {
+    let app = spawn_app().await;
+    // 100 wrong passwords from 20 addresses, all at once.
+    let guesses = (0..100u8).map(|i| {
+        let client = from(10 + i % 20);
+        let url = app.url("/api/access/login");
+        async move {
+            client
+                .post(url)
+                .form(&[("password", format!("guess {i}"))])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    assert!(
+        statuses.iter().all(|s| *s == 401 || *s == 429),
+        "{statuses:?}"
+    );
+    let tried = statuses.iter().filter(|s| **s == 401).count();
+    // Each address gets one guess once the account has had 20 wrong ones.
+    assert!(
+        tried <= 45,
+        "guesses that reached the password check: {tried}"
+    );
+
+    // The operator, at a desk that has not been failing: in at once.
+    let operator = from(200)
+        .post(app.url("/api/access/login"))
+        .form(&[("password", OPERATOR_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        operator.status(),
+        200,
+        "the right password from a clean client"
+    );
+    assert!(set_cookie(&operator, "scaleout_session").is_some());
+
+    // A guesser is slowed: even the right password waits there.
+    let guesser = from(10)
+        .post(app.url("/api/access/login"))
+        .form(&[("password", OPERATOR_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(guesser.status(), 429);
+    assert!(guesser.headers().get("retry-after").is_some());
+
+    // While the account is under attack, a new address gets one guess, not five.
+    let newcomer = from(201);
+    let statuses: Vec<u16> = {
+        let mut out = Vec::new();
+        for i in 0..3 {
+            out.push(
+                newcomer
+                    .post(app.url("/api/access/login"))
+                    .form(&[("password", format!("new guess {i}"))])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16(),
+            );
+        }
+        out
+    };
+    assert_eq!(statuses, [401, 429, 429]);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_stakeholder_can_log_out_and_the_link_cookie_ends_with_the_link() {
+    let app = spawn_app().await;
+    let made: serde_json::Value = app
+        .client
+        .post(app.url("/api/access/create-link"))
+        .form(&[("label", "Board"), ("hours", "2")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let opened = app
+        .anonymous()
+        .get(app.url(made["path"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    let header = opened
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let max_age: u64 = header
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("Max-Age="))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (7_000..=7_200).contains(&max_age),
+        "the cookie lasts as long as the 2-hour link: {max_age}"
+    );
+
+    let (cookie, _) = open_viewer_link(&app).await;
+    let viewer = client_with_cookie(&cookie);
+    assert_eq!(
+        viewer
+            .post(app.url("/api/cluster/shards"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let out = viewer
+        .post(app.url("/api/access/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert!(out.status().is_success(), "{}", out.status());
+    assert_eq!(
+        viewer
+            .post(app.url("/api/cluster/shards"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401,
+        "the session ended"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn link_labels_refuse_invisible_characters() {
+    let app = spawn_app().await;
+    for label in [
+        "Board\u{202e}fdp.exe",
+        "Bo\u{200b}ard",
+        "\u{2066}Board\u{2069}",
+        "Board\u{0}",
+    ] {
+        let r = app
+            .client
+            .post(app.url("/api/access/create-link"))
+            .form(&[("label", label), ("hours", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{label:?}");
+        assert!(r.text().await.unwrap().contains("invisible"), "{label:?}");
+    }
+    let links: Vec<serde_json::Value> = app.post("/api/access/links").await.json().await.unwrap();
+    assert!(links.is_empty());
+    app.shutdown().await;
+}

@@ -1,0 +1,126 @@
+//! What one job at a time may hold: the cluster's topology, or one tenant.
+//! A lock is a row claimed in the same SQLite transaction that records or
+//! resumes its job, and released in the one that records the job's end, so two
+//! processes can never both win, and a crashed owner's locks go when its jobs
+//! are marked interrupted.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use scaleout_domain::TenantId;
+
+use super::{db, ConsoleStore};
+use crate::error::ServiceError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// Adding or removing servers, moving shards: one change at a time.
+    Topology,
+    /// Onboarding, removing or purging one tenant's data.
+    Tenant(TenantId),
+}
+
+impl Lock {
+    fn key(&self) -> String {
+        match self {
+            Lock::Topology => "topology".into(),
+            Lock::Tenant(id) => format!("tenant:{id}"),
+        }
+    }
+}
+
+/// A lock another job holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    pub lock: Lock,
+    pub job: u64,
+    pub kind: String,
+}
+
+impl Held {
+    /// The conflict people see: what holds it, and what to do.
+    pub fn refusal(&self) -> ServiceError {
+        let job = self.job;
+        ServiceError::Conflict(match self.lock {
+            Lock::Topology => format!(
+                "job {job} ({}) is changing the cluster's topology: wait for it to finish or cancel it first",
+                self.kind.replace('_', " ")
+            ),
+            Lock::Tenant(id) => {
+                let doing = match self.kind.as_str() {
+                    "add_tenant" | "add_tenants" => "being onboarded",
+                    "demo" => "being onboarded by the demo",
+                    "remove_tenant" => "being removed",
+                    "purge_tenant" => "being purged",
+                    _ => "in use",
+                };
+                format!(
+                    "tenant {id} is {doing} by job {job}: wait for job {job} to finish, or cancel it first (`scaleout job cancel {job}`)"
+                )
+            }
+        })
+    }
+}
+
+impl ConsoleStore {
+    /// Claims `lock` for a job that already runs (a demo onboarding the tenant
+    /// it just named). Holding it already is fine.
+    pub fn claim(&self, job: u64, lock: Lock) -> Result<Result<(), Held>, ServiceError> {
+        self.transaction(|tx| {
+            if let Some(held) = holder(tx, &[lock], Some(job))? {
+                return Ok(Err(held));
+            }
+            take(tx, job, &[lock])?;
+            Ok(Ok(()))
+        })
+    }
+
+    /// Who holds `lock`, if anyone.
+    pub fn holder_of(&self, lock: Lock) -> Result<Option<Held>, ServiceError> {
+        self.with(|c| holder(c, &[lock], None))
+    }
+}
+
+/// The first of `locks` held by a job other than `except`.
+pub(super) fn holder(
+    conn: &rusqlite::Connection,
+    locks: &[Lock],
+    except: Option<u64>,
+) -> Result<Option<Held>, ServiceError> {
+    for lock in locks {
+        let found: Option<(i64, String)> = conn
+            .query_row(
+                "SELECT l.job_id, COALESCE(j.kind, '?') FROM job_locks l
+                 LEFT JOIN jobs j ON j.id = l.job_id WHERE l.resource = ?1",
+                [lock.key()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(db)?;
+        if let Some((job, kind)) = found {
+            if Some(job as u64) != except {
+                return Ok(Some(Held {
+                    lock: *lock,
+                    job: job as u64,
+                    kind,
+                }));
+            }
+        }
+    }
+    Ok(None)
+}
+
+pub(super) fn take(tx: &Transaction<'_>, job: u64, locks: &[Lock]) -> Result<(), ServiceError> {
+    for lock in locks {
+        tx.execute(
+            "INSERT OR REPLACE INTO job_locks (resource, job_id) VALUES (?1, ?2)",
+            params![lock.key(), job as i64],
+        )
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+pub(super) fn release_all(tx: &rusqlite::Connection, job: u64) -> Result<(), ServiceError> {
+    tx.execute("DELETE FROM job_locks WHERE job_id = ?1", [job as i64])
+        .map_err(db)?;
+    Ok(())
+}
