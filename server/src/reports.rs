@@ -2,6 +2,10 @@
 //! result: `GET /reports/demo/{job}.json` and `GET /reports/demo/{job}.md`.
 
 use axum::extract::{Path, State};
+use axum::Extension;
+use scaleout_domain::access::text::cut;
+use scaleout_domain::access::Role;
+use scaleout_services::access::Caller;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -25,7 +29,23 @@ fn plain(status: StatusCode, message: String) -> Response {
         .into_response()
 }
 
-async fn demo(State(console): State<Console>, Path(file): Path<String>) -> Response {
+async fn demo(
+    State(console): State<Console>,
+    caller: Option<Extension<Caller>>,
+    Path(file): Path<String>,
+) -> Response {
+    // The guard in front admits viewers and up; the check holds here too.
+    match caller.map(|Extension(c)| c.role) {
+        Some(role) if role.allows(Role::Viewer) => {}
+        Some(Role::Anonymous) | None => {
+            return plain(
+                StatusCode::UNAUTHORIZED,
+                "log in, or open the read-only link you were sent, to download reports".into(),
+            )
+        }
+        Some(_) => return plain(StatusCode::FORBIDDEN, "not for this session".into()),
+    }
+    let file = cut(&file);
     let Some((job, format)) = file.rsplit_once('.') else {
         return plain(
             StatusCode::NOT_FOUND,

@@ -289,3 +289,28 @@ fn a_full_disk_answers_503_on_the_web_and_reads_go_on() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[test]
+fn processes_opening_a_new_data_directory_at_once_all_start() {
+    let data = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            Command::new(BIN)
+                .arg("--data-dir")
+                .arg(data.path())
+                .args(["status", "--json"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "a racing first start failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

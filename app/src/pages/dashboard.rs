@@ -143,6 +143,16 @@ fn SummaryTiles(summary: ConsoleSummary) -> impl IntoView {
             </div>
         </dl>
         <p class="hint">"Balance 1.00 means every DB server holds the same bytes; a rebalance brings it down after servers are added."</p>
+        {(summary.unregistered_tenants > 0).then(|| view! {
+            <p class="notice-warn" role="status" data-testid="summary-unregistered">
+                {format!(
+                    "{} documents are stored under {} tenant id(s) the console does not know (left by a crash or an interrupted removal). ",
+                    count(summary.unregistered_documents),
+                    summary.unregistered_tenants
+                )}
+                "Validation names them; "<code>"scaleout tenant purge ID"</code>" deletes their data."
+            </p>
+        })}
     }
 }
 
@@ -152,6 +162,7 @@ fn job_title(kind: &str) -> &str {
         "add_tenant" => "Onboarding a tenant",
         "add_tenants" => "Onboarding a batch of tenants",
         "remove_tenant" => "Removing a tenant",
+        "purge_tenant" => "Deleting an unregistered tenant's data",
         "add_servers" => "Adding DB servers",
         "rebalance" => "Rebalancing",
         "validate" => "Validating every tenant",

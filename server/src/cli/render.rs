@@ -212,8 +212,25 @@ pub fn validation(v: &Validation) -> String {
         );
         violations(&mut out, &t.violations);
     }
-    for t in &v.report.unknown_tenants {
-        let _ = writeln!(out, "data of an unregistered tenant {t} is stored");
+    for t in &v.unregistered {
+        let _ = writeln!(
+            out,
+            "{} documents are stored under tenant id {}, which is not registered{}: `scaleout tenant purge {}` deletes them",
+            grouped(t.documents),
+            t.id,
+            t.removed_name
+                .as_deref()
+                .map(|n| format!(" (it was {n}, removed)"))
+                .unwrap_or_default(),
+            t.id
+        );
+    }
+    for value in &v.report.unreadable_tenant_values {
+        let _ = writeln!(
+            out,
+            "documents carry the tenant value {:?}, which is no tenant id",
+            scaleout_domain::access::text::cut(value)
+        );
     }
     let _ = writeln!(
         out,
