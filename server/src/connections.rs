@@ -10,8 +10,11 @@
 //!   `idle_timeout`; a request in flight (a live progress stream that runs
 //!   for an hour) is never cut;
 //! - a request body must arrive whole within `body_timeout`;
-//! - at most `max_connections` are served at once; more wait in the kernel's
-//!   backlog until one closes, so the process never runs out of descriptors.
+//! - at most `max_connections` are served at once, so the process never runs
+//!   out of descriptors. When all are taken, the connection that has waited
+//!   longest for a request head (or idled longest) is closed to make room; one
+//!   with a request in flight never is. So a crowd of silent connections
+//!   cannot keep the operator out for even the 10 s of the head timeout.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -88,13 +91,27 @@ pub async fn serve(
     grace: Duration,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let registry = Arc::new(Registry::default());
     let (stopping, stop) = watch::channel(false);
     tokio::pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            permit = slots.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
-            () = &mut shutdown => break,
+        let permit = loop {
+            if let Ok(permit) = slots.clone().try_acquire_owned() {
+                break Some(permit);
+            }
+            // Full: make room by closing the connection that has waited
+            // longest without sending a request, if there is one (else look
+            // again shortly: a busy connection may have gone quiet).
+            registry.evict_one();
+            tokio::select! {
+                permit = slots.clone().acquire_owned() => {
+                    break Some(permit.expect("the semaphore is never closed"))
+                }
+                () = tokio::time::sleep(Duration::from_millis(50)) => {}
+                () = &mut shutdown => break None,
+            }
         };
+        let Some(permit) = permit else { break };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -109,8 +126,12 @@ pub async fn serve(
         };
         let app = app.clone();
         let stop = stop.clone();
+        let registry = registry.clone();
+        // Registered before its task runs, so it can be chosen to make room at once.
+        let (id, state) = registry.add();
         tokio::spawn(async move {
-            connection(stream, peer, app, limits, stop).await;
+            connection(stream, peer, app, limits, stop, state).await;
+            registry.remove(id);
             drop(permit);
         });
     }
@@ -125,23 +146,44 @@ pub async fn serve(
     }
 }
 
+/// Milliseconds since the first connection: one clock for every connection,
+/// so the one that has waited longest can be found.
+fn clock_ms() -> u64 {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    EPOCH.get_or_init(Instant::now).elapsed().as_millis() as u64
+}
+
 /// What the watchdog knows of one connection.
 struct ConnState {
-    opened: Instant,
     /// Waiting for a request's head (no request in flight).
     awaiting_head: AtomicBool,
-    /// When the head being waited for began to arrive (ms after `opened`;
-    /// `u64::MAX`: no byte of it yet).
+    /// When the head being waited for began to arrive (`NONE`: no byte of it yet).
     head_started: AtomicU64,
-    /// When the last response ended (ms after `opened`).
+    /// When the last response ended (or the connection opened).
     last_done: AtomicU64,
+    /// A request is being served (its response not yet sent).
+    in_flight: AtomicBool,
+    /// Closed to make room for a new connection.
+    evict: tokio::sync::Notify,
 }
 
 const NONE: u64 = u64::MAX;
 
 impl ConnState {
+    fn new() -> Self {
+        let now = clock_ms();
+        ConnState {
+            awaiting_head: AtomicBool::new(true),
+            // The first request's head is due from the moment the connection opens.
+            head_started: AtomicU64::new(now),
+            last_done: AtomicU64::new(now),
+            in_flight: AtomicBool::new(false),
+            evict: tokio::sync::Notify::new(),
+        }
+    }
+
     fn now(&self) -> u64 {
-        self.opened.elapsed().as_millis() as u64
+        clock_ms()
     }
 
     fn bytes_read(&self) {
@@ -154,22 +196,41 @@ impl ConnState {
     }
 
     fn request_started(&self) {
+        self.in_flight.store(true, Ordering::Release);
         self.awaiting_head.store(false, Ordering::Release);
         self.head_started.store(NONE, Ordering::Release);
     }
 
     fn request_done(&self) {
+        self.in_flight.store(false, Ordering::Release);
         self.last_done.store(self.now(), Ordering::Release);
         self.head_started.store(NONE, Ordering::Release);
         self.awaiting_head.store(true, Ordering::Release);
     }
 
+    /// Since when this connection has been waiting without a request in
+    /// flight (`None`: a request is in flight, never to be cut).
+    fn waiting_since(&self) -> Option<u64> {
+        if !self.awaiting_head.load(Ordering::Acquire) {
+            return None;
+        }
+        let started = self.head_started.load(Ordering::Acquire);
+        Some(if started == NONE {
+            self.last_done.load(Ordering::Acquire)
+        } else {
+            started
+        })
+    }
+
     /// Why the connection should close now, if it should.
     fn expired(&self, limits: &Limits) -> Option<Expiry> {
+        self.expired_at(limits, self.now())
+    }
+
+    fn expired_at(&self, limits: &Limits, now: u64) -> Option<Expiry> {
         if !self.awaiting_head.load(Ordering::Acquire) {
             return None; // a request is in flight: never cut it
         }
-        let now = self.now();
         let started = self.head_started.load(Ordering::Acquire);
         if started != NONE {
             return (now.saturating_sub(started) >= limits.header_timeout.as_millis() as u64)
@@ -178,6 +239,47 @@ impl ConnState {
         let since = self.last_done.load(Ordering::Acquire);
         (now.saturating_sub(since) >= limits.idle_timeout.as_millis() as u64)
             .then_some(Expiry::Idle)
+    }
+}
+
+/// The connections being served, to pick one to close when all slots are taken.
+#[derive(Default)]
+struct Registry {
+    next: AtomicU64,
+    open: std::sync::Mutex<std::collections::HashMap<u64, Arc<ConnState>>>,
+}
+
+impl Registry {
+    fn add(&self) -> (u64, Arc<ConnState>) {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let state = Arc::new(ConnState::new());
+        self.open
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, state.clone());
+        (id, state)
+    }
+
+    fn remove(&self, id: u64) {
+        self.open
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
+    }
+
+    /// Closes the connection that has waited longest with no request in
+    /// flight; none when every connection is busy.
+    fn evict_one(&self) {
+        let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let oldest = open
+            .values()
+            .filter_map(|c| c.waiting_since().map(|since| (since, c)))
+            .min_by_key(|(since, _)| *since);
+        if let Some((_, conn)) = oldest {
+            // Marked first, so it is not picked again before it has gone.
+            conn.awaiting_head.store(false, Ordering::Release);
+            conn.evict.notify_one();
+        }
     }
 }
 
@@ -193,15 +295,9 @@ async fn connection(
     app: Router,
     limits: Limits,
     mut stop: watch::Receiver<bool>,
+    state: Arc<ConnState>,
 ) {
     let _ = stream.set_nodelay(true);
-    let state = Arc::new(ConnState {
-        opened: Instant::now(),
-        awaiting_head: AtomicBool::new(true),
-        // The first request's head is due from the moment the connection opens.
-        head_started: AtomicU64::new(0),
-        last_done: AtomicU64::new(0),
-    });
     let io = TokioIo::new(Watched {
         inner: stream,
         state: state.clone(),
@@ -261,6 +357,13 @@ async fn connection(
                 }
                 None => {}
             },
+            () = state.evict.notified() => {
+                // A request that began as it was chosen is served all the same.
+                if !state.in_flight.load(Ordering::Acquire) {
+                    tracing::debug!(%peer, "closed a waiting connection to make room for a new one");
+                    return;
+                }
+            }
             changed = stop.changed(), if !stopping => {
                 if changed.is_err() || *stop.borrow() {
                     stopping = true;
@@ -407,12 +510,10 @@ mod tests {
     }
 
     fn state() -> ConnState {
-        ConnState {
-            opened: Instant::now() - Duration::from_secs(10),
-            awaiting_head: AtomicBool::new(true),
-            head_started: AtomicU64::new(NONE),
-            last_done: AtomicU64::new(0),
-        }
+        let s = ConnState::new();
+        s.last_done.store(0, Ordering::Release);
+        s.head_started.store(NONE, Ordering::Release);
+        s
     }
 
     #[test]
@@ -425,20 +526,42 @@ mod tests {
     #[test]
     fn a_head_begun_and_not_finished_expires_after_the_header_timeout() {
         let s = state();
-        s.request_done();
-        s.bytes_read();
-        assert_eq!(s.expired(&limits()), None);
-        s.head_started.store(s.now() - 150, Ordering::Release);
-        assert_eq!(s.expired(&limits()), Some(Expiry::SlowHead));
+        s.head_started.store(1_000, Ordering::Release);
+        assert_eq!(s.expired_at(&limits(), 1_050), None);
+        assert_eq!(s.expired_at(&limits(), 1_150), Some(Expiry::SlowHead));
     }
 
     #[test]
     fn a_quiet_kept_alive_connection_expires_after_the_idle_timeout() {
         let s = state();
-        s.request_done();
-        assert_eq!(s.expired(&limits()), None);
-        s.last_done.store(s.now() - 301, Ordering::Release);
-        assert_eq!(s.expired(&limits()), Some(Expiry::Idle));
+        s.last_done.store(1_000, Ordering::Release);
+        assert_eq!(s.expired_at(&limits(), 1_200), None);
+        assert_eq!(s.expired_at(&limits(), 1_301), Some(Expiry::Idle));
+        s.bytes_read();
+        assert!(
+            s.head_started.load(Ordering::Acquire) != NONE,
+            "a head has begun"
+        );
+    }
+
+    #[test]
+    fn room_is_made_by_closing_the_longest_waiting_connection_never_a_busy_one() {
+        let registry = Registry::default();
+        let (_, busy) = registry.add();
+        busy.request_started();
+        busy.last_done.store(0, Ordering::Release);
+        let (_, newer) = registry.add();
+        let (_, older) = registry.add();
+        older.head_started.store(1, Ordering::Release);
+        newer.head_started.store(500, Ordering::Release);
+        registry.evict_one();
+        assert_eq!(older.waiting_since(), None, "the longest waiting is closed");
+        assert!(newer.waiting_since().is_some());
+        assert_eq!(busy.waiting_since(), None, "in flight, never picked");
+        registry.evict_one();
+        assert_eq!(newer.waiting_since(), None);
+        // Only busy (or already closing) connections left: nothing to close.
+        registry.evict_one();
     }
 
     #[test]

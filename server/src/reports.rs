@@ -2,14 +2,14 @@
 //! result: `GET /reports/demo/{job}.json` and `GET /reports/demo/{job}.md`.
 
 use axum::extract::{Path, State};
-use axum::Extension;
-use scaleout_domain::access::text::cut;
-use scaleout_domain::access::Role;
-use scaleout_services::access::Caller;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::Extension;
 use axum::Router;
+use scaleout_domain::access::text::cut;
+use scaleout_domain::access::Role;
+use scaleout_services::access::Caller;
 use scaleout_services::operations::demo_report;
 use scaleout_services::{Console, ErrorKind};
 

@@ -62,14 +62,14 @@ async fn half_sent_heads_are_closed_and_the_operator_gets_in() {
         }
         slow.push(s);
     }
-    // The operator asks meanwhile: served once the first slots are freed.
+    // The operator asks meanwhile: served at once, silent connections making room.
     let started = Instant::now();
     let r = app.post("/api/console/status").await;
     assert_eq!(r.status(), 200);
     let waited = started.elapsed();
     assert!(
-        waited < LIMITS.header_timeout * 4,
-        "the operator waited {waited:?}"
+        waited < LIMITS.header_timeout,
+        "the operator waited {waited:?}, longer than a head may take"
     );
     // Every slow connection is closed by the server, none held for ever.
     for (i, s) in slow.iter_mut().enumerate() {

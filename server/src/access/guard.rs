@@ -53,7 +53,20 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
     let path = req.uri().path().to_string();
     if let Some(why) = malformed(&path) {
         tracing::warn!(path = %path.chars().take(200).collect::<String>(), "refused a malformed path");
-        return Err(Box::new(api_error(StatusCode::BAD_REQUEST, why)));
+        return Err(Box::new(if path.starts_with("/api/") {
+            api_error(StatusCode::BAD_REQUEST, why)
+        } else {
+            (
+                StatusCode::BAD_REQUEST,
+                Html(format!(
+                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Address not valid · scaleout</title>\
+                     <link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head><body><main id=\"main\">\
+                     <h1>This address is not valid</h1><p>{why}. Go to <a href=\"/\">the console</a>.</p>\
+                     </main></body></html>"
+                )),
+            )
+                .into_response()
+        }));
     }
     if is_write(&method) && is_cross_site(req.headers()) {
         tracing::warn!(%path, "refused a cross-site request");
