@@ -217,3 +217,57 @@ async fn the_tenant_filter_applies_on_the_server() {
     }
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_stopped_job_offers_operators_a_resume_that_finishes_it() {
+    let app = spawn_app().await;
+    let job: u64 = app
+        .post_form(
+            "/api/tenants/add",
+            "name=Stopped+Co&scale_factor=300&naming=camelCase",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        app.post_form("/api/jobs/cancel", &format!("id={job}"))
+            .await
+            .status(),
+        200
+    );
+    let record = app.finish_job(job).await;
+    assert_eq!(record.state.as_str(), "cancelled");
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(
+        html.contains(&format!("data-testid=\"resume-{job}\"")),
+        "{html}"
+    );
+    assert!(html.contains("resume job"), "the error says what is left");
+
+    let (viewer, _) = support::open_viewer_link(&app).await;
+    let viewer_html = support::client_with_cookie(&viewer)
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !viewer_html.contains("data-testid=\"resume-"),
+        "no resume for a viewer"
+    );
+
+    assert_eq!(
+        app.post_form("/api/jobs/resume", &format!("id={job}"))
+            .await
+            .status(),
+        200
+    );
+    let record = app.finish_job(job).await;
+    assert_eq!(record.state.as_str(), "succeeded", "{:?}", record.error);
+    assert_eq!(record.result.unwrap()["total_documents"], 328_500);
+    app.shutdown().await;
+}

@@ -7,7 +7,7 @@ use scaleout_domain::access::Role;
 
 use crate::api::access::get_session;
 
-/// Renders `children` for an operator and `note` for anyone else.
+/// Renders `children` for an operator and `note` (if any) for anyone else.
 #[component]
 pub fn OperatorOnly(#[prop(into)] note: String, children: ChildrenFn) -> impl IntoView {
     let session = Resource::new(|| (), |_| get_session());
@@ -20,6 +20,8 @@ pub fn OperatorOnly(#[prop(into)] note: String, children: ChildrenFn) -> impl In
                     let role = session.await.map(|s| s.role).unwrap_or(Role::Anonymous);
                     if role == Role::Operator {
                         children.read_value()().into_any()
+                    } else if note.is_empty() {
+                        ().into_any()
                     } else {
                         view! { <p class="hint" data-testid="read-only-note">{note}</p> }.into_any()
                     }

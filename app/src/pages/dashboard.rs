@@ -1,6 +1,7 @@
 //! The dashboard: what the console is connected to, the cluster at a glance,
 //! running and recent jobs with live progress, and a live preflight check.
 
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use scaleout_domain::console::ConsoleStatus;
@@ -9,9 +10,10 @@ use scaleout_domain::views::{ConsoleSummary, JobRecord, JobState};
 
 use crate::api::console::get_console_status;
 use crate::api::dashboard::get_console_summary;
-use crate::api::jobs::list_jobs;
+use crate::api::jobs::{list_jobs, ResumeJob};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
+use crate::components::operator_only::OperatorOnly;
 use crate::components::preflight::Preflight;
 use crate::components::units::{bytes, count};
 
@@ -90,7 +92,7 @@ pub fn Dashboard() -> impl IntoView {
         <Transition fallback=|| view! { <p aria-busy="true">"Loading jobs…"</p> }>
             {move || Suspend::new(async move {
                 match jobs.await {
-                    Ok(list) => view! { <Jobs jobs=list /> }.into_any(),
+                    Ok(list) => view! { <Jobs jobs=list on_resumed=on_done /> }.into_any(),
                     Err(e) => view! {
                         <p class="error" role="alert">"Could not list the jobs: " {error_text(&e)}</p>
                     }.into_any(),
@@ -172,10 +174,19 @@ fn job_title(kind: &str) -> &str {
 }
 
 #[component]
-fn Jobs(jobs: Vec<JobRecord>) -> impl IntoView {
+fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>) -> impl IntoView {
+    let resume = ServerAction::<ResumeJob>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = resume.value().get() {
+            on_resumed.run(());
+        }
+    });
     view! {
         <section class="card" aria-labelledby="jobs-h">
             <h2 id="jobs-h">"Recent jobs"</h2>
+            {move || resume.value().get().and_then(|r| r.err()).map(|e| view! {
+                <p class="error" role="alert" data-testid="resume-error">"Could not resume: " {error_text(&e)}</p>
+            })}
             {if jobs.is_empty() {
                 view! { <p data-testid="no-jobs">"No jobs yet: onboard a tenant or run the demo."</p> }.into_any()
             } else {
@@ -210,6 +221,19 @@ fn Jobs(jobs: Vec<JobRecord>) -> impl IntoView {
                                                     " · " <a href=format!("/reports/demo/{}.md", j.id) download="">"report"</a>
                                                 })}
                                                 {j.error.clone().map(|e| view! { <br /><span class="error">{e}</span> })}
+                                                {j.state.is_resumable().then(|| {
+                                                    let id = j.id;
+                                                    view! {
+                                                        <OperatorOnly note="">
+                                                            <ActionForm action=resume attr:class="inline-form">
+                                                                <input type="hidden" name="id" value=id />
+                                                                <button type="submit" class="secondary" data-testid=format!("resume-{id}")>
+                                                                    "Resume (finish from where it stopped)"
+                                                                </button>
+                                                            </ActionForm>
+                                                        </OperatorOnly>
+                                                    }
+                                                })}
                                             </td>
                                             <td><span class=format!("badge state-{}", j.state.as_str())>{j.state.as_str()}</span></td>
                                             <td>{started.replace('T', " ").trim_end_matches('Z').to_string()}</td>
