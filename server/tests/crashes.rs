@@ -3,6 +3,8 @@
 //! changes started together never both run, and no job stays "running" after
 //! its process died, even when the server restarts at once on its pid.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -219,31 +221,11 @@ fn serve(data: &Path) -> (Child, String) {
 }
 
 async fn operator(base: &str) -> reqwest::Client {
-    let r = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{base}/api/access/login"))
-        .form(&[("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    let cookie = r
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("cookie", cookie.parse().unwrap());
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap()
+    support::client_with_cookie(
+        &support::login(base, PASSWORD)
+            .await
+            .expect("the operator logs in"),
+    )
 }
 
 /// The job's state, or what the server said instead (no such job yet).

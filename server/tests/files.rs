@@ -7,6 +7,8 @@
 //! read-only bind mount, in a mount namespace of the test's own (`unshare
 //! -rm`, from util-linux; no root needed where user namespaces are allowed).
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -192,35 +194,18 @@ fn a_full_disk_answers_503_on_the_web_and_reads_go_on() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let anonymous = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let anonymous = support::no_redirects();
         let started = Instant::now();
-        let login = loop {
-            match anonymous
-                .post(format!("{base}/api/access/login"))
-                .form(&[("password", "full-disk-password")])
-                .send()
-                .await
-            {
-                Ok(r) => break r,
-                Err(_) if started.elapsed() < Duration::from_secs(20) => {
-                    tokio::time::sleep(Duration::from_millis(100)).await
-                }
-                Err(e) => panic!("the server never answered: {e}"),
-            }
-        };
-        let cookie = login
-            .headers()
-            .get("set-cookie")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the server never listened"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let cookie = support::login(&base, "full-disk-password")
+            .await
+            .expect("the operator logs in");
         let post = |path: &str, form: Vec<(&str, String)>| {
             anonymous
                 .post(format!("{base}{path}"))

@@ -4,40 +4,9 @@ mod support;
 
 use std::time::Duration;
 
-use support::{client_with_cookie, set_cookie, spawn_app, spawn_app_with, TestApp};
-
-async fn form_key(app: &TestApp) -> String {
-    let form: serde_json::Value = app
-        .anonymous()
-        .post(app.url("/api/signup/form"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    form["form_key"].as_str().unwrap().to_string()
-}
-
-async fn submit(
-    app: &TestApp,
-    key: &str,
-    company: &str,
-    email: &str,
-    size: &str,
-) -> reqwest::Response {
-    app.anonymous()
-        .post(app.url("/api/signup/submit"))
-        .form(&[
-            ("form_key", key),
-            ("company", company),
-            ("email", email),
-            ("size", size),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
+use support::{
+    client_with_cookie, form_key, set_cookie, spawn_app, spawn_app_with, submit, TestApp,
+};
 
 async fn tenant_names(app: &TestApp) -> Vec<String> {
     let list: serde_json::Value = app

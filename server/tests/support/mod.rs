@@ -352,8 +352,8 @@ pub async fn open_viewer_link(app: &TestApp) -> (String, String) {
     (cookie, made["id"].to_string())
 }
 
-/// Signs up as a customer would; returns the portal cookie (`name=value`).
-pub async fn sign_up(app: &TestApp, company: &str) -> String {
+/// A fresh signup form key, as the signup page gets it.
+pub async fn form_key(app: &TestApp) -> String {
     let form: serde_json::Value = app
         .anonymous()
         .post(app.url("/api/signup/form"))
@@ -363,18 +363,34 @@ pub async fn sign_up(app: &TestApp, company: &str) -> String {
         .json()
         .await
         .unwrap();
-    let response = app
-        .anonymous()
+    form["form_key"].as_str().unwrap().to_string()
+}
+
+/// Sends the signup form as a visitor.
+pub async fn submit(
+    app: &TestApp,
+    key: &str,
+    company: &str,
+    email: &str,
+    size: &str,
+) -> reqwest::Response {
+    app.anonymous()
         .post(app.url("/api/signup/submit"))
         .form(&[
-            ("form_key", form["form_key"].as_str().unwrap()),
+            ("form_key", key),
             ("company", company),
-            ("email", "ops@customer.example"),
-            ("size", "small"),
+            ("email", email),
+            ("size", size),
         ])
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Signs up as a customer would; returns the portal cookie (`name=value`).
+pub async fn sign_up(app: &TestApp, company: &str) -> String {
+    let key = form_key(app).await;
+    let response = submit(app, &key, company, "ops@customer.example", "small").await;
     assert!(response.status().is_success(), "{}", response.status());
     set_cookie(&response, "scaleout_portal").expect("a portal cookie")
 }
