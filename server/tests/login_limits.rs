@@ -233,3 +233,43 @@ async fn link_labels_refuse_invisible_characters() {
     assert!(links.is_empty());
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_form_posted_from_our_own_page_before_the_wasm_loads_is_ours() {
+    let app = spawn_app().await;
+    let body = form_body(&[("password", OPERATOR_PASSWORD), ("next", "/tenants")]);
+    let as_browser = |site: &'static str| {
+        let base = app.base.clone();
+        let body = body.clone();
+        async move {
+            raw(
+                &base,
+                "POST",
+                "/api/access/login",
+                &[
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                    ("Accept", "text/html"),
+                    ("Origin", "null"),
+                    ("Sec-Fetch-Site", site),
+                ],
+                body.as_bytes(),
+            )
+            .await
+        }
+    };
+    let ours = as_browser("same-origin").await;
+    assert_eq!(ours.status, 302, "{}", ours.body);
+    assert_eq!(ours.header("location"), Some("/tenants"));
+    for foreign in ["cross-site", "same-site"] {
+        let r = as_browser(foreign).await;
+        assert_eq!(r.status, 403, "{foreign}");
+        assert!(r.header("set-cookie").is_none(), "{foreign}");
+    }
+    // A page has one address: a trailing slash redirects, never to another site.
+    let r = raw(&app.base, "GET", "/tenants/?q=acme", &[], b"").await;
+    assert_eq!(r.status, 308);
+    assert_eq!(r.header("location"), Some("/tenants?q=acme"));
+    let r = raw(&app.base, "GET", "//evil.example/", &[], b"").await;
+    assert_ne!(r.status, 308, "{}", r.head);
+    app.shutdown().await;
+}

@@ -67,6 +67,11 @@ async fn look_alike_names_are_one_name_for_operators_and_signups() {
             "signup {look_alike:?}"
         );
     }
+    let cyrillic = tenants::prepare(&c, "\u{0410}cme Corp", 1, Naming::CamelCase).unwrap_err();
+    assert!(
+        cyrillic.to_string().contains("U+0410"),
+        "names the look-alike letter: {cyrillic}"
+    );
     // A different name is still welcome.
     tenants::prepare(&c, "Acme Corporation", 1, Naming::CamelCase).unwrap();
 }

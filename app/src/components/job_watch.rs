@@ -43,7 +43,9 @@ pub fn JobWatch(
             }
         });
     });
-    let last = move || events.with(|e| e.iter().rev().find(|e| e.step == "finished").cloned());
+    // The job's end is its last event: a resumed job replays its earlier run's
+    // "finished" before the events of the run that goes on.
+    let last = move || events.with(|e| e.last().filter(|e| e.step == "finished").cloned());
     let state = move || match last() {
         Some(e) if e.outcome == Outcome::Ok => "succeeded",
         Some(e) if e.outcome == Outcome::Warning => "cancelled",

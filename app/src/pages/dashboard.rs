@@ -25,22 +25,28 @@ pub fn Dashboard() -> impl IntoView {
     let jobs = Resource::new(move || refreshes.get(), |_| list_jobs(10));
     let on_done = Callback::new(move |_| refreshes.update(|n| *n += 1));
     // Jobs seen running while this page is open keep their live view after they
-    // end (the list refreshes around them), newest first.
-    let watched = RwSignal::new(Vec::<(u64, String)>::new());
+    // end (the list refreshes around them), newest first. A resumed job is a new
+    // run of the same job (a new start time): its view starts afresh.
+    let watched = RwSignal::new(Vec::<(u64, Option<i64>, String)>::new());
     Effect::new(move |_| {
         if let Some(Ok(list)) = jobs.get() {
             let mut seen = watched.get_untracked();
-            let before = seen.len();
+            let mut changed = false;
             for j in list
                 .iter()
                 .rev()
                 .filter(|j| matches!(j.state, JobState::Running | JobState::Queued))
             {
-                if !seen.iter().any(|(id, _)| *id == j.id) {
-                    seen.insert(0, (j.id, job_title(&j.kind).to_string()));
+                if !seen
+                    .iter()
+                    .any(|(id, started, _)| *id == j.id && *started == j.started_ms)
+                {
+                    seen.retain(|(id, _, _)| *id != j.id);
+                    seen.insert(0, (j.id, j.started_ms, job_title(&j.kind).to_string()));
+                    changed = true;
                 }
             }
-            if seen.len() != before {
+            if changed {
                 seen.truncate(3);
                 watched.set(seen);
             }
@@ -86,8 +92,8 @@ pub fn Dashboard() -> impl IntoView {
                 })}
             </Transition>
         </section>
-        <For each=move || watched.get() key=|(id, _)| *id let:job>
-            <JobWatch job=job.0 title=job.1 on_done />
+        <For each=move || watched.get() key=|(id, started, _)| (*id, *started) let:job>
+            <JobWatch job=job.0 title=job.2 on_done />
         </For>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading jobs…"</p> }>
             {move || Suspend::new(async move {

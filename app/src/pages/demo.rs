@@ -77,6 +77,11 @@ pub fn position(events: &[ProgressEvent]) -> Position {
     let mut p = Position::default();
     let mut started = false;
     for e in events {
+        if e.step != "finished" {
+            // A resumed demo goes on after the end of its earlier run.
+            p.finished = false;
+            p.failed = false;
+        }
         match e.step.as_str() {
             "demo" => {
                 started = true;
@@ -477,5 +482,21 @@ mod tests {
         ];
         let p = position(&log);
         assert_eq!((p.completed, p.current, p.failed), (1, Some(1), true));
+    }
+
+    #[test]
+    fn a_resumed_demo_goes_on_from_the_step_it_stopped_in() {
+        let log = [
+            ev(0, "demo", 0, Outcome::Running),
+            ev(1, "demo", 1, Outcome::Ok),
+            ev(2, "demo", 1, Outcome::Running),
+            ev(3, "finished", 1, Outcome::Warning), // cancelled
+            ev(4, "demo", 1, Outcome::Running),     // resumed
+        ];
+        let p = position(&log);
+        assert_eq!(
+            (p.completed, p.current, p.finished, p.failed),
+            (1, Some(1), false, false)
+        );
     }
 }

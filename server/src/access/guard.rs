@@ -59,7 +59,7 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
             (
                 StatusCode::BAD_REQUEST,
                 Html(format!(
-                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Address not valid · scaleout</title>\
+                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Address not valid · scaleout</title>\
                      <link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head><body><main id=\"main\">\
                      <h1>This address is not valid</h1><p>{why}. Go to <a href=\"/\">the console</a>.</p>\
                      </main></body></html>"
@@ -67,6 +67,16 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
             )
                 .into_response()
         }));
+    }
+    if let Some(canonical) = without_trailing_slash(&method, &path) {
+        let query = req
+            .uri()
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        return Err(Box::new(
+            Redirect::permanent(&format!("{canonical}{query}")).into_response(),
+        ));
     }
     if is_write(&method) && is_cross_site(req.headers()) {
         tracing::warn!(%path, "refused a cross-site request");
@@ -126,7 +136,7 @@ fn refuse(need: Need, role: Role, req: &Request) -> Response {
         (Need::Page(_), _) => (
             StatusCode::FORBIDDEN,
             Html(
-                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Read-only link · scaleout</title>\
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Read-only link · scaleout</title>\
                  <link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head><body><main id=\"main\">\
                  <h1>This page is for operators</h1><p>Your read-only link shows the \
                  <a href=\"/\">dashboard</a>, <a href=\"/shards\">shards</a> and the <a href=\"/demo\">demo</a>, live.</p>\
@@ -204,6 +214,21 @@ pub fn too_large() -> Response {
     )
 }
 
+/// A page's one address: `/tenants/` answers with a redirect to `/tenants`
+/// (the router would otherwise show the page under a 404). Never to a path
+/// that starts with `//`, which a browser reads as another site.
+fn without_trailing_slash<'a>(method: &Method, path: &'a str) -> Option<&'a str> {
+    if !matches!(*method, Method::GET | Method::HEAD) || path.starts_with("/api/") {
+        return None;
+    }
+    let trimmed = path.trim_end_matches('/');
+    (path.len() > 1
+        && trimmed.len() < path.len()
+        && trimmed.starts_with('/')
+        && !trimmed.starts_with("//"))
+    .then_some(trimmed)
+}
+
 fn is_write(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -213,12 +238,13 @@ fn is_write(method: &Method) -> bool {
 /// send neither (curl, the tests' client) are not browsers acting for a
 /// victim: their cookies are their own.
 fn is_cross_site(headers: &HeaderMap) -> bool {
-    if headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == "cross-site")
-    {
-        return true;
+    // Browsers that send Sec-Fetch-Site say it outright. A plain form post from
+    // our own page (before the wasm loads, or without JavaScript) carries
+    // `Origin: null` under some referrer policies, but `same-origin` here.
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some("same-origin") | Some("none") => return false,
+        Some(_) => return true, // cross-site, or same-site: another origin
+        None => {}
     }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
@@ -282,6 +308,34 @@ mod tests {
             !is_cross_site(&headers(&[host])),
             "non-browser clients send neither"
         );
+        // A form posted before the wasm loads: Origin null, but same-origin.
+        assert!(!is_cross_site(&headers(&[
+            host,
+            ("origin", "null"),
+            ("sec-fetch-site", "same-origin")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            host,
+            ("origin", "null"),
+            ("sec-fetch-site", "same-site")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            host,
+            ("origin", "http://127.0.0.1:3000"),
+            ("sec-fetch-site", "cross-site")
+        ])));
+    }
+
+    #[test]
+    fn a_page_has_one_address_and_never_a_foreign_one() {
+        let get = Method::GET;
+        assert_eq!(without_trailing_slash(&get, "/tenants/"), Some("/tenants"));
+        assert_eq!(without_trailing_slash(&get, "/tenants//"), Some("/tenants"));
+        assert_eq!(without_trailing_slash(&get, "/tenants"), None);
+        assert_eq!(without_trailing_slash(&get, "/"), None);
+        assert_eq!(without_trailing_slash(&get, "//evil.example/"), None);
+        assert_eq!(without_trailing_slash(&get, "/api/x/"), None);
+        assert_eq!(without_trailing_slash(&Method::POST, "/tenants/"), None);
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub fn security_headers(headers: &mut HeaderMap, nonce: &str, secure: bool) {
     set("content-security-policy", content_security_policy(nonce));
     set("x-frame-options", "DENY".into());
     set("x-content-type-options", "nosniff".into());
-    set("referrer-policy", "no-referrer".into());
+    // Same-origin requests keep their Origin (a form posted before hydration
+    // is recognised as ours); no other site learns where a visitor came from.
+    set("referrer-policy", "same-origin".into());
     set("cross-origin-opener-policy", "same-origin".into());
     if secure {
         set("strict-transport-security", "max-age=31536000".into());

@@ -137,9 +137,20 @@ impl Jobs {
                     Ended::new(JobState::Succeeded, Some(result), None)
                 }
                 Err(e) if is_cancel(&e) => {
-                    let message = format!("Cancelled: {e}");
-                    ctx.event("finished", 0, 1, Outcome::Warning, message);
-                    Ended::new(JobState::Cancelled, None, Some(e.to_string()))
+                    // The state says "cancelled"; the reason says what is left.
+                    let reason = match &e {
+                        ServiceError::Cancelled(m)
+                        | ServiceError::Backend(BackendError::Cancelled(m)) => m.clone(),
+                        other => other.to_string(),
+                    };
+                    ctx.event(
+                        "finished",
+                        0,
+                        1,
+                        Outcome::Warning,
+                        format!("Cancelled: {reason}"),
+                    );
+                    Ended::new(JobState::Cancelled, None, Some(reason))
                 }
                 Err(e) => {
                     ctx.event("finished", 0, 1, Outcome::Failed, format!("Failed: {e}"));

@@ -78,8 +78,23 @@ pub fn name_taken(requested: &str, existing: &TenantRecord) -> ServiceError {
             existing.tenant.id
         )
     } else {
+        // Look-alike letters from another script are invisible in a sentence: name them.
+        let mut foreign: Vec<String> = requested
+            .chars()
+            .filter(|c| !c.is_ascii() && !name.contains(*c) && !c.is_whitespace())
+            .map(|c| format!("{c} (U+{:04X})", c as u32))
+            .collect();
+        foreign.dedup();
+        let letters = if foreign.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (it is written with {}, which look like other letters)",
+                foreign.join(", ")
+            )
+        };
         format!(
-            "{:?} can be mistaken for {name:?}, which already exists (id {}): choose a name that looks different",
+            "{:?} can be mistaken for {name:?}, which already exists (id {}){letters}: choose a name that looks different",
             requested.trim(),
             existing.tenant.id
         )
@@ -191,7 +206,7 @@ pub async fn add(
             if ctx.cancel_flag().is_cancelled() {
                 let stored: u64 = backend.tenant_counts(tenant.id).await?.values().sum();
                 return Err(ServiceError::Cancelled(format!(
-                    "{label} has {} of its {} documents; resume job {} to finish onboarding it, or remove the tenant (`scaleout tenant remove {}`)",
+                    "{label} has {} of its {} documents: resume job {} to finish onboarding it, or remove the tenant (on the Tenants page, or `scaleout tenant remove {}`)",
                     grouped(stored),
                     grouped(total),
                     ctx.job,
@@ -280,7 +295,8 @@ pub async fn add_many(
 pub fn start_remove(console: &Console, id: TenantId) -> Result<u64, ServiceError> {
     // Being onboarded (perhaps not registered yet): say which job holds it.
     if let Some(held) = console.store().holder_of(Lock::Tenant(id))? {
-        return Err(held.refusal());
+        let record = console.store().tenant(id)?;
+        return Err(held.refusal_naming(record.as_ref().map(|r| r.tenant.name.as_str())));
     }
     if console.store().tenant(id)?.is_none() {
         return Err(unknown_tenant(console, id));

@@ -38,6 +38,11 @@ pub struct Held {
 impl Held {
     /// The conflict people see: what holds it, and what to do.
     pub fn refusal(&self) -> ServiceError {
+        self.refusal_naming(None)
+    }
+
+    /// [`Held::refusal`], naming the tenant as people know it.
+    pub fn refusal_naming(&self, tenant_name: Option<&str>) -> ServiceError {
         let job = self.job;
         ServiceError::Conflict(match self.lock {
             Lock::Topology => format!(
@@ -52,8 +57,12 @@ impl Held {
                     "purge_tenant" => "being purged",
                     _ => "in use",
                 };
+                let who = match tenant_name {
+                    Some(name) => format!("{name} ({id})"),
+                    None => format!("tenant {id}"),
+                };
                 format!(
-                    "tenant {id} is {doing} by job {job}: wait for job {job} to finish, or cancel it first (`scaleout job cancel {job}`)"
+                    "{who} is {doing} by job {job}: wait for job {job} to finish, or cancel job {job} first"
                 )
             }
         })

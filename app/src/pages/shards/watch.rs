@@ -48,7 +48,8 @@ pub fn RebalanceWatch(
         });
     });
     let progress = Memo::new(move |_| events.with(|e| RebalanceProgress::from_events(e)));
-    let finished = move || events.with(|e| e.iter().rev().find(|e| e.step == "finished").cloned());
+    // Its last event, when that is the end (a resumed job replays an earlier end first).
+    let finished = move || events.with(|e| e.last().filter(|e| e.step == "finished").cloned());
     let state = move || match finished() {
         Some(e) if e.outcome == Outcome::Ok => "succeeded",
         Some(e) if e.outcome == Outcome::Warning => "cancelled",
