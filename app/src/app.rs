@@ -19,6 +19,7 @@ use crate::pages::{
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::components::live::provide_live();
     mark_hydrated();
 
     view! {

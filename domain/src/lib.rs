@@ -6,6 +6,7 @@
 //! the same crate runs in the server, the simulator and the browser (wasm32).
 
 pub mod access;
+pub mod activity;
 mod collection;
 pub mod console;
 mod document;

@@ -50,15 +50,27 @@ impl ProgressEvent {
     }
 }
 
-/// Splits a newline-framed stream back into events, whatever the chunking.
-#[derive(Debug, Default)]
-pub struct LineDecoder {
+/// Splits a newline-framed stream back into events (progress events, or any
+/// other one-JSON-object-per-line stream such as the console's activity),
+/// whatever the chunking.
+#[derive(Debug)]
+pub struct LineDecoder<T = ProgressEvent> {
     pending: String,
+    _of: std::marker::PhantomData<fn() -> T>,
 }
 
-impl LineDecoder {
+impl<T> Default for LineDecoder<T> {
+    fn default() -> Self {
+        LineDecoder {
+            pending: String::new(),
+            _of: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> LineDecoder<T> {
     /// Feeds one chunk; returns every complete line decoded so far, in order.
-    pub fn push(&mut self, chunk: &str) -> Vec<Result<ProgressEvent, serde_json::Error>> {
+    pub fn push(&mut self, chunk: &str) -> Vec<Result<T, serde_json::Error>> {
         self.pending.push_str(chunk);
         let mut out = Vec::new();
         while let Some(end) = self.pending.find('\n') {
@@ -100,7 +112,7 @@ mod tests {
             if !wire.is_char_boundary(cut) {
                 continue;
             }
-            let mut decoder = LineDecoder::default();
+            let mut decoder = LineDecoder::<ProgressEvent>::default();
             let mut got = decoder.push(&wire[..cut]);
             got.extend(decoder.push(&wire[cut..]));
             let got: Vec<_> = got.into_iter().map(|r| r.unwrap()).collect();
@@ -111,7 +123,7 @@ mod tests {
 
     #[test]
     fn partial_line_is_held_back() {
-        let mut decoder = LineDecoder::default();
+        let mut decoder = LineDecoder::<ProgressEvent>::default();
         let line = event(1).to_line();
         assert!(decoder.push(&line[..10]).is_empty());
         assert!(decoder.has_partial());
@@ -120,7 +132,7 @@ mod tests {
 
     #[test]
     fn garbage_line_is_an_error_not_a_panic() {
-        let mut decoder = LineDecoder::default();
+        let mut decoder = LineDecoder::<ProgressEvent>::default();
         let got = decoder.push("not json\n");
         assert_eq!(got.len(), 1);
         assert!(got[0].is_err());

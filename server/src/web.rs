@@ -135,10 +135,12 @@ pub async fn serve_with(
         env!("CARGO_PKG_VERSION"),
     );
     let orphans = tokio::spawn(watch_orphans(console.clone()));
+    let others = tokio::spawn(watch_other_processes(console.clone()));
     // Graceful, but bounded: a request that never ends (a live stream of a job
     // that runs on) would otherwise hold the shutdown forever.
     crate::connections::serve(listener, router(console), limits, shutdown, SHUTDOWN_GRACE).await;
     orphans.abort();
+    others.abort();
     tracing::info!("stopped");
     Ok(())
 }
@@ -153,6 +155,17 @@ async fn watch_orphans(console: Console) {
         if let Err(e) = console.jobs().interrupt_orphans() {
             tracing::warn!("checking for jobs whose process stopped failed: {e}");
         }
+    }
+}
+
+/// Jobs that a CLI beside the server starts and ends reach the pages
+/// following the console's activity within a second.
+async fn watch_other_processes(console: Console) {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        console.activity().notice_other_processes(&console);
     }
 }
 

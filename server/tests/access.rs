@@ -26,6 +26,7 @@ fn is_public(path: &str) -> bool {
 /// The reads a stakeholder's link needs to watch the dashboard, shards and demo.
 fn is_viewer_read(path: &str) -> bool {
     [
+        "/api/activity/watch",
         "/api/console/status",
         "/api/cluster/servers",
         "/api/cluster/shards",

@@ -11,6 +11,7 @@ use scaleout_domain::progress::ProgressEvent;
 use scaleout_embedded::{EmbeddedCluster, EmbeddedConfig};
 
 use crate::access::Access;
+use crate::activity::ActivityHub;
 use crate::config::ConsoleConfig;
 use crate::error::ServiceError;
 use crate::jobs::{JobSpec, Jobs};
@@ -35,6 +36,7 @@ struct Inner {
     store: Arc<ConsoleStore>,
     jobs: Jobs,
     access: Access,
+    activity: Arc<ActivityHub>,
     started: Instant,
 }
 
@@ -116,7 +118,8 @@ impl Console {
         backend: Arc<dyn ClusterBackend>,
     ) -> Result<Self, ServiceError> {
         let store = Arc::new(ConsoleStore::open(&config.data_dir.join(CONSOLE_DB))?);
-        let jobs = Jobs::new(store.clone());
+        let activity = Arc::new(ActivityHub::default());
+        let jobs = Jobs::new(store.clone(), activity.clone());
         jobs.interrupt_orphans()?;
         let access = Access::new(
             store.clone(),
@@ -131,6 +134,7 @@ impl Console {
                 arango: None,
                 jobs,
                 store,
+                activity,
                 started: Instant::now(),
             }),
         })
@@ -148,6 +152,11 @@ impl Console {
 
     pub fn jobs(&self) -> &Jobs {
         &self.inner.jobs
+    }
+
+    /// What happens in the console, for every page that follows it.
+    pub fn activity(&self) -> &ActivityHub {
+        &self.inner.activity
     }
 
     /// Starts a job; returns its id at once.
@@ -199,6 +208,16 @@ impl Console {
             backend: self.backend_info(),
             uptime_secs: self.inner.started.elapsed().as_secs(),
         }
+    }
+
+    /// [`Console::status`] as `role` may see it: where the data lives (a path
+    /// on the server, or the ArangoDB address) only for operators.
+    pub fn status_for(&self, role: scaleout_domain::access::Role) -> ConsoleStatus {
+        let mut status = self.status();
+        if role < scaleout_domain::access::Role::Operator {
+            status.backend.location.clear();
+        }
+        status
     }
 
     /// Runs the preflight checks, yielding progress as each one finishes.

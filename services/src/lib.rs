@@ -2,6 +2,7 @@
 //! here, so both shells stay thin and behave the same.
 
 pub mod access;
+pub mod activity;
 pub mod clock;
 pub mod config;
 pub mod console;

@@ -55,22 +55,18 @@ pub async fn add_servers(count: u32) -> Result<u64, ServerFnError> {
 #[server(endpoint = "/cluster/fail-server")]
 pub async fn fail_server(server: String) -> Result<(), ServerFnError> {
     let console = super::server::operator()?;
-    console
-        .backend()
-        .fail_server(&server)
+    scaleout_services::operations::topology::fail_server(&console, &server)
         .await
-        .map_err(|e| super::server::fail(e.into()))
+        .map_err(super::server::fail)
 }
 
 /// `POST /api/cluster/restore-server` (server).
 #[server(endpoint = "/cluster/restore-server")]
 pub async fn restore_server(server: String) -> Result<(), ServerFnError> {
     let console = super::server::operator()?;
-    console
-        .backend()
-        .restore_server(&server)
+    scaleout_services::operations::topology::restore_server(&console, &server)
         .await
-        .map_err(|e| super::server::fail(e.into()))
+        .map_err(super::server::fail)
 }
 
 /// `POST /api/cluster/rebalance` (execute): plans, and with `execute` carries

@@ -7,7 +7,8 @@ use scaleout_domain::console::ConsoleStatus;
 /// `POST /api/console/status`: version, back end and uptime.
 #[server(endpoint = "/console/status")]
 pub async fn get_console_status() -> Result<ConsoleStatus, ServerFnError> {
-    Ok(super::server::viewer()?.status())
+    let console = super::server::viewer()?;
+    Ok(console.status_for(super::server::caller()?.role))
 }
 
 /// `POST /api/console/preflight`: runs the preflight checks and streams their

@@ -2,6 +2,7 @@
 //! and is called with POST.
 
 pub mod access;
+pub mod activity;
 pub mod cluster;
 pub mod console;
 pub mod dashboard;

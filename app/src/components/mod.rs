@@ -4,6 +4,7 @@ pub mod errors;
 pub mod follow;
 pub mod heat_map;
 pub mod job_watch;
+pub mod live;
 pub mod network_explorer;
 pub mod network_layout;
 pub mod operator_only;

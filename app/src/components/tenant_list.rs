@@ -4,6 +4,23 @@
 use leptos::prelude::*;
 use scaleout_domain::views::TenantRef;
 
+/// Whether tenant names lead to the tenant's page. A stakeholder's read-only
+/// link may not open it, so a page shown to one provides `TenantLinks(false)`
+/// and the names are plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TenantLinks(pub bool);
+
+/// A tenant's name: a link to its page, or plain text where links are off.
+#[component]
+pub fn TenantName(id: String, name: String) -> impl IntoView {
+    let linked = use_context::<TenantLinks>().is_none_or(|l| l.0);
+    if linked {
+        view! { <a href=format!("/tenants/{id}")>{name}</a> }.into_any()
+    } else {
+        view! { <span>{name}</span> }.into_any()
+    }
+}
+
 /// Names shown before the rest is folded away.
 const SHOWN: usize = 4;
 
@@ -22,7 +39,7 @@ pub fn TenantList(
             .enumerate()
             .map(|(i, t)| {
                 view! {
-                    <a href=format!("/tenants/{}", t.id)>{t.name.clone()}</a>
+                    <TenantName id=t.id.to_string() name=t.name.clone() />
                     {(i < last).then_some(", ")}
                 }
             })

@@ -10,6 +10,7 @@ use crate::api::access::{
     list_links, list_signups, ApproveSignup, CreateLink, RejectSignup, RevokeLink,
 };
 use crate::components::errors::error_text;
+use crate::components::live::use_live;
 
 #[component]
 pub fn AccessPage() -> impl IntoView {
@@ -21,8 +22,17 @@ pub fn AccessPage() -> impl IntoView {
         move || (create.version().get(), revoke.version().get()),
         |_| list_links(),
     );
+    // New signups and provisioning that ends show as they happen.
+    let live = use_live();
     let signups = Resource::new(
-        move || (approve.version().get(), reject.version().get()),
+        move || {
+            (
+                approve.version().get(),
+                reject.version().get(),
+                live.signups.get(),
+                live.cluster.get(),
+            )
+        },
         |_| list_signups(),
     );
     let origin = move || {

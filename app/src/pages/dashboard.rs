@@ -13,6 +13,7 @@ use crate::api::dashboard::get_console_summary;
 use crate::api::jobs::{list_jobs, ResumeJob};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
+use crate::components::live::use_live;
 use crate::components::operator_only::OperatorOnly;
 use crate::components::preflight::Preflight;
 use crate::components::units::{bytes, count};
@@ -20,9 +21,18 @@ use crate::components::units::{bytes, count};
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let refreshes = RwSignal::new(0u32);
+    // What happens after the page opened (a job started anywhere, a move that
+    // landed) refreshes the tiles and the jobs, with no reload.
+    let live = use_live();
     let status = Resource::new(move || refreshes.get(), |_| get_console_status());
-    let summary = Resource::new(move || refreshes.get(), |_| get_console_summary());
-    let jobs = Resource::new(move || refreshes.get(), |_| list_jobs(10));
+    let summary = Resource::new(
+        move || (refreshes.get(), live.cluster.get()),
+        |_| get_console_summary(),
+    );
+    let jobs = Resource::new(
+        move || (refreshes.get(), live.cluster.get()),
+        |_| list_jobs(10),
+    );
     let on_done = Callback::new(move |_| refreshes.update(|n| *n += 1));
     // Jobs seen running while this page is open keep their live view after they
     // end (the list refreshes around them), newest first. A resumed job is a new
@@ -105,7 +115,10 @@ pub fn Dashboard() -> impl IntoView {
                 }
             })}
         </Transition>
-        <Preflight />
+        // The checks are an operator's (they write to the data directory).
+        <OperatorOnly note="">
+            <Preflight />
+        </OperatorOnly>
     }
 }
 
@@ -262,8 +275,11 @@ fn StatusList(status: ConsoleStatus) -> impl IntoView {
         <dl class="facts" data-testid="console-status">
             <dt>"Back end"</dt>
             <dd data-testid="backend-kind">{status.backend.kind.label()}</dd>
-            <dt>"Data"</dt>
-            <dd><code>{status.backend.location}</code></dd>
+            // Where the data lives is for operators (a stakeholder gets it empty).
+            {(!status.backend.location.is_empty()).then(|| view! {
+                <dt>"Data"</dt>
+                <dd><code>{status.backend.location.clone()}</code></dd>
+            })}
             <dt>"Server version"</dt>
             <dd data-testid="server-version">{status.version}</dd>
             <dt>"Up for"</dt>

@@ -15,6 +15,7 @@ use crate::api::cluster::StartDemo;
 use crate::api::jobs::{get_job, list_jobs};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
+use crate::components::live::use_live;
 use crate::components::operator_only::OperatorOnly;
 use crate::components::units::{bytes, count};
 
@@ -115,8 +116,13 @@ pub fn Demo() -> impl IntoView {
         .read_untracked()
         .get("present")
         .is_some_and(|v| v == "1" || v == "true");
-    // The most recent demo: a second browser attaches to the one running.
-    let latest = Resource::new(|| (), |_| list_jobs(50));
+    // The most recent demo: a second browser attaches to the one running, and
+    // a demo started after the page opened is followed as it starts.
+    let live = use_live();
+    let started = live.started("demo");
+    let latest = Resource::new(move || started.get(), |_| list_jobs(50));
+    // The demo shown before, to say that a newer one replaced it.
+    let shown_before = StoredValue::new(None::<u64>);
     view! {
         <Title text="Demo" />
         <Transition fallback=|| view! { <h1>"Demo"</h1><p aria-busy="true">"Looking for a running demo…"</p> }>
@@ -125,14 +131,28 @@ pub fn Demo() -> impl IntoView {
                     Ok(jobs) => (jobs.into_iter().find(|j| j.kind == "demo"), None),
                     Err(e) => (None, Some(error_text(&e))),
                 };
-                view! { <DemoRun latest=demo error present /> }
+                let before = shown_before.get_value();
+                let id = demo.as_ref().map(|d| d.id);
+                shown_before.set_value(id);
+                let replaced = before.filter(|b| Some(*b) != id);
+                view! { <DemoRun latest=demo error present replaced /> }
             })}
         </Transition>
     }
 }
 
 #[component]
-fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> impl IntoView {
+fn DemoRun(
+    latest: Option<JobRecord>,
+    error: Option<String>,
+    present: bool,
+    /// The demo this page showed before this newer one started.
+    replaced: Option<u64>,
+) -> impl IntoView {
+    let shown_since = latest.as_ref().map(|j| {
+        let iso = scaleout_domain::time::iso_ms(j.started_ms.unwrap_or(j.created_ms));
+        iso[..16].replace('T', " ")
+    });
     let presenting = RwSignal::new(present);
     let start = ServerAction::<StartDemo>::new();
     let attached = latest.as_ref().map(|j| j.id);
@@ -247,11 +267,19 @@ fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> i
                         </button>
                     </ActionForm>
                 </OperatorOnly>
+                {replaced.map(|old| view! {
+                    <p class="hint" role="status" data-testid="demo-replaced">
+                        {format!("A new demo started: following it (the page showed demo job {old} before).")}
+                    </p>
+                })}
                 <p class="hint" data-testid="demo-attached">
                     {move || match (job.get(), live.get()) {
                         (Some(id), true) => format!("Demo job {id} is running: every browser on this page follows the same progress."),
-                        (Some(id), false) => format!("Showing demo job {id}. Run it again to add three more tenants under numbered names."),
-                        (None, _) => "Every browser watching sees the same progress; the report is saved in the data directory's reports folder.".to_string(),
+                        (Some(id), false) => format!(
+                            "Showing the demo of {} UTC (job {id}), which has ended. A demo started later appears here as it starts.",
+                            shown_since.clone().unwrap_or_default()
+                        ),
+                        (None, _) => "No demo has run yet: when one starts, it appears here and every browser watching follows the same progress.".to_string(),
                     }}
                 </p>
                 {move || start.value().get().and_then(|r| r.err()).map(|e| view! {

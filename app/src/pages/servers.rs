@@ -12,6 +12,7 @@ use crate::api::cluster::{
 };
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
+use crate::components::live::use_live;
 use crate::components::tenant_list::TenantList;
 use crate::components::units::{bytes, count};
 use crate::components::what_if::WhatIf;
@@ -19,8 +20,16 @@ use crate::components::what_if::WhatIf;
 #[component]
 pub fn Servers() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
-    let report = Resource::new(move || refresh.get(), |_| get_server_report());
-    let shards = Resource::new(move || refresh.get(), |_| get_shard_info());
+    // Servers added, failed or restored, and moves that land, anywhere: shown as they happen.
+    let live = use_live();
+    let report = Resource::new(
+        move || (refresh.get(), live.cluster.get()),
+        |_| get_server_report(),
+    );
+    let shards = Resource::new(
+        move || (refresh.get(), live.cluster.get()),
+        |_| get_shard_info(),
+    );
     let add = ServerAction::<AddServers>::new();
     let fail = ServerAction::<FailServer>::new();
     let restore = ServerAction::<RestoreServer>::new();

@@ -7,17 +7,25 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
+use scaleout_domain::activity::{Activity, Happening};
 use scaleout_domain::views::TenantRow;
 
 use crate::api::tenants::{list_tenants, AddTenant, AddTenantBatch, RemoveTenant};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
+use crate::components::live::use_live;
 use crate::components::units::count;
 
 #[component]
 pub fn Tenants() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
-    let tenants = Resource::new(move || refresh.get(), |_| list_tenants());
+    // Onboardings and removals started anywhere (another browser, the CLI)
+    // show here as they happen.
+    let live = use_live();
+    let tenants = Resource::new(
+        move || (refresh.get(), live.cluster.get()),
+        |_| list_tenants(),
+    );
     let add = ServerAction::<AddTenant>::new();
     let batch = ServerAction::<AddTenantBatch>::new();
     let remove = ServerAction::<RemoveTenant>::new();
@@ -70,6 +78,25 @@ pub fn Tenants() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(job)) = remove.value().get() {
             jobs.update(|j| j.insert(0, (job, "Removing a tenant".into())));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Activity {
+            what: Happening::JobStarted { job, job_kind },
+            ..
+        }) = live.last.get()
+        {
+            let title = match job_kind.as_str() {
+                "add_tenant" => "Onboarding a tenant (started elsewhere)",
+                "add_tenants" => "Onboarding a batch of tenants (started elsewhere)",
+                "remove_tenant" => "Removing a tenant (started elsewhere)",
+                "purge_tenant" => "Deleting an unregistered tenant's data (started elsewhere)",
+                _ => return,
+            };
+            // Started from this page, it is already shown under its own title.
+            if !jobs.with_untracked(|j| j.iter().any(|(id, _)| *id == job)) {
+                jobs.update(|j| j.insert(0, (job, title.to_string())));
+            }
         }
     });
 

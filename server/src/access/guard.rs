@@ -6,13 +6,16 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use leptos::server_fn::error::{FromServerFnError, ServerFnError};
-use scaleout_services::access::{secret, Caller, CspNonce, Role, PORTAL_COOKIE, SESSION_COOKIE};
+use scaleout_services::access::{
+    secret, Caller, CspNonce, Role, SessionState, PORTAL_COOKIE, SESSION_COOKIE,
+};
 use scaleout_services::Console;
 
 use super::cookies::read_cookie;
 use super::headers::security_headers;
+use super::pages::{self, LinkEnded};
 use super::policy::{malformed, required_role, Need};
 
 /// The door's state: the console, and whether it enforces the path policy
@@ -56,16 +59,7 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
         return Err(Box::new(if path.starts_with("/api/") {
             api_error(StatusCode::BAD_REQUEST, why)
         } else {
-            (
-                StatusCode::BAD_REQUEST,
-                Html(format!(
-                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Address not valid · scaleout</title>\
-                     <link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head><body><main id=\"main\">\
-                     <h1>This address is not valid</h1><p>{why}. Go to <a href=\"/\">the console</a>.</p>\
-                     </main></body></html>"
-                )),
-            )
-                .into_response()
+            pages::malformed(why)
         }));
     }
     if let Some(canonical) = without_trailing_slash(&method, &path) {
@@ -91,9 +85,12 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
     let session = read_cookie(req.headers(), SESSION_COOKIE);
-    let role = match &session {
-        Some(token) => match console.access().session(token) {
-            Ok(view) => view.map_or(Role::Anonymous, |v| v.role),
+    let (role, ended) = match &session {
+        Some(token) => match console.access().session_state(token) {
+            Ok(SessionState::Valid(view)) => (view.role, None),
+            Ok(SessionState::LinkRevoked) => (Role::Anonymous, Some(LinkEnded::Revoked)),
+            Ok(SessionState::LinkExpired) => (Role::Anonymous, Some(LinkEnded::Expired)),
+            Ok(_) => (Role::Anonymous, None),
             Err(e) => {
                 tracing::error!("session lookup failed: {e}");
                 return Err(Box::new(api_error(
@@ -102,7 +99,7 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
                 )));
             }
         },
-        None => Role::Anonymous,
+        None => (Role::Anonymous, None),
     };
     let need = required_role(&method, &path);
     let needed = match need {
@@ -110,7 +107,11 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
         Need::Page(r) | Need::Api(r) => r,
     };
     if door.check_paths && !role.allows(needed) {
-        return Err(Box::new(refuse(need, role, req)));
+        return Err(Box::new(match (ended, need) {
+            (Some(why), Need::Page(_)) => pages::link_ended(why, secure),
+            (Some(why), _) => api_error(StatusCode::UNAUTHORIZED, why.sentence()),
+            (None, _) => refuse(need, role, req),
+        }));
     }
     let portal = read_cookie(req.headers(), PORTAL_COOKIE);
     req.extensions_mut().insert(Caller {
@@ -133,17 +134,7 @@ fn refuse(need: Need, role: Role, req: &Request) -> Response {
                 .unwrap_or("/");
             Redirect::to(&format!("/login?next={}", encode(target))).into_response()
         }
-        (Need::Page(_), _) => (
-            StatusCode::FORBIDDEN,
-            Html(
-                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Read-only link · scaleout</title>\
-                 <link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head><body><main id=\"main\">\
-                 <h1>This page is for operators</h1><p>Your read-only link shows the \
-                 <a href=\"/\">dashboard</a>, <a href=\"/shards\">shards</a> and the <a href=\"/demo\">demo</a>, live.</p>\
-                 </main></body></html>",
-            ),
-        )
-            .into_response(),
+        (Need::Page(_), _) => pages::operators_only(),
         (_, Role::Anonymous) => api_error(
             StatusCode::UNAUTHORIZED,
             "log in as an operator first (your session may have ended)",

@@ -6,6 +6,7 @@
 mod cookies;
 mod guard;
 mod headers;
+mod pages;
 mod policy;
 mod watch;
 

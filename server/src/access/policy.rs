@@ -31,6 +31,7 @@ const PUBLIC_API: &[&str] = &[
 
 /// Reads a stakeholder's link may make: the dashboard, shards and demo, live.
 const VIEWER_API: &[&str] = &[
+    "/api/activity/watch",
     "/api/console/status",
     "/api/cluster/servers",
     "/api/cluster/shards",

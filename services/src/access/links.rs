@@ -93,23 +93,35 @@ impl Access {
     /// and when it ends (with the link: the cookie must not outlive it).
     pub fn open_link(&self, token: &str) -> Result<(String, i64), ServiceError> {
         let now = now_ms();
-        let found: Option<(i64, i64)> = self.store().with(|c| {
+        let found: Option<(i64, i64, Option<i64>)> = self.store().with(|c| {
             use rusqlite::OptionalExtension;
             c.query_row(
-                "SELECT id, expires_ms FROM links
-                 WHERE token_hash = ?1 AND revoked_ms IS NULL AND expires_ms > ?2",
-                (secret::token_hash(token), now),
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                "SELECT id, expires_ms, revoked_ms FROM links WHERE token_hash = ?1",
+                [secret::token_hash(token)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .map_err(db)
         })?;
-        let (id, expires) = found.ok_or_else(|| {
-            ServiceError::NotFound(
-                "this link is not valid: it may have expired or been revoked; ask for a new one"
-                    .into(),
-            )
-        })?;
+        let (id, expires) =
+            match found {
+                Some((id, expires, None)) if expires > now => (id, expires),
+                Some((_, _, Some(_))) => {
+                    return Err(ServiceError::NotFound(
+                        "this link was revoked by the person who shared it: ask them for a new one"
+                            .into(),
+                    ))
+                }
+                Some(_) => {
+                    return Err(ServiceError::NotFound(
+                        "this link has expired: ask the person who shared it for a new one".into(),
+                    ))
+                }
+                None => return Err(ServiceError::NotFound(
+                    "this link is not valid: check that it was copied whole, or ask for a new one"
+                        .into(),
+                )),
+            };
         let session = self.new_session(Role::Viewer, Some(id), expires - now)?;
         Ok((session, expires))
     }

@@ -16,6 +16,7 @@ use std::time::Duration;
 pub use limiter::Limiter;
 pub use links::{LinkView, NewLink};
 pub use scaleout_domain::access::{Role, SessionView, SignupStatus};
+pub use sessions::SessionState;
 pub use signups::{SignupReceipt, SignupSettings};
 
 use crate::store::ConsoleStore;

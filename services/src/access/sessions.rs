@@ -46,31 +46,42 @@ impl Access {
     /// The session a cookie names, if it is still valid (a viewer's link must
     /// also be unrevoked and unexpired).
     pub fn session(&self, token: &str) -> Result<Option<SessionView>, ServiceError> {
+        Ok(match self.session_state(token)? {
+            SessionState::Valid(view) => Some(view),
+            _ => None,
+        })
+    }
+
+    /// What became of the session a cookie names: valid, or why not (so a
+    /// stakeholder whose link was revoked is told so, not asked to log in).
+    pub fn session_state(&self, token: &str) -> Result<SessionState, ServiceError> {
         let now = now_ms();
-        let row: Option<(String, i64, Option<i64>)> = self.store().with(|c| {
+        let row: Option<(String, i64, Option<i64>, Option<i64>)> = self.store().with(|c| {
             c.query_row(
-                "SELECT s.role, MIN(s.expires_ms, COALESCE(l.expires_ms, s.expires_ms)),
-                        l.revoked_ms
+                "SELECT s.role, s.expires_ms, l.expires_ms, l.revoked_ms
                  FROM sessions s LEFT JOIN links l ON l.id = s.link_id
                  WHERE s.token_hash = ?1",
                 [secret::token_hash(token)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()
             .map_err(db)
         })?;
         Ok(match row {
-            Some((_, expires, _)) if expires <= now => None,
-            Some((_, _, Some(_revoked))) => None,
-            Some((role, expires, None)) => Some(SessionView {
+            None => SessionState::Unknown,
+            Some((_, _, _, Some(_revoked))) => SessionState::LinkRevoked,
+            Some((_, _, Some(link_expires), None)) if link_expires <= now => {
+                SessionState::LinkExpired
+            }
+            Some((_, expires, _, None)) if expires <= now => SessionState::Expired,
+            Some((role, expires, link_expires, None)) => SessionState::Valid(SessionView {
                 role: if role == "operator" {
                     Role::Operator
                 } else {
                     Role::Viewer
                 },
-                expires_ms: Some(expires),
+                expires_ms: Some(link_expires.map_or(expires, |l| l.min(expires))),
             }),
-            None => None,
         })
     }
 
@@ -84,5 +95,32 @@ impl Access {
             .map_err(db)
         })?;
         Ok(())
+    }
+}
+
+/// What became of a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionState {
+    Valid(SessionView),
+    /// Its read-only link was revoked by an operator.
+    LinkRevoked,
+    /// Its read-only link expired.
+    LinkExpired,
+    /// An operator session that reached its end.
+    Expired,
+    /// No such session (logged out, or never was).
+    Unknown,
+}
+
+impl SessionState {
+    /// Why it cannot be used, in a word the pages understand.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            SessionState::Valid(_) => "valid",
+            SessionState::LinkRevoked => "revoked",
+            SessionState::LinkExpired => "expired",
+            SessionState::Expired => "session-expired",
+            SessionState::Unknown => "ended",
+        }
     }
 }

@@ -11,6 +11,7 @@ use scaleout_domain::Naming;
 use serde::{Deserialize, Serialize};
 
 use super::{secret, Access};
+use crate::activity::Happening;
 use crate::clock::now_ms;
 use crate::console::Console;
 use crate::error::ServiceError;
@@ -168,6 +169,7 @@ impl Access {
         if state == SignupState::Provisioning {
             self.provision(console, id)?;
         }
+        console.activity().publish(Happening::SignupsChanged);
         let status = self
             .signup_by_portal_hash(console, &portal_hash)?
             .ok_or_else(|| ServiceError::Store("the signup vanished".into()))?;
@@ -206,6 +208,7 @@ impl Access {
             )));
         }
         self.provision(console, id)?;
+        console.activity().publish(Happening::SignupsChanged);
         self.signup_by_id(console, id)
     }
 
@@ -223,6 +226,7 @@ impl Access {
                 "signup {id} is not waiting for approval"
             )));
         }
+        console.activity().publish(Happening::SignupsChanged);
         self.signup_by_id(console, id)
     }
 

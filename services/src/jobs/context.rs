@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use crate::activity::{ActivityHub, Happening};
 use crate::clock::now_ms;
 use crate::error::ServiceError;
 use crate::store::{ConsoleStore, Lock};
@@ -20,6 +21,8 @@ const THROTTLE: Duration = Duration::from_millis(100);
 
 pub struct JobCtx {
     pub job: u64,
+    kind: &'static str,
+    activity: Arc<ActivityHub>,
     store: Arc<ConsoleStore>,
     live: broadcast::Sender<ProgressEvent>,
     seq: AtomicU64,
@@ -30,16 +33,21 @@ pub struct JobCtx {
 }
 
 impl JobCtx {
+    #[allow(clippy::too_many_arguments)] // built in one place, by the job manager
     pub(crate) fn new(
         job: u64,
+        kind: &'static str,
         store: Arc<ConsoleStore>,
         live: broadcast::Sender<ProgressEvent>,
         first_seq: u64,
         cancel: CancelFlag,
         checkpoint: Option<serde_json::Value>,
+        activity: Arc<ActivityHub>,
     ) -> Self {
         JobCtx {
             job,
+            kind,
+            activity,
             store,
             live,
             seq: AtomicU64::new(first_seq),
@@ -141,6 +149,16 @@ impl JobCtx {
         };
         if let Err(e) = self.store.append_event(self.job, &event) {
             tracing::warn!(job = self.job, "progress event not stored: {e}");
+        }
+        // A step that ended (a tenant loaded, a move landed) changes what pages show.
+        if event.outcome != Outcome::Running && event.step != "finished" {
+            self.activity.publish(Happening::JobProgressed {
+                job: self.job,
+                job_kind: self.kind.to_string(),
+                step: event.step.clone(),
+                outcome: event.outcome,
+                message: event.message.clone(),
+            });
         }
         // Nobody listening is fine.
         let _ = self.live.send(event);

@@ -13,6 +13,7 @@ use tokio::sync::broadcast;
 use super::context::JobCtx;
 use super::spec::JobSpec;
 use super::watch;
+use crate::activity::{ActivityHub, Happening};
 use crate::clock::now_ms;
 use crate::console::Console;
 use crate::error::ServiceError;
@@ -25,6 +26,7 @@ const RECORD_RETRY_MAX: Duration = Duration::from_secs(5);
 /// Jobs running in this process.
 pub struct Jobs {
     store: Arc<ConsoleStore>,
+    activity: Arc<ActivityHub>,
     running: Mutex<HashMap<u64, Running>>,
     /// Jobs that ended here but whose end could not be recorded yet: shown as
     /// ended meanwhile, and recorded by a retry.
@@ -45,9 +47,10 @@ struct Ended {
 }
 
 impl Jobs {
-    pub(crate) fn new(store: Arc<ConsoleStore>) -> Self {
+    pub(crate) fn new(store: Arc<ConsoleStore>, activity: Arc<ActivityHub>) -> Self {
         Jobs {
             store,
+            activity,
             running: Mutex::new(HashMap::new()),
             unrecorded: Mutex::new(HashMap::new()),
         }
@@ -119,7 +122,20 @@ impl Jobs {
                 cancel: cancel.clone(),
             },
         );
-        let ctx = JobCtx::new(id, self.store.clone(), live, first_seq, cancel, checkpoint);
+        let ctx = JobCtx::new(
+            id,
+            spec.kind(),
+            self.store.clone(),
+            live,
+            first_seq,
+            cancel,
+            checkpoint,
+            self.activity.clone(),
+        );
+        self.activity.publish(Happening::JobStarted {
+            job: id,
+            job_kind: spec.kind().to_string(),
+        });
         let console = console.clone();
         tokio::spawn(async move {
             tracing::info!(job = id, kind = spec.kind(), "job started");
@@ -157,13 +173,13 @@ impl Jobs {
                     Ended::new(JobState::Failed, None, Some(e.to_string()))
                 }
             };
-            console.jobs().record_end(id, end, ctx).await;
+            console.jobs().record_end(id, spec.kind(), end, ctx).await;
         });
     }
 
     /// Records a job's end. When that fails (a full disk), the end is kept in
     /// memory, so watchers and `job show` see it, and recorded once it can be.
-    async fn record_end(&self, id: u64, end: Ended, ctx: JobCtx) {
+    async fn record_end(&self, id: u64, kind: &str, end: Ended, ctx: JobCtx) {
         let mut ctx = Some(ctx);
         let mut delay = Duration::from_millis(250);
         loop {
@@ -198,6 +214,11 @@ impl Jobs {
             }
         }
         tracing::info!(job = id, state = end.state.as_str(), "job ended");
+        self.activity.publish(Happening::JobEnded {
+            job: id,
+            job_kind: kind.to_string(),
+            state: end.state,
+        });
         self.unrecorded
             .lock()
             .unwrap_or_else(|p| p.into_inner())

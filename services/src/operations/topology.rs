@@ -10,6 +10,25 @@ use crate::console::Console;
 use crate::error::ServiceError;
 use crate::jobs::JobCtx;
 
+/// Simulates the failure of a DB server (its leaders fail over); every page
+/// following the console's activity refreshes.
+pub async fn fail_server(console: &Console, server: &str) -> Result<(), ServiceError> {
+    console.backend().fail_server(server).await?;
+    console
+        .activity()
+        .publish(crate::activity::Happening::ServersChanged);
+    Ok(())
+}
+
+/// Brings a failed DB server back; its replicas resynchronise.
+pub async fn restore_server(console: &Console, server: &str) -> Result<(), ServiceError> {
+    console.backend().restore_server(server).await?;
+    console
+        .activity()
+        .publish(crate::activity::Happening::ServersChanged);
+    Ok(())
+}
+
 /// What an add-servers job recorded before adding: a resume adds only what
 /// is still missing, never `count` again.
 #[derive(Debug, Serialize, Deserialize)]

@@ -8,16 +8,21 @@ mod watch;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use scaleout_domain::activity::{Activity, Happening};
 use scaleout_domain::views::{JobState, PlanReview};
 
+use crate::api::access::get_session;
 use crate::api::cluster::{get_shard_info, ExecuteRebalancePlan, GetRebalancePlan, ShardInfo};
-use crate::api::jobs::list_jobs;
+use crate::api::jobs::{get_job, list_jobs};
 use crate::components::errors::error_text;
 use crate::components::heat_map::HeatMap;
+use crate::components::live::use_live;
 use crate::components::operator_only::OperatorOnly;
+use crate::components::tenant_list::TenantLinks;
 use figures::FiguresTable;
 use placement::TenantPlacement;
 use review::Review;
+use scaleout_domain::access::Role;
 use watch::RebalanceWatch;
 
 /// The rebalance being executed now, if any (started from any browser or the CLI).
@@ -31,8 +36,15 @@ async fn running_rebalance() -> Option<u64> {
 #[component]
 pub fn Shards() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
-    let info = Resource::new(move || refresh.get(), |_| get_shard_info());
+    // Moves that land and jobs that end, anywhere, redraw the heat map and figures.
+    let live = use_live();
+    let info = Resource::new(
+        move || (refresh.get(), live.cluster.get()),
+        |_| get_shard_info(),
+    );
     let attached = Resource::new(|| (), |_| running_rebalance());
+    // Stakeholders see tenant names as text: the tenant pages are for operators.
+    let session = Resource::new(|| (), |_| get_session());
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
 
     view! {
@@ -53,8 +65,9 @@ pub fn Shards() -> impl IntoView {
         </section>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading the shard placement…"</p> }>
             {move || Suspend::new(async move {
+                let operator = session.await.is_ok_and(|s| s.role == Role::Operator);
                 match info.await {
-                    Ok(i) => view! { <Placement info=i /> }.into_any(),
+                    Ok(i) => view! { <Placement info=i operator /> }.into_any(),
                     Err(e) => view! {
                         <p class="error" role="alert">"Could not read the shard placement: " {error_text(&e)}</p>
                     }.into_any(),
@@ -66,7 +79,8 @@ pub fn Shards() -> impl IntoView {
 
 /// The heat map, the tenant placement and the balance figures of the cluster as it is.
 #[component]
-fn Placement(info: ShardInfo) -> impl IntoView {
+fn Placement(info: ShardInfo, operator: bool) -> impl IntoView {
+    provide_context(TenantLinks(operator));
     let servers: Vec<String> = info
         .snapshot
         .servers
@@ -101,6 +115,35 @@ fn Placement(info: ShardInfo) -> impl IntoView {
 #[component]
 fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView {
     let job = RwSignal::new(attached);
+    // A rebalance started after this page opened (another browser, the CLI)
+    // is followed: executions are exclusive, so whatever was shown has ended.
+    let live = use_live();
+    let notice = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(Activity {
+            what: Happening::JobStarted { job: id, job_kind },
+            ..
+        }) = live.last.get()
+        else {
+            return;
+        };
+        if job_kind != "rebalance" || job.get_untracked() == Some(id) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let Ok(record) = get_job(id).await else {
+                return;
+            };
+            if record.spec.get("execute").and_then(|e| e.as_bool()) == Some(true)
+                && job.get_untracked() != Some(id)
+            {
+                notice.set(Some(format!(
+                    "A rebalance started (job {id}): following it live."
+                )));
+                job.set(Some(id));
+            }
+        });
+    });
     let review = RwSignal::new(None::<PlanReview>);
     let plan = ServerAction::<GetRebalancePlan>::new();
     let execute = ServerAction::<ExecuteRebalancePlan>::new();
@@ -116,6 +159,7 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
     Effect::new(move |_| match execute.value().get() {
         Some(Ok(id)) => {
             problem.set(None);
+            notice.set(None);
             job.set(Some(id));
         }
         Some(Err(e)) => {
@@ -141,6 +185,7 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
         problem.set(None);
     });
     view! {
+        {move || notice.get().map(|n| view! { <p class="hint" role="status" data-testid="rebalance-notice">{n}</p> })}
         {move || problem.get().map(|e| view! { <p class="error" role="alert" data-testid="rebalance-error">{e}</p> })}
         {move || match (job.get(), review.get()) {
             (Some(id), _) => view! { <RebalanceWatch job=id on_done on_again=again /> }.into_any(),

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use scaleout_domain::views::ShardReport;
 
-use crate::components::tenant_list::TenantList;
+use crate::components::tenant_list::{TenantList, TenantName};
 use crate::components::units::bytes;
 
 #[component]
@@ -36,7 +36,7 @@ pub fn TenantPlacement(report: ShardReport) -> impl IntoView {
                         let others = g.tenants.iter().filter(|t| t.id != tenant.id).cloned().collect::<Vec<_>>();
                         view! {
                             <tr>
-                                <th scope="row"><a href=format!("/tenants/{}", tenant.id)>{tenant.name.clone()}</a></th>
+                                <th scope="row"><TenantName id=tenant.id.to_string() name=tenant.name.clone() /></th>
                                 <td class="num">{g.index}</td>
                                 <td><span class="server-tag leader-tag">{g.leader.clone()}</span></td>
                                 <td>{g.followers.iter().map(|f| view! { <span class="server-tag">{f.clone()}</span>" " }).collect_view()}</td>

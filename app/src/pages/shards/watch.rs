@@ -109,7 +109,9 @@ pub fn RebalanceWatch(
                 <ProgressLog label="Rebalance events" events=events filter_finished=true />
             </details>
             <Show when=move || state() != "running">
-                <button type="button" data-testid="plan-again" on:click=move |_| on_again.run(())>"Plan again"</button>
+                <OperatorOnly note="">
+                    <button type="button" data-testid="plan-again" on:click=move |_| on_again.run(())>"Plan again"</button>
+                </OperatorOnly>
             </Show>
         </div>
     }

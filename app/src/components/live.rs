@@ -1,0 +1,138 @@
+//! The console's activity in the browser: one stream per page load, shared by
+//! every part of the page through context. Pages put [`Live::cluster`] among
+//! their resources' sources, so what they show follows what happens after
+//! they opened (a job started elsewhere, a move that landed), with no reload
+//! and no poll per widget.
+
+use leptos::prelude::*;
+use scaleout_domain::activity::{Activity, Happening};
+
+/// What the page knows of the console's activity.
+#[derive(Clone, Copy)]
+pub struct Live {
+    /// The latest activity, if any arrived since the page opened.
+    pub last: ReadSignal<Option<Activity>>,
+    /// Bumped whenever what pages show of the cluster may have changed.
+    pub cluster: ReadSignal<u64>,
+    /// Bumped when a signup was taken or changed.
+    pub signups: ReadSignal<u64>,
+}
+
+impl Live {
+    /// The id of the latest job of `kind` started since the page opened.
+    pub fn started(&self, kind: &'static str) -> Signal<Option<u64>> {
+        let last = self.last;
+        let seen = RwSignal::new(None::<u64>);
+        Effect::new(move |_| {
+            if let Some(Activity {
+                what: Happening::JobStarted { job, job_kind },
+                ..
+            }) = last.get()
+            {
+                if job_kind == kind {
+                    seen.set(Some(job));
+                }
+            }
+        });
+        seen.into()
+    }
+}
+
+/// Opens the activity stream (in the browser, for a session that may watch)
+/// and provides [`Live`] to every page.
+pub fn provide_live() {
+    let (last, set_last) = signal(None::<Activity>);
+    let (cluster, set_cluster) = signal(0u64);
+    let (signups, set_signups) = signal(0u64);
+    provide_context(Live {
+        last,
+        cluster,
+        signups,
+    });
+    // Effects run only in the browser: the server renders the state as it is.
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            let mut delay_ms = 1_000;
+            loop {
+                match crate::api::activity::watch_activity().await {
+                    Ok(stream) => {
+                        delay_ms = 1_000;
+                        let ended = follow(stream, set_last, set_cluster, set_signups).await;
+                        if ended {
+                            // The link was revoked or expired: the page says so.
+                            let _ = window().location().reload();
+                            return;
+                        }
+                        // A stream cut off: catch up on what was missed, then follow again.
+                        set_cluster.update(|n| *n += 1);
+                    }
+                    // A visitor, a customer: nothing to watch here.
+                    Err(e) if is_refused(&e) => return,
+                    Err(_) => {}
+                }
+                pause(delay_ms).await;
+                delay_ms = (delay_ms * 2).min(30_000);
+            }
+        });
+    });
+}
+
+fn is_refused(e: &ServerFnError) -> bool {
+    let text = e.to_string();
+    text.contains("log in") || text.contains("read-only link") || text.contains("revoked")
+}
+
+/// Reads the stream until it ends; true when it ended because the session did.
+async fn follow(
+    stream: leptos::server_fn::codec::TextStream,
+    set_last: WriteSignal<Option<Activity>>,
+    set_cluster: WriteSignal<u64>,
+    set_signups: WriteSignal<u64>,
+) -> bool {
+    use futures::StreamExt;
+    use scaleout_domain::progress::LineDecoder;
+    let mut stream = stream.into_inner();
+    let mut decoder = LineDecoder::<Activity>::default();
+    while let Some(Ok(chunk)) = stream.next().await {
+        for activity in decoder.push(&chunk).into_iter().flatten() {
+            if matches!(activity.what, Happening::SessionEnded { .. }) {
+                return true;
+            }
+            if activity.changes_cluster() {
+                set_cluster.update(|n| *n += 1);
+            }
+            if matches!(activity.what, Happening::SignupsChanged | Happening::Resync) {
+                set_signups.update(|n| *n += 1);
+            }
+            set_last.set(Some(activity));
+        }
+    }
+    false
+}
+
+/// Waits `ms` milliseconds in the browser.
+pub async fn pause(ms: u64) {
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = tx.send(());
+        },
+        std::time::Duration::from_millis(ms),
+    );
+    let _ = rx.await;
+}
+
+/// The page's [`Live`]; a quiet one where none was provided (a component
+/// rendered alone).
+pub fn use_live() -> Live {
+    use_context::<Live>().unwrap_or_else(|| {
+        let (last, _) = signal(None);
+        let (cluster, _) = signal(0);
+        let (signups, _) = signal(0);
+        Live {
+            last,
+            cluster,
+            signups,
+        }
+    })
+}

@@ -1,0 +1,75 @@
+//! The few pages the door answers with itself, before any page of the app:
+//! plain HTML that reads well on a phone and needs no script.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use scaleout_services::access::{cookie, SESSION_COOKIE};
+
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    (
+        status,
+        Html(format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title} · scaleout</title><link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head>\
+             <body><main id=\"main\" class=\"door-page\"><h1>{title}</h1>{body}</main></body></html>"
+        )),
+    )
+        .into_response()
+}
+
+/// A hand-made address (a dot segment, an encoded slash).
+pub fn malformed(why: &str) -> Response {
+    page(
+        StatusCode::BAD_REQUEST,
+        "This address is not valid",
+        &format!("<p>{why}. Go to <a href=\"/\">the console</a>.</p>"),
+    )
+}
+
+/// A stakeholder's link opens the dashboard, shards and demo, nothing else.
+pub fn operators_only() -> Response {
+    page(
+        StatusCode::FORBIDDEN,
+        "This page is for operators",
+        "<p>Your read-only link shows the <a href=\"/\">dashboard</a>, \
+         <a href=\"/shards\">shards</a> and the <a href=\"/demo\">demo</a>, live.</p>",
+    )
+}
+
+/// A stakeholder whose link was revoked or has expired: said as such (not
+/// "log in as an operator"), and the dead cookie is cleared.
+pub fn link_ended(reason: LinkEnded, secure: bool) -> Response {
+    let (title, text) = match reason {
+        LinkEnded::Revoked => (
+            "This link was revoked",
+            "The person who shared this read-only view has revoked it.",
+        ),
+        LinkEnded::Expired => ("This link has expired", "Read-only links last a set time."),
+    };
+    let mut response = page(
+        StatusCode::UNAUTHORIZED,
+        title,
+        &format!("<p>{text} Ask them for a new link to watch the console again.</p>"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie(SESSION_COOKIE, "", 0, secure)) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkEnded {
+    Revoked,
+    Expired,
+}
+
+impl LinkEnded {
+    /// What an API caller is told.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            LinkEnded::Revoked => "this read-only link was revoked: ask for a new one",
+            LinkEnded::Expired => "this read-only link has expired: ask for a new one",
+        }
+    }
+}

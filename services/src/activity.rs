@@ -1,0 +1,184 @@
+//! The console's activity: one broadcast that jobs, servers and signups
+//! publish to, and every page showing cluster state follows (see
+//! `scaleout_domain::activity`). Jobs of another process (a CLI beside the
+//! server) are noticed by [`ActivityHub::notice_other_processes`].
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use futures::Stream;
+pub use scaleout_domain::activity::{Activity, Happening};
+use scaleout_domain::views::JobState;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+use crate::clock::now_ms;
+use crate::console::Console;
+
+/// Events a slow watcher may fall behind by before it is told to resync.
+const CAPACITY: usize = 1024;
+
+/// How often a watcher's session is checked (a revoked link's page switches).
+const SESSION_CHECK: Duration = Duration::from_secs(5);
+
+pub struct ActivityHub {
+    tx: broadcast::Sender<Activity>,
+    seq: AtomicU64,
+    /// Jobs this process published the start of, and the states seen of
+    /// other processes' jobs: what the store poll has already told.
+    told: Mutex<Told>,
+}
+
+#[derive(Default)]
+struct Told {
+    here: HashSet<u64>,
+    others: HashMap<u64, JobState>,
+}
+
+impl Default for ActivityHub {
+    fn default() -> Self {
+        let (tx, _) = broadcast::channel(CAPACITY);
+        ActivityHub {
+            tx,
+            seq: AtomicU64::new(0),
+            told: Mutex::new(Told::default()),
+        }
+    }
+}
+
+impl ActivityHub {
+    pub fn publish(&self, what: Happening) {
+        if let Happening::JobStarted { job, .. } = &what {
+            self.told
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .here
+                .insert(*job);
+        }
+        let activity = Activity {
+            seq: self.seq.fetch_add(1, Ordering::Relaxed),
+            at_ms: now_ms(),
+            what,
+        };
+        // Nobody watching is fine.
+        let _ = self.tx.send(activity);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Activity> {
+        self.tx.subscribe()
+    }
+
+    /// Watchers now: for the figures.
+    pub fn watchers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+
+    /// Publishes the starts and ends of jobs run by other processes, read from
+    /// the store (the server calls this every second).
+    pub fn notice_other_processes(&self, console: &Console) {
+        let Ok(recent) = console.store().jobs(50) else {
+            return;
+        };
+        let mut news = Vec::new();
+        {
+            let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+            for job in recent {
+                if told.here.contains(&job.id) {
+                    continue;
+                }
+                let before = told.others.insert(job.id, job.state);
+                let kind = job.kind.clone();
+                match before {
+                    None if !job.state.is_finished() => news.push(Happening::JobStarted {
+                        job: job.id,
+                        job_kind: kind,
+                    }),
+                    Some(old) if old != job.state => {
+                        if !job.state.is_finished() {
+                            news.push(Happening::JobStarted {
+                                job: job.id,
+                                job_kind: kind.clone(),
+                            });
+                        } else {
+                            news.push(Happening::JobEnded {
+                                job: job.id,
+                                job_kind: kind,
+                                state: job.state,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for what in news {
+            self.publish(what);
+        }
+    }
+}
+
+/// The activity as one watcher follows it: every event from now on, a
+/// `Resync` when it fell behind, and a `SessionEnded` (then the end) when
+/// `session` (a viewer's or operator's token) stops being valid.
+pub fn follow(
+    console: &Console,
+    session: Option<String>,
+) -> impl Stream<Item = Activity> + Send + 'static {
+    struct State {
+        console: Console,
+        rx: broadcast::Receiver<Activity>,
+        session: Option<String>,
+        ticks: tokio::time::Interval,
+        done: bool,
+    }
+    let mut ticks = tokio::time::interval(SESSION_CHECK);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let state = State {
+        rx: console.activity().subscribe(),
+        console: console.clone(),
+        session,
+        ticks,
+        done: false,
+    };
+    futures::stream::unfold(state, |mut s| async move {
+        if s.done {
+            return None;
+        }
+        loop {
+            tokio::select! {
+                received = s.rx.recv() => match received {
+                    Ok(activity) => return Some((activity, s)),
+                    Err(RecvError::Lagged(_)) => {
+                        return Some((synthetic(Happening::Resync), s));
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = s.ticks.tick() => {
+                    if let Some(reason) = session_ended(&s.console, s.session.as_deref()) {
+                        s.done = true;
+                        return Some((synthetic(Happening::SessionEnded { reason }), s));
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Why a session can no longer watch, if it cannot.
+fn session_ended(console: &Console, session: Option<&str>) -> Option<String> {
+    let token = session?;
+    match console.access().session_state(token) {
+        Ok(crate::access::SessionState::Valid(_)) => None,
+        Ok(state) => Some(state.reason().to_string()),
+        Err(_) => None, // the store is busy: look again at the next tick
+    }
+}
+
+fn synthetic(what: Happening) -> Activity {
+    Activity {
+        seq: u64::MAX,
+        at_ms: now_ms(),
+        what,
+    }
+}
