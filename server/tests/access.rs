@@ -161,8 +161,19 @@ async fn a_read_only_link_watches_but_cannot_change_anything_and_can_be_revoked(
         .await
         .unwrap();
     assert_eq!(after.status(), 401, "a revoked link's session ends at once");
+    assert!(after.text().await.unwrap().contains("was revoked"));
+    // Its page says so (not "log in as an operator") and clears the cookie.
     let page = viewer.get(app.url("/shards")).send().await.unwrap();
-    assert_eq!(page.status(), 303);
+    assert_eq!(page.status(), 401);
+    let cleared = page
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.contains("Max-Age=0"));
+    assert!(cleared, "the dead cookie is cleared");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("This link was revoked"), "{html}");
+    assert!(!html.contains("log in"), "{html}");
     app.shutdown().await;
 }
 

@@ -316,7 +316,11 @@ async fn hostile_bodies_never_get_a_5xx_or_a_long_echo() {
                     .await
                     .unwrap();
                 let status = r.status().as_u16();
-                let text = r.text().await.unwrap_or_default();
+                // A live stream (the activity) never ends: what came in a moment is enough.
+                let text = tokio::time::timeout(std::time::Duration::from_secs(2), r.text())
+                    .await
+                    .map(|t| t.unwrap_or_default())
+                    .unwrap_or_default();
                 assert!(
                     status < 500,
                     "{who} {path} with {what}: {status} {}",

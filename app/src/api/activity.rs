@@ -13,5 +13,7 @@ pub async fn watch_activity() -> Result<TextStream, ServerFnError> {
     let console = super::server::viewer()?;
     let caller = super::server::caller()?;
     let events = scaleout_services::activity::follow(&console, caller.session);
-    Ok(TextStream::new(events.map(|a| Ok(a.to_line()))))
+    Ok(TextStream::new(events.map(|batch| {
+        Ok(batch.iter().map(|a| a.to_line()).collect::<String>())
+    })))
 }
