@@ -62,14 +62,22 @@ pub fn App() -> impl IntoView {
 #[component]
 fn MainNav() -> impl IntoView {
     let location = use_location();
+    let live = crate::components::live::use_live();
     // Pages render in SsrMode::Async: the navigation is in the HTML without wasm.
-    let session = Resource::new(move || location.pathname.get(), |_| get_session());
+    // Asked again on every navigation and when signups change (the waiting count).
+    let session = Resource::new(
+        move || (location.pathname.get(), live.signups.get()),
+        |_| get_session(),
+    );
     let logout = ServerAction::<Logout>::new();
     view! {
         <nav aria-label="Main">
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let role = session.await.map(|s| s.role).unwrap_or(Role::Anonymous);
+                    let me = session.await.ok();
+                    let role = me.as_ref().map_or(Role::Anonymous, |s| s.role);
+                    let portal = me.as_ref().is_some_and(|s| s.portal);
+                    let waiting = me.as_ref().map_or(0, |s| s.waiting_signups);
                     let operator = role == Role::Operator;
                     view! {
                         <ul data-role=format!("{role:?}").to_lowercase()>
@@ -81,7 +89,18 @@ fn MainNav() -> impl IntoView {
                                 })}
                                 <li><A href="/shards">"Shards"</A></li>
                                 <li><A href="/demo">"Demo"</A></li>
-                                {operator.then(|| view! { <li><A href="/access">"Access"</A></li> })}
+                                {operator.then(|| view! {
+                                    <li>
+                                        <A href="/access">"Access"</A>
+                                        {(waiting > 0).then(|| view! {
+                                            <span class="count-badge" data-testid="waiting-signups"
+                                                title=format!("{waiting} signup(s) waiting for a decision")>
+                                                {waiting}
+                                                <span class="visually-hidden">" signups waiting"</span>
+                                            </span>
+                                        })}
+                                    </li>
+                                })}
                                 {(role == Role::Viewer).then(|| view! { <li><span class="badge">"read-only"</span></li> })}
                                 <li>
                                     <ActionForm action=logout>
@@ -90,8 +109,9 @@ fn MainNav() -> impl IntoView {
                                 </li>
                             })}
                             {(role == Role::Anonymous).then(|| view! {
-                                <li><A href="/login">"Operator log in"</A></li>
+                                {portal.then(|| view! { <li><A href="/portal">"Your portal"</A></li> })}
                                 <li><A href="/signup">"Sign up"</A></li>
+                                <li><A href="/login">"Operator log in"</A></li>
                             })}
                         </ul>
                     }

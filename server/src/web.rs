@@ -42,6 +42,10 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
             "/watch/{token}",
             axum::routing::get(crate::access::watch_link).with_state(console.clone()),
         )
+        .route(
+            "/portal/open/{token}",
+            axum::routing::get(crate::access::open_portal_link).with_state(console.clone()),
+        )
         .leptos_routes_with_context(
             &options,
             routes,
@@ -60,6 +64,7 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
         // of dropping the connection with no answer; bodies over the limit 413.
         .layer(CatchPanicLayer::custom(panicked))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(crate::access::plain_forms))
         .layer(axum::middleware::from_fn_with_state(
             door,
             crate::access::guard,

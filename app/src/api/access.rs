@@ -56,11 +56,11 @@ pub async fn logout() -> Result<(), ServerFnError> {
 /// `POST /api/access/whoami`: the caller's role, for the navigation.
 #[server(endpoint = "/access/whoami")]
 pub async fn get_session() -> Result<SessionView, ServerFnError> {
+    let console = super::server::anyone()?;
     let caller = super::server::caller()?;
-    Ok(SessionView {
-        role: caller.role,
-        expires_ms: None,
-    })
+    Ok(console
+        .access()
+        .who(&console, caller.role, caller.portal.as_deref()))
 }
 
 /// `POST /api/access/links` : every stakeholder link, newest first.
@@ -122,13 +122,24 @@ pub async fn approve_signup(id: i64) -> Result<SignupStatus, ServerFnError> {
         .map_err(super::server::fail)
 }
 
-/// `POST /api/access/reject-signup` (id).
+/// `POST /api/access/reject-signup` (id, reason): the customer reads the reason.
 #[server(endpoint = "/access/reject-signup")]
-pub async fn reject_signup(id: i64) -> Result<SignupStatus, ServerFnError> {
+pub async fn reject_signup(id: i64, reason: String) -> Result<SignupStatus, ServerFnError> {
     let console = super::server::operator()?;
     console
         .access()
-        .reject_signup(&console, id)
+        .reject_signup(&console, id, &reason)
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/access/revoke-portal-links` (id): the signup's personal portal
+/// links stop working (the customer's own browser keeps its portal).
+#[server(endpoint = "/access/revoke-portal-links")]
+pub async fn revoke_portal_links(id: i64) -> Result<usize, ServerFnError> {
+    let console = super::server::operator()?;
+    console
+        .access()
+        .revoke_portal_links(id)
         .map_err(super::server::fail)
 }
 

@@ -8,6 +8,7 @@ pub mod console;
 pub mod dashboard;
 pub mod isolation;
 pub mod jobs;
+pub mod portal;
 #[cfg(feature = "ssr")]
 pub(crate) mod server;
 pub mod signup;

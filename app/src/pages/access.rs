@@ -8,9 +8,11 @@ use scaleout_domain::access::{SignupState, SignupStatus};
 
 use crate::api::access::{
     list_links, list_signups, ApproveSignup, CreateLink, RejectSignup, RevokeLink,
+    RevokePortalLinks,
 };
 use crate::components::errors::error_text;
 use crate::components::live::use_live;
+use crate::components::local_time::LocalTime;
 
 #[component]
 pub fn AccessPage() -> impl IntoView {
@@ -18,6 +20,7 @@ pub fn AccessPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeLink>::new();
     let approve = ServerAction::<ApproveSignup>::new();
     let reject = ServerAction::<RejectSignup>::new();
+    let revoke_links = ServerAction::<RevokePortalLinks>::new();
     let links = Resource::new(
         move || (create.version().get(), revoke.version().get()),
         |_| list_links(),
@@ -75,12 +78,18 @@ pub fn AccessPage() -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="signups-h">
             <h2 id="signups-h">"Self-service signups"</h2>
+            <p class="hint">"Declining asks for a reason: the customer reads it on their portal. "
+                "A customer's personal link opens their portal on any device; revoking it stops it (their own browser keeps the portal)."</p>
             {move || approve.value().get().and_then(|r| r.err()).or_else(|| reject.value().get().and_then(|r| r.err()))
                 .map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
+            {move || revoke_links.value().get().map(|r| match r {
+                Ok(n) => view! { <p class="ok" role="status">{format!("{n} personal link(s) revoked.")}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+            })}
             <Transition fallback=|| view! { <p class="muted">"Loading signups…"</p> }>
                 {move || Suspend::new(async move {
                     match signups.await {
-                        Ok(rows) => view! { <SignupTable rows approve reject /> }.into_any(),
+                        Ok(rows) => view! { <SignupTable rows approve reject revoke_links /> }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
                     }
                 })}
@@ -99,7 +108,7 @@ fn LinkTable(
     }
     view! {
         <table class="data" data-testid="links">
-            <thead><tr><th scope="col">"For"</th><th scope="col">"Expires"</th><th scope="col">"State"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
+            <thead><tr><th scope="col">"For"</th><th scope="col">"Expires"</th><th scope="col">"State"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|l| {
                     let revoked = l.revoked_ms.is_some();
@@ -129,35 +138,74 @@ fn SignupTable(
     rows: Vec<SignupStatus>,
     approve: ServerAction<ApproveSignup>,
     reject: ServerAction<RejectSignup>,
+    revoke_links: ServerAction<RevokePortalLinks>,
 ) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="muted">"No signups yet."</p> }.into_any();
     }
     view! {
-        <table class="data" data-testid="signups">
-            <thead><tr><th scope="col">"Company"</th><th scope="col">"Contact"</th><th scope="col">"Size"</th><th scope="col">"State"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
-            <tbody>
-                {rows.into_iter().map(|s| {
-                    let pending = s.state == SignupState::Pending;
-                    let id = s.id;
-                    view! {
-                        <tr>
-                            <td>{s.company.clone()}</td>
-                            <td>{s.email.clone()}</td>
-                            <td>{s.size.as_str()}</td>
-                            <td>{s.state.as_str()}{s.message.clone().map(|m| format!(": {m}"))}</td>
-                            <td>
-                                {pending.then(|| view! {
-                                    <div class="form-row">
-                                        <ActionForm action=approve><input type="hidden" name="id" value=id /><button type="submit">"Approve"</button></ActionForm>
-                                        <ActionForm action=reject><input type="hidden" name="id" value=id /><button type="submit" class="secondary">"Reject"</button></ActionForm>
-                                    </div>
-                                })}
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <div class="table-wrap">
+            <table class="data" data-testid="signups">
+                <thead><tr>
+                    <th scope="col">"Company"</th>
+                    <th scope="col">"Signed up"</th>
+                    <th scope="col">"Contact"</th>
+                    <th scope="col">"Size"</th>
+                    <th scope="col">"State"</th>
+                    <th scope="col">"Decide"</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|s| {
+                        let pending = s.state == SignupState::Pending;
+                        let id = s.id;
+                        let company = s.company.clone();
+                        let approve_label = format!("Approve {company}");
+                        let reason_label = format!("Why {company} is declined");
+                        view! {
+                            <tr data-signup=id data-state=s.state.as_str()>
+                                <th scope="row">
+                                    {let name = company.clone(); match s.tenant.clone() {
+                                        Some(t) if s.state == SignupState::Ready || s.state == SignupState::Provisioning => {
+                                            view! { <a href=format!("/tenants/{t}")>{name}</a> }.into_any()
+                                        }
+                                        _ => view! { <span>{name}</span> }.into_any(),
+                                    }}
+                                </th>
+                                <td><LocalTime ms=s.created_ms /></td>
+                                <td>{s.email.clone()}</td>
+                                <td>{s.size.as_str()}</td>
+                                <td>{s.state.as_str()}{s.message.clone().map(|m| format!(": {m}"))}</td>
+                                <td>
+                                    {pending.then(|| view! {
+                                        <div class="decide">
+                                            <ActionForm action=approve attr:class="inline-form">
+                                                <input type="hidden" name="id" value=id />
+                                                <button type="submit" aria-label=approve_label>"Approve"</button>
+                                            </ActionForm>
+                                            <ActionForm action=reject attr:class="reject-form">
+                                                <input type="hidden" name="id" value=id />
+                                                <label class="visually-hidden" for=format!("reason-{id}")>{reason_label}</label>
+                                                <input id=format!("reason-{id}") type="text" name="reason" required maxlength="300"
+                                                    placeholder="Reason (the customer reads it)" />
+                                                <button type="submit" class="secondary">"Decline"</button>
+                                            </ActionForm>
+                                        </div>
+                                    })}
+                                    {(!pending).then(|| view! {
+                                        <ActionForm action=revoke_links attr:class="inline-form">
+                                            <input type="hidden" name="id" value=id />
+                                            <button type="submit" class="secondary small"
+                                                aria-label=format!("Revoke the personal portal links of {}", s.company)>
+                                                "Revoke portal links"
+                                            </button>
+                                        </ActionForm>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }.into_any()
 }

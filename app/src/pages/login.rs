@@ -7,12 +7,28 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::access::Login;
 use crate::components::errors::error_text;
+use crate::components::returned::returned;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
-    let next = move || query.with(|q| q.get("next").unwrap_or_else(|| "/".to_string()));
+    // A form sent without JavaScript came back refused: its reason, and where it led.
+    let back = returned("/api/access/login");
+    let next = {
+        let kept = back.field("next");
+        move || {
+            kept.clone()
+                .or_else(|| query.with(|q| q.get("next")))
+                .unwrap_or_else(|| "/".to_string())
+        }
+    };
+    let back_error = StoredValue::new(back.error.clone());
+    let error = move || match login.value().get() {
+        Some(Err(e)) => Some(error_text(&e)),
+        Some(Ok(_)) => None,
+        None => back_error.get_value(),
+    };
     view! {
         <Title text="Log in" />
         <h1>"Log in"</h1>
@@ -20,16 +36,16 @@ pub fn LoginPage() -> impl IntoView {
         <section class="card narrow" aria-labelledby="login-h">
             <h2 id="login-h">"Operator"</h2>
             <ActionForm action=login attr:class="form-col" attr:data-testid="login-form">
-                <input type="hidden" name="next" prop:value=next />
-                <label>
-                    "Password"
-                    <input type="password" name="password" required autocomplete="current-password" autofocus />
-                </label>
+                <input type="hidden" name="next" value=next() prop:value=next />
+                <div class="field">
+                    <label for="login-password">"Password"</label>
+                    <input id="login-password" type="password" name="password" required autocomplete="current-password" autofocus />
+                </div>
+                {move || error().map(|e| view! {
+                    <p class="error" role="alert" data-testid="login-error">{e}</p>
+                })}
                 <button type="submit" disabled=move || login.pending().get()>"Log in"</button>
             </ActionForm>
-            {move || login.value().get().and_then(|r| r.err()).map(|e| view! {
-                <p class="error" role="alert" data-testid="login-error">{error_text(&e)}</p>
-            })}
             <p class="hint">
                 "The password is SCALEOUT_ADMIN_PASSWORD, or the one printed once when the console first started. "
                 "Stakeholders use the read-only link an operator sends them; customers sign up on "

@@ -1,32 +1,40 @@
-//! A customer's own tenant: provisioning progress live, then their inventory
-//! and network. Everything comes from the portal cookie, never from an id.
+//! A customer's own tenant: its state live (waiting, being set up, ready,
+//! declined, closed), then their inventory and network. Everything comes from
+//! the portal cookie, never from an id.
 
-use crate::components::units::count;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 use scaleout_domain::access::{PortalView, SignupState};
 use scaleout_domain::progress::ProgressEvent;
 
-use crate::api::signup::{get_portal, get_portal_network, watch_portal};
+use crate::api::portal::{
+    get_portal, get_portal_network, watch_portal, watch_portal_updates, NewPortalLink, SwitchPortal,
+};
 use crate::components::errors::error_text;
 use crate::components::follow::follow;
+use crate::components::local_time::LocalTime;
 use crate::components::network_explorer::{position_from_query, NetworkExplorer, NetworkLoader};
 use crate::components::progress::ProgressLog;
+use crate::components::units::count;
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
-    let refresh = RwSignal::new(0u32);
-    let portal = Resource::new(move || refresh.get(), |_| get_portal());
+    let portal = Resource::new(|| (), |_| get_portal());
     view! {
-        <Title text="Your tenant" />
-        <h1>"Your tenant"</h1>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text="Your portal" />
+        <Transition fallback=|| view! { <h1>"Your portal"</h1><p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match portal.await {
-                    Ok(view) => view! { <Portal view refresh /> }.into_any(),
+                    Ok(view) => view! { <Portal initial=view /> }.into_any(),
                     Err(e) => view! {
-                        <p class="error" role="alert" data-testid="portal-error">{error_text(&e)}</p>
-                        <p><a href="/signup">"Sign up"</a></p>
+                        <h1>"Your portal"</h1>
+                        <section class="card narrow">
+                            <p data-testid="portal-error">{error_text(&e)}</p>
+                            <p>"If you signed up on another device, open the personal link you were given there. "
+                               <a href="/signup">"Sign up"</a> " if your company is new here."</p>
+                        </section>
                     }.into_any(),
                 }
             })}
@@ -34,30 +42,159 @@ pub fn PortalPage() -> impl IntoView {
     }
 }
 
+/// The portal, kept current by the server's updates (no reload).
 #[component]
-fn Portal(view: PortalView, refresh: RwSignal<u32>) -> impl IntoView {
-    let s = view.signup.clone();
-    let state = s.state;
+fn Portal(initial: PortalView) -> impl IntoView {
+    let current = RwSignal::new(initial);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            use futures::StreamExt;
+            use scaleout_domain::progress::LineDecoder;
+            let Ok(stream) = watch_portal_updates().await else {
+                return;
+            };
+            let mut stream = stream.into_inner();
+            let mut decoder = LineDecoder::<PortalView>::default();
+            while let Some(Ok(chunk)) = stream.next().await {
+                for view in decoder.push(&chunk).into_iter().flatten() {
+                    current.set(view);
+                }
+            }
+        });
+    });
+    let company = move || current.with(|v| v.signup.company.clone());
+    let state = move || current.with(|v| v.signup.state);
     view! {
-        <section class="card" aria-labelledby="signup-state-h" data-testid="portal" data-state=state.as_str()>
-            <h2 id="signup-state-h">{s.company.clone()}</h2>
-            <p>"Size: " {s.size.as_str()} " · state: " <strong data-testid="portal-state">{state.as_str()}</strong></p>
-            {match state {
-                SignupState::Pending => view! { <p>"An operator will approve your tenant shortly. This page updates when you reload it."</p> }.into_any(),
-                SignupState::Provisioning => view! { <Provisioning refresh /> }.into_any(),
-                SignupState::Rejected | SignupState::Failed => view! {
-                    <p class="error" role="alert">{s.message.clone().unwrap_or_else(|| "This signup did not go through.".into())}</p>
-                }.into_any(),
-                SignupState::Ready => view! { <p class="ok">"Your tenant is ready."</p> }.into_any(),
+        <h1>{company}</h1>
+        <PersonalLink />
+        <Others current />
+        <section class="card" aria-labelledby="state-h" data-testid="portal" data-state=move || state().as_str()>
+            <h2 id="state-h">"Your tenant"</h2>
+            <p>
+                {move || current.with(|v| {
+                    let size = v.signup.size;
+                    format!("Size {}: about {}.", size.as_str(), size.described())
+                })}
+                " Signed up " {move || view! { <LocalTime ms=current.with(|v| v.signup.created_ms) /> }} "."
+            </p>
+            <p class="portal-state">"State: " <strong data-testid="portal-state">{move || state().for_customer()}</strong></p>
+            {move || {
+                let v = current.get();
+                match v.signup.state {
+                    SignupState::Pending => view! {
+                        <p role="status">"An operator reviews every new company before its tenant is set up. "
+                            "This page changes by itself when they decide: there is no need to reload it."</p>
+                    }.into_any(),
+                    SignupState::Provisioning => view! { <Provisioning /> }.into_any(),
+                    SignupState::Ready => view! { <p class="ok" role="status">"Your tenant is ready: your inventory is below."</p> }.into_any(),
+                    SignupState::Rejected => view! {
+                        <p role="alert" data-testid="portal-reason">"Your signup was declined. The reason given: "
+                            <q>{v.signup.message.clone().unwrap_or_else(|| "none was given".into())}</q></p>
+                    }.into_any(),
+                    SignupState::Failed => view! {
+                        <p class="error" role="alert">"We could not set up your tenant: "
+                            {v.signup.message.clone().unwrap_or_else(|| "it stopped".into())} ". Contact us and we will finish it."</p>
+                    }.into_any(),
+                    SignupState::Closed => view! {
+                        <p role="status" data-testid="portal-closed">"This tenant was closed and its data removed. "
+                            <a href="/signup">"Sign up again"</a> " to start anew."</p>
+                    }.into_any(),
+                }
             }}
         </section>
-        {(state == SignupState::Ready).then(|| view! { <Inventory view=view.clone() /> })}
+        {move || (state() == SignupState::Ready).then(|| view! { <Inventory view=current.get() /> })}
     }
 }
 
-/// Live loading progress; reloads the portal when it ends.
+/// The personal link, shown once after signup (or after making a new one),
+/// and a way to make a new one.
 #[component]
-fn Provisioning(refresh: RwSignal<u32>) -> impl IntoView {
+fn PersonalLink() -> impl IntoView {
+    let token = use_query_map().with_untracked(|q| {
+        q.get("personal")
+            .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+    });
+    let renew = ServerAction::<NewPortalLink>::new();
+    let shown = RwSignal::new(token);
+    Effect::new(move |_| {
+        if let Some(Ok(t)) = renew.value().get() {
+            shown.set(Some(t));
+        }
+    });
+    let origin = RwSignal::new(String::new());
+    Effect::new(move |_| origin.set(window().location().origin().unwrap_or_default()));
+    let copied = RwSignal::new(false);
+    view! {
+        <section class="card" aria-labelledby="link-h">
+            <h2 id="link-h">"Your personal link"</h2>
+            {move || match shown.get() {
+                Some(t) => {
+                    let path = StoredValue::new(format!("/portal/open/{t}"));
+                    let full = move || format!("{}{}", origin.get(), path.get_value());
+                    let copy = move |_| {
+                        #[cfg(feature = "hydrate")]
+                        {
+                            let _ = window().navigator().clipboard().write_text(&full());
+                        }
+                        copied.set(true);
+                    };
+                    view! {
+                        <p>"This link opens this portal on any device. It is shown only now: keep it (a password manager, a note). "
+                            "Anyone with it can see your inventory."</p>
+                        <div class="copy-row">
+                            <input type="text" readonly aria-label="Your personal link" data-testid="personal-link"
+                                value=format!("/portal/open/{t}") prop:value=full />
+                            <button type="button" class="secondary" on:click=copy>
+                                {move || if copied.get() { "Copied" } else { "Copy" }}
+                            </button>
+                        </div>
+                    }.into_any()
+                }
+                None => view! {
+                    <p>"Your personal link opens this portal on any device. It was shown once, after you signed up; if you lost it, make a new one (the old one stops working)."</p>
+                }.into_any(),
+            }}
+            <ActionForm action=renew attr:class="form-row">
+                <button type="submit" class="secondary" data-testid="new-personal-link">"Make a new personal link"</button>
+            </ActionForm>
+            {move || renew.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
+        </section>
+    }
+}
+
+/// The other companies signed up from this browser, to switch to.
+#[component]
+fn Others(current: RwSignal<PortalView>) -> impl IntoView {
+    let switch = ServerAction::<SwitchPortal>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = switch.value().get() {
+            let _ = window().location().reload();
+        }
+    });
+    move || {
+        let others = current.with(|v| v.others.clone());
+        (!others.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="others-h">
+                <h2 id="others-h">"Also signed up from this browser"</h2>
+                <ul class="plain-list">
+                    {others.into_iter().map(|o| view! {
+                        <li>
+                            <ActionForm action=switch attr:class="inline-form">
+                                <input type="hidden" name="id" value=o.id />
+                                {o.company.clone()} " "
+                                <button type="submit" class="secondary small">"Open its portal"</button>
+                            </ActionForm>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
+    }
+}
+
+/// Live loading progress while the tenant is being set up.
+#[component]
+fn Provisioning() -> impl IntoView {
     let (events, set_events) = signal(Vec::<ProgressEvent>::new());
     let (error, set_error) = signal(None::<String>);
     Effect::new(move |_| {
@@ -69,12 +206,11 @@ fn Provisioning(refresh: RwSignal<u32>) -> impl IntoView {
             if let Err(e) = result {
                 set_error.set(Some(e));
             }
-            refresh.update(|n| *n += 1);
         });
     });
     view! {
-        <p role="status">"We are loading your data now."</p>
-        <ProgressLog label="Provisioning progress" events=events filter_finished=true />
+        <p role="status">"Approved: we are loading your data now. This takes a few seconds to a minute."</p>
+        <ProgressLog label="Setting up your tenant" events=events filter_finished=true />
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
     }
 }
@@ -83,15 +219,24 @@ fn Provisioning(refresh: RwSignal<u32>) -> impl IntoView {
 fn Inventory(view: PortalView) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="inventory-h">
-            <h2 id="inventory-h">"Inventory"</h2>
-            <table class="data" data-testid="portal-counts">
-                <thead><tr><th scope="col">"Collection"</th><th scope="col">"Documents"</th><th scope="col">"Expected"</th></tr></thead>
-                <tbody>
-                    {view.counts.iter().map(|(name, n)| view! {
-                        <tr><th scope="row">{name.clone()}</th><td>{count(*n)}</td><td>{count(view.expected.get(name).copied().unwrap_or(0))}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <h2 id="inventory-h">"Your inventory"</h2>
+            {view.created_at.map(|at| view! {
+                <p class="hint">"History kept from " <LocalTime ms=at * 1000 /> " on."</p>
+            })}
+            <div class="table-wrap">
+                <table class="data" data-testid="portal-counts">
+                    <thead><tr><th scope="col">"What"</th><th scope="col" class="num">"Stored"</th><th scope="col" class="num">"For your size"</th></tr></thead>
+                    <tbody>
+                        {view.inventory.iter().map(|line| view! {
+                            <tr>
+                                <th scope="row">{line.what.clone()}</th>
+                                <td class="num">{count(line.stored)}</td>
+                                <td class="num">{count(line.expected)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </section>
         // The same explorer operators use, fed by the portal's own endpoint:
         // the cookie, not an id, says whose network this is.

@@ -8,6 +8,6 @@ mod signup;
 pub mod text;
 
 pub use link::{LinkView, NewLink};
-pub use portal::PortalView;
+pub use portal::{inventory, InventoryLine, PortalRef, PortalView};
 pub use role::{Role, SessionView};
 pub use signup::{SignupError, SignupForm, SignupSize, SignupState, SignupStatus, EMAIL_MAX_CHARS};

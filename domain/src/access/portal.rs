@@ -16,4 +16,83 @@ pub struct PortalView {
     pub expected: BTreeMap<String, u64>,
     /// The tenant's creation (epoch seconds): where its history starts.
     pub created_at: Option<i64>,
+    /// The same counts in the customer's words (see [`inventory`]).
+    #[serde(default)]
+    pub inventory: Vec<InventoryLine>,
+    /// Other companies signed up from this browser, to switch to.
+    #[serde(default)]
+    pub others: Vec<PortalRef>,
+}
+
+/// Another signup this browser holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalRef {
+    pub id: u64,
+    pub company: String,
+}
+
+/// One line of a customer's inventory, in their words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryLine {
+    pub what: String,
+    pub stored: u64,
+    pub expected: u64,
+}
+
+/// The inventory as a customer reads it: devices, programs, locations,
+/// connections, installations and configuration history, not the database's
+/// collections (`DeviceProxyIn`, `hasVersion`...).
+pub fn inventory(
+    naming: crate::Naming,
+    counts: &BTreeMap<String, u64>,
+    expected: &BTreeMap<String, u64>,
+) -> Vec<InventoryLine> {
+    use crate::Collection::*;
+    let sum = |map: &BTreeMap<String, u64>, cs: &[crate::Collection]| -> u64 {
+        cs.iter()
+            .map(|c| map.get(c.name(naming)).copied().unwrap_or(0))
+            .sum()
+    };
+    [
+        ("Devices", &[DeviceProxyIn][..]),
+        ("Programs", &[SoftwareProxyIn][..]),
+        ("Locations", &[Location][..]),
+        ("Connections between devices", &[HasConnection][..]),
+        ("Programs installed on devices", &[HasDeviceSoftware][..]),
+        ("Configuration versions (history)", &[Device, Software][..]),
+    ]
+    .into_iter()
+    .map(|(what, cs)| InventoryLine {
+        what: what.to_string(),
+        stored: sum(counts, cs),
+        expected: sum(expected, cs),
+    })
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Collection, Naming, ScaleFactor};
+
+    #[test]
+    fn the_inventory_speaks_of_devices_not_collections() {
+        let scale = ScaleFactor::new(2).unwrap();
+        let expected: BTreeMap<String, u64> = Collection::ALL
+            .iter()
+            .map(|c| {
+                (
+                    c.name(Naming::SnakeCase).to_string(),
+                    c.expected_count(scale),
+                )
+            })
+            .collect();
+        let lines = inventory(Naming::SnakeCase, &expected, &expected);
+        assert_eq!(lines[0].what, "Devices");
+        assert_eq!(lines[0].expected, 40);
+        assert_eq!(lines[1].expected, 60);
+        assert_eq!(lines[2].expected, 10);
+        assert_eq!(lines[5].expected, 600);
+        assert!(lines.iter().all(|l| l.stored == l.expected));
+    }
 }

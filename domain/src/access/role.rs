@@ -35,6 +35,12 @@ pub struct SessionView {
     pub role: Role,
     /// For a viewer: when the link stops working (epoch ms).
     pub expires_ms: Option<i64>,
+    /// This browser opens a customer's portal (the header links to it).
+    #[serde(default)]
+    pub portal: bool,
+    /// For an operator: signups waiting for a decision (a count in the navigation).
+    #[serde(default)]
+    pub waiting_signups: u32,
 }
 
 #[cfg(test)]

@@ -20,6 +20,18 @@ pub enum SignupSize {
 impl SignupSize {
     pub const ALL: [SignupSize; 3] = [SignupSize::Small, SignupSize::Medium, SignupSize::Large];
 
+    /// What a size holds, in the customer's words ("about 20 devices, 30
+    /// programs and 5 locations").
+    pub fn described(self) -> String {
+        let s = u64::from(self.scale_factor());
+        format!(
+            "{} devices, {} programs, {} locations",
+            s * crate::Collection::DeviceProxyIn.per_scale_unit(),
+            s * crate::Collection::SoftwareProxyIn.per_scale_unit(),
+            s * crate::Collection::Location.per_scale_unit(),
+        )
+    }
+
     pub fn scale_factor(self) -> u32 {
         match self {
             SignupSize::Small => 1,
@@ -121,6 +133,8 @@ pub enum SignupState {
     Ready,
     Rejected,
     Failed,
+    /// The tenant was removed after it was ready.
+    Closed,
 }
 
 impl SignupState {
@@ -131,6 +145,19 @@ impl SignupState {
             SignupState::Ready => "ready",
             SignupState::Rejected => "rejected",
             SignupState::Failed => "failed",
+            SignupState::Closed => "closed",
+        }
+    }
+
+    /// What it means for the customer, in their words.
+    pub fn for_customer(self) -> &'static str {
+        match self {
+            SignupState::Pending => "waiting for approval",
+            SignupState::Provisioning => "being set up",
+            SignupState::Ready => "ready",
+            SignupState::Rejected => "declined",
+            SignupState::Failed => "not set up",
+            SignupState::Closed => "closed",
         }
     }
 
@@ -141,6 +168,7 @@ impl SignupState {
             SignupState::Ready,
             SignupState::Rejected,
             SignupState::Failed,
+            SignupState::Closed,
         ]
         .into_iter()
         .find(|x| x.as_str() == s)

@@ -4,14 +4,18 @@
 //! caller from the request; the decision is never left to the page.
 
 mod cookies;
+mod forms;
 mod guard;
 mod headers;
 mod pages;
 mod policy;
+mod portal_link;
 mod watch;
 
+pub use forms::plain_forms;
 pub use guard::{guard, Door};
 pub use headers::security_headers;
 pub use policy::{malformed, required_role, Need, PUBLIC_FILES};
+pub use portal_link::open_portal_link;
 pub use scaleout_services::access::Caller;
 pub use watch::watch_link;

@@ -41,7 +41,7 @@ const VIEWER_API: &[&str] = &[
     "/api/dashboard/",
 ];
 
-const PUBLIC_PAGES: &[&str] = &["/login", "/signup", "/portal", "/watch/"];
+const PUBLIC_PAGES: &[&str] = &["/login", "/signup", "/portal", "/portal/open/", "/watch/"];
 const VIEWER_PAGES: &[&str] = &["/", "/shards", "/demo", "/reports/"];
 
 pub fn required_role(method: &Method, path: &str) -> Need {

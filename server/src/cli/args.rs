@@ -305,6 +305,12 @@ pub enum SignupCommand {
     },
     /// Approve a pending signup: its tenant is created.
     Approve { id: i64 },
-    /// Decline a pending signup.
-    Reject { id: i64 },
+    /// Decline a pending signup, saying why (the customer reads it).
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Revoke a signup's personal portal links.
+    RevokePortalLinks { id: i64 },
 }

@@ -246,7 +246,11 @@ async fn signup(command: SignupCommand, config: ConsoleConfig) -> Result<(), Cli
                 jobs::follow(&console, job, false).await?;
             }
         }
-        SignupCommand::Reject { id } => show(&access.reject_signup(&console, id)?),
+        SignupCommand::Reject { id, reason } => show(&access.reject_signup(&console, id, &reason)?),
+        SignupCommand::RevokePortalLinks { id } => {
+            let n = access.revoke_portal_links(id)?;
+            println!("{n} personal portal link(s) of signup {id} revoked.");
+        }
     }
     Ok(())
 }

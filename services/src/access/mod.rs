@@ -5,7 +5,8 @@
 mod limiter;
 mod links;
 mod operator;
-mod portal;
+pub mod portal;
+mod portal_links;
 pub mod secret;
 mod sessions;
 mod signups;
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 pub use limiter::Limiter;
 pub use links::{LinkView, NewLink};
+pub use portal_links::PORTAL_OPEN_PREFIX;
 pub use scaleout_domain::access::{Role, SessionView, SignupStatus};
 pub use sessions::SessionState;
 pub use signups::{SignupReceipt, SignupSettings};

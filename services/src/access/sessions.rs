@@ -81,8 +81,30 @@ impl Access {
                     Role::Viewer
                 },
                 expires_ms: Some(link_expires.map_or(expires, |l| l.min(expires))),
+                portal: false,
+                waiting_signups: 0,
             }),
         })
+    }
+
+    /// What the browser may know of its own session: the role, whether it
+    /// opens a customer's portal, and for operators the signups waiting.
+    pub fn who(
+        &self,
+        console: &crate::console::Console,
+        role: Role,
+        portal_cookie: Option<&str>,
+    ) -> SessionView {
+        SessionView {
+            role,
+            expires_ms: None,
+            portal: self.has_portal(console, portal_cookie),
+            waiting_signups: if role == Role::Operator {
+                self.waiting_signups().unwrap_or(0)
+            } else {
+                0
+            },
+        }
     }
 
     /// Ends a session (logout). Unknown tokens are fine: the result is the same.

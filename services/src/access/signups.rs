@@ -39,17 +39,56 @@ impl Default for SignupSettings {
     }
 }
 
-/// What the customer gets back: the status and the portal credential.
+/// What the customer gets back: the status, the portal credential (the
+/// cookie) and a personal link that opens the portal on any device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignupReceipt {
     pub status: SignupStatus,
     pub portal_token: String,
+    /// `/portal/open/<token>`: shown once.
+    pub portal_link: String,
 }
 
 const COLUMNS: &str =
     "id, company, email, size, state, job_id, tenant_id, created_ms, message, portal_hash";
 
 impl Access {
+    /// Signups waiting for an operator's decision.
+    pub fn waiting_signups(&self) -> Result<u32, ServiceError> {
+        self.store().with(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM signups WHERE state = 'pending'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db)
+        })
+    }
+
+    /// A ready signup whose tenant was removed since is closed.
+    fn closed_if_removed(&self, mut status: SignupStatus) -> Result<SignupStatus, ServiceError> {
+        let Some(tenant) = status
+            .tenant
+            .as_deref()
+            .and_then(|t| scaleout_domain::TenantId::parse(t).ok())
+        else {
+            return Ok(status);
+        };
+        if self.inner.store.removed_tenant(tenant)?.is_none() {
+            return Ok(status);
+        }
+        self.store().with(|c| {
+            c.execute(
+                "UPDATE signups SET state = 'closed', message = 'the tenant was removed' WHERE id = ?1",
+                [status.id as i64],
+            )
+            .map_err(db)
+        })?;
+        status.state = SignupState::Closed;
+        status.message = Some("the tenant was removed".into());
+        Ok(status)
+    }
+
     /// A fresh form key (also the future portal token).
     pub fn signup_form_key(&self) -> Result<String, ServiceError> {
         secret::token()
@@ -77,6 +116,7 @@ impl Access {
         let portal_hash = secret::token_hash(form_key);
         if let Some(existing) = self.signup_by_portal_hash(console, &portal_hash)? {
             return Ok(SignupReceipt {
+                portal_link: self.new_portal_link(existing.id as i64)?,
                 status: existing,
                 portal_token: form_key.to_string(),
             });
@@ -151,6 +191,7 @@ impl Access {
                 // A concurrent submit of the same form won: same signup.
                 if let Some(existing) = self.signup_by_portal_hash(console, &portal_hash)? {
                     return Ok(SignupReceipt {
+                        portal_link: self.new_portal_link(existing.id as i64)?,
                         status: existing,
                         portal_token: form_key.to_string(),
                     });
@@ -174,6 +215,7 @@ impl Access {
             .signup_by_portal_hash(console, &portal_hash)?
             .ok_or_else(|| ServiceError::Store("the signup vanished".into()))?;
         Ok(SignupReceipt {
+            portal_link: self.new_portal_link(id)?,
             status,
             portal_token: form_key.to_string(),
         })
@@ -212,12 +254,28 @@ impl Access {
         self.signup_by_id(console, id)
     }
 
-    pub fn reject_signup(&self, console: &Console, id: i64) -> Result<SignupStatus, ServiceError> {
+    /// An operator declines a pending signup, saying why: the customer reads
+    /// the reason on their portal.
+    pub fn reject_signup(
+        &self,
+        console: &Console,
+        id: i64,
+        reason: &str,
+    ) -> Result<SignupStatus, ServiceError> {
+        let reason = reason.trim();
+        if reason.is_empty()
+            || reason.chars().count() > 300
+            || !scaleout_domain::access::text::is_plain(reason)
+        {
+            return Err(ServiceError::Invalid(
+                "say why, in 1 to 300 characters: the customer reads it on their portal".into(),
+            ));
+        }
         let changed = self.store().with(|c| {
             c.execute(
-                "UPDATE signups SET state = 'rejected', message = 'declined by an operator'
+                "UPDATE signups SET state = 'rejected', message = ?2
                  WHERE id = ?1 AND state = 'pending'",
-                [id],
+                (id, reason),
             )
             .map_err(db)
         })?;
@@ -236,13 +294,18 @@ impl Access {
         console: &Console,
         portal_token: &str,
     ) -> Result<SignupStatus, ServiceError> {
-        self.signup_by_portal_hash(console, &secret::token_hash(portal_token))?
-            .ok_or_else(|| {
-                ServiceError::Unauthenticated(
-                    "this browser has no signup: sign up first, or use the browser you signed up with"
-                        .into(),
-                )
-            })
+        if let Some(found) =
+            self.signup_by_portal_hash(console, &secret::token_hash(portal_token))?
+        {
+            return Ok(found);
+        }
+        match self.signup_of_link(portal_token)? {
+            Some(id) => self.signup_by_id(console, id),
+            None => Err(ServiceError::Unauthenticated(
+                "this browser has no signup: sign up first, or open your portal with your personal link"
+                    .into(),
+            )),
+        }
     }
 
     /// Starts the tenant's onboarding job; a failure is recorded on the signup.
@@ -329,6 +392,9 @@ impl Access {
         console: &Console,
         mut status: SignupStatus,
     ) -> Result<SignupStatus, ServiceError> {
+        if status.state == SignupState::Ready {
+            return self.closed_if_removed(status);
+        }
         if status.state != SignupState::Provisioning {
             return Ok(status);
         }
@@ -365,9 +431,11 @@ impl Access {
     }
 }
 
+/// A name that is not available. It does not say whether (or which) company
+/// is a customer: only that this name cannot be used.
 fn taken(form: &SignupForm) -> ServiceError {
     ServiceError::Conflict(format!(
-        "{:?} has already signed up: use the browser you signed up with to see its portal, or ask us",
+        "we cannot set up a tenant named {:?}: the name is not available. If your company signed up before, open your portal with your personal link, or contact us",
         form.company.as_str()
     ))
 }

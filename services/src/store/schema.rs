@@ -7,7 +7,7 @@ use scaleout_domain::name_key::name_key;
 use super::db;
 use crate::error::ServiceError;
 
-const VERSION: i64 = 3;
+const VERSION: i64 = 4;
 
 const V1: &str = "
 CREATE TABLE tenants (
@@ -108,6 +108,19 @@ INSERT OR IGNORE INTO job_locks (resource, job_id)
 /// Brings the schema up to date in one immediate transaction: the version is
 /// read under SQLite's write lock, so two processes opening a new data
 /// directory at the same moment never both create the tables.
+/// A customer's personal portal links: each opens the signup's portal on any
+/// device, until the customer makes a new one or an operator revokes it.
+const V4: &str = "
+CREATE TABLE portal_links (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    signup_id   INTEGER NOT NULL REFERENCES signups(id),
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_ms  INTEGER NOT NULL,
+    revoked_ms  INTEGER
+);
+CREATE INDEX portal_links_by_signup ON portal_links (signup_id);
+";
+
 pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
     let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
         .map_err(db)?;
@@ -132,6 +145,9 @@ pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
         tx.execute_batch(V3).map_err(db)?;
         rekey(&tx, "tenants", "name", "name_key")?;
         rekey(&tx, "signups", "company", "company_key")?;
+    }
+    if version < 4 {
+        tx.execute_batch(V4).map_err(db)?;
     }
     tx.pragma_update(None, "user_version", VERSION)
         .map_err(db)?;

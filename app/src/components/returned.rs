@@ -1,0 +1,78 @@
+//! What a form posted without JavaScript came back with. The server sends the
+//! person back to the page (`?__path=<server function>&__err=<message>&__form=<input>`,
+//! see the server's `access::forms`); the page shows the message beside the
+//! form and fills the fields in again.
+
+use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Returned {
+    /// The server's sentence, when this form was refused.
+    pub error: Option<String>,
+    fields: Vec<(String, String)>,
+}
+
+impl Returned {
+    /// A field as the person typed it.
+    pub fn field(&self, name: &str) -> Option<String> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// What the page's address says about the last post of the server function
+/// at `endpoint` (e.g. `/api/signup/submit`).
+pub fn returned(endpoint: &str) -> Returned {
+    let query = use_query_map();
+    query.with_untracked(|q| {
+        if q.get("__path").as_deref() != Some(endpoint) {
+            return Returned::default();
+        }
+        let error = q.get("__err").map(|e| decode_error(&e));
+        let fields = q
+            .get("__form")
+            .and_then(|f| URL_SAFE_NO_PAD.decode(f.as_bytes()).ok())
+            .map(|bytes| {
+                form_urlencoded::parse(&bytes)
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Returned { error, fields }
+    })
+}
+
+/// The message inside leptos's encoding of a server error (`ServerError|...`).
+fn decode_error(encoded: &str) -> String {
+    let text = URL_SAFE
+        .decode(encoded.as_bytes())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
+    let message = text.split_once('|').map_or(text.as_str(), |(_, m)| m);
+    if message.trim().is_empty() {
+        "The form could not be sent: try again.".to_string()
+    } else {
+        message.trim().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_is_read_out_of_its_encoding() {
+        let encoded = URL_SAFE.encode("ServerError|contact email: enter an address");
+        assert_eq!(decode_error(&encoded), "contact email: enter an address");
+        assert_eq!(
+            decode_error("%%%"),
+            "The form could not be sent: try again."
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! Forms posted without JavaScript (before the wasm has loaded, or with it
+//! off): a plain HTML form post to a server function that fails must bring the
+//! person back to the page, with the message and what they typed, never a
+//! `ServerError|...` text. Leptos already points such an answer back at the
+//! page (`Location: <referer>?__path=..&__err=..`) but keeps the error status,
+//! which browsers do not follow; this turns it into a 303 and adds the input
+//! (`__form`, secrets left out). Without a page to go back to, it answers
+//! with a readable page of its own.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+/// Fields never sent back in an address.
+const SECRET_FIELDS: &[&str] = &["password", "form_key"];
+
+pub async fn plain_forms(req: Request, next: Next) -> Response {
+    if !is_plain_form_post(&req) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, crate::web::MAX_BODY_BYTES).await else {
+        return super::guard::too_large();
+    };
+    let kept = kept_input(&bytes);
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    if !(response.status().is_client_error() || response.status().is_server_error()) {
+        return response;
+    }
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    match location {
+        Some(back) => {
+            let to = if kept.is_empty() {
+                back
+            } else {
+                format!("{back}&__form={kept}")
+            };
+            let mut redirect = StatusCode::SEE_OTHER.into_response();
+            if let Ok(v) = HeaderValue::from_str(&to) {
+                redirect.headers_mut().insert(header::LOCATION, v);
+            }
+            redirect
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            redirect
+        }
+        None => readable(response).await,
+    }
+}
+
+/// A form an HTML page posted itself: what a browser sends without script.
+fn is_plain_form_post(req: &Request) -> bool {
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    req.method() == Method::POST
+        && req.uri().path().starts_with("/api/")
+        && header(header::ACCEPT).contains("text/html")
+        && header(header::CONTENT_TYPE).starts_with("application/x-www-form-urlencoded")
+}
+
+/// The fields as typed, secrets removed, for the page to show again.
+fn kept_input(body: &[u8]) -> String {
+    let kept: Vec<&str> = std::str::from_utf8(body)
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| {
+            let name = pair.split('=').next().unwrap_or("");
+            !name.is_empty() && !SECRET_FIELDS.contains(&name)
+        })
+        .collect();
+    if kept.is_empty() {
+        return String::new();
+    }
+    URL_SAFE_NO_PAD.encode(kept.join("&"))
+}
+
+/// The error as a page, for a post that came with no page to go back to.
+async fn readable(response: Response) -> Response {
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let message = text
+        .split_once('|')
+        .map_or(text.as_ref(), |(_, m)| m)
+        .trim()
+        .to_string();
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    (
+        status,
+        Html(format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Not sent · scaleout</title><link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head>\
+             <body><main id=\"main\" class=\"door-page\"><h1>That did not go through</h1>\
+             <p class=\"error\" role=\"alert\">{escaped}</p>\
+             <p>Go back, change what the message says, and send it again.</p></main></body></html>"
+        )),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_comes_back_without_secrets() {
+        let kept = kept_input(b"form_key=abc&company=Acme+Corp&email=a%40b&size=small&password=x");
+        let decoded = String::from_utf8(URL_SAFE_NO_PAD.decode(kept).unwrap()).unwrap();
+        assert_eq!(decoded, "company=Acme+Corp&email=a%40b&size=small");
+        assert_eq!(kept_input(b"password=secret"), "");
+    }
+}
