@@ -1,4 +1,6 @@
 //! The scaleout web console: rendered on the server, hydrated in the browser.
+// Leptos view types nest deeply; the portal page's resolve passes the default 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 mod app;

@@ -115,7 +115,10 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
 
     // The demo page, without wasm, shows the finished demo with its downloads.
     let html = app.get("/demo").await.text().await.unwrap();
-    assert!(html.contains(&format!("Showing demo job {demo}")), "{html}");
+    assert!(
+        html.contains(&format!("(job {demo}), which has ended")),
+        "{html}"
+    );
     assert!(html.contains(&format!("href=\"/reports/demo/{demo}.json\"")));
     assert!(html.contains(&format!("href=\"/reports/demo/{demo}.md\"")));
     assert!(html.contains(r#"data-testid="panel-before""#));

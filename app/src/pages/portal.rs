@@ -63,11 +63,22 @@ fn Portal(initial: PortalView) -> impl IntoView {
         });
     });
     let company = move || current.with(|v| v.signup.company.clone());
-    let state = move || current.with(|v| v.signup.state);
+    let ready = move || current.with(|v| v.signup.state == SignupState::Ready);
     view! {
         <h1>{company}</h1>
         <PersonalLink />
         <Others current />
+        <StateCard current />
+        {move || ready().then(|| view! { <Inventory view=current.get() /> })}
+    }
+    .into_any()
+}
+
+/// Where the signup is, said for the customer, and what happens next.
+#[component]
+fn StateCard(current: RwSignal<PortalView>) -> impl IntoView {
+    let state = move || current.with(|v| v.signup.state);
+    view! {
         <section class="card" aria-labelledby="state-h" data-testid="portal" data-state=move || state().as_str()>
             <h2 id="state-h">"Your tenant"</h2>
             <p>
@@ -78,31 +89,32 @@ fn Portal(initial: PortalView) -> impl IntoView {
                 " Signed up " {move || view! { <LocalTime ms=current.with(|v| v.signup.created_ms) /> }} "."
             </p>
             <p class="portal-state">"State: " <strong data-testid="portal-state">{move || state().for_customer()}</strong></p>
-            {move || {
-                let v = current.get();
-                match v.signup.state {
-                    SignupState::Pending => view! {
-                        <p role="status">"An operator reviews every new company before its tenant is set up. "
-                            "This page changes by itself when they decide: there is no need to reload it."</p>
-                    }.into_any(),
-                    SignupState::Provisioning => view! { <Provisioning /> }.into_any(),
-                    SignupState::Ready => view! { <p class="ok" role="status">"Your tenant is ready: your inventory is below."</p> }.into_any(),
-                    SignupState::Rejected => view! {
-                        <p role="alert" data-testid="portal-reason">"Your signup was declined. The reason given: "
-                            <q>{v.signup.message.clone().unwrap_or_else(|| "none was given".into())}</q></p>
-                    }.into_any(),
-                    SignupState::Failed => view! {
-                        <p class="error" role="alert">"We could not set up your tenant: "
-                            {v.signup.message.clone().unwrap_or_else(|| "it stopped".into())} ". Contact us and we will finish it."</p>
-                    }.into_any(),
-                    SignupState::Closed => view! {
-                        <p role="status" data-testid="portal-closed">"This tenant was closed and its data removed. "
-                            <a href="/signup">"Sign up again"</a> " to start anew."</p>
-                    }.into_any(),
-                }
-            }}
+            {move || state_text(&current.get())}
         </section>
-        {move || (state() == SignupState::Ready).then(|| view! { <Inventory view=current.get() /> })}
+    }
+    .into_any()
+}
+
+fn state_text(v: &PortalView) -> AnyView {
+    match v.signup.state {
+        SignupState::Pending => view! {
+            <p role="status">"An operator reviews every new company before its tenant is set up. "
+                "This page changes by itself when they decide: there is no need to reload it."</p>
+        }.into_any(),
+        SignupState::Provisioning => view! { <Provisioning /> }.into_any(),
+        SignupState::Ready => view! { <p class="ok" role="status">"Your tenant is ready: your inventory is below."</p> }.into_any(),
+        SignupState::Rejected => view! {
+            <p role="alert" data-testid="portal-reason">"Your signup was declined. The reason given: "
+                <q>{v.signup.message.clone().unwrap_or_else(|| "none was given".into())}</q></p>
+        }.into_any(),
+        SignupState::Failed => view! {
+            <p class="error" role="alert">"We could not set up your tenant: "
+                {v.signup.message.clone().unwrap_or_else(|| "it stopped".into())} ". Contact us and we will finish it."</p>
+        }.into_any(),
+        SignupState::Closed => view! {
+            <p role="status" data-testid="portal-closed">"This tenant was closed and its data removed. "
+                <a href="/signup">"Sign up again"</a> " to start anew."</p>
+        }.into_any(),
     }
 }
 
@@ -160,6 +172,7 @@ fn PersonalLink() -> impl IntoView {
             {move || renew.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
         </section>
     }
+    .into_any()
 }
 
 /// The other companies signed up from this browser, to switch to.

@@ -1,0 +1,327 @@
+//! A customer's portal over HTTP: a personal link that opens it on any
+//! device, a second signup that keeps the first, live state changes, a
+//! declined signup with its reason, a closed tenant; and forms sent without
+//! JavaScript that come back with their reason and input.
+
+mod support;
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use scaleout_domain::access::PortalView;
+use scaleout_domain::progress::LineDecoder;
+use support::{client_with_cookie, form_key, raw, set_cookie, spawn_app_with, submit, TestApp};
+
+/// Signs up; returns the portal cookie and the personal link's path.
+async fn sign_up(app: &TestApp, company: &str, cookie: Option<&str>) -> (String, String) {
+    let key = form_key(app).await;
+    let mut request = app.anonymous().post(app.url("/api/signup/submit")).form(&[
+        ("form_key", key.as_str()),
+        ("company", company),
+        ("email", "ops@customer.example"),
+        ("size", "small"),
+    ]);
+    if let Some(c) = cookie {
+        request = request.header("cookie", c);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    // The page goes on to the portal, which shows the personal link once.
+    let to = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let token = to
+        .strip_prefix("/portal?personal=")
+        .unwrap_or_else(|| panic!("goes to the portal: {to:?}"))
+        .to_string();
+    assert_eq!(token.len(), 64);
+    let cookie = set_cookie(&response, "scaleout_portal").expect("a portal cookie");
+    (cookie, format!("/portal/open/{token}"))
+}
+
+async fn overview(app: &TestApp, cookie: &str) -> (u16, Option<PortalView>) {
+    let r = client_with_cookie(cookie)
+        .post(app.url("/api/portal/overview"))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.ok())
+}
+
+async fn open_link(app: &TestApp, path: &str, cookie: Option<&str>) -> Option<String> {
+    let mut request = app.anonymous().get(app.url(path));
+    if let Some(c) = cookie {
+        request = request.header("cookie", c);
+    }
+    let r = request.send().await.unwrap();
+    (r.status() == 200)
+        .then(|| set_cookie(&r, "scaleout_portal"))
+        .flatten()
+}
+
+#[tokio::test]
+async fn a_personal_link_opens_the_portal_anywhere_until_a_new_one_is_made() {
+    let app = spawn_app_with(|_| {}).await;
+    let (_, link) = sign_up(&app, "Roaming Co", None).await;
+    // Another device: no cookie, only the link.
+    let elsewhere = open_link(&app, &link, None).await.expect("the link opens");
+    let (status, view) = overview(&app, &elsewhere).await;
+    assert_eq!(status, 200);
+    assert_eq!(view.unwrap().signup.company, "Roaming Co");
+    // A new link: the old one stops working, the new one works.
+    let renewed = client_with_cookie(&elsewhere)
+        .post(app.url("/api/portal/new-link"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renewed.status(), 200);
+    let token: String = renewed.json().await.unwrap();
+    assert!(
+        open_link(&app, &link, None).await.is_none(),
+        "the old link stopped"
+    );
+    assert_eq!(overview(&app, &elsewhere).await.0, 401);
+    let new = open_link(&app, &format!("/portal/open/{token}"), None)
+        .await
+        .expect("the new link opens");
+    assert_eq!(overview(&app, &new).await.0, 200);
+    // An operator can revoke it.
+    let view = overview(&app, &new).await.1.unwrap();
+    let revoked = app
+        .post_form(
+            "/api/access/revoke-portal-links",
+            &format!("id={}", view.signup.id),
+        )
+        .await;
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(overview(&app, &new).await.0, 401);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_second_signup_from_one_browser_keeps_the_first_reachable() {
+    let app = spawn_app_with(|_| {}).await;
+    let (first, _) = sign_up(&app, "First Co", None).await;
+    // The signup page warns before anything is replaced.
+    let form: serde_json::Value = client_with_cookie(&first)
+        .post(app.url("/api/signup/form"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(form["existing"], "First Co");
+    let (both, _) = sign_up(&app, "Second Co", Some(&first)).await;
+    let view = overview(&app, &both).await.1.unwrap();
+    assert_eq!(view.signup.company, "Second Co");
+    assert_eq!(view.others.len(), 1);
+    assert_eq!(view.others[0].company, "First Co");
+    // Switch back: the first is current again, the second still held.
+    let switched = client_with_cookie(&both)
+        .post(app.url("/api/portal/switch"))
+        .form(&[("id", view.others[0].id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert!(switched.status().is_success(), "{}", switched.status());
+    let cookie = set_cookie(&switched, "scaleout_portal").unwrap();
+    let view = overview(&app, &cookie).await.1.unwrap();
+    assert_eq!(view.signup.company, "First Co");
+    assert_eq!(view.others[0].company, "Second Co");
+    // The header offers the way back to the portal.
+    let who: serde_json::Value = client_with_cookie(&cookie)
+        .post(app.url("/api/access/whoami"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(who["portal"], true);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_portal_follows_its_state_live_and_says_why_it_was_declined() {
+    let app = spawn_app_with(|c| c.signup.approval = true).await;
+    let (cookie, _) = sign_up(&app, "Waiting Co", None).await;
+    let (_, view) = overview(&app, &cookie).await;
+    assert_eq!(view.unwrap().signup.state.as_str(), "pending");
+    // Operators see it waiting.
+    let who: serde_json::Value = app.post("/api/access/whoami").await.json().await.unwrap();
+    assert_eq!(who["waiting_signups"], 1);
+    // The portal page stays open; the operator approves; it follows to ready.
+    let updates = client_with_cookie(&cookie)
+        .post(app.url("/api/portal/updates"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updates.status(), 200);
+    let id = {
+        let rows: Vec<serde_json::Value> =
+            app.post("/api/access/signups").await.json().await.unwrap();
+        rows[0]["id"].as_u64().unwrap()
+    };
+    let approved = app
+        .post_form("/api/access/approve-signup", &format!("id={id}"))
+        .await;
+    assert_eq!(approved.status(), 200);
+    let mut body = updates.bytes_stream();
+    let mut decoder = LineDecoder::<PortalView>::default();
+    let mut states = Vec::new();
+    while !states.contains(&"ready".to_string()) {
+        let chunk = tokio::time::timeout(Duration::from_secs(30), body.next())
+            .await
+            .unwrap_or_else(|_| panic!("no update: {states:?}"))
+            .expect("the stream goes on")
+            .unwrap();
+        for view in decoder.push(&String::from_utf8_lossy(&chunk)) {
+            states.push(view.unwrap().signup.state.as_str().to_string());
+        }
+    }
+    assert_eq!(states.first().map(String::as_str), Some("pending"));
+    assert_eq!(states.last().map(String::as_str), Some("ready"));
+    let view = overview(&app, &cookie).await.1.unwrap();
+    assert_eq!(view.inventory[0].what, "Devices");
+    assert_eq!(view.inventory[0].stored, 20);
+
+    // Declined, with the operator's reason.
+    let (other, _) = sign_up(&app, "Declined Co", None).await;
+    let id = overview(&app, &other).await.1.unwrap().signup.id;
+    let no_reason = app
+        .post_form("/api/access/reject-signup", &format!("id={id}&reason="))
+        .await;
+    assert_eq!(no_reason.status(), 400, "a reason is asked for");
+    let rejected = app
+        .post_form(
+            "/api/access/reject-signup",
+            &format!("id={id}&reason=We+only+host+network+operators"),
+        )
+        .await;
+    assert_eq!(rejected.status(), 200);
+    let view = overview(&app, &other).await.1.unwrap();
+    assert_eq!(view.signup.state.as_str(), "rejected");
+    assert_eq!(
+        view.signup.message.as_deref(),
+        Some("We only host network operators")
+    );
+
+    // The ready tenant is removed: its portal says it is closed.
+    let tenant = overview(&app, &cookie)
+        .await
+        .1
+        .unwrap()
+        .signup
+        .tenant
+        .unwrap();
+    let job: u64 = app
+        .post_form("/api/tenants/remove", &format!("id={tenant}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.finish_job(job).await;
+    let view = overview(&app, &cookie).await.1.unwrap();
+    assert_eq!(view.signup.state.as_str(), "closed");
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_form_sent_without_javascript_comes_back_with_its_reason_and_input() {
+    let app = spawn_app_with(|_| {}).await;
+    let key = form_key(&app).await;
+    let body = format!("form_key={key}&company=Plain+Form+Co&email=not-an-address&size=medium");
+    let r = raw(
+        &app.base,
+        "POST",
+        "/api/signup/submit",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "text/html"),
+            ("Origin", "null"),
+            ("Sec-Fetch-Site", "same-origin"),
+            ("Referer", &app.url("/signup")),
+        ],
+        body.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}\n{}", r.head, r.body);
+    let back = r.header("location").unwrap().to_string();
+    assert!(back.contains("/signup?"), "{back}");
+    assert!(!back.contains(&key), "the form key is not sent back");
+    // The page it leads to shows the reason and what was typed, without script.
+    let path = back.trim_start_matches(&app.base);
+    let html = app
+        .anonymous()
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("contact email: enter an address"), "{html}");
+    assert!(html.contains("value=\"Plain Form Co\""), "{html}");
+    assert!(html.contains("value=\"not-an-address\""), "{html}");
+    assert!(!html.contains("ServerError|"), "{html}");
+
+    // The same form, right: the browser goes on to the portal with its cookie.
+    let ok = raw(
+        &app.base,
+        "POST",
+        "/api/signup/submit",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "text/html"),
+            ("Sec-Fetch-Site", "same-origin"),
+            ("Referer", &app.url("/signup")),
+        ],
+        format!("form_key={key}&company=Plain+Form+Co&email=ops%40plain.example&size=medium")
+            .as_bytes(),
+    )
+    .await;
+    assert!(matches!(ok.status, 302 | 303), "{}", ok.head);
+    assert!(ok
+        .header("location")
+        .unwrap()
+        .starts_with("/portal?personal="));
+    assert!(ok
+        .header("set-cookie")
+        .unwrap()
+        .starts_with("scaleout_portal="));
+
+    // A wrong password without script: back to the login with the reason, the
+    // password not echoed.
+    let r = raw(
+        &app.base,
+        "POST",
+        "/api/access/login",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "text/html"),
+            ("Sec-Fetch-Site", "same-origin"),
+            ("Referer", &app.url("/login?next=%2Fshards")),
+        ],
+        b"password=hunter2-wrong&next=%2Fshards",
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.head);
+    let back = r.header("location").unwrap().to_string();
+    assert!(!back.contains("hunter2"), "{back}");
+    let html = app
+        .anonymous()
+        .get(app.url(back.trim_start_matches(&app.base)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("that password is not right"), "{html}");
+    app.shutdown().await;
+}
