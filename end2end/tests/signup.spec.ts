@@ -18,13 +18,91 @@ test("a customer signs up, watches provisioning and sees only their own tenant",
   await page.getByLabel("Contact email").fill("it@northwind.example");
   await page.getByLabel(/medium/).check();
   await page.getByRole("button", { name: "Create my tenant" }).click();
-  await expect(page).toHaveURL(/\/portal$/);
+  await expect(page).toHaveURL(/\/portal\?personal=[0-9a-f]{64}$/);
   await expect(page.getByTestId("portal-state")).toHaveText("ready", { timeout: 60_000 });
-  await expect(page.getByTestId("portal-counts")).toContainText("Device");
+  // The customer's words, not the database's.
+  await expect(page.getByTestId("portal-counts")).toContainText("Devices");
+  await expect(page.getByTestId("portal-counts")).not.toContainText("DeviceProxyIn");
   await expect(page.getByTestId("network-explorer")).toBeVisible();
   await page.screenshot({ path: `${shots}/portal.png`, fullPage: true });
   // The portal is the customer's only door: the console stays closed.
   const refused = await page.request.post("/api/tenants/list");
   expect(refused.status()).toBe(401);
   await context.close();
+});
+
+test("the portal reopens from its personal link in a fresh browser", async ({ browser, baseURL }) => {
+  const context = await visitor(browser, baseURL);
+  const page = await context.newPage();
+  await page.goto("/signup");
+  await waitForHydration(page);
+  await page.getByLabel("Company name").fill("Contoso Roaming");
+  await page.getByLabel("Contact email").fill("it@contoso.example");
+  await page.getByRole("button", { name: "Create my tenant" }).click();
+  const link = page.getByTestId("personal-link");
+  await expect(link).toHaveValue(/\/portal\/open\/[0-9a-f]{64}$/);
+  const path = new URL(await link.inputValue(), baseURL).pathname;
+  await page.screenshot({ path: `${shots}/portal-personal-link.png`, fullPage: true });
+  // The header offers the way back while the cookie holds.
+  await page.goto("/signup");
+  await expect(page.getByRole("link", { name: "Your portal" })).toBeVisible();
+  await expect(page.getByTestId("signup-existing")).toContainText("Contoso Roaming");
+  await context.close();
+
+  // Another device, a phone: nothing but the link.
+  const other = await browser.newContext({
+    baseURL,
+    viewport: { width: 390, height: 844 },
+    storageState: { cookies: [], origins: [] },
+  });
+  const phone = await other.newPage();
+  await phone.goto(path);
+  await expect(phone).toHaveURL(/\/portal$/);
+  await expect(phone.getByRole("heading", { level: 1 })).toHaveText("Contoso Roaming");
+  await expect(phone.getByTestId("portal-state")).toHaveText("ready", { timeout: 60_000 });
+  await waitForHydration(phone);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, "the portal scrolls sideways").toBeLessThanOrEqual(0);
+  await phone.screenshot({ path: `${shots}/phone-portal.png`, fullPage: true });
+  await other.close();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a customer signs up, a refused form keeps what was typed", async ({ browser, baseURL }) => {
+    const context = await browser.newContext({ baseURL, javaScriptEnabled: false, storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
+    await page.goto("/signup");
+    await page.getByLabel("Company name").fill("Plain Paper Ltd");
+    await page.getByLabel("Contact email").fill("not an address");
+    await page.getByLabel(/large/).check();
+    await page.getByRole("button", { name: "Create my tenant" }).click();
+    await expect(page.getByTestId("signup-error")).toContainText("contact email");
+    await expect(page.locator("body")).not.toContainText("ServerError");
+    await expect(page.getByLabel("Company name")).toHaveValue("Plain Paper Ltd");
+    await expect(page.getByLabel(/large/)).toBeChecked();
+    await page.screenshot({ path: `${shots}/signup-nojs-refused.png`, fullPage: true });
+    await page.getByLabel("Contact email").fill("it@plainpaper.example");
+    await page.getByRole("button", { name: "Create my tenant" }).click();
+    await expect(page).toHaveURL(/\/portal\?personal=/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Plain Paper Ltd");
+    await expect(page.getByTestId("personal-link")).toHaveValue(/\/portal\/open\//);
+    await context.close();
+  });
+
+  test("an operator logs in without JavaScript", async ({ browser, baseURL }) => {
+    const context = await browser.newContext({ baseURL, javaScriptEnabled: false, storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
+    await page.goto("/shards");
+    await expect(page).toHaveURL(/\/login\?next=/);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByTestId("login-error")).toContainText("that password is not right");
+    await expect(page.locator("body")).not.toContainText("ServerError");
+    await page.getByLabel("Password").fill(process.env.E2E_OPERATOR_PASSWORD!);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page).toHaveURL(/\/shards$/);
+    await context.close();
+  });
 });

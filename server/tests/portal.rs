@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use scaleout_domain::access::PortalView;
 use scaleout_domain::progress::LineDecoder;
-use support::{client_with_cookie, form_key, raw, set_cookie, spawn_app_with, submit, TestApp};
+use support::{client_with_cookie, form_key, raw, set_cookie, spawn_app_with, TestApp};
 
 /// Signs up; returns the portal cookie and the personal link's path.
 async fn sign_up(app: &TestApp, company: &str, cookie: Option<&str>) -> (String, String) {

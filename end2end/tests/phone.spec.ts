@@ -1,0 +1,50 @@
+import { test, expect, Page, Browser } from "@playwright/test";
+import { waitForHydration, shots } from "./hydration";
+import { call } from "./cluster";
+
+// Every page a person may open on a 390 px phone: nothing scrolls sideways
+// (wide tables scroll inside their own box).
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+async function noSidewaysScroll(page: Page, path: string) {
+  await page.goto(path);
+  await waitForHydration(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+}
+
+async function fresh(browser: Browser, baseURL: string | undefined) {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: 390, height: 844 },
+    storageState: { cookies: [], origins: [] },
+  });
+  return { context, page: await context.newPage() };
+}
+
+test("operator pages fit a phone", async ({ page }) => {
+  for (const path of ["/", "/tenants", "/servers", "/shards", "/demo", "/access"]) {
+    await noSidewaysScroll(page, path);
+  }
+  await page.goto("/tenants");
+  await page.screenshot({ path: `${shots}/phone-tenants.png`, fullPage: true });
+});
+
+test("public pages and a stakeholder's pages fit a phone", async ({ browser, baseURL, request }) => {
+  const visitor = await fresh(browser, baseURL);
+  for (const path of ["/signup", "/login"]) {
+    await noSidewaysScroll(visitor.page, path);
+  }
+  await visitor.page.goto("/signup");
+  await visitor.page.screenshot({ path: `${shots}/phone-signup.png`, fullPage: true });
+  await visitor.context.close();
+
+  const link = await call(request, "/api/access/create-link", { label: "Phone", hours: "1" });
+  const viewer = await fresh(browser, baseURL);
+  await viewer.page.goto(link.path);
+  for (const path of ["/", "/shards", "/demo"]) {
+    await noSidewaysScroll(viewer.page, path);
+  }
+  await viewer.context.close();
+});

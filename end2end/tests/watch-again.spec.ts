@@ -1,0 +1,53 @@
+import { test, expect, Browser } from "@playwright/test";
+import { waitForHydration, shots } from "./hydration";
+import { call, waitForJob } from "./cluster";
+
+// Runs last (files run in name order on one server): it starts a second demo,
+// which adds tenants and servers that earlier specs must not see.
+
+async function stakeholder(browser: Browser, baseURL: string | undefined, path: string) {
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto(path);
+  await expect(page).toHaveURL(/\/$/);
+  return { context, page };
+}
+
+test("a stakeholder who opened the link first follows a new demo, then sees the link end", async ({ browser, baseURL, request }) => {
+  test.setTimeout(120_000);
+  const link = await call(request, "/api/access/create-link", { label: "Board, before the demo", hours: "2" });
+  const { context, page } = await stakeholder(browser, baseURL, link.path);
+  await page.goto("/demo");
+  await waitForHydration(page);
+  // The earlier demo is shown as what it is: over.
+  await expect(page.getByTestId("demo-attached")).toContainText("which has ended");
+  const before = await page.getByTestId("job-watch").getAttribute("data-job");
+  // Nothing an operator would press.
+  await expect(page.getByTestId("start-demo")).toHaveCount(0);
+
+  // The dashboard, opened by the same stakeholder before anything starts.
+  const dash = await context.newPage();
+  await dash.goto("/");
+  await waitForHydration(dash);
+
+  const id = await call(request, "/api/demo/start", { naming: "camelCase" });
+  expect(String(id)).not.toBe(before);
+  await expect(page.getByTestId("demo-replaced")).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId("job-watch")).toHaveAttribute("data-job", String(id));
+  await expect(page.getByTestId("narrative").locator('[data-state="current"]')).toHaveCount(1);
+  // The dashboard shows the new job live, with no reload.
+  await expect(dash.locator(`[data-testid="job-watch"][data-job="${id}"]`)).toBeVisible({ timeout: 15_000 });
+  await page.screenshot({ path: `${shots}/stakeholder-second-demo.png`, fullPage: true });
+  await expect(page.getByTestId("job-watch")).toHaveAttribute("data-state", "succeeded", { timeout: 90_000 });
+  await expect(page.getByTestId("narrative").locator('[data-state="done"]')).toHaveCount(6);
+  await expect(dash.locator(`[data-testid="job-watch"][data-job="${id}"]`)).toHaveAttribute("data-state", "succeeded");
+
+  // The operator revokes the link: the open page says so by itself.
+  await page.goto("/shards");
+  await waitForHydration(page);
+  await call(request, "/api/access/revoke-link", { id: String(link.id) });
+  await expect(page.getByRole("heading", { name: "This link was revoked" })).toBeVisible({ timeout: 20_000 });
+  await page.screenshot({ path: `${shots}/stakeholder-revoked.png`, fullPage: true });
+  await context.close();
+  expect((await waitForJob(request, id)).state).toBe("succeeded");
+});
