@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
             // Pages whose content comes from the server render it whole (SsrMode::Async),
             // so it is there without WebAssembly, not streamed in by script.
             <main id="main" tabindex="-1">
+                <crate::components::returned::ReturnedError />
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=Dashboard ssr=SsrMode::Async />
                     <Route path=path!("tenants") view=Tenants ssr=SsrMode::Async />

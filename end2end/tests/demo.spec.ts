@@ -2,8 +2,17 @@ import { test, expect } from "@playwright/test";
 import * as fs from "node:fs";
 import { waitForHydration, shots } from "./hydration";
 
-test("run the demo and watch it from two browsers", async ({ page, browser }) => {
+test("run the demo and watch it from two browsers", async ({ page, browser, request, baseURL }) => {
   test.setTimeout(90_000);
+  // A stakeholder opens the link before the demo starts, as anyone does.
+  const link = await (await request.post("/api/access/create-link", { form: { label: "Before the demo", hours: "1" } })).json();
+  const early = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const stakeholder = await early.newPage();
+  await stakeholder.goto(link.path);
+  await stakeholder.goto("/demo");
+  await waitForHydration(stakeholder);
+  await expect(stakeholder.getByTestId("demo-attached")).toContainText("No demo has run yet");
+
   await page.goto("/demo");
   await waitForHydration(page);
   const narrative = page.getByTestId("narrative");
@@ -24,7 +33,13 @@ test("run the demo and watch it from two browsers", async ({ page, browser }) =>
   await expect(watcher.getByTestId("job-watch")).toHaveAttribute("data-job", id!);
   await waitForHydration(watcher);
 
+  // The stakeholder who was there first follows it, with no reload.
+  await expect(stakeholder.getByTestId("job-watch")).toHaveAttribute("data-job", id!, { timeout: 15_000 });
+
   await expect(job).toHaveAttribute("data-state", "succeeded", { timeout: 60_000 });
+  await expect(stakeholder.getByTestId("job-watch")).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
+  await expect(stakeholder.getByTestId("narrative").locator('[data-state="done"]')).toHaveCount(6);
+  await early.close();
   await expect(watcher.getByTestId("job-watch")).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
   await expect(narrative.locator('[data-state="done"]')).toHaveCount(6);
   await expect(watcher.getByTestId("narrative").locator('[data-state="done"]')).toHaveCount(6);

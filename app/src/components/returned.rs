@@ -47,6 +47,30 @@ pub fn returned(endpoint: &str) -> Returned {
     })
 }
 
+/// Server functions whose pages show a refusal beside their own form.
+const SHOWN_BY_THEIR_PAGE: &[&str] = &["/api/signup/submit", "/api/access/login"];
+
+/// Any other form sent without JavaScript that came back refused: its reason,
+/// at the top of the page (so no message is ever lost on the way back).
+#[component]
+pub fn ReturnedError() -> impl IntoView {
+    let query = use_query_map();
+    let message = move || {
+        query.with(|q| {
+            let path = q.get("__path")?;
+            if SHOWN_BY_THEIR_PAGE.contains(&path.as_str()) {
+                return None;
+            }
+            q.get("__err").map(|e| decode_error(&e))
+        })
+    };
+    move || {
+        message().map(|m| {
+            view! { <p class="error notice" role="alert" data-testid="returned-error">{m}</p> }
+        })
+    }
+}
+
 /// The message inside leptos's encoding of a server error (`ServerError|...`).
 fn decode_error(encoded: &str) -> String {
     let text = URL_SAFE

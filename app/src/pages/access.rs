@@ -107,6 +107,7 @@ fn LinkTable(
         return view! { <p class="muted">"No links yet."</p> }.into_any();
     }
     view! {
+        <div class="table-wrap">
         <table class="data" data-testid="links">
             <thead><tr><th scope="col">"For"</th><th scope="col">"Expires"</th><th scope="col">"State"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
             <tbody>
@@ -130,6 +131,7 @@ fn LinkTable(
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }.into_any()
 }
 

@@ -275,10 +275,14 @@ fn DemoRun(
                 <p class="hint" data-testid="demo-attached">
                     {move || match (job.get(), live.get()) {
                         (Some(id), true) => format!("Demo job {id} is running: every browser on this page follows the same progress."),
-                        (Some(id), false) => format!(
-                            "Showing the demo of {} UTC (job {id}), which has ended. A demo started later appears here as it starts.",
-                            shown_since.clone().unwrap_or_default()
-                        ),
+                        (Some(id), false) => match shown_since.clone().filter(|_| Some(id) == attached) {
+                            Some(since) => format!(
+                                "Showing the demo of {since} UTC (job {id}), which has ended. A demo started later appears here as it starts."
+                            ),
+                            None => format!(
+                                "Demo job {id} has ended. A demo started later appears here as it starts."
+                            ),
+                        },
                         (None, _) => "No demo has run yet: when one starts, it appears here and every browser watching follows the same progress.".to_string(),
                     }}
                 </p>
@@ -414,6 +418,7 @@ fn Panel(
                 <div class="tile"><dt>"Documents"</dt><dd>{count(documents)}</dd></div>
                 <div class="tile"><dt>"Max / mean bytes"</dt><dd>{format!("{:.2}", figures.bytes.max_over_mean)}</dd></div>
             </dl>
+            <div class="table-wrap">
             <table>
                 <caption>"Per DB server (each tenant lives whole in one shard group)"</caption>
                 <thead>
@@ -435,6 +440,7 @@ fn Panel(
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
     }
 }

@@ -67,17 +67,26 @@ pub fn Tenants() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(job)) = add.value().get() {
             let name = submitted.get_untracked();
-            jobs.update(|j| j.insert(0, (job, format!("Onboarding {name}"))));
+            jobs.update(|j| {
+                j.retain(|(id, _)| *id != job);
+                j.insert(0, (job, format!("Onboarding {name}")))
+            });
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(job)) = batch.value().get() {
-            jobs.update(|j| j.insert(0, (job, "Onboarding the batch of three tenants".into())));
+            jobs.update(|j| {
+                j.retain(|(id, _)| *id != job);
+                j.insert(0, (job, "Onboarding the batch of three tenants".into()))
+            });
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(job)) = remove.value().get() {
-            jobs.update(|j| j.insert(0, (job, "Removing a tenant".into())));
+            jobs.update(|j| {
+                j.retain(|(id, _)| *id != job);
+                j.insert(0, (job, "Removing a tenant".into()))
+            });
         }
     });
     Effect::new(move |_| {
@@ -93,8 +102,12 @@ pub fn Tenants() -> impl IntoView {
                 "purge_tenant" => "Deleting an unregistered tenant's data (started elsewhere)",
                 _ => return,
             };
-            // Started from this page, it is already shown under its own title.
-            if !jobs.with_untracked(|j| j.iter().any(|(id, _)| *id == job)) {
+            // A job this page started is shown under its own title when its
+            // answer comes: the news of its start may arrive first.
+            let ours_pending = add.pending().get_untracked()
+                || batch.pending().get_untracked()
+                || remove.pending().get_untracked();
+            if !ours_pending && !jobs.with_untracked(|j| j.iter().any(|(id, _)| *id == job)) {
                 jobs.update(|j| j.insert(0, (job, title.to_string())));
             }
         }
@@ -142,7 +155,7 @@ pub fn Tenants() -> impl IntoView {
             })}
         </section>
 
-        <For each=move || jobs.get() key=|(id, _)| *id let:job>
+        <For each=move || jobs.get() key=|(id, title)| (*id, title.clone()) let:job>
             <JobWatch job=job.0 title=job.1 on_done=on_done />
         </For>
 

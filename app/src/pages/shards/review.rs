@@ -123,6 +123,7 @@ fn ArangoPlan(plan: Option<Value>, note: Option<String>, ours: usize) -> impl In
                 if moves.len() == 1 { "" } else { "s" },
                 if ours == 1 { "" } else { "s" },
             )}</p>
+            <div class="table-wrap">
             <table>
                 <thead><tr><th scope="col">"ArangoDB score"</th><th scope="col" class="num">"Before"</th><th scope="col" class="num">"After its plan"</th></tr></thead>
                 <tbody>
@@ -130,6 +131,7 @@ fn ArangoPlan(plan: Option<Value>, note: Option<String>, ours: usize) -> impl In
                     <tr><th scope="row">"Leader imbalance"</th><td class="num">{score("imbalance_before", "leader")}</td><td class="num">{score("imbalance_after", "leader")}</td></tr>
                 </tbody>
             </table>
+            </div>
             {(!moves.is_empty()).then(|| view! {
                 <ol class="arango-moves">
                     {moves.iter().map(|m| view! {
