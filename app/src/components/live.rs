@@ -10,44 +10,50 @@ use scaleout_domain::activity::{Activity, Happening};
 /// What the page knows of the console's activity.
 #[derive(Clone, Copy)]
 pub struct Live {
-    /// The latest activity, if any arrived since the page opened.
-    pub last: ReadSignal<Option<Activity>>,
     /// Bumped whenever what pages show of the cluster may have changed.
     pub cluster: ReadSignal<u64>,
     /// Bumped when a signup was taken or changed.
     pub signups: ReadSignal<u64>,
+    /// Every job started since the page opened (id, kind), in order. Kept as
+    /// a list, not read off `last`: events that arrive together would hide
+    /// one another from an effect that only sees the latest.
+    pub starts: ReadSignal<Vec<(u64, String)>>,
 }
 
 impl Live {
     /// The id of the latest job of `kind` started since the page opened.
     pub fn started(&self, kind: &'static str) -> Signal<Option<u64>> {
-        let last = self.last;
-        let seen = RwSignal::new(None::<u64>);
+        let starts = self.starts;
+        Signal::derive(move || {
+            starts.with(|s| s.iter().rev().find(|(_, k)| k == kind).map(|(id, _)| *id))
+        })
+    }
+
+    /// Runs `f` once for each job started from now on.
+    pub fn on_start(&self, f: impl Fn(u64, &str) + 'static) {
+        let starts = self.starts;
+        let seen = StoredValue::new(starts.with_untracked(Vec::len));
         Effect::new(move |_| {
-            if let Some(Activity {
-                what: Happening::JobStarted { job, job_kind },
-                ..
-            }) = last.get()
-            {
-                if job_kind == kind {
-                    seen.set(Some(job));
+            starts.with(|s| {
+                for (id, kind) in s.iter().skip(seen.get_value()) {
+                    f(*id, kind);
                 }
-            }
+                seen.set_value(s.len());
+            })
         });
-        seen.into()
     }
 }
 
 /// Opens the activity stream (in the browser, for a session that may watch)
 /// and provides [`Live`] to every page.
 pub fn provide_live() {
-    let (last, set_last) = signal(None::<Activity>);
     let (cluster, set_cluster) = signal(0u64);
     let (signups, set_signups) = signal(0u64);
+    let (starts, set_starts) = signal(Vec::<(u64, String)>::new());
     provide_context(Live {
-        last,
         cluster,
         signups,
+        starts,
     });
     // Effects run only in the browser: the server renders the state as it is.
     Effect::new(move |_| {
@@ -57,7 +63,7 @@ pub fn provide_live() {
                 match crate::api::activity::watch_activity().await {
                     Ok(stream) => {
                         delay_ms = 1_000;
-                        let ended = follow(stream, set_last, set_cluster, set_signups).await;
+                        let ended = follow(stream, set_cluster, set_signups, set_starts).await;
                         if ended {
                             // The link was revoked or expired: the page says so.
                             let _ = window().location().reload();
@@ -85,9 +91,9 @@ fn is_refused(e: &ServerFnError) -> bool {
 /// Reads the stream until it ends; true when it ended because the session did.
 async fn follow(
     stream: leptos::server_fn::codec::TextStream,
-    set_last: WriteSignal<Option<Activity>>,
     set_cluster: WriteSignal<u64>,
     set_signups: WriteSignal<u64>,
+    set_starts: WriteSignal<Vec<(u64, String)>>,
 ) -> bool {
     use futures::StreamExt;
     use scaleout_domain::progress::LineDecoder;
@@ -104,7 +110,10 @@ async fn follow(
             if matches!(activity.what, Happening::SignupsChanged | Happening::Resync) {
                 set_signups.update(|n| *n += 1);
             }
-            set_last.set(Some(activity));
+            if let Happening::JobStarted { job, job_kind } = &activity.what {
+                let started = (*job, job_kind.clone());
+                set_starts.update(|s| s.push(started));
+            }
         }
     }
     false
@@ -126,13 +135,13 @@ pub async fn pause(ms: u64) {
 /// rendered alone).
 pub fn use_live() -> Live {
     use_context::<Live>().unwrap_or_else(|| {
-        let (last, _) = signal(None);
         let (cluster, _) = signal(0);
         let (signups, _) = signal(0);
+        let (starts, _) = signal(Vec::new());
         Live {
-            last,
             cluster,
             signups,
+            starts,
         }
     })
 }

@@ -7,7 +7,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
-use scaleout_domain::activity::{Activity, Happening};
 use scaleout_domain::views::TenantRow;
 
 use crate::api::tenants::{list_tenants, AddTenant, AddTenantBatch, RemoveTenant};
@@ -89,27 +88,21 @@ pub fn Tenants() -> impl IntoView {
             });
         }
     });
-    Effect::new(move |_| {
-        if let Some(Activity {
-            what: Happening::JobStarted { job, job_kind },
-            ..
-        }) = live.last.get()
-        {
-            let title = match job_kind.as_str() {
-                "add_tenant" => "Onboarding a tenant (started elsewhere)",
-                "add_tenants" => "Onboarding a batch of tenants (started elsewhere)",
-                "remove_tenant" => "Removing a tenant (started elsewhere)",
-                "purge_tenant" => "Deleting an unregistered tenant's data (started elsewhere)",
-                _ => return,
-            };
-            // A job this page started is shown under its own title when its
-            // answer comes: the news of its start may arrive first.
-            let ours_pending = add.pending().get_untracked()
-                || batch.pending().get_untracked()
-                || remove.pending().get_untracked();
-            if !ours_pending && !jobs.with_untracked(|j| j.iter().any(|(id, _)| *id == job)) {
-                jobs.update(|j| j.insert(0, (job, title.to_string())));
-            }
+    live.on_start(move |job, kind| {
+        let title = match kind {
+            "add_tenant" => "Onboarding a tenant (started elsewhere)",
+            "add_tenants" => "Onboarding a batch of tenants (started elsewhere)",
+            "remove_tenant" => "Removing a tenant (started elsewhere)",
+            "purge_tenant" => "Deleting an unregistered tenant's data (started elsewhere)",
+            _ => return,
+        };
+        // A job this page started is shown under its own title when its
+        // answer comes: the news of its start may arrive first.
+        let ours_pending = add.pending().get_untracked()
+            || batch.pending().get_untracked()
+            || remove.pending().get_untracked();
+        if !ours_pending && !jobs.with_untracked(|j| j.iter().any(|(id, _)| *id == job)) {
+            jobs.update(|j| j.insert(0, (job, title.to_string())));
         }
     });
 

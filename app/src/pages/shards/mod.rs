@@ -8,7 +8,6 @@ mod watch;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use scaleout_domain::activity::{Activity, Happening};
 use scaleout_domain::views::{JobState, PlanReview};
 
 use crate::api::access::get_session;
@@ -119,15 +118,8 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
     // is followed: executions are exclusive, so whatever was shown has ended.
     let live = use_live();
     let notice = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        let Some(Activity {
-            what: Happening::JobStarted { job: id, job_kind },
-            ..
-        }) = live.last.get()
-        else {
-            return;
-        };
-        if job_kind != "rebalance" || job.get_untracked() == Some(id) {
+    live.on_start(move |id, kind| {
+        if kind != "rebalance" || job.get_untracked() == Some(id) {
             return;
         }
         leptos::task::spawn_local(async move {
