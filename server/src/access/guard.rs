@@ -108,7 +108,7 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
     };
     if door.check_paths && !role.allows(needed) {
         return Err(Box::new(match (ended, need) {
-            (Some(why), Need::Page(_)) => pages::link_ended(why, secure),
+            (Some(why), Need::Page(_)) => pages::link_ended(why),
             (Some(why), _) => api_error(StatusCode::UNAUTHORIZED, why.sentence()),
             (None, _) => refuse(need, role, req),
         }));

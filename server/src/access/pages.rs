@@ -1,9 +1,8 @@
 //! The few pages the door answers with itself, before any page of the app:
 //! plain HTML that reads well on a phone and needs no script.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use scaleout_services::access::{cookie, SESSION_COOKIE};
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
     (
@@ -38,8 +37,9 @@ pub fn operators_only() -> Response {
 }
 
 /// A stakeholder whose link was revoked or has expired: said as such (not
-/// "log in as an operator"), and the dead cookie is cleared.
-pub fn link_ended(reason: LinkEnded, secure: bool) -> Response {
+/// "log in as an operator"). The cookie stays (it ends with the link): every
+/// tab the stakeholder has open says the same, not "log in" after the first.
+pub fn link_ended(reason: LinkEnded) -> Response {
     let (title, text) = match reason {
         LinkEnded::Revoked => (
             "This link was revoked",
@@ -47,15 +47,11 @@ pub fn link_ended(reason: LinkEnded, secure: bool) -> Response {
         ),
         LinkEnded::Expired => ("This link has expired", "Read-only links last a set time."),
     };
-    let mut response = page(
+    page(
         StatusCode::UNAUTHORIZED,
         title,
         &format!("<p>{text} Ask them for a new link to watch the console again.</p>"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&cookie(SESSION_COOKIE, "", 0, secure)) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    response
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
