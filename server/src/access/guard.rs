@@ -248,7 +248,8 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     origin == "null" || !origin_host.eq_ignore_ascii_case(host)
 }
 
-fn is_secure(headers: &HeaderMap) -> bool {
+/// Reached over TLS (directly, or behind a proxy that says so): cookies get `Secure`.
+pub(super) fn is_secure(headers: &HeaderMap) -> bool {
     headers
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())

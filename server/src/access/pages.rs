@@ -5,16 +5,54 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    page_with_head(status, title, body, "")
+}
+
+fn page_with_head(status: StatusCode, title: &str, body: &str, head: &str) -> Response {
     (
         status,
         Html(format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{head}\
              <title>{title} · scaleout</title><link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head>\
              <body><main id=\"main\" class=\"door-page\"><h1>{title}</h1>{body}</main></body></html>"
         )),
     )
         .into_response()
+}
+
+/// A link (a stakeholder's, a customer's personal one) that worked: sets its
+/// cookie, then moves on to `to` with a same-site refresh. A SameSite=Strict
+/// cookie set while arriving from another site (a mail, a chat) would not be
+/// sent on a redirect of that same navigation.
+pub fn link_opened(title: &str, to: &str, continue_to: &str, set_cookie: &str) -> Response {
+    let mut response = page_with_head(
+        StatusCode::OK,
+        title,
+        &format!("<p><a href=\"{to}\">{continue_to}</a>.</p>"),
+        &format!("<meta http-equiv=\"refresh\" content=\"0;url={to}\">"),
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(set_cookie) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// A link that does not (or no longer) work, and what to do.
+pub fn link_not_valid(why: &str, then: &str) -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        "Link not valid",
+        &format!("<p>{}. {then}</p>", escape(why)),
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A hand-made address (a dot segment, an encoded slash).
