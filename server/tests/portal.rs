@@ -253,11 +253,20 @@ async fn a_form_sent_without_javascript_comes_back_with_its_reason_and_input() {
     assert_eq!(r.status, 303, "{}\n{}", r.head, r.body);
     let back = r.header("location").unwrap().to_string();
     assert!(back.contains("/signup?"), "{back}");
-    assert!(!back.contains(&key), "the form key is not sent back");
+    assert!(
+        !back.contains("not-an-address") && !back.contains("Plain"),
+        "no input in the address: {back}"
+    );
+    // What was typed comes back in a short-lived cookie, never the form key.
+    let kept = r.header("set-cookie").unwrap().to_string();
+    assert!(
+        kept.starts_with("scaleout_form=") && kept.contains("Max-Age=120"),
+        "{kept}"
+    );
+    let kept = kept.split(';').next().unwrap().to_string();
     // The page it leads to shows the reason and what was typed, without script.
     let path = back.trim_start_matches(&app.base);
-    let html = app
-        .anonymous()
+    let html = client_with_cookie(&kept)
         .get(app.url(path))
         .send()
         .await
@@ -269,6 +278,7 @@ async fn a_form_sent_without_javascript_comes_back_with_its_reason_and_input() {
     assert!(html.contains("value=\"Plain Form Co\""), "{html}");
     assert!(html.contains("value=\"not-an-address\""), "{html}");
     assert!(!html.contains("ServerError|"), "{html}");
+    assert!(!html.contains(&key), "the form key is not sent back");
 
     // The same form, right: the browser goes on to the portal with its cookie.
     let ok = raw(

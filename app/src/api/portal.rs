@@ -6,14 +6,16 @@ use leptos::server_fn::codec::{StreamingText, TextStream};
 use scaleout_domain::access::PortalView;
 use scaleout_domain::NetworkPage;
 
-/// `POST /api/portal/overview`: the caller's own signup and tenant inventory.
+/// `POST /api/portal/overview` (personal): the caller's own signup and tenant
+/// inventory; `personal` (the token the page was opened with) comes back
+/// only when it is this signup's personal link.
 #[server(endpoint = "/portal/overview")]
-pub async fn get_portal() -> Result<PortalView, ServerFnError> {
+pub async fn get_portal(personal: Option<String>) -> Result<PortalView, ServerFnError> {
     let console = super::server::anyone()?;
     let cookie = portal_cookie()?;
     console
         .access()
-        .portal(&console, &cookie)
+        .portal_with_link(&console, &cookie, personal.as_deref())
         .await
         .map_err(super::server::fail)
 }

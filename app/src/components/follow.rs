@@ -16,7 +16,10 @@ pub async fn follow(
         let chunk = chunk.map_err(|e| format!("The stream broke off: {e}"))?;
         for event in decoder.push(&chunk) {
             let event = event.map_err(|e| format!("An unreadable progress line arrived: {e}"))?;
-            set_events.update(|events| events.push(event));
+            // The view that asked may be gone (a newer job replaced it): stop quietly.
+            if set_events.try_update(|events| events.push(event)).is_none() {
+                return Ok(());
+            }
         }
     }
     if decoder.has_partial() {

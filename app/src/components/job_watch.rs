@@ -24,7 +24,9 @@ pub fn JobWatch(
 ) -> impl IntoView {
     let (events, set_events) = signal(Vec::<ProgressEvent>::new());
     if let Some(mirror) = mirror {
-        Effect::new(move |_| mirror.set(events.get()));
+        Effect::new(move |_| {
+            mirror.try_set(events.get());
+        });
     }
     let (error, set_error) = signal(None::<String>);
     let (ended, set_ended) = signal(false);
@@ -35,11 +37,14 @@ pub fn JobWatch(
                 Err(e) => Err(format!("Cannot follow job {job}: {e}")),
             };
             if let Err(e) = result {
-                set_error.set(Some(e));
+                set_error.try_set(Some(e));
             }
-            set_ended.set(true);
+            // Gone already (the page shows another job now): nobody to tell.
+            if set_ended.try_set(true).is_some() {
+                return;
+            }
             if let Some(cb) = on_done {
-                cb.run(());
+                cb.try_run(());
             }
         });
     });

@@ -58,6 +58,13 @@ pub fn provide_live() {
     // Effects run only in the browser: the server renders the state as it is.
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
+            // Visitors and customers have nothing to watch here.
+            let may_watch = crate::api::access::get_session()
+                .await
+                .is_ok_and(|s| s.role != scaleout_domain::access::Role::Anonymous);
+            if !may_watch {
+                return;
+            }
             let mut delay_ms = 1_000;
             loop {
                 match crate::api::activity::watch_activity().await {

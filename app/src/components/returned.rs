@@ -34,8 +34,7 @@ pub fn returned(endpoint: &str) -> Returned {
             return Returned::default();
         }
         let error = q.get("__err").map(|e| decode_error(&e));
-        let fields = q
-            .get("__form")
+        let fields = form_cookie()
             .and_then(|f| URL_SAFE_NO_PAD.decode(f.as_bytes()).ok())
             .map(|bytes| {
                 form_urlencoded::parse(&bytes)
@@ -71,6 +70,41 @@ pub fn ReturnedError() -> impl IntoView {
     }
 }
 
+/// The cookie the server handed the refused form's input back in
+/// (`scaleout_form`, see the server's `access::forms`).
+const FORM_COOKIE: &str = "scaleout_form";
+
+fn cookie_value(header: &str) -> Option<String> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == FORM_COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+#[cfg(feature = "ssr")]
+fn form_cookie() -> Option<String> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(cookie_value)
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+fn form_cookie() -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let document = document().dyn_into::<web_sys::HtmlDocument>().ok()?;
+    cookie_value(&document.cookie().ok()?)
+}
+
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+fn form_cookie() -> Option<String> {
+    None
+}
+
 /// The message inside leptos's encoding of a server error (`ServerError|...`).
 fn decode_error(encoded: &str) -> String {
     let text = URL_SAFE
@@ -89,6 +123,15 @@ fn decode_error(encoded: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_form_cookie_is_found_among_others() {
+        assert_eq!(
+            cookie_value("a=1; scaleout_form=Y29tcGFueQ; b=2").as_deref(),
+            Some("Y29tcGFueQ")
+        );
+        assert_eq!(cookie_value("a=1"), None);
+    }
 
     #[test]
     fn the_message_is_read_out_of_its_encoding() {

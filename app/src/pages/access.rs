@@ -163,6 +163,7 @@ fn SignupTable(
                         let company = s.company.clone();
                         let approve_label = format!("Approve {company}");
                         let reason_label = format!("Why {company} is declined");
+                        let decline_label = format!("Decline {company}");
                         view! {
                             <tr data-signup=id data-state=s.state.as_str()>
                                 <th scope="row">
@@ -189,7 +190,7 @@ fn SignupTable(
                                                 <label class="visually-hidden" for=format!("reason-{id}")>{reason_label}</label>
                                                 <input id=format!("reason-{id}") type="text" name="reason" required maxlength="300"
                                                     placeholder="Reason (the customer reads it)" />
-                                                <button type="submit" class="secondary">"Decline"</button>
+                                                <button type="submit" class="secondary" aria-label=decline_label>"Decline"</button>
                                             </ActionForm>
                                         </div>
                                     })}

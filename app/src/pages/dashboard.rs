@@ -207,7 +207,7 @@ fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>) -> impl IntoView {
                 <p class="error" role="alert" data-testid="resume-error">"Could not resume: " {error_text(&e)}</p>
             })}
             {if jobs.is_empty() {
-                view! { <p data-testid="no-jobs">"No jobs yet: onboard a tenant or run the demo."</p> }.into_any()
+                view! { <p data-testid="no-jobs">"No jobs yet: they appear here, live, as they start."</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">

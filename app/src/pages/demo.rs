@@ -118,11 +118,7 @@ pub fn Demo() -> impl IntoView {
         .is_some_and(|v| v == "1" || v == "true");
     // The most recent demo: a second browser attaches to the one running, and
     // a demo started after the page opened is followed as it starts.
-    let live = use_live();
-    let started = live.started("demo");
-    let latest = Resource::new(move || started.get(), |_| list_jobs(50));
-    // The demo shown before, to say that a newer one replaced it.
-    let shown_before = StoredValue::new(None::<u64>);
+    let latest = Resource::new(|| (), |_| list_jobs(50));
     view! {
         <Title text="Demo" />
         <Transition fallback=|| view! { <h1>"Demo"</h1><p aria-busy="true">"Looking for a running demo…"</p> }>
@@ -131,24 +127,14 @@ pub fn Demo() -> impl IntoView {
                     Ok(jobs) => (jobs.into_iter().find(|j| j.kind == "demo"), None),
                     Err(e) => (None, Some(error_text(&e))),
                 };
-                let before = shown_before.get_value();
-                let id = demo.as_ref().map(|d| d.id);
-                shown_before.set_value(id);
-                let replaced = before.filter(|b| Some(*b) != id);
-                view! { <DemoRun latest=demo error present replaced /> }
+                view! { <DemoRun latest=demo error present /> }
             })}
         </Transition>
     }
 }
 
 #[component]
-fn DemoRun(
-    latest: Option<JobRecord>,
-    error: Option<String>,
-    present: bool,
-    /// The demo this page showed before this newer one started.
-    replaced: Option<u64>,
-) -> impl IntoView {
+fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> impl IntoView {
     let shown_since = latest.as_ref().map(|j| {
         let iso = scaleout_domain::time::iso_ms(j.started_ms.unwrap_or(j.created_ms));
         iso[..16].replace('T', " ")
@@ -158,13 +144,28 @@ fn DemoRun(
     let attached = latest.as_ref().map(|j| j.id);
     let attached_live = latest.as_ref().is_some_and(|j| is_live(j.state));
     // The job shown: the one started here, else the latest demo (running or not).
-    let job = Memo::new(move |_| start.value().get().and_then(|r| r.ok()).or(attached));
+    // A demo started after the page opened (here, in another browser, by the
+    // CLI) is followed as it starts; before that, the one started here or the
+    // latest one.
+    let started = use_live().started("demo");
+    let started_here = Memo::new(move |_| start.value().get().and_then(|r| r.ok()));
+    let job = Memo::new(move |_| started.get().or(started_here.get()).or(attached));
+    // Said when a newer demo than the one shown started elsewhere.
+    let replaced = Memo::new(move |_| {
+        let now = job.get()?;
+        let before = attached.filter(|a| *a != now)?;
+        (started_here.get() != Some(now)).then_some(before)
+    });
     let (events, set_events) = signal(Vec::<ProgressEvent>::new());
     let ended = RwSignal::new(0u32);
     let live = Memo::new(move |_| {
         let p = position(&events.get());
         match job.get() {
-            Some(id) if Some(id) == attached && start.value().get().is_none() => {
+            Some(id)
+                if Some(id) == attached
+                    && started_here.get().is_none()
+                    && started.get().is_none() =>
+            {
                 attached_live && !p.finished
             }
             Some(_) => !p.finished,
@@ -176,7 +177,8 @@ fn DemoRun(
     let attached_state = latest.as_ref().map(|j| j.state);
     let pos = Memo::new(move |_| {
         let p = position(&events.get());
-        let shown_attached = job.get() == attached && start.value().get().is_none();
+        let shown_attached =
+            job.get() == attached && started_here.get().is_none() && started.get().is_none();
         match attached_state {
             Some(state) if shown_attached && p == Position::default() && state.is_finished() => {
                 let ok = state == JobState::Succeeded;
@@ -258,7 +260,7 @@ fn DemoRun(
             </p>
             {error.map(|e| view! { <p class="error" role="alert">"Could not look for a running demo: " {e}</p> })}
             <section class="card demo-run" aria-labelledby="run-h">
-                <h2 id="run-h">"Run the demo"</h2>
+                <h2 id="run-h">"The run"</h2>
                 <OperatorOnly note="Read-only view: the operator runs the demo; its steps appear here live.">
                     <ActionForm action=start attr:class="form-row">
                         <input type="hidden" name="naming" value="camelCase" />
@@ -267,7 +269,7 @@ fn DemoRun(
                         </button>
                     </ActionForm>
                 </OperatorOnly>
-                {replaced.map(|old| view! {
+                {move || replaced.get().map(|old| view! {
                     <p class="hint" role="status" data-testid="demo-replaced">
                         {format!("A new demo started: following it (the page showed demo job {old} before).")}
                     </p>
@@ -275,7 +277,7 @@ fn DemoRun(
                 <p class="hint" data-testid="demo-attached">
                     {move || match (job.get(), live.get()) {
                         (Some(id), true) => format!("Demo job {id} is running: every browser on this page follows the same progress."),
-                        (Some(id), false) => match shown_since.clone().filter(|_| Some(id) == attached) {
+                        (Some(id), false) => match shown_since.clone().filter(|_| Some(id) == attached && replaced.get().is_none()) {
                             Some(since) => format!(
                                 "Showing the demo of {since} UTC (job {id}), which has ended. A demo started later appears here as it starts."
                             ),
@@ -391,8 +393,11 @@ fn BeforeAfter(job: u64, report: DemoReport) -> impl IntoView {
                 )}</p>
             })}
             {(!report.files.is_empty()).then(|| view! {
-                <p class="hint">"Saved on the server: "
-                    {report.files.iter().map(|f| view! { <code>{f.clone()}</code> " " }).collect_view()}
+                <p class="hint">"Saved in the data directory's reports folder: "
+                    {report.files.iter().map(|f| {
+                        let name = f.rsplit(['/', '\\']).next().unwrap_or(f).to_string();
+                        view! { <code>{name}</code> " " }
+                    }).collect_view()}
                 </p>
             })}
         </section>

@@ -21,7 +21,9 @@ use crate::components::units::count;
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
-    let portal = Resource::new(|| (), |_| get_portal());
+    // The personal link in the address is shown only if it is this signup's.
+    let personal = use_query_map().with_untracked(|q| q.get("personal"));
+    let portal = Resource::new(move || personal.clone(), get_portal);
     view! {
         <Title text="Your portal" />
         <Transition fallback=|| view! { <h1>"Your portal"</h1><p class="muted">"Loading…"</p> }>
@@ -64,9 +66,10 @@ fn Portal(initial: PortalView) -> impl IntoView {
     });
     let company = move || current.with(|v| v.signup.company.clone());
     let ready = move || current.with(|v| v.signup.state == SignupState::Ready);
+    let token = current.with_untracked(|v| v.personal.clone());
     view! {
         <h1>{company}</h1>
-        <PersonalLink />
+        <PersonalLink token />
         <Others current />
         <StateCard current />
         {move || ready().then(|| view! { <Inventory view=current.get() /> })}
@@ -99,7 +102,7 @@ fn state_text(v: &PortalView) -> AnyView {
     match v.signup.state {
         SignupState::Pending => view! {
             <p role="status">"An operator reviews every new company before its tenant is set up. "
-                "This page changes by itself when they decide: there is no need to reload it."</p>
+                "This page shows their decision as soon as it is made (if your browser runs no scripts, reload it)."</p>
         }.into_any(),
         SignupState::Provisioning => view! { <Provisioning /> }.into_any(),
         SignupState::Ready => view! { <p class="ok" role="status">"Your tenant is ready: your inventory is below."</p> }.into_any(),
@@ -121,11 +124,7 @@ fn state_text(v: &PortalView) -> AnyView {
 /// The personal link, shown once after signup (or after making a new one),
 /// and a way to make a new one.
 #[component]
-fn PersonalLink() -> impl IntoView {
-    let token = use_query_map().with_untracked(|q| {
-        q.get("personal")
-            .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-    });
+fn PersonalLink(token: Option<String>) -> impl IntoView {
     let renew = ServerAction::<NewPortalLink>::new();
     let shown = RwSignal::new(token);
     Effect::new(move |_| {
@@ -133,8 +132,28 @@ fn PersonalLink() -> impl IntoView {
             shown.set(Some(t));
         }
     });
-    let origin = RwSignal::new(String::new());
-    Effect::new(move |_| origin.set(window().location().origin().unwrap_or_default()));
+    // Shown once: the address loses the token as soon as the page runs, so a
+    // reload (or a shared screen's history) does not show it again.
+    Effect::new(move |_| {
+        if shown.get_untracked().is_some() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(
+                "/portal",
+                leptos_router::NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    // The whole address, also before (or without) scripts.
+    let origin = RwSignal::new(server_origin());
+    let scripts = RwSignal::new(false);
+    Effect::new(move |_| {
+        origin.set(window().location().origin().unwrap_or_default());
+        scripts.set(true);
+    });
     let copied = RwSignal::new(false);
     view! {
         <section class="card" aria-labelledby="link-h">
@@ -155,10 +174,12 @@ fn PersonalLink() -> impl IntoView {
                             "Anyone with it can see your inventory."</p>
                         <div class="copy-row">
                             <input type="text" readonly aria-label="Your personal link" data-testid="personal-link"
-                                value=format!("/portal/open/{t}") prop:value=full />
-                            <button type="button" class="secondary" on:click=copy>
-                                {move || if copied.get() { "Copied" } else { "Copy" }}
-                            </button>
+                                value=full() prop:value=full />
+                            <Show when=move || scripts.get()>
+                                <button type="button" class="secondary" on:click=copy>
+                                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                                </button>
+                            </Show>
                         </div>
                     }.into_any()
                 }
@@ -175,13 +196,43 @@ fn PersonalLink() -> impl IntoView {
     .into_any()
 }
 
+/// This site's address as the browser reached it (`https://console.example`),
+/// read from the request while the page renders on the server.
+#[cfg(feature = "ssr")]
+fn server_origin() -> String {
+    use_context::<axum::http::request::Parts>()
+        .map(|parts| {
+            let header = |name: &str| {
+                parts
+                    .headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let scheme = header("x-forwarded-proto").unwrap_or_else(|| "http".into());
+            let host = header("host").unwrap_or_default();
+            if host.is_empty() || !host.bytes().all(|b| b.is_ascii_graphic()) {
+                String::new()
+            } else {
+                format!("{scheme}://{host}")
+            }
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn server_origin() -> String {
+    String::new()
+}
+
 /// The other companies signed up from this browser, to switch to.
 #[component]
 fn Others(current: RwSignal<PortalView>) -> impl IntoView {
     let switch = ServerAction::<SwitchPortal>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = switch.value().get() {
-            let _ = window().location().reload();
+            // Afresh, and without any personal link of the company shown before.
+            let _ = window().location().set_href("/portal");
         }
     });
     move || {

@@ -22,6 +22,10 @@ pub struct PortalView {
     /// Other companies signed up from this browser, to switch to.
     #[serde(default)]
     pub others: Vec<PortalRef>,
+    /// The personal link's token the page was opened with, when it is this
+    /// signup's and still works (shown once, after signup or a new link).
+    #[serde(default)]
+    pub personal: Option<String>,
 }
 
 /// Another signup this browser holds.

@@ -3,9 +3,9 @@
 //! person back to the page, with the message and what they typed, never a
 //! `ServerError|...` text. Leptos already points such an answer back at the
 //! page (`Location: <referer>?__path=..&__err=..`) but keeps the error status,
-//! which browsers do not follow; this turns it into a 303 and adds the input
-//! (`__form`, secrets left out). Without a page to go back to, it answers
-//! with a readable page of its own.
+//! which browsers do not follow; this turns it into a 303 and hands the input
+//! back in a short-lived cookie (secrets left out). Without a page to go back
+//! to, it answers with a readable page of its own.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -15,8 +15,11 @@ use axum::response::{Html, IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-/// Fields never sent back in an address.
+/// Fields never sent back.
 const SECRET_FIELDS: &[&str] = &["password", "form_key"];
+
+/// The cookie that brings a refused form's input back to its page.
+pub const FORM_COOKIE: &str = "scaleout_form";
 
 pub async fn plain_forms(req: Request, next: Next) -> Response {
     if !is_plain_form_post(&req) {
@@ -40,18 +43,21 @@ pub async fn plain_forms(req: Request, next: Next) -> Response {
         .map(str::to_string);
     match location {
         Some(back) => {
-            let to = if kept.is_empty() {
-                back
-            } else {
-                format!("{back}&__form={kept}")
-            };
             let mut redirect = StatusCode::SEE_OTHER.into_response();
-            if let Ok(v) = HeaderValue::from_str(&to) {
+            if let Ok(v) = HeaderValue::from_str(&back) {
                 redirect.headers_mut().insert(header::LOCATION, v);
             }
             redirect
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            // What was typed rides in a two-minute cookie, not in the address
+            // (an address ends up in the history; an email has no place there).
+            if !kept.is_empty() {
+                let cookie = format!("{FORM_COOKIE}={kept}; Path=/; Max-Age=120; SameSite=Strict");
+                if let Ok(v) = HeaderValue::from_str(&cookie) {
+                    redirect.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
             redirect
         }
         None => readable(response).await,

@@ -85,9 +85,12 @@ fn matches(path: &str, list: &[&str]) -> bool {
     })
 }
 
+/// What browsers ask for by themselves (a plain 404 for anyone, not a page).
+const BROWSER_PROBES: &[&str] = &["/favicon.ico", "/robots.txt"];
+
 /// A file of the bundle (`/pkg/<name>`, one plain segment) or a public file.
 fn is_asset(path: &str) -> bool {
-    if PUBLIC_FILES.contains(&path) {
+    if PUBLIC_FILES.contains(&path) || BROWSER_PROBES.contains(&path) {
         return true;
     }
     path.strip_prefix("/pkg/").is_some_and(|name| {
@@ -195,7 +198,7 @@ mod tests {
             "/servers.html",
             "/pkg/",
             "/pkg/a/b.js",
-            "/robots.txt",
+            "/favicon.ico/x",
         ] {
             assert_eq!(get(page), Need::Page(Role::Operator), "{page}");
         }

@@ -68,7 +68,24 @@ impl Access {
         console: &Console,
         cookie: &str,
     ) -> Result<PortalView, ServiceError> {
+        self.portal_with_link(console, cookie, None).await
+    }
+
+    /// [`Access::portal`], with the personal link the page was opened with,
+    /// kept only when it opens this very signup.
+    pub async fn portal_with_link(
+        &self,
+        console: &Console,
+        cookie: &str,
+        personal: Option<&str>,
+    ) -> Result<PortalView, ServiceError> {
         let (current, signup) = self.current_signup(console, cookie)?;
+        let personal = match personal {
+            Some(token) if self.signup_of_link(token)? == Some(signup.id as i64) => {
+                Some(token.to_string())
+            }
+            _ => None,
+        };
         let others = portal_tokens(cookie)
             .into_iter()
             .filter(|t| *t != current)
@@ -85,6 +102,7 @@ impl Access {
             created_at: None,
             inventory: Vec::new(),
             others,
+            personal,
             signup,
         };
         let Some(tenant) = portal_tenant(&view.signup)? else {

@@ -467,7 +467,17 @@ pub async fn run(
             STEPS,
             STEPS,
             Outcome::Ok,
-            format!("Report saved: {}", report.files.join(", ")),
+            // File names only: stakeholders watch this log, server paths are not theirs.
+            format!(
+                "Report saved in the data directory's reports folder: {}",
+                report
+                    .files
+                    .iter()
+                    .filter_map(|f| std::path::Path::new(f).file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         );
     } else {
         ctx.event("demo", STEPS, STEPS, Outcome::Ok, "Demo complete");
