@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the browser side of the console into $CARGO_TARGET_DIR/site:
-#   pkg/scaleout.js + pkg/scaleout_bg.wasm (hydration bundle), pkg/scaleout.css, public files,
-#   and a .gz copy of each of the three.
+#   pkg/scaleout.js + pkg/scaleout_bg.wasm (the shell: router, navigation, live stream),
+#   in release one wasm module per page and per chunk they share, loaded on first use
+#   (pkg/__wasm_split.*.js, pkg/__wasm_split_manifest.json), pkg/scaleout.css, public files,
+#   and a .br and a .gz copy of every wasm, JS and CSS file.
 # Usage: scripts/build-site.sh [release|debug]   (default: release, size-optimised)
 # This is what cargo-leptos would do, without its 20-minute install.
 set -euo pipefail
@@ -17,20 +19,35 @@ esac
 ensure_build_tools
 cd "$ROOT"
 
-say "Building the hydration bundle (wasm, $mode)"
-cargo rustc -p scaleout-app --lib --crate-type cdylib \
-  --target wasm32-unknown-unknown --profile "$profile" \
-  --no-default-features --features hydrate
-
-wasm="$TARGET_DIR/wasm32-unknown-unknown/$profile_dir/scaleout_app.wasm"
 staging="$SITE_DIR.new"
+pkg="$staging/pkg"
+wasm="$TARGET_DIR/wasm32-unknown-unknown/$profile_dir/scaleout_app.wasm"
 rm -rf "$staging"
-mkdir -p "$staging/pkg"
+mkdir -p "$pkg"
 
-wasm-bindgen --target web --no-typescript --out-dir "$staging/pkg" --out-name scaleout "$wasm"
 if [ "$mode" = release ]; then
-  say "Optimising the wasm for size (wasm-opt -Oz)"
-  wasm-opt -Oz "$staging/pkg/scaleout_bg.wasm" -o "$staging/pkg/scaleout_bg.wasm"
+  # Every page is a lazy route (app/src/routes.rs): the release bundle is split at them,
+  # so a visitor downloads the shell and their page, not every page. Splitting needs the
+  # linker's relocations (only the final link gets the flag: dependencies stay cached).
+  say "Building the hydration bundle (wasm, release, split at the lazy routes)"
+  cargo rustc -p scaleout-app --lib --crate-type cdylib \
+    --target wasm32-unknown-unknown --profile "$profile" \
+    --no-default-features --features hydrate -- -C link-args=--emit-relocs
+  scaleout-wasm-split "$wasm" "$pkg" scaleout
+  # wasm-bindgen on the main module only; it keeps the exports the chunks link against.
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+    --out-dir "$pkg" --out-name scaleout "$pkg/scaleout_split.wasm"
+  rm "$pkg/scaleout_split.wasm"
+  say "Optimising every wasm module for size (wasm-opt -Oz)"
+  for module in "$pkg"/*.wasm; do
+    wasm-opt -Oz "$module" -o "$module"
+  done
+else
+  say "Building the hydration bundle (wasm, debug, not split)"
+  cargo rustc -p scaleout-app --lib --crate-type cdylib \
+    --target wasm32-unknown-unknown --profile "$profile" \
+    --no-default-features --features hydrate
+  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name scaleout "$wasm"
 fi
 # One stylesheet: main.css first (tokens, layout), then one file per page area.
 {
@@ -38,11 +55,26 @@ fi
   for css in "$ROOT"/style/*.css; do
     [ "$(basename "$css")" = main.css ] || cat "$css"
   done
-} >"$staging/pkg/scaleout.css"
+} >"$pkg/scaleout.css"
 cp -R "$ROOT/public/." "$staging/"
 # Compressed copies beside the bundle: the server sends them to browsers that accept
 # gzip (about a third of the wasm's size over the wire), with no work per request.
-gzip -9 -k -n "$staging/pkg/scaleout_bg.wasm" "$staging/pkg/scaleout.js" "$staging/pkg/scaleout.css"
+gzip -9 -k -n "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css
+# And brotli (Node's zlib, already here for wasm-opt), which browsers prefer: about a fifth
+# smaller than gzip for wasm.
+node -e '
+  const fs = require("fs"), zlib = require("zlib"), c = zlib.constants;
+  for (const file of process.argv.slice(1)) {
+    const data = fs.readFileSync(file);
+    const params = { [c.BROTLI_PARAM_QUALITY]: 11, [c.BROTLI_PARAM_LGWIN]: 24, [c.BROTLI_PARAM_SIZE_HINT]: data.length };
+    fs.writeFileSync(file + ".br", zlib.brotliCompressSync(data, { params }));
+  }' "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css
+# The build's name, from its contents: pages link the bundle as /pkg/<build>/..., which
+# browsers keep for good (a different build is a different name). The alias is a link,
+# so the loader finds the page modules next to itself under the same name.
+build=$(cd "$pkg" && find . -maxdepth 1 -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+ln -s . "$pkg/$build"
+echo "$build" >"$staging/build-id"
 
 # Swap in whole, so a running server never sees half a site.
 rm -rf "$SITE_DIR.old"
@@ -50,6 +82,7 @@ rm -rf "$SITE_DIR.old"
 mv "$staging" "$SITE_DIR"
 rm -rf "$SITE_DIR.old"
 
-raw=$(stat -c %s "$SITE_DIR/pkg/scaleout_bg.wasm")
-gz=$(stat -c %s "$SITE_DIR/pkg/scaleout_bg.wasm.gz")
-say "Site ready in $SITE_DIR (wasm: $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzipped)"
+main_br=$(stat -c %s "$SITE_DIR/pkg/scaleout_bg.wasm.br")
+all_br=$(cat "$SITE_DIR"/pkg/*.wasm.br | wc -c)
+modules=$(find "$SITE_DIR/pkg" -maxdepth 1 -name '*.wasm' | wc -l)
+say "Site ready in $SITE_DIR (main wasm $((main_br / 1024)) KiB as brotli; $modules modules, $((all_br / 1024)) KiB in all)"

@@ -9,7 +9,7 @@ SITE_DIR="$TARGET_DIR/site"
 TOOLS_DIR="${SCALEOUT_TOOLS_DIR:-$HOME/.cache/scaleout/tools}"
 # Debian's binaryen (v108) emits wasm that never hydrates: use npm's.
 BINARYEN_VERSION="132.0.0"
-export PATH="$TOOLS_DIR/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export PATH="$TOOLS_DIR/bin:$TOOLS_DIR/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -69,6 +69,19 @@ ensure_wasm_opt() {
   fi
 }
 
+# The splitter for the lazy routes (Leptos's own, wrapped in tools/wasm-split), built from
+# crates.io with its pinned Cargo.lock; rebuilt only when its sources change.
+ensure_wasm_split() {
+  local stamp="$TOOLS_DIR/wasm-split.stamp" want
+  want="$(cat "$ROOT"/tools/wasm-split/{Cargo.toml,Cargo.lock,src/main.rs} | sha256sum | cut -c1-16)"
+  if [ ! -x "$TOOLS_DIR/bin/scaleout-wasm-split" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "Installing the wasm splitter (tools/wasm-split, about 1 minute)"
+    mkdir -p "$TOOLS_DIR"
+    cargo install --path "$ROOT/tools/wasm-split" --locked --force --root "$TOOLS_DIR" >&2
+    echo "$want" >"$stamp"
+  fi
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     say "Installing Debian's Chromium"
@@ -92,4 +105,5 @@ ensure_build_tools() {
   ensure_wasm_target
   ensure_wasm_bindgen
   ensure_wasm_opt
+  ensure_wasm_split
 }

@@ -11,16 +11,17 @@ use leptos_router::hooks::use_location;
 use scaleout_domain::access::Role;
 
 use crate::api::access::{get_session, Logout};
-use crate::pages::{
-    AccessPage, Dashboard, Demo, LoginPage, NotFound, PortalPage, Servers, Shards, SignupPage,
-    TenantPage, Tenants,
+use crate::pages::NotFound;
+use crate::routes::{
+    AccessRoute, DashboardRoute, DemoRoute, LoginRoute, PortalRoute, ServersRoute, ShardsRoute,
+    SignupRoute, TenantRoute, TenantsRoute,
 };
+use leptos_router::Lazy;
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::components::live::provide_live();
-    mark_hydrated();
 
     view! {
         <Title formatter=|page: String| format!("{page} · scaleout") />
@@ -38,16 +39,16 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <crate::components::returned::ReturnedError />
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=Dashboard ssr=SsrMode::Async />
-                    <Route path=path!("tenants") view=Tenants ssr=SsrMode::Async />
-                    <Route path=path!("tenants/:id") view=TenantPage ssr=SsrMode::Async />
-                    <Route path=path!("servers") view=Servers ssr=SsrMode::Async />
-                    <Route path=path!("shards") view=Shards ssr=SsrMode::Async />
-                    <Route path=path!("demo") view=Demo ssr=SsrMode::Async />
-                    <Route path=path!("access") view=AccessPage ssr=SsrMode::Async />
-                    <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("signup") view=SignupPage ssr=SsrMode::Async />
-                    <Route path=path!("portal") view=PortalPage ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("tenants") view={Lazy::<TenantsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("tenants/:id") view={Lazy::<TenantRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("servers") view={Lazy::<ServersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("shards") view={Lazy::<ShardsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("demo") view={Lazy::<DemoRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("access") view={Lazy::<AccessRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("portal") view={Lazy::<PortalRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="bottom">
@@ -120,14 +121,4 @@ fn MainNav() -> impl IntoView {
             </Transition>
         </nav>
     }
-}
-
-/// Marks `<body data-hydrated>` once the wasm bundle has taken over, so tests
-/// (and people debugging) know when clicks are handled by the app.
-fn mark_hydrated() {
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 }

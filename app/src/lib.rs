@@ -6,15 +6,26 @@ pub mod api;
 mod app;
 mod components;
 mod pages;
+mod routes;
 mod shell;
 
 pub use app::App;
 pub use shell::shell;
 
 /// Browser entry point, called by the hydration script once the wasm is loaded.
+/// Hydration waits for the page's own wasm module (every page is a lazy route), then
+/// marks `<body data-hydrated>`: from then on clicks are handled by the app (the tests,
+/// and people debugging, wait for it).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    wasm_bindgen_futures::spawn_local(async move {
+        let body = leptos::prelude::document()
+            .body()
+            .expect("a page has a body");
+        let app = leptos::mount::hydrate_from_async(body.clone(), App).await;
+        app.forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }

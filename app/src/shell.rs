@@ -8,6 +8,8 @@ use crate::app::App;
 /// The full document: the server renders it, then the wasm bundle hydrates `<body>`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use_csp_nonce();
+    // Under the build's name when there is one (cached for good; see server/src/assets.rs).
+    let css = format!("/{}/scaleout.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -16,7 +18,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <link rel="stylesheet" href="/pkg/scaleout.css" />
+                <link rel="stylesheet" href=css />
                 <HydrationScripts options />
                 <MetaTags />
             </head>

@@ -25,8 +25,9 @@ test("what-if: +2 servers shows the projected placement at once", async ({ page,
   // The new servers receive groups: "0 → n" with n > 0.
   await expect(newcomer).toContainText(/0 → [1-9]/);
   expect(Number(await whatIf.getByTestId("what-if-moves").textContent())).toBeGreaterThan(0);
-  // Computed in the browser: no request to the server for the change.
-  expect(requests.filter((u) => u.includes("/api/"))).toEqual([]);
+  // Computed in the browser: no request to the server for the change (the page's
+  // activity stream, which opens once its module has loaded, is not one).
+  expect(requests.filter((u) => u.includes("/api/") && !u.includes("/api/activity/watch"))).toEqual([]);
   await page.screenshot({ path: `${shots}/servers-what-if.png`, fullPage: true });
 
   // Keyboard: arrow keys change the number too.

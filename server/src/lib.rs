@@ -2,6 +2,7 @@
 //! Both are thin shells over `scaleout_services`.
 
 pub mod access;
+pub mod assets;
 pub mod cli;
 pub mod connections;
 pub mod reports;

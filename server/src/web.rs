@@ -33,6 +33,8 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
     let options = leptos_options(&console);
     let routes = generate_route_list(App);
     let context_console = console.clone();
+    let site_dir = console.config().site_dir.clone();
+    let build = site_dir.as_deref().and_then(crate::assets::build_id);
     let door = crate::access::Door {
         console: console.clone(),
         check_paths,
@@ -56,6 +58,7 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
             },
         )
         .merge(crate::reports::router(console.clone()))
+        .merge(crate::assets::router(site_dir.as_deref()))
         .fallback(leptos_axum::file_and_error_handler_with_context(
             move || provide_context(console.clone()),
             shell,
@@ -69,6 +72,9 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
             door,
             crate::access::guard,
         ))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            crate::assets::cache_control(build.clone(), request, next)
+        }))
         .layer(TraceLayer::new_for_http())
         .layer(
             CompressionLayer::new()
@@ -181,16 +187,19 @@ const ORPHAN_CHECK: std::time::Duration = std::time::Duration::from_secs(3);
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn leptos_options(console: &Console) -> LeptosOptions {
-    let site_root = console
-        .config()
-        .site_dir
-        .as_ref()
+    let site_dir = console.config().site_dir.as_ref();
+    let site_root = site_dir
         .map(|d| d.display().to_string())
         // Without a bundle, static lookups go to a directory that holds nothing.
         .unwrap_or_else(|| "/nonexistent-scaleout-site".to_string());
+    // Pages link the bundle under its build's name: cached for good (see assets.rs).
+    let pkg_dir = match site_dir.and_then(|d| crate::assets::build_id(d)) {
+        Some(id) => format!("pkg/{id}"),
+        None => "pkg".to_string(),
+    };
     LeptosOptions::builder()
         .output_name("scaleout")
         .site_root(site_root)
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(pkg_dir)
         .build()
 }

@@ -139,7 +139,8 @@ fn fetch_dashboard(addr: &str, password: Option<&str>) -> String {
             return String::new();
         }
         assert_eq!(r.status(), 200);
-        r.text().await.unwrap()
+        // Without the empty comments Leptos leaves after text for hydration.
+        r.text().await.unwrap().replace("<!>", "")
     })
 }
 

@@ -251,7 +251,7 @@ async fn cancelling_an_execution_stops_after_whole_moves() {
 async fn shards_and_the_what_if_render_without_webassembly() {
     let app = spawn_app().await;
     unbalanced(&app).await;
-    let html = app.get("/shards").await.text().await.unwrap();
+    let html = support::markup(&app.get("/shards").await.text().await.unwrap());
     for needle in [
         "<h1>Shards</h1>",
         "data-testid=\"heat-map\"",
@@ -263,7 +263,7 @@ async fn shards_and_the_what_if_render_without_webassembly() {
     ] {
         assert!(html.contains(needle), "/shards lacks {needle}");
     }
-    let html = app.get("/servers").await.text().await.unwrap();
+    let html = support::markup(&app.get("/servers").await.text().await.unwrap());
     for needle in [
         "for=\"what-if-count\"",
         "With 0 more servers",

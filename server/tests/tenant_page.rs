@@ -19,7 +19,10 @@ async fn the_tenant_page_shows_counts_isolation_and_the_network_without_wasm() {
     let response = app.get(&format!("/tenants/{}", row.id)).await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    assert!(html.contains("<h1>Acme Corp</h1>"), "{html}");
+    assert!(
+        support::markup(&html).contains("<h1>Acme Corp</h1>"),
+        "{html}"
+    );
     // Counts per collection, expected against stored.
     assert!(html.contains(r#"data-collection="Device""#), "{html}");
     assert_eq!(text_of(&html, "expected-total"), "1,095", "{html}");

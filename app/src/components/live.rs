@@ -57,37 +57,53 @@ pub fn provide_live() {
     });
     // Effects run only in the browser: the server renders the state as it is.
     Effect::new(move |_| {
-        leptos::task::spawn_local(async move {
-            // Visitors and customers have nothing to watch here.
-            let may_watch = crate::api::access::get_session()
-                .await
-                .is_ok_and(|s| s.role != scaleout_domain::access::Role::Anonymous);
-            if !may_watch {
+        // Whom the page was rendered for, as its navigation says: visitors and customers
+        // have nothing to watch. Read from the page, not asked again: a session that ends
+        // while the page loads (a revoked link) must still find out, below.
+        let rendered_for = document()
+            .query_selector("nav ul[data-role]")
+            .ok()
+            .flatten()
+            .and_then(|list| list.get_attribute("data-role"));
+        if matches!(rendered_for.as_deref(), Some("operator" | "viewer")) {
+            leptos::task::spawn_local(follow_activity(set_cluster, set_signups, set_starts));
+        }
+    });
+}
+
+/// Follows the stream for as long as the page lives: its own wasm module, which only
+/// sessions that may watch download (a visitor's page never needs it).
+#[leptos::lazy]
+async fn follow_activity(
+    set_cluster: WriteSignal<u64>,
+    set_signups: WriteSignal<u64>,
+    set_starts: WriteSignal<Vec<(u64, String)>>,
+) {
+    let mut delay_ms = 1_000;
+    loop {
+        match crate::api::activity::watch_activity().await {
+            Ok(stream) => {
+                delay_ms = 1_000;
+                let ended = follow(stream, set_cluster, set_signups, set_starts).await;
+                if ended {
+                    // The link was revoked or expired: the page says so.
+                    let _ = window().location().reload();
+                    return;
+                }
+                // A stream cut off: catch up on what was missed, then follow again.
+                set_cluster.update(|n| *n += 1);
+            }
+            // The session ended while the page loaded (a revoked or expired link, a log
+            // out elsewhere): the server's answer to a reload says which.
+            Err(e) if is_refused(&e) => {
+                let _ = window().location().reload();
                 return;
             }
-            let mut delay_ms = 1_000;
-            loop {
-                match crate::api::activity::watch_activity().await {
-                    Ok(stream) => {
-                        delay_ms = 1_000;
-                        let ended = follow(stream, set_cluster, set_signups, set_starts).await;
-                        if ended {
-                            // The link was revoked or expired: the page says so.
-                            let _ = window().location().reload();
-                            return;
-                        }
-                        // A stream cut off: catch up on what was missed, then follow again.
-                        set_cluster.update(|n| *n += 1);
-                    }
-                    // A visitor, a customer: nothing to watch here.
-                    Err(e) if is_refused(&e) => return,
-                    Err(_) => {}
-                }
-                pause(delay_ms).await;
-                delay_ms = (delay_ms * 2).min(30_000);
-            }
-        });
-    });
+            Err(_) => {}
+        }
+        pause(delay_ms).await;
+        delay_ms = (delay_ms * 2).min(30_000);
+    }
 }
 
 fn is_refused(e: &ServerFnError) -> bool {

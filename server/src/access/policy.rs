@@ -93,14 +93,21 @@ fn is_asset(path: &str) -> bool {
     if PUBLIC_FILES.contains(&path) || BROWSER_PROBES.contains(&path) {
         return true;
     }
-    path.strip_prefix("/pkg/").is_some_and(|name| {
-        !name.is_empty()
-            && !name.contains('/')
-            && !name.starts_with('.')
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-    })
+    let Some(rest) = path.strip_prefix("/pkg/") else {
+        return false;
+    };
+    // `/pkg/<file>`, or `/pkg/<build>/<file>`: the same file under its build's name.
+    let name = match rest.split_once('/') {
+        Some((build, name)) if crate::assets::is_build_id(build) => name,
+        Some(_) => return false,
+        None => rest,
+    };
+    !name.is_empty()
+        && !name.contains('/')
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
 }
 
 /// Why a path is refused before any policy looks at it: a dot segment (`.`
@@ -189,6 +196,8 @@ mod tests {
     fn only_the_sites_own_files_are_assets() {
         assert_eq!(get("/pkg/scaleout_bg.wasm"), Need::Asset);
         assert_eq!(get("/pkg/scaleout.css.gz"), Need::Asset);
+        assert_eq!(get("/pkg/0123456789abcdef/scaleout.js"), Need::Asset);
+        assert_eq!(get("/pkg/0123456789abcdef/chunk_12.wasm"), Need::Asset);
         assert_eq!(get("/favicon.svg"), Need::Asset);
         // A dot in the last segment once made any page an "asset".
         for page in [
@@ -198,6 +207,9 @@ mod tests {
             "/servers.html",
             "/pkg/",
             "/pkg/a/b.js",
+            "/pkg/0123456789abcdef/",
+            "/pkg/0123456789abcdef/a/b.js",
+            "/pkg/0123456789ABCDEF/b.js",
             "/favicon.ico/x",
         ] {
             assert_eq!(get(page), Need::Page(Role::Operator), "{page}");

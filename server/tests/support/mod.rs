@@ -107,6 +107,12 @@ pub async fn spawn(configure: impl FnOnce(&mut ConsoleConfig), serving: Serving)
     }
 }
 
+/// A page's markup without the empty comments (`<!>`) Leptos leaves after text for
+/// hydration (with `erase_components`, after every text node): `<h1>Shards</h1>`.
+pub fn markup(html: &str) -> String {
+    html.replace("<!>", "")
+}
+
 /// Logs in; returns the `name=value` of the session cookie.
 pub async fn login(base: &str, password: &str) -> Result<String, reqwest::StatusCode> {
     let response = no_redirects()
