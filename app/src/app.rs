@@ -23,9 +23,15 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::components::live::provide_live();
 
+    // While a page's module loads (its first visit), the old page stays: say that the
+    // next one is coming, or a slow link looks like a click that did nothing.
+    let (routing, set_routing) = signal(false);
     view! {
         <Title formatter=|page: String| format!("{page} · scaleout") />
-        <Router>
+        <Router set_is_routing=set_routing>
+            <div class="routing-bar" role="status" hidden=move || !routing.get()>
+                <span class="visually-hidden">"Loading the page…"</span>
+            </div>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="top">
                 <a class="brand" href="/">
@@ -72,6 +78,12 @@ fn MainNav() -> impl IntoView {
         |_| get_session(),
     );
     let logout = ServerAction::<Logout>::new();
+    // The live stream opens for whoever may watch: tell it who this is, each time.
+    Effect::new(move |_| {
+        if let Some(Ok(me)) = session.get() {
+            live.session_is(me.role);
+        }
+    });
     view! {
         <nav aria-label="Main">
             <Transition fallback=|| ()>

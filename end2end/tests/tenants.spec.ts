@@ -1,5 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { waitForHydration, shots } from "./hydration";
+import { call } from "./cluster";
 
 test("onboard a tenant and watch its progress live", async ({ page }) => {
   await page.goto("/tenants");
@@ -90,4 +91,20 @@ test("filter the tenant list as you type", async ({ page }) => {
   await expect(page.getByRole("searchbox", { name: "Filter tenants" })).toHaveValue("fortune 5");
   await expect(visible).toHaveCount(1);
   await expect(status).toHaveText(`Showing 1 of ${total} tenants.`);
+});
+
+test("an operator who logs in through the form follows the console live, with no reload", async ({ browser, baseURL, request }) => {
+  // Runs here, not in access.spec: it adds a tenant, and the dashboard spec needs an empty store.
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.getByLabel("Password").fill(process.env.E2E_OPERATOR_PASSWORD!);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+  // A job started elsewhere appears on this page by itself.
+  const id = await call(request, "/api/tenants/add", { name: `Logged In Live ${Date.now()}`, scale_factor: "1", naming: "camelCase" });
+  await expect(page.locator(`[data-testid="job-table"] tr[data-job="${id}"]`)).toBeVisible({ timeout: 15_000 });
+  await context.close();
 });

@@ -402,3 +402,31 @@ async fn malformed_paths_are_refused_before_anything_else() {
     }
     app.shutdown().await;
 }
+
+/// A refusal at the door leaves the request's body unread, so the connection cannot
+/// serve another request: the answer says so, or a client would send its next request
+/// on a closing connection and get no answer at all (seen in this file's walk above).
+#[tokio::test]
+async fn a_refusal_before_the_body_is_read_closes_the_connection() {
+    let app = spawn_app().await;
+    let refused = app
+        .anonymous()
+        .post(app.url("/api/tenants/add-batch"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("naming=camelCase")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    assert_eq!(refused.headers()["connection"], "close");
+    // Without a body there is nothing left unread: the connection stays open.
+    let bodiless = app
+        .anonymous()
+        .post(app.url("/api/tenants/add-batch"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bodiless.status(), 401);
+    assert!(bodiless.headers().get("connection").is_none());
+    app.shutdown().await;
+}

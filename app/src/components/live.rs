@@ -5,6 +5,7 @@
 //! and no poll per widget.
 
 use leptos::prelude::*;
+use scaleout_domain::access::Role;
 use scaleout_domain::activity::{Activity, Happening};
 
 /// What the page knows of the console's activity.
@@ -18,9 +19,19 @@ pub struct Live {
     /// a list, not read off `last`: events that arrive together would hide
     /// one another from an effect that only sees the latest.
     pub starts: ReadSignal<Vec<(u64, String)>>,
+    /// Who the session is, as the navigation last learnt it: the stream opens
+    /// as soon as it is someone who may watch (at load, or after logging in).
+    role: RwSignal<Option<Role>>,
 }
 
 impl Live {
+    /// The navigation tells who the session is, each time it asks.
+    pub fn session_is(&self, role: Role) {
+        if self.role.get_untracked() != Some(role) {
+            self.role.set(Some(role));
+        }
+    }
+
     /// The id of the latest job of `kind` started since the page opened.
     pub fn started(&self, kind: &'static str) -> Signal<Option<u64>> {
         let starts = self.starts;
@@ -50,22 +61,20 @@ pub fn provide_live() {
     let (cluster, set_cluster) = signal(0u64);
     let (signups, set_signups) = signal(0u64);
     let (starts, set_starts) = signal(Vec::<(u64, String)>::new());
+    let role = RwSignal::new(None);
     provide_context(Live {
         cluster,
         signups,
         starts,
+        role,
     });
     // Effects run only in the browser: the server renders the state as it is.
+    // Visitors and customers have nothing to watch; an operator who logs in on
+    // this page starts watching then, with no reload.
+    let watching = StoredValue::new(false);
     Effect::new(move |_| {
-        // Whom the page was rendered for, as its navigation says: visitors and customers
-        // have nothing to watch. Read from the page, not asked again: a session that ends
-        // while the page loads (a revoked link) must still find out, below.
-        let rendered_for = document()
-            .query_selector("nav ul[data-role]")
-            .ok()
-            .flatten()
-            .and_then(|list| list.get_attribute("data-role"));
-        if matches!(rendered_for.as_deref(), Some("operator" | "viewer")) {
+        if matches!(role.get(), Some(Role::Operator | Role::Viewer)) && !watching.get_value() {
+            watching.set_value(true);
             leptos::task::spawn_local(follow_activity(set_cluster, set_signups, set_starts));
         }
     });
@@ -165,6 +174,7 @@ pub fn use_live() -> Live {
             cluster,
             signups,
             starts,
+            role: RwSignal::new(None),
         }
     })
 }

@@ -115,7 +115,7 @@ async fn readable(response: Response) -> Response {
         Html(format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>Not sent · scaleout</title><link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head>\
+             <title>Not sent · scaleout</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head>\
              <body><main id=\"main\" class=\"door-page\"><h1>That did not go through</h1>\
              <p class=\"error\" role=\"alert\">{escaped}</p>\
              <p>Go back, change what the message says, and send it again.</p></main></body></html>"

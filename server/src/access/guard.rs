@@ -32,6 +32,7 @@ pub async fn guard(State(door): State<Door>, mut req: Request, next: Next) -> Re
         .map(|t| t[..32].to_string())
         .unwrap_or_else(|_| "unavailable".into());
     let api = req.uri().path().starts_with("/api/");
+    let has_body = carries_body(req.headers());
     let mut response = match admit(&door, &mut req, secure) {
         Ok(()) => {
             req.extensions_mut().insert(CspNonce(nonce.clone()));
@@ -42,10 +43,30 @@ pub async fn guard(State(door): State<Door>, mut req: Request, next: Next) -> Re
                 response
             }
         }
-        Err(refused) => *refused,
+        Err(refused) => {
+            let mut refused = *refused;
+            // The body was never read, so the connection cannot carry another request:
+            // say so, or a client reuses it and gets no answer at all.
+            if has_body {
+                refused
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            refused
+        }
     };
     security_headers(response.headers_mut(), &nonce, secure);
     response
+}
+
+/// Whether the request announces a body (a length above zero, or chunks).
+fn carries_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|n| n > 0)
 }
 
 /// Finds the caller and checks the path's needs; puts the [`Caller`] in the

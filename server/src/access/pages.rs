@@ -14,7 +14,7 @@ fn page_with_head(status: StatusCode, title: &str, body: &str, head: &str) -> Re
         Html(format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{head}\
-             <title>{title} · scaleout</title><link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head>\
+             <title>{title} · scaleout</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head>\
              <body><main id=\"main\" class=\"door-page\"><h1>{title}</h1>{body}</main></body></html>"
         )),
     )

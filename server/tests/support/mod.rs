@@ -139,6 +139,12 @@ pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// How long test clients keep an idle connection for reuse: well under the server's
+/// 10 s wait for a request's head, as a well-behaved client does. Otherwise, on a busy
+/// machine, a client can send on a connection the server is closing at that moment, and
+/// get no answer (seen once in CI: `IncompleteMessage`).
+const CLIENT_IDLE: std::time::Duration = std::time::Duration::from_secs(4);
+
 /// A client that sends `cookie` with every request.
 pub fn client_with_cookie(cookie: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
@@ -146,6 +152,7 @@ pub fn client_with_cookie(cookie: &str) -> reqwest::Client {
     reqwest::Client::builder()
         .default_headers(headers)
         .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(CLIENT_IDLE)
         .build()
         .expect("client")
 }
@@ -153,6 +160,7 @@ pub fn client_with_cookie(cookie: &str) -> reqwest::Client {
 pub fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(CLIENT_IDLE)
         .build()
         .expect("client")
 }
