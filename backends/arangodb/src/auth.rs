@@ -29,11 +29,18 @@ pub fn now_ms() -> u64 {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 pub struct Claims {
     /// Expiry, seconds since the epoch.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "seconds")]
     pub exp: Option<u64>,
     /// Issued at, seconds since the epoch.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "seconds")]
     pub iat: Option<u64>,
+}
+
+/// Seconds as a whole or a fractional number (ArangoDB's documented tokens carry floats
+/// such as `1700003600.5`): read as whole seconds, so renewal still works.
+fn seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let n = Option::<f64>::deserialize(d)?;
+    Ok(n.filter(|n| n.is_finite() && *n >= 0.0).map(|n| n as u64))
 }
 
 /// Reads the payload (second part) of a JWT; `None` when it is not one.
@@ -95,6 +102,8 @@ struct Token {
 /// What a request carries to authenticate.
 #[derive(Debug, Clone)]
 pub enum Credential {
+    /// Nothing: the server runs without authentication (its `/_open/auth` answered 404).
+    None,
     Basic,
     /// A JWT and the generation it belongs to (to invalidate exactly that one on a 401).
     Bearer(Secret, u64),
@@ -110,6 +119,8 @@ pub struct Authenticator {
     timeout: Duration,
     token: Mutex<Option<Token>>,
     generations: Mutex<u64>,
+    /// The server answered `/_open/auth` with 404: it runs without authentication.
+    open: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Deserialize)]
@@ -126,6 +137,7 @@ impl Authenticator {
             timeout,
             token: Mutex::new(None),
             generations: Mutex::new(0),
+            open: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -143,6 +155,9 @@ impl Authenticator {
         if self.method == AuthMethod::Basic {
             return Ok(Credential::Basic);
         }
+        if self.open.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(Credential::None);
+        }
         let mut slot = self.token.lock().await;
         if let Some(t) = slot.as_ref() {
             if t.renew_at_ms.is_none_or(|at| now_ms() < at) {
@@ -150,7 +165,11 @@ impl Authenticator {
             }
             tracing::debug!("ArangoDB token is due for renewal");
         }
-        let token = self.login(http, base).await?;
+        let Some(token) = self.login(http, base).await? else {
+            tracing::info!("ArangoDB runs without authentication (/_open/auth: 404): requests carry no credentials");
+            self.open.store(true, std::sync::atomic::Ordering::Relaxed);
+            return Ok(Credential::None);
+        };
         let credential = Credential::Bearer(token.jwt.clone(), token.generation);
         *slot = Some(token);
         Ok(credential)
@@ -166,12 +185,18 @@ impl Authenticator {
 
     pub fn apply(&self, request: RequestBuilder, credential: &Credential) -> RequestBuilder {
         match credential {
+            Credential::None => request,
             Credential::Basic => request.basic_auth(&self.user, Some(self.password.expose())),
             Credential::Bearer(jwt, _) => request.bearer_auth(jwt.expose()),
         }
     }
 
-    async fn login(&self, http: &reqwest::Client, base: &Url) -> Result<Token, ArangoError> {
+    /// A token, or `None` when the server runs without authentication (404, documented).
+    async fn login(
+        &self,
+        http: &reqwest::Client,
+        base: &Url,
+    ) -> Result<Option<Token>, ArangoError> {
         let operation = "POST /_open/auth".to_string();
         let mut url = base.clone();
         url.path_segments_mut()
@@ -200,6 +225,9 @@ impl Authenticator {
                 message: parse_error(status, &bytes).message,
             });
         }
+        if status == 404 {
+            return Ok(None);
+        }
         if !(200..300).contains(&status) {
             let e = parse_error(status, &bytes);
             return Err(ArangoError::Api {
@@ -217,11 +245,11 @@ impl Authenticator {
         let mut generations = self.generations.lock().await;
         *generations += 1;
         tracing::debug!(user = %self.user, expires = ?claims.exp, "logged in to ArangoDB");
-        Ok(Token {
+        Ok(Some(Token {
             renew_at_ms: renew_at_ms(claims, now_ms()),
             jwt: Secret::new(reply.jwt),
             generation: *generations,
-        })
+        }))
     }
 }
 
@@ -253,6 +281,16 @@ mod tests {
         // One hour: renewed a minute before expiry.
         assert_eq!(renew_at_ms(claims, 0), Some(1_700_003_600_000 - 60_000));
         assert!(jwt_claims("not-a-jwt").is_none());
+    }
+
+    #[test]
+    fn float_claims_still_renew() {
+        // {"iat":1700000000.25,"exp":1700003600.5}, as in ArangoDB's documentation.
+        let payload = "eyJpYXQiOjE3MDAwMDAwMDAuMjUsImV4cCI6MTcwMDAwMzYwMC41fQ";
+        let claims = jwt_claims(&format!("eyJhbGciOiJIUzI1NiJ9.{payload}.c2ln")).unwrap();
+        assert_eq!(claims.exp, Some(1_700_003_600));
+        assert_eq!(claims.iat, Some(1_700_000_000));
+        assert_eq!(renew_at_ms(claims, 0), Some(1_700_003_600_000 - 60_000));
     }
 
     #[test]

@@ -241,12 +241,21 @@ impl Client {
             if status == 401 {
                 if let Credential::Bearer(_, generation) = credential {
                     if !reauthenticated {
+                        // The token may have expired on its way: log in once more.
                         reauthenticated = true;
                         tracing::info!(request = %operation, "ArangoDB refused the token; logging in again");
                         self.auth.invalidate(generation).await;
                         attempt -= 1;
                         continue;
                     }
+                    // A token just given for this password, refused: not the password but
+                    // the user's access to the database (ArangoDB's 401 with errorNum 11).
+                    return Err(ArangoError::NoAccess {
+                        user: self.auth.user().to_owned(),
+                        database: self.database.clone(),
+                        operation,
+                        message: envelope.message,
+                    });
                 }
                 return Err(ArangoError::Unauthorized {
                     user: self.auth.user().to_owned(),

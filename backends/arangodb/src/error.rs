@@ -36,6 +36,21 @@ pub enum ArangoError {
         operation: String,
         message: String,
     },
+    /// Logged in (ArangoDB took the password and gave a token), yet refused with 401: the
+    /// user lacks access to the database in the path, or it does not exist. Logging in
+    /// again does not help.
+    #[error(
+        "ArangoDB accepted user '{user}' but refused {operation} ({message}): the user has no \
+         access to the database '{database}' (or it does not exist). Grant it read-write \
+         access to that database (cluster operations need an admin user), or name another \
+         database with --arango-database (ARANGO_DATABASE)"
+    )]
+    NoAccess {
+        user: String,
+        database: String,
+        operation: String,
+        message: String,
+    },
     #[error("unexpected answer from ArangoDB to {operation}: {message}")]
     Decode { operation: String, message: String },
 }
@@ -105,10 +120,13 @@ impl From<ArangoError> for BackendError {
                 (401, _) => BackendError::Storage(format!(
                     "{text}: check --arango-user and --arango-password (ARANGO_USER, ARANGO_PASSWORD)"
                 )),
-                (403, _) | (_, Some(FORBIDDEN)) => BackendError::Storage(format!(
+                (_, Some(FORBIDDEN)) => BackendError::Storage(format!(
                     "{text}: the ArangoDB user lacks a permission (administrate the database; \
                      cluster operations need an admin user on _system)"
                 )),
+                // Not always a missing right ("only allowed on coordinators", the
+                // distributeShardsLike rule, --cluster.api-jwt-policy): ArangoDB's own words.
+                (403, _) => BackendError::Storage(text),
                 (400, _) => BackendError::Invalid(text),
                 (404, _) => BackendError::NotFound(text),
                 (409 | 412, _) => BackendError::Conflict(text),
@@ -118,9 +136,9 @@ impl From<ArangoError> for BackendError {
             ArangoError::Timeout { .. } | ArangoError::Transport { .. } => {
                 BackendError::Unavailable(text)
             }
-            ArangoError::Unauthorized { .. } | ArangoError::Decode { .. } => {
-                BackendError::Storage(text)
-            }
+            ArangoError::Unauthorized { .. }
+            | ArangoError::NoAccess { .. }
+            | ArangoError::Decode { .. } => BackendError::Storage(text),
         }
     }
 }
@@ -154,6 +172,12 @@ mod tests {
         let e = api(403, Some(11));
         assert!(
             matches!(e, BackendError::Storage(ref m) if m.contains("permission")),
+            "{e}"
+        );
+        // A 403 without errorNum 11 is ArangoDB's own reason, not a guessed permission.
+        let e = api(403, Some(1471));
+        assert!(
+            matches!(e, BackendError::Storage(ref m) if !m.contains("permission") && m.contains(": m ")),
             "{e}"
         );
         let t: BackendError = ArangoError::Timeout {

@@ -224,6 +224,29 @@ fn shard_bytes(data: &CollectionData, shard_docs: u64, shards: usize) -> u64 {
     (size * u128::from(shard_docs) / total) as u64
 }
 
+/// A server as shardDistribution names it, as the rest of the console does: its short
+/// name. While a leader resigns (a leader move), ArangoDB's Plan writes it as `"_" + id`,
+/// and shardDistribution reports `_PRMR-...` for a few seconds; like ArangoDB's own
+/// rebalancer, one leading `_` is dropped, and an id becomes its short name.
+pub fn server_name(raw: &str, servers: &[ServerInfo]) -> String {
+    let bare = raw.strip_prefix('_').unwrap_or(raw);
+    servers
+        .iter()
+        .find(|s| s.id == bare || s.short_name == bare)
+        .map(|s| s.short_name.clone())
+        .unwrap_or_else(|| bare.to_owned())
+}
+
+/// `p` with every server named by [`server_name`].
+fn named(p: &Placement, name: impl Fn(&str) -> String) -> Placement {
+    Placement {
+        plan_leader: name(&p.plan_leader),
+        plan_followers: p.plan_followers.iter().map(|f| name(f)).collect(),
+        current_leader: p.current_leader.as_deref().map(&name),
+        current_followers: p.current_followers.iter().map(|f| name(f)).collect(),
+    }
+}
+
 /// The shard map of a cluster. `initial` is the graph's initial collection (one of
 /// `collections`), `tenants` the tenants of each group.
 pub fn build_cluster_map(
@@ -237,6 +260,7 @@ pub fn build_cluster_map(
         .iter()
         .map(|s| (s.short_name.as_str(), s.health))
         .collect();
+    let name = |raw: &str| server_name(raw, servers);
     let collections_out: Vec<CollectionShards> = collections
         .iter()
         .map(|data| {
@@ -245,7 +269,7 @@ pub fn build_cluster_map(
                 .iter()
                 .enumerate()
                 .map(|(i, id)| {
-                    let p = &data.shards[id];
+                    let p = &named(&data.shards[id], name);
                     let documents = data.counts.per_shard.get(id).copied().unwrap_or(0);
                     ShardInfo {
                         id: id.clone(),
@@ -449,6 +473,31 @@ mod tests {
         assert_eq!(map.groups[1].tenants, vec![t]);
         assert!(map.groups.iter().all(|g| g.available && g.in_sync));
         assert_eq!(map.number_of_shards, 2);
+    }
+
+    #[test]
+    fn a_resigning_leader_keeps_its_short_name() {
+        let servers: Vec<ServerInfo> = (1..=2)
+            .map(|i| ServerInfo {
+                id: format!("PRMR-0000000{i}-aaaa"),
+                short_name: format!("DBServer000{i}"),
+                role: ServerRole::DbServer,
+                health: ServerHealth::Good,
+            })
+            .collect();
+        // What shardDistribution says for a few seconds of a leader move.
+        assert_eq!(server_name("_PRMR-00000001-aaaa", &servers), "DBServer0001");
+        assert_eq!(server_name("PRMR-00000002-aaaa", &servers), "DBServer0002");
+        assert_eq!(server_name("DBServer0002", &servers), "DBServer0002");
+        // Only one `_` goes, as in ArangoDB's rebalancer; an unknown server keeps its name.
+        assert_eq!(server_name("__x", &servers), "_x");
+        let raw = serde_json::json!({"results": {"c": {
+            "Plan": {"s1": {"leader": "_PRMR-00000001-aaaa", "followers": ["DBServer0002"]}},
+            "Current": {"s1": {"leader": "_PRMR-00000001-aaaa", "followers": ["DBServer0002"]}}}}});
+        let dist = parse_shard_distribution(&raw).unwrap();
+        let p = named(&dist["c"]["s1"], |n| server_name(n, &servers));
+        assert_eq!(p.plan_leader, "DBServer0001");
+        assert!(p.in_sync());
     }
 
     #[test]

@@ -97,14 +97,59 @@ async fn a_401_logs_in_again_and_retries_once() {
     assert_eq!(fake.with(|s| s.logins), 2);
     assert_eq!(fake.requests(&Method::GET, HEALTH).len(), 2);
 
-    // Refused again after logging in again: an error, not a loop.
+    // Refused again right after logging in again: an error, not a loop, and not called a
+    // wrong password (the password just got a token).
     fake.fault(Some(Method::GET), HEALTH, 2, FaultKind::Unauthorized);
     let err = cluster.overview().await.unwrap_err();
     assert!(
-        matches!(err, BackendError::Storage(ref m) if m.contains("refused user 'root'")),
+        matches!(err, BackendError::Storage(ref m) if m.contains("accepted user 'root'") && m.contains("no access")),
         "{err:?}"
     );
     assert_eq!(fake.with(|s| s.logins), 3);
+}
+
+#[tokio::test]
+async fn a_user_without_rights_on_the_database_is_told_so_not_asked_for_its_password() {
+    let fake = Fake::cluster().await;
+    let config = fake.config();
+    let database = config.database.clone();
+    fake.with(|s| {
+        s.no_access.insert(database.clone());
+    });
+    let cluster = connect(config).await;
+    let err = cluster
+        .ensure_schema(&scaleout_domain::port::SchemaSpec::default())
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("accepted user 'root'"), "{text}");
+    assert!(
+        text.contains(&format!("no access to the database '{database}'")),
+        "{text}"
+    );
+    assert!(!text.contains("--arango-password"), "{text}");
+    // One login at connect, one more to rule out an expired token; then it stops.
+    assert_eq!(fake.with(|s| s.logins), 2);
+}
+
+#[tokio::test]
+async fn a_server_without_authentication_is_used_without_credentials() {
+    let fake = Fake::cluster().await;
+    fake.with(|s| s.auth_disabled = true);
+    let cluster = connect(fake.config()).await;
+    cluster.overview().await.unwrap();
+    cluster.overview().await.unwrap();
+    fake.with(|s| {
+        assert_eq!(s.logins, 0);
+        // It asked once, then sent nothing: no Authorization header on any request.
+        let asked = s
+            .requests
+            .iter()
+            .filter(|r| r.path == "/_open/auth")
+            .count();
+        assert_eq!(asked, 1);
+        assert!(s.requests.iter().all(|r| r.authorization.is_none()));
+    });
 }
 
 #[tokio::test]

@@ -113,6 +113,11 @@ pub struct State {
     pub refuse_keys: BTreeSet<String>,
     /// Jobs fail with this reason instead of finishing.
     pub fail_jobs_with: Option<&'static str>,
+    /// Runs without authentication: `/_open/auth` answers 404 (as documented) and no
+    /// request needs credentials.
+    pub auth_disabled: bool,
+    /// Databases the user may not use: a valid token still gets 401 with errorNum 11.
+    pub no_access: BTreeSet<String>,
 }
 
 impl State {
@@ -169,6 +174,8 @@ impl State {
             max_imports_in_flight: 0,
             refuse_keys: BTreeSet::new(),
             fail_jobs_with: None,
+            auth_disabled: false,
+            no_access: BTreeSet::new(),
         }
     }
 
@@ -465,6 +472,9 @@ fn answer(
     authorization: Option<&str>,
     fault: Option<FaultKind>,
 ) -> (u16, Value) {
+    if path == "/_open/auth" && s.auth_disabled {
+        return envelope(404, 404, "unknown path '/_open/auth'");
+    }
     if path == "/_open/auth" {
         if method != Method::POST {
             s.violations.push(format!("{method} /_open/auth"));
@@ -491,6 +501,7 @@ fn answer(
             .or_else(|| a.strip_prefix("bearer "))
     });
     let authorized = match (token, authorization) {
+        _ if s.auth_disabled => true,
         (Some(t), _) => s.tokens.get(t).is_some_and(|exp| now_secs() < *exp),
         (None, Some(a)) => decode_basic(a).as_deref() == Some(&format!("root:{PASSWORD}")),
         (None, None) => false,
@@ -515,6 +526,11 @@ fn answer(
         rest => ("_system", rest.to_vec()),
     };
     let db = decode_pct(db);
+    if s.no_access.contains(&db) {
+        // Authenticated, but no rights on this database: ArangoDB answers 401, errorNum 11.
+        s.unauthorized_answers += 1;
+        return envelope(401, 11, "not authorized to execute this request");
+    }
     if !s.databases.contains(&db) {
         return envelope(404, 1228, "database not found");
     }
