@@ -21,9 +21,13 @@ pub enum Retry {
     /// Repeating it changes nothing (reads; imports with `onDuplicate=ignore`): retried
     /// after timeouts too.
     Idempotent,
-    /// Repeating it could do it twice (a moveShard, an AQL removal): retried only when it
-    /// certainly was not executed (503, connection refused).
+    /// Repeating it could do it twice (an AQL removal): retried only when it certainly
+    /// was not executed (503, connection refused).
     UnsentOnly,
+    /// Sent once: even a 503 may come after ArangoDB acted (a moveShard whose agency write
+    /// landed; a second one is a second job). Only a connection that could not be made
+    /// is tried again: nothing reached ArangoDB.
+    Once,
 }
 
 /// One request to make.
@@ -263,7 +267,7 @@ impl Client {
                     message: envelope.message,
                 });
             }
-            if status == 503 && attempt < attempts {
+            if status == 503 && call.retry != Retry::Once && attempt < attempts {
                 self.back_off(&operation, attempt, &envelope.message).await;
                 continue;
             }

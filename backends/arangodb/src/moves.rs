@@ -160,10 +160,11 @@ pub fn check_move(
 
 /// Starts the job; returns its id.
 pub async fn start(client: &Client, body: &Value) -> Result<String, BackendError> {
-    // Never repeated after a timeout: that could start a second job.
+    // Never repeated after a timeout or a 503: the agency write may have landed, and a
+    // second request would be a second job for the same shard.
     let call = Call::new(Method::POST, ["_admin", "cluster", "moveShard"])
         .json(body)
-        .retry(Retry::UnsentOnly);
+        .retry(Retry::Once);
     let v: Value = client.json(call).await?;
     parse_job_id(&v).map_err(|m| BackendError::Storage(format!("unexpected moveShard answer: {m}")))
 }

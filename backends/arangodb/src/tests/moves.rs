@@ -10,7 +10,7 @@ use scaleout_domain::port::{
 };
 use scaleout_port_suite::tenant;
 
-use super::fake::Fake;
+use super::fake::{Fake, FaultKind};
 use super::loaded;
 use crate::ArangoCluster;
 
@@ -97,6 +97,31 @@ async fn a_move_polls_its_job_until_finished() {
     fake.with(|s| s.polls_to_finish = 3);
     check_leader_move(&fake, &cluster, 1).await;
     fake.assert_clean();
+}
+
+#[tokio::test]
+async fn a_move_refused_with_503_is_not_sent_again() {
+    let (fake, cluster) = loaded(&tenant(4, "Mover", 1)).await;
+    let g = tenant_group(&cluster, 4).await;
+    fake.fault(
+        Some(Method::POST),
+        "/moveShard",
+        1,
+        FaultKind::Status(503, 503, "service unavailable"),
+    );
+    let request = MoveRequest {
+        group: g.index,
+        from: g.followers[0].clone(),
+        to: free_server(&g),
+        role: ReplicaRole::Follower,
+    };
+    let err = cluster
+        .move_shard_group(&request, &|_| {}, &CancelFlag::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BackendError::Unavailable(_)), "{err:?}");
+    // Once: a second moveShard could have been a second agency job for the same shard.
+    assert_eq!(fake.requests(&Method::POST, "/moveShard").len(), 1);
 }
 
 #[tokio::test]
