@@ -105,6 +105,12 @@ impl ArangoCluster {
             .filter(|n| existing.iter().any(|e| e == n))
             .collect();
         if !clashes.is_empty() {
+            // Perhaps an earlier creation that timed out on our side, still being finished
+            // by ArangoDB (collections first, the graph last): wait for it before calling
+            // the collections a conflict.
+            if self.graph_appears().await? {
+                return Ok(None);
+            }
             return Err(BackendError::Conflict(format!(
                 "collections {} exist in database {} but the {GRAPH_NAME} graph does not: a SmartGraph \
                  creates its own collections. They are never dropped: remove them yourself or use \
@@ -116,6 +122,15 @@ impl ArangoCluster {
         let body = schema::graph_body(spec)?;
         let call = Call::new(Method::POST, self.client().db(&["_api", "gharial"])).json(&body);
         match self.client().json::<Value>(call).await {
+            // ArangoDB may finish it all the same (23 collections, each waiting for its
+            // replicas): wait for the graph rather than leave half of it behind.
+            Err(e @ ArangoError::Timeout { .. }) => {
+                if self.graph_appears().await? {
+                    Ok(None)
+                } else {
+                    Err(e.into())
+                }
+            }
             Ok(v) => schema::parse_graph(&v)
                 .map(Some)
                 .map_err(decode("POST /_api/gharial")),
@@ -125,6 +140,27 @@ impl ArangoCluster {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Reads the graph again for as long as one request may take (the graph is the last
+    /// thing a creation writes); true once it is there.
+    async fn graph_appears(&self) -> Result<bool, BackendError> {
+        let config = &self.inner.config;
+        let step = config
+            .poll_interval
+            .max(std::time::Duration::from_millis(250));
+        let deadline = std::time::Instant::now() + config.request_timeout;
+        tracing::info!(
+            wait_s = config.request_timeout.as_secs(),
+            "the graph's collections exist without the graph: waiting for a creation that may still be finishing"
+        );
+        while std::time::Instant::now() < deadline {
+            tokio::time::sleep(step).await;
+            if self.fetch_graph().await?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     pub(crate) async fn ensure_indexes(

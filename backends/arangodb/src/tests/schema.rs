@@ -119,6 +119,27 @@ async fn an_existing_graph_is_read_by_a_new_connection() {
 }
 
 #[tokio::test]
+async fn a_graph_still_being_created_is_waited_for_not_called_a_conflict() {
+    // An earlier ensure_schema timed out while ArangoDB went on creating the graph: its
+    // collections exist, and the graph itself appears a moment later.
+    let fake = Fake::cluster().await;
+    let first = connect(fake.config()).await;
+    first.ensure_schema(&SchemaSpec::default()).await.unwrap();
+    fake.with(|s| {
+        let graph = s.graph.take().unwrap();
+        s.late_graph = Some((graph, 3));
+    });
+    let cluster = connect(fake.config()).await;
+    let report = cluster.ensure_schema(&SchemaSpec::default()).await.unwrap();
+    assert!(
+        !report.created.iter().any(|c| c.starts_with("graph")),
+        "{report:?}"
+    );
+    // Nothing was created twice.
+    assert_eq!(fake.requests(&Method::POST, "/_api/gharial").len(), 1);
+}
+
+#[tokio::test]
 async fn collections_in_the_way_are_reported_not_dropped() {
     let fake = Fake::cluster().await;
     fake.with(|s| {
