@@ -29,6 +29,24 @@ use crate::queries;
 use crate::shards;
 
 impl ArangoCluster {
+    /// Where a shard group is now, read back from the cluster, in words.
+    async fn placement_now(&self, g: &crate::cluster::GraphState, group: u32) -> String {
+        match self.cluster_map(g).await {
+            Ok((map, _)) => match map.groups.iter().find(|x| x.index == group) {
+                Some(x) if x.followers.is_empty() => {
+                    format!("the group is now led by {}", x.leader)
+                }
+                Some(x) => format!(
+                    "the group is now led by {}, followed by {}",
+                    x.leader,
+                    x.followers.join(", ")
+                ),
+                None => format!("shard group {group} is no longer in the shard map"),
+            },
+            Err(e) => format!("where the group is now could not be read back ({e})"),
+        }
+    }
+
     pub(crate) async fn import_chunk(
         &self,
         naming: scaleout_domain::Naming,
@@ -314,7 +332,7 @@ impl ClusterBackend for ArangoCluster {
             bytes_done: 0,
             bytes_total: bytes,
         });
-        crate::moves::wait(
+        let ended = crate::moves::wait(
             self.client(),
             &job,
             request,
@@ -324,6 +342,20 @@ impl ClusterBackend for ArangoCluster {
             cancel,
         )
         .await?;
+        if let crate::moves::Ended::Failed { reason, cancelled } = ended {
+            // Where the group really is now: a leader move aborted forwards ends Failed
+            // with the new leader in place.
+            let now = self.placement_now(&g, request.group).await;
+            let what = crate::moves::describe(request, &job);
+            let why = reason.unwrap_or_else(|| "ArangoDB gave no reason".into());
+            return Err(if cancelled {
+                BackendError::Cancelled(format!(
+                    "{what} was stopped: ArangoDB ended the job as Failed ({why}); {now}"
+                ))
+            } else {
+                BackendError::Storage(format!("{what} failed: {why}; {now}"))
+            });
+        }
         progress(MoveProgress {
             bytes_done: bytes,
             bytes_total: bytes,

@@ -186,7 +186,24 @@ async fn cancel_job(client: &Client, job: &str) -> Result<(), BackendError> {
     Ok(())
 }
 
-/// Waits for `job` to end, reporting progress, cancelling it when `cancel` is set.
+/// How ArangoDB ended a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    Finished,
+    /// Failed, with ArangoDB's reason; `cancelled` when it ended after our cancel. The
+    /// group may be where it was, or (a leader move aborted forwards) on the target.
+    Failed {
+        reason: Option<String>,
+        cancelled: bool,
+    },
+}
+
+/// How long a cancelled job may take to end: ArangoDB's supervision acts on the abort
+/// flag within seconds; past this, the run stops saying the job may still go on.
+const ABORT_WAIT: Duration = Duration::from_secs(120);
+
+/// Waits for `job` to end, reporting progress, cancelling it when `cancel` is set. Returns
+/// only once ArangoDB has ended the job (the caller holds the group's move slot until then).
 pub async fn wait(
     client: &Client,
     job: &str,
@@ -195,16 +212,13 @@ pub async fn wait(
     poll: Duration,
     progress: ProgressFn<'_>,
     cancel: &CancelFlag,
-) -> Result<(), BackendError> {
-    let what = format!(
-        "the move of shard group {} from {} to {} (ArangoDB job {job})",
-        request.group, request.from, request.to
-    );
+) -> Result<Ended, BackendError> {
+    let what = describe(request, job);
     loop {
         let next_poll = Instant::now() + poll;
         while Instant::now() < next_poll {
             if cancel.is_cancelled() {
-                return stop(client, job, request, &what).await;
+                return stop(client, job, poll, &what).await;
             }
             tokio::time::sleep(
                 CANCEL_CHECK.min(next_poll.saturating_duration_since(Instant::now())),
@@ -216,38 +230,63 @@ pub async fn wait(
                 bytes_done: 0,
                 bytes_total: bytes,
             }),
-            JobStatus::Finished => return Ok(()),
+            JobStatus::Finished => return Ok(Ended::Finished),
             JobStatus::Failed(reason) => {
-                return Err(BackendError::Storage(format!(
-                    "{what} failed: {}; the group stays on {}",
-                    reason.unwrap_or_else(|| "ArangoDB gave no reason".into()),
-                    request.from
-                )))
+                return Ok(Ended::Failed {
+                    reason,
+                    cancelled: false,
+                })
             }
         }
     }
 }
 
+/// "the move of shard group 3 from A to B (ArangoDB job 17)".
+pub fn describe(request: &MoveRequest, job: &str) -> String {
+    format!(
+        "the move of shard group {} from {} to {} (ArangoDB job {job})",
+        request.group, request.from, request.to
+    )
+}
+
+/// Cancels `job`: ArangoDB only sets an abort flag, so this waits until the supervision
+/// has ended the job (Finished, or Failed), never assuming where the group is.
 async fn stop(
     client: &Client,
     job: &str,
-    request: &MoveRequest,
+    poll: Duration,
     what: &str,
-) -> Result<(), BackendError> {
-    let cancelled = cancel_job(client, job).await;
-    // The job may have finished meanwhile: then the move happened, and says so.
-    match (status(client, job).await, cancelled) {
-        (Ok(JobStatus::Finished), _) => {
-            tracing::info!(job, "a cancelled move had finished already");
-            Ok(())
+) -> Result<Ended, BackendError> {
+    let asked = cancel_job(client, job).await;
+    let deadline = Instant::now() + ABORT_WAIT;
+    loop {
+        match status(client, job).await? {
+            JobStatus::Finished => {
+                tracing::info!(job, "a cancelled move finished all the same");
+                return Ok(Ended::Finished);
+            }
+            JobStatus::Failed(reason) => {
+                return Ok(Ended::Failed {
+                    reason,
+                    cancelled: true,
+                })
+            }
+            // Refused while it still runs: it goes on, and says so.
+            state if asked.is_err() => {
+                return Err(BackendError::Conflict(format!(
+                    "{what} could not be cancelled and goes on in ArangoDB ({state:?}): {}",
+                    asked.err().map(|e| e.to_string()).unwrap_or_default()
+                )))
+            }
+            state if Instant::now() >= deadline => {
+                return Err(BackendError::Conflict(format!(
+                    "{what} was asked to stop, but ArangoDB has not ended the job after {} s \
+                     (it is {state:?}): it may still finish; see queryAgencyJob?id={job}",
+                    ABORT_WAIT.as_secs()
+                )))
+            }
+            _ => tokio::time::sleep(poll.max(CANCEL_CHECK)).await,
         }
-        (_, Ok(())) | (Ok(JobStatus::Failed(_)), Err(_)) => Err(BackendError::Cancelled(format!(
-            "{what} was stopped; the group stays on {}",
-            request.from
-        ))),
-        (_, Err(e)) => Err(BackendError::Conflict(format!(
-            "{what} could not be cancelled and goes on in ArangoDB: {e}"
-        ))),
     }
 }
 

@@ -10,7 +10,7 @@ use scaleout_domain::port::{
 };
 use scaleout_port_suite::tenant;
 
-use super::fake::{Fake, FaultKind};
+use super::fake::{AbortOutcome, Fake, FaultKind};
 use super::loaded;
 use crate::ArangoCluster;
 
@@ -209,13 +209,17 @@ async fn cancelling_aborts_the_job_and_nothing_moves() {
         .await
         .unwrap_err();
     canceller.await.unwrap();
+    // Reported once ArangoDB ended the job (the abort flag is acted on later), with its
+    // reason and where the group really is.
     assert!(
-        matches!(err, BackendError::Cancelled(ref m) if m.contains(&format!("stays on {}", g.leader))),
+        matches!(err, BackendError::Cancelled(ref m)
+            if m.contains("Killed via API") && m.contains(&format!("led by {}", g.leader))),
         "{err:?}"
     );
     let cancels = fake.requests(&Method::POST, "/_admin/cluster/cancelAgencyJob");
     assert_eq!(cancels.len(), 1);
     assert!(cancels[0].body["id"].is_string());
+    assert!(fake.with(|s| s.jobs.values().all(|j| j.status == "Failed")));
     let after = cluster.shard_map().await.unwrap();
     assert_eq!(
         after
@@ -235,6 +239,83 @@ async fn cancelling_aborts_the_job_and_nothing_moves() {
         .unwrap();
 }
 
+/// Starts a leader move that never finishes by itself, cancels it after 100 ms, and
+/// returns what the move answered.
+async fn cancelled_leader_move(
+    fake: &Fake,
+    cluster: &ArangoCluster,
+    g: &ShardGroup,
+    to: &str,
+) -> Result<scaleout_domain::port::MoveReport, BackendError> {
+    fake.with(|s| s.polls_to_finish = u32::MAX);
+    let request = MoveRequest {
+        group: g.index,
+        from: g.leader.clone(),
+        to: to.to_owned(),
+        role: ReplicaRole::Leader,
+    };
+    let cancel = CancelFlag::new();
+    let canceller = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            cancel.cancel();
+        })
+    };
+    let result = cluster.move_shard_group(&request, &|_| {}, &cancel).await;
+    canceller.await.unwrap();
+    result
+}
+
+#[tokio::test]
+async fn a_leader_move_aborted_forwards_reports_the_new_leader() {
+    let (fake, cluster) = loaded(&tenant(7, "Mover", 1)).await;
+    fake.with(|s| s.abort_outcome = AbortOutcome::Forwards);
+    let g = tenant_group(&cluster, 7).await;
+    let to = free_server(&g);
+    let err = cancelled_leader_move(&fake, &cluster, &g, &to)
+        .await
+        .unwrap_err();
+    // Not "it stays on FROM": ArangoDB kept the new leader.
+    assert!(
+        matches!(err, BackendError::Cancelled(ref m)
+            if m.contains("new leader already in place") && m.contains(&format!("led by {to}"))),
+        "{err:?}"
+    );
+    let after = cluster.shard_map().await.unwrap();
+    assert_eq!(
+        after
+            .groups
+            .iter()
+            .find(|x| x.index == g.index)
+            .unwrap()
+            .leader,
+        to
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_move_that_finishes_all_the_same_is_a_move() {
+    let (fake, cluster) = loaded(&tenant(8, "Mover", 1)).await;
+    fake.with(|s| s.abort_outcome = AbortOutcome::Finishes);
+    let g = tenant_group(&cluster, 8).await;
+    let to = free_server(&g);
+    let report = cancelled_leader_move(&fake, &cluster, &g, &to)
+        .await
+        .unwrap();
+    assert_eq!(report.request.to, to);
+    let after = cluster.shard_map().await.unwrap();
+    assert_eq!(
+        after
+            .groups
+            .iter()
+            .find(|x| x.index == g.index)
+            .unwrap()
+            .leader,
+        to
+    );
+}
+
 #[tokio::test]
 async fn a_failed_job_is_reported_with_its_reason() {
     let (fake, cluster) = loaded(&tenant(5, "Mover", 1)).await;
@@ -251,7 +332,8 @@ async fn a_failed_job_is_reported_with_its_reason() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, BackendError::Storage(ref m) if m.contains("no in-sync follower")),
+        matches!(err, BackendError::Storage(ref m)
+            if m.contains("no in-sync follower") && m.contains(&format!("led by {}", g.leader))),
         "{err:?}"
     );
 }

@@ -65,6 +65,8 @@ pub(super) fn move_shard(s: &mut State, db: &str, body: &Value) -> (u16, Value) 
             from,
             to,
             remains_follower,
+            abort_requested: false,
+            reason: None,
         },
     );
     (202, json!({"error": false, "code": 202, "id": id}))

@@ -70,6 +70,22 @@ pub struct Job {
     pub(super) from: usize,
     pub(super) to: usize,
     pub(super) remains_follower: bool,
+    /// cancelAgencyJob only sets this flag; the supervision acts on it at a later poll.
+    pub(super) abort_requested: bool,
+    pub(super) reason: Option<String>,
+}
+
+/// What the supervision makes of an abort (moves.md, "Cancelling").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AbortOutcome {
+    /// Failed ("Killed via API"), the data where it was.
+    #[default]
+    Reverted,
+    /// A leader move whose new leader is already in the Plan: Failed, but the new
+    /// leader stays ("job aborted (2) - new leader already in place").
+    Forwards,
+    /// The move was in its last phase: it ends Finished all the same.
+    Finishes,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -121,6 +137,9 @@ pub struct State {
     /// A graph still being created (its collections exist): it appears after this many
     /// more reads of it, as after a creation that timed out on the client's side.
     pub late_graph: Option<(Value, u32)>,
+    /// How an aborted job ends, and after how many more polls of it.
+    pub abort_outcome: AbortOutcome,
+    pub abort_after_polls: u32,
 }
 
 impl State {
@@ -180,6 +199,8 @@ impl State {
             auth_disabled: false,
             no_access: BTreeSet::new(),
             late_graph: None,
+            abort_outcome: AbortOutcome::Reverted,
+            abort_after_polls: 2,
         }
     }
 
@@ -754,9 +775,40 @@ fn route(
             };
             let polls_to_finish = s.polls_to_finish;
             let fail_with = s.fail_jobs_with;
+            let (outcome, abort_after) = (s.abort_outcome, s.abort_after_polls);
             let Some(job) = s.jobs.get_mut(id) else {
                 return envelope(404, 1202, "job not found");
             };
+            if job.abort_requested && matches!(job.status, "ToDo" | "Pending") {
+                // The supervision acts on the abort flag later, not at once.
+                job.polls += 1;
+                if job.polls >= abort_after {
+                    let job_now = job.clone();
+                    let new_leader = s.servers[job_now.to].0.clone();
+                    let job = s.jobs.get_mut(id).unwrap();
+                    match outcome {
+                        AbortOutcome::Reverted => {
+                            job.status = "Failed";
+                            job.reason = Some("Killed via API".into());
+                        }
+                        AbortOutcome::Forwards => {
+                            job.status = "Failed";
+                            job.reason = Some(format!(
+                                "job aborted (2) - new leader already in place: {new_leader}"
+                            ));
+                        }
+                        AbortOutcome::Finishes => job.status = "Finished",
+                    }
+                    if outcome != AbortOutcome::Reverted {
+                        jobs::apply_move(s, &job_now);
+                    }
+                }
+                let job = &s.jobs[id];
+                return (
+                    200,
+                    json!({"error": false, "id": id, "status": job.status, "reason": job.reason}),
+                );
+            }
             if matches!(job.status, "ToDo" | "Pending") {
                 job.polls += 1;
                 job.status = if job.polls < polls_to_finish {
@@ -794,10 +846,18 @@ fn route(
             let id = body["id"].as_str().unwrap_or_default().to_owned();
             match s.jobs.get_mut(&id) {
                 Some(job) if matches!(job.status, "ToDo" | "Pending") => {
-                    job.status = "Failed";
-                    (200, json!({"error": false, "id": id, "status": "aborted"}))
+                    // Only a flag: the job goes on until the supervision acts on it.
+                    job.abort_requested = true;
+                    job.polls = 0;
+                    (200, json!({"error": false, "job": id, "status": "aborted"}))
                 }
-                Some(_) => envelope(412, 1998, "job cannot be aborted"),
+                Some(job) => {
+                    let message = format!("{} jobs can no longer be cancelled.", job.status);
+                    (
+                        400,
+                        json!({"error": true, "code": 400, "errorNum": 400, "errorMessage": message}),
+                    )
+                }
                 None => envelope(404, 1202, "job not found"),
             }
         }
