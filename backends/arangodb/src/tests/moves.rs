@@ -188,27 +188,11 @@ async fn a_leader_moved_onto_its_follower_switches_roles() {
 #[tokio::test]
 async fn cancelling_aborts_the_job_and_nothing_moves() {
     let (fake, cluster) = loaded(&tenant(4, "Mover", 1)).await;
-    fake.with(|s| s.polls_to_finish = u32::MAX);
     let g = tenant_group(&cluster, 4).await;
-    let request = MoveRequest {
-        group: g.index,
-        from: g.leader.clone(),
-        to: free_server(&g),
-        role: ReplicaRole::Leader,
-    };
-    let cancel = CancelFlag::new();
-    let canceller = {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            cancel.cancel();
-        })
-    };
-    let err = cluster
-        .move_shard_group(&request, &|_| {}, &cancel)
+    let to = free_server(&g);
+    let err = cancelled_leader_move(&fake, &cluster, &g, &to)
         .await
         .unwrap_err();
-    canceller.await.unwrap();
     // Reported once ArangoDB ended the job (the abort flag is acted on later), with its
     // reason and where the group really is.
     assert!(
@@ -220,23 +204,31 @@ async fn cancelling_aborts_the_job_and_nothing_moves() {
     assert_eq!(cancels.len(), 1);
     assert!(cancels[0].body["id"].is_string());
     assert!(fake.with(|s| s.jobs.values().all(|j| j.status == "Failed")));
-    let after = cluster.shard_map().await.unwrap();
-    assert_eq!(
-        after
-            .groups
-            .iter()
-            .find(|x| x.index == g.index)
-            .unwrap()
-            .leader,
-        g.leader
-    );
+    assert_eq!(leader_of(&cluster, &g).await, g.leader);
 
     // The group is free to move again.
     fake.with(|s| s.polls_to_finish = 1);
+    let request = MoveRequest {
+        group: g.index,
+        from: g.leader.clone(),
+        to,
+        role: ReplicaRole::Leader,
+    };
     cluster
         .move_shard_group(&request, &|_| {}, &CancelFlag::new())
         .await
         .unwrap();
+}
+
+/// The group's leader as the cluster reports it now.
+async fn leader_of(cluster: &ArangoCluster, g: &ShardGroup) -> String {
+    let map = cluster.shard_map().await.unwrap();
+    map.groups
+        .iter()
+        .find(|x| x.index == g.index)
+        .unwrap()
+        .leader
+        .clone()
 }
 
 /// Starts a leader move that never finishes by itself, cancels it after 100 ms, and
@@ -282,16 +274,7 @@ async fn a_leader_move_aborted_forwards_reports_the_new_leader() {
             if m.contains("new leader already in place") && m.contains(&format!("led by {to}"))),
         "{err:?}"
     );
-    let after = cluster.shard_map().await.unwrap();
-    assert_eq!(
-        after
-            .groups
-            .iter()
-            .find(|x| x.index == g.index)
-            .unwrap()
-            .leader,
-        to
-    );
+    assert_eq!(leader_of(&cluster, &g).await, to);
 }
 
 #[tokio::test]
@@ -304,16 +287,7 @@ async fn a_cancelled_move_that_finishes_all_the_same_is_a_move() {
         .await
         .unwrap();
     assert_eq!(report.request.to, to);
-    let after = cluster.shard_map().await.unwrap();
-    assert_eq!(
-        after
-            .groups
-            .iter()
-            .find(|x| x.index == g.index)
-            .unwrap()
-            .leader,
-        to
-    );
+    assert_eq!(leader_of(&cluster, &g).await, to);
 }
 
 #[tokio::test]
