@@ -10,7 +10,9 @@ use std::time::Duration;
 use futures::StreamExt;
 use scaleout_domain::access::PortalView;
 use scaleout_domain::progress::LineDecoder;
-use support::{client_with_cookie, form_key, raw, set_cookie, spawn_app_with, TestApp};
+use support::{
+    client_with_cookie, form_key, get_text, post_json, raw, set_cookie, spawn_app_with, TestApp,
+};
 
 /// Signs up; returns the portal cookie and the personal link's path.
 async fn sign_up(app: &TestApp, company: &str, cookie: Option<&str>) -> (String, String) {
@@ -107,14 +109,7 @@ async fn a_second_signup_from_one_browser_keeps_the_first_reachable() {
     let app = spawn_app_with(|_| {}).await;
     let (first, _) = sign_up(&app, "First Co", None).await;
     // The signup page warns before anything is replaced.
-    let form: serde_json::Value = client_with_cookie(&first)
-        .post(app.url("/api/signup/form"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let form = post_json(&client_with_cookie(&first), app.url("/api/signup/form")).await;
     assert_eq!(form["existing"], "First Co");
     let (both, _) = sign_up(&app, "Second Co", Some(&first)).await;
     let view = overview(&app, &both).await.1.unwrap();
@@ -134,14 +129,7 @@ async fn a_second_signup_from_one_browser_keeps_the_first_reachable() {
     assert_eq!(view.signup.company, "First Co");
     assert_eq!(view.others[0].company, "Second Co");
     // The header offers the way back to the portal.
-    let who: serde_json::Value = client_with_cookie(&cookie)
-        .post(app.url("/api/access/whoami"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let who = post_json(&client_with_cookie(&cookie), app.url("/api/access/whoami")).await;
     assert_eq!(who["portal"], true);
     app.shutdown().await;
 }
@@ -266,14 +254,7 @@ async fn a_form_sent_without_javascript_comes_back_with_its_reason_and_input() {
     let kept = kept.split(';').next().unwrap().to_string();
     // The page it leads to shows the reason and what was typed, without script.
     let path = back.trim_start_matches(&app.base);
-    let html = client_with_cookie(&kept)
-        .get(app.url(path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(&client_with_cookie(&kept), app.url(path)).await;
     assert!(html.contains("contact email: enter an address"), "{html}");
     assert!(html.contains("value=\"Plain Form Co\""), "{html}");
     assert!(html.contains("value=\"not-an-address\""), "{html}");

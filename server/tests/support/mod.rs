@@ -366,17 +366,21 @@ pub async fn open_viewer_link(app: &TestApp) -> (String, String) {
     (cookie, made["id"].to_string())
 }
 
+/// POSTs to `url` with no body and reads the JSON answer.
+pub async fn post_json(client: &reqwest::Client, url: String) -> serde_json::Value {
+    let response = client.post(url).send().await.expect("POST");
+    response.json().await.expect("a JSON answer")
+}
+
+/// GETs `url` and reads the page.
+pub async fn get_text(client: &reqwest::Client, url: String) -> String {
+    let response = client.get(url).send().await.expect("GET");
+    response.text().await.expect("a page")
+}
+
 /// A fresh signup form key, as the signup page gets it.
 pub async fn form_key(app: &TestApp) -> String {
-    let form: serde_json::Value = app
-        .anonymous()
-        .post(app.url("/api/signup/form"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let form = post_json(&app.anonymous(), app.url("/api/signup/form")).await;
     form["form_key"].as_str().unwrap().to_string()
 }
 
