@@ -11,6 +11,7 @@ mod collection;
 pub mod console;
 mod document;
 mod error;
+pub mod execution;
 mod generator;
 mod hashing;
 pub mod keys;

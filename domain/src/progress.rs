@@ -30,6 +30,12 @@ pub struct ProgressEvent {
     pub message: String,
     /// Milliseconds since the Unix epoch, set by the server.
     pub at_ms: i64,
+    /// A shard move's phase, on its progress events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<crate::port::MovePhase>,
+    /// `done` is estimated (ArangoDB reports no bytes for a running move), not counted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimated: bool,
 }
 
 impl ProgressEvent {
@@ -102,6 +108,8 @@ mod tests {
             outcome: Outcome::Ok,
             message: format!("step {seq}\nwith a newline"),
             at_ms: 1_700_000_000_000,
+            phase: None,
+            estimated: false,
         }
     }
 

@@ -1,23 +1,38 @@
-//! Following a rebalance from its job's progress events: which move of how many is
-//! running, how many bytes of it are copied, at what rate, and when it will be done.
+//! Following a rebalance from its job's progress events: how many moves of how many are
+//! done, which are running side by side, how many bytes each has copied (counted, or
+//! estimated on ArangoDB), at what rate, and when each and the whole run will be done.
 //!
-//! The rebalance job reports each move with three kinds of events (see
-//! [`MOVE_STEP`] and [`copy_step`]): a `move` event when move *i* of *n* starts
-//! (`done = i - 1`, `total = n`, running), `move i` events while it copies
-//! (`done` / `total` bytes), and a `move` event when it is done (`done = i`, ok).
+//! The rebalance job reports with three kinds of events:
+//! - [`MOVE_STEP`] (`move`): `done` moves of `total` finished (running when the run
+//!   starts, ok after each move);
+//! - [`copy_step`] (`move N`): the first one starts move N (its message is the move's
+//!   label), running ones report its bytes and phase, the one that is not running ends it;
+//! - [`BYTES_STEP`] (`bytes`): bytes copied by the finished moves, of the plan's total.
+//!
 //! Every watcher, the first browser or one that attaches later, derives the same
 //! figures from the same log.
 
 use serde::{Deserialize, Serialize};
 
+use crate::port::MovePhase;
 use crate::progress::{Outcome, ProgressEvent};
 
-/// The step name of the events that start and end each move.
+/// The step name of the events that count finished moves.
 pub const MOVE_STEP: &str = "move";
 
-/// The step name of the copy-progress events of move `number` (1-based).
+/// The step name of the events that count the bytes of finished moves.
+pub const BYTES_STEP: &str = "bytes";
+
+/// The step name of the events of move `number` (1-based).
 pub fn copy_step(number: u64) -> String {
     format!("{MOVE_STEP} {number}")
+}
+
+fn move_number(step: &str) -> Option<u64> {
+    step.strip_prefix(MOVE_STEP)?
+        .strip_prefix(' ')?
+        .parse()
+        .ok()
 }
 
 /// How fast a transfer goes and how long it still needs.
@@ -44,7 +59,7 @@ pub fn transfer_rate(started_ms: i64, now_ms: i64, done: u64, total: u64) -> Opt
     })
 }
 
-/// The move being copied now.
+/// A move under way.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrentMove {
     /// 1-based.
@@ -55,17 +70,28 @@ pub struct CurrentMove {
     /// 0 until the first copy event says how big the move is.
     pub bytes_total: u64,
     pub rate: Option<Rate>,
+    pub phase: Option<MovePhase>,
+    /// The bytes (and so the rate and time left) are estimated, not counted.
+    pub estimated: bool,
+    started_ms: i64,
 }
 
 /// Where a rebalance stands, from its events.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RebalanceProgress {
-    /// Moves in the plan (0 until the first move starts).
+    /// Moves in the plan (0 until the run starts).
     pub moves_total: u64,
     pub moves_done: u64,
-    /// Bytes of the finished moves plus those copied of the current one.
+    /// Bytes of the finished moves plus those copied of the running ones.
     pub bytes_copied: u64,
-    pub current: Option<CurrentMove>,
+    /// Bytes the plan copies in all (0 until the run says).
+    pub bytes_total: u64,
+    /// Moves under way, by number.
+    pub running: Vec<CurrentMove>,
+    /// Seconds until the whole run is done, at the rate of the run so far.
+    pub run_eta_secs: Option<f64>,
+    /// Some figure above is estimated.
+    pub estimated: bool,
 }
 
 impl RebalanceProgress {
@@ -73,38 +99,50 @@ impl RebalanceProgress {
     pub fn from_events(events: &[ProgressEvent]) -> Self {
         let mut p = RebalanceProgress::default();
         let mut finished_bytes = 0u64;
-        let mut started_ms = 0i64;
+        let mut run_started_ms = None;
+        let mut last_ms = 0i64;
         for e in events {
+            last_ms = last_ms.max(e.at_ms);
             if e.step == MOVE_STEP {
                 p.moves_total = e.total;
-                match e.outcome {
-                    Outcome::Running => {
-                        p.moves_done = e.done;
-                        started_ms = e.at_ms;
-                        p.current = Some(CurrentMove {
-                            number: e.done + 1,
-                            label: e.message.clone(),
-                            bytes_done: 0,
-                            bytes_total: 0,
-                            rate: None,
-                        });
+                p.moves_done = e.done;
+                run_started_ms.get_or_insert(e.at_ms);
+            } else if e.step == BYTES_STEP {
+                finished_bytes = e.done;
+                p.bytes_total = e.total;
+            } else if let Some(number) = move_number(&e.step) {
+                let at = p.running.iter().position(|m| m.number == number);
+                match (at, e.outcome) {
+                    (None, Outcome::Running) => p.running.push(CurrentMove {
+                        number,
+                        label: e.message.clone(),
+                        bytes_done: e.done,
+                        bytes_total: e.total,
+                        rate: None,
+                        phase: e.phase,
+                        estimated: e.estimated,
+                        started_ms: e.at_ms,
+                    }),
+                    (Some(i), Outcome::Running) => {
+                        let m = &mut p.running[i];
+                        m.bytes_done = e.done;
+                        m.bytes_total = e.total;
+                        m.phase = e.phase.or(m.phase);
+                        m.estimated = e.estimated;
+                        m.rate = transfer_rate(m.started_ms, e.at_ms, e.done, e.total);
+                        p.estimated |= e.estimated;
                     }
-                    _ => {
-                        p.moves_done = e.done;
-                        if let Some(c) = p.current.take() {
-                            finished_bytes += c.bytes_total.max(c.bytes_done);
-                        }
+                    (Some(i), _) => {
+                        p.running.remove(i);
                     }
-                }
-            } else if let Some(c) = p.current.as_mut() {
-                if e.step == copy_step(c.number) {
-                    c.bytes_done = e.done;
-                    c.bytes_total = e.total;
-                    c.rate = transfer_rate(started_ms, e.at_ms, e.done, e.total);
+                    (None, _) => {}
                 }
             }
         }
-        p.bytes_copied = finished_bytes + p.current.as_ref().map_or(0, |c| c.bytes_done);
+        p.bytes_copied = finished_bytes + p.running.iter().map(|m| m.bytes_done).sum::<u64>();
+        p.run_eta_secs = run_started_ms
+            .and_then(|t| transfer_rate(t, last_ms, p.bytes_copied, p.bytes_total))
+            .map(|r| r.eta_secs);
         p
     }
 }
@@ -129,6 +167,8 @@ mod tests {
             outcome,
             message: format!("{step} {done}/{total}"),
             at_ms,
+            phase: None,
+            estimated: false,
         }
     }
 
@@ -153,7 +193,7 @@ mod tests {
     }
 
     #[test]
-    fn follows_moves_and_copies() {
+    fn follows_moves_side_by_side() {
         let mut events = vec![
             ev(0, "plan", 0, 1, Outcome::Running, 0),
             ev(1, "plan", 1, 1, Outcome::Ok, 10),
@@ -163,44 +203,52 @@ mod tests {
             RebalanceProgress::default()
         );
 
-        events.push(ev(2, MOVE_STEP, 0, 2, Outcome::Running, 1_000));
+        events.push(ev(2, MOVE_STEP, 0, 3, Outcome::Running, 1_000));
+        events.push(ev(3, BYTES_STEP, 0, 3_000, Outcome::Running, 1_000));
+        events.push(ev(4, &copy_step(1), 0, 2_000, Outcome::Running, 1_000));
+        events.push(ev(5, &copy_step(2), 0, 1_000, Outcome::Running, 1_000));
         let p = RebalanceProgress::from_events(&events);
-        assert_eq!((p.moves_total, p.moves_done), (2, 0));
-        let c = p.current.unwrap();
+        assert_eq!((p.moves_total, p.moves_done, p.bytes_total), (3, 0, 3_000));
+        assert_eq!(p.running.len(), 2);
+        assert_eq!(p.running[0].label, "move 1 0/2000");
+        assert_eq!(p.run_eta_secs, None, "nothing copied yet");
+
+        events.push(ev(6, &copy_step(1), 500, 2_000, Outcome::Running, 2_000));
+        let mut estimate = ev(7, &copy_step(2), 250, 1_000, Outcome::Running, 2_000);
+        estimate.estimated = true;
+        estimate.phase = Some(MovePhase::Copying);
+        events.push(estimate);
+        let p = RebalanceProgress::from_events(&events);
+        let one = &p.running[0];
+        assert_eq!((one.bytes_done, one.rate.unwrap().eta_secs), (500, 3.0));
+        let two = &p.running[1];
+        assert!(two.estimated && p.estimated);
+        assert_eq!(two.phase, Some(MovePhase::Copying));
+        assert_eq!(p.bytes_copied, 750);
+        // 750 bytes in 1 s, 2,250 to go.
+        assert_eq!(p.run_eta_secs, Some(3.0));
+
+        events.push(ev(8, &copy_step(2), 1_000, 1_000, Outcome::Ok, 3_000));
+        events.push(ev(9, MOVE_STEP, 1, 3, Outcome::Ok, 3_000));
+        events.push(ev(10, BYTES_STEP, 1_000, 3_000, Outcome::Running, 3_000));
+        // A late event of an ended move does not bring it back.
+        events.push(ev(11, &copy_step(2), 5, 9, Outcome::Ok, 3_100));
+        let p = RebalanceProgress::from_events(&events);
+        assert_eq!(p.moves_done, 1);
         assert_eq!(
-            (c.number, c.bytes_done, c.bytes_total, c.rate),
-            (1, 0, 0, None)
+            p.running.iter().map(|m| m.number).collect::<Vec<_>>(),
+            vec![1]
         );
-        assert_eq!(c.label, "move 0/2");
+        assert_eq!(p.bytes_copied, 1_500);
 
-        events.push(ev(3, &copy_step(1), 500, 2_000, Outcome::Running, 2_000));
+        events.push(ev(12, &copy_step(1), 2_000, 2_000, Outcome::Ok, 4_000));
+        events.push(ev(13, &copy_step(3), 0, 0, Outcome::Running, 4_000));
+        events.push(ev(14, &copy_step(3), 0, 0, Outcome::Ok, 4_100));
+        events.push(ev(15, MOVE_STEP, 3, 3, Outcome::Ok, 4_100));
+        events.push(ev(16, BYTES_STEP, 3_000, 3_000, Outcome::Ok, 4_100));
         let p = RebalanceProgress::from_events(&events);
-        let c = p.current.clone().unwrap();
-        assert_eq!((c.bytes_done, c.bytes_total), (500, 2_000));
-        assert_eq!(c.rate.unwrap().bytes_per_sec, 500.0);
-        assert_eq!(c.rate.unwrap().eta_secs, 3.0);
-        assert_eq!(p.bytes_copied, 500);
-
-        events.push(ev(4, &copy_step(1), 2_000, 2_000, Outcome::Running, 3_000));
-        events.push(ev(5, MOVE_STEP, 1, 2, Outcome::Ok, 3_001));
-        let p = RebalanceProgress::from_events(&events);
-        assert_eq!((p.moves_done, p.bytes_copied), (1, 2_000));
-        assert!(p.current.is_none());
-
-        events.push(ev(6, MOVE_STEP, 1, 2, Outcome::Running, 4_000));
-        // A stale copy event of move 1 does not count for move 2.
-        events.push(ev(7, &copy_step(1), 9, 9, Outcome::Running, 4_100));
-        events.push(ev(8, &copy_step(2), 300, 600, Outcome::Running, 5_000));
-        let p = RebalanceProgress::from_events(&events);
-        let c = p.current.clone().unwrap();
-        assert_eq!((c.number, c.bytes_done, c.bytes_total), (2, 300, 600));
-        assert_eq!(c.rate.unwrap().eta_secs, 1.0);
-        assert_eq!(p.bytes_copied, 2_300);
-
-        events.push(ev(9, MOVE_STEP, 2, 2, Outcome::Ok, 6_000));
-        events.push(ev(10, "finished", 1, 1, Outcome::Ok, 6_001));
-        let p = RebalanceProgress::from_events(&events);
-        assert_eq!((p.moves_total, p.moves_done, p.bytes_copied), (2, 2, 2_600));
-        assert!(p.current.is_none());
+        assert_eq!((p.moves_done, p.bytes_copied), (3, 3_000));
+        assert!(p.running.is_empty());
+        assert_eq!(p.run_eta_secs, Some(0.0));
     }
 }

@@ -184,7 +184,9 @@ async fn a_stale_plan_is_refused_and_the_reviewed_one_is_executed() {
     let result = job.result.unwrap();
     let done = result["moves_done"].as_array().unwrap();
     assert_eq!(done.len(), fresh.plan.moves.len());
-    for (done, planned) in done.iter().zip(&fresh.plan.moves) {
+    for (i, (done, planned)) in done.iter().zip(&fresh.plan.moves).enumerate() {
+        assert_eq!(done["step"], i, "listed in plan order");
+        assert_eq!(done["verified"], true, "{done}");
         assert_eq!(done["group"].to_string(), planned.group);
         assert_eq!(done["from"], planned.from.as_str());
         assert_eq!(done["to"], planned.to.as_str());

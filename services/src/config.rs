@@ -15,6 +15,8 @@ pub struct ConsoleConfig {
     pub site_dir: Option<PathBuf>,
     /// Embedded back end: how fast shard moves copy, in bytes per second.
     pub move_rate_bytes_per_sec: Option<u64>,
+    /// How rebalances and drains run their moves: side by side, paced, with deadlines.
+    pub move_limits: scaleout_domain::execution::MoveLimits,
     /// With this, everything uses ArangoDB; without, the embedded back end.
     pub arango: Option<scaleout_arangodb::ArangoConfig>,
     /// The operator password (SCALEOUT_ADMIN_PASSWORD); without it one is
@@ -45,6 +47,7 @@ impl ConsoleConfig {
             data_dir: data_dir.into(),
             site_dir: None,
             move_rate_bytes_per_sec: None,
+            move_limits: Default::default(),
             arango: None,
             admin_password: None,
             signup: Default::default(),

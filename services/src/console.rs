@@ -38,6 +38,8 @@ struct Inner {
     access: Access,
     activity: Arc<ActivityHub>,
     started: Instant,
+    /// The copy rate of the moves made so far: estimates and deadlines of the next ones.
+    move_rate: std::sync::Mutex<scaleout_domain::execution::RateMeter>,
 }
 
 impl std::fmt::Debug for Console {
@@ -136,8 +138,27 @@ impl Console {
                 store,
                 activity,
                 started: Instant::now(),
+                move_rate: Default::default(),
             }),
         })
+    }
+
+    /// The copy rate measured on this console's moves so far.
+    pub fn move_rate(&self) -> scaleout_domain::execution::RateMeter {
+        *self
+            .inner
+            .move_rate
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A move finished: its bytes and time refine the measured rate.
+    pub fn record_move_rate(&self, bytes: u64, millis: u64) {
+        self.inner
+            .move_rate
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .record(bytes, millis);
     }
 
     /// The console's own store: tenant registry and jobs.

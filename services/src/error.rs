@@ -91,7 +91,7 @@ impl ServiceError {
                 BackendError::NotFound(_) => ErrorKind::NotFound,
                 BackendError::Conflict(_) => ErrorKind::Conflict,
                 BackendError::Invalid(_) => ErrorKind::Invalid,
-                BackendError::Unavailable(_) => ErrorKind::Unavailable,
+                BackendError::Unavailable(_) | BackendError::TimedOut(_) => ErrorKind::Unavailable,
                 BackendError::Cancelled(_) => ErrorKind::Cancelled,
                 BackendError::Storage(_) => ErrorKind::Internal,
             },

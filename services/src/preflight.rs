@@ -64,6 +64,8 @@ impl Log {
             outcome,
             message,
             at_ms: now_ms(),
+            phase: None,
+            estimated: false,
         };
         self.seq += 1;
         self.tx.send(event).await.map_err(|_| Closed)

@@ -205,6 +205,7 @@ async fn a_second_topology_change_is_refused_while_one_runs() {
             what_if_servers: 0,
             execute: true,
             fingerprint: None,
+            drain: Vec::new(),
         })
         .unwrap_err();
     assert_eq!(second.kind(), ErrorKind::Conflict);

@@ -130,6 +130,7 @@ async fn a_second_topology_change_is_refused_naming_the_first() {
             what_if_servers: 0,
             execute: true,
             fingerprint: None,
+            drain: Vec::new(),
         })
         .unwrap();
     let err = c.start_job(JobSpec::AddServers { count: 1 }).unwrap_err();

@@ -113,6 +113,7 @@ async fn reads_never_fail_while_tenants_are_added_and_shards_move() {
                 what_if_servers: 0,
                 execute: true,
                 fingerprint: None,
+                drain: Vec::new(),
             })
             .unwrap(),
         )

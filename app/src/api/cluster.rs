@@ -69,6 +69,18 @@ pub async fn restore_server(server: String) -> Result<(), ServerFnError> {
         .map_err(super::server::fail)
 }
 
+/// `POST /api/cluster/remove-server` (server): removes a DB server that holds nothing
+/// (409 naming what it holds otherwise); on ArangoDB, says how to retire its process.
+#[server(endpoint = "/cluster/remove-server")]
+pub async fn remove_server(
+    server: String,
+) -> Result<scaleout_domain::views::RemovedServer, ServerFnError> {
+    let console = super::server::operator()?;
+    scaleout_services::operations::retire::remove(&console, server.trim())
+        .await
+        .map_err(super::server::fail)
+}
+
 /// `POST /api/cluster/rebalance` (execute): plans, and with `execute` carries
 /// the plan out; returns the job id.
 #[server(endpoint = "/cluster/rebalance")]
@@ -80,29 +92,38 @@ pub async fn start_rebalance(execute: bool) -> Result<u64, ServerFnError> {
             what_if_servers: 0,
             execute,
             fingerprint: None,
+            drain: Vec::new(),
         })
         .map_err(super::server::fail)
 }
 
-/// `POST /api/cluster/plan` (what_if_servers): the rebalance plan for review,
-/// with its fingerprint and ArangoDB's own plan when on ArangoDB. Nothing moves.
+/// `POST /api/cluster/plan` (what_if_servers, optional drain: a server to empty): the
+/// rebalance plan for review, with its fingerprint and ArangoDB's own plan when on
+/// ArangoDB. Nothing moves.
 #[server(endpoint = "/cluster/plan")]
-pub async fn get_rebalance_plan(what_if_servers: u32) -> Result<PlanReview, ServerFnError> {
+pub async fn get_rebalance_plan(
+    what_if_servers: u32,
+    drain: Option<String>,
+) -> Result<PlanReview, ServerFnError> {
     let console = super::server::operator()?;
     if what_if_servers > 64 {
         return Err(super::server::invalid(format!(
             "plan for 0 to 64 hypothetical servers, not {what_if_servers}"
         )));
     }
-    scaleout_services::operations::rebalance::review(&console, what_if_servers)
+    let drain: Vec<String> = drain.into_iter().filter(|d| !d.trim().is_empty()).collect();
+    scaleout_services::operations::rebalance::review(&console, what_if_servers, &drain)
         .await
         .map_err(super::server::fail)
 }
 
-/// `POST /api/cluster/execute-plan` (fingerprint): executes the reviewed plan;
-/// 409 when the cluster changed since the review. Returns the job id.
+/// `POST /api/cluster/execute-plan` (fingerprint, optional drain): executes the reviewed
+/// plan; 409 when the cluster changed since the review. Returns the job id.
 #[server(endpoint = "/cluster/execute-plan")]
-pub async fn execute_rebalance_plan(fingerprint: String) -> Result<u64, ServerFnError> {
+pub async fn execute_rebalance_plan(
+    fingerprint: String,
+    drain: Option<String>,
+) -> Result<u64, ServerFnError> {
     let console = super::server::operator()?;
     let fingerprint = fingerprint.trim().to_string();
     if fingerprint.is_empty() || fingerprint.len() > 64 {
@@ -110,7 +131,8 @@ pub async fn execute_rebalance_plan(fingerprint: String) -> Result<u64, ServerFn
             "pass the fingerprint of the plan you reviewed (from /api/cluster/plan)",
         ));
     }
-    scaleout_services::operations::rebalance::execute_reviewed(&console, &fingerprint)
+    let drain: Vec<String> = drain.into_iter().filter(|d| !d.trim().is_empty()).collect();
+    scaleout_services::operations::rebalance::execute_reviewed(&console, &fingerprint, &drain)
         .await
         .map_err(super::server::fail)
 }

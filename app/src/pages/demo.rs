@@ -463,6 +463,8 @@ mod tests {
             outcome,
             message: String::new(),
             at_ms: 0,
+            phase: None,
+            estimated: false,
         }
     }
 

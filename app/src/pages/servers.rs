@@ -8,7 +8,7 @@ use scaleout_domain::port::{ServerHealth, ServerRole};
 use scaleout_domain::views::ServerReport;
 
 use crate::api::cluster::{
-    get_server_report, get_shard_info, AddServers, FailServer, RestoreServer,
+    get_server_report, get_shard_info, AddServers, FailServer, RemoveServer, RestoreServer,
 };
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
@@ -33,6 +33,7 @@ pub fn Servers() -> impl IntoView {
     let add = ServerAction::<AddServers>::new();
     let fail = ServerAction::<FailServer>::new();
     let restore = ServerAction::<RestoreServer>::new();
+    let remove = ServerAction::<RemoveServer>::new();
     let jobs = RwSignal::new(Vec::<u64>::new());
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
     Effect::new(move |_| {
@@ -44,7 +45,8 @@ pub fn Servers() -> impl IntoView {
         // A failure or recovery changes the picture at once. Read both (no
         // short-circuit), so the effect tracks both actions.
         let (failed, restored) = (fail.value().get(), restore.value().get());
-        if failed.is_some() || restored.is_some() {
+        let removed = remove.value().get();
+        if failed.is_some() || restored.is_some() || removed.is_some() {
             refresh.update(|n| *n += 1);
         }
     });
@@ -53,6 +55,7 @@ pub fn Servers() -> impl IntoView {
             add.value().get(),
             fail.value().get().map(|r| r.map(|_| 0)),
             restore.value().get().map(|r| r.map(|_| 0)),
+            remove.value().get().map(|r| r.map(|_| 0)),
         ]
         .into_iter()
         .flatten()
@@ -74,6 +77,9 @@ pub fn Servers() -> impl IntoView {
             </ActionForm>
             <p class="hint">"New servers start empty; a rebalance (Shards page) moves shard groups onto them."</p>
             {move || problem().map(|e| view! { <p class="error" role="alert" data-testid="servers-error">{error_text(&e)}</p> })}
+            {move || remove.value().get().and_then(|r| r.ok()).map(|r| view! {
+                <p class="job-result" role="status" data-testid="server-removed">{r.message}</p>
+            })}
         </section>
         <For each=move || jobs.get() key=|id| *id let:job>
             <JobWatch job title="Adding DB servers".to_string() on_done=on_done />
@@ -81,7 +87,7 @@ pub fn Servers() -> impl IntoView {
         <Transition fallback=|| view! { <p aria-busy="true">"Loading servers…"</p> }>
             {move || Suspend::new(async move {
                 match report.await {
-                    Ok(r) => view! { <ServerTable report=r fail restore /> }.into_any(),
+                    Ok(r) => view! { <ServerTable report=r fail restore remove /> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">"Could not read the servers: " {error_text(&e)}</p> }.into_any(),
                 }
             })}
@@ -102,6 +108,7 @@ fn ServerTable(
     report: ServerReport,
     fail: ServerAction<FailServer>,
     restore: ServerAction<RestoreServer>,
+    remove: ServerAction<RemoveServer>,
 ) -> impl IntoView {
     let db: Vec<_> = report
         .servers
@@ -139,6 +146,8 @@ fn ServerTable(
                             let name = s.short_name.clone();
                             let failed = s.health != ServerHealth::Good;
                             let action_name = name.clone();
+                            let remove_name = name.clone();
+                            let empty = s.shard_groups.is_empty();
                             let toggle = move |_| {
                                 if failed {
                                     restore.dispatch(RestoreServer { server: action_name.clone() });
@@ -160,6 +169,23 @@ fn ServerTable(
                                             aria-label=format!("{} {name}", if failed { "Restore" } else { "Fail" })>
                                             {if failed { "Restore" } else { "Fail" }}
                                         </button>
+                                        {if empty {
+                                            view! {
+                                                <button type="button" class="secondary small" data-testid="remove-server"
+                                                    on:click=move |_| { remove.dispatch(RemoveServer { server: remove_name.clone() }); }
+                                                    aria-label=format!("Remove {name}, which holds nothing")>
+                                                    "Remove"
+                                                </button>
+                                            }.into_any()
+                                        } else {
+                                            view! {
+                                                <a class="button secondary small" data-testid="drain-server"
+                                                    href=format!("/shards?drain={name}")
+                                                    aria-label=format!("Drain {name}: plan moving everything off it")>
+                                                    "Drain"
+                                                </a>
+                                            }.into_any()
+                                        }}
                                     </td>
                                 </tr>
                             }

@@ -12,9 +12,9 @@ use serde_json::Value;
 
 use scaleout_domain::console::BackendKind;
 use scaleout_domain::port::{
-    BackendError, CancelFlag, ClusterBackend, ClusterOverview, LoadReport, MoveProgress,
-    MoveReport, MoveRequest, ProgressFn, SchemaReport, SchemaSpec, ServerInfo, ShardMap,
-    TenantCounts, TenantValidation, ValidationReport,
+    BackendError, CancelFlag, ClusterBackend, ClusterOverview, LoadReport, MoveDeadline,
+    MoveProgress, MoveReport, MoveRequest, ProgressFn, SchemaReport, SchemaSpec, ServerInfo,
+    ShardMap, TenantCounts, TenantValidation, ValidationReport,
 };
 use scaleout_domain::{
     Collection, Document, PointInTime, Snapshot, Tenant, TenantId, Validator, GRAPH_NAME,
@@ -287,6 +287,7 @@ impl ClusterBackend for ArangoCluster {
     async fn move_shard_group(
         &self,
         request: &MoveRequest,
+        deadline: &MoveDeadline,
         progress: ProgressFn<'_>,
         cancel: &CancelFlag,
     ) -> Result<MoveReport, BackendError> {
@@ -331,35 +332,49 @@ impl ClusterBackend for ArangoCluster {
         progress(MoveProgress {
             bytes_done: 0,
             bytes_total: bytes,
+            phase: scaleout_domain::port::MovePhase::Queued,
+            estimated: false,
         });
-        let ended = crate::moves::wait(
-            self.client(),
-            &job,
+        let watch = crate::moves::Watch {
             request,
+            job: &job,
             bytes,
-            self.inner.config.poll_interval,
-            progress,
-            cancel,
-        )
-        .await?;
-        if let crate::moves::Ended::Failed { reason, cancelled } = ended {
-            // Where the group really is now: a leader move aborted forwards ends Failed
-            // with the new leader in place.
-            let now = self.placement_now(&g, request.group).await;
-            let what = crate::moves::describe(request, &job);
-            let why = reason.unwrap_or_else(|| "ArangoDB gave no reason".into());
-            return Err(if cancelled {
-                BackendError::Cancelled(format!(
-                    "{what} was stopped: ArangoDB ended the job as Failed ({why}); {now}"
-                ))
-            } else {
-                BackendError::Storage(format!("{what} failed: {why}; {now}"))
-            });
+            leader_switch: checked.leader_switch,
+            deadline,
+            started,
+            poll: self.inner.config.poll_interval,
+        };
+        let ended = crate::moves::wait(self.client(), &watch, progress, cancel).await?;
+        let what = crate::moves::describe(request, &job);
+        match ended {
+            crate::moves::Ended::Finished => {}
+            crate::moves::Ended::Failed { reason, cancelled } => {
+                // Where the group really is now: a leader move aborted forwards ends Failed
+                // with the new leader in place.
+                let now = self.placement_now(&g, request.group).await;
+                let why = reason.unwrap_or_else(|| "ArangoDB gave no reason".into());
+                return Err(if cancelled {
+                    BackendError::Cancelled(format!(
+                        "{what} was stopped: ArangoDB ended the job as Failed ({why}); {now}"
+                    ))
+                } else {
+                    BackendError::Storage(format!("{what} failed: {why}; {now}"))
+                });
+            }
+            crate::moves::Ended::TimedOut {
+                status,
+                after,
+                done,
+            } => {
+                let now = self.placement_now(&g, request.group).await;
+                return Err(BackendError::TimedOut(format!(
+                    "{what} was still {} after {} s: {done}; {now}",
+                    crate::moves::status_label(&status),
+                    after.as_secs()
+                )));
+            }
         }
-        progress(MoveProgress {
-            bytes_done: bytes,
-            bytes_total: bytes,
-        });
+        progress(watch_done(bytes));
         tracing::info!(group = request.group, job, "shard group moved");
         Ok(MoveReport {
             request: request.clone(),
@@ -399,5 +414,15 @@ impl ClusterBackend for ArangoCluster {
             "restore_server",
             "start the DB server's process again: it rejoins the cluster and its replicas resynchronise",
         ))
+    }
+}
+
+/// The last progress of a finished move: every byte, counted by ArangoDB's own end.
+fn watch_done(bytes: u64) -> MoveProgress {
+    MoveProgress {
+        bytes_done: bytes,
+        bytes_total: bytes,
+        phase: scaleout_domain::port::MovePhase::Done,
+        estimated: false,
     }
 }

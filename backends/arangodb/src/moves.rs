@@ -4,17 +4,23 @@
 //! until the job is Finished or Failed, or `POST /_admin/cluster/cancelAgencyJob` when the
 //! caller cancels.
 //!
-//! Progress: ArangoDB does not say how many bytes a moveShard job has copied, so progress
-//! reports 0 bytes until the job is Finished, then the group's total.
+//! Progress: ArangoDB does not say how many bytes a moveShard job has copied, so while the
+//! job is Pending progress is an estimate from the group's bytes and the rate measured on
+//! earlier moves (marked estimated, never past 95% before the job is Finished); the phase
+//! follows the job's status (ToDo: queued; Pending: copying, then switching leader).
+//!
+//! Deadlines: a job still ToDo after `start_within`, or not ended after `finish_within`,
+//! is cancelled and reported with its status and how it ended: never polled for ever.
 
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use scaleout_domain::execution::ASSUMED_RATE;
 use scaleout_domain::port::{
-    BackendError, CancelFlag, MoveProgress, MoveRequest, ProgressFn, ReplicaRole, ServerHealth,
-    ServerInfo, ServerRole, ShardGroup,
+    BackendError, CancelFlag, MoveDeadline, MovePhase, MoveProgress, MoveRequest, ProgressFn,
+    ReplicaRole, ServerHealth, ServerInfo, ServerRole, ShardGroup,
 };
 
 use crate::client::{Call, Client, Retry};
@@ -196,48 +202,166 @@ pub enum Ended {
         reason: Option<String>,
         cancelled: bool,
     },
+    /// Past its deadline: `status` is what it was then, `after` how long it had run,
+    /// `done` what was done about it, for people.
+    TimedOut {
+        status: JobStatus,
+        after: Duration,
+        done: String,
+    },
 }
 
 /// How long a cancelled job may take to end: ArangoDB's supervision acts on the abort
 /// flag within seconds; past this, the run stops saying the job may still go on.
 const ABORT_WAIT: Duration = Duration::from_secs(120);
 
-/// Waits for `job` to end, reporting progress, cancelling it when `cancel` is set. Returns
-/// only once ArangoDB has ended the job (the caller holds the group's move slot until then).
+/// An estimate never claims more than this share of a running copy.
+const ESTIMATE_CAP: f64 = 0.95;
+
+/// A started job, as [`wait`] follows it.
+pub struct Watch<'a> {
+    pub request: &'a MoveRequest,
+    pub job: &'a str,
+    /// The group's bytes (0 for a leader switch).
+    pub bytes: u64,
+    pub leader_switch: bool,
+    pub deadline: &'a MoveDeadline,
+    /// When the job was created.
+    pub started: Instant,
+    pub poll: Duration,
+}
+
+impl Watch<'_> {
+    /// Progress for a job in `status`, Pending since `pending_since`.
+    fn progress(&self, status: &JobStatus, pending_since: Option<Instant>) -> MoveProgress {
+        let bytes_total = self.bytes;
+        match (status, pending_since) {
+            (JobStatus::Pending, Some(since)) if !self.leader_switch => {
+                let rate = self.deadline.expected_rate.unwrap_or(ASSUMED_RATE);
+                let guess = (since.elapsed().as_secs_f64() * rate)
+                    .min(bytes_total as f64 * ESTIMATE_CAP) as u64;
+                let copied = guess as f64 >= bytes_total as f64 * ESTIMATE_CAP;
+                MoveProgress {
+                    bytes_done: guess,
+                    bytes_total,
+                    phase: if copied && self.request.role == ReplicaRole::Leader {
+                        MovePhase::SwitchingLeader
+                    } else {
+                        MovePhase::Copying
+                    },
+                    estimated: true,
+                }
+            }
+            (JobStatus::Pending, _) => MoveProgress {
+                bytes_done: 0,
+                bytes_total,
+                phase: MovePhase::SwitchingLeader,
+                estimated: false,
+            },
+            (JobStatus::Finished, _) => MoveProgress {
+                bytes_done: bytes_total,
+                bytes_total,
+                phase: MovePhase::Done,
+                estimated: false,
+            },
+            _ => MoveProgress {
+                bytes_done: 0,
+                bytes_total,
+                phase: MovePhase::Queued,
+                estimated: false,
+            },
+        }
+    }
+
+    /// The deadline this job, in `status`, has passed (which limit, for people).
+    fn overdue(&self, status: &JobStatus) -> Option<&'static str> {
+        let elapsed = self.started.elapsed();
+        if *status == JobStatus::ToDo && elapsed >= self.deadline.start_within {
+            Some("ArangoDB had not started it within --move-timeout")
+        } else if elapsed >= self.deadline.finish_within {
+            Some("it had not ended within its limit (--move-timeout plus three times its bytes at the measured rate)")
+        } else {
+            None
+        }
+    }
+}
+
+/// Waits for the job to end, reporting progress, cancelling it when `cancel` is set or
+/// when it misses its deadline. Returns only once ArangoDB has ended the job (the caller
+/// holds the group's move slot until then), or once a stuck job could not be stopped.
 pub async fn wait(
     client: &Client,
-    job: &str,
-    request: &MoveRequest,
-    bytes: u64,
-    poll: Duration,
+    watch: &Watch<'_>,
     progress: ProgressFn<'_>,
     cancel: &CancelFlag,
 ) -> Result<Ended, BackendError> {
-    let what = describe(request, job);
+    let what = describe(watch.request, watch.job);
+    let mut pending_since = None;
     loop {
-        let next_poll = Instant::now() + poll;
+        let next_poll = Instant::now() + watch.poll;
         while Instant::now() < next_poll {
             if cancel.is_cancelled() {
-                return stop(client, job, poll, &what).await;
+                return stop(client, watch.job, watch.poll, &what).await;
             }
             tokio::time::sleep(
                 CANCEL_CHECK.min(next_poll.saturating_duration_since(Instant::now())),
             )
             .await;
         }
-        match status(client, job).await? {
-            JobStatus::ToDo | JobStatus::Pending => progress(MoveProgress {
-                bytes_done: 0,
-                bytes_total: bytes,
-            }),
+        let status = status(client, watch.job).await?;
+        match &status {
             JobStatus::Finished => return Ok(Ended::Finished),
             JobStatus::Failed(reason) => {
                 return Ok(Ended::Failed {
-                    reason,
+                    reason: reason.clone(),
                     cancelled: false,
                 })
             }
+            JobStatus::Pending => {
+                pending_since.get_or_insert_with(Instant::now);
+            }
+            JobStatus::ToDo => {}
         }
+        if let Some(limit) = watch.overdue(&status) {
+            let after = watch.started.elapsed();
+            tracing::warn!(
+                job = watch.job,
+                ?status,
+                "a move missed its deadline: cancelling it"
+            );
+            let done =
+                match stop(client, watch.job, watch.poll, &what).await {
+                    Ok(Ended::Finished) => return Ok(Ended::Finished),
+                    Ok(Ended::Failed { reason, .. }) => format!(
+                        "{limit}, so it was cancelled: ArangoDB ended the job as Failed ({})",
+                        reason.unwrap_or_else(|| "no reason given".into())
+                    ),
+                    Ok(Ended::TimedOut { done, .. }) => done,
+                    Err(e) => {
+                        format!(
+                    "{limit}; cancelling it did not end it, so it is left {} in ArangoDB ({e})",
+                    if status == JobStatus::ToDo { "queued" } else { "running" }
+                )
+                    }
+                };
+            return Ok(Ended::TimedOut {
+                status,
+                after,
+                done,
+            });
+        }
+        progress(watch.progress(&status, pending_since));
+    }
+}
+
+/// A job status for people: "ToDo (not started)".
+pub fn status_label(status: &JobStatus) -> String {
+    match status {
+        JobStatus::ToDo => "ToDo (not started)".into(),
+        JobStatus::Pending => "Pending (running)".into(),
+        JobStatus::Finished => "Finished".into(),
+        JobStatus::Failed(Some(r)) => format!("Failed ({r})"),
+        JobStatus::Failed(None) => "Failed".into(),
     }
 }
 

@@ -8,9 +8,9 @@ use async_trait::async_trait;
 use scaleout_domain::console::BackendKind;
 use scaleout_domain::port::{
     shard_index_for, BackendError, CancelFlag, ClusterBackend, ClusterMode, ClusterOverview,
-    CollectionShards, LoadReport, MoveReport, MoveRequest, MoveSlots, ProgressFn, SchemaReport,
-    SchemaSpec, ServerHealth, ServerInfo, ServerRole, ShardGroup, ShardInfo, ShardMap,
-    TenantCounts, TenantValidation, ValidationReport,
+    CollectionShards, GroupTally, LoadReport, MoveDeadline, MoveReport, MoveRequest, MoveSlots,
+    ProgressFn, SchemaReport, SchemaSpec, ServerHealth, ServerInfo, ServerRole, ShardGroup,
+    ShardInfo, ShardMap, TenantCounts, TenantValidation, ValidationReport,
 };
 use scaleout_domain::{
     network_assets_indexes, Collection, Document, PointInTime, Snapshot, Tenant, TenantId,
@@ -450,6 +450,7 @@ impl ClusterBackend for EmbeddedCluster {
     async fn move_shard_group(
         &self,
         request: &MoveRequest,
+        deadline: &MoveDeadline,
         progress: ProgressFn<'_>,
         cancel: &CancelFlag,
     ) -> Result<MoveReport, BackendError> {
@@ -492,7 +493,7 @@ impl ClusterBackend for EmbeddedCluster {
         let _slot = self.moving.claim(req.group)?;
         let store = self.store.clone();
         let endpoints = [req.from.clone(), req.to.clone()];
-        let report = moves::copy(&self.config, &req, bytes, progress, cancel, || {
+        let report = moves::copy(&self.config, &req, bytes, deadline, progress, cancel, || {
             let servers = store.read(topology::list_servers)?;
             for name in &endpoints {
                 if let Some(s) = servers.iter().find(|s| &s.short_name == name) {
@@ -519,6 +520,16 @@ impl ClusterBackend for EmbeddedCluster {
         .await?;
         tracing::info!(group = req.group, from = %req.from, to = %req.to, bytes, "shard group moved");
         Ok(report)
+    }
+
+    async fn group_tally(&self, group: u32) -> Result<GroupTally, BackendError> {
+        self.blocking(move |store| {
+            store.read(|conn| {
+                topology::require_schema(conn)?;
+                documents::group_tally(conn, group)
+            })
+        })
+        .await
     }
 
     async fn add_db_servers(&self, count: u32) -> Result<Vec<ServerInfo>, BackendError> {

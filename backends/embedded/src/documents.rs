@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection, Transaction};
-use scaleout_domain::port::{shard_index_for, BackendError, LoadReport, SchemaSpec};
+use scaleout_domain::port::{
+    shard_index_for, BackendError, GroupTally, LoadReport, SchemaSpec, TenantTally,
+};
 use scaleout_domain::{Collection, Document, TenantId};
 
 use crate::store::storage;
@@ -192,6 +194,49 @@ pub fn remove_tenant(tx: &Transaction<'_>, tenant: &str) -> Result<u64, BackendE
     )
     .map_err(storage)?;
     Ok(removed as u64)
+}
+
+/// Each tenant's documents in shard group `grp`, counted and checksummed (a wrapping sum
+/// of every document's hash: the same documents give the same sum in any order).
+pub fn group_tally(conn: &Connection, grp: u32) -> Result<GroupTally, BackendError> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut stmt = conn
+        .prepare_cached("SELECT tenant, coll, key, body FROM documents WHERE grp = ?1")
+        .map_err(storage)?;
+    let mut rows = stmt.query([grp]).map_err(storage)?;
+    let mut sums: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    while let Some(row) = rows.next().map_err(storage)? {
+        let tenant: String = row.get(0).map_err(storage)?;
+        let mut h = DefaultHasher::new();
+        row.get::<_, i64>(1).map_err(storage)?.hash(&mut h);
+        row.get_ref(2)
+            .map_err(storage)?
+            .as_str()
+            .map_err(|e| storage(e.into()))?
+            .hash(&mut h);
+        row.get_ref(3)
+            .map_err(storage)?
+            .as_str()
+            .map_err(|e| storage(e.into()))?
+            .hash(&mut h);
+        let entry = sums.entry(tenant).or_default();
+        entry.0 += 1;
+        entry.1 = entry.1.wrapping_add(h.finish());
+    }
+    let mut tally = GroupTally::default();
+    for (tenant, (documents, sum)) in sums {
+        // Data under a value that is not a tenant id is validation's business, not a move's.
+        if let Ok(id) = TenantId::parse(&tenant) {
+            tally.tenants.insert(
+                id,
+                TenantTally {
+                    documents,
+                    checksum: Some(sum),
+                },
+            );
+        }
+    }
+    Ok(tally)
 }
 
 /// Calls `f` with every stored document of the tenant, collection by collection,

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use scaleout_domain::port::{
-    BackendError, CancelFlag, MoveProgress, MoveReport, MoveRequest, ProgressFn,
+    BackendError, CancelFlag, MoveDeadline, MoveProgress, MoveReport, MoveRequest, ProgressFn,
 };
 
 use crate::config::EmbeddedConfig;
@@ -13,22 +13,21 @@ use crate::config::EmbeddedConfig;
 /// How often a running move reports progress and looks at its cancel flag.
 const TICK: Duration = Duration::from_millis(100);
 
-/// Copies `bytes_total` at the configured rate; errors if cancelled or if
-/// `still_possible` says the move can no longer finish (a server failed).
+/// Copies `bytes_total` at the configured rate; errors if cancelled, if it misses its
+/// deadline, or if `still_possible` says the move can no longer finish (a server failed).
+/// The simulated cluster starts every move at once, so only `finish_within` can be missed.
 pub async fn copy(
     config: &EmbeddedConfig,
     request: &MoveRequest,
     bytes_total: u64,
+    deadline: &MoveDeadline,
     progress: ProgressFn<'_>,
     cancel: &CancelFlag,
     mut still_possible: impl FnMut() -> Result<(), BackendError>,
 ) -> Result<MoveReport, BackendError> {
     let started = Instant::now();
     let duration = copy_duration(config, bytes_total);
-    progress(MoveProgress {
-        bytes_done: 0,
-        bytes_total,
-    });
+    progress(MoveProgress::copying(0, bytes_total));
     loop {
         if cancel.is_cancelled() {
             return Err(BackendError::Cancelled(format!(
@@ -41,17 +40,29 @@ pub async fn copy(
         if elapsed >= duration {
             break;
         }
+        if elapsed >= deadline.finish_within {
+            let done = bytes_done(bytes_total, elapsed, duration);
+            return Err(BackendError::TimedOut(format!(
+                "the move of shard group {} from {} to {} had copied {done} of {bytes_total} bytes \
+                 after {} s, past its limit (--move-timeout plus its size at the measured rate); \
+                 it was stopped: the group stays on {}",
+                request.group,
+                request.from,
+                request.to,
+                elapsed.as_secs(),
+                request.from
+            )));
+        }
         let done = bytes_done(bytes_total, elapsed, duration);
-        progress(MoveProgress {
-            bytes_done: done,
-            bytes_total,
-        });
-        tokio::time::sleep(TICK.min(duration - elapsed)).await;
+        progress(MoveProgress::copying(done, bytes_total));
+        let to_deadline = deadline.finish_within.saturating_sub(elapsed);
+        tokio::time::sleep(
+            TICK.min(duration - elapsed)
+                .min(to_deadline.max(Duration::from_millis(1))),
+        )
+        .await;
     }
-    progress(MoveProgress {
-        bytes_done: bytes_total,
-        bytes_total,
-    });
+    progress(MoveProgress::copying(bytes_total, bytes_total));
     Ok(MoveReport {
         request: request.clone(),
         bytes: bytes_total,
@@ -120,6 +131,7 @@ mod tests {
             &config(1000, 0),
             &request(),
             1000,
+            &MoveDeadline::NONE,
             &|p| seen.lock().unwrap().push(p.bytes_done),
             &CancelFlag::new(),
             || Ok(()),
@@ -142,6 +154,7 @@ mod tests {
             &config(10, 0),
             &request(),
             1000,
+            &MoveDeadline::NONE,
             &|p| {
                 if p.bytes_done > 0 {
                     c2.cancel()
@@ -156,12 +169,37 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_move_past_its_deadline_is_stopped() {
+        let deadline = MoveDeadline {
+            start_within: Duration::from_secs(1),
+            finish_within: Duration::from_secs(2),
+            expected_rate: None,
+        };
+        let err = copy(
+            &config(100, 0),
+            &request(),
+            1000,
+            &deadline,
+            &|_| {},
+            &CancelFlag::new(),
+            || Ok(()),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(&err, BackendError::TimedOut(m) if m.contains("shard group 1 from DBServer0001 to DBServer0004") && m.contains("stays on DBServer0001")),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_failure_midway_aborts() {
         let mut calls = 0;
         let err = copy(
             &config(100, 0),
             &request(),
             1000,
+            &MoveDeadline::NONE,
             &|_| {},
             &CancelFlag::new(),
             || {

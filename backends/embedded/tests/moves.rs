@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use scaleout_domain::port::{
-    BackendError, CancelFlag, ClusterBackend, MoveRequest, ReplicaRole, SchemaSpec,
+    BackendError, CancelFlag, ClusterBackend, MoveDeadline, MoveRequest, ReplicaRole, SchemaSpec,
 };
 use scaleout_domain::{Collection, Generator, Naming};
 use scaleout_embedded::{EmbeddedCluster, EmbeddedConfig};
@@ -49,7 +49,7 @@ async fn reads_and_writes_go_on_while_the_group_moves() {
         let cluster = cluster.clone();
         tokio::spawn(async move {
             cluster
-                .move_shard_group(&request, &|_| {}, &CancelFlag::new())
+                .move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &CancelFlag::new())
                 .await
         })
     };
@@ -122,6 +122,7 @@ async fn a_cancelled_move_leaves_the_group_in_place() {
     let err = cluster
         .move_shard_group(
             &request,
+            &MoveDeadline::NONE,
             &|p| {
                 if p.bytes_done > 0 {
                     c2.cancel()
@@ -139,7 +140,7 @@ async fn a_cancelled_move_leaves_the_group_in_place() {
     let stopped = CancelFlag::new();
     stopped.cancel();
     let again = cluster
-        .move_shard_group(&request, &|_| {}, &stopped)
+        .move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &stopped)
         .await
         .unwrap_err();
     assert!(matches!(again, BackendError::Cancelled(_)), "{again:?}");

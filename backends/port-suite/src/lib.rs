@@ -10,8 +10,8 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use scaleout_domain::port::{
-    BackendError, CancelFlag, ClusterBackend, MoveRequest, ReplicaRole, SchemaSpec, ServerHealth,
-    ShardMap,
+    BackendError, CancelFlag, ClusterBackend, MoveDeadline, MoveRequest, ReplicaRole, SchemaSpec,
+    ServerHealth, ShardMap,
 };
 use scaleout_domain::{Collection, Naming, Rule, TenantId};
 
@@ -193,6 +193,7 @@ pub async fn group_move_keeps_counts_and_placement(b: &dyn ClusterBackend) {
     let report = b
         .move_shard_group(
             &request,
+            &MoveDeadline::NONE,
             &|p| seen.lock().unwrap().push(p),
             &CancelFlag::new(),
         )
@@ -235,7 +236,12 @@ pub async fn group_move_keeps_counts_and_placement(b: &dyn ClusterBackend) {
         role: ReplicaRole::Follower,
     };
     let err = b
-        .move_shard_group(&follower_onto_leader, &|_| {}, &CancelFlag::new())
+        .move_shard_group(
+            &follower_onto_leader,
+            &MoveDeadline::NONE,
+            &|_| {},
+            &CancelFlag::new(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, BackendError::Conflict(_)), "{err:?}");
@@ -248,7 +254,7 @@ pub async fn group_move_keeps_counts_and_placement(b: &dyn ClusterBackend) {
         role: ReplicaRole::Leader,
     };
     let report = b
-        .move_shard_group(&switch, &|_| {}, &CancelFlag::new())
+        .move_shard_group(&switch, &MoveDeadline::NONE, &|_| {}, &CancelFlag::new())
         .await
         .expect("leader switch");
     assert_eq!(report.bytes, 0);
@@ -288,7 +294,7 @@ pub async fn add_server_then_move_onto_it(b: &dyn ClusterBackend) {
         to: new.clone(),
         role: ReplicaRole::Leader,
     };
-    b.move_shard_group(&request, &|_| {}, &CancelFlag::new())
+    b.move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &CancelFlag::new())
         .await
         .unwrap();
     let after = b.shard_map().await.unwrap();
@@ -304,7 +310,7 @@ pub async fn add_server_then_move_onto_it(b: &dyn ClusterBackend) {
         to: group.leader.clone(),
         role: ReplicaRole::Leader,
     };
-    b.move_shard_group(&back, &|_| {}, &CancelFlag::new())
+    b.move_shard_group(&back, &MoveDeadline::NONE, &|_| {}, &CancelFlag::new())
         .await
         .unwrap();
     b.remove_db_server(&new).await.unwrap();
@@ -360,7 +366,12 @@ pub async fn failover(b: &dyn ClusterBackend) {
         role: ReplicaRole::Leader,
     };
     assert!(b
-        .move_shard_group(&onto_failed, &|_| {}, &CancelFlag::new())
+        .move_shard_group(
+            &onto_failed,
+            &MoveDeadline::NONE,
+            &|_| {},
+            &CancelFlag::new()
+        )
         .await
         .is_err());
 

@@ -27,6 +27,9 @@ pub enum BackendError {
     /// The operation was cancelled at the caller's request.
     #[error("cancelled: {0}")]
     Cancelled(String),
+    /// A move missed its deadline and was stopped (the message says how it ended).
+    #[error("{0}")]
+    TimedOut(String),
     /// The storage or the connection failed underneath.
     #[error("storage failure: {0}")]
     Storage(String),

@@ -6,6 +6,7 @@ mod error;
 mod move_slots;
 mod reports;
 mod shards;
+mod tally;
 mod topology;
 mod write_rules;
 
@@ -16,10 +17,11 @@ use async_trait::async_trait;
 pub use error::BackendError;
 pub use move_slots::{MoveSlot, MoveSlots};
 pub use reports::{
-    CancelFlag, LoadReport, MoveProgress, MoveReport, MoveRequest, ReplicaRole, SchemaReport,
-    SchemaSpec, TenantValidation, ValidationReport,
+    CancelFlag, LoadReport, MoveDeadline, MovePhase, MoveProgress, MoveReport, MoveRequest,
+    ReplicaRole, SchemaReport, SchemaSpec, TenantValidation, ValidationReport,
 };
 pub use shards::{shard_index_for, CollectionShards, ShardGroup, ShardInfo, ShardMap};
+pub use tally::{GroupTally, TenantTally};
 pub use topology::{ClusterMode, ClusterOverview, ServerHealth, ServerInfo, ServerRole};
 pub use write_rules::check_write;
 
@@ -78,13 +80,38 @@ pub trait ClusterBackend: Send + Sync {
     async fn tenant_shard_group(&self, tenant: TenantId) -> Result<u32, BackendError>;
 
     /// Moves one replica of a shard group; reads and writes go on meanwhile.
-    /// Returns when the move finished, failed, or was cancelled through `cancel`.
+    /// Returns when the move finished, failed, was cancelled through `cancel`, or
+    /// missed its `deadline` (then it is stopped, and the error says how it ended).
     async fn move_shard_group(
         &self,
         request: &MoveRequest,
+        deadline: &MoveDeadline,
         progress: ProgressFn<'_>,
         cancel: &CancelFlag,
     ) -> Result<MoveReport, BackendError>;
+
+    /// What each tenant of a shard group holds, to compare before and after a move:
+    /// document counts (and a checksum where the back end can compute one cheaply).
+    async fn group_tally(&self, group: u32) -> Result<GroupTally, BackendError> {
+        let map = self.shard_map().await?;
+        let Some(g) = map.groups.iter().find(|g| g.index == group) else {
+            return Err(BackendError::NotFound(format!(
+                "there is no shard group {group}"
+            )));
+        };
+        let mut tally = GroupTally::default();
+        for &tenant in &g.tenants {
+            let documents = self.tenant_counts(tenant).await?.values().sum();
+            tally.tenants.insert(
+                tenant,
+                TenantTally {
+                    documents,
+                    checksum: None,
+                },
+            );
+        }
+        Ok(tally)
+    }
 
     /// Adds `count` empty DB servers; returns them.
     async fn add_db_servers(&self, count: u32) -> Result<Vec<ServerInfo>, BackendError>;

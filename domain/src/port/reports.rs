@@ -58,10 +58,76 @@ pub struct MoveRequest {
     pub role: ReplicaRole,
 }
 
+/// Where one move stands. ArangoDB says only whether its job is queued (ToDo), running
+/// (Pending) or done: the copying / switching-leader split of a running job is estimated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MovePhase {
+    /// Waiting to start (ArangoDB's ToDo: target or shard locked, replicas not in sync).
+    Queued,
+    /// The new replica is being filled.
+    Copying,
+    /// Leadership changes hands (a leader move's last phase, or a leader switch).
+    SwitchingLeader,
+    Done,
+}
+
+impl MovePhase {
+    pub fn label(self) -> &'static str {
+        match self {
+            MovePhase::Queued => "queued",
+            MovePhase::Copying => "copying",
+            MovePhase::SwitchingLeader => "switching leader",
+            MovePhase::Done => "done",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MoveProgress {
     pub bytes_done: u64,
     pub bytes_total: u64,
+    pub phase: MovePhase,
+    /// `bytes_done` is an estimate from the measured rate, not a count (ArangoDB reports
+    /// no bytes for a running move).
+    pub estimated: bool,
+}
+
+impl MoveProgress {
+    /// Measured progress of a copy (the embedded back end counts its bytes).
+    pub fn copying(bytes_done: u64, bytes_total: u64) -> Self {
+        let phase = if bytes_done >= bytes_total {
+            MovePhase::Done
+        } else {
+            MovePhase::Copying
+        };
+        MoveProgress {
+            bytes_done,
+            bytes_total,
+            phase,
+            estimated: false,
+        }
+    }
+}
+
+/// How long a move may take before the run stops it (see `execution::MoveLimits`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MoveDeadline {
+    /// The cluster must have started the move by then (ArangoDB: left ToDo).
+    pub start_within: std::time::Duration,
+    /// The move must have ended by then, counted from its request.
+    pub finish_within: std::time::Duration,
+    /// Bytes per second measured on earlier moves, for estimates; `None` before any.
+    pub expected_rate: Option<f64>,
+}
+
+impl MoveDeadline {
+    /// No limit: for callers that wait as long as it takes (tests, one-off tools).
+    pub const NONE: MoveDeadline = MoveDeadline {
+        start_within: std::time::Duration::MAX,
+        finish_within: std::time::Duration::MAX,
+        expected_rate: None,
+    };
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -102,6 +102,18 @@ pub struct AddedServers {
     pub db_servers: usize,
 }
 
+/// What `server remove` did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemovedServer {
+    pub server: String,
+    /// The cluster's id for it (ArangoDB: `PRMR-...`).
+    pub id: String,
+    /// Gone from the cluster (embedded); false when a person must retire it (ArangoDB).
+    pub removed: bool,
+    /// What was checked, and what is left to do, for people.
+    pub message: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

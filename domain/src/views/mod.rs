@@ -10,7 +10,8 @@ mod summary;
 mod tenants;
 
 pub use cluster::{
-    AddedServers, GroupRow, ServerLoad, ServerReport, ShardReport, TenantRef, TenantRow,
+    AddedServers, GroupRow, RemovedServer, ServerLoad, ServerReport, ShardReport, TenantRef,
+    TenantRow,
 };
 pub use demo::{DemoReport, Metrics, StepRecord, Summary, TenantCheck, ValidationSummary};
 pub use jobs::{JobRecord, JobState};

@@ -36,6 +36,16 @@ pub struct ExecutedMove {
     pub role: ReplicaRole,
     pub bytes: u64,
     pub millis: u64,
+    /// The plan step this carried out (0-based), when it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<usize>,
+    /// The group's tenants held the same data before and after, and the cluster put the
+    /// replica where the plan said (read back).
+    #[serde(default)]
+    pub verified: bool,
+    /// What did not match, when `verified` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

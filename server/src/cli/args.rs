@@ -21,6 +21,25 @@ pub struct Cli {
           value_parser = clap::value_parser!(u64).range(1..))]
     pub move_rate: Option<u64>,
 
+    /// A shard move the cluster has not started within SECS is stopped, and so is one
+    /// that has not ended within SECS plus three times its bytes at the measured rate
+    /// (rebalance, server drain, serve, demo, job resume).
+    #[arg(long, global = true, env = "SCALEOUT_MOVE_TIMEOUT", value_name = "SECS",
+          default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub move_timeout: u64,
+
+    /// A bytes-per-second budget for a whole rebalance or drain, kept by pacing when
+    /// moves start (e.g. 50M, 1G, 800K). Unpaced without.
+    #[arg(long, global = true, env = "SCALEOUT_MAX_RATE", value_name = "BYTES_PER_SEC",
+          value_parser = parse_rate)]
+    pub max_rate: Option<u64>,
+
+    /// Data copies at a time into, and out of, each DB server; leader switches run
+    /// alongside.
+    #[arg(long, global = true, env = "SCALEOUT_COPIES_PER_SERVER", value_name = "N",
+          default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub copies_per_server: u32,
+
     /// Make new tenant ids reproducible: the same seed and tenant names give the
     /// same ids, so the same shard placement (a rehearsed demo). Random without.
     #[arg(long, global = true, env = "SCALEOUT_TENANT_ID_SEED", value_name = "N")]
@@ -238,6 +257,23 @@ pub enum ServerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Plan moving every replica and leader off a DB server (the rest kept balanced);
+    /// with --execute, carry it out, each move verified.
+    Drain {
+        /// The server's short name (DBServer0003) or id.
+        server: String,
+        #[arg(long)]
+        execute: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a DB server that holds nothing (refused, naming what it holds, otherwise).
+    /// On ArangoDB: checks it is empty and says how to retire its process.
+    Remove {
+        server: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -261,6 +297,58 @@ pub enum JobCommand {
     },
     /// Ask a running job to stop at its next safe point.
     Cancel { id: u64 },
+}
+
+/// "50M", "1G", "800K", "1048576": bytes per second (K, M, G are powers of 1024).
+fn parse_rate(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let scale: u64 = match unit
+        .trim()
+        .to_ascii_uppercase()
+        .trim_end_matches("/S")
+        .trim_end_matches("IB")
+        .trim_end_matches('B')
+    {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "{s:?} is not a rate: use bytes per second, or 800K, 50M, 1G"
+            ))
+        }
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{s:?} is not a rate: use bytes per second, or 800K, 50M, 1G"))?;
+    match n.checked_mul(scale) {
+        Some(0) | None => Err(format!(
+            "{s:?}: the rate must be between 1 byte and 16 EiB per second"
+        )),
+        Some(v) => Ok(v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_rate;
+
+    #[test]
+    fn rates_read_with_units() {
+        assert_eq!(parse_rate("1048576"), Ok(1 << 20));
+        assert_eq!(parse_rate("50M"), Ok(50 << 20));
+        assert_eq!(parse_rate("800k"), Ok(800 << 10));
+        assert_eq!(parse_rate("1GiB/s"), Ok(1 << 30));
+        assert!(parse_rate("0").is_err());
+        assert!(parse_rate("fast").is_err());
+        assert!(parse_rate("5T").is_err());
+        assert!(parse_rate("").is_err());
+    }
 }
 
 fn parse_at(s: &str) -> Result<i64, String> {

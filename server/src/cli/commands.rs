@@ -91,6 +91,51 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
             }
             Ok(())
         }
+        Command::Server(ServerCommand::Drain {
+            server,
+            execute,
+            json,
+        }) => {
+            let console = open(config).await?;
+            let spec = JobSpec::Rebalance {
+                what_if_servers: 0,
+                execute,
+                fingerprint: None,
+                drain: vec![server.clone()],
+            };
+            let outcome: Rebalance = jobs::parse(jobs::run(&console, spec, json).await?)?;
+            let left = scaleout_services::operations::retire::holdings(&console, &server).await?;
+            if json {
+                print_json(&serde_json::json!({
+                    "server": server,
+                    "drained": outcome.executed && left.is_none(),
+                    "holds": left,
+                    "rebalance": outcome,
+                }))
+            } else {
+                print!("{}", render::rebalance(&outcome));
+                match (&left, outcome.executed) {
+                    (None, true) => {
+                        println!("\n{server} holds nothing now: scaleout server remove {server}")
+                    }
+                    (Some(h), true) => {
+                        println!("\n{h}: the drain did not empty it (see the plan's reasons)")
+                    }
+                    (_, false) => {}
+                }
+            }
+            Ok(())
+        }
+        Command::Server(ServerCommand::Remove { server, json }) => {
+            let console = open(config).await?;
+            let removed = scaleout_services::operations::retire::remove(&console, &server).await?;
+            if json {
+                print_json(&removed)
+            } else {
+                println!("{}", removed.message)
+            }
+            Ok(())
+        }
         Command::Rebalance {
             what_if_servers,
             execute,
@@ -101,6 +146,7 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
                 what_if_servers,
                 execute,
                 fingerprint: None,
+                drain: Vec::new(),
             };
             let outcome: Rebalance = jobs::parse(jobs::run(&console, spec, json).await?)?;
             if json {

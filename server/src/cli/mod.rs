@@ -46,6 +46,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         .map_err(CliError::Runtime)?;
     let mut config = ConsoleConfig::new(absolute(cli.data_dir));
     config.move_rate_bytes_per_sec = cli.move_rate;
+    config.move_limits = scaleout_domain::execution::MoveLimits {
+        copies_per_server: cli.copies_per_server,
+        max_rate: cli.max_rate,
+        move_timeout: std::time::Duration::from_secs(cli.move_timeout),
+    };
     config.tenant_id_seed = cli.tenant_id_seed;
     config.arango = cli.arango.config();
     runtime.block_on(commands::dispatch(cli.command, config))

@@ -188,6 +188,32 @@ pub fn rebalance(r: &Rebalance) -> String {
             human_bytes(r.bytes_moved),
             r.seconds
         );
+        let verified = r.moves_done.iter().filter(|m| m.verified).count();
+        let _ = writeln!(
+            out,
+            "Verified {verified} of {} move(s): the group's tenants counted{} before and after, the placement read back.",
+            r.moves_done.len(),
+            if r.moves_done.iter().any(|m| m.verification.is_none() && m.verified) { " (and checksummed where the back end can)" } else { "" }
+        );
+        for m in r
+            .moves_done
+            .iter()
+            .filter(|m| !m.verified || m.verification.is_some())
+        {
+            let _ = writeln!(
+                out,
+                "  shard group {} {} -> {}: {}{}",
+                m.group,
+                m.from,
+                m.to,
+                if m.verified {
+                    "verified, "
+                } else {
+                    "NOT verified: "
+                },
+                m.verification.as_deref().unwrap_or_default()
+            );
+        }
         if let Some(after) = &r.figures_after {
             let _ = writeln!(out, "Measured after: {}", balance_line(after));
         }

@@ -4,7 +4,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use scaleout_domain::port::CancelFlag;
+use std::collections::HashMap;
+
+use scaleout_domain::port::{CancelFlag, MovePhase, MoveProgress};
 use scaleout_domain::progress::{Outcome, ProgressEvent};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -27,7 +29,9 @@ pub struct JobCtx {
     live: broadcast::Sender<ProgressEvent>,
     seq: AtomicU64,
     cancel: CancelFlag,
-    last: Mutex<Option<(String, Instant)>>,
+    /// When each step last recorded progress, and in which phase: moves running side by
+    /// side are throttled each on its own.
+    last: Mutex<HashMap<String, (Instant, Option<MovePhase>)>>,
     /// What the job recorded of its progress before (a resume), and since.
     checkpoint: Mutex<Option<serde_json::Value>>,
 }
@@ -52,7 +56,7 @@ impl JobCtx {
             live,
             seq: AtomicU64::new(first_seq),
             cancel,
-            last: Mutex::new(None),
+            last: Mutex::new(HashMap::new()),
             checkpoint: Mutex::new(checkpoint),
         }
     }
@@ -118,26 +122,67 @@ impl JobCtx {
         outcome: Outcome,
         message: impl Into<String>,
     ) {
-        *self.last.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((step.to_string(), Instant::now()));
-        self.record(step, done, total, outcome, message.into());
+        self.note(step, None);
+        self.record(step, done, total, outcome, message.into(), None, false);
     }
 
     /// Progress inside a step: dropped when the last one of the same step was
     /// very recent, unless the step is complete.
     pub fn progress(&self, step: &str, done: u64, total: u64, message: impl FnOnce() -> String) {
-        {
-            let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-            let recent = matches!(&*last, Some((s, at)) if s == step && at.elapsed() < THROTTLE);
-            if recent && done < total {
-                return;
-            }
-            *last = Some((step.to_string(), Instant::now()));
+        if self.throttled(step, done < total, None) {
+            return;
         }
-        self.record(step, done, total, Outcome::Running, message());
+        self.record(step, done, total, Outcome::Running, message(), None, false);
     }
 
-    fn record(&self, step: &str, done: u64, total: u64, outcome: Outcome, message: String) {
+    /// A shard move's progress: bytes (counted or estimated) and phase; a phase change is
+    /// always recorded.
+    pub fn move_progress(&self, step: &str, p: MoveProgress, message: impl FnOnce() -> String) {
+        if self.throttled(step, p.bytes_done < p.bytes_total, Some(p.phase)) {
+            return;
+        }
+        let message = message();
+        self.record(
+            step,
+            p.bytes_done,
+            p.bytes_total,
+            Outcome::Running,
+            message,
+            Some(p.phase),
+            p.estimated,
+        );
+    }
+
+    fn note(&self, step: &str, phase: Option<MovePhase>) {
+        self.last
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(step.to_string(), (Instant::now(), phase));
+    }
+
+    /// True when this progress is to be dropped; otherwise notes it as the step's last.
+    fn throttled(&self, step: &str, unfinished: bool, phase: Option<MovePhase>) -> bool {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let recent =
+            matches!(last.get(step), Some((at, was)) if at.elapsed() < THROTTLE && *was == phase);
+        if recent && unfinished {
+            return true;
+        }
+        last.insert(step.to_string(), (Instant::now(), phase));
+        false
+    }
+
+    #[allow(clippy::too_many_arguments)] // every field of an event
+    fn record(
+        &self,
+        step: &str,
+        done: u64,
+        total: u64,
+        outcome: Outcome,
+        message: String,
+        phase: Option<MovePhase>,
+        estimated: bool,
+    ) {
         let event = ProgressEvent {
             seq: self.seq.fetch_add(1, Ordering::SeqCst),
             step: step.to_string(),
@@ -146,6 +191,8 @@ impl JobCtx {
             outcome,
             message,
             at_ms: now_ms(),
+            phase,
+            estimated,
         };
         if let Err(e) = self.store.append_event(self.job, &event) {
             tracing::warn!(job = self.job, "progress event not stored: {e}");

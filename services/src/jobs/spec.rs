@@ -46,6 +46,9 @@ pub enum JobSpec {
         /// plan (none: whatever the plan is when the job starts, as the CLI does).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         fingerprint: Option<String>,
+        /// Servers to empty (a drain): the plan moves everything off them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        drain: Vec<String>,
     },
     Validate,
     Demo {

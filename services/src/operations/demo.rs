@@ -319,7 +319,12 @@ pub async fn run(
             "Step 4 of 6: planning and executing the rebalance",
         );
         let resume = track.get().moving;
-        let outcome = rebalance::run(console, what_if, what_if == 0, None, resume, ctx, &|m| {
+        let spec = rebalance::RunSpec {
+            what_if_servers: what_if,
+            execute: what_if == 0,
+            ..Default::default()
+        };
+        let outcome = rebalance::run(console, &spec, resume, ctx, &|m| {
             track.update(|p| p.moving = Some(m.clone()))
         })
         .await?;

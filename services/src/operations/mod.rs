@@ -3,13 +3,16 @@
 
 pub mod demo;
 pub mod demo_report;
+mod executor;
 pub mod isolation;
 pub mod network;
 pub mod rebalance;
 pub mod reports;
+pub mod retire;
 pub mod summary;
 pub mod tenants;
 pub mod topology;
+pub mod verify;
 
 use crate::console::Console;
 use crate::error::ServiceError;
@@ -34,16 +37,16 @@ pub async fn run(
             what_if_servers,
             execute,
             fingerprint,
-        } => json(
-            rebalance::rebalance(
-                console,
-                *what_if_servers,
-                *execute,
-                fingerprint.as_deref(),
-                ctx,
-            )
-            .await?,
-        ),
+            drain,
+        } => {
+            let spec = rebalance::RunSpec {
+                what_if_servers: *what_if_servers,
+                drain: drain.clone(),
+                execute: *execute,
+                expected: fingerprint.clone(),
+            };
+            json(rebalance::rebalance(console, &spec, ctx).await?)
+        }
         JobSpec::Validate => json(topology::validate(console, ctx).await?),
         JobSpec::Demo { naming, report_dir } => {
             json(demo::run(console, *naming, report_dir.as_deref(), ctx).await?)

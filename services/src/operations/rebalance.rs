@@ -5,12 +5,11 @@
 use std::time::Instant;
 
 use scaleout_domain::planner::{
-    self, effect, ClusterSnapshot, Figures, Health, Plan, PlanOptions, Role, SnapshotGroup,
-    SnapshotServer, StepKind,
+    self, effect, ClusterSnapshot, Figures, Health, Plan, PlanOptions, SnapshotGroup,
+    SnapshotServer,
 };
-use scaleout_domain::port::{ClusterOverview, MoveRequest, ReplicaRole, ServerHealth, ShardMap};
+use scaleout_domain::port::{ClusterOverview, ServerHealth, ShardMap};
 use scaleout_domain::progress::Outcome;
-use scaleout_domain::rebalance_progress::{copy_step, MOVE_STEP};
 use scaleout_domain::units::human_bytes;
 pub use scaleout_domain::views::{ExecutedMove, PlanReview, Rebalance, STALE_PLAN};
 
@@ -71,6 +70,18 @@ pub async fn current_snapshot(console: &Console) -> Result<ClusterSnapshot, Serv
     Ok(snapshot(&overview, &map))
 }
 
+/// What a rebalance run is asked to do.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunSpec {
+    /// Plan as if this many empty servers were added (plan only).
+    pub what_if_servers: u32,
+    /// Servers to empty: every replica and leader moves off them.
+    pub drain: Vec<String>,
+    pub execute: bool,
+    /// The fingerprint of the plan a person reviewed: only that plan runs.
+    pub expected: Option<String>,
+}
+
 /// The plan for the cluster as it is now (plus `what_if_servers` hypothetical ones).
 pub async fn plan(console: &Console, options: &PlanOptions) -> Result<Plan, ServiceError> {
     let snapshot = current_snapshot(console).await?;
@@ -88,9 +99,14 @@ pub async fn figures(console: &Console) -> Result<Figures, ServiceError> {
 
 /// The plan for review (nothing moves): the console's plan with its fingerprint, and
 /// ArangoDB's own plan beside it when the back end is ArangoDB.
-pub async fn review(console: &Console, what_if_servers: u32) -> Result<PlanReview, ServiceError> {
+pub async fn review(
+    console: &Console,
+    what_if_servers: u32,
+    drain: &[String],
+) -> Result<PlanReview, ServiceError> {
     let options = PlanOptions {
         what_if_servers,
+        drain: drain.to_vec(),
         ..PlanOptions::default()
     };
     let plan = plan(console, &options).await?;
@@ -110,9 +126,17 @@ pub async fn review(console: &Console, what_if_servers: u32) -> Result<PlanRevie
 /// Starts executing the plan a person reviewed, identified by its fingerprint; refused
 /// (a conflict) when a topology change is running, or when the cluster changed so that
 /// planning again gives other steps. Returns the job id.
-pub async fn execute_reviewed(console: &Console, fingerprint: &str) -> Result<u64, ServiceError> {
+pub async fn execute_reviewed(
+    console: &Console,
+    fingerprint: &str,
+    drain: &[String],
+) -> Result<u64, ServiceError> {
     console.jobs().refuse_if_topology_busy()?;
-    let current = plan(console, &PlanOptions::default()).await?;
+    let options = PlanOptions {
+        drain: drain.to_vec(),
+        ..PlanOptions::default()
+    };
+    let current = plan(console, &options).await?;
     if current.fingerprint() != fingerprint {
         return Err(ServiceError::Conflict(STALE_PLAN.into()));
     }
@@ -120,6 +144,7 @@ pub async fn execute_reviewed(console: &Console, fingerprint: &str) -> Result<u6
         what_if_servers: 0,
         execute: true,
         fingerprint: Some(fingerprint.to_string()),
+        drain: drain.to_vec(),
     })
 }
 
@@ -136,22 +161,11 @@ pub struct RebalanceProgress {
 /// its progress in the job's checkpoint after every move.
 pub async fn rebalance(
     console: &Console,
-    what_if_servers: u32,
-    execute: bool,
-    expected: Option<&str>,
+    spec: &RunSpec,
     ctx: &JobCtx,
 ) -> Result<Rebalance, ServiceError> {
     let resume = ctx.checkpoint::<RebalanceProgress>();
-    run(
-        console,
-        what_if_servers,
-        execute,
-        expected,
-        resume,
-        ctx,
-        &|p| ctx.save_checkpoint(p),
-    )
-    .await
+    run(console, spec, resume, ctx, &|p| ctx.save_checkpoint(p)).await
 }
 
 /// Plans (or takes up `resume`'s plan), and with `execute` carries it out move
@@ -160,14 +174,14 @@ pub async fn rebalance(
 /// that one, else nothing moves.
 pub async fn run(
     console: &Console,
-    what_if_servers: u32,
-    execute: bool,
-    expected: Option<&str>,
+    spec: &RunSpec,
     resume: Option<RebalanceProgress>,
     ctx: &JobCtx,
     save: &(dyn Fn(&RebalanceProgress) -> Result<(), ServiceError> + Send + Sync),
 ) -> Result<Rebalance, ServiceError> {
     let started = Instant::now();
+    let (what_if_servers, execute) = (spec.what_if_servers, spec.execute);
+    let expected = spec.expected.as_deref();
     if execute && what_if_servers > 0 {
         return Err(ServiceError::Invalid(
             "what-if servers do not exist, so a plan for them can only be shown: plan without --execute, or add the servers first".into(),
@@ -189,9 +203,15 @@ pub async fn run(
             progress
         }
         None => {
-            ctx.event("plan", 0, 1, Outcome::Running, "Planning the rebalance");
+            let planning = if spec.drain.is_empty() {
+                "Planning the rebalance".to_string()
+            } else {
+                format!("Planning the drain of {}", spec.drain.join(", "))
+            };
+            ctx.event("plan", 0, 1, Outcome::Running, planning);
             let options = PlanOptions {
                 what_if_servers,
+                drain: spec.drain.clone(),
                 ..PlanOptions::default()
             };
             let plan = plan(console, &options).await?;
@@ -232,97 +252,9 @@ pub async fn run(
         });
     }
     save(&progress)?;
-
-    let total = progress.plan.moves.len() as u64;
-    for (i, step) in progress
-        .plan
-        .moves
-        .clone()
-        .iter()
-        .enumerate()
-        .skip(progress.done.len())
-    {
-        ctx.check_cancel()?;
-        let group: u32 = step.group.parse().map_err(|_| {
-            ServiceError::Invalid(format!(
-                "the plan names an unknown shard group {:?}",
-                step.group
-            ))
-        })?;
-        let request = MoveRequest {
-            group,
-            from: step.from.clone(),
-            to: step.to.clone(),
-            role: match step.role {
-                Role::Leader => ReplicaRole::Leader,
-                Role::Follower => ReplicaRole::Follower,
-            },
-        };
-        let what = describe(i, total, step, group);
-        ctx.event(MOVE_STEP, i as u64, total, Outcome::Running, what.clone());
-        let executed = match placement_of(console, &request).await? {
-            Placement::Done => {
-                // Finished before a crash, not yet recorded: nothing to copy again.
-                ctx.event(
-                    MOVE_STEP,
-                    i as u64 + 1,
-                    total,
-                    Outcome::Ok,
-                    format!("{what}: already done before the job stopped"),
-                );
-                ExecutedMove {
-                    group,
-                    from: request.from,
-                    to: request.to,
-                    role: request.role,
-                    bytes: 0,
-                    millis: 0,
-                }
-            }
-            Placement::Pending => {
-                let step_name = copy_step(i as u64 + 1);
-                let report = console
-                    .backend()
-                    .move_shard_group(
-                        &request,
-                        &|p| {
-                            ctx.progress(&step_name, p.bytes_done, p.bytes_total, || {
-                                format!(
-                                    "{what}: {} of {} KiB copied",
-                                    p.bytes_done / 1024,
-                                    p.bytes_total / 1024
-                                )
-                            })
-                        },
-                        ctx.cancel_flag(),
-                    )
-                    .await?;
-                ctx.event(
-                    MOVE_STEP,
-                    i as u64 + 1,
-                    total,
-                    Outcome::Ok,
-                    format!("{what}: done in {} ms", report.millis),
-                );
-                ExecutedMove {
-                    group,
-                    from: request.from,
-                    to: request.to,
-                    role: request.role,
-                    bytes: report.bytes,
-                    millis: report.millis,
-                }
-            }
-            Placement::Elsewhere(now) => {
-                return Err(ServiceError::Conflict(format!(
-                    "the cluster changed since this plan was made: shard group {group} is now on {now}, not {}; plan again",
-                    request.from
-                )))
-            }
-        };
-        progress.done.push(executed);
-        save(&progress)?;
-    }
+    super::executor::execute(console, &mut progress, ctx, save).await?;
+    // Moves side by side end in any order: the result lists them as the plan does.
+    progress.done.sort_by_key(|m| m.step);
     let bytes_moved = progress.done.iter().map(|m| m.bytes).sum();
     Ok(Rebalance {
         plan: progress.plan,
@@ -332,65 +264,6 @@ pub async fn run(
         seconds: started.elapsed().as_secs_f64(),
         figures_after: Some(figures(console).await?),
         arangodb_plan,
-    })
-}
-
-fn describe(i: usize, total: u64, step: &planner::PlannedMove, group: u32) -> String {
-    let role = match step.role {
-        Role::Leader => "leader",
-        Role::Follower => "follower",
-    };
-    match step.kind {
-        StepKind::Move => format!(
-            "Move {} of {total}: shard group {group} {role} {} -> {} ({})",
-            i + 1,
-            step.from,
-            step.to,
-            human_bytes(step.bytes)
-        ),
-        // The follower on `to` takes over: nothing is copied.
-        StepKind::LeaderSwitch => format!(
-            "Move {} of {total}: shard group {group} leadership {} -> {} (leader switch, nothing copied)",
-            i + 1,
-            step.from,
-            step.to
-        ),
-    }
-}
-
-/// Where a planned move stands on the cluster as it is now.
-enum Placement {
-    /// The replica is still on `from`: the move is to be made.
-    Pending,
-    /// The replica is on `to` and no longer on `from`: it was made.
-    Done,
-    /// Neither: someone else moved the group (the servers it is on).
-    Elsewhere(String),
-}
-
-async fn placement_of(console: &Console, request: &MoveRequest) -> Result<Placement, ServiceError> {
-    let map = console.backend().shard_map().await?;
-    let Some(group) = map.groups.iter().find(|g| g.index == request.group) else {
-        return Err(ServiceError::Conflict(format!(
-            "shard group {} no longer exists: plan again",
-            request.group
-        )));
-    };
-    let on = |server: &str| match request.role {
-        ReplicaRole::Leader => group.leader == server,
-        ReplicaRole::Follower => group.followers.iter().any(|f| f == server),
-    };
-    Ok(if on(&request.from) {
-        Placement::Pending
-    } else if on(&request.to) {
-        Placement::Done
-    } else {
-        Placement::Elsewhere(
-            std::iter::once(group.leader.as_str())
-                .chain(group.followers.iter().map(String::as_str))
-                .collect::<Vec<_>>()
-                .join(", "),
-        )
     })
 }
 

@@ -114,6 +114,14 @@ fn Placement(info: ShardInfo, operator: bool) -> impl IntoView {
 #[component]
 fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView {
     let job = RwSignal::new(attached);
+    // `/shards?drain=SERVER` (the Servers page's Drain): plan emptying that server.
+    let query = leptos_router::hooks::use_query_map();
+    let drain = Signal::derive(move || {
+        query
+            .with(|q| q.get("drain"))
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+    });
     // A rebalance started after this page opened (another browser, the CLI)
     // is followed: executions are exclusive, so whatever was shown has ended.
     let live = use_live();
@@ -162,12 +170,16 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
         None => {}
     });
     let make_plan = move |_| {
-        plan.dispatch(GetRebalancePlan { what_if_servers: 0 });
+        plan.dispatch(GetRebalancePlan {
+            what_if_servers: 0,
+            drain: drain.get_untracked(),
+        });
     };
     let run = move |_| {
         if let Some(r) = review.get_untracked() {
             execute.dispatch(ExecuteRebalancePlan {
                 fingerprint: r.fingerprint,
+                drain: drain.get_untracked(),
             });
         }
     };
@@ -195,6 +207,22 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
                         </button>
                         <button type="button" class="secondary" on:click=move |_| review.set(None)>"Discard"</button>
                     </div>
+                }.into_any()
+            }
+            (None, None) if drain.get().is_some() => {
+                let server = drain.get().unwrap_or_default();
+                let label = StoredValue::new(format!("Plan the drain of {server}"));
+                view! {
+                    <p class="hint" data-testid="drain-intro">{format!(
+                        "Drain {server}: the planner moves every replica and leader off it, keeping the other servers balanced. \
+                         Review the plan, execute it (each move is verified), then remove the empty server on the Servers page."
+                    )}</p>
+                    <OperatorOnly note="Read-only view: an operator drains servers; you see it here live.">
+                        <button type="button" data-testid="make-plan" on:click=make_plan disabled=move || plan.pending().get()>
+                            {move || if plan.pending().get() { "Planning…".to_string() } else { label.get_value() }}
+                        </button>
+                        <a href="/shards" class="button secondary">"Plan a plain rebalance instead"</a>
+                    </OperatorOnly>
                 }.into_any()
             }
             (None, None) => view! {

@@ -79,9 +79,9 @@ pub fn RebalanceWatch(
                 <OperatorOnly note="An operator can cancel this run; you are watching it.">
                     <button type="button" class="secondary" data-testid="cancel-rebalance"
                         on:click=cancel disabled=move || cancelling.get()>
-                        {move || if cancelling.get() { "Cancelling after the current move…" } else { "Cancel" }}
+                        {move || if cancelling.get() { "Cancelling: waiting for the cluster to stop the running moves…" } else { "Cancel" }}
                     </button>
-                    <p class="hint">"Cancelling stops after the move in progress: every move done leaves the cluster more even than before."</p>
+                    <p class="hint">"Cancel stops the running moves (the cluster ends each one, and the log says where each group is) and starts no more: every move done leaves the cluster more even than before."</p>
                 </OperatorOnly>
             </Show>
             {move || match state() {
@@ -120,6 +120,7 @@ pub fn RebalanceWatch(
 #[component]
 fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
     let p = move || progress.get();
+    let about = move |estimated: bool| if estimated { "about " } else { "" };
     view! {
         <div class="move-progress" data-testid="move-progress" aria-live="polite">
             <p data-testid="moves-count">
@@ -128,27 +129,40 @@ fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
                     if p.moves_total == 0 {
                         "Planning…".to_string()
                     } else {
-                        match &p.current {
-                            Some(c) => format!("Move {} of {}", c.number, p.moves_total),
-                            None => format!("{} of {} moves done", p.moves_done, p.moves_total),
+                        let running = p.running.len();
+                        match running {
+                            0 => format!("{} of {} moves done", p.moves_done, p.moves_total),
+                            1 => format!("{} of {} moves done, move {} running", p.moves_done, p.moves_total, p.running[0].number),
+                            n => format!("{} of {} moves done, {n} running side by side", p.moves_done, p.moves_total),
                         }
                     }
                 }}
             </p>
             <progress aria-label="Moves done" max=move || p().moves_total.max(1) value=move || p().moves_done></progress>
-            {move || p().current.map(|c| view! {
-                <p class="muted">{c.label.clone()}</p>
-                <progress aria-label="Bytes copied of the current move" max=c.bytes_total.max(1) value=c.bytes_done></progress>
-                <dl class="facts" data-testid="current-move">
-                    <dt>"Copied"</dt>
-                    <dd>{if c.bytes_total > 0 { format!("{} of {}", bytes(c.bytes_done), bytes(c.bytes_total)) } else { "starting…".into() }}</dd>
-                    <dt>"Rate"</dt>
-                    <dd>{c.rate.map(|r| rate(r.bytes_per_sec)).unwrap_or_else(|| "measuring…".into())}</dd>
-                    <dt>"Time left for this move"</dt>
-                    <dd>{c.rate.map(|r| duration(r.eta_secs)).unwrap_or_else(|| "measuring…".into())}</dd>
-                </dl>
-            })}
-            <p class="muted">{move || format!("{} copied so far", bytes(p().bytes_copied))}</p>
+            <p class="muted" data-testid="run-left">{move || {
+                let p = p();
+                let copied = format!("{}{} of {} copied", about(p.estimated), bytes(p.bytes_copied), bytes(p.bytes_total));
+                match p.run_eta_secs {
+                    Some(eta) => format!("{copied}; {}{} left for the whole run{}", about(p.estimated), duration(eta), if p.estimated { ", estimated" } else { "" }),
+                    None => copied,
+                }
+            }}</p>
+            <For each=move || p().running key=|c| (c.number, c.bytes_done, c.phase.map(|x| x.label())) let:c>
+                <div class="current-move" data-testid="current-move" data-move=c.number>
+                    <p class="muted">{c.label.clone()}</p>
+                    <progress aria-label=format!("Bytes copied of move {}", c.number) max=c.bytes_total.max(1) value=c.bytes_done></progress>
+                    <dl class="facts">
+                        <dt>"Phase"</dt>
+                        <dd data-testid="move-phase">{c.phase.map(|x| x.label()).unwrap_or("starting")}</dd>
+                        <dt>"Copied"</dt>
+                        <dd>{if c.bytes_total > 0 { format!("{}{} of {}", about(c.estimated), bytes(c.bytes_done), bytes(c.bytes_total)) } else { "nothing to copy".into() }}</dd>
+                        <dt>"Rate"</dt>
+                        <dd>{c.rate.map(|r| format!("{}{}", about(c.estimated), rate(r.bytes_per_sec))).unwrap_or_else(|| "measuring…".into())}</dd>
+                        <dt>"Time left for this move"</dt>
+                        <dd>{c.rate.map(|r| format!("{}{}{}", about(c.estimated), duration(r.eta_secs), if c.estimated { ", estimated" } else { "" })).unwrap_or_else(|| "measuring…".into())}</dd>
+                    </dl>
+                </div>
+            </For>
         </div>
     }
 }
@@ -170,6 +184,46 @@ fn Done(outcome: Rebalance) -> impl IntoView {
                 scaleout_domain::planner::effect(&outcome.plan.before.bytes, &after.bytes),
             )}</p>
             <FiguresTable columns=vec![("Before", outcome.plan.before.clone()), ("After (measured)", after)] testid="done-figures" />
+            <MovesDone moves=outcome.moves_done.clone() />
         </div>
+    }
+}
+
+/// Every executed move with its check: the data counted before and after, the placement
+/// read back.
+#[component]
+fn MovesDone(moves: Vec<scaleout_domain::views::ExecutedMove>) -> impl IntoView {
+    let verified = moves.iter().filter(|m| m.verified).count();
+    let total = moves.len();
+    view! {
+        <details class="moves-done" data-testid="moves-done">
+            <summary>{format!("Moves: {verified} of {total} verified")}</summary>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr>
+                        <th scope="col" class="num">"Group"</th>
+                        <th scope="col">"From → to"</th>
+                        <th scope="col" class="num">"Copied"</th>
+                        <th scope="col" class="num">"Took"</th>
+                        <th scope="col">"Verified"</th>
+                    </tr></thead>
+                    <tbody>
+                        {moves.into_iter().map(|m| view! {
+                            <tr data-verified=m.verified.to_string()>
+                                <td class="num">{m.group}</td>
+                                <td>{format!("{} → {} ({})", m.from, m.to, match m.role { scaleout_domain::port::ReplicaRole::Leader => "leader", scaleout_domain::port::ReplicaRole::Follower => "follower" })}</td>
+                                <td class="num">{bytes(m.bytes)}</td>
+                                <td class="num">{duration(m.millis as f64 / 1000.0)}</td>
+                                <td>{match (m.verified, m.verification) {
+                                    (true, None) => "yes: same data, placement read back".to_string(),
+                                    (true, Some(n)) => format!("yes ({n})"),
+                                    (false, n) => format!("NO: {}", n.unwrap_or_default()),
+                                }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </details>
     }
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::http::Method;
 use scaleout_domain::console::BackendKind;
-use scaleout_domain::port::{BackendError, ClusterBackend, ClusterMode, ServerRole};
+use scaleout_domain::port::{BackendError, ClusterBackend, ClusterMode, MoveDeadline, ServerRole};
 
 use super::connect;
 use super::fake::{Fake, FaultKind, PASSWORD};
@@ -238,7 +238,7 @@ async fn timeouts_are_retried_for_reads_only() {
         role: scaleout_domain::port::ReplicaRole::Leader,
     };
     let err = cluster
-        .move_shard_group(&request, &|_| {}, &Default::default())
+        .move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &Default::default())
         .await
         .unwrap_err();
     assert!(

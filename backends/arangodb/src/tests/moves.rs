@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use axum::http::Method;
 use scaleout_domain::port::{
-    BackendError, CancelFlag, ClusterBackend, MoveProgress, MoveRequest, ReplicaRole, ShardGroup,
+    BackendError, CancelFlag, ClusterBackend, MoveDeadline, MovePhase, MoveProgress, MoveRequest,
+    ReplicaRole, ShardGroup,
 };
 use scaleout_port_suite::tenant;
 
@@ -49,6 +50,7 @@ async fn check_leader_move(fake: &Fake, cluster: &ArangoCluster, seed: u64) {
     let report = cluster
         .move_shard_group(
             &request,
+            &MoveDeadline::NONE,
             &|p| seen.lock().unwrap().push(p),
             &CancelFlag::new(),
         )
@@ -62,9 +64,14 @@ async fn check_leader_move(fake: &Fake, cluster: &ArangoCluster, seed: u64) {
         seen.last().map(|p| (p.bytes_done, p.bytes_total)),
         Some((g.bytes, g.bytes))
     );
+    let last = seen.last().unwrap();
+    assert!(last.phase == MovePhase::Done && !last.estimated);
+    assert_eq!(seen[0].phase, MovePhase::Queued);
     assert!(
-        seen[..seen.len() - 1].iter().all(|p| p.bytes_done == 0),
-        "0 until Finished"
+        seen[..seen.len() - 1]
+            .iter()
+            .all(|p| (p.estimated || p.bytes_done == 0) && p.bytes_done < p.bytes_total),
+        "ArangoDB counts no bytes: estimates only, never the total before Finished: {seen:?}"
     );
 
     let posts = fake.requests(&Method::POST, "/_admin/cluster/moveShard");
@@ -116,7 +123,7 @@ async fn a_move_refused_with_503_is_not_sent_again() {
         role: ReplicaRole::Follower,
     };
     let err = cluster
-        .move_shard_group(&request, &|_| {}, &CancelFlag::new())
+        .move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &CancelFlag::new())
         .await
         .unwrap_err();
     assert!(matches!(err, BackendError::Unavailable(_)), "{err:?}");
@@ -146,7 +153,7 @@ async fn a_follower_moves_too() {
         role: ReplicaRole::Follower,
     };
     cluster
-        .move_shard_group(&request, &|_| {}, &CancelFlag::new())
+        .move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &CancelFlag::new())
         .await
         .unwrap();
     let after = cluster.shard_map().await.unwrap();
@@ -167,7 +174,7 @@ async fn a_leader_moved_onto_its_follower_switches_roles() {
         role: ReplicaRole::Leader,
     };
     let report = cluster
-        .move_shard_group(&request, &|_| {}, &CancelFlag::new())
+        .move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &CancelFlag::new())
         .await
         .unwrap();
     assert_eq!(report.bytes, 0, "nothing is copied");
@@ -215,7 +222,7 @@ async fn cancelling_aborts_the_job_and_nothing_moves() {
         role: ReplicaRole::Leader,
     };
     cluster
-        .move_shard_group(&request, &|_| {}, &CancelFlag::new())
+        .move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &CancelFlag::new())
         .await
         .unwrap();
 }
@@ -254,7 +261,9 @@ async fn cancelled_leader_move(
             cancel.cancel();
         })
     };
-    let result = cluster.move_shard_group(&request, &|_| {}, &cancel).await;
+    let result = cluster
+        .move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &cancel)
+        .await;
     canceller.await.unwrap();
     result
 }
@@ -302,7 +311,7 @@ async fn a_failed_job_is_reported_with_its_reason() {
         role: ReplicaRole::Leader,
     };
     let err = cluster
-        .move_shard_group(&request, &|_| {}, &CancelFlag::new())
+        .move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &CancelFlag::new())
         .await
         .unwrap_err();
     assert!(
@@ -323,7 +332,12 @@ async fn impossible_moves_are_refused_before_any_job() {
         role: ReplicaRole::Follower,
     };
     let err = cluster
-        .move_shard_group(&onto_follower, &|_| {}, &CancelFlag::new())
+        .move_shard_group(
+            &onto_follower,
+            &MoveDeadline::NONE,
+            &|_| {},
+            &CancelFlag::new(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, BackendError::Conflict(_)), "{err:?}");
@@ -332,7 +346,7 @@ async fn impossible_moves_are_refused_before_any_job() {
         ..onto_follower.clone()
     };
     let err = cluster
-        .move_shard_group(&no_group, &|_| {}, &CancelFlag::new())
+        .move_shard_group(&no_group, &MoveDeadline::NONE, &|_| {}, &CancelFlag::new())
         .await
         .unwrap_err();
     assert!(matches!(err, BackendError::NotFound(_)), "{err:?}");
@@ -345,7 +359,12 @@ async fn impossible_moves_are_refused_before_any_job() {
             ..onto_follower
         };
         let err = cluster
-            .move_shard_group(&onto_failed, &|_| {}, &CancelFlag::new())
+            .move_shard_group(
+                &onto_failed,
+                &MoveDeadline::NONE,
+                &|_| {},
+                &CancelFlag::new(),
+            )
             .await
             .unwrap_err();
         assert!(
@@ -402,4 +421,117 @@ async fn what_arangodb_cannot_do_says_what_to_do_instead() {
     assert!(reason(cluster.fail_server("DBServer0001").await).contains("stop"));
     assert!(reason(cluster.restore_server("DBServer0001").await).contains("start"));
     assert_eq!(fake.with(|s| s.requests.len()), before, "nothing sent");
+}
+
+fn deadline(start_ms: u64, finish_ms: u64) -> MoveDeadline {
+    MoveDeadline {
+        start_within: std::time::Duration::from_millis(start_ms),
+        finish_within: std::time::Duration::from_millis(finish_ms),
+        expected_rate: None,
+    }
+}
+
+#[tokio::test]
+async fn a_move_arangodb_never_starts_is_cancelled_at_its_deadline_and_named() {
+    let (fake, cluster) = loaded(&tenant(21, "Stuck", 1)).await;
+    // The target is locked by another job: the job stays ToDo for ever.
+    fake.with(|s| s.stuck_in_todo = true);
+    let g = tenant_group(&cluster, 21).await;
+    let to = free_server(&g);
+    let request = MoveRequest {
+        group: g.index,
+        from: g.leader.clone(),
+        to: to.clone(),
+        role: ReplicaRole::Leader,
+    };
+    let phases = Mutex::new(Vec::new());
+    let err = cluster
+        .move_shard_group(
+            &request,
+            &deadline(150, 60_000),
+            &|p| phases.lock().unwrap().push(p.phase),
+            &CancelFlag::new(),
+        )
+        .await
+        .unwrap_err();
+    let BackendError::TimedOut(message) = &err else {
+        panic!("{err:?}")
+    };
+    for part in [
+        &format!("shard group {}", g.index),
+        &g.leader,
+        &to,
+        "ArangoDB job",
+        "ToDo (not started)",
+        "had not started it within --move-timeout",
+        "cancelled",
+        "Killed via API",
+        &format!("led by {}", g.leader),
+    ] {
+        assert!(message.contains(part), "{part:?} missing from {message}");
+    }
+    assert!(phases
+        .into_inner()
+        .unwrap()
+        .iter()
+        .all(|p| *p == MovePhase::Queued));
+    assert_eq!(
+        fake.requests(&Method::POST, "/_admin/cluster/cancelAgencyJob")
+            .len(),
+        1
+    );
+    // The slot was held until the job ended, and is free again.
+    fake.with(|s| s.stuck_in_todo = false);
+    cluster
+        .move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &CancelFlag::new())
+        .await
+        .unwrap();
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn a_move_that_runs_past_its_limit_is_stopped_with_estimated_progress_until_then() {
+    let (fake, cluster) = loaded(&tenant(22, "Slow", 1)).await;
+    fake.with(|s| s.polls_to_finish = u32::MAX);
+    let g = tenant_group(&cluster, 22).await;
+    let request = MoveRequest {
+        group: g.index,
+        from: g.followers[0].clone(),
+        to: free_server(&g),
+        role: ReplicaRole::Follower,
+    };
+    let seen = Mutex::new(Vec::<MoveProgress>::new());
+    let err = cluster
+        .move_shard_group(
+            &request,
+            &MoveDeadline {
+                expected_rate: Some(1000.0),
+                ..deadline(100, 400)
+            },
+            &|p| seen.lock().unwrap().push(p),
+            &CancelFlag::new(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, BackendError::TimedOut(m) if m.contains("Pending (running)") && m.contains("had not ended within its limit") && m.contains("cancelled")),
+        "{err:?}"
+    );
+    let seen = seen.into_inner().unwrap();
+    let copying: Vec<_> = seen
+        .iter()
+        .filter(|p| p.phase == MovePhase::Copying)
+        .collect();
+    assert!(
+        !copying.is_empty() && copying.iter().all(|p| p.estimated),
+        "{seen:?}"
+    );
+    assert!(copying
+        .windows(2)
+        .all(|w| w[0].bytes_done <= w[1].bytes_done));
+    assert!(
+        copying.last().unwrap().bytes_done > 0,
+        "1,000 bytes a second were expected"
+    );
+    fake.assert_clean();
 }

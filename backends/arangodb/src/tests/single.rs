@@ -2,8 +2,8 @@
 
 use axum::http::Method;
 use scaleout_domain::port::{
-    BackendError, CancelFlag, ClusterBackend, ClusterMode, MoveRequest, ReplicaRole, SchemaSpec,
-    ServerRole,
+    BackendError, CancelFlag, ClusterBackend, ClusterMode, MoveDeadline, MoveRequest, ReplicaRole,
+    SchemaSpec, ServerRole,
 };
 use scaleout_domain::Naming;
 use scaleout_port_suite::tenant;
@@ -52,6 +52,7 @@ async fn a_single_server_is_one_server_and_one_group() {
                 to: "x".into(),
                 role: ReplicaRole::Leader,
             },
+            &MoveDeadline::NONE,
             &|_| {},
             &CancelFlag::new(),
         )

@@ -140,6 +140,9 @@ pub struct State {
     /// How an aborted job ends, and after how many more polls of it.
     pub abort_outcome: AbortOutcome,
     pub abort_after_polls: u32,
+    /// Jobs never leave ToDo (target or shard locked by another job, target BAD, or a
+    /// leader move waiting for every clone to be in sync).
+    pub stuck_in_todo: bool,
 }
 
 impl State {
@@ -201,6 +204,7 @@ impl State {
             late_graph: None,
             abort_outcome: AbortOutcome::Reverted,
             abort_after_polls: 2,
+            stuck_in_todo: false,
         }
     }
 
@@ -774,6 +778,7 @@ fn route(
                 return envelope(400, 10, "no id");
             };
             let polls_to_finish = s.polls_to_finish;
+            let stuck = s.stuck_in_todo;
             let fail_with = s.fail_jobs_with;
             let (outcome, abort_after) = (s.abort_outcome, s.abort_after_polls);
             let Some(job) = s.jobs.get_mut(id) else {
@@ -809,7 +814,9 @@ fn route(
                     json!({"error": false, "id": id, "status": job.status, "reason": job.reason}),
                 );
             }
-            if matches!(job.status, "ToDo" | "Pending") {
+            if job.status == "ToDo" && stuck {
+                // Stays queued, as long as whatever blocks it lasts.
+            } else if matches!(job.status, "ToDo" | "Pending") {
                 job.polls += 1;
                 job.status = if job.polls < polls_to_finish {
                     "Pending"

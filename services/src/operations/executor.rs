@@ -1,0 +1,345 @@
+//! Carrying out a rebalance plan: moves side by side within the operator's limits (data
+//! copies per server, a bytes-per-second budget kept by pacing the starts), each with a
+//! deadline, each verified before and after. Progress is saved after every move, so a
+//! resume never repeats one; when a move fails, the moves already running finish (and are
+//! recorded) before the run stops.
+
+use std::time::{Duration, Instant};
+
+use futures::stream::{FuturesUnordered, StreamExt};
+use scaleout_domain::execution::{Pacer, Schedule, StepShape};
+use scaleout_domain::planner::{PlannedMove, Role, StepKind};
+use scaleout_domain::port::{MoveRequest, ReplicaRole};
+use scaleout_domain::progress::Outcome;
+use scaleout_domain::rebalance_progress::{copy_step, BYTES_STEP, MOVE_STEP};
+use scaleout_domain::units::human_bytes;
+use scaleout_domain::views::ExecutedMove;
+
+use super::rebalance::RebalanceProgress;
+use super::verify;
+use crate::console::Console;
+use crate::error::ServiceError;
+use crate::jobs::JobCtx;
+
+type Save<'a> = &'a (dyn Fn(&RebalanceProgress) -> Result<(), ServiceError> + Send + Sync);
+
+/// Runs every step of `progress.plan` not yet in `progress.done`.
+pub async fn execute(
+    console: &Console,
+    progress: &mut RebalanceProgress,
+    ctx: &JobCtx,
+    save: Save<'_>,
+) -> Result<(), ServiceError> {
+    let limits = console.config().move_limits;
+    let steps = progress.plan.moves.clone();
+    let total = steps.len() as u64;
+    // Records from before steps were numbered were made in plan order.
+    let done: Vec<usize> = progress
+        .done
+        .iter()
+        .enumerate()
+        .map(|(k, m)| m.step.unwrap_or(k))
+        .collect();
+    let shapes = steps
+        .iter()
+        .map(|s| StepShape {
+            group: s.group.clone(),
+            from: s.from.clone(),
+            to: s.to.clone(),
+            copies: s.kind == StepKind::Move,
+        })
+        .collect();
+    let mut schedule = Schedule::new(shapes, &done, limits.copies_per_server);
+    let mut pacer = Pacer::new(limits.max_rate);
+    let started = Instant::now();
+    let mut bytes_done: u64 = progress.done.iter().map(|m| m.bytes).sum();
+    ctx.event(
+        MOVE_STEP,
+        progress.done.len() as u64,
+        total,
+        Outcome::Running,
+        format!(
+            "Executing {} step(s): {}",
+            total - progress.done.len() as u64,
+            limits.describe()
+        ),
+    );
+    ctx.event(
+        BYTES_STEP,
+        bytes_done,
+        progress.plan.bytes_to_move,
+        Outcome::Running,
+        format!(
+            "{} of {} copied",
+            human_bytes(bytes_done),
+            human_bytes(progress.plan.bytes_to_move)
+        ),
+    );
+
+    let mut running = FuturesUnordered::new();
+    let mut failure: Option<ServiceError> = None;
+    loop {
+        let mut pace_wait = None;
+        if failure.is_none() && !ctx.cancel_flag().is_cancelled() {
+            for i in schedule.ready() {
+                let step = &steps[i];
+                let copies = step.kind == StepKind::Move;
+                if copies {
+                    let wait = pacer.wait(started.elapsed());
+                    if !wait.is_zero() {
+                        pace_wait = Some(pace_wait.map_or(wait, |w: Duration| w.min(wait)));
+                        continue;
+                    }
+                    pacer.started(step.bytes);
+                }
+                schedule.start(i);
+                running.push(one_move(console, ctx, i, total, step.clone()));
+            }
+        }
+        if running.is_empty() {
+            match pace_wait {
+                Some(wait) if failure.is_none() => {
+                    tokio::time::sleep(wait.min(Duration::from_millis(250))).await;
+                    continue;
+                }
+                _ => break,
+            }
+        }
+        let finished = match pace_wait {
+            Some(wait) => tokio::select! {
+                next = running.next() => next,
+                _ = tokio::time::sleep(wait) => continue,
+            },
+            None => running.next().await,
+        };
+        let Some((i, outcome)) = finished else {
+            continue;
+        };
+        schedule.finish(i);
+        match outcome {
+            Ok(executed) => {
+                console.record_move_rate(executed.bytes, executed.millis);
+                bytes_done += executed.bytes;
+                let verified = executed.verified;
+                let note = executed.verification.clone();
+                progress.done.push(executed);
+                save(progress)?;
+                ctx.event(
+                    MOVE_STEP,
+                    progress.done.len() as u64,
+                    total,
+                    Outcome::Ok,
+                    format!("{} of {total} steps done", progress.done.len()),
+                );
+                ctx.event(
+                    BYTES_STEP,
+                    bytes_done,
+                    progress.plan.bytes_to_move,
+                    Outcome::Running,
+                    format!(
+                        "{} of {} copied",
+                        human_bytes(bytes_done),
+                        human_bytes(progress.plan.bytes_to_move)
+                    ),
+                );
+                if !verified && failure.is_none() {
+                    failure = Some(ServiceError::Conflict(format!(
+                        "step {} was not verified, so the run stopped: {}",
+                        i + 1,
+                        note.unwrap_or_default()
+                    )));
+                }
+            }
+            Err(e) => {
+                if failure.is_none() {
+                    failure = Some(e);
+                }
+            }
+        }
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    ctx.check_cancel()?;
+    Ok(())
+}
+
+/// One step: checks where the group is, moves it with a deadline, verifies it.
+async fn one_move(
+    console: &Console,
+    ctx: &JobCtx,
+    i: usize,
+    total: u64,
+    step: PlannedMove,
+) -> (usize, Result<ExecutedMove, ServiceError>) {
+    (i, run_step(console, ctx, i, total, &step).await)
+}
+
+async fn run_step(
+    console: &Console,
+    ctx: &JobCtx,
+    i: usize,
+    total: u64,
+    step: &PlannedMove,
+) -> Result<ExecutedMove, ServiceError> {
+    let group: u32 = step.group.parse().map_err(|_| {
+        ServiceError::Invalid(format!(
+            "the plan names an unknown shard group {:?}",
+            step.group
+        ))
+    })?;
+    let request = MoveRequest {
+        group,
+        from: step.from.clone(),
+        to: step.to.clone(),
+        role: match step.role {
+            Role::Leader => ReplicaRole::Leader,
+            Role::Follower => ReplicaRole::Follower,
+        },
+    };
+    let number = i as u64 + 1;
+    let name = copy_step(number);
+    let what = describe(number, total, step, group);
+    ctx.event(&name, 0, step.bytes, Outcome::Running, what.clone());
+    let record = |bytes, millis, verdict: verify::Verdict| ExecutedMove {
+        group,
+        from: request.from.clone(),
+        to: request.to.clone(),
+        role: request.role,
+        bytes,
+        millis,
+        step: Some(i),
+        verified: verdict.verified,
+        verification: verdict.note,
+    };
+    let result = async {
+        match placement_of(console, &request).await? {
+            Placement::Done => {
+                // Finished before a crash, not yet recorded: nothing to copy again. There is
+                // no count from before it, so only the placement is checked.
+                let wrong = verify::misplaced(console, &request).await?;
+                let verdict = verify::Verdict {
+                    verified: wrong.is_none(),
+                    summary: String::new(),
+                    note: Some(wrong.unwrap_or_else(|| {
+                        "made before the job stopped: placement read back, data not compared".into()
+                    })),
+                };
+                Ok((format!("{what}: already done before the job stopped"), record(0, 0, verdict)))
+            }
+            Placement::Pending => {
+                let before = verify::before(console, group).await?;
+                let deadline = console
+                    .config()
+                    .move_limits
+                    .deadline(step.bytes, console.move_rate().rate());
+                let report = console
+                    .backend()
+                    .move_shard_group(
+                        &request,
+                        &deadline,
+                        &|p| {
+                            ctx.move_progress(&name, p, || {
+                                format!(
+                                    "{what}: {}{} of {} copied, {}",
+                                    if p.estimated { "about " } else { "" },
+                                    human_bytes(p.bytes_done),
+                                    human_bytes(p.bytes_total),
+                                    p.phase.label()
+                                )
+                            })
+                        },
+                        ctx.cancel_flag(),
+                    )
+                    .await?;
+                let verdict = verify::after(console, ctx.job, &request, &before).await?;
+                let text = format!(
+                    "{what}: done in {:.1} s; {}",
+                    report.millis as f64 / 1000.0,
+                    verdict.summary
+                );
+                Ok((text, record(report.bytes, report.millis, verdict)))
+            }
+            Placement::Elsewhere(now) => Err(ServiceError::Conflict(format!(
+                "the cluster changed since this plan was made: shard group {group} is now on {now}, not {}; plan again",
+                request.from
+            ))),
+        }
+    }
+    .await;
+    match result {
+        Ok((text, executed)) => {
+            let outcome = if executed.verified {
+                Outcome::Ok
+            } else {
+                Outcome::Failed
+            };
+            ctx.event(&name, executed.bytes, executed.bytes, outcome, text);
+            Ok(executed)
+        }
+        Err(e) => {
+            let outcome = match e.kind() {
+                crate::error::ErrorKind::Cancelled => Outcome::Warning,
+                _ => Outcome::Failed,
+            };
+            ctx.event(&name, 0, step.bytes, outcome, format!("{what}: {e}"));
+            Err(e)
+        }
+    }
+}
+
+fn describe(number: u64, total: u64, step: &PlannedMove, group: u32) -> String {
+    let role = match step.role {
+        Role::Leader => "leader",
+        Role::Follower => "follower",
+    };
+    match step.kind {
+        StepKind::Move => format!(
+            "Move {number} of {total}: shard group {group} {role} {} -> {} ({})",
+            step.from,
+            step.to,
+            human_bytes(step.bytes)
+        ),
+        // The follower on `to` takes over: nothing is copied.
+        StepKind::LeaderSwitch => format!(
+            "Move {number} of {total}: shard group {group} leadership {} -> {} (leader switch, nothing copied)",
+            step.from, step.to
+        ),
+    }
+}
+
+/// Where a planned move stands on the cluster as it is now.
+enum Placement {
+    /// The replica is still on `from`: the move is to be made.
+    Pending,
+    /// The replica is on `to` and no longer on `from`: it was made.
+    Done,
+    /// Neither: someone else moved the group (the servers it is on).
+    Elsewhere(String),
+}
+
+async fn placement_of(console: &Console, request: &MoveRequest) -> Result<Placement, ServiceError> {
+    let map = console.backend().shard_map().await?;
+    let Some(group) = map.groups.iter().find(|g| g.index == request.group) else {
+        return Err(ServiceError::Conflict(format!(
+            "shard group {} no longer exists: plan again",
+            request.group
+        )));
+    };
+    let on = |server: &str| match request.role {
+        ReplicaRole::Leader => group.leader == server,
+        ReplicaRole::Follower => group.followers.iter().any(|f| f == server),
+    };
+    Ok(if on(&request.from) {
+        Placement::Pending
+    } else if on(&request.to) {
+        Placement::Done
+    } else {
+        Placement::Elsewhere(
+            std::iter::once(group.leader.as_str())
+                .chain(group.followers.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    })
+}

@@ -1,0 +1,136 @@
+//! Proving a move kept the data: the group's tenants are counted (and, where the back end
+//! can, checksummed) before and after, and the group's placement is read back from the
+//! cluster. Tenants another job writes meanwhile (onboarding, removal) are named, not
+//! compared: their counts change for a reason of their own.
+
+use std::collections::BTreeSet;
+
+use scaleout_domain::port::{GroupTally, MoveRequest, ReplicaRole};
+use scaleout_domain::units::grouped;
+use scaleout_domain::TenantId;
+
+use crate::console::Console;
+use crate::error::ServiceError;
+use crate::store::Lock;
+
+/// What a move's check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub verified: bool,
+    /// What differed (not verified), or what was left out of the comparison.
+    pub note: Option<String>,
+    /// One sentence for the progress log.
+    pub summary: String,
+}
+
+/// The group's tally before its move.
+pub async fn before(console: &Console, group: u32) -> Result<GroupTally, ServiceError> {
+    Ok(console.backend().group_tally(group).await?)
+}
+
+/// Compares the group after the move with `before`, and reads its placement back.
+pub async fn after(
+    console: &Console,
+    job: u64,
+    request: &MoveRequest,
+    before: &GroupTally,
+) -> Result<Verdict, ServiceError> {
+    let after = console.backend().group_tally(request.group).await?;
+    let changing = being_written(console, job, before, &after)?;
+    let mut problems = before.differences(&after, &changing);
+    if let Some(wrong) = misplaced(console, request).await? {
+        problems.push(wrong);
+    }
+    let compared = after.tenants.len() - changing.len().min(after.tenants.len());
+    if !problems.is_empty() {
+        let note = problems.join("; ");
+        return Ok(Verdict {
+            verified: false,
+            summary: format!("NOT verified: {note}"),
+            note: Some(note),
+        });
+    }
+    let skipped = (!changing.is_empty()).then(|| {
+        format!(
+            "{} tenant(s) being written by other jobs were not compared",
+            changing.len()
+        )
+    });
+    let kept = format!(
+        "verified: {} documents of {compared} tenant(s) the same before and after{}, and {} now holds the {}",
+        grouped(after.documents()),
+        if after.tenants.values().any(|t| t.checksum.is_some()) {
+            " (counts and checksums)"
+        } else {
+            ""
+        },
+        request.to,
+        match request.role {
+            ReplicaRole::Leader => "leadership",
+            ReplicaRole::Follower => "replica",
+        }
+    );
+    Ok(Verdict {
+        verified: true,
+        summary: match &skipped {
+            Some(s) => format!("{kept} ({s})"),
+            None => kept,
+        },
+        note: skipped,
+    })
+}
+
+/// The placement read back: the replica (or leadership) is on `to` and no longer on `from`.
+/// `None` when it is.
+pub async fn misplaced(
+    console: &Console,
+    request: &MoveRequest,
+) -> Result<Option<String>, ServiceError> {
+    let map = console.backend().shard_map().await?;
+    let Some(g) = map.groups.iter().find(|g| g.index == request.group) else {
+        return Ok(Some(format!(
+            "shard group {} is no longer in the shard map",
+            request.group
+        )));
+    };
+    let holds = |s: &str| g.leader == s || g.followers.iter().any(|f| f == s);
+    let wrong = match request.role {
+        ReplicaRole::Leader if g.leader != request.to => Some(format!(
+            "the cluster reports shard group {} led by {}, not {}",
+            request.group, g.leader, request.to
+        )),
+        ReplicaRole::Follower if !holds(&request.to) => Some(format!(
+            "the cluster reports no replica of shard group {} on {}",
+            request.group, request.to
+        )),
+        // A leader switch keeps the old leader as a follower; a move takes it away.
+        ReplicaRole::Follower if holds(&request.from) => Some(format!(
+            "{} still holds a replica of shard group {}",
+            request.from, request.group
+        )),
+        ReplicaRole::Leader if g.leader == request.from => Some(format!(
+            "{} still leads shard group {}",
+            request.from, request.group
+        )),
+        _ => None,
+    };
+    Ok(wrong)
+}
+
+/// Tenants of either tally that a job other than `job` holds (onboarding, removing).
+fn being_written(
+    console: &Console,
+    job: u64,
+    before: &GroupTally,
+    after: &GroupTally,
+) -> Result<BTreeSet<TenantId>, ServiceError> {
+    let mut out = BTreeSet::new();
+    for &id in before.tenants.keys().chain(after.tenants.keys()) {
+        if let Some(held) = console.store().holder_of(Lock::Tenant(id))? {
+            if held.job != job {
+                out.insert(id);
+            }
+        }
+    }
+    Ok(out)
+}
