@@ -56,9 +56,11 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   const watch = page.getByTestId("rebalance-watch");
   await expect(watch).toHaveAttribute("data-state", "running");
   const jobId = await watch.getAttribute("data-job");
-  await expect(watch.getByTestId("moves-count")).toContainText(/Move \d+ of \d+/);
-  await expect(watch.getByTestId("current-move")).toContainText(/ of .*B/);
-  await expect(watch.getByTestId("current-move")).toContainText(/B\/s/);
+  await expect(watch.getByTestId("moves-count")).toContainText(/\d+ of \d+ moves done/);
+  const running = watch.getByTestId("current-move").first();
+  await expect(running).toContainText(/ of .*B/);
+  await expect(running).toContainText(/B\/s/);
+  await expect(running.getByTestId("move-phase")).toHaveText(/copying|switching leader|done/);
   await page.screenshot({ path: `${shots}/shards-executing.png`, fullPage: true });
   await Promise.all([watcher.goto("/shards"), viewer.goto("/shards")]);
   // Both pages came with the running job: the other operator may cancel it, the
@@ -79,6 +81,8 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   const done = watch.getByTestId("rebalance-done");
   await expect(done).toContainText(/Done: \d+ moves? in/);
   await expect(done.getByTestId("done-figures")).toContainText("After (measured)");
+  // Every move was verified: the same data before and after, the placement read back.
+  await expect(done.getByTestId("moves-done")).toContainText(/Moves: (\d+) of \1 verified/);
   await expect(attached).toHaveAttribute("data-state", "succeeded", { timeout: 10_000 });
   await page.screenshot({ path: `${shots}/shards-done.png`, fullPage: true });
   await other.close();
@@ -127,6 +131,42 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
   // Plan again offers what is left.
   await watch.getByTestId("plan-again").click();
   await expect(page.getByTestId("make-plan")).toBeVisible();
+});
+
+test("drain a server from the Servers page, then remove it", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/servers");
+  await waitForHydration(page);
+  // The newest server that holds data: it offers a drain, and no removal.
+  const row = page
+    .getByTestId("server-table")
+    .locator("tr[data-server]")
+    .filter({ has: page.getByTestId("drain-server") })
+    .last();
+  const name = (await row.getAttribute("data-server"))!;
+  await expect(row.getByTestId("remove-server")).toHaveCount(0);
+  await row.getByTestId("drain-server").click();
+  await expect(page).toHaveURL(new RegExp(`/shards\\?drain=${name}`));
+  await waitForHydration(page);
+  await expect(page.getByTestId("drain-intro")).toContainText(`Drain ${name}`);
+  await page.getByTestId("make-plan").click();
+  const review = page.getByTestId("plan-review");
+  await expect(review).toBeVisible();
+  await expect(review.getByTestId("plan-moves")).toContainText(name);
+  await page.getByTestId("execute-plan").click();
+  const watch = page.getByTestId("rebalance-watch");
+  await expect(watch).toHaveAttribute("data-state", "succeeded", { timeout: 90_000 });
+  await expect(watch.getByTestId("moves-done")).toContainText(/Moves: (\d+) of \1 verified/);
+  await page.screenshot({ path: `${shots}/shards-drained.png`, fullPage: true });
+
+  // Empty now: the Servers page offers its removal.
+  await page.goto("/servers");
+  await waitForHydration(page);
+  const emptied = page.getByTestId("server-table").locator(`tr[data-server=${name}]`);
+  await expect(emptied.locator("td").nth(1)).toHaveText("0");
+  await emptied.getByTestId("remove-server").click();
+  await expect(page.getByTestId("server-removed")).toContainText(`${name} held nothing and was removed`);
+  await expect(page.getByTestId("server-table").locator(`tr[data-server=${name}]`)).toHaveCount(0);
 });
 
 test.describe("without JavaScript", () => {

@@ -374,7 +374,7 @@ impl ClusterBackend for ArangoCluster {
                 )));
             }
         }
-        progress(watch_done(bytes));
+        progress(MoveProgress::done(bytes));
         tracing::info!(group = request.group, job, "shard group moved");
         Ok(MoveReport {
             request: request.clone(),
@@ -414,15 +414,5 @@ impl ClusterBackend for ArangoCluster {
             "restore_server",
             "start the DB server's process again: it rejoins the cluster and its replicas resynchronise",
         ))
-    }
-}
-
-/// The last progress of a finished move: every byte, counted by ArangoDB's own end.
-fn watch_done(bytes: u64) -> MoveProgress {
-    MoveProgress {
-        bytes_done: bytes,
-        bytes_total: bytes,
-        phase: scaleout_domain::port::MovePhase::Done,
-        estimated: false,
     }
 }

@@ -36,5 +36,11 @@ pub use rebalance::{Imbalance, RebalanceMove, RebalanceOptions, RebalancePlan};
 pub use secret::Secret;
 pub use topology::{Edition, ServerDescription};
 
+/// A fake ArangoDB that behaves as the real one does around moves, cancels and failures
+/// (see `moves.md`): for this crate's tests and, with the `fake` feature, for the console's
+/// end-to-end tests through the CLI and the HTTP API.
+#[cfg(any(test, feature = "fake"))]
+pub mod fake;
+
 #[cfg(test)]
 mod tests;

@@ -39,7 +39,7 @@ pub const VERSIONS_AT: &str = "FOR p IN @@proxies FILTER p.@attr == @tenant \
      vertex: UNSET(v, \"_id\", \"_rev\"), edge: UNSET(e, \"_id\", \"_rev\")}";
 
 /// All of them, for tests that check what may appear in a query text.
-#[cfg(test)]
+#[cfg(any(test, feature = "fake"))]
 pub const ALL: [&str; 6] = [
     COUNT_TENANT,
     TENANT_VALUES,

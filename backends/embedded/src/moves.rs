@@ -62,7 +62,7 @@ pub async fn copy(
         )
         .await;
     }
-    progress(MoveProgress::copying(bytes_total, bytes_total));
+    progress(MoveProgress::done(bytes_total));
     Ok(MoveReport {
         request: request.clone(),
         bytes: bytes_total,

@@ -94,17 +94,27 @@ pub struct MoveProgress {
 }
 
 impl MoveProgress {
-    /// Measured progress of a copy (the embedded back end counts its bytes).
+    /// Measured progress of a running move (the embedded back end counts its bytes); a
+    /// move with nothing to copy is a leader switch.
     pub fn copying(bytes_done: u64, bytes_total: u64) -> Self {
-        let phase = if bytes_done >= bytes_total {
-            MovePhase::Done
-        } else {
-            MovePhase::Copying
-        };
         MoveProgress {
             bytes_done,
             bytes_total,
-            phase,
+            phase: if bytes_total == 0 {
+                MovePhase::SwitchingLeader
+            } else {
+                MovePhase::Copying
+            },
+            estimated: false,
+        }
+    }
+
+    /// A move that ended: every byte copied.
+    pub fn done(bytes_total: u64) -> Self {
+        MoveProgress {
+            bytes_done: bytes_total,
+            bytes_total,
+            phase: MovePhase::Done,
             estimated: false,
         }
     }

@@ -76,6 +76,10 @@ pub struct ArangoArgs {
         default_value = "network_assets"
     )]
     pub arango_database: String,
+    /// How often a shard move asks ArangoDB how its job is doing, in milliseconds.
+    #[arg(long, global = true, env = "ARANGO_POLL_MS", value_name = "MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(5..=60_000))]
+    pub arango_poll_ms: u64,
 }
 
 impl ArangoArgs {
@@ -84,11 +88,11 @@ impl ArangoArgs {
             .arango_url
             .as_deref()
             .filter(|u| !u.trim().is_empty())?;
-        Some(
-            scaleout_arangodb::ArangoConfig::new(url)
-                .with_credentials(self.arango_user.clone(), self.arango_password.clone())
-                .with_database(self.arango_database.clone()),
-        )
+        let mut config = scaleout_arangodb::ArangoConfig::new(url)
+            .with_credentials(self.arango_user.clone(), self.arango_password.clone())
+            .with_database(self.arango_database.clone());
+        config.poll_interval = std::time::Duration::from_millis(self.arango_poll_ms);
+        Some(config)
     }
 }
 

@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use scaleout_domain::progress::{Outcome, ProgressEvent};
+use scaleout_domain::rebalance_progress::{BYTES_STEP, MOVE_STEP};
 use scaleout_services::jobs::JobSpec;
 use scaleout_services::store::{JobRecord, JobState};
 use scaleout_services::Console;
@@ -22,13 +23,33 @@ pub async fn run(
     follow(console, id, json).await
 }
 
-/// Follows a started (or resumed) job to its end.
+/// Follows a started (or resumed) job to its end. The first Ctrl-C cancels the job (a
+/// rebalance then waits for the cluster to end its running moves and says where each group
+/// is); a second one leaves at once, the job marked interrupted and resumable.
 pub async fn follow(console: &Console, id: u64, json: bool) -> Result<serde_json::Value, CliError> {
     let display = Display::new(json);
     let events = console.jobs().watch(id)?;
     futures::pin_mut!(events);
-    while let Some(event) = events.next().await {
-        display.show(&event);
+    let mut interrupted = false;
+    loop {
+        tokio::select! {
+            event = events.next() => match event {
+                Some(event) => display.show(&event),
+                None => break,
+            },
+            _ = tokio::signal::ctrl_c() => {
+                if interrupted {
+                    display.finish();
+                    return Err(CliError::Input(format!(
+                        "left job {id} before it ended: it is marked interrupted; `scaleout job resume {id}` finishes it"
+                    )));
+                }
+                interrupted = true;
+                if console.jobs().cancel(id).is_ok() {
+                    eprintln!("Cancelling job {id}: waiting for the cluster to end its running work (Ctrl-C again to leave at once)");
+                }
+            }
+        }
     }
     display.finish();
     outcome(console.job(id)?)
@@ -76,7 +97,15 @@ impl Display {
 
     fn show(&self, e: &ProgressEvent) {
         let finished = matches!(e.outcome, Outcome::Ok | Outcome::Warning | Outcome::Failed);
+        // A rebalance's moves run side by side: the bar counts moves (`move`), each running
+        // move only updates the message, and the counters are not worth a line of their own.
+        let counter = e.step == MOVE_STEP || e.step == BYTES_STEP;
+        let one_move = e.step.starts_with("move ");
         if let Some(bar) = &self.bar {
+            if e.step == BYTES_STEP || (one_move && !finished) {
+                bar.set_message(e.message.clone());
+                return;
+            }
             if *self.step.borrow() != e.step {
                 *self.step.borrow_mut() = e.step.clone();
                 bar.set_prefix(e.step.clone());
@@ -84,10 +113,10 @@ impl Display {
             bar.set_length(e.total.max(1));
             bar.set_position(e.done.min(e.total.max(1)));
             bar.set_message(e.message.clone());
-            if finished && e.step != "finished" {
+            if finished && e.step != "finished" && !counter {
                 bar.println(format!("{} {}", mark(e.outcome), e.message));
             }
-        } else if self.lines && finished && e.step != "finished" {
+        } else if self.lines && finished && e.step != "finished" && !counter {
             eprintln!("{} {}", mark(e.outcome), e.message);
         }
     }

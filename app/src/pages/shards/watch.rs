@@ -154,12 +154,14 @@ fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
                     <dl class="facts">
                         <dt>"Phase"</dt>
                         <dd data-testid="move-phase">{c.phase.map(|x| x.label()).unwrap_or("starting")}</dd>
-                        <dt>"Copied"</dt>
-                        <dd>{if c.bytes_total > 0 { format!("{}{} of {}", about(c.estimated), bytes(c.bytes_done), bytes(c.bytes_total)) } else { "nothing to copy".into() }}</dd>
-                        <dt>"Rate"</dt>
-                        <dd>{c.rate.map(|r| format!("{}{}", about(c.estimated), rate(r.bytes_per_sec))).unwrap_or_else(|| "measuring…".into())}</dd>
-                        <dt>"Time left for this move"</dt>
-                        <dd>{c.rate.map(|r| format!("{}{}{}", about(c.estimated), duration(r.eta_secs), if c.estimated { ", estimated" } else { "" })).unwrap_or_else(|| "measuring…".into())}</dd>
+                        {(c.bytes_total > 0).then(|| view! {
+                            <dt>"Copied"</dt>
+                            <dd>{format!("{}{} of {}", about(c.estimated), bytes(c.bytes_done), bytes(c.bytes_total))}</dd>
+                            <dt>"Rate"</dt>
+                            <dd>{c.rate.map(|r| format!("{}{}", about(c.estimated), rate(r.bytes_per_sec))).unwrap_or_else(|| "measuring…".into())}</dd>
+                            <dt>"Time left for this move"</dt>
+                            <dd>{c.rate.map(|r| format!("{}{}{}", about(c.estimated), duration(r.eta_secs), if c.estimated { ", estimated" } else { "" })).unwrap_or_else(|| "measuring…".into())}</dd>
+                        })}
                     </dl>
                 </div>
             </For>

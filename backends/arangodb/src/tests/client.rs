@@ -7,7 +7,7 @@ use scaleout_domain::console::BackendKind;
 use scaleout_domain::port::{BackendError, ClusterBackend, ClusterMode, MoveDeadline, ServerRole};
 
 use super::connect;
-use super::fake::{Fake, FaultKind, PASSWORD};
+use crate::fake::{Fake, FaultKind, PASSWORD};
 use crate::{ArangoCluster, AuthMethod, Edition};
 
 const HEALTH: &str = "/_admin/cluster/health";

@@ -5,8 +5,8 @@ use scaleout_domain::port::{BackendError, ClusterBackend, SchemaSpec};
 use scaleout_domain::{snapshot_at, Collection, Generator, Naming};
 use scaleout_port_suite::tenant;
 
-use super::fake::{Fake, FaultKind};
 use super::{connect, loaded};
+use crate::fake::{Fake, FaultKind};
 
 #[tokio::test]
 async fn results_are_read_across_many_batches() {

@@ -8,7 +8,7 @@ use scaleout_domain::{Collection, Document, Generator, Naming};
 use scaleout_port_suite::tenant;
 
 use super::connect;
-use super::fake::{Fake, FaultKind};
+use crate::fake::{Fake, FaultKind};
 
 fn documents(seed: u64, scale: u32) -> Vec<Document> {
     Generator::new(&tenant(seed, "Loader Ltd", scale), Naming::CamelCase)

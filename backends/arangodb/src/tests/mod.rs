@@ -3,7 +3,6 @@
 
 mod client;
 mod cursor;
-mod fake;
 mod loading;
 mod moves;
 mod port_suite;
@@ -14,8 +13,8 @@ mod single;
 use scaleout_domain::port::{ClusterBackend, SchemaSpec};
 use scaleout_domain::{Naming, Tenant};
 
+use crate::fake::Fake;
 use crate::{ArangoCluster, ArangoConfig};
-use fake::Fake;
 
 async fn connect(config: ArangoConfig) -> ArangoCluster {
     ArangoCluster::connect(config)

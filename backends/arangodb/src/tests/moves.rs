@@ -11,8 +11,8 @@ use scaleout_domain::port::{
 };
 use scaleout_port_suite::tenant;
 
-use super::fake::{AbortOutcome, Fake, FaultKind};
 use super::loaded;
+use crate::fake::{AbortOutcome, Fake, FaultKind};
 use crate::ArangoCluster;
 
 async fn tenant_group(cluster: &ArangoCluster, seed: u64) -> ShardGroup {

@@ -8,7 +8,7 @@ use scaleout_domain::Collection;
 use scaleout_port_suite as suite;
 
 use super::connect;
-use super::fake::Fake;
+use crate::fake::Fake;
 use crate::ArangoCluster;
 
 struct Subject {

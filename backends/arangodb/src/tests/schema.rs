@@ -6,7 +6,7 @@ use scaleout_domain::port::{BackendError, ClusterBackend, SchemaSpec};
 use scaleout_domain::Naming;
 
 use super::connect;
-use super::fake::{Coll, Fake};
+use crate::fake::{Coll, Fake};
 
 #[tokio::test]
 async fn created_once_then_accepted_then_conflict_never_dropped() {

@@ -9,7 +9,7 @@ use scaleout_domain::Naming;
 use scaleout_port_suite::tenant;
 
 use super::connect;
-use super::fake::{Fake, Mode};
+use crate::fake::{Fake, Mode};
 
 #[tokio::test]
 async fn a_single_server_is_one_server_and_one_group() {
