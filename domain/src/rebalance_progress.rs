@@ -140,9 +140,17 @@ impl RebalanceProgress {
             }
         }
         p.bytes_copied = finished_bytes + p.running.iter().map(|m| m.bytes_done).sum::<u64>();
+        // The run ends no sooner than its slowest running move, whatever the average says
+        // (the last move alone runs slower than the run did side by side).
+        let slowest = p
+            .running
+            .iter()
+            .filter_map(|m| m.rate.map(|r| r.eta_secs))
+            .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
         p.run_eta_secs = run_started_ms
             .and_then(|t| transfer_rate(t, last_ms, p.bytes_copied, p.bytes_total))
-            .map(|r| r.eta_secs);
+            .map(|r| r.eta_secs)
+            .map(|eta| slowest.map_or(eta, |s| eta.max(s)));
         p
     }
 }
@@ -225,7 +233,7 @@ mod tests {
         assert!(two.estimated && p.estimated);
         assert_eq!(two.phase, Some(MovePhase::Copying));
         assert_eq!(p.bytes_copied, 750);
-        // 750 bytes in 1 s, 2,250 to go.
+        // 750 bytes in 1 s, 2,250 to go: 3 s, and move 1 needs 3 s as well.
         assert_eq!(p.run_eta_secs, Some(3.0));
 
         events.push(ev(8, &copy_step(2), 1_000, 1_000, Outcome::Ok, 3_000));

@@ -56,7 +56,7 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   const watch = page.getByTestId("rebalance-watch");
   await expect(watch).toHaveAttribute("data-state", "running");
   const jobId = await watch.getAttribute("data-job");
-  await expect(watch.getByTestId("moves-count")).toContainText(/\d+ of \d+ moves done/);
+  await expect(watch.getByTestId("moves-count")).toContainText(/\d+ of \d+ steps done/);
   const running = watch.getByTestId("current-move").first();
   await expect(running).toContainText(/ of .*B/);
   await expect(running).toContainText(/B\/s/);
@@ -79,10 +79,10 @@ test("add servers, then plan, review and execute a rebalance with live progress"
 
   await expect(watch).toHaveAttribute("data-state", "succeeded", { timeout: 90_000 });
   const done = watch.getByTestId("rebalance-done");
-  await expect(done).toContainText(/Done: \d+ moves? in/);
+  await expect(done).toContainText(/Done: \d+ steps? in/);
   await expect(done.getByTestId("done-figures")).toContainText("After (measured)");
   // Every move was verified: the same data before and after, the placement read back.
-  await expect(done.getByTestId("moves-done")).toContainText(/Moves: (\d+) of \1 verified/);
+  await expect(done.getByTestId("moves-done")).toContainText(/Steps: (\d+) of \1 verified/);
   await expect(attached).toHaveAttribute("data-state", "succeeded", { timeout: 10_000 });
   await page.screenshot({ path: `${shots}/shards-done.png`, fullPage: true });
   await other.close();
@@ -125,7 +125,7 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
   await expect(watch).toHaveAttribute("data-state", "cancelled", { timeout: 30_000 });
   // Whole moves only: either none finished (nothing moved) or some did (and helped).
   await expect(watch.getByTestId("rebalance-cancelled")).toContainText(
-    /Cancelled before the first move finished: nothing moved|Cancelled after \d+ of \d+ moves .* better balanced than before/,
+    /Cancelled before the first step finished: nothing moved|Cancelled after \d+ of \d+ steps .* better balanced than before/,
   );
   await page.screenshot({ path: `${shots}/shards-cancelled.png`, fullPage: true });
   // Plan again offers what is left.
@@ -156,7 +156,8 @@ test("drain a server from the Servers page, then remove it", async ({ page }) =>
   await page.getByTestId("execute-plan").click();
   const watch = page.getByTestId("rebalance-watch");
   await expect(watch).toHaveAttribute("data-state", "succeeded", { timeout: 90_000 });
-  await expect(watch.getByTestId("moves-done")).toContainText(/Moves: (\d+) of \1 verified/);
+  await expect(watch.getByTestId("moves-done")).toContainText(/Steps: (\d+) of \1 verified/);
+  await expect(watch.getByTestId("drain-done")).toContainText(`${name} holds nothing now`);
   await page.screenshot({ path: `${shots}/shards-drained.png`, fullPage: true });
 
   // Empty now: the Servers page offers its removal.

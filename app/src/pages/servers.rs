@@ -164,7 +164,7 @@ fn ServerTable(
                                     <td class="num">{bytes(s.bytes)}</td>
                                     <td class="num">{count(s.documents)}</td>
                                     <td><TenantList tenants=s.tenants.clone() /></td>
-                                    <td>
+                                    <td><div class="row-actions">
                                         <button type="button" class="secondary small" on:click=toggle
                                             aria-label=format!("{} {name}", if failed { "Restore" } else { "Fail" })>
                                             {if failed { "Restore" } else { "Fail" }}
@@ -186,7 +186,7 @@ fn ServerTable(
                                                 </a>
                                             }.into_any()
                                         }}
-                                    </td>
+                                    </div></td>
                                 </tr>
                             }
                         }).collect_view()}

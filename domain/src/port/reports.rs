@@ -69,6 +69,9 @@ pub enum MovePhase {
     Copying,
     /// Leadership changes hands (a leader move's last phase, or a leader switch).
     SwitchingLeader,
+    /// The cluster ended the move; the console counts the group's data and reads its
+    /// placement back.
+    Verifying,
     Done,
 }
 
@@ -78,6 +81,7 @@ impl MovePhase {
             MovePhase::Queued => "queued",
             MovePhase::Copying => "copying",
             MovePhase::SwitchingLeader => "switching leader",
+            MovePhase::Verifying => "verifying",
             MovePhase::Done => "done",
         }
     }

@@ -252,6 +252,14 @@ async fn run_step(
                         ctx.cancel_flag(),
                     )
                     .await?;
+                ctx.move_progress(
+                    &name,
+                    scaleout_domain::port::MoveProgress {
+                        phase: scaleout_domain::port::MovePhase::Verifying,
+                        ..scaleout_domain::port::MoveProgress::done(report.bytes)
+                    },
+                    || format!("{what}: verifying (counting the group's data, reading its placement back)"),
+                );
                 let verdict = verify::after(console, ctx.job, &request, &before).await?;
                 let text = format!(
                     "{what}: done in {:.1} s; {}",

@@ -90,8 +90,17 @@ pub async fn plan(console: &Console, options: &PlanOptions) -> Result<Plan, Serv
 
 /// The balance figures of the cluster as it is.
 pub async fn figures(console: &Console) -> Result<Figures, ServiceError> {
+    figures_without(console, &[]).await
+}
+
+/// The balance figures, not counting `drained` servers (as a drain's plan counts them).
+pub async fn figures_without(
+    console: &Console,
+    drained: &[String],
+) -> Result<Figures, ServiceError> {
     let options = PlanOptions {
         max_moves: Some(0),
+        drain: drained.to_vec(),
         ..PlanOptions::default()
     };
     Ok(plan(console, &options).await?.before)
@@ -262,7 +271,7 @@ pub async fn run(
         moves_done: progress.done,
         bytes_moved,
         seconds: started.elapsed().as_secs_f64(),
-        figures_after: Some(figures(console).await?),
+        figures_after: Some(figures_without(console, &spec.drain).await?),
         arangodb_plan,
     })
 }

@@ -51,6 +51,10 @@ pub fn registered_tenants(console_db: &Path) -> Result<u64, ServiceError> {
     use rusqlite::{Connection, OpenFlags};
     let conn = Connection::open_with_flags(console_db, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| super::explain(console_db, e))?;
+    // Another scaleout process may be creating the file this very moment (a CLI command
+    // started beside a first `demo`): wait for its schema, as every other connection does.
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(|e| super::explain(console_db, e))?;
     let has_table: bool = conn
         .query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tenants')",

@@ -217,11 +217,18 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
                         "Drain {server}: the planner moves every replica and leader off it, keeping the other servers balanced. \
                          Review the plan, execute it (each move is verified), then remove the empty server on the Servers page."
                     )}</p>
+                    <noscript>
+                        <p class="hint">{format!(
+                            "Planning and executing a drain need JavaScript and WebAssembly in this page; without them, run: scaleout server drain {server} --execute"
+                        )}</p>
+                    </noscript>
                     <OperatorOnly note="Read-only view: an operator drains servers; you see it here live.">
-                        <button type="button" data-testid="make-plan" on:click=make_plan disabled=move || plan.pending().get()>
-                            {move || if plan.pending().get() { "Planning…".to_string() } else { label.get_value() }}
-                        </button>
-                        <a href="/shards" class="button secondary">"Plan a plain rebalance instead"</a>
+                        <div class="form-row actions">
+                            <button type="button" data-testid="make-plan" on:click=make_plan disabled=move || plan.pending().get()>
+                                {move || if plan.pending().get() { "Planning…".to_string() } else { label.get_value() }}
+                            </button>
+                            <a href="/shards" class="button secondary">"Plan a plain rebalance instead"</a>
+                        </div>
                     </OperatorOnly>
                 }.into_any()
             }

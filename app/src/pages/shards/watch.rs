@@ -3,6 +3,7 @@
 //! shows the same, from the same job log.
 
 use leptos::prelude::*;
+use scaleout_domain::port::{MovePhase, ReplicaRole};
 use scaleout_domain::progress::{Outcome, ProgressEvent};
 use scaleout_domain::rebalance_progress::RebalanceProgress;
 use scaleout_domain::views::Rebalance;
@@ -48,6 +49,16 @@ pub fn RebalanceWatch(
         });
     });
     let progress = Memo::new(move |_| events.with(|e| RebalanceProgress::from_events(e)));
+    // A drain says so in its first event ("Planning the drain of DBServer0003").
+    let drained = Memo::new(move |_| {
+        events.with(|e| {
+            e.iter().find_map(|x| {
+                x.message
+                    .strip_prefix("Planning the drain of ")
+                    .map(str::to_string)
+            })
+        })
+    });
     // Its last event, when that is the end (a resumed job replays an earlier end first).
     let finished = move || events.with(|e| e.last().filter(|e| e.step == "finished").cloned());
     let state = move || match finished() {
@@ -71,7 +82,15 @@ pub fn RebalanceWatch(
     view! {
         <div class="rebalance-watch" data-testid="rebalance-watch" data-job=job data-state=state>
             <div class="card-head">
-                <h3>"Executing the rebalance " <span class="muted">"· job " {job}</span></h3>
+                <h3>
+                    {move || match (drained.get(), state() == "running") {
+                        (Some(d), true) => format!("Executing the drain of {d} "),
+                        (Some(d), false) => format!("Drain of {d} "),
+                        (None, true) => "Executing the rebalance ".to_string(),
+                        (None, false) => "Rebalance ".to_string(),
+                    }}
+                    <span class="muted">"· job " {job}</span>
+                </h3>
                 <span class=move || format!("badge state-{}", state())>{state}</span>
             </div>
             <Show when=move || state() == "running">
@@ -85,19 +104,32 @@ pub fn RebalanceWatch(
                 </OperatorOnly>
             </Show>
             {move || match state() {
-                "succeeded" => result.get().map(|r| view! { <Done outcome=r /> }.into_any()),
+                "succeeded" => result.get().map(|r| view! { <Done outcome=r drained=drained.get() /> }.into_any()),
                 "cancelled" => {
                     let p = progress.get();
                     let text = if p.moves_done == 0 {
-                        "Cancelled before the first move finished: nothing moved, the cluster is as it was.".to_string()
+                        "Cancelled before the first step finished: nothing moved, the cluster is as it was.".to_string()
                     } else {
                         format!(
-                            "Cancelled after {} of {} moves ({} copied). Each finished move made the cluster more even, so it is better balanced than before; plan again to finish.",
+                            "Cancelled after {} of {} steps ({} copied). Each finished step made the cluster more even, so it is better balanced than before; plan again to finish.",
                             p.moves_done, p.moves_total, bytes(p.bytes_copied)
                         )
                     };
+                    // What became of each move that was running: the cluster ended it, and said
+                    // where its group is.
+                    let stopped: Vec<String> = events.with(|e| {
+                        e.iter()
+                            .filter(|x| x.step.starts_with("move ") && x.outcome == Outcome::Warning)
+                            .map(|x| x.message.clone())
+                            .collect()
+                    });
                     Some(view! {
                         <p class="job-result" role="status" data-testid="rebalance-cancelled">{text}</p>
+                        {(!stopped.is_empty()).then(|| view! {
+                            <ul class="stopped-moves" data-testid="stopped-moves">
+                                {stopped.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                            </ul>
+                        })}
                     }.into_any())
                 }
                 "failed" => finished().map(|e| view! { <p class="error" role="alert">{e.message}</p> }.into_any()),
@@ -131,16 +163,19 @@ fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
                     } else {
                         let running = p.running.len();
                         match running {
-                            0 => format!("{} of {} moves done", p.moves_done, p.moves_total),
-                            1 => format!("{} of {} moves done, move {} running", p.moves_done, p.moves_total, p.running[0].number),
-                            n => format!("{} of {} moves done, {n} running side by side", p.moves_done, p.moves_total),
+                            0 => format!("{} of {} steps done", p.moves_done, p.moves_total),
+                            1 => format!("{} of {} steps done, step {} running", p.moves_done, p.moves_total, p.running[0].number),
+                            n => format!("{} of {} steps done, {n} running side by side", p.moves_done, p.moves_total),
                         }
                     }
                 }}
             </p>
-            <progress aria-label="Moves done" max=move || p().moves_total.max(1) value=move || p().moves_done></progress>
+            <progress aria-label="Steps done" max=move || p().moves_total.max(1) value=move || p().moves_done></progress>
             <p class="muted" data-testid="run-left">{move || {
                 let p = p();
+                if p.moves_total == 0 {
+                    return String::new();
+                }
                 let copied = format!("{}{} of {} copied", about(p.estimated), bytes(p.bytes_copied), bytes(p.bytes_total));
                 match p.run_eta_secs {
                     Some(eta) => format!("{copied}; {}{} left for the whole run{}", about(p.estimated), duration(eta), if p.estimated { ", estimated" } else { "" }),
@@ -154,7 +189,7 @@ fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
                     <dl class="facts">
                         <dt>"Phase"</dt>
                         <dd data-testid="move-phase">{c.phase.map(|x| x.label()).unwrap_or("starting")}</dd>
-                        {(c.bytes_total > 0).then(|| view! {
+                        {(c.bytes_total > 0 && !matches!(c.phase, Some(MovePhase::Verifying | MovePhase::Done))).then(|| view! {
                             <dt>"Copied"</dt>
                             <dd>{format!("{}{} of {}", about(c.estimated), bytes(c.bytes_done), bytes(c.bytes_total))}</dd>
                             <dt>"Rate"</dt>
@@ -170,7 +205,7 @@ fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
 }
 
 #[component]
-fn Done(outcome: Rebalance) -> impl IntoView {
+fn Done(outcome: Rebalance, drained: Option<String>) -> impl IntoView {
     let after = outcome
         .figures_after
         .clone()
@@ -178,13 +213,19 @@ fn Done(outcome: Rebalance) -> impl IntoView {
     view! {
         <div data-testid="rebalance-done">
             <p class="job-result" role="status">{format!(
-                "Done: {} move{} in {}, {} moved: {}.",
+                "Done: {} step{} in {}, {} moved: {}.",
                 outcome.moves_done.len(),
                 if outcome.moves_done.len() == 1 { "" } else { "s" },
                 duration(outcome.seconds),
                 bytes(outcome.bytes_moved),
                 scaleout_domain::planner::effect(&outcome.plan.before.bytes, &after.bytes),
             )}</p>
+            {drained.map(|d| view! {
+                <p class="job-result" data-testid="drain-done">
+                    {format!("{d} holds nothing now (read back from the cluster); the figures count the servers that keep data. ")}
+                    <a href="/servers">"Remove it on the Servers page"</a>
+                </p>
+            })}
             <FiguresTable columns=vec![("Before", outcome.plan.before.clone()), ("After (measured)", after)] testid="done-figures" />
             <MovesDone moves=outcome.moves_done.clone() />
         </div>
@@ -199,7 +240,7 @@ fn MovesDone(moves: Vec<scaleout_domain::views::ExecutedMove>) -> impl IntoView 
     let total = moves.len();
     view! {
         <details class="moves-done" data-testid="moves-done">
-            <summary>{format!("Moves: {verified} of {total} verified")}</summary>
+            <summary>{format!("Steps: {verified} of {total} verified")}</summary>
             <div class="table-wrap">
                 <table>
                     <thead><tr>
@@ -213,10 +254,15 @@ fn MovesDone(moves: Vec<scaleout_domain::views::ExecutedMove>) -> impl IntoView 
                         {moves.into_iter().map(|m| view! {
                             <tr data-verified=m.verified.to_string()>
                                 <td class="num">{m.group}</td>
-                                <td>{format!("{} → {} ({})", m.from, m.to, match m.role { scaleout_domain::port::ReplicaRole::Leader => "leader", scaleout_domain::port::ReplicaRole::Follower => "follower" })}</td>
+                                <td>{format!("{} → {} ({})", m.from, m.to, match m.role {
+                                    ReplicaRole::Leader if m.bytes == 0 => "leader switch",
+                                    ReplicaRole::Leader => "leader",
+                                    ReplicaRole::Follower => "follower",
+                                })}</td>
                                 <td class="num">{bytes(m.bytes)}</td>
                                 <td class="num">{duration(m.millis as f64 / 1000.0)}</td>
                                 <td>{match (m.verified, m.verification) {
+                                    (true, None) if m.bytes == 0 => "yes: same data, new leader read back".to_string(),
                                     (true, None) => "yes: same data, placement read back".to_string(),
                                     (true, Some(n)) => format!("yes ({n})"),
                                     (false, n) => format!("NO: {}", n.unwrap_or_default()),
