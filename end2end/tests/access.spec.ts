@@ -29,8 +29,12 @@ test("an operator's read-only link shows the console live and refuses changes", 
   await waitForHydration(page);
   await page.getByLabel("For", { exact: true }).fill("Board demo");
   await page.getByRole("button", { name: "Create link" }).click();
-  const link = (await page.getByTestId("new-link").textContent())!.trim();
-  expect(link).toContain("/watch/");
+  await expect(page.getByTestId("new-link")).toHaveValue(/\/watch\//);
+  const link = (await page.getByTestId("new-link").inputValue()).trim();
+  expect(link).toMatch(/^http:\/\/.*\/watch\//);
+  // One click copies it; the page says so.
+  await page.getByTestId("new-link-copy").click();
+  await expect(page.getByTestId("new-link-copy")).toHaveText("Copied");
   await page.screenshot({ path: `${shots}/access.png`, fullPage: true });
 
   const context = await visitor(browser, baseURL);

@@ -106,7 +106,15 @@ test("servers: what each holds, fail and restore one", async ({ page }) => {
   await waitForHydration(page);
   const table = page.getByTestId("server-table");
   await expect(table.getByRole("row")).toHaveCount(6); // header + 5 after the demo
-  await page.getByRole("button", { name: "Fail DBServer0002" }).click();
+  // A simulated failure asks first: declined, nothing happens; confirmed, it fails.
+  const questions: string[] = [];
+  page.once("dialog", (d) => { questions.push(d.message()); d.dismiss(); });
+  await page.getByRole("button", { name: "Simulate failure of DBServer0002" }).click();
+  await expect.poll(() => questions.length).toBe(1);
+  expect(questions[0]).toContain("Simulate a failure of DBServer0002?");
+  await expect(page.getByRole("heading", { name: /DB servers: 5 of 5 healthy/ })).toBeVisible();
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Simulate failure of DBServer0002" }).click();
   await expect(table.getByRole("row", { name: /DBServer0002/ })).toContainText("Failed");
   await expect(page.getByRole("heading", { name: /DB servers: 4 of 5 healthy/ })).toBeVisible();
   await page.screenshot({ path: `${shots}/servers.png`, fullPage: true });

@@ -7,7 +7,8 @@ mod support;
 use std::net::{IpAddr, Ipv4Addr};
 
 use support::{
-    client_with_cookie, open_viewer_link, raw, set_cookie, spawn_app, OPERATOR_PASSWORD,
+    client_with_cookie, open_viewer_link, raw, set_cookie, spawn_app, spawn_app_with,
+    OPERATOR_PASSWORD,
 };
 
 /// A client whose requests come from `127.0.0.<last>` (all of 127/8 is
@@ -153,6 +154,50 @@ async fn a_crowd_of_guessers_never_locks_the_operator_out() {
         out
     };
     assert_eq!(statuses, [401, 429, 429]);
+    app.shutdown().await;
+}
+
+/// Logs in through a proxy at `127.0.0.<proxy>` that forwards `client`.
+async fn login_via(app: &support::TestApp, proxy: u8, client: &str, password: &str) -> u16 {
+    from(proxy)
+        .post(app.url("/api/access/login"))
+        .header("x-forwarded-for", client)
+        .form(&[("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_one_persons_wrong_passwords_lock_out_only_that_person() {
+    let app = spawn_app_with(|c| c.trusted_proxies = vec!["127.0.0.50/32".parse().unwrap()]).await;
+    // Everyone comes through the proxy at 127.0.0.50; one person keeps guessing.
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        statuses.push(login_via(&app, 50, "203.0.113.5", &format!("guess {i}")).await);
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    // A colleague behind the same proxy is not locked out.
+    assert_eq!(
+        login_via(&app, 50, "203.0.113.6", OPERATOR_PASSWORD).await,
+        200
+    );
+    // The guesser still is, even with the right password.
+    assert_eq!(
+        login_via(&app, 50, "203.0.113.5", OPERATOR_PASSWORD).await,
+        429
+    );
+    // A client that is not the proxy cannot pick its address with the header: its own
+    // guesses count against its own address, whatever it claims.
+    for i in 0..8 {
+        login_via(&app, 60, &format!("198.51.100.{i}"), "wrong").await;
+    }
+    assert_eq!(
+        login_via(&app, 60, "198.51.100.99", OPERATOR_PASSWORD).await,
+        429
+    );
     app.shutdown().await;
 }
 

@@ -275,3 +275,35 @@ async fn shards_and_the_what_if_render_without_webassembly() {
     }
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn adding_servers_is_bounded_per_action_and_in_all_and_says_why() {
+    let app = spawn_app().await;
+    for (count, says) in [("0", "add 1 to 64"), ("65", "add 1 to 64"), ("-3", "")] {
+        let refused = call(&app, "/api/cluster/add-servers", &[("count", count)]).await;
+        assert_eq!(refused.status(), 400, "{count}");
+        assert!(refused.text().await.unwrap().contains(says), "{count}");
+    }
+    // 3 + 64 + 61 = 128 DB servers in all; one more is refused, naming how many fit.
+    succeeded(
+        &app,
+        call(&app, "/api/cluster/add-servers", &[("count", "64")]).await,
+    )
+    .await;
+    let over = call(&app, "/api/cluster/add-servers", &[("count", "62")]).await;
+    assert_eq!(over.status(), 400);
+    let why = over.text().await.unwrap();
+    assert!(
+        why.contains("the cluster has 67 DB servers") && why.contains("add at most 61"),
+        "{why}"
+    );
+    succeeded(
+        &app,
+        call(&app, "/api/cluster/add-servers", &[("count", "61")]).await,
+    )
+    .await;
+    let full = call(&app, "/api/cluster/add-servers", &[("count", "1")]).await;
+    assert_eq!(full.status(), 400);
+    assert!(full.text().await.unwrap().contains("already has 128 DB servers"));
+    app.shutdown().await;
+}

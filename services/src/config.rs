@@ -15,6 +15,9 @@ pub struct ConsoleConfig {
     pub site_dir: Option<PathBuf>,
     /// Embedded back end: how fast shard moves copy, in bytes per second.
     pub move_rate_bytes_per_sec: Option<u64>,
+    /// Proxies in front of the console (`--trusted-proxy`): a request from one of them is
+    /// counted (rate limits, logs) under the client address it forwards.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How rebalances and drains run their moves: side by side, paced, with deadlines.
     pub move_limits: scaleout_domain::execution::MoveLimits,
     /// With this, everything uses ArangoDB; without, the embedded back end.
@@ -48,6 +51,7 @@ impl ConsoleConfig {
             site_dir: None,
             move_rate_bytes_per_sec: None,
             move_limits: Default::default(),
+            trusted_proxies: Vec::new(),
             arango: None,
             admin_password: None,
             signup: Default::default(),

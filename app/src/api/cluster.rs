@@ -39,15 +39,9 @@ pub async fn get_shard_info() -> Result<ShardInfo, ServerFnError> {
 /// `POST /api/cluster/add-servers` (count): returns the job id.
 #[server(endpoint = "/cluster/add-servers")]
 pub async fn add_servers(count: u32) -> Result<u64, ServerFnError> {
-    use scaleout_services::jobs::JobSpec;
     let console = super::server::operator()?;
-    if !(1..=64).contains(&count) {
-        return Err(super::server::invalid(format!(
-            "add 1 to 64 servers at a time, not {count}"
-        )));
-    }
-    console
-        .start_job(JobSpec::AddServers { count })
+    scaleout_services::operations::topology::start_add_servers(&console, count)
+        .await
         .map_err(super::server::fail)
 }
 

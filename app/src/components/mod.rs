@@ -1,5 +1,7 @@
 //! Components shared by several pages.
 
+pub mod confirm;
+pub mod copy_field;
 pub mod errors;
 pub mod follow;
 pub mod heat_map;

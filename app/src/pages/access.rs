@@ -10,6 +10,8 @@ use crate::api::access::{
     list_links, list_signups, ApproveSignup, CreateLink, RejectSignup, RevokeLink,
     RevokePortalLinks,
 };
+use crate::components::confirm;
+use crate::components::copy_field::CopyField;
 use crate::components::errors::error_text;
 use crate::components::live::use_live;
 use crate::components::local_time::LocalTime;
@@ -61,10 +63,15 @@ pub fn AccessPage() -> impl IntoView {
                 <button type="submit">"Create link"</button>
             </ActionForm>
             {move || create.value().get().map(|r| match r {
-                Ok(made) => view! {
-                    <p class="ok" role="status">"Share this link (shown once): "
-                        <code data-testid="new-link">{origin()}{made.path.clone()}</code></p>
-                }.into_any(),
+                Ok(made) => {
+                    let path = StoredValue::new(made.path.clone());
+                    let full = Signal::derive(move || format!("{}{}", origin(), path.get_value()));
+                    view! {
+                        <p class="ok" role="status">"Share this link: it is shown only now. Whoever opens it watches the console, read-only, until "
+                            <LocalTime ms=made.expires_ms />"."</p>
+                        <CopyField value=full label="The new read-only link" testid="new-link" />
+                    }.into_any()
+                }
                 Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
             })}
             <Transition fallback=|| view! { <p class="muted">"Loading links…"</p> }>
@@ -116,13 +123,17 @@ fn LinkTable(
                     view! {
                         <tr>
                             <td>{l.label.clone()}</td>
-                            <td>{scaleout_domain::time::iso_ms(l.expires_ms)}</td>
+                            <td><LocalTime ms=l.expires_ms /></td>
                             <td>{if revoked { "revoked" } else { "active" }}</td>
                             <td>
                                 {(!revoked).then(|| view! {
                                     <ActionForm action=revoke>
                                         <input type="hidden" name="id" value=l.id />
-                                        <button type="submit" class="secondary" aria-label=format!("Revoke the link for {}", l.label)>"Revoke"</button>
+                                        <button type="submit" class="secondary" aria-label=format!("Revoke the link for {}", l.label)
+                                            on:click={
+                                                let question = format!("Revoke the link for {}? Whoever watches through it is shown out at their next request.", l.label);
+                                                move |ev| confirm::or_stop(&ev, &question)
+                                            }>"Revoke"</button>
                                     </ActionForm>
                                 })}
                             </td>
@@ -190,7 +201,11 @@ fn SignupTable(
                                                 <label class="visually-hidden" for=format!("reason-{id}")>{reason_label}</label>
                                                 <input id=format!("reason-{id}") type="text" name="reason" required maxlength="300"
                                                     placeholder="Reason (the customer reads it)" />
-                                                <button type="submit" class="secondary" aria-label=decline_label>"Decline"</button>
+                                                <button type="submit" class="secondary" aria-label=decline_label
+                                                    on:click={
+                                                        let question = format!("Decline {company}? They read your reason on their portal; this cannot be undone.");
+                                                        move |ev| confirm::or_stop(&ev, &question)
+                                                    }>"Decline"</button>
                                             </ActionForm>
                                         </div>
                                     })}
@@ -198,7 +213,11 @@ fn SignupTable(
                                         <ActionForm action=revoke_links attr:class="inline-form">
                                             <input type="hidden" name="id" value=id />
                                             <button type="submit" class="secondary small"
-                                                aria-label=format!("Revoke the personal portal links of {}", s.company)>
+                                                aria-label=format!("Revoke the personal portal links of {}", s.company)
+                                                on:click={
+                                                    let question = format!("Revoke every personal portal link of {}? Their links stop working; their own browser keeps the portal.", s.company);
+                                                    move |ev| confirm::or_stop(&ev, &question)
+                                                }>
                                                 "Revoke portal links"
                                             </button>
                                         </ActionForm>

@@ -12,6 +12,7 @@ use scaleout_domain::progress::ProgressEvent;
 use crate::api::portal::{
     get_portal, get_portal_network, watch_portal, watch_portal_updates, NewPortalLink, SwitchPortal,
 };
+use crate::components::copy_field::CopyField;
 use crate::components::errors::error_text;
 use crate::components::follow::follow;
 use crate::components::local_time::LocalTime;
@@ -149,12 +150,7 @@ fn PersonalLink(token: Option<String>) -> impl IntoView {
     });
     // The whole address, also before (or without) scripts.
     let origin = RwSignal::new(server_origin());
-    let scripts = RwSignal::new(false);
-    Effect::new(move |_| {
-        origin.set(window().location().origin().unwrap_or_default());
-        scripts.set(true);
-    });
-    let copied = RwSignal::new(false);
+    Effect::new(move |_| origin.set(window().location().origin().unwrap_or_default()));
     view! {
         <section class="card" aria-labelledby="link-h">
             <h2 id="link-h">"Your personal link"</h2>
@@ -162,25 +158,10 @@ fn PersonalLink(token: Option<String>) -> impl IntoView {
                 Some(t) => {
                     let path = StoredValue::new(format!("/portal/open/{t}"));
                     let full = move || format!("{}{}", origin.get(), path.get_value());
-                    let copy = move |_| {
-                        #[cfg(feature = "hydrate")]
-                        {
-                            let _ = window().navigator().clipboard().write_text(&full());
-                        }
-                        copied.set(true);
-                    };
                     view! {
                         <p>"This link opens this portal on any device. It is shown only now: keep it (a password manager, a note). "
                             "Anyone with it can see your inventory."</p>
-                        <div class="copy-row">
-                            <input type="text" readonly aria-label="Your personal link" data-testid="personal-link"
-                                value=full() prop:value=full />
-                            <Show when=move || scripts.get()>
-                                <button type="button" class="secondary" on:click=copy>
-                                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                                </button>
-                            </Show>
-                        </div>
+                        <CopyField value=Signal::derive(full) label="Your personal link" testid="personal-link" />
                     }.into_any()
                 }
                 None => view! {

@@ -10,12 +10,16 @@ use scaleout_domain::views::ServerReport;
 use crate::api::cluster::{
     get_server_report, get_shard_info, AddServers, FailServer, RemoveServer, RestoreServer,
 };
+use crate::components::confirm;
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
 use crate::components::tenant_list::TenantList;
 use crate::components::units::{bytes, count};
 use crate::components::what_if::WhatIf;
+
+/// Adding more servers than this at once asks for confirmation.
+const CONFIRM_ABOVE: u32 = 4;
 
 #[component]
 pub fn Servers() -> impl IntoView {
@@ -35,6 +39,20 @@ pub fn Servers() -> impl IntoView {
     let restore = ServerAction::<RestoreServer>::new();
     let remove = ServerAction::<RemoveServer>::new();
     let jobs = RwSignal::new(Vec::<u64>::new());
+    // More than a few servers at once is worth a second thought: they stay until drained.
+    let count_input = NodeRef::<leptos::html::Input>::new();
+    let confirm_many = move |ev: leptos::ev::MouseEvent| {
+        let n: u32 = count_input
+            .get_untracked()
+            .and_then(|i| i.value().trim().parse().ok())
+            .unwrap_or(0);
+        if n > CONFIRM_ABOVE {
+            confirm::or_stop(
+                &ev,
+                &format!("Add {n} DB servers? They start empty; a rebalance moves data onto them, and each one stays until it is drained and removed."),
+            );
+        }
+    };
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
     Effect::new(move |_| {
         if let Some(Ok(job)) = add.value().get() {
@@ -71,9 +89,9 @@ pub fn Servers() -> impl IntoView {
             <ActionForm action=add attr:class="form-row">
                 <label>
                     "How many"
-                    <input type="number" name="count" min="1" max="64" value="2" required />
+                    <input type="number" name="count" min="1" max="64" value="2" required node_ref=count_input />
                 </label>
-                <button type="submit" disabled=move || add.pending().get()>"Add servers"</button>
+                <button type="submit" disabled=move || add.pending().get() on:click=confirm_many>"Add servers"</button>
             </ActionForm>
             <p class="hint">"New servers start empty; a rebalance (Shards page) moves shard groups onto them."</p>
             {move || problem().map(|e| view! { <p class="error" role="alert" data-testid="servers-error">{error_text(&e)}</p> })}
@@ -151,7 +169,9 @@ fn ServerTable(
                             let toggle = move |_| {
                                 if failed {
                                     restore.dispatch(RestoreServer { server: action_name.clone() });
-                                } else {
+                                } else if confirm::ask(&format!(
+                                    "Simulate a failure of {action_name}? Its leaders fail over to their followers and groups without an in-sync replica become unavailable, until you restore it. Only the simulated cluster can do this."
+                                )) {
                                     fail.dispatch(FailServer { server: action_name.clone() });
                                 }
                             };
@@ -166,8 +186,9 @@ fn ServerTable(
                                     <td><TenantList tenants=s.tenants.clone() /></td>
                                     <td><div class="row-actions">
                                         <button type="button" class="secondary small" on:click=toggle
-                                            aria-label=format!("{} {name}", if failed { "Restore" } else { "Fail" })>
-                                            {if failed { "Restore" } else { "Fail" }}
+                                            title=if failed { "Bring the server back: its replicas catch up" } else { "A simulation: the server stops answering until you restore it" }
+                                            aria-label=format!("{} {name}", if failed { "Restore" } else { "Simulate failure of" })>
+                                            {if failed { "Restore" } else { "Simulate failure" }}
                                         </button>
                                         {if empty {
                                             view! {

@@ -96,6 +96,12 @@ impl TenantRow {
     }
 }
 
+/// DB servers added by one action, at most.
+pub const MAX_SERVERS_PER_ADD: u32 = 64;
+
+/// DB servers in all, at most: what the planner plans and the pages draw well.
+pub const MAX_DB_SERVERS: usize = 128;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AddedServers {
     pub added: Vec<ServerInfo>,

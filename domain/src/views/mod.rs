@@ -11,7 +11,7 @@ mod tenants;
 
 pub use cluster::{
     AddedServers, GroupRow, RemovedServer, ServerLoad, ServerReport, ShardReport, TenantRef,
-    TenantRow,
+    TenantRow, MAX_DB_SERVERS, MAX_SERVERS_PER_ADD,
 };
 pub use demo::{DemoReport, Metrics, StepRecord, Summary, TenantCheck, ValidationSummary};
 pub use jobs::{JobRecord, JobState};

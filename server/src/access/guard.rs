@@ -100,11 +100,12 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
             "cross-site requests are refused: use the console's own pages",
         )));
     }
-    let client = req
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+        .map(|c| c.0.ip());
+    let client =
+        super::client_addr::client_address(peer, req.headers(), &console.config().trusted_proxies);
     let session = read_cookie(req.headers(), SESSION_COOKIE);
     let (role, ended) = match &session {
         Some(token) => match console.access().session_state(token) {

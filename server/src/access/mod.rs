@@ -3,6 +3,7 @@
 //! response carries the security headers. Server functions then read the
 //! caller from the request; the decision is never left to the page.
 
+mod client_addr;
 mod cookies;
 mod forms;
 mod guard;

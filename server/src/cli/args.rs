@@ -118,6 +118,12 @@ pub enum Command {
         /// At most this many signups waiting (for approval or provisioning).
         #[arg(long, env = "SCALEOUT_MAX_PENDING_SIGNUPS", default_value_t = 20)]
         max_pending_signups: u32,
+        /// A proxy in front of the console (an address or CIDR range, repeatable; env:
+        /// comma-separated): requests from it are counted under the client address it
+        /// forwards in X-Forwarded-For (rate limits, logs). Without, the header is ignored.
+        #[arg(long = "trusted-proxy", env = "SCALEOUT_TRUSTED_PROXY", value_name = "CIDR",
+              value_delimiter = ',', value_parser = parse_net)]
+        trusted_proxies: Vec<ipnet::IpNet>,
     },
     /// Print the console's version and back end.
     Status {
@@ -301,6 +307,14 @@ pub enum JobCommand {
     },
     /// Ask a running job to stop at its next safe point.
     Cancel { id: u64 },
+}
+
+/// "10.0.0.0/8", "192.0.2.7" (one address), "::1".
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let t = s.trim();
+    t.parse::<ipnet::IpNet>()
+        .or_else(|_| t.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is not an address or CIDR range (e.g. 10.0.0.0/8, 192.0.2.7)"))
 }
 
 /// "50M", "1G", "800K", "1048576": bytes per second (K, M, G are powers of 1024).

@@ -22,7 +22,9 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
             admin_password,
             signup_approval,
             max_pending_signups,
+            trusted_proxies,
         } => {
+            config.trusted_proxies = trusted_proxies;
             config.site_dir = site::locate(site_dir);
             config.admin_password = admin_password
                 .map(|p| scaleout_services::Secret(p.expose().to_string()))
@@ -82,8 +84,9 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
         }
         Command::Server(ServerCommand::Add { count, json }) => {
             let console = open(config).await?;
-            let added: AddedServers =
-                jobs::parse(jobs::run(&console, JobSpec::AddServers { count }, json).await?)?;
+            let id =
+                scaleout_services::operations::topology::start_add_servers(&console, count).await?;
+            let added: AddedServers = jobs::parse(jobs::follow(&console, id, json).await?)?;
             if json {
                 print_json(&added)
             } else {

@@ -29,6 +29,33 @@ pub async fn restore_server(console: &Console, server: &str) -> Result<(), Servi
     Ok(())
 }
 
+/// Starts adding `count` DB servers, within what one action may add and what the cluster
+/// may hold in all; returns the job id.
+pub async fn start_add_servers(console: &Console, count: u32) -> Result<u64, ServiceError> {
+    use scaleout_domain::views::{MAX_DB_SERVERS, MAX_SERVERS_PER_ADD};
+    if !(1..=MAX_SERVERS_PER_ADD).contains(&count) {
+        return Err(ServiceError::Invalid(format!(
+            "add 1 to {MAX_SERVERS_PER_ADD} DB servers at a time, not {count}"
+        )));
+    }
+    let now = console.backend().overview().await?.db_servers().count();
+    if now >= MAX_DB_SERVERS {
+        return Err(ServiceError::Invalid(format!(
+            "the cluster already has {now} DB servers, the most the console plans and draws well: \
+             drain and remove one before adding another"
+        )));
+    }
+    if now + count as usize > MAX_DB_SERVERS {
+        return Err(ServiceError::Invalid(format!(
+            "the cluster has {now} DB servers: {count} more would make {}, over the {MAX_DB_SERVERS} \
+             the console plans and draws well; add at most {}",
+            now + count as usize,
+            MAX_DB_SERVERS.saturating_sub(now)
+        )));
+    }
+    console.start_job(crate::jobs::JobSpec::AddServers { count })
+}
+
 /// What an add-servers job recorded before adding: a resume adds only what
 /// is still missing, never `count` again.
 #[derive(Debug, Serialize, Deserialize)]
