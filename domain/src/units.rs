@@ -32,6 +32,25 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// A large number in words a person reads at a glance: "70.4 trillion", not "7.04e13"
+/// (ArangoDB's imbalance scores are sums of squares in bytes).
+pub fn plain_number(v: f64) -> String {
+    if !v.is_finite() {
+        return "unknown".into();
+    }
+    const SCALES: [(f64, &str); 5] = [
+        (1e15, "quadrillion"),
+        (1e12, "trillion"),
+        (1e9, "billion"),
+        (1e6, "million"),
+        (1e3, "thousand"),
+    ];
+    match SCALES.iter().find(|(scale, _)| v.abs() >= *scale) {
+        Some((scale, word)) => format!("{:.1} {word}", v / scale),
+        None => format!("{v:.0}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{grouped, human_bytes};
@@ -56,5 +75,15 @@ mod tests {
         assert_eq!(human_bytes(22_706_012), "21.7 MiB");
         assert_eq!(human_bytes(3 << 30), "3.0 GiB");
         assert_eq!(human_bytes(u64::MAX), "16384 PiB");
+    }
+
+    #[test]
+    fn large_numbers_read_in_words() {
+        assert_eq!(plain_number(0.0), "0");
+        assert_eq!(plain_number(512.4), "512");
+        assert_eq!(plain_number(7.037e13), "70.4 trillion");
+        assert_eq!(plain_number(1.843e9), "1.8 billion");
+        assert_eq!(plain_number(2.5e6), "2.5 million");
+        assert_eq!(plain_number(f64::NAN), "unknown");
     }
 }

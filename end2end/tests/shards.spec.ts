@@ -20,7 +20,7 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   await expect(heat.getByRole("columnheader", { name: "DBServer0001" })).toBeVisible();
   await expect(heat.locator("td[data-role=leader]").first()).toContainText("L");
   await expect(page.getByTestId("tenant-placement")).toBeVisible();
-  await expect(page.getByTestId("balance-figures")).toContainText("Max / mean bytes");
+  await expect(page.getByTestId("balance-figures")).toContainText("Fullest server against the mean");
   await waitForHydration(page);
   await page.screenshot({ path: `${shots}/shards.png`, fullPage: true });
 
@@ -33,7 +33,7 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   await expect(review.getByTestId("quality-chart").locator("svg")).toBeVisible();
   await expect(review.getByTestId("quality-chart")).toContainText("Moves done");
   await expect(review.getByTestId("plan-figures")).toContainText("After the plan");
-  await expect(review.getByTestId("plan-figures")).toContainText("Min bytes per server");
+  await expect(review.getByTestId("plan-figures")).toContainText("Fewest bytes on one server");
   // The summary says what the plan does to the fullest and the least loaded server.
   await expect(review.getByTestId("plan-summary")).toContainText(/the fullest server (stays at|goes from)/);
   await expect(review.getByTestId("plan-summary")).toContainText(/the least loaded (stays at|goes from)/);
@@ -178,7 +178,7 @@ test.describe("without JavaScript", () => {
     await page.goto("/shards");
     await expect(page.getByTestId("heat-map")).toBeVisible();
     await expect(page.getByTestId("tenant-placement")).toBeVisible();
-    await expect(page.getByTestId("balance-figures")).toContainText("Max / mean bytes");
+    await expect(page.getByTestId("balance-figures")).toContainText("Fullest server against the mean");
     await page.screenshot({ path: `${shots}/shards-no-js.png`, fullPage: true });
     await page.goto("/servers");
     await expect(page.getByTestId("what-if-summary")).toContainText("With 0 more servers");

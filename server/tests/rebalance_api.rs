@@ -304,6 +304,10 @@ async fn adding_servers_is_bounded_per_action_and_in_all_and_says_why() {
     .await;
     let full = call(&app, "/api/cluster/add-servers", &[("count", "1")]).await;
     assert_eq!(full.status(), 400);
-    assert!(full.text().await.unwrap().contains("already has 128 DB servers"));
+    assert!(full
+        .text()
+        .await
+        .unwrap()
+        .contains("already has 128 DB servers"));
     app.shutdown().await;
 }

@@ -45,14 +45,14 @@ pub fn render_text(plan: &Plan) -> String {
     let line = |label: &str, f: &Figures| {
         format!(
             "{label:<7} max/mean {:.3}  CV {:.3}  max {}  mean {}  leaders max/mean {:.2}  ArangoDB \
-             imbalance: shards {:.3e}, leader {:.3e}",
+             imbalance scores: shards {}, leader {}",
             f.bytes.max_over_mean,
             f.bytes.cv,
             human_bytes(f.bytes.max),
             human_bytes(f.bytes.mean.round() as u64),
             f.leaders.max_over_mean,
-            f.arangodb.shards,
-            f.arangodb.leader,
+            crate::units::plain_number(f.arangodb.shards),
+            crate::units::plain_number(f.arangodb.leader),
         )
     };
     let _ = writeln!(

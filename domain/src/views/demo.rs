@@ -204,8 +204,13 @@ impl DemoReport {
         let (b, a) = (&self.balance_before.bytes, &self.balance_after.bytes);
         let _ = writeln!(
             out,
-            "\nmax/mean {:.2} -> {:.2}; coefficient of variation {:.3} -> {:.3}; ArangoDB shard imbalance {:.3e} -> {:.3e}\n",
-            b.max_over_mean, a.max_over_mean, b.cv, a.cv, self.balance_before.arangodb.shards, self.balance_after.arangodb.shards
+            "\nmax/mean {:.2} -> {:.2}; coefficient of variation {:.3} -> {:.3}; ArangoDB's shard imbalance score {} -> {}\n",
+            b.max_over_mean,
+            a.max_over_mean,
+            b.cv,
+            a.cv,
+            crate::units::plain_number(self.balance_before.arangodb.shards),
+            crate::units::plain_number(self.balance_after.arangodb.shards)
         );
         if let Some(r) = &self.balance_before_rebalance {
             let _ = writeln!(

@@ -175,9 +175,9 @@ pub fn rebalance(r: &Rebalance) -> String {
         let score = |k: &str| theirs[k]["shards"].as_f64().unwrap_or(0.0);
         let _ = writeln!(
             out,
-            "\nArangoDB's own plan (for comparison, not executed): {moves} move(s), shard imbalance {:.3e} -> {:.3e}",
-            score("imbalance_before"),
-            score("imbalance_after")
+            "\nArangoDB's own plan (for comparison, not executed): {moves} move(s), its shard imbalance score {} -> {}",
+            scaleout_domain::units::plain_number(score("imbalance_before")),
+            scaleout_domain::units::plain_number(score("imbalance_after"))
         );
     }
     if r.executed {

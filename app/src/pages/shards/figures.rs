@@ -4,36 +4,77 @@ use leptos::prelude::*;
 use scaleout_domain::planner::Figures;
 
 use crate::components::units::bytes;
+pub use scaleout_domain::units::plain_number as plain;
 
-/// `columns`: a heading and the figures under it.
+/// One row: its label, what it means (on hover and for screen readers), its value.
+type Row = (&'static str, &'static str, fn(&Figures) -> String);
+
+const ROWS: [Row; 11] = [
+    (
+        "DB servers counted",
+        "Healthy DB servers that are not being drained: the ones the balance is measured over.",
+        |f| f.balanced_servers.to_string(),
+    ),
+    ("Most bytes on one server", "The fullest server's bytes (leader and follower replicas).", |f| bytes(f.bytes.max)),
+    ("Fewest bytes on one server", "The emptiest counted server's bytes.", |f| bytes(f.bytes.min)),
+    ("Mean bytes per server", "All bytes divided by the counted servers.", |f| {
+        bytes(f.bytes.mean.round() as u64)
+    }),
+    (
+        "Fullest server against the mean",
+        "Most bytes on one server divided by the mean: 1.00 is perfectly even, 2.00 means the fullest server holds twice its fair share.",
+        |f| format!("{:.2} x", f.bytes.max_over_mean),
+    ),
+    (
+        "Spread of bytes (coefficient of variation)",
+        "Standard deviation of bytes per server divided by the mean: 0 is perfectly even; below 0.1 is very even.",
+        |f| format!("{:.3}", f.bytes.cv),
+    ),
+    (
+        "Collection shards per server (fewest – most)",
+        "Each shard group has one shard in each of the graph's collections, so these count shards of every collection, not shard groups.",
+        |f| format!("{} – {}", f.shards.min, f.shards.max),
+    ),
+    (
+        "Leader shards per server (fewest – most)",
+        "Shards a server leads (it takes their writes).",
+        |f| format!("{} – {}", f.leaders.min, f.leaders.max),
+    ),
+    (
+        "ArangoDB's shard imbalance score",
+        "ArangoDB's own score, for comparison with its rebalancer: the squared spread of replicas over servers, each replica counted as 1 MiB whatever its size. Lower is more even; only its change means something.",
+        |f| plain(f.arangodb.shards),
+    ),
+    (
+        "ArangoDB's leader imbalance score",
+        "ArangoDB's own leader score: 256,000,000 (its piFactor) times the squared spread of each collection's leaders over the servers. Lower is more even; it can rise while leaders even out overall.",
+        |f| plain(f.arangodb.leader),
+    ),
+    (
+        "Shard-group replicas in all",
+        "Shard groups times the replication factor.",
+        |f| f.servers.iter().map(|s| s.groups).sum::<u32>().to_string(),
+    ),
+];
+
+/// The rows a short summary keeps: the bytes on the fullest and emptiest servers, and
+/// how even they are.
+const SHORT: [usize; 4] = [1, 2, 4, 5];
+
+/// `columns`: a heading and the figures under it. `short`: the key rows only (where a
+/// full table of the same cluster is already on the page).
 #[component]
-pub fn FiguresTable(columns: Vec<(&'static str, Figures)>, testid: &'static str) -> impl IntoView {
-    type Row = (&'static str, fn(&Figures) -> String);
-    let rows: [Row; 11] = [
-        ("Balanced DB servers", |f| f.balanced_servers.to_string()),
-        ("Max bytes per server", |f| bytes(f.bytes.max)),
-        ("Min bytes per server", |f| bytes(f.bytes.min)),
-        ("Mean bytes per server", |f| {
-            bytes(f.bytes.mean.round() as u64)
-        }),
-        ("Max / mean bytes", |f| {
-            format!("{:.2}", f.bytes.max_over_mean)
-        }),
-        ("Coefficient of variation (bytes)", |f| {
-            format!("{:.3}", f.bytes.cv)
-        }),
-        ("Shards per server (min – max)", |f| {
-            format!("{} – {}", f.shards.min, f.shards.max)
-        }),
-        ("Leader shards per server (min – max)", |f| {
-            format!("{} – {}", f.leaders.min, f.leaders.max)
-        }),
-        ("ArangoDB shard imbalance", |f| score(f.arangodb.shards)),
-        ("ArangoDB leader imbalance", |f| score(f.arangodb.leader)),
-        ("Total replicas", |f| {
-            f.servers.iter().map(|s| s.groups).sum::<u32>().to_string()
-        }),
-    ];
+pub fn FiguresTable(
+    columns: Vec<(&'static str, Figures)>,
+    testid: &'static str,
+    #[prop(optional)] short: bool,
+) -> impl IntoView {
+    let rows: Vec<Row> = ROWS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !short || SHORT.contains(i))
+        .map(|(_, r)| *r)
+        .collect();
     view! {
         <div class="table-wrap">
             <table class="figures" data-testid=testid>
@@ -44,29 +85,17 @@ pub fn FiguresTable(columns: Vec<(&'static str, Figures)>, testid: &'static str)
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|(label, f)| view! {
+                    {rows.into_iter().map(|(label, meaning, f)| view! {
                         <tr>
-                            <th scope="row">{label}</th>
+                            <th scope="row"><abbr title=meaning>{label}</abbr></th>
                             {columns.iter().map(|(_, figs)| view! { <td class="num">{f(figs)}</td> }).collect_view()}
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
-        <p class="hint">
-            "ArangoDB's scores are computed its way, for comparison with its own rebalancer: every \
-             replica counts as 1 MiB whatever its size, and the leader score adds 256,000,000 \
-             (ArangoDB's piFactor) times the squared spread of each collection's leaders over \
-             the servers, so it can rise while leaders even out overall."
-        </p>
-    }
-}
-
-/// ArangoDB's scores are sums of squares in bytes: scientific notation reads best.
-fn score(v: f64) -> String {
-    if v == 0.0 {
-        "0".into()
-    } else {
-        format!("{v:.3e}")
+        {(!short).then(|| view! {
+            <p class="hint">"Point at a figure's name for what it means. ArangoDB's scores are computed its way, to compare with its own rebalancer: only their change says something."</p>
+        })}
     }
 }

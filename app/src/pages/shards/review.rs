@@ -111,7 +111,7 @@ fn ArangoPlan(plan: Option<Value>, note: Option<String>, ours: usize) -> impl In
     let score = |side: &str, part: &str| {
         plan[side][part]
             .as_f64()
-            .map(|v| format!("{v:.3e}"))
+            .map(super::figures::plain)
             .unwrap_or_else(|| "-".into())
     };
     let moves = plan["moves"].as_array().cloned().unwrap_or_default();

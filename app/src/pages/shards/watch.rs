@@ -226,7 +226,7 @@ fn Done(outcome: Rebalance, drained: Option<String>) -> impl IntoView {
                     <a href="/servers">"Remove it on the Servers page"</a>
                 </p>
             })}
-            <FiguresTable columns=vec![("Before", outcome.plan.before.clone()), ("After (measured)", after)] testid="done-figures" />
+            <FiguresTable columns=vec![("Before", outcome.plan.before.clone()), ("After (measured)", after)] testid="done-figures" short=true />
             <MovesDone moves=outcome.moves_done.clone() />
         </div>
     }
