@@ -9,6 +9,13 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   // Add two empty DB servers on the Servers page.
   await page.goto("/servers");
   await waitForHydration(page);
+  // Many at once asks first; declined, nothing starts.
+  await page.getByLabel("How many").fill("20");
+  let asked = "";
+  page.once("dialog", (d) => { asked = d.message(); d.dismiss(); });
+  await page.getByRole("button", { name: "Add servers" }).click();
+  await expect.poll(() => asked).toContain("Add 20 DB servers?");
+  await expect(page.getByTestId("job-watch")).toHaveCount(0);
   await page.getByLabel("How many").fill("2");
   await page.getByRole("button", { name: "Add servers" }).click();
   await expect(page.getByTestId("job-watch").first()).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
@@ -28,6 +35,9 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   await page.getByTestId("make-plan").click();
   const review = page.getByTestId("plan-review");
   await expect(review).toBeVisible();
+  // The review's summary takes the focus, and Execute is in view right under it.
+  await expect(review.getByTestId("plan-summary")).toBeFocused();
+  await expect(page.getByTestId("execute-plan")).toBeInViewport();
   const moves = review.getByTestId("plan-moves").locator("tbody tr");
   expect(await moves.count()).toBeGreaterThan(0);
   await expect(review.getByTestId("quality-chart").locator("svg")).toBeVisible();
@@ -55,6 +65,9 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   await page.getByTestId("execute-plan").click();
   const watch = page.getByTestId("rebalance-watch");
   await expect(watch).toHaveAttribute("data-state", "running");
+  // The live run takes the focus, in view.
+  await expect(page.locator("#rebalance-watch-h")).toBeFocused();
+  await expect(page.locator("#rebalance-watch-h")).toBeInViewport();
   const jobId = await watch.getAttribute("data-job");
   await expect(watch.getByTestId("moves-count")).toContainText(/\d+ of \d+ steps done/);
   const running = watch.getByTestId("current-move").first();
@@ -113,6 +126,8 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
   await expect(page.getByTestId("rebalance-error")).toContainText(
     "the cluster changed since you reviewed this plan; review the new plan",
   );
+  await expect(page.getByTestId("rebalance-error")).toBeFocused();
+  await expect(page.getByTestId("rebalance-error")).toBeInViewport();
   await expect(page.getByTestId("rebalance-watch")).toHaveCount(0);
   await page.screenshot({ path: `${shots}/shards-stale.png`, fullPage: true });
 

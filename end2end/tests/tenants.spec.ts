@@ -28,6 +28,10 @@ test("onboard a tenant and watch its progress live", async ({ page }) => {
   await expect(row).toContainText(/DBServer000\d/);
   await page.screenshot({ path: `${shots}/tenants-added.png`, fullPage: true });
 
+  // A finished card can be dismissed.
+  await job.getByTestId("dismiss-job").click();
+  await expect(page.getByTestId("job-watch").filter({ hasText: "Onboarding Fortune 500 Corp" })).toHaveCount(0);
+
   // A duplicate name is refused by the server, whatever the case.
   await form.getByLabel("Company name").fill("fortune 500 corp");
   await form.getByLabel("Scale factor").fill("1");
@@ -45,8 +49,13 @@ test("remove a tenant after confirming", async ({ page }) => {
 
   page.once("dialog", (d) => d.accept());
   await page.getByRole("button", { name: "Remove Short Lived Ltd" }).click();
-  await expect(page.getByTestId("job-watch").first()).toContainText("Removing a tenant");
-  await expect(page.getByTestId("job-watch").first()).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
+  // The card that follows the removal names the tenant, and takes the focus (in view).
+  const card = page.getByTestId("job-watch").first();
+  await expect(card).toContainText("Removing Short Lived Ltd");
+  const heading = card.getByRole("heading", { name: /Removing Short Lived Ltd/ });
+  await expect(heading).toBeFocused();
+  await expect(heading).toBeInViewport();
+  await expect(card).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
   await expect(page.getByRole("row", { name: /Short Lived Ltd/ })).toHaveCount(0);
 });
 

@@ -3,6 +3,7 @@
 pub mod confirm;
 pub mod copy_field;
 pub mod errors;
+pub mod focus;
 pub mod follow;
 pub mod heat_map;
 pub mod job_watch;

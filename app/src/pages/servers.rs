@@ -12,6 +12,7 @@ use crate::api::cluster::{
 };
 use crate::components::confirm;
 use crate::components::errors::error_text;
+use crate::components::focus;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
 use crate::components::tenant_list::TenantList;
@@ -54,6 +55,7 @@ pub fn Servers() -> impl IntoView {
         }
     };
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
+    let on_dismiss = Callback::new(move |id: u64| jobs.update(|j| j.retain(|x| *x != id)));
     Effect::new(move |_| {
         if let Some(Ok(job)) = add.value().get() {
             jobs.update(|j| j.insert(0, job));
@@ -68,17 +70,53 @@ pub fn Servers() -> impl IntoView {
             refresh.update(|n| *n += 1);
         }
     });
-    let problem = move || {
-        [
-            add.value().get(),
-            fail.value().get().map(|r| r.map(|_| 0)),
-            restore.value().get().map(|r| r.map(|_| 0)),
-            remove.value().get().map(|r| r.map(|_| 0)),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|r| r.err())
-    };
+    // The outcome of the latest action only: an error goes once the next action succeeds.
+    let problem = RwSignal::new(None::<ServerFnError>);
+    let removed = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(r) = add.value().get() {
+            if r.is_err() {
+                focus::bring_soon("servers-error");
+            }
+            problem.set(r.err());
+            removed.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = fail.value().get() {
+            if r.is_err() {
+                focus::bring_soon("servers-error");
+            }
+            problem.set(r.err());
+            removed.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = restore.value().get() {
+            if r.is_err() {
+                focus::bring_soon("servers-error");
+            }
+            problem.set(r.err());
+            removed.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = remove.value().get() {
+            match r {
+                Ok(done) => {
+                    problem.set(None);
+                    removed.set(Some(done.message));
+                    focus::bring_soon("server-removed");
+                }
+                Err(e) => {
+                    problem.set(Some(e));
+                    removed.set(None);
+                    focus::bring_soon("servers-error");
+                }
+            }
+        }
+    });
+    let problem = move || problem.get();
 
     view! {
         <Title text="Servers" />
@@ -94,13 +132,13 @@ pub fn Servers() -> impl IntoView {
                 <button type="submit" disabled=move || add.pending().get() on:click=confirm_many>"Add servers"</button>
             </ActionForm>
             <p class="hint">"New servers start empty; a rebalance (Shards page) moves shard groups onto them."</p>
-            {move || problem().map(|e| view! { <p class="error" role="alert" data-testid="servers-error">{error_text(&e)}</p> })}
-            {move || remove.value().get().and_then(|r| r.ok()).map(|r| view! {
-                <p class="job-result" role="status" data-testid="server-removed">{r.message}</p>
+            {move || problem().map(|e| view! { <p class="error" role="alert" id="servers-error" data-testid="servers-error">{error_text(&e)}</p> })}
+            {move || removed.get().map(|m| view! {
+                <p class="job-result" role="status" id="server-removed" data-testid="server-removed">{m}</p>
             })}
         </section>
         <For each=move || jobs.get() key=|id| *id let:job>
-            <JobWatch job title="Adding DB servers".to_string() on_done=on_done />
+            <JobWatch job title="Adding DB servers".to_string() on_done=on_done on_dismiss=on_dismiss />
         </For>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading servers…"</p> }>
             {move || Suspend::new(async move {

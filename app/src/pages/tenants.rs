@@ -11,6 +11,7 @@ use scaleout_domain::views::TenantRow;
 
 use crate::api::tenants::{list_tenants, AddTenant, AddTenantBatch, RemoveTenant};
 use crate::components::errors::error_text;
+use crate::components::focus;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
 use crate::components::units::count;
@@ -31,6 +32,9 @@ pub fn Tenants() -> impl IntoView {
     // Jobs started from this page, newest first.
     let jobs = RwSignal::new(Vec::<(u64, String)>::new());
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
+    let on_dismiss = Callback::new(move |id: u64| jobs.update(|j| j.retain(|(x, _)| *x != id)));
+    // The tenant being removed, named on its job's card.
+    let removing = RwSignal::new(String::new());
     // `?q=` filters on the server too, so the filter works before (or without) wasm.
     let filter = RwSignal::new(
         use_query_map()
@@ -84,8 +88,10 @@ pub fn Tenants() -> impl IntoView {
         if let Some(Ok(job)) = remove.value().get() {
             jobs.update(|j| {
                 j.retain(|(id, _)| *id != job);
-                j.insert(0, (job, "Removing a tenant".into()))
+                j.insert(0, (job, format!("Removing {}", removing.get_untracked())))
             });
+            // Its row goes: the card that tells how the removal goes takes the focus.
+            focus::bring_soon(format!("job-{job}"));
         }
     });
     live.on_start(move |job, kind| {
@@ -149,7 +155,7 @@ pub fn Tenants() -> impl IntoView {
         </section>
 
         <For each=move || jobs.get() key=|(id, title)| (*id, title.clone()) let:job>
-            <JobWatch job=job.0 title=job.1 on_done=on_done />
+            <JobWatch job=job.0 title=job.1 on_done=on_done on_dismiss=on_dismiss />
         </For>
 
         <section class="card" aria-labelledby="list-h">
@@ -175,7 +181,7 @@ pub fn Tenants() -> impl IntoView {
                         Ok(rows) if rows.is_empty() => view! {
                             <p data-testid="no-tenants">"No tenants yet. Add one above, or run the demo."</p>
                         }.into_any(),
-                        Ok(rows) => view! { <TenantTable rows remove filter /> }.into_any(),
+                        Ok(rows) => view! { <TenantTable rows remove filter removing /> }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">"Could not list tenants: " {error_text(&e)}</p> }.into_any(),
                     }
                 })}
@@ -189,6 +195,7 @@ fn TenantTable(
     rows: Vec<TenantRow>,
     remove: ServerAction<RemoveTenant>,
     filter: RwSignal<String>,
+    removing: RwSignal<String>,
 ) -> impl IntoView {
     let total = rows.len();
     let kept = {
@@ -235,6 +242,7 @@ fn TenantTable(
                         let on_remove = move |_| {
                             let question = format!("Remove {name} and all its {} documents? This cannot be undone.", count(r.documents));
                             if window().confirm_with_message(&question).unwrap_or(false) {
+                                removing.set(name.clone());
                                 remove.dispatch(RemoveTenant { id: confirm_id.clone() });
                             }
                         };

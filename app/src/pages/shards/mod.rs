@@ -14,6 +14,7 @@ use crate::api::access::get_session;
 use crate::api::cluster::{get_shard_info, ExecuteRebalancePlan, GetRebalancePlan, ShardInfo};
 use crate::api::jobs::{get_job, list_jobs};
 use crate::components::errors::error_text;
+use crate::components::focus;
 use crate::components::heat_map::HeatMap;
 use crate::components::live::use_live;
 use crate::components::operator_only::OperatorOnly;
@@ -148,12 +149,18 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
     let plan = ServerAction::<GetRebalancePlan>::new();
     let execute = ServerAction::<ExecuteRebalancePlan>::new();
     let problem = RwSignal::new(None::<String>);
+    // Each result is brought into view and focused: the review's summary, the live run,
+    // or the error that says why not.
     Effect::new(move |_| match plan.value().get() {
         Some(Ok(r)) => {
             problem.set(None);
             review.set(Some(r));
+            focus::bring_soon("plan-summary");
         }
-        Some(Err(e)) => problem.set(Some(error_text(&e))),
+        Some(Err(e)) => {
+            problem.set(Some(error_text(&e)));
+            focus::bring_soon("rebalance-error");
+        }
         None => {}
     });
     Effect::new(move |_| match execute.value().get() {
@@ -161,11 +168,13 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
             problem.set(None);
             notice.set(None);
             job.set(Some(id));
+            focus::bring_soon("rebalance-watch-h");
         }
         Some(Err(e)) => {
             // A stale plan is not worth executing: drop it, the message says what to do.
             review.set(None);
             problem.set(Some(error_text(&e)));
+            focus::bring_soon("rebalance-error");
         }
         None => {}
     });
@@ -190,13 +199,13 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
     });
     view! {
         {move || notice.get().map(|n| view! { <p class="hint" role="status" data-testid="rebalance-notice">{n}</p> })}
-        {move || problem.get().map(|e| view! { <p class="error" role="alert" data-testid="rebalance-error">{e}</p> })}
+        {move || problem.get().map(|e| view! { <p class="error" role="alert" id="rebalance-error" data-testid="rebalance-error">{e}</p> })}
         {move || match (job.get(), review.get()) {
             (Some(id), _) => view! { <RebalanceWatch job=id on_done on_again=again /> }.into_any(),
             (None, Some(r)) => {
                 let nothing = r.plan.moves.is_empty();
                 view! {
-                    <Review review=r />
+                    <Review review=r>
                     <div class="form-row actions">
                         <button type="button" data-testid="execute-plan" on:click=run
                             disabled=move || nothing || execute.pending().get()>
@@ -207,6 +216,7 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
                         </button>
                         <button type="button" class="secondary" on:click=move |_| review.set(None)>"Discard"</button>
                     </div>
+                    </Review>
                 }.into_any()
             }
             (None, None) if drain.get().is_some() => {

@@ -10,8 +10,10 @@ use super::figures::FiguresTable;
 use crate::components::quality_chart::QualityChart;
 use crate::components::units::bytes;
 
+/// `children`: the actions on the plan (execute, plan again), right under its summary so
+/// they are in view when the review arrives, not below its whole table.
 #[component]
-pub fn Review(review: PlanReview) -> impl IntoView {
+pub fn Review(review: PlanReview, children: Children) -> impl IntoView {
     let plan = review.plan.clone();
     let moves = plan
         .moves
@@ -35,7 +37,8 @@ pub fn Review(review: PlanReview) -> impl IntoView {
     let curve = plan.curve.clone();
     view! {
         <div class="review" data-testid="plan-review" data-fingerprint=review.fingerprint.clone()>
-            <p class="review-summary" data-testid="plan-summary">{summary}</p>
+            <p class="review-summary" id="plan-summary" data-testid="plan-summary">{summary}</p>
+            {children()}
             {(!plan.moves.is_empty()).then(|| view! {
                 <div class="table-wrap">
                     <table data-testid="plan-moves">

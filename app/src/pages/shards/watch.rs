@@ -82,7 +82,7 @@ pub fn RebalanceWatch(
     view! {
         <div class="rebalance-watch" data-testid="rebalance-watch" data-job=job data-state=state>
             <div class="card-head">
-                <h3>
+                <h3 id="rebalance-watch-h">
                     {move || match (drained.get(), state() == "running") {
                         (Some(d), true) => format!("Executing the drain of {d} "),
                         (Some(d), false) => format!("Drain of {d} "),
