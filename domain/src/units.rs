@@ -53,7 +53,7 @@ pub fn plain_number(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{grouped, human_bytes};
+    use super::{grouped, human_bytes, plain_number};
 
     #[test]
     fn counts_are_grouped_by_thousands() {
