@@ -16,13 +16,22 @@ pub fn heat_level(bytes: u64, max: u64) -> u8 {
     (share * 4.0).ceil().clamp(1.0, 4.0) as u8
 }
 
-/// `servers`: the DB servers' short names, in column order.
+/// `servers`: the DB servers' short names, in column order; `failed`: those that are down
+/// (their column is marked, not only their cells).
+///
+/// The group and tenant columns stay put while the server columns scroll inside the map's
+/// own box: at 100 servers the page itself never gets wider than the window.
 #[component]
-pub fn HeatMap(report: ShardReport, servers: Vec<String>) -> impl IntoView {
+pub fn HeatMap(
+    report: ShardReport,
+    servers: Vec<String>,
+    #[prop(optional)] failed: Vec<String>,
+) -> impl IntoView {
     let max = report.groups.iter().map(|g| g.bytes).max().unwrap_or(0);
     let header = servers.clone();
+    let down = failed.clone();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap heat-wrap" tabindex="0" role="region" aria-label="Shard groups by server, scrolls sideways">
             <table class="heat-map" data-testid="heat-map">
                 <caption>
                     "Shard groups (rows) by DB server (columns). "
@@ -33,13 +42,23 @@ pub fn HeatMap(report: ShardReport, servers: Vec<String>) -> impl IntoView {
                     <tr>
                         <th scope="col">"Shard group"</th>
                         <th scope="col">"Tenants"</th>
-                        {header.into_iter().map(|s| view! { <th scope="col" class="server-col">{s}</th> }).collect_view()}
+                        {header.into_iter().map(|s| {
+                            let is_down = down.contains(&s);
+                            view! {
+                                <th scope="col" class=if is_down { "server-col server-failed" } else { "server-col" }
+                                    title=is_down.then_some("failed: its replicas are out of reach until it is restored")>
+                                    {s}
+                                    {is_down.then(|| view! { <span class="failed-mark">" (failed)"</span> })}
+                                </th>
+                            }
+                        }).collect_view()}
                     </tr>
                 </thead>
                 <tbody>
                     {report.groups.into_iter().map(|g| {
                         let level = heat_level(g.bytes, max);
                         let cells = servers.iter().map(|s| {
+                            let down = if failed.contains(s) { " on-failed" } else { "" };
                             let role = if g.leader == *s {
                                 Some(("L", "leader", "cell-leader"))
                             } else if g.followers.contains(s) {
@@ -49,13 +68,13 @@ pub fn HeatMap(report: ShardReport, servers: Vec<String>) -> impl IntoView {
                             };
                             match role {
                                 Some((abbr, word, class)) => view! {
-                                    <td class=format!("heat heat-{level} {class}") data-role=word>
+                                    <td class=format!("heat heat-{level} {class}{down}") data-role=word>
                                         <span class="role" aria-label=word title=word>{abbr}</span>
                                         " "
                                         <span class="bytes">{bytes(g.bytes)}</span>
                                     </td>
                                 }.into_any(),
-                                None => view! { <td class="heat empty"><span class="visually-hidden">"no replica"</span></td> }.into_any(),
+                                None => view! { <td class=format!("heat empty{down}")><span class="visually-hidden">"no replica"</span></td> }.into_any(),
                             }
                         }).collect_view();
                         view! {

@@ -87,6 +87,13 @@ fn Placement(info: ShardInfo, operator: bool) -> impl IntoView {
         .iter()
         .map(|s| s.name.clone())
         .collect();
+    let failed: Vec<String> = info
+        .snapshot
+        .servers
+        .iter()
+        .filter(|s| s.health != scaleout_domain::planner::Health::Good)
+        .map(|s| s.name.clone())
+        .collect();
     let balance = info.balance.clone();
     let groups = info.shards.groups.len();
     view! {
@@ -101,7 +108,7 @@ fn Placement(info: ShardInfo, operator: bool) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="heat-h">
             <h2 id="heat-h">"Shard groups by server"</h2>
-            <HeatMap report=info.shards.clone() servers />
+            <HeatMap report=info.shards.clone() servers failed />
         </section>
         <section class="card" aria-labelledby="placement-h">
             <h2 id="placement-h">"Tenant placement"</h2>
