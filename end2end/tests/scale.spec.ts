@@ -76,6 +76,7 @@ test.describe("at 128 DB servers", () => {
       // A failed server is marked in its column's heading, not only in its cells.
       await expect(heat.getByRole("columnheader", { name: /DBServer0007 \(failed\)/ })).toBeVisible();
       // Scrolled to the last server, the group and tenant columns are still in view.
+      await heat.locator("thead").scrollIntoViewIfNeeded();
       await page.locator(".heat-wrap").evaluate((el) => (el.scrollLeft = el.scrollWidth));
       await expect(heat.getByRole("columnheader", { name: "DBServer0128" })).toBeInViewport();
       await expect(heat.getByRole("columnheader", { name: "Shard group" })).toBeInViewport();

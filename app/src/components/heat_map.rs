@@ -31,13 +31,15 @@ pub fn HeatMap(
     let header = servers.clone();
     let down = failed.clone();
     view! {
+        // Above the map, not its caption: a caption would scroll sideways with the servers.
+        <p class="hint heat-caption">
+            "Shard groups (rows) by DB server (columns). "
+            <abbr title="leader">"L"</abbr>" = leader replica, "
+            <abbr title="follower">"F"</abbr>" = follower replica; each cell gives the bytes of the replica."
+        </p>
         <div class="table-wrap heat-wrap" tabindex="0" role="region" aria-label="Shard groups by server, scrolls sideways">
             <table class="heat-map" data-testid="heat-map">
-                <caption>
-                    "Shard groups (rows) by DB server (columns). "
-                    <abbr title="leader">"L"</abbr>" = leader replica, "
-                    <abbr title="follower">"F"</abbr>" = follower replica; each cell gives the bytes of the replica."
-                </caption>
+                <caption class="visually-hidden">"Shard groups by DB server: leader and follower replicas with their bytes"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Shard group"</th>
