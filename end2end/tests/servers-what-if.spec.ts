@@ -34,4 +34,11 @@ test("what-if: +2 servers shows the projected placement at once", async ({ page,
   await whatIf.getByLabel("Hypothetical new DB servers (0 to 16)").press("ArrowUp");
   await expect(whatIf.getByTestId("what-if-summary")).toContainText("With 3 more servers");
   await expect(table.getByRole("row", { name: /WhatIf03/ })).toBeVisible();
+
+  // Too many is not clamped in silence: the page says what it computed for.
+  await whatIf.getByLabel("Hypothetical new DB servers (0 to 16)").fill("40");
+  await expect(whatIf.getByTestId("what-if-note")).toContainText("showing 16, not 40");
+  await expect(whatIf.getByTestId("what-if-summary")).toContainText("With 16 more servers");
+  await whatIf.getByLabel("Hypothetical new DB servers (0 to 16)").fill("2");
+  await expect(whatIf.getByTestId("what-if-note")).toHaveCount(0);
 });

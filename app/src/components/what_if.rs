@@ -26,10 +26,32 @@ pub fn project(snapshot: &ClusterSnapshot, n: u32) -> Result<planner::Plan, Stri
 #[component]
 pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
     let n = RwSignal::new(0u32);
-    let projection = Memo::new(move |_| project(&snapshot, n.get()));
+    // What the field says when it is not what was computed (empty, not a number, too many).
+    let note = RwSignal::new(None::<String>);
+    let snapshot = StoredValue::new(snapshot);
+    let projection = Memo::new(move |_| snapshot.with_value(|s| project(s, n.get())));
+    // A smaller count that does better, when there is one: groups move whole. Each count's
+    // fullest server is planned once, then remembered.
+    let fullest = StoredValue::new(std::collections::BTreeMap::<u32, Option<u64>>::new());
+    let better = Memo::new(move |_| {
+        let n = n.get();
+        let mut max_of = |k: u32| {
+            if let Some(known) = fullest.with_value(|m| m.get(&k).copied()) {
+                return known;
+            }
+            let max = snapshot.with_value(|s| project(s, k).ok().map(|p| p.after.bytes.max));
+            fullest.update_value(|m| {
+                m.insert(k, max);
+            });
+            max
+        };
+        fewer_do_better(n, &mut max_of)
+    });
     let on_input = move |ev| {
-        let v = event_target_value(&ev).trim().parse::<u32>().unwrap_or(0);
-        n.set(v.min(MAX_WHAT_IF));
+        let typed = event_target_value(&ev);
+        let (value, why) = read_count(&typed);
+        note.set(why);
+        n.set(value);
     };
     view! {
         <section class="card what-if" aria-labelledby="what-if-h" data-testid="what-if">
@@ -40,6 +62,7 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                     aria-describedby="what-if-hint" data-testid="what-if-count"
                     on:input=on_input on:change=on_input />
             </div>
+            {move || note.get().map(|m| view! { <p class="notice-warn" role="status" data-testid="what-if-note">{m}</p> })}
             <p class="hint" id="what-if-hint">
                 "The rebalance planner runs in your browser on the current placement: nothing is added or moved. "
                 "Add servers for real in the form above, then rebalance on the Shards page."
@@ -65,6 +88,14 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                     }).collect_view();
                     view! {
                         <p class="review-summary" role="status" aria-live="polite" data-testid="what-if-summary">{summary}</p>
+                        {move || better.get().map(|(k, max_k, max_n)| view! {
+                            <p class="hint" data-testid="what-if-fewer">{format!(
+                                "With {k} new server{} instead, the fullest server would hold {} rather than {}: shard groups move whole, so how evenly they spread depends on how their count divides among the servers, and more servers do not always lower the fullest one.",
+                                if k == 1 { "" } else { "s" },
+                                bytes(max_k),
+                                bytes(max_n),
+                            )}</p>
+                        })}
                         <div class="table-wrap">
                             <table data-testid="what-if-table">
                                 <caption class="visually-hidden">"Projected placement per server, before → after the rebalance"</caption>
@@ -84,10 +115,10 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                             <dt>"Bytes to move"</dt><dd>{bytes(plan.bytes_to_move)}</dd>
                             <dt>"Fullest server"</dt>
                             <dd data-testid="what-if-max">{format!("{} → {}", bytes(now.bytes.max), bytes(plan.after.bytes.max))}</dd>
+                            <dt>"Emptiest server"</dt>
+                            <dd>{format!("{} today → {} after", bytes(now.bytes.min), bytes(plan.after.bytes.min))}</dd>
                             <dt>"Mean per server"</dt>
-                            <dd>{format!("{} → {}", bytes(now.bytes.mean.round() as u64), bytes(plan.after.bytes.mean.round() as u64))}</dd>
-                            <dt>"Max / mean, new servers still empty → after the moves"</dt>
-                            <dd>{format!("{:.2} → {:.2}", plan.before.bytes.max_over_mean, plan.after.bytes.max_over_mean)}</dd>
+                            <dd>{format!("{} today → {} over {} servers", bytes(now.bytes.mean.round() as u64), bytes(plan.after.bytes.mean.round() as u64), plan.after.balanced_servers)}</dd>
                         </dl>
                         {(!plan.reasons.is_empty()).then(|| view! {
                             <h3>"Why not perfectly even"</h3>
@@ -100,6 +131,41 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// The count the field asks for, and a note when that is not what was typed.
+fn read_count(typed: &str) -> (u32, Option<String>) {
+    match typed.trim().parse::<u32>() {
+        Ok(v) if v <= MAX_WHAT_IF => (v, None),
+        Ok(v) => (
+            MAX_WHAT_IF,
+            Some(format!(
+                "At most {MAX_WHAT_IF} hypothetical servers: showing {MAX_WHAT_IF}, not {v}."
+            )),
+        ),
+        Err(_) if typed.trim().is_empty() => (
+            0,
+            Some("Enter a number of servers from 0 to 16: showing 0.".into()),
+        ),
+        Err(_) => (
+            0,
+            Some(format!(
+                "{:?} is not a number of servers: showing 0.",
+                typed.trim()
+            )),
+        ),
+    }
+}
+
+/// The smallest count below `n` whose plan leaves the fullest server lighter than `n`'s
+/// does: `(count, its fullest, n's fullest)`. `max_of(k)`: the fullest server with `k`
+/// new servers, when the planner can say.
+fn fewer_do_better(n: u32, max_of: &mut impl FnMut(u32) -> Option<u64>) -> Option<(u32, u64, u64)> {
+    let max_n = max_of(n)?;
+    (0..n)
+        .filter_map(|k| max_of(k).map(|m| (k, m)))
+        .find(|&(_, max_k)| max_k < max_n)
+        .map(|(k, max_k)| (k, max_k, max_n))
 }
 
 /// One sentence on the projection. It compares the fullest server, not max/mean: more servers
@@ -157,6 +223,31 @@ mod tests {
             summary(2, moves, &now, &plan),
             "With 2 more servers: 2 moves copying 2.0 MiB; the fullest server goes from 3.0 MiB to 1.0 MiB."
         );
+    }
+
+    #[test]
+    fn the_count_shown_is_the_count_computed() {
+        assert_eq!(read_count("3"), (3, None));
+        assert_eq!(read_count(" 16 "), (16, None));
+        let (n, note) = read_count("40");
+        assert_eq!(n, 16);
+        assert!(note.unwrap().contains("showing 16, not 40"));
+        let (n, note) = read_count("");
+        assert_eq!(n, 0);
+        assert!(note.unwrap().contains("showing 0"));
+        assert!(read_count("-2").1.unwrap().contains("not a number"));
+    }
+
+    #[test]
+    fn a_smaller_count_that_does_better_is_named() {
+        // Four 1 MiB groups, no followers: 2 new servers reach 1 MiB on the fullest...
+        let snapshot = lopsided();
+        let mut planned = |k| project(&snapshot, k).ok().map(|p| p.after.bytes.max);
+        assert_eq!(fewer_do_better(2, &mut planned), None);
+        // A count that does worse than a smaller one is told which one, and by how much.
+        let mut made_up = |k: u32| Some([30u64, 20, 10, 15][k as usize]);
+        assert_eq!(fewer_do_better(3, &mut made_up), Some((2, 10, 15)));
+        assert_eq!(fewer_do_better(2, &mut made_up), None);
     }
 
     #[test]
