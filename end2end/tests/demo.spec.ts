@@ -18,6 +18,9 @@ test("run the demo and watch it from two browsers", async ({ page, browser, requ
   const narrative = page.getByTestId("narrative");
   await expect(narrative.locator("li")).toHaveCount(6);
   await expect(narrative.locator('[data-state="pending"]')).toHaveCount(6);
+  // An empty store: the story holds, no warning, and step 1 tells what it creates.
+  await expect(page.getByTestId("step-1-text")).toContainText("On an empty store");
+  await expect(page.getByTestId("demo-warning")).toHaveCount(0);
   await page.getByTestId("start-demo").click();
   const job = page.getByTestId("job-watch");
   await expect(job).toBeVisible();
@@ -78,8 +81,22 @@ test("run the demo and watch it from two browsers", async ({ page, browser, requ
   await page.screenshot({ path: `${shots}/demo-presenter.png`, fullPage: true });
   await page.keyboard.press("ArrowRight");
   await expect(narrative.locator("li.shown")).toHaveAttribute("data-step", "validate");
+  // A run exists: presenter mode does not offer another one, and the before and after fit a
+  // 1366x768 projector side by side.
+  await expect(page.getByTestId("start-demo")).toHaveCount(0);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.getByTestId("panel-before").locator("h3").scrollIntoViewIfNeeded();
+  await expect(page.getByTestId("panel-before").locator("dl")).toBeInViewport();
+  await expect(page.getByTestId("panel-after").locator("dl")).toBeInViewport();
+  await page.screenshot({ path: `${shots}/demo-presenter-1366.png` });
   await page.keyboard.press("Escape");
   await expect(page.locator("header.top")).toBeVisible();
+  await expect(page.getByTestId("start-demo")).toBeVisible();
+  // After the demo, the cluster holds its tenants: another run would be warned about.
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByTestId("demo-warning")).toContainText("already holds 5 tenant(s)");
+  await expect(page.getByTestId("step-1-text")).toContainText("This cluster already holds 5 tenant(s)");
 
   // Presenter mode from the address, rendered by the server.
   await watcher.goto("/demo?present=1");

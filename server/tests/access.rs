@@ -33,6 +33,7 @@ fn is_viewer_read(path: &str) -> bool {
         "/api/jobs/list",
         "/api/jobs/get",
         "/api/jobs/watch",
+        "/api/demo/check",
     ]
     .contains(&path)
         || path.starts_with("/api/dashboard/")

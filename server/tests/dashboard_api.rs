@@ -92,3 +92,22 @@ async fn a_tenant_is_validated_alone_and_unknown_ids_are_refused() {
     assert_eq!(bad.status(), 400);
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_demo_check_warns_when_the_cluster_already_holds_data() {
+    let app = spawn_app().await;
+    let empty: serde_json::Value = app.post("/api/demo/check").await.json().await.unwrap();
+    assert_eq!(empty["tenants"], 0);
+    assert!(empty["warning"].is_null(), "{empty}");
+    app.add_tenant("Already Here", 2).await;
+    let full: serde_json::Value = app.post("/api/demo/check").await.json().await.unwrap();
+    assert_eq!(full["tenants"], 1);
+    assert_eq!(full["documents"], 2190);
+    let warning = full["warning"].as_str().unwrap();
+    assert!(
+        warning.contains("already holds 1 tenant(s), 2,190 documents on 3 DB servers"),
+        "{warning}"
+    );
+    assert!(warning.contains("fresh data directory"), "{warning}");
+    app.shutdown().await;
+}

@@ -140,6 +140,16 @@ pub async fn start_validate() -> Result<u64, ServerFnError> {
         .map_err(super::server::fail)
 }
 
+/// `POST /api/demo/check`: what the demo would start from, and a warning for the presenter
+/// when its story may not hold on this cluster (viewers too: they watch the demo).
+#[server(endpoint = "/demo/check")]
+pub async fn check_demo() -> Result<scaleout_domain::views::DemoCheck, ServerFnError> {
+    let console = super::server::viewer()?;
+    scaleout_services::operations::demo_check::check(&console)
+        .await
+        .map_err(super::server::fail)
+}
+
 /// `POST /api/demo/start` (naming): runs the scale-out demo and saves its report
 /// in `<data dir>/reports`; returns the job id.
 #[server(endpoint = "/demo/start")]

@@ -11,7 +11,7 @@ use scaleout_domain::planner::Figures;
 use scaleout_domain::progress::{Outcome, ProgressEvent};
 use scaleout_domain::views::{DemoReport, JobRecord, JobState};
 
-use crate::api::cluster::StartDemo;
+use crate::api::cluster::{check_demo, StartDemo};
 use crate::api::jobs::{get_job, list_jobs};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
@@ -192,6 +192,8 @@ fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> i
             _ => p,
         }
     });
+    // What the demo would start from: re-read when a run ends (it changes the cluster).
+    let check = Resource::new(move || ended.get(), |_| check_demo());
     let report = Resource::new(
         move || (job.get(), ended.get()),
         |(job, _)| async move {
@@ -262,12 +264,23 @@ fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> i
             <section class="card demo-run" aria-labelledby="run-h">
                 <h2 id="run-h">"The run"</h2>
                 <OperatorOnly note="Read-only view: the operator runs the demo; its steps appear here live.">
-                    <ActionForm action=start attr:class="form-row">
-                        <input type="hidden" name="naming" value="camelCase" />
-                        <button type="submit" data-testid="start-demo" disabled=move || start.pending().get() || live.get()>
-                            "Run the scale-out demo"
-                        </button>
-                    </ActionForm>
+                    // Before the audience, the run is the star: once one exists, presenter
+                    // mode hides the button that would start another.
+                    <Show when=move || !(presenting.get() && job.get().is_some())>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                check.await.ok().and_then(|c| c.warning).map(|w| view! {
+                                    <p class="notice-warn" role="note" data-testid="demo-warning">{w}</p>
+                                })
+                            })}
+                        </Transition>
+                        <ActionForm action=start attr:class="form-row">
+                            <input type="hidden" name="naming" value="camelCase" />
+                            <button type="submit" data-testid="start-demo" disabled=move || start.pending().get() || live.get()>
+                                "Run the scale-out demo"
+                            </button>
+                        </ActionForm>
+                    </Show>
                 </OperatorOnly>
                 {move || replaced.get().map(|old| view! {
                     <p class="hint" role="status" data-testid="demo-replaced">
@@ -320,7 +333,27 @@ fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> i
                                         _ => "Next",
                                     }}</span>
                                     <h3>{format!("{}. {title}", i + 1)}</h3>
-                                    <p>{*text}</p>
+                                    {if i == 0 {
+                                        // The first step tells what this cluster starts from.
+                                        view! {
+                                            <Transition fallback=move || view! { <p>{*text}</p> }>
+                                                {move || Suspend::new(async move {
+                                                    let text = match check.await {
+                                                        Ok(c) if !c.empty() => format!(
+                                                            "This cluster already holds {} tenant(s), {} documents on {} DB servers: the demo starts from them \
+                                                             (it creates no tenants in this step) and measures where their data lives, the starting point \
+                                                             every later figure is compared with.",
+                                                            c.tenants, count(c.documents), c.db_servers
+                                                        ),
+                                                        _ => (*text).to_string(),
+                                                    };
+                                                    view! { <p data-testid="step-1-text">{text}</p> }
+                                                })}
+                                            </Transition>
+                                        }.into_any()
+                                    } else {
+                                        view! { <p>{*text}</p> }.into_any()
+                                    }}
                                 </li>
                             }
                         }).collect_view()}
@@ -421,7 +454,7 @@ fn Panel(
                 <div class="tile"><dt>"DB servers"</dt><dd>{servers}</dd></div>
                 <div class="tile"><dt>"Tenants"</dt><dd>{tenants}</dd></div>
                 <div class="tile"><dt>"Documents"</dt><dd>{count(documents)}</dd></div>
-                <div class="tile"><dt>"Max / mean bytes"</dt><dd>{format!("{:.2}", figures.bytes.max_over_mean)}</dd></div>
+                <div class="tile"><dt title="The fullest server's bytes divided by the mean: 1.00 is perfectly even">"Fullest server against the mean"</dt><dd>{format!("{:.2} x", figures.bytes.max_over_mean)}</dd></div>
             </dl>
             <div class="table-wrap">
             <table>

@@ -12,6 +12,23 @@ use crate::console::BackendInfo;
 use crate::planner::Figures;
 use crate::{Naming, TenantId};
 
+/// What the demo would start from, checked before it runs: its story (two servers join,
+/// the rebalance evens bytes out) holds on an empty store, not always on a full one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoCheck {
+    pub tenants: usize,
+    pub documents: u64,
+    pub db_servers: usize,
+    /// For the presenter, when the story may not hold on this cluster.
+    pub warning: Option<String>,
+}
+
+impl DemoCheck {
+    pub fn empty(&self) -> bool {
+        self.tenants == 0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub title: String,

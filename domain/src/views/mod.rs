@@ -13,7 +13,9 @@ pub use cluster::{
     AddedServers, GroupRow, RemovedServer, ServerLoad, ServerReport, ShardReport, TenantRef,
     TenantRow, MAX_DB_SERVERS, MAX_SERVERS_PER_ADD,
 };
-pub use demo::{DemoReport, Metrics, StepRecord, Summary, TenantCheck, ValidationSummary};
+pub use demo::{
+    DemoCheck, DemoReport, Metrics, StepRecord, Summary, TenantCheck, ValidationSummary,
+};
 pub use jobs::{JobRecord, JobState};
 pub use operations::{
     ExecutedMove, PlanReview, Rebalance, UnregisteredTenant, Validation, STALE_PLAN,

@@ -39,6 +39,7 @@ const VIEWER_API: &[&str] = &[
     "/api/jobs/get",
     "/api/jobs/watch",
     "/api/dashboard/",
+    "/api/demo/check",
 ];
 
 const PUBLIC_PAGES: &[&str] = &["/login", "/signup", "/portal", "/portal/open/", "/watch/"];

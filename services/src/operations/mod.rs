@@ -2,6 +2,7 @@
 //! progress through it, and is idempotent given the job's spec.
 
 pub mod demo;
+pub mod demo_check;
 pub mod demo_report;
 mod executor;
 pub mod isolation;
