@@ -57,6 +57,21 @@ fn placement(fake: &Fake) -> Vec<(String, Vec<String>)> {
     })
 }
 
+/// Waits (at most 30 s) until a moveShard job was started.
+async fn first_move(fake: &Fake) {
+    let started = Instant::now();
+    while fake
+        .requests(&Method::POST, "/_admin/cluster/moveShard")
+        .is_empty()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no move started"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 fn holds(placement: &[(String, Vec<String>)], server: &str) -> usize {
     placement
         .iter()
@@ -142,17 +157,7 @@ async fn ctrl_c_cancels_a_drain_past_a_leader_switch_point_and_a_new_plan_runs_a
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while fake
-        .requests(&Method::POST, "/_admin/cluster/moveShard")
-        .is_empty()
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no move started"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    first_move(&fake).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -234,17 +239,7 @@ async fn over_http_a_reviewed_drain_runs_is_cancelled_and_a_plan_after_the_cance
         .json()
         .await
         .unwrap();
-    let started = Instant::now();
-    while fake
-        .requests(&Method::POST, "/_admin/cluster/moveShard")
-        .is_empty()
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "no move started"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    first_move(&fake).await;
     let cancelled = app
         .post_form("/api/jobs/cancel", &format!("id={job}"))
         .await;

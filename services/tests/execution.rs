@@ -70,6 +70,15 @@ async fn events(c: &Console, job: u64) -> Vec<ProgressEvent> {
     c.jobs().watch(job).unwrap().collect().await
 }
 
+/// Runs a rebalance to its end; its log and its result.
+async fn executed(c: &Console) -> (Vec<ProgressEvent>, Rebalance) {
+    let job = c.start_job(execute(Vec::new())).unwrap();
+    let log = events(c, job).await;
+    let record = c.jobs().wait(job).await.unwrap();
+    assert_eq!(record.state, JobState::Succeeded, "{:?}", record.error);
+    (log, serde_json::from_value(record.result.unwrap()).unwrap())
+}
+
 /// When each move ran (ms since the epoch): from its first event to its last.
 fn intervals(events: &[ProgressEvent]) -> BTreeMap<usize, (i64, i64)> {
     let mut out = BTreeMap::new();
@@ -92,11 +101,7 @@ async fn moves_run_side_by_side_one_copy_per_server_and_every_move_is_verified()
     let dir = tempfile::tempdir().unwrap();
     let c = console(dir.path(), 2 * 1024 * 1024, 300, MoveLimits::default());
     crowded(&c).await;
-    let job = c.start_job(execute(Vec::new())).unwrap();
-    let log = events(&c, job).await;
-    let record = c.jobs().wait(job).await.unwrap();
-    assert_eq!(record.state, JobState::Succeeded, "{:?}", record.error);
-    let r: Rebalance = serde_json::from_value(record.result.unwrap()).unwrap();
+    let (log, r) = executed(&c).await;
     let steps = &r.plan.moves;
     assert!(steps.len() >= 4, "{} steps", steps.len());
     assert_eq!(r.moves_done.len(), steps.len());
@@ -150,11 +155,7 @@ async fn a_rate_budget_paces_when_copies_start() {
     };
     let c = console(dir.path(), 64 * 1024 * 1024, 0, limits);
     crowded(&c).await;
-    let job = c.start_job(execute(Vec::new())).unwrap();
-    let log = events(&c, job).await;
-    let record = c.jobs().wait(job).await.unwrap();
-    assert_eq!(record.state, JobState::Succeeded, "{:?}", record.error);
-    let r: Rebalance = serde_json::from_value(record.result.unwrap()).unwrap();
+    let (log, r) = executed(&c).await;
     let spans = intervals(&log);
     let run_start = spans.values().map(|s| s.0).min().unwrap();
     // Leader switches copy nothing: they start whenever the schedule allows.

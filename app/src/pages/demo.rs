@@ -18,6 +18,7 @@ use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
 use crate::components::operator_only::OperatorOnly;
 use crate::components::units::{bytes, count};
+use scaleout_domain::views::DemoCheck;
 
 /// The demo's steps as `services::operations::demo` runs them: its event
 /// `done` counts finished steps, in this order.
@@ -119,6 +120,8 @@ pub fn Demo() -> impl IntoView {
     // The most recent demo: a second browser attaches to the one running, and
     // a demo started after the page opened is followed as it starts.
     let latest = Resource::new(|| (), |_| list_jobs(50));
+    // What the demo would start from, read with the jobs: a plain value for the page.
+    let check = Resource::new(|| (), |_| check_demo());
     view! {
         <Title text="Demo" />
         <Transition fallback=|| view! { <h1>"Demo"</h1><p aria-busy="true">"Looking for a running demo…"</p> }>
@@ -127,14 +130,33 @@ pub fn Demo() -> impl IntoView {
                     Ok(jobs) => (jobs.into_iter().find(|j| j.kind == "demo"), None),
                     Err(e) => (None, Some(error_text(&e))),
                 };
-                view! { <DemoRun latest=demo error present /> }
+                let check = check.await.ok();
+                view! { <DemoRun latest=demo error present check /> }
             })}
         </Transition>
     }
 }
 
 #[component]
-fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> impl IntoView {
+fn DemoRun(
+    latest: Option<JobRecord>,
+    error: Option<String>,
+    present: bool,
+    check: Option<DemoCheck>,
+) -> impl IntoView {
+    // Shown before a run; after one, the page is reloaded or followed live, and the
+    // warning is about a run that already happened.
+    let warning = StoredValue::new(check.as_ref().and_then(|c| c.warning.clone()));
+    let step_one = check.filter(|c| !c.empty()).map(|c| {
+        format!(
+            "This cluster already holds {} tenant(s), {} documents on {} DB servers: the demo starts from them \
+             (it creates no tenants in this step) and measures where their data lives, the starting point \
+             every later figure is compared with.",
+            c.tenants,
+            count(c.documents),
+            c.db_servers
+        )
+    });
     let shown_since = latest.as_ref().map(|j| {
         let iso = scaleout_domain::time::iso_ms(j.started_ms.unwrap_or(j.created_ms));
         iso[..16].replace('T', " ")
@@ -192,8 +214,6 @@ fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> i
             _ => p,
         }
     });
-    // What the demo would start from: re-read when a run ends (it changes the cluster).
-    let check = Resource::new(move || ended.get(), |_| check_demo());
     let report = Resource::new(
         move || (job.get(), ended.get()),
         |(job, _)| async move {
@@ -267,13 +287,9 @@ fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> i
                     // Before the audience, the run is the star: once one exists, presenter
                     // mode hides the button that would start another.
                     <Show when=move || !(presenting.get() && job.get().is_some())>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                check.await.ok().and_then(|c| c.warning).map(|w| view! {
-                                    <p class="notice-warn" role="note" data-testid="demo-warning">{w}</p>
-                                })
-                            })}
-                        </Transition>
+                        {warning.get_value().map(|w| view! {
+                            <p class="notice-warn" role="note" data-testid="demo-warning">{w}</p>
+                        })}
                         <ActionForm action=start attr:class="form-row">
                             <input type="hidden" name="naming" value="camelCase" />
                             <button type="submit" data-testid="start-demo" disabled=move || start.pending().get() || live.get()>
@@ -333,24 +349,10 @@ fn DemoRun(latest: Option<JobRecord>, error: Option<String>, present: bool) -> i
                                         _ => "Next",
                                     }}</span>
                                     <h3>{format!("{}. {title}", i + 1)}</h3>
+                                    // The first step tells what this cluster starts from.
                                     {if i == 0 {
-                                        // The first step tells what this cluster starts from.
-                                        view! {
-                                            <Transition fallback=move || view! { <p>{*text}</p> }>
-                                                {move || Suspend::new(async move {
-                                                    let text = match check.await {
-                                                        Ok(c) if !c.empty() => format!(
-                                                            "This cluster already holds {} tenant(s), {} documents on {} DB servers: the demo starts from them \
-                                                             (it creates no tenants in this step) and measures where their data lives, the starting point \
-                                                             every later figure is compared with.",
-                                                            c.tenants, count(c.documents), c.db_servers
-                                                        ),
-                                                        _ => (*text).to_string(),
-                                                    };
-                                                    view! { <p data-testid="step-1-text">{text}</p> }
-                                                })}
-                                            </Transition>
-                                        }.into_any()
+                                        let text = step_one.clone().unwrap_or_else(|| text.to_string());
+                                        view! { <p data-testid="step-1-text">{text}</p> }.into_any()
                                     } else {
                                         view! { <p>{*text}</p> }.into_any()
                                     }}

@@ -73,33 +73,19 @@ pub fn Servers() -> impl IntoView {
     // The outcome of the latest action only: an error goes once the next action succeeds.
     let problem = RwSignal::new(None::<ServerFnError>);
     let removed = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(r) = add.value().get() {
+    // Adding, failing and restoring: the latest outcome replaces the one before.
+    let latest = move |outcome: Option<Result<(), ServerFnError>>| {
+        if let Some(r) = outcome {
             if r.is_err() {
                 focus::bring_soon("servers-error");
             }
             problem.set(r.err());
             removed.set(None);
         }
-    });
-    Effect::new(move |_| {
-        if let Some(r) = fail.value().get() {
-            if r.is_err() {
-                focus::bring_soon("servers-error");
-            }
-            problem.set(r.err());
-            removed.set(None);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(r) = restore.value().get() {
-            if r.is_err() {
-                focus::bring_soon("servers-error");
-            }
-            problem.set(r.err());
-            removed.set(None);
-        }
-    });
+    };
+    Effect::new(move |_| latest(add.value().get().map(|r| r.map(|_| ()))));
+    Effect::new(move |_| latest(fail.value().get()));
+    Effect::new(move |_| latest(restore.value().get()));
     Effect::new(move |_| {
         if let Some(r) = remove.value().get() {
             match r {

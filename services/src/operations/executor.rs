@@ -64,17 +64,7 @@ pub async fn execute(
             limits.describe()
         ),
     );
-    ctx.event(
-        BYTES_STEP,
-        bytes_done,
-        progress.plan.bytes_to_move,
-        Outcome::Running,
-        format!(
-            "{} of {} copied",
-            human_bytes(bytes_done),
-            human_bytes(progress.plan.bytes_to_move)
-        ),
-    );
+    copied(ctx, bytes_done, progress.plan.bytes_to_move);
 
     let mut running = FuturesUnordered::new();
     let mut failure: Option<ServiceError> = None;
@@ -131,17 +121,7 @@ pub async fn execute(
                     Outcome::Ok,
                     format!("{} of {total} steps done", progress.done.len()),
                 );
-                ctx.event(
-                    BYTES_STEP,
-                    bytes_done,
-                    progress.plan.bytes_to_move,
-                    Outcome::Running,
-                    format!(
-                        "{} of {} copied",
-                        human_bytes(bytes_done),
-                        human_bytes(progress.plan.bytes_to_move)
-                    ),
-                );
+                copied(ctx, bytes_done, progress.plan.bytes_to_move);
                 if !verified && failure.is_none() {
                     failure = Some(ServiceError::Conflict(format!(
                         "step {} was not verified, so the run stopped: {}",
@@ -162,6 +142,12 @@ pub async fn execute(
     }
     ctx.check_cancel()?;
     Ok(())
+}
+
+/// The bytes the finished moves copied, of the plan's.
+fn copied(ctx: &JobCtx, done: u64, total: u64) {
+    let message = format!("{} of {} copied", human_bytes(done), human_bytes(total));
+    ctx.event(BYTES_STEP, done, total, Outcome::Running, message);
 }
 
 /// One step: checks where the group is, moves it with a deadline, verifies it.
