@@ -11,21 +11,17 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use scaleout_domain::activity::{Activity, Happening};
 use scaleout_domain::progress::LineDecoder;
-use scaleout_server::web;
 use scaleout_services::{Console, ConsoleConfig, Secret};
+use support::PASSWORD;
+
+mod support;
 
 const WATCHERS: usize = 500;
 const EVENTS: usize = 200;
-const PASSWORD: &str = "bench-operator";
 
 fn main() {
     raise_open_files_limit();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(run());
+    support::block_on(run());
 }
 
 async fn run() {
@@ -33,29 +29,9 @@ async fn run() {
     let mut config = ConsoleConfig::new(data.path());
     config.admin_password = Some(Secret(PASSWORD.into()));
     let console = Console::open(config).await.expect("the console opens");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(web::serve(listener, console.clone(), async {
-        let _ = stopped.await;
-    }));
-
-    let login = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{base}/api/access/login"))
-        .form(&[("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let served = support::serve(console.clone()).await;
+    let base = served.base.clone();
+    let cookie = support::login(&base).await;
 
     // Every watcher on its own connection, as every browser has.
     let opened = Instant::now();
@@ -115,8 +91,7 @@ async fn run() {
             latencies.last().copied().unwrap_or(0),
         );
     }
-    let _ = stop.send(());
-    let _ = server.await;
+    served.stop().await;
 }
 
 /// How late each `servers_changed` arrived (ms), until the end marker.

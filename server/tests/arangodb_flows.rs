@@ -57,6 +57,29 @@ fn placement(fake: &Fake) -> Vec<(String, Vec<String>)> {
     })
 }
 
+/// Plans the drain of `server` for review, then executes that plan: the review and the job.
+async fn drain_reviewed(app: &support::TestApp, server: &str) -> (PlanReview, u64) {
+    let review: PlanReview = app
+        .post_form(
+            "/api/cluster/plan",
+            &format!("what_if_servers=0&drain={server}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let job = app
+        .post_form(
+            "/api/cluster/execute-plan",
+            &format!("fingerprint={}&drain={server}", review.fingerprint),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    (review, job)
+}
+
 /// Waits (at most 30 s) until a moveShard job was started.
 async fn first_move(fake: &Fake) {
     let started = Instant::now();
@@ -223,22 +246,8 @@ async fn over_http_a_reviewed_drain_runs_is_cancelled_and_a_plan_after_the_cance
         s.polls_to_finish = u32::MAX;
         s.abort_outcome = AbortOutcome::Reverted;
     });
-    let review: PlanReview = app
-        .post_form("/api/cluster/plan", "what_if_servers=0&drain=DBServer0002")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (review, job) = drain_reviewed(&app, "DBServer0002").await;
     assert!(review.plan.moves.iter().any(|m| m.from == "DBServer0002"));
-    let job: u64 = app
-        .post_form(
-            "/api/cluster/execute-plan",
-            &format!("fingerprint={}&drain=DBServer0002", review.fingerprint),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
     first_move(&fake).await;
     let cancelled = app
         .post_form("/api/jobs/cancel", &format!("id={job}"))
@@ -257,21 +266,7 @@ async fn over_http_a_reviewed_drain_runs_is_cancelled_and_a_plan_after_the_cance
     );
     // Reverted: nothing moved, and a new plan (made after the cancel) runs to the end.
     fake.with(|s| s.polls_to_finish = 2);
-    let again: PlanReview = app
-        .post_form("/api/cluster/plan", "what_if_servers=0&drain=DBServer0002")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let job: u64 = app
-        .post_form(
-            "/api/cluster/execute-plan",
-            &format!("fingerprint={}&drain=DBServer0002", again.fingerprint),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (_, job) = drain_reviewed(&app, "DBServer0002").await;
     let record = app.finish_job(job).await;
     assert_eq!(record.state.as_str(), "succeeded", "{:?}", record.error);
     let r: Rebalance = serde_json::from_value(record.result.unwrap()).unwrap();
