@@ -6,6 +6,9 @@ use scaleout_domain::views::ShardReport;
 use crate::components::tenant_list::{TenantList, TenantName};
 use crate::components::units::bytes;
 
+/// Neighbours named in a row, at most; more are counted.
+const SHARED_NAMED: usize = 5;
+
 #[component]
 pub fn TenantPlacement(report: ShardReport) -> impl IntoView {
     let mut rows: Vec<_> = report
@@ -41,7 +44,13 @@ pub fn TenantPlacement(report: ShardReport) -> impl IntoView {
                                 <td><span class="server-tag leader-tag">{g.leader.clone()}</span></td>
                                 <td>{g.followers.iter().map(|f| view! { <span class="server-tag">{f.clone()}</span>" " }).collect_view()}</td>
                                 <td class="num">{bytes(g.bytes)}</td>
-                                <td><TenantList tenants=others empty="nobody" /></td>
+                                // Named when few; counted when many, or the table would repeat every
+                                // group's list once per tenant in it (a thousand tenants: megabytes).
+                                <td>{if others.len() <= SHARED_NAMED {
+                                    view! { <TenantList tenants=others empty="nobody" /> }.into_any()
+                                } else {
+                                    view! { <span>{format!("{} other tenants: shard group {} in the map above", others.len(), g.index)}</span> }.into_any()
+                                }}</td>
                             </tr>
                         }
                     }).collect_view()}
