@@ -105,9 +105,9 @@ async fn the_demo_check_warns_when_the_cluster_already_holds_data() {
     assert_eq!(full["documents"], 2190);
     let warning = full["warning"].as_str().unwrap();
     assert!(
-        warning.contains("already holds 1 tenant(s), 2,190 documents on 3 DB servers"),
+        warning.contains("already holds 1 tenant, 2,190 documents on 3 DB servers"),
         "{warning}"
     );
-    assert!(warning.contains("fresh data directory"), "{warning}");
+    assert!(warning.contains("empty data directory"), "{warning}");
     app.shutdown().await;
 }

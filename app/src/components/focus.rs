@@ -4,8 +4,10 @@
 
 use leptos::prelude::*;
 
-/// Scrolls the element with `id` into view and focuses it (made focusable for this if it
-/// is not, e.g. a heading). Does nothing on the server, or when it is not there yet.
+/// Focuses the element with `id` (made focusable for this if it is not, e.g. a heading);
+/// the browser scrolls it into view as little as it must, keeping what is above it (a
+/// card's heading) on screen where it can. Does nothing on the server, or when it is not
+/// there yet.
 pub fn bring(id: &str) {
     #[cfg(feature = "hydrate")]
     {
@@ -16,7 +18,6 @@ pub fn bring(id: &str) {
         if !el.has_attribute("tabindex") {
             let _ = el.set_attribute("tabindex", "-1");
         }
-        el.scroll_into_view_with_bool(true);
         if let Some(html) = el.dyn_ref::<web_sys::HtmlElement>() {
             let _ = html.focus();
         }

@@ -88,13 +88,27 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                     }).collect_view();
                     view! {
                         <p class="review-summary" role="status" aria-live="polite" data-testid="what-if-summary">{summary}</p>
-                        {move || better.get().map(|(k, max_k, max_n)| view! {
-                            <p class="hint" data-testid="what-if-fewer">{format!(
-                                "With {k} new server{} instead, the fullest server would hold {} rather than {}: shard groups move whole, so how evenly they spread depends on how their count divides among the servers, and more servers do not always lower the fullest one.",
-                                if k == 1 { "" } else { "s" },
-                                bytes(max_k),
-                                bytes(max_n),
-                            )}</p>
+                        {move || better.get().map(|(k, max_k, max_n)| {
+                            let servers = if k == 1 { "server" } else { "servers" };
+                            let text = if max_k < max_n {
+                                format!(
+                                    "With {k} new {servers} instead, the fullest server would hold {} rather than {}: shard groups move whole, so how evenly they spread depends on how their count divides among the servers, and more servers do not always lower the fullest one.",
+                                    bytes(max_k),
+                                    bytes(max_n),
+                                )
+                            } else {
+                                let already = if k == 0 {
+                                    "A rebalance alone, with no new server,".to_string()
+                                } else {
+                                    format!("{k} new {servers}")
+                                };
+                                format!(
+                                    "{already} already bring{} the fullest server down to {}: more servers do not lower it, because shard groups move whole and the largest must sit on one server. The extra servers would stay (nearly) empty.",
+                                    if k == 1 || k == 0 { "s" } else { "" },
+                                    bytes(max_k),
+                                )
+                            };
+                            view! { <p class="hint" data-testid="what-if-fewer">{text}</p> }
                         })}
                         <div class="table-wrap">
                             <table data-testid="what-if-table">
@@ -157,14 +171,15 @@ fn read_count(typed: &str) -> (u32, Option<String>) {
     }
 }
 
-/// The smallest count below `n` whose plan leaves the fullest server lighter than `n`'s
-/// does: `(count, its fullest, n's fullest)`. `max_of(k)`: the fullest server with `k`
-/// new servers, when the planner can say.
+/// The smallest count below `n` whose plan leaves the fullest server no heavier than `n`'s
+/// does: `(count, its fullest, n's fullest)`; lighter when more servers made it worse, as
+/// light when they add nothing. `max_of(k)`: the fullest server with `k` new servers,
+/// when the planner can say.
 fn fewer_do_better(n: u32, max_of: &mut impl FnMut(u32) -> Option<u64>) -> Option<(u32, u64, u64)> {
     let max_n = max_of(n)?;
     (0..n)
         .filter_map(|k| max_of(k).map(|m| (k, m)))
-        .find(|&(_, max_k)| max_k < max_n)
+        .find(|&(_, max_k)| max_k <= max_n)
         .map(|(k, max_k)| (k, max_k, max_n))
 }
 
@@ -243,11 +258,15 @@ mod tests {
         // Four 1 MiB groups, no followers: 2 new servers reach 1 MiB on the fullest...
         let snapshot = lopsided();
         let mut planned = |k| project(&snapshot, k).ok().map(|p| p.after.bytes.max);
-        assert_eq!(fewer_do_better(2, &mut planned), None);
+        let two = planned(2).unwrap();
+        // 1 MiB on the fullest needs 2 new servers: fewer leave more.
+        assert!(fewer_do_better(2, &mut planned).is_none_or(|(k, m, _)| k < 2 && m <= two));
         // A count that does worse than a smaller one is told which one, and by how much.
-        let mut made_up = |k: u32| Some([30u64, 20, 10, 15][k as usize]);
+        let mut made_up = |k: u32| Some([30u64, 20, 10, 15, 10][k as usize]);
         assert_eq!(fewer_do_better(3, &mut made_up), Some((2, 10, 15)));
         assert_eq!(fewer_do_better(2, &mut made_up), None);
+        // More servers that add nothing: the smallest count that does as well.
+        assert_eq!(fewer_do_better(4, &mut made_up), Some((2, 10, 10)));
     }
 
     #[test]

@@ -27,6 +27,12 @@ pub fn AccessPage() -> impl IntoView {
         move || (create.version().get(), revoke.version().get()),
         |_| list_links(),
     );
+    // A link revoked here is not left on show as if it could still be shared.
+    Effect::new(move |_| {
+        if revoke.version().get() > 0 {
+            create.value().set(None);
+        }
+    });
     // New signups and provisioning that ends show as they happen.
     let live = use_live();
     let signups = Resource::new(

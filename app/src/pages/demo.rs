@@ -146,13 +146,22 @@ fn DemoRun(
 ) -> impl IntoView {
     // Shown before a run; after one, the page is reloaded or followed live, and the
     // warning is about a run that already happened.
-    let warning = StoredValue::new(check.as_ref().and_then(|c| c.warning.clone()));
-    let step_one = check.filter(|c| !c.empty()).map(|c| {
+    // With a run shown, the narrative tells that run; the warning is about the next one.
+    let ran = latest.is_some();
+    let warning = StoredValue::new(check.as_ref().and_then(|c| c.warning.clone()).map(|w| {
+        if ran {
+            format!("Before running it again: {w}")
+        } else {
+            w
+        }
+    }));
+    let step_one = check.filter(|c| !c.empty() && !ran).map(|c| {
         format!(
-            "This cluster already holds {} tenant(s), {} documents on {} DB servers: the demo starts from them \
+            "This cluster already holds {} {}, {} documents on {} DB servers: the demo starts from them \
              (it creates no tenants in this step) and measures where their data lives, the starting point \
              every later figure is compared with.",
             c.tenants,
+            if c.tenants == 1 { "tenant" } else { "tenants" },
             count(c.documents),
             c.db_servers
         )
@@ -171,6 +180,12 @@ fn DemoRun(
     // latest one.
     let started = use_live().started("demo");
     let started_here = Memo::new(move |_| start.value().get().and_then(|r| r.ok()));
+    // The run started here takes the focus: its card is where the news comes.
+    Effect::new(move |_| {
+        if let Some(id) = started_here.get() {
+            crate::components::focus::bring_soon(format!("job-{id}"));
+        }
+    });
     let job = Memo::new(move |_| started.get().or(started_here.get()).or(attached));
     // Said when a newer demo than the one shown started elsewhere.
     let replaced = Memo::new(move |_| {

@@ -59,6 +59,7 @@ pub fn Servers() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(job)) = add.value().get() {
             jobs.update(|j| j.insert(0, job));
+            focus::bring_soon(format!("job-{job}"));
         }
     });
     Effect::new(move |_| {

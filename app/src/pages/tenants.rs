@@ -74,6 +74,7 @@ pub fn Tenants() -> impl IntoView {
                 j.retain(|(id, _)| *id != job);
                 j.insert(0, (job, format!("Onboarding {name}")))
             });
+            focus::bring_soon(format!("job-{job}"));
         }
     });
     Effect::new(move |_| {

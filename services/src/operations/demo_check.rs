@@ -47,14 +47,16 @@ pub async fn check(console: &Console) -> Result<DemoCheck, ServiceError> {
             scaleout_domain::units::human_bytes(will)
         ),
         _ => " The improvement may be smaller than on an empty store, or the balance may even get worse: \
-              groups move whole, and the three new tenants land where their ids hash."
+              groups move whole, and the three new tenants land in whichever shard groups their ids pick."
             .to_string(),
     };
     check.warning = Some(format!(
-        "This cluster already holds {} tenant(s), {} documents on {db_servers} DB servers: the demo adds its \
+        "This cluster already holds {} {}, {} documents on {db_servers} DB servers: the demo adds its \
          three tenants and two servers beside them, and compares the whole cluster before and after.{tail} \
-         For the story as written, run it on a fresh data directory.",
+         For the story as written, run the demo on a console started with an empty data directory \
+         (scaleout serve --data-dir NEW_DIR).",
         check.tenants,
+        if check.tenants == 1 { "tenant" } else { "tenants" },
         grouped(documents),
     ));
     Ok(check)

@@ -56,6 +56,20 @@ pub async fn after(
             changing.len()
         )
     });
+    let holds = match request.role {
+        ReplicaRole::Leader => "leadership",
+        ReplicaRole::Follower => "replica",
+    };
+    if before.tenants.is_empty() && after.tenants.is_empty() {
+        return Ok(Verdict {
+            verified: true,
+            summary: format!(
+                "verified: the group holds no tenant data, and {} now holds the {holds}",
+                request.to
+            ),
+            note: None,
+        });
+    }
     let kept = format!(
         "verified: {} documents of {compared} tenant(s) the same before and after{}, and {} now holds the {}",
         grouped(after.documents()),
