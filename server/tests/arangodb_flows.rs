@@ -57,6 +57,24 @@ fn placement(fake: &Fake) -> Vec<(String, Vec<String>)> {
     })
 }
 
+/// `server drain SERVER --execute --json`: the server ends empty, every move verified.
+async fn drained_via_cli(data: &Path, fake: &Fake, server: &str) -> Rebalance {
+    let drained = json(
+        data,
+        fake,
+        &["server", "drain", server, "--execute", "--json"],
+    )
+    .await;
+    assert_eq!(drained["drained"], true, "{drained}");
+    let r: Rebalance = serde_json::from_value(drained["rebalance"].clone()).unwrap();
+    assert!(
+        r.moves_done.iter().all(|m| m.verified),
+        "{:?}",
+        r.moves_done
+    );
+    r
+}
+
 /// Plans the drain of `server` for review, then executes that plan: the review and the job.
 async fn drain_reviewed(app: &support::TestApp, server: &str) -> (PlanReview, u64) {
     let review: PlanReview = app
@@ -130,14 +148,7 @@ async fn the_cli_drains_a_server_verifying_every_move_then_checks_it_is_empty() 
         .requests(&Method::POST, "/_admin/cluster/moveShard")
         .is_empty());
 
-    let drained = json(
-        d,
-        &fake,
-        &["server", "drain", "DBServer0003", "--execute", "--json"],
-    )
-    .await;
-    assert_eq!(drained["drained"], true, "{drained}");
-    let r: Rebalance = serde_json::from_value(drained["rebalance"].clone()).unwrap();
+    let r = drained_via_cli(d, &fake, "DBServer0003").await;
     assert!(!r.moves_done.is_empty());
     assert!(
         r.moves_done.iter().all(|m| m.verified),
@@ -221,14 +232,7 @@ async fn ctrl_c_cancels_a_drain_past_a_leader_switch_point_and_a_new_plan_runs_a
 
     // A plan made right after the cancel starts from where the groups really are.
     fake.with(|s| s.polls_to_finish = 2);
-    let drained = json(
-        d,
-        &fake,
-        &["server", "drain", "DBServer0003", "--execute", "--json"],
-    )
-    .await;
-    assert_eq!(drained["drained"], true, "{drained}");
-    let r: Rebalance = serde_json::from_value(drained["rebalance"].clone()).unwrap();
+    let r = drained_via_cli(d, &fake, "DBServer0003").await;
     assert!(r.moves_done.iter().all(|m| m.verified));
     assert_eq!(holds(&placement(&fake), "DBServer0003"), 0);
     fake.assert_clean();
