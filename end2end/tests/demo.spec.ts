@@ -9,6 +9,8 @@ test("run the demo and watch it from two browsers", async ({ page, browser, requ
   const early = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   const stakeholder = await early.newPage();
   await stakeholder.goto(link.path);
+  // The link's page goes on to the dashboard by itself: let it, before going elsewhere.
+  await expect(stakeholder).toHaveURL(/\/$/);
   await stakeholder.goto("/demo");
   await waitForHydration(stakeholder);
   await expect(stakeholder.getByTestId("demo-attached")).toContainText("No demo has run yet");

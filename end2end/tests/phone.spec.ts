@@ -43,6 +43,7 @@ test("public pages and a stakeholder's pages fit a phone", async ({ browser, bas
   const link = await call(request, "/api/access/create-link", { label: "Phone", hours: "1" });
   const viewer = await fresh(browser, baseURL);
   await viewer.page.goto(link.path);
+  await expect(viewer.page).toHaveURL(/\/$/);
   for (const path of ["/", "/shards", "/demo"]) {
     await noSidewaysScroll(viewer.page, path);
   }

@@ -60,6 +60,7 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   const stakeholder = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
   const viewer = await stakeholder.newPage();
   await viewer.goto(link);
+  await expect(viewer).toHaveURL(/\/$/);
 
   // Execute: live progress per move.
   await page.getByTestId("execute-plan").click();
