@@ -172,6 +172,18 @@ fn serve_stops_gracefully_on_ctrl_c() {
     assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
 }
 
+/// A stop asked for the moment the server says it listens (a supervisor that
+/// starts and stops at once) is still graceful, not the default SIGINT death.
+#[test]
+fn a_signal_right_after_listening_still_stops_gracefully() {
+    for _ in 0..5 {
+        let data = tempfile::tempdir().unwrap();
+        let (mut child, _) = start_server(data.path());
+        signal(&child, "INT");
+        assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
+    }
+}
+
 #[test]
 fn a_busy_port_is_reported_not_panicked() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
