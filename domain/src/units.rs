@@ -51,9 +51,26 @@ pub fn plain_number(v: f64) -> String {
     }
 }
 
+/// The spread of bytes between servers (their coefficient of variation) as people read
+/// it: how far a server is from the mean, on average, in percent ("12.5%").
+pub fn spread_percent(cv: f64) -> String {
+    if !cv.is_finite() {
+        return "-".into();
+    }
+    format!("{:.1}%", cv * 100.0)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{grouped, human_bytes, plain_number};
+    use super::{grouped, human_bytes, plain_number, spread_percent};
+
+    #[test]
+    fn a_spread_reads_in_percent() {
+        assert_eq!(spread_percent(0.0), "0.0%");
+        assert_eq!(spread_percent(0.1234), "12.3%");
+        assert_eq!(spread_percent(1.5), "150.0%");
+        assert_eq!(spread_percent(f64::NAN), "-");
+    }
 
     #[test]
     fn counts_are_grouped_by_thousands() {

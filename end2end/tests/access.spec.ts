@@ -60,3 +60,30 @@ test("an operator's read-only link shows the console live and refuses changes", 
   await context.close();
 });
 
+
+test("revoking a link asks first; its outcome, named, takes the focus", async ({ page }) => {
+  await page.goto("/access");
+  await waitForHydration(page);
+  await page.getByLabel("For", { exact: true }).fill("Short-lived link");
+  await page.getByRole("button", { name: "Create link" }).click();
+  await expect(page.getByTestId("new-link")).toHaveValue(/\/watch\//);
+  const row = page.getByTestId("links").getByRole("row", { name: /Short-lived link/ });
+  const revoke = page.getByRole("button", { name: "Revoke the link for Short-lived link" });
+
+  // Declined: nothing changes.
+  let asked = "";
+  page.once("dialog", (d) => { asked = d.message(); d.dismiss(); });
+  await revoke.click();
+  expect(asked).toContain("Revoke the link for Short-lived link?");
+  await expect(row).toContainText("active");
+  await expect(page.getByTestId("new-link")).toBeVisible();
+
+  // Confirmed: revoked, said, focused; the link is no longer on show.
+  page.once("dialog", (d) => d.accept());
+  await revoke.click();
+  const outcome = page.getByTestId("link-revoked");
+  await expect(outcome).toContainText("The link for Short-lived link is revoked");
+  await expect(outcome).toBeFocused();
+  await expect(row).toContainText("revoked");
+  await expect(page.getByTestId("new-link")).toHaveCount(0);
+});

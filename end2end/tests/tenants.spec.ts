@@ -31,6 +31,8 @@ test("onboard a tenant and watch its progress live", async ({ page }) => {
   // A finished card can be dismissed.
   await job.getByTestId("dismiss-job").click();
   await expect(page.getByTestId("job-watch").filter({ hasText: "Onboarding Fortune 500 Corp" })).toHaveCount(0);
+  // The focus goes to what takes the card's place (here the list), not to <body>.
+  await expect(page.getByRole("heading", { name: "All tenants" })).toBeFocused();
 
   // A duplicate name is refused by the server, whatever the case.
   await form.getByLabel("Company name").fill("fortune 500 corp");

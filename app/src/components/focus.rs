@@ -31,3 +31,29 @@ pub fn bring_soon(id: impl Into<String>) {
     let id = id.into();
     request_animation_frame(move || bring(&id));
 }
+
+/// Where the focus goes when `gone` leaves `list` (a dismissed card): the item that takes
+/// its place, else the one before it, else nothing (the caller's fallback).
+pub fn successor<T: PartialEq + Copy>(list: &[T], gone: T) -> Option<T> {
+    let at = list.iter().position(|x| *x == gone)?;
+    list.get(at + 1)
+        .or_else(|| at.checked_sub(1).and_then(|i| list.get(i)))
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::successor;
+
+    #[test]
+    fn the_next_card_takes_the_place_of_a_dismissed_one() {
+        assert_eq!(successor(&[3, 2, 1], 2), Some(1));
+        assert_eq!(
+            successor(&[3, 2, 1], 1),
+            Some(2),
+            "the last one: the one before"
+        );
+        assert_eq!(successor(&[3], 3), None, "none left: the caller's fallback");
+        assert_eq!(successor(&[3, 2], 9), None, "not there");
+    }
+}

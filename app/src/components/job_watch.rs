@@ -83,7 +83,7 @@ pub fn JobWatch(
             <p class="muted" data-testid="job-current">
                 {move || current.get().filter(|_| state() == "running").map(|e| e.message).unwrap_or_default()}
             </p>
-            <ProgressLog label="Job progress" events=events filter_finished=true />
+            <ProgressLog label="Job progress" events=events filter_finished=true ended=Signal::derive(move || state() != "running") />
             {move || last().map(|e| view! { <p class="job-result" role="status">{e.message}</p> })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <Show when=move || state() == "running">

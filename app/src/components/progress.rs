@@ -11,6 +11,10 @@ pub fn ProgressLog(
     /// Job logs: only outcomes and the bar, not every intermediate tick.
     #[prop(optional)]
     filter_finished: bool,
+    /// Once this is true, the list folds away under "Every step (N)" (the bar and the
+    /// result stay): a finished job's thirty lines would make a phone page metres long.
+    #[prop(optional, into)]
+    ended: Option<Signal<bool>>,
 ) -> impl IntoView {
     let last = move || {
         events.with(|e| {
@@ -33,6 +37,21 @@ pub fn ProgressLog(
             max=move || last().map(|(_, t)| t.max(1)).unwrap_or(1)
             value=move || last().map(|(d, _)| d).unwrap_or(0)
         ></progress>
+        {match ended {
+            None => list(shown).into_any(),
+            Some(ended) => view! {
+                <details class="events-fold" open=move || !ended.get()>
+                    <summary>{move || format!("Every step ({})", shown().len())}</summary>
+                    {list(shown)}
+                </details>
+            }.into_any(),
+        }}
+    }
+}
+
+/// The events, oldest first, announced as they arrive.
+fn list(shown: impl Fn() -> Vec<ProgressEvent> + Send + Sync + 'static) -> impl IntoView {
+    view! {
         <ol class="events" aria-live="polite" data-testid="progress-events">
             <For
                 each=shown

@@ -2,6 +2,7 @@
 //! an SVG line chart with axis labels and a text alternative.
 
 use leptos::prelude::*;
+use scaleout_domain::units::spread_percent;
 
 /// The smallest "round" number (1, 2, 2.5 or 5 times a power of ten) at least `v`; 1
 /// when `v` is not positive, so an axis always has a height.
@@ -86,7 +87,9 @@ pub fn QualityChart(curve: Vec<f64>) -> impl IntoView {
     let first = curve.first().copied().unwrap_or(0.0);
     let last = curve.last().copied().unwrap_or(0.0);
     let summary = format!(
-        "The coefficient of variation of bytes per server goes from {first:.3} before any move to {last:.3} after {n} move{}; lower is more even.",
+        "The spread of bytes between servers goes from {} before any move to {} after {n} move{}; lower is more even.",
+        spread_percent(first),
+        spread_percent(last),
         if n == 1 { "" } else { "s" }
     );
     let bottom = FRAME.top + FRAME.height;
@@ -101,7 +104,7 @@ pub fn QualityChart(curve: Vec<f64>) -> impl IntoView {
                     let y = FRAME.top + FRAME.height * (1.0 - t / y_max);
                     view! {
                         <line class="grid" x1=FRAME.left y1=y x2=right y2=y />
-                        <text class="tick" x=FRAME.left - 6.0 y=y + 4.0 text-anchor="end">{format!("{t:.2}")}</text>
+                        <text class="tick" x=FRAME.left - 6.0 y=y + 4.0 text-anchor="end">{format!("{:.0}%", t * 100.0)}</text>
                     }
                 }).collect_view()}
                 {x_ticks(n, 8).into_iter().map(|i| {
@@ -117,7 +120,7 @@ pub fn QualityChart(curve: Vec<f64>) -> impl IntoView {
                 {pts.iter().map(|&(x, y)| view! { <circle class="dot" cx=x cy=y r="3.5" /> }).collect_view()}
                 <text class="axis-label" x=FRAME.left + FRAME.width / 2.0 y=H - 6.0 text-anchor="middle">"Moves done"</text>
                 <text class="axis-label" x="14" y=FRAME.top + FRAME.height / 2.0 text-anchor="middle"
-                    transform=format!("rotate(-90 14 {})", FRAME.top + FRAME.height / 2.0)>"Imbalance (CV of bytes)"</text>
+                    transform=format!("rotate(-90 14 {})", FRAME.top + FRAME.height / 2.0)>"Spread of bytes"</text>
             </svg>
             <figcaption>{summary}</figcaption>
         </figure>

@@ -10,11 +10,11 @@ use crate::api::access::{
     list_links, list_signups, ApproveSignup, CreateLink, RejectSignup, RevokeLink,
     RevokePortalLinks,
 };
-use crate::components::confirm;
 use crate::components::copy_field::CopyField;
 use crate::components::errors::error_text;
 use crate::components::live::use_live;
 use crate::components::local_time::LocalTime;
+use crate::components::{confirm, focus};
 
 #[component]
 pub fn AccessPage() -> impl IntoView {
@@ -31,6 +31,13 @@ pub fn AccessPage() -> impl IntoView {
     Effect::new(move |_| {
         if revoke.version().get() > 0 {
             create.value().set(None);
+        }
+    });
+    // Its Revoke button goes with it: the outcome, named, takes the focus instead of <body>.
+    let revoking = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if revoke.value().get().is_some() {
+            focus::bring_soon("link-revoked");
         }
     });
     // New signups and provisioning that ends show as they happen.
@@ -80,10 +87,18 @@ pub fn AccessPage() -> impl IntoView {
                 }
                 Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
             })}
+            {move || revoke.value().get().map(|r| match r {
+                Ok(()) => view! {
+                    <p class="ok" role="status" id="link-revoked" data-testid="link-revoked">
+                        {format!("The link for {} is revoked: whoever watched through it is shown out at their next request.", revoking.get_untracked())}
+                    </p>
+                }.into_any(),
+                Err(e) => view! { <p class="error" role="alert" id="link-revoked">{error_text(&e)}</p> }.into_any(),
+            })}
             <Transition fallback=|| view! { <p class="muted">"Loading links…"</p> }>
                 {move || Suspend::new(async move {
                     match links.await {
-                        Ok(rows) => view! { <LinkTable rows revoke /> }.into_any(),
+                        Ok(rows) => view! { <LinkTable rows revoke revoking /> }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
                     }
                 })}
@@ -115,6 +130,7 @@ pub fn AccessPage() -> impl IntoView {
 fn LinkTable(
     rows: Vec<scaleout_domain::access::LinkView>,
     revoke: ServerAction<RevokeLink>,
+    revoking: RwSignal<String>,
 ) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="muted">"No links yet."</p> }.into_any();
@@ -138,7 +154,13 @@ fn LinkTable(
                                         <button type="submit" class="secondary" aria-label=format!("Revoke the link for {}", l.label)
                                             on:click={
                                                 let question = format!("Revoke the link for {}? Whoever watches through it is shown out at their next request.", l.label);
-                                                move |ev| confirm::or_stop(&ev, &question)
+                                                let label = l.label.clone();
+                                                move |ev| {
+                                                    confirm::or_stop(&ev, &question);
+                                                    if !ev.default_prevented() {
+                                                        revoking.set(label.clone());
+                                                    }
+                                                }
                                             }>"Revoke"</button>
                                     </ActionForm>
                                 })}

@@ -435,11 +435,11 @@ fn BeforeAfter(job: u64, report: DemoReport) -> impl IntoView {
             )}</p>
             {report.balance_before_rebalance.as_ref().map(|r| view! {
                 <p data-testid="rebalance-effect">{format!(
-                    "The rebalance itself, from the new servers empty to after its moves: max/mean bytes {:.2} → {:.2}, coefficient of variation {:.3} → {:.3}.",
+                    "The rebalance itself, from the new servers empty to after its moves: the fullest server went from {:.2} to {:.2} times the mean, the spread of bytes between servers from {} to {}.",
                     r.bytes.max_over_mean,
                     report.balance_after.bytes.max_over_mean,
-                    r.bytes.cv,
-                    report.balance_after.bytes.cv
+                    scaleout_domain::units::spread_percent(r.bytes.cv),
+                    scaleout_domain::units::spread_percent(report.balance_after.bytes.cv)
                 )}</p>
             })}
             {(!report.files.is_empty()).then(|| view! {

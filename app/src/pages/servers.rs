@@ -55,7 +55,12 @@ pub fn Servers() -> impl IntoView {
         }
     };
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
-    let on_dismiss = Callback::new(move |id: u64| jobs.update(|j| j.retain(|x| *x != id)));
+    // The card that takes a dismissed one's place gets the focus (else the servers' list).
+    let on_dismiss = Callback::new(move |id: u64| {
+        let ids = jobs.get_untracked();
+        jobs.update(|j| j.retain(|x| *x != id));
+        focus::bring_soon(focus::successor(&ids, id).map_or("db-h".into(), |n| format!("job-{n}")));
+    });
     Effect::new(move |_| {
         if let Some(Ok(job)) = add.value().get() {
             jobs.update(|j| j.insert(0, job));

@@ -32,7 +32,14 @@ pub fn Tenants() -> impl IntoView {
     // Jobs started from this page, newest first.
     let jobs = RwSignal::new(Vec::<(u64, String)>::new());
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
-    let on_dismiss = Callback::new(move |id: u64| jobs.update(|j| j.retain(|(x, _)| *x != id)));
+    // The card that takes a dismissed one's place gets the focus (else the list below).
+    let on_dismiss = Callback::new(move |id: u64| {
+        let ids: Vec<u64> = jobs.with_untracked(|j| j.iter().map(|(x, _)| *x).collect());
+        jobs.update(|j| j.retain(|(x, _)| *x != id));
+        focus::bring_soon(
+            focus::successor(&ids, id).map_or("list-h".into(), |n| format!("job-{n}")),
+        );
+    });
     // The tenant being removed, named on its job's card.
     let removing = RwSignal::new(String::new());
     // `?q=` filters on the server too, so the filter works before (or without) wasm.

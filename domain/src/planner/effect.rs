@@ -1,10 +1,10 @@
 //! What a plan does to the balance, in one sentence for people.
 
 use super::metrics::Stats;
-use crate::units::human_bytes;
+use crate::units::{human_bytes, spread_percent};
 
-/// The fullest and the least loaded server before and after, and the coefficient of
-/// variation, from the bytes per balanced server (`Figures::bytes`). Max/mean alone misleads both ways: when one big group pins the most loaded
+/// The fullest and the least loaded server before and after, and the spread (coefficient
+/// of variation, in percent), from the bytes per balanced server (`Figures::bytes`). Max/mean alone misleads both ways: when one big group pins the most loaded
 /// server, a plan that evens out every other server reads "3.30 -> 3.30"; when what-if
 /// servers join, the mean falls and max/mean can rise while every server gets lighter.
 pub fn effect(before: &Stats, after: &Stats) -> String {
@@ -20,11 +20,11 @@ pub fn effect(before: &Stats, after: &Stats) -> String {
         }
     };
     format!(
-        "{}, {}; coefficient of variation {:.3} → {:.3}",
+        "{}, {}; the spread of bytes between servers {} → {}",
         change("the fullest server", before.max, after.max),
         change("the least loaded", before.min, after.min),
-        before.cv,
-        after.cv,
+        spread_percent(before.cv),
+        spread_percent(after.cv),
     )
 }
 
@@ -50,7 +50,7 @@ mod tests {
         assert_eq!(
             pinned,
             "the fullest server stays at 21.0 MiB, the least loaded goes from 0 B to 266 KiB; \
-             coefficient of variation 1.457 → 1.456"
+             the spread of bytes between servers 145.7% → 145.6%"
         );
         let evened = effect(
             &figures(3 << 20, 1 << 20, 0.5),

@@ -221,19 +221,22 @@ impl DemoReport {
         let (b, a) = (&self.balance_before.bytes, &self.balance_after.bytes);
         let _ = writeln!(
             out,
-            "\nmax/mean {:.2} -> {:.2}; coefficient of variation {:.3} -> {:.3}; ArangoDB's shard imbalance score {} -> {}\n",
+            "\nThe fullest server {:.2} -> {:.2} times the mean; spread of bytes between servers (coefficient of variation) {} -> {}; ArangoDB's shard imbalance score {} -> {}\n",
             b.max_over_mean,
             a.max_over_mean,
-            b.cv,
-            a.cv,
+            crate::units::spread_percent(b.cv),
+            crate::units::spread_percent(a.cv),
             crate::units::plain_number(self.balance_before.arangodb.shards),
             crate::units::plain_number(self.balance_after.arangodb.shards)
         );
         if let Some(r) = &self.balance_before_rebalance {
             let _ = writeln!(
                 out,
-                "The rebalance itself (the new servers empty before it): max/mean {:.2} -> {:.2}; coefficient of variation {:.3} -> {:.3}\n",
-                r.bytes.max_over_mean, a.max_over_mean, r.bytes.cv, a.cv
+                "The rebalance itself (the new servers empty before it): the fullest server {:.2} -> {:.2} times the mean; spread of bytes {} -> {}\n",
+                r.bytes.max_over_mean,
+                a.max_over_mean,
+                crate::units::spread_percent(r.bytes.cv),
+                crate::units::spread_percent(a.cv)
             );
         }
         let _ = writeln!(

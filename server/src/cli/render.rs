@@ -155,8 +155,12 @@ pub fn shards(info: &ShardInfo) -> String {
 
 fn balance_line(f: &Figures) -> String {
     format!(
-        "Balance over {} server(s): bytes max/mean {:.2}, coefficient of variation {:.3}; leaders max {} min {}",
-        f.balanced_servers, f.bytes.max_over_mean, f.bytes.cv, f.leaders.max, f.leaders.min
+        "Balance over {} server(s): fullest server {:.2} x the mean, spread of bytes {}; leaders per server {} to {}",
+        f.balanced_servers,
+        f.bytes.max_over_mean,
+        scaleout_domain::units::spread_percent(f.bytes.cv),
+        f.leaders.min,
+        f.leaders.max
     )
 }
 

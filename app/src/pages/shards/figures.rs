@@ -5,6 +5,7 @@ use scaleout_domain::planner::Figures;
 
 use crate::components::units::bytes;
 pub use scaleout_domain::units::plain_number as plain;
+use scaleout_domain::units::spread_percent;
 
 /// One row: its label, what it means (on hover and for screen readers), its value.
 type Row = (&'static str, &'static str, fn(&Figures) -> String);
@@ -26,9 +27,9 @@ const ROWS: [Row; 11] = [
         |f| format!("{:.2} x", f.bytes.max_over_mean),
     ),
     (
-        "Spread of bytes (coefficient of variation)",
-        "Standard deviation of bytes per server divided by the mean: 0 is perfectly even; below 0.1 is very even.",
-        |f| format!("{:.3}", f.bytes.cv),
+        "Spread of bytes between servers",
+        "How far a server's bytes are from the mean, on average (the standard deviation over the mean, or coefficient of variation): 0% is perfectly even; under 10% is very even.",
+        |f| spread_percent(f.bytes.cv),
     ),
     (
         "Collection shards per server (fewest – most)",

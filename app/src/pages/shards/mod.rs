@@ -100,7 +100,7 @@ fn Placement(info: ShardInfo, operator: bool) -> impl IntoView {
         <section class="card" aria-labelledby="balance-h">
             <h2 id="balance-h">"Balance now"</h2>
             <p class="hint">{format!(
-                "{groups} shard groups, replication factor {}, on {} DB servers. Max/mean near 1 and a small coefficient of variation mean an even cluster.",
+                "{groups} shard groups, replication factor {}, on {} DB servers. The fullest server near 1.00 times the mean and a small spread of bytes mean an even cluster.",
                 info.shards.replication_factor,
                 servers.len()
             )}</p>

@@ -51,7 +51,7 @@ pub fn Review(review: PlanReview, children: Children) -> impl IntoView {
                                 <th scope="col">"To"</th>
                                 <th scope="col">"Role"</th>
                                 <th scope="col" class="num">"Bytes"</th>
-                                <th scope="col" class="num">"Imbalance after (CV)"</th>
+                                <th scope="col" class="num" title="How far the servers' bytes are from their mean after this step, on average (the coefficient of variation): 0% is perfectly even">"Spread after"</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -69,7 +69,7 @@ pub fn Review(review: PlanReview, children: Children) -> impl IntoView {
                                         <td>{m.to.clone()}</td>
                                         <td>{role}{m.mandatory.then_some(" (drain)")}</td>
                                         <td class="num">{bytes(m.bytes)}</td>
-                                        <td class="num">{plan.curve.get(i + 1).map(|c| format!("{c:.3}"))}</td>
+                                        <td class="num">{plan.curve.get(i + 1).map(|c| scaleout_domain::units::spread_percent(*c))}</td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -85,8 +85,18 @@ pub fn Review(review: PlanReview, children: Children) -> impl IntoView {
                 </div>
                 <QualityChart curve=curve.clone() />
             })}
-            <h3>"Balance before and after"</h3>
-            <FiguresTable columns=vec![("Before", plan.before.clone()), ("After the plan", plan.after.clone())] testid="plan-figures" />
+            // Nothing to move: one column, not the same figures twice over.
+            {if plan.moves.is_empty() {
+                view! {
+                    <h3>"Balance: unchanged, nothing to move"</h3>
+                    <FiguresTable columns=vec![("Now and after", plan.before.clone())] testid="plan-figures" />
+                }.into_any()
+            } else {
+                view! {
+                    <h3>"Balance before and after"</h3>
+                    <FiguresTable columns=vec![("Before", plan.before.clone()), ("After the plan", plan.after.clone())] testid="plan-figures" />
+                }.into_any()
+            }}
             {(!plan.reasons.is_empty() || !plan.warnings.is_empty()).then(|| view! {
                 <h3>"Why not perfectly even"</h3>
                 <ul class="reasons" data-testid="plan-reasons">
