@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds the browser side of the console into $CARGO_TARGET_DIR/site:
+#   pkg/public.js + pkg/public_bg.wasm (the visitors' pages: log in, sign up),
 #   pkg/scaleout.js + pkg/scaleout_bg.wasm (the shell: router, navigation, live stream),
 #   in release one wasm module per page and per chunk they share, loaded on first use
 #   (pkg/__wasm_split.*.js, pkg/__wasm_split_manifest.json), pkg/scaleout.css, public files,
@@ -25,6 +26,15 @@ wasm="$TARGET_DIR/wasm32-unknown-unknown/$profile_dir/scaleout_app.wasm"
 rm -rf "$staging"
 mkdir -p "$pkg"
 
+# The visitors' pages (log in, sign up) have a bundle of their own: no router, no operator
+# page in it (app/src/public.rs). Built first: both builds write the same wasm file.
+say "Building the visitors' bundle (wasm, $mode)"
+cargo rustc -p scaleout-app --lib --crate-type cdylib \
+  --target wasm32-unknown-unknown --profile "$profile" \
+  --no-default-features --features public-bundle
+# (In release, wasm-opt below shrinks it with the rest.)
+wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name public "$wasm"
+
 if [ "$mode" = release ]; then
   # Every page is a lazy route (app/src/routes.rs): the release bundle is split at them,
   # so a visitor downloads the shell and their page, not every page. Splitting needs the
@@ -42,6 +52,12 @@ if [ "$mode" = release ]; then
   for module in "$pkg"/*.wasm; do
     wasm-opt -Oz "$module" -o "$module"
   done
+  # The two entry scripts: wasm-bindgen's glue, 44-61 KB as written (the import names
+  # are object keys, which terser keeps).
+  for js in "$pkg/public.js" "$pkg/scaleout.js"; do
+    terser "$js" --module --compress --mangle -o "$js.min"
+    mv "$js.min" "$js"
+  done
 else
   say "Building the hydration bundle (wasm, debug, not split)"
   cargo rustc -p scaleout-app --lib --crate-type cdylib \
@@ -56,6 +72,8 @@ fi
     [ "$(basename "$css")" = main.css ] || cat "$css"
   done
 } >"$pkg/scaleout.css"
+# The visitors' pages (public.rs) need the layout, the forms and the phone rules only.
+cat "$ROOT/style/main.css" "$ROOT/style/forms.css" "$ROOT/style/phone.css" >"$pkg/public.css"
 cp -R "$ROOT/public/." "$staging/"
 # Compressed copies beside the bundle: the server sends them to browsers that accept
 # gzip (about a third of the wasm's size over the wire), with no work per request.

@@ -81,7 +81,7 @@ fn MainNav() -> impl IntoView {
     // The live stream opens for whoever may watch: tell it who this is, each time.
     Effect::new(move |_| {
         if let Some(Ok(me)) = session.get() {
-            live.session_is(me.role);
+            live.session_is(me.role, me.activity_seq);
         }
     });
     view! {

@@ -31,7 +31,21 @@ pub fn router_without_path_checks(console: Console) -> Router {
 
 fn router_with_door(console: Console, check_paths: bool) -> Router {
     let options = leptos_options(&console);
-    let routes = generate_route_list(App);
+    // The visitors' pages render in their own shell, for their own small bundle.
+    let routes = generate_route_list(App)
+        .into_iter()
+        .filter(|r| !scaleout_app::public::PATHS.contains(&r.path()))
+        .collect();
+    let public_page = leptos_axum::render_app_async_with_context(
+        {
+            let console = console.clone();
+            move || provide_context(console.clone())
+        },
+        {
+            let options = options.clone();
+            move || scaleout_app::public::public_shell(options.clone())
+        },
+    );
     let context_console = console.clone();
     let site_dir = console.config().site_dir.clone();
     let build = site_dir.as_deref().and_then(crate::assets::build_id);
@@ -48,6 +62,8 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
             "/portal/open/{token}",
             axum::routing::get(crate::access::open_portal_link).with_state(console.clone()),
         )
+        .route("/login", axum::routing::get(public_page.clone()))
+        .route("/signup", axum::routing::get(public_page))
         .leptos_routes_with_context(
             &options,
             routes,

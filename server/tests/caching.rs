@@ -47,6 +47,28 @@ async fn the_bundle_is_kept_for_good_under_its_build_name_and_pages_never() {
     }
     let login = app.anonymous().get(app.url("/login")).send().await.unwrap();
     assert_eq!(login.headers()[CACHE_CONTROL], "no-store");
+    // The visitors' pages link their own small bundle under the same name, not the console's.
+    for path in ["/login", "/signup"] {
+        let html = app
+            .anonymous()
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for file in ["public.js", "public_bg.wasm", "public.css"] {
+            assert!(
+                html.contains(&format!("/pkg/{BUILD}/{file}")),
+                "{path} {file}: {html}"
+            );
+        }
+        assert!(
+            !html.contains("scaleout.js") && !html.contains("scaleout_bg.wasm"),
+            "{path}: {html}"
+        );
+    }
 
     // Under the build's name: a year, never asked again. A page module too.
     for file in ["scaleout.js", "scaleout_bg.wasm", "chunk_1.wasm"] {

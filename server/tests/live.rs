@@ -98,6 +98,58 @@ async fn a_stakeholder_who_opened_first_hears_every_job_and_its_end() {
     app.shutdown().await;
 }
 
+/// A page that was rendered, then took seconds to load its code before it began to
+/// follow: what happened in between is not lost. Its stream starts with a `resync` (the
+/// page refetches); a page that missed nothing gets none.
+#[tokio::test]
+async fn a_page_that_starts_following_late_catches_up_first() {
+    let app = spawn_app().await;
+    let rendered: serde_json::Value = app.post("/api/access/whoami").await.json().await.unwrap();
+    let seen_at = rendered["activity_seq"]
+        .as_u64()
+        .expect("whoami tells the activity count");
+    // Between the render and the page's first look at the stream: a job starts.
+    let job: u64 = app
+        .post_form(
+            "/api/tenants/add",
+            "name=Meanwhile+Co&scale_factor=1&naming=camelCase",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let late = app
+        .post_form("/api/activity/watch", &format!("since={seen_at}"))
+        .await;
+    assert_eq!(late.status(), 200);
+    // (Followed to the job's end, so that nothing more is on its way below.)
+    let first = listen(late, |seen| {
+        seen.iter()
+            .any(|a| matches!(a.what, Happening::JobEnded { job: j, .. } if j == job))
+    })
+    .await;
+    assert!(
+        matches!(first[0].what, Happening::Resync),
+        "{first:?} (job {job})"
+    );
+
+    // Up to date: no resync, just what happens next.
+    let now: serde_json::Value = app.post("/api/access/whoami").await.json().await.unwrap();
+    let current = app
+        .post_form(
+            "/api/activity/watch",
+            &format!("since={}", now["activity_seq"]),
+        )
+        .await;
+    app.post_form("/api/cluster/add-servers", "count=1").await;
+    let next = listen(current, |seen| !seen.is_empty()).await;
+    assert!(
+        !next.iter().any(|a| matches!(a.what, Happening::Resync)),
+        "{next:?}"
+    );
+    app.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_job_run_by_a_cli_beside_the_server_is_heard() {
     let app = spawn_app().await;

@@ -59,12 +59,18 @@ impl ActivityHub {
                 .insert(*job);
         }
         let activity = Activity {
-            seq: self.seq.fetch_add(1, Ordering::Relaxed),
+            seq: self.seq.fetch_add(1, Ordering::SeqCst),
             at_ms: now_ms(),
             what,
         };
         // Nobody watching is fine.
         let _ = self.tx.send(activity);
+    }
+
+    /// How many happenings were published so far. A page rendered when it was N, that
+    /// starts following later, has missed something when it is more by then.
+    pub fn published(&self) -> u64 {
+        self.seq.load(Ordering::SeqCst)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Activity> {
@@ -140,9 +146,15 @@ impl ActivityHub {
 /// are already waiting come together in one batch (one write to the
 /// watcher's connection, not one per event: a burst reaches 500 watchers in
 /// well under 100 ms).
+///
+/// `since`: what [`ActivityHub::published`] was when the watcher's page was rendered. If
+/// anything happened between then and now (the seconds a phone takes to load the page's
+/// code), the stream starts with a `Resync`, so the page catches up instead of showing
+/// the state it was rendered with until the next event.
 pub fn follow(
     console: &Console,
     session: Option<String>,
+    since: Option<u64>,
 ) -> impl Stream<Item = Vec<Activity>> + Send + 'static {
     struct State {
         console: Console,
@@ -150,11 +162,16 @@ pub fn follow(
         session: Option<String>,
         ticks: tokio::time::Interval,
         done: bool,
+        first: Option<Vec<Activity>>,
     }
     let mut ticks = tokio::time::interval(SESSION_CHECK);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Subscribed first, then compared: nothing falls between the two.
+    let rx = console.activity().subscribe();
+    let missed = since.is_some_and(|seen| console.activity().published() > seen);
     let state = State {
-        rx: console.activity().subscribe(),
+        first: missed.then(|| vec![synthetic(Happening::Resync)]),
+        rx,
         console: console.clone(),
         session,
         ticks,
@@ -163,6 +180,9 @@ pub fn follow(
     futures::stream::unfold(state, |mut s| async move {
         if s.done {
             return None;
+        }
+        if let Some(first) = s.first.take() {
+            return Some((first, s));
         }
         loop {
             tokio::select! {

@@ -22,11 +22,17 @@ pub struct Live {
     /// Who the session is, as the navigation last learnt it: the stream opens
     /// as soon as it is someone who may watch (at load, or after logging in).
     role: RwSignal<Option<Role>>,
+    /// The activity count the page was rendered with (the first answer, which came with
+    /// the HTML): the stream catches up from there.
+    since: StoredValue<Option<u64>>,
 }
 
 impl Live {
     /// The navigation tells who the session is, each time it asks.
-    pub fn session_is(&self, role: Role) {
+    pub fn session_is(&self, role: Role, activity_seq: u64) {
+        if self.since.get_value().is_none() {
+            self.since.set_value(Some(activity_seq));
+        }
         if self.role.get_untracked() != Some(role) {
             self.role.set(Some(role));
         }
@@ -62,11 +68,13 @@ pub fn provide_live() {
     let (signups, set_signups) = signal(0u64);
     let (starts, set_starts) = signal(Vec::<(u64, String)>::new());
     let role = RwSignal::new(None);
+    let since = StoredValue::new(None);
     provide_context(Live {
         cluster,
         signups,
         starts,
         role,
+        since,
     });
     // Effects run only in the browser: the server renders the state as it is.
     // Visitors and customers have nothing to watch; an operator who logs in on
@@ -75,22 +83,27 @@ pub fn provide_live() {
     Effect::new(move |_| {
         if matches!(role.get(), Some(Role::Operator | Role::Viewer)) && !watching.get_value() {
             watching.set_value(true);
-            leptos::task::spawn_local(follow_activity(set_cluster, set_signups, set_starts));
+            let since = since.get_value();
+            leptos::task::spawn_local(follow_activity(set_cluster, set_signups, set_starts, since));
         }
     });
 }
 
 /// Follows the stream for as long as the page lives: its own wasm module, which only
 /// sessions that may watch download (a visitor's page never needs it).
-#[leptos::lazy]
+#[cfg_attr(not(feature = "public-bundle"), leptos::lazy)]
 async fn follow_activity(
     set_cluster: WriteSignal<u64>,
     set_signups: WriteSignal<u64>,
     set_starts: WriteSignal<Vec<(u64, String)>>,
+    since: Option<u64>,
 ) {
     let mut delay_ms = 1_000;
+    // The first time, from what the page was rendered with; after a cut, the catch-up
+    // below does it.
+    let mut since = since;
     loop {
-        match crate::api::activity::watch_activity().await {
+        match crate::api::activity::watch_activity(since.take()).await {
             Ok(stream) => {
                 delay_ms = 1_000;
                 let ended = follow(stream, set_cluster, set_signups, set_starts).await;
@@ -175,6 +188,7 @@ pub fn use_live() -> Live {
             signups,
             starts,
             role: RwSignal::new(None),
+            since: StoredValue::new(None),
         }
     })
 }

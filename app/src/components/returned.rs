@@ -28,12 +28,13 @@ impl Returned {
 /// What the page's address says about the last post of the server function
 /// at `endpoint` (e.g. `/api/signup/submit`).
 pub fn returned(endpoint: &str) -> Returned {
-    let query = use_query_map();
-    query.with_untracked(|q| {
-        if q.get("__path").as_deref() != Some(endpoint) {
+    // Not the router's query: these pages also render outside it (the public bundle).
+    use super::query::query_param;
+    {
+        if query_param("__path").as_deref() != Some(endpoint) {
             return Returned::default();
         }
-        let error = q.get("__err").map(|e| decode_error(&e));
+        let error = query_param("__err").map(|e| decode_error(&e));
         let fields = form_cookie()
             .and_then(|f| URL_SAFE_NO_PAD.decode(f.as_bytes()).ok())
             .map(|bytes| {
@@ -43,7 +44,7 @@ pub fn returned(endpoint: &str) -> Returned {
             })
             .unwrap_or_default();
         Returned { error, fields }
-    })
+    }
 }
 
 /// Server functions whose pages show a refusal beside their own form.

@@ -1,28 +1,24 @@
 //! Operators log in here; anyone else is sent here when a page needs it.
 
+use crate::components::title::Title;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::access::Login;
 use crate::components::errors::error_text;
+use crate::components::query::query_param;
 use crate::components::returned::returned;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
-    let query = use_query_map();
     // A form sent without JavaScript came back refused: its reason, and where it led.
     let back = returned("/api/access/login");
-    let next = {
-        let kept = back.field("next");
-        move || {
-            kept.clone()
-                .or_else(|| query.with(|q| q.get("next")))
-                .unwrap_or_else(|| "/".to_string())
-        }
-    };
+    // Read once: this page also renders outside the router (the public bundle).
+    let next = back
+        .field("next")
+        .or_else(|| query_param("next"))
+        .unwrap_or_else(|| "/".to_string());
     let back_error = StoredValue::new(back.error.clone());
     let error = move || match login.value().get() {
         Some(Err(e)) => Some(error_text(&e)),
@@ -36,7 +32,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="card narrow" aria-labelledby="login-h">
             <h2 id="login-h">"Operator"</h2>
             <ActionForm action=login attr:class="form-col" attr:data-testid="login-form">
-                <input type="hidden" name="next" value=next() prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <div class="field">
                     <label for="login-password">"Password"</label>
                     <input id="login-password" type="password" name="password" required autocomplete="current-password" autofocus />

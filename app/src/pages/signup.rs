@@ -2,9 +2,9 @@
 //! before the wasm has loaded and without JavaScript: a refused form comes
 //! back with the reason and what was typed.
 
+use crate::components::title::Title;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use scaleout_domain::access::{SignupForm, SignupSize};
 
 use crate::api::signup::{get_signup_form, SubmitSignup};

@@ -41,6 +41,10 @@ pub struct SessionView {
     /// For an operator: signups waiting for a decision (a count in the navigation).
     #[serde(default)]
     pub waiting_signups: u32,
+    /// How much had happened on the console when this was asked (the activity stream's
+    /// count): a page that starts following later catches up from there.
+    #[serde(default)]
+    pub activity_seq: u64,
 }
 
 #[cfg(test)]

@@ -83,6 +83,7 @@ impl Access {
                 expires_ms: Some(link_expires.map_or(expires, |l| l.min(expires))),
                 portal: false,
                 waiting_signups: 0,
+                activity_seq: 0,
             }),
         })
     }
@@ -104,6 +105,7 @@ impl Access {
             } else {
                 0
             },
+            activity_seq: console.activity().published(),
         }
     }
 

@@ -1,0 +1,84 @@
+//! The visitors' pages (log in, sign up) as an app of their own, hydrated by a small
+//! bundle of their own (`public.js`, `public_bg.wasm`): no router, no live stream, no
+//! operator page in it. A customer's first page costs about a third of the console's
+//! shell (issue 19). The server renders these paths with [`public_shell`]; the console's
+//! own router still has them, for links followed inside it.
+
+use leptos::prelude::*;
+
+use crate::components::query;
+use crate::pages;
+
+/// The paths this app renders, for the server's routing.
+pub const PATHS: [&str; 2] = ["/login", "/signup"];
+
+/// Header, the page for the path, footer: the same look as the console's, with the
+/// navigation a visitor has.
+#[component]
+pub fn PublicApp() -> impl IntoView {
+    // The shell writes the title (see components::title): no leptos_meta here.
+    provide_context(crate::components::title::PublicPage);
+    // After a server function redirects (logged in, signed up), go there: the console's
+    // router does this for its pages; here the browser loads the next page itself.
+    #[cfg(feature = "hydrate")]
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|to: &str| {
+        let _ = window().location().set_href(to);
+    });
+    let page = if is_signup() {
+        view! { <pages::SignupPage /> }.into_any()
+    } else {
+        view! { <pages::LoginPage /> }.into_any()
+    };
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="top">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                " scaleout"
+            </a>
+            <nav aria-label="Main">
+                <ul data-role="anonymous">
+                    <li><a href="/portal">"Your portal"</a></li>
+                    <li><a href="/signup">"Sign up"</a></li>
+                    <li><a href="/login">"Operator log in"</a></li>
+                </ul>
+            </nav>
+        </header>
+        <main id="main" tabindex="-1">{page}</main>
+        <footer class="bottom">
+            <p>"scaleout: tenants, shards and scale-out for the network-asset graph."</p>
+        </footer>
+    }
+}
+
+fn is_signup() -> bool {
+    query::path().trim_end_matches('/') == "/signup"
+}
+
+/// The document around [`PublicApp`]: the same stylesheet, the public bundle's scripts.
+#[cfg(feature = "ssr")]
+pub fn public_shell(options: LeptosOptions) -> impl IntoView {
+    crate::shell::use_csp_nonce();
+    let title = if is_signup() { "Sign up" } else { "Log in" };
+    // The visitors' share of the stylesheet (scripts/build-site.sh).
+    let css = format!("/{}/public.css", options.site_pkg_dir);
+    let mut options = options;
+    options.output_name = "public".into();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href=crate::shell::FAVICON type="image/svg+xml" />
+                <link rel="stylesheet" href=css />
+                <title>{format!("{title} · scaleout")}</title>
+                <HydrationScripts options />
+            </head>
+            <body>
+                <PublicApp />
+            </body>
+        </html>
+    }
+}

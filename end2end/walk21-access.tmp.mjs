@@ -1,0 +1,30 @@
+import { start, BASE, focusInfo, sw, tabWalk } from "./walk21-lib.tmp.mjs";
+const [vw, vh, tag] = [+process.argv[2], +process.argv[3], process.argv[4]];
+const { b, ctx, p, errs } = await start(vw, vh, tag);
+await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
+p.setDefaultTimeout(8000);
+const S = (n, full=false) => p.screenshot({ path: `/tmp/walk21/${tag}-a-${n}.png`, fullPage: full });
+await p.goto(BASE + "/access"); await p.waitForSelector("body[data-hydrated]"); await p.waitForTimeout(800);
+console.log("FORM HTML:", (await p.locator("main section").first().innerHTML()).replace(/<!---->/g,"").slice(0,1500));
+const forInput = p.locator("main section").first().locator("input").first();
+await forInput.fill("Board of directors");
+await p.click("button:has-text('Create link')");
+await p.waitForTimeout(1500);
+console.log("FOCUS after create:", await focusInfo(p));
+console.log("SECTION:", (await p.locator("main section").first().innerText()).replace(/\n+/g," | "));
+await S("01-created");
+const copy = p.locator("main button").filter({ hasText: /copy/i }).first();
+console.log("copy buttons:", await p.locator("main button").filter({ hasText: /copy/i }).count());
+if (await copy.count()) { await copy.click(); await p.waitForTimeout(500); console.log("clipboard:", await p.evaluate(() => navigator.clipboard.readText()).catch(e=>"ERR "+e)); console.log("after copy:", (await p.locator("main section").first().innerText()).replace(/\n+/g," | ").slice(0,800)); console.log("FOCUS after copy:", await focusInfo(p)); await S("02-copied"); }
+const rev = p.locator("main button").filter({ hasText: /revoke/i }).first();
+console.log("revoke label:", await rev.innerText(), await rev.getAttribute("aria-label"));
+await rev.click(); await p.waitForTimeout(1200);
+const dlg = p.locator("dialog[open], [role=dialog], [role=alertdialog]");
+if (await dlg.count()) { console.log("INPAGE DIALOG:", await dlg.first().innerText()); }
+console.log("FOCUS after revoke:", await focusInfo(p));
+console.log("SECTION after revoke:", (await p.locator("main section").first().innerText()).replace(/\n+/g," | "));
+await S("03-revoked");
+console.log("SW", await sw(p));
+console.log("TAB", JSON.stringify(await tabWalk(p, 80)));
+console.log("ERRS", errs);
+await b.close();

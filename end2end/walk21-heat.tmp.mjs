@@ -1,0 +1,30 @@
+import { start, BASE, focusInfo, sw, tabWalk } from "./walk21-lib.tmp.mjs";
+const [vw, vh, tag] = [+process.argv[2], +process.argv[3], process.argv[4]];
+const { b, p, errs } = await start(vw, vh, tag);
+p.setDefaultTimeout(8000);
+await p.goto(BASE + "/shards"); await p.waitForSelector("body[data-hydrated]"); await p.waitForTimeout(1200);
+console.log("SW", await sw(p));
+const info = await p.evaluate(() => {
+  const th = [...document.querySelectorAll("main th")].find(t => t.innerText.trim().startsWith("Shard group") && t.closest("table")?.innerText.includes("DBServer0001"));
+  const table = th.closest("table");
+  let sc = table.parentElement; while (sc && !(sc.scrollWidth > sc.clientWidth && /auto|scroll/.test(getComputedStyle(sc).overflowX))) sc = sc.parentElement;
+  if (!sc) return { noscroller: true, tw: table.scrollWidth };
+  sc.scrollIntoView({block:"start"}); window.scrollBy(0,-80);
+  const firstRow = table.querySelector("tbody tr");
+  const cells = [...firstRow.children].slice(0,3);
+  const before = cells.map(c => Math.round(c.getBoundingClientRect().left));
+  const stick = cells.map(c => getComputedStyle(c).position);
+  const hdrStick = [...table.querySelectorAll("thead th")].slice(0,3).map(c => getComputedStyle(c).position);
+  sc.scrollLeft = 600;
+  const after = cells.map(c => Math.round(c.getBoundingClientRect().left));
+  return { scroller: sc.tagName + "." + sc.className, scW: sc.scrollWidth, clW: sc.clientWidth, tabindex: sc.getAttribute("tabindex"), role: sc.getAttribute("role"), label: sc.getAttribute("aria-label"), before, after, stick, hdrStick, scrollLeft: sc.scrollLeft, docSW: document.documentElement.scrollWidth, iw: innerWidth };
+});
+console.log("HEAT", JSON.stringify(info));
+await p.waitForTimeout(300);
+await p.screenshot({ path: `/tmp/walk21/${tag}-h-01-scrolled.png` });
+console.log("SW after", await sw(p));
+// other tables on page: does anything overflow?
+console.log("OVERFLOWERS", JSON.stringify(await p.evaluate(() => [...document.querySelectorAll("main *")].filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest(".table-wrap")).slice(0,8).map(e => e.tagName+"."+e.className+":"+(e.innerText||"").slice(0,30)))));
+console.log("TAB", JSON.stringify(await tabWalk(p, 200)));
+console.log("ERRS", errs);
+await b.close();

@@ -1,0 +1,12 @@
+import { start, BASE, focusInfo, sw, tabWalk } from "./walk21-lib.tmp.mjs";
+const [vw, vh, tag] = [+process.argv[2], +process.argv[3], process.argv[4]];
+const { b, p, errs } = await start(vw, vh, tag);
+const S = (n, full=false) => p.screenshot({ path: `/tmp/walk21/${tag}-p-${n}.png`, fullPage: full });
+await p.goto(BASE + "/shards"); await p.waitForSelector("body[data-hydrated]"); await p.waitForTimeout(800);
+await p.click("button:has-text('Plan a rebalance')");
+await p.waitForTimeout(1500);
+console.log("FOCUS after plan:", await focusInfo(p));
+await S("01-review");
+console.log("HTML:", (await p.locator("main").innerHTML()).replace(/<!---->/g,"").slice(0, 12000));
+console.log("ERRS", errs);
+await b.close();
