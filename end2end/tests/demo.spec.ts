@@ -50,7 +50,8 @@ test("run the demo and watch it from two browsers", async ({ page, browser, requ
   await expect(watcher.getByTestId("narrative").locator('[data-state="done"]')).toHaveCount(6);
   const outcome = page.getByTestId("demo-outcome");
   await expect(outcome).toContainText("7,665");
-  await expect(outcome).toContainText("0 violation(s)");
+  await expect(outcome).toContainText("7,665 documents checked, no violations");
+  await expect(outcome).toContainText("rebalanced in 5 moves; validated with zero violations");
   await expect(outcome).toContainText("scale_out_demo_");
   await expect(page.getByTestId("panel-before")).toContainText("3,285");
   await expect(page.getByTestId("panel-after")).toContainText("DBServer0005");
@@ -98,8 +99,8 @@ test("run the demo and watch it from two browsers", async ({ page, browser, requ
   await page.reload();
   await waitForHydration(page);
   await expect(page.getByTestId("demo-warning")).toContainText("Before running it again: This cluster already holds 5 tenants");
-  // The narrative still tells the run it shows.
-  await expect(page.getByTestId("step-1-text")).toContainText("On an empty store");
+  // The narrative tells the run it shows, in that run's own words.
+  await expect(page.getByTestId("step-1-text")).toContainText("In the run shown: Empty store: created Acme Corp");
 
   // Presenter mode from the address, rendered by the server.
   await watcher.goto("/demo?present=1");

@@ -16,6 +16,15 @@ test("add servers, then plan, review and execute a rebalance with live progress"
   await page.getByRole("button", { name: "Add servers" }).click();
   await expect.poll(() => asked).toContain("Add 20 DB servers?");
   await expect(page.getByTestId("job-watch")).toHaveCount(0);
+  // Over the limit: the form says so at once, with no question first, and nothing starts.
+  await page.getByLabel("How many").fill("100");
+  let askedAgain = false;
+  page.once("dialog", (d) => { askedAgain = true; d.dismiss(); });
+  await page.getByRole("button", { name: "Add servers" }).click();
+  expect(await page.getByLabel("How many").evaluate((i: HTMLInputElement) => i.validity.rangeOverflow)).toBe(true);
+  expect(askedAgain).toBe(false);
+  page.removeAllListeners("dialog");
+  await expect(page.getByTestId("job-watch")).toHaveCount(0);
   await page.getByLabel("How many").fill("2");
   await page.getByRole("button", { name: "Add servers" }).click();
   await expect(page.getByTestId("job-watch").first()).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
@@ -143,6 +152,8 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
   await expect(watch.getByTestId("rebalance-cancelled")).toContainText(
     /Cancelled before the first step finished: nothing moved|Cancelled after \d+ of \d+ steps .* better balanced than before/,
   );
+  // The Cancel button went with the run: its outcome has the focus.
+  await expect(watch.getByTestId("rebalance-cancelled")).toBeFocused();
   await page.screenshot({ path: `${shots}/shards-cancelled.png`, fullPage: true });
   // Plan again offers what is left.
   await watch.getByTestId("plan-again").click();

@@ -11,6 +11,7 @@ test("onboard a tenant and watch its progress live", async ({ page }) => {
   await form.getByLabel("Company name").fill("Bad <name>");
   await form.getByRole("button", { name: "Add tenant" }).click();
   await expect(page.getByTestId("add-tenant-error")).toContainText("tenant name");
+  await expect(page.getByTestId("add-tenant-error")).toBeFocused();
 
   await form.getByLabel("Company name").fill("Fortune 500 Corp");
   await form.getByLabel("Scale factor").fill("5");

@@ -66,7 +66,9 @@ fn kill_9(child: &Child) {
         .unwrap();
 }
 
-/// Waits (at most 60 s) until job `job`'s log holds a message containing `text`.
+/// Waits (at most 60 s) until job `job`'s log holds a message containing `text`. Looks
+/// every 100 ms: each look is a process opening both databases, and a faster poll competes
+/// with the job it watches on a busy 2-core machine (seen once: a demo that never began).
 fn wait_for(data: &Path, job: u64, text: &str) {
     let started = Instant::now();
     while !messages(data, job).iter().any(|m| m.contains(text)) {
@@ -75,20 +77,30 @@ fn wait_for(data: &Path, job: u64, text: &str) {
             "job {job} never said {text:?}: {:?}",
             messages(data, job)
         );
-        std::thread::sleep(Duration::from_millis(30));
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
 fn demo_killed_at(moment: &str, move_rate: u64) {
     let data = tempfile::tempdir().unwrap();
     let d = data.path();
+    // Its stderr is kept: if it never gets to `moment`, the failure says why.
+    let log = d.join("demo-stderr.log");
     let mut demo = command(d, move_rate)
         .args(["demo", "--json"])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    wait_for(d, 1, moment);
+    let waited = std::panic::catch_unwind(|| wait_for(d, 1, moment));
+    if let Err(e) = waited {
+        let _ = demo.kill();
+        panic!(
+            "{}; the demo's stderr: {}",
+            e.downcast_ref::<String>().cloned().unwrap_or_default(),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
     kill_9(&demo);
     assert!(!demo.wait().unwrap().success());
     let jobs = json(d, &["job", "list", "--json"]);

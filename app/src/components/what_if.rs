@@ -72,6 +72,10 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                 Ok(plan) => {
                     let moves = plan.moves.iter().filter(|m| m.kind == StepKind::Move).count();
                     let summary = summary(n.get(), moves, &now, &plan);
+                    // What the projection does with the new servers, from its own table.
+                    let new_servers = plan.after.servers.iter().filter(|s| s.what_if).count();
+                    let left_empty = plan.after.servers.iter().filter(|s| s.what_if && s.bytes == 0).count();
+                    let today_max = now.bytes.max;
                     let rows = plan.before.servers.iter().zip(&plan.after.servers).map(|(b, a)| {
                         let name = b.name.clone();
                         view! {
@@ -97,16 +101,30 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                                     bytes(max_n),
                                 )
                             } else {
-                                let already = if k == 0 {
-                                    "A rebalance alone, with no new server,".to_string()
+                                let fullest = if max_k >= today_max {
+                                    format!(
+                                        "The fullest server holds {} today, and no number of new servers lowers it: its shard group moves whole and must sit on one server.",
+                                        bytes(today_max),
+                                    )
                                 } else {
-                                    format!("{k} new {servers}")
+                                    let already = if k == 0 {
+                                        "A rebalance alone, with no new server,".to_string()
+                                    } else {
+                                        format!("{k} new {servers}")
+                                    };
+                                    format!(
+                                        "{already} already bring{} the fullest server down to {}; more servers do not lower it further: shard groups move whole, and the largest must sit on one server.",
+                                        if k == 1 || k == 0 { "s" } else { "" },
+                                        bytes(max_k),
+                                    )
                                 };
-                                format!(
-                                    "{already} already bring{} the fullest server down to {}: more servers do not lower it, because shard groups move whole and the largest must sit on one server. The extra servers would stay (nearly) empty.",
-                                    if k == 1 || k == 0 { "s" } else { "" },
-                                    bytes(max_k),
-                                )
+                                // Said only as the table below shows it.
+                                let empty = match (left_empty, new_servers) {
+                                    (0, _) => String::new(),
+                                    (e, all) if e == all => format!(" The {all} new server{} would stay empty.", if all == 1 { "" } else { "s" }),
+                                    (e, all) => format!(" {e} of the {all} new servers would stay empty."),
+                                };
+                                format!("{fullest}{empty}")
                             };
                             view! { <p class="hint" data-testid="what-if-fewer">{text}</p> }
                         })}

@@ -366,7 +366,18 @@ fn DemoRun(
                                     <h3>{format!("{}. {title}", i + 1)}</h3>
                                     // The first step tells what this cluster starts from.
                                     {if i == 0 {
-                                        let text = step_one.clone().unwrap_or_else(|| text.to_string());
+                                        // The run shown tells its own start (an empty store, or
+                                        // the tenants that were there); before a run, what it will
+                                        // start from.
+                                        let planned = step_one.clone().unwrap_or_else(|| text.to_string());
+                                        let text = move || {
+                                            events.with(|e| {
+                                                e.iter()
+                                                    .find(|e| e.step == "demo" && e.done == 1 && e.outcome == Outcome::Ok)
+                                                    .map(|e| format!("In the run shown: {}. Every later figure is compared with this starting point.", e.message))
+                                            })
+                                            .unwrap_or_else(|| planned.clone())
+                                        };
                                         view! { <p data-testid="step-1-text">{text}</p> }.into_any()
                                     } else {
                                         view! { <p>{*text}</p> }.into_any()
@@ -427,11 +438,16 @@ fn BeforeAfter(job: u64, report: DemoReport) -> impl IntoView {
                 />
             </div>
             <p>{format!(
-                "{} moves, {} copied; {} documents checked, {} violation(s).",
+                "{} move{}, {} copied; {} documents checked, {}.",
                 report.moves.len(),
+                if report.moves.len() == 1 { "" } else { "s" },
                 bytes(report.bytes_moved),
                 count(report.validation.documents_checked),
-                report.validation.violations
+                match report.validation.violations {
+                    0 => "no violations".to_string(),
+                    1 => "1 violation".to_string(),
+                    n => format!("{n} violations"),
+                }
             )}</p>
             {report.balance_before_rebalance.as_ref().map(|r| view! {
                 <p data-testid="rebalance-effect">{format!(

@@ -43,10 +43,15 @@ pub fn Servers() -> impl IntoView {
     // More than a few servers at once is worth a second thought: they stay until drained.
     let count_input = NodeRef::<leptos::html::Input>::new();
     let confirm_many = move |ev: leptos::ev::MouseEvent| {
-        let n: u32 = count_input
-            .get_untracked()
-            .and_then(|i| i.value().trim().parse().ok())
-            .unwrap_or(0);
+        let Some(input) = count_input.get_untracked() else {
+            return;
+        };
+        // A count the form refuses (over 64, not a number) is said by the browser, with
+        // no question first.
+        if !input.check_validity() {
+            return;
+        }
+        let n: u32 = input.value().trim().parse().unwrap_or(0);
         if n > CONFIRM_ABOVE {
             confirm::or_stop(
                 &ev,
@@ -123,7 +128,7 @@ pub fn Servers() -> impl IntoView {
                 </label>
                 <button type="submit" disabled=move || add.pending().get() on:click=confirm_many>"Add servers"</button>
             </ActionForm>
-            <p class="hint">"New servers start empty; a rebalance (Shards page) moves shard groups onto them."</p>
+            <p class="hint">"New servers start empty; a rebalance (Shards page) moves shard groups onto them. At most 64 at a time, and 128 DB servers in all: the Shards page's heat map stays readable up to there."</p>
             {move || problem().map(|e| view! { <p class="error" role="alert" id="servers-error" data-testid="servers-error">{error_text(&e)}</p> })}
             {move || removed.get().map(|m| view! {
                 <p class="job-result" role="status" id="server-removed" data-testid="server-removed">{m}</p>

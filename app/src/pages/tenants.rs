@@ -74,6 +74,12 @@ pub fn Tenants() -> impl IntoView {
             submitted.set(input.name.trim().to_string());
         }
     });
+    // A refusal (a bad or taken name) takes the focus, read out where the eyes are.
+    Effect::new(move |_| {
+        if let Some(Err(_)) = add.value().get() {
+            focus::bring_soon("add-tenant-error");
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(job)) = add.value().get() {
             let name = submitted.get_untracked();
@@ -149,7 +155,7 @@ pub fn Tenants() -> impl IntoView {
             </ActionForm>
             <p class="hint">"Scale factor s gives 1,095 × s documents: s=1 is 20 devices, 30 programs, 5 locations."</p>
             {move || add.value().get().and_then(|r| r.err()).map(|e| view! {
-                <p class="error" role="alert" data-testid="add-tenant-error">{error_text(&e)}</p>
+                <p class="error" role="alert" id="add-tenant-error" data-testid="add-tenant-error">{error_text(&e)}</p>
             })}
             <ActionForm action=batch attr:class="form-row">
                 <input type="hidden" name="naming" value="camelCase" />

@@ -423,8 +423,14 @@ pub async fn run(
             naming,
             success: validation.clean,
             outcome: if validation.clean {
+                // Said as it went: a rebalance that found nothing to move did not rebalance.
+                let moved = match rebalance.moves_done.len() {
+                    0 => "the rebalance found nothing to move".to_string(),
+                    1 => "rebalanced in 1 move".to_string(),
+                    n => format!("rebalanced in {n} moves"),
+                };
                 format!(
-                    "{} tenants and {} documents after adding {} tenants and {} DB servers; rebalanced and validated with zero violations",
+                    "{} tenants and {} documents after adding {} tenants and {} DB servers; {moved}; validated with zero violations",
                     after.tenants, grouped(after.documents), added.len(), after.db_servers.saturating_sub(before.db_servers)
                 )
             } else {

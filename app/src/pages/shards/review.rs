@@ -24,13 +24,25 @@ pub fn Review(review: PlanReview, children: Children) -> impl IntoView {
     let summary = if plan.moves.is_empty() {
         "The cluster is as balanced as the planner can make it: there is nothing to move."
             .to_string()
-    } else {
+    } else if moves == 0 {
         format!(
-            "{moves} move{} and {switches} leader switch{}, {} to copy (no plan reaching this balance copies less than {}): {}.",
+            "{switches} leader switch{} and no data to copy: the same servers hold the same bytes, and which of them lead evens out.",
+            if switches == 1 { "" } else { "es" },
+        )
+    } else {
+        let least = if plan.lower_bound_bytes >= plan.bytes_to_move {
+            "the least any plan reaching this balance copies".to_string()
+        } else {
+            format!(
+                "no plan reaching this balance copies less than {}",
+                bytes(plan.lower_bound_bytes)
+            )
+        };
+        format!(
+            "{moves} move{} and {switches} leader switch{}, {} to copy ({least}): {}.",
             if moves == 1 { "" } else { "s" },
             if switches == 1 { "" } else { "es" },
             bytes(plan.bytes_to_move),
-            bytes(plan.lower_bound_bytes),
             scaleout_domain::planner::effect(&plan.before.bytes, &plan.after.bytes),
         )
     };

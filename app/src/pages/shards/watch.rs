@@ -78,6 +78,12 @@ pub fn RebalanceWatch(
             }
         });
     };
+    // The Cancel button goes when the run ends: its outcome takes the focus, not <body>.
+    Effect::new(move |_| {
+        if state() != "running" && cancelling.get_untracked() {
+            crate::components::focus::bring_soon("rebalance-outcome");
+        }
+    });
 
     view! {
         <div class="rebalance-watch" data-testid="rebalance-watch" data-job=job data-state=state>
@@ -124,7 +130,7 @@ pub fn RebalanceWatch(
                             .collect()
                     });
                     Some(view! {
-                        <p class="job-result" role="status" data-testid="rebalance-cancelled">{text}</p>
+                        <p class="job-result" role="status" id="rebalance-outcome" data-testid="rebalance-cancelled">{text}</p>
                         {(!stopped.is_empty()).then(|| view! {
                             <ul class="stopped-moves" data-testid="stopped-moves">
                                 {stopped.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
@@ -132,7 +138,7 @@ pub fn RebalanceWatch(
                         })}
                     }.into_any())
                 }
-                "failed" => finished().map(|e| view! { <p class="error" role="alert">{e.message}</p> }.into_any()),
+                "failed" => finished().map(|e| view! { <p class="error" role="alert" id="rebalance-outcome">{e.message}</p> }.into_any()),
                 _ => None,
             }}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
