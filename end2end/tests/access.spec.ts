@@ -67,6 +67,9 @@ test("revoking a link asks first; its outcome, named, takes the focus", async ({
   await page.getByLabel("For", { exact: true }).fill("Short-lived link");
   await page.getByRole("button", { name: "Create link" }).click();
   await expect(page.getByTestId("new-link")).toHaveValue(/\/watch\//);
+  // The new link's note has the focus, with the field and its Copy button next.
+  await expect(page.locator("#create-link-outcome")).toBeFocused();
+  await expect(page.locator("#create-link-outcome")).toContainText(/until .*(UTC|GMT)/);
   const row = page.getByTestId("links").getByRole("row", { name: /Short-lived link/ });
   const revoke = page.getByRole("button", { name: "Revoke the link for Short-lived link" });
 

@@ -23,7 +23,16 @@ pub fn LocalTime(ms: i64) -> impl IntoView {
 fn local(ms: i64) -> Option<String> {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     let options = js_sys::Object::new();
-    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+    // "Dec 7, 2026, 2:02 AM GMT+1": the zone said, so a time read on a shared screen is
+    // not taken for someone else's.
+    for (key, value) in [
+        ("year", "numeric"),
+        ("month", "short"),
+        ("day", "numeric"),
+        ("hour", "numeric"),
+        ("minute", "2-digit"),
+        ("timeZoneName", "short"),
+    ] {
         js_sys::Reflect::set(&options, &key.into(), &value.into()).ok()?;
     }
     date.to_locale_string("default", &options).as_string()

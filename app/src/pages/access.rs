@@ -33,6 +33,12 @@ pub fn AccessPage() -> impl IntoView {
             create.value().set(None);
         }
     });
+    // A new link takes the focus (selected, ready to copy); a refusal says why, focused.
+    Effect::new(move |_| {
+        if create.value().get().is_some() {
+            focus::bring_soon("create-link-outcome");
+        }
+    });
     // Its Revoke button goes with it: the outcome, named, takes the focus instead of <body>.
     let revoking = RwSignal::new(String::new());
     Effect::new(move |_| {
@@ -80,17 +86,17 @@ pub fn AccessPage() -> impl IntoView {
                     let path = StoredValue::new(made.path.clone());
                     let full = Signal::derive(move || format!("{}{}", origin(), path.get_value()));
                     view! {
-                        <p class="ok" role="status">"Share this link: it is shown only now. Whoever opens it watches the console, read-only, until "
+                        <p class="ok" role="status" id="create-link-outcome">"Share this link: it is shown only now. Whoever opens it watches the console, read-only, until "
                             <LocalTime ms=made.expires_ms />"."</p>
                         <CopyField value=full label="The new read-only link" testid="new-link" />
                     }.into_any()
                 }
-                Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert" id="create-link-outcome">{error_text(&e)}</p> }.into_any(),
             })}
             {move || revoke.value().get().map(|r| match r {
                 Ok(()) => view! {
                     <p class="ok" role="status" id="link-revoked" data-testid="link-revoked">
-                        {format!("The link for {} is revoked: whoever watched through it is shown out at their next request.", revoking.get_untracked())}
+                        {format!("The link for {} is revoked: whoever watches through it loses access at their next click or update.", revoking.get_untracked())}
                     </p>
                 }.into_any(),
                 Err(e) => view! { <p class="error" role="alert" id="link-revoked">{error_text(&e)}</p> }.into_any(),
@@ -153,7 +159,7 @@ fn LinkTable(
                                         <input type="hidden" name="id" value=l.id />
                                         <button type="submit" class="secondary" aria-label=format!("Revoke the link for {}", l.label)
                                             on:click={
-                                                let question = format!("Revoke the link for {}? Whoever watches through it is shown out at their next request.", l.label);
+                                                let question = format!("Revoke the link for {}? Whoever watches through it loses access at their next click or update.", l.label);
                                                 let label = l.label.clone();
                                                 move |ev| {
                                                     confirm::or_stop(&ev, &question);
