@@ -958,3 +958,30 @@ fn a_swap_whose_midpoint_is_worse_is_not_made() {
     // The best placement is 9/9.
     assert!(placement_within(&groups_of(&snapshot), 2, 9 * GIB));
 }
+
+/// More servers than replicas that hold data: some must stay empty, so the emptiest cannot
+/// rise and two groups sharing a server stay together (the fullest is pinned elsewhere).
+/// The plan says so in its reasons rather than only "nothing to move".
+#[test]
+fn servers_that_must_stay_empty_are_explained() {
+    let group = |id: &str, on: &str, gib: u64| SnapshotGroup::new(id, on, &[], gib * GIB);
+    let snapshot = ClusterSnapshot {
+        servers: servers(&["A", "B", "C", "D", "E"]),
+        groups: vec![
+            group("g0", "A", 100),
+            group("g1", "B", 10),
+            group("g2", "B", 10),
+            group("g3", "C", 0),
+            group("g4", "D", 0),
+            group("g5", "E", 0),
+        ],
+    };
+    let p = checked(&snapshot, &PlanOptions::default());
+    assert!(
+        p.reasons
+            .iter()
+            .any(|r| r.contains("only 3 of the 6 shard-group replicas hold data, for 5 servers")),
+        "{:?}",
+        p.reasons
+    );
+}

@@ -99,6 +99,31 @@ pub(crate) fn reasons(
         })
         .sum();
     let groups = last.groups.len();
+    // Replicas that hold data: empty groups fill no server.
+    let holding: usize = last
+        .groups
+        .iter()
+        .filter(|g| g.weight > 0)
+        .map(|g| {
+            g.replicas
+                .iter()
+                .filter(|&&s| last.servers[s].in_pool())
+                .count()
+        })
+        .sum();
+    let empty_servers = pool.iter().filter(|&&i| last.load[i] == 0).count();
+    if holding < pool.len() && replicas >= pool.len() && empty_servers > 0 {
+        out.push(format!(
+            "only {holding} of the {replicas} shard-group replicas hold data, for {} servers: {empty_servers} \
+             server{} stay{} empty. The planner moves a group only when that lowers the fullest server \
+             or raises the emptiest one; with servers that must stay empty the emptiest cannot rise, \
+             so groups that share a server stay together unless moving one lowers the fullest. More \
+             shards per collection would spread the data.",
+            pool.len(),
+            plural(empty_servers),
+            if empty_servers == 1 { "s" } else { "" },
+        ));
+    }
     if replicas < pool.len() {
         out.push(format!(
             "there are only {groups} shard group{} ({replicas} replicas) for {} servers: at least \
