@@ -11,6 +11,7 @@ use leptos_router::hooks::use_location;
 use scaleout_domain::access::Role;
 
 use crate::api::access::{get_session, Logout};
+use crate::components::chrome::{Brand, Footer, SkipLink};
 use crate::pages::NotFound;
 use crate::routes::{
     AccessRoute, DashboardRoute, DemoRoute, LoginRoute, PortalRoute, ServersRoute, ShardsRoute,
@@ -32,12 +33,9 @@ pub fn App() -> impl IntoView {
             <div class="routing-bar" role="status" hidden=move || !routing.get()>
                 <span class="visually-hidden">"Loading the page…"</span>
             </div>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <SkipLink />
             <header class="top">
-                <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">"◆"</span>
-                    " scaleout"
-                </a>
+                <Brand />
                 <MainNav />
             </header>
             // Pages whose content comes from the server render it whole (SsrMode::Async),
@@ -57,9 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("portal") view={Lazy::<PortalRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
-            <footer class="bottom">
-                <p>"scaleout: tenants, shards and scale-out for the network-asset graph."</p>
-            </footer>
+            <Footer />
         </Router>
     }
 }

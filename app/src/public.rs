@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::chrome::{Brand, Footer, SkipLink};
 use crate::components::query;
 use crate::pages;
 
@@ -30,12 +31,9 @@ pub fn PublicApp() -> impl IntoView {
         view! { <pages::LoginPage /> }.into_any()
     };
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <SkipLink />
         <header class="top">
-            <a class="brand" href="/">
-                <span class="brand-mark" aria-hidden="true">"◆"</span>
-                " scaleout"
-            </a>
+            <Brand />
             <nav aria-label="Main">
                 <ul data-role="anonymous">
                     <li><a href="/portal">"Your portal"</a></li>
@@ -45,9 +43,7 @@ pub fn PublicApp() -> impl IntoView {
             </nav>
         </header>
         <main id="main" tabindex="-1">{page}</main>
-        <footer class="bottom">
-            <p>"scaleout: tenants, shards and scale-out for the network-asset graph."</p>
-        </footer>
+        <Footer />
     }
 }
 
@@ -68,11 +64,7 @@ pub fn public_shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang="en">
             <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="color-scheme" content="light dark" />
-                <link rel="icon" href=crate::shell::FAVICON type="image/svg+xml" />
-                <link rel="stylesheet" href=css />
+                {crate::components::chrome::head_basics(css)}
                 <title>{format!("{title} · scaleout")}</title>
                 <HydrationScripts options />
             </head>

@@ -1,5 +1,6 @@
 //! Components shared by several pages.
 
+pub mod chrome;
 pub mod confirm;
 pub mod copy_field;
 pub mod errors;

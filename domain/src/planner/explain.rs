@@ -88,28 +88,21 @@ pub(crate) fn reasons(
     }
 
     // 2. Too few replicas for the servers.
-    let replicas: usize = last
-        .groups
-        .iter()
-        .map(|g| {
-            g.replicas
-                .iter()
-                .filter(|&&s| last.servers[s].in_pool())
-                .count()
-        })
-        .sum();
+    // Replicas on the balanced servers: all of them, and those that hold data (empty
+    // groups fill no server).
+    let on_pool = |g: &&super::state::Group| {
+        g.replicas
+            .iter()
+            .filter(|&&s| last.servers[s].in_pool())
+            .count()
+    };
+    let replicas: usize = last.groups.iter().map(|g| on_pool(&g)).sum();
     let groups = last.groups.len();
-    // Replicas that hold data: empty groups fill no server.
     let holding: usize = last
         .groups
         .iter()
         .filter(|g| g.weight > 0)
-        .map(|g| {
-            g.replicas
-                .iter()
-                .filter(|&&s| last.servers[s].in_pool())
-                .count()
-        })
+        .map(|g| on_pool(&g))
         .sum();
     let empty_servers = pool.iter().filter(|&&i| last.load[i] == 0).count();
     if holding < pool.len() && replicas >= pool.len() && empty_servers > 0 {
