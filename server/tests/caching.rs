@@ -49,15 +49,7 @@ async fn the_bundle_is_kept_for_good_under_its_build_name_and_pages_never() {
     assert_eq!(login.headers()[CACHE_CONTROL], "no-store");
     // The visitors' pages link their own small bundle under the same name, not the console's.
     for path in ["/login", "/signup"] {
-        let html = app
-            .anonymous()
-            .get(app.url(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = support::get_text(&app.anonymous(), app.url(path)).await;
         for file in ["public.js", "public_bg.wasm", "public.css"] {
             assert!(
                 html.contains(&format!("/pkg/{BUILD}/{file}")),

@@ -8,6 +8,8 @@ use base64::Engine;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::query::query_param;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Returned {
     /// The server's sentence, when this form was refused.
@@ -27,24 +29,21 @@ impl Returned {
 
 /// What the page's address says about the last post of the server function
 /// at `endpoint` (e.g. `/api/signup/submit`).
+/// Not the router's query: these pages also render outside it (the public bundle).
 pub fn returned(endpoint: &str) -> Returned {
-    // Not the router's query: these pages also render outside it (the public bundle).
-    use super::query::query_param;
-    {
-        if query_param("__path").as_deref() != Some(endpoint) {
-            return Returned::default();
-        }
-        let error = query_param("__err").map(|e| decode_error(&e));
-        let fields = form_cookie()
-            .and_then(|f| URL_SAFE_NO_PAD.decode(f.as_bytes()).ok())
-            .map(|bytes| {
-                form_urlencoded::parse(&bytes)
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Returned { error, fields }
+    if query_param("__path").as_deref() != Some(endpoint) {
+        return Returned::default();
     }
+    let error = query_param("__err").map(|e| decode_error(&e));
+    let fields = form_cookie()
+        .and_then(|f| URL_SAFE_NO_PAD.decode(f.as_bytes()).ok())
+        .map(|bytes| {
+            form_urlencoded::parse(&bytes)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Returned { error, fields }
 }
 
 /// Server functions whose pages show a refusal beside their own form.
