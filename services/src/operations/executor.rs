@@ -214,7 +214,7 @@ async fn run_step(
                 Ok((format!("{what}: already done before the job stopped"), record(0, 0, verdict)))
             }
             Placement::Pending => {
-                let before = verify::before(console, group).await?;
+                let before = verify::before(console, ctx.job, group).await?;
                 let deadline = console
                     .config()
                     .move_limits
