@@ -88,18 +88,19 @@ fn MainNav() -> impl IntoView {
                     let role = me.as_ref().map_or(Role::Anonymous, |s| s.role);
                     let portal = me.as_ref().is_some_and(|s| s.portal);
                     let waiting = me.as_ref().map_or(0, |s| s.waiting_signups);
-                    let operator = role == Role::Operator;
+                    let team = role.allows(Role::Viewer);
+                    let name = me.as_ref().and_then(|s| s.name.clone()).filter(|_| team);
                     view! {
-                        <ul data-role=format!("{role:?}").to_lowercase()>
+                        <ul data-role=role.as_str()>
                             {(role != Role::Anonymous).then(|| view! {
                                 <li><A href="/" exact=true>"Dashboard"</A></li>
-                                {operator.then(|| view! {
+                                {team.then(|| view! {
                                     <li><A href="/tenants">"Tenants"</A></li>
                                     <li><A href="/servers">"Servers"</A></li>
                                 })}
                                 <li><A href="/shards">"Shards"</A></li>
                                 <li><A href="/demo">"Demo"</A></li>
-                                {operator.then(|| view! {
+                                {team.then(|| view! {
                                     <li>
                                         <A href="/access">"Access"</A>
                                         {(waiting > 0).then(|| view! {
@@ -111,7 +112,11 @@ fn MainNav() -> impl IntoView {
                                         })}
                                     </li>
                                 })}
-                                {(role == Role::Viewer).then(|| view! { <li><span class="badge">"read-only"</span></li> })}
+                                {(!role.operates()).then(|| view! { <li><span class="badge">"read-only"</span></li> })}
+                                {name.map(|n| {
+                                    let title = format!("Logged in as {n} ({})", role.as_str());
+                                    view! { <li class="who" data-testid="who" title=title>{n}</li> }
+                                })}
                                 <li>
                                     <ActionForm action=logout>
                                         <button type="submit" class="link-button">"Log out"</button>
@@ -121,7 +126,7 @@ fn MainNav() -> impl IntoView {
                             {(role == Role::Anonymous).then(|| view! {
                                 {portal.then(|| view! { <li><A href="/portal">"Your portal"</A></li> })}
                                 <li><A href="/signup">"Sign up"</A></li>
-                                <li><A href="/login">"Operator log in"</A></li>
+                                <li><A href="/login">"Team log in"</A></li>
                             })}
                         </ul>
                     }

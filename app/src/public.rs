@@ -38,7 +38,7 @@ pub fn PublicApp() -> impl IntoView {
                 <ul data-role="anonymous">
                     <li><a href="/portal">"Your portal"</a></li>
                     <li><a href="/signup">"Sign up"</a></li>
-                    <li><a href="/login">"Operator log in"</a></li>
+                    <li><a href="/login">"Team log in"</a></li>
                 </ul>
             </nav>
         </header>

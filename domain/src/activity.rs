@@ -44,6 +44,9 @@ pub enum Happening {
     ServersChanged,
     /// A signup was taken, approved, rejected or changed state.
     SignupsChanged,
+    /// Something was recorded in the audit trail (an account changed, a change was
+    /// made or refused): the access page refreshes. Says nothing of what.
+    Audited,
     /// The watcher fell behind and missed events: refresh everything.
     Resync,
     /// The session watching ended (its link was revoked or expired, or it
@@ -70,7 +73,9 @@ impl Activity {
             | Happening::ServersChanged
             | Happening::Resync => true,
             Happening::JobProgressed { outcome, .. } => *outcome != Outcome::Running,
-            Happening::SignupsChanged | Happening::SessionEnded { .. } => false,
+            Happening::SignupsChanged | Happening::Audited | Happening::SessionEnded { .. } => {
+                false
+            }
         }
     }
 

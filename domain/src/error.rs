@@ -24,7 +24,7 @@ pub enum TenantNameError {
     Empty,
     #[error("the tenant name has {chars} characters: at most 80 are allowed (spaces at either end do not count)")]
     TooLong { chars: usize },
-    #[error("the tenant name contains {found:?}: only letters, digits, spaces and . , & ' ( ) - are allowed")]
+    #[error("the tenant name contains {found:?}: use letters, digits, spaces and punctuation, but not < > ; \" \\, tabs, line breaks or invisible characters")]
     InvalidCharacter { found: char },
 }
 

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod activity;
+pub mod audit;
 mod collection;
 pub mod console;
 mod document;

@@ -14,7 +14,7 @@ test("visitors are sent to the login; a wrong password is refused, the right one
   await waitForHydration(page);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByTestId("login-error")).toContainText("not right");
+  await expect(page.getByTestId("login-error")).toContainText("do not match an account");
   await page.screenshot({ path: `${shots}/login.png`, fullPage: true });
   await page.getByLabel("Password").fill(process.env.E2E_OPERATOR_PASSWORD!);
   await page.getByRole("button", { name: "Log in" }).click();

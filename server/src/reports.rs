@@ -36,7 +36,7 @@ async fn demo(
 ) -> Response {
     // The guard in front admits viewers and up; the check holds here too.
     match caller.map(|Extension(c)| c.role) {
-        Some(role) if role.allows(Role::Viewer) => {}
+        Some(role) if role.allows(Role::Stakeholder) => {}
         Some(Role::Anonymous) | None => {
             return plain(
                 StatusCode::UNAUTHORIZED,

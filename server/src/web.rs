@@ -12,7 +12,6 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::connections::Limits;
 
@@ -47,6 +46,7 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
         },
     );
     let context_console = console.clone();
+    let audit_console = console.clone();
     let site_dir = console.config().site_dir.clone();
     let build = site_dir.as_deref().and_then(crate::assets::build_id);
     let door = crate::access::Door {
@@ -74,6 +74,11 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
             },
         )
         .merge(crate::reports::router(console.clone()))
+        .merge(crate::health::router(console.clone()))
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(crate::openapi::serve),
+        )
         .merge(crate::assets::router(site_dir.as_deref()))
         .fallback(leptos_axum::file_and_error_handler_with_context(
             move || provide_context(console.clone()),
@@ -82,6 +87,11 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
         // Innermost: a handler that panics answers 500 (and is logged) instead
         // of dropping the connection with no answer; bodies over the limit 413.
         .layer(CatchPanicLayer::custom(panicked))
+        // Every change (and every try) goes in the audit trail, with the handler's status.
+        .layer(axum::middleware::from_fn_with_state(
+            audit_console,
+            crate::access::record_changes,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(crate::access::plain_forms))
         .layer(axum::middleware::from_fn_with_state(
@@ -91,7 +101,8 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
         .layer(axum::middleware::from_fn(move |request, next| {
             crate::assets::cache_control(build.clone(), request, next)
         }))
-        .layer(TraceLayer::new_for_http())
+        // Counted and logged once each: method, route, status, duration, actor.
+        .layer(axum::middleware::from_fn(crate::metrics::observe))
         .layer(
             CompressionLayer::new()
                 .gzip(true)

@@ -243,3 +243,68 @@ fn the_arangodb_password_never_appears_in_output() {
     assert!(!in_url.status.success());
     assert!(!String::from_utf8_lossy(&in_url.stderr).contains(secret));
 }
+
+/// `--number-of-shards` and `--replication-factor` shape the graph when it is
+/// created; afterwards commands without them adopt it, and a different value is
+/// refused, naming the existing ones.
+#[test]
+fn the_shard_count_is_chosen_once_and_kept() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .arg("--data-dir")
+            .arg(data.path())
+            .env("SCALEOUT_TENANT_ID_SEED", "1")
+            .output()
+            .unwrap()
+    };
+    let made = run(&[
+        "--number-of-shards",
+        "24",
+        "--replication-factor",
+        "1",
+        "tenant",
+        "add",
+        "--tenant-name",
+        "Shaped Co",
+        "--json",
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let info = run(&["shard-info", "--json"]);
+    assert!(
+        info.status.success(),
+        "{}",
+        String::from_utf8_lossy(&info.stderr)
+    );
+    let info: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
+    let text = info.to_string();
+    assert!(text.contains("\"number_of_shards\":24"), "{text}");
+    assert!(text.contains("\"replication_factor\":1"), "{text}");
+    // Without the flags: the graph's own shape.
+    let second = run(&["tenant", "add", "--tenant-name", "Adopted Co", "--json"]);
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    // A different value: refused before anything runs, naming what exists.
+    let refused = run(&["--number-of-shards", "12", "tenant", "list"]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("exists with 24 shards and replication factor 1")
+            && said.contains("--number-of-shards 12"),
+        "{said}"
+    );
+    // The same value is fine.
+    assert!(run(&["--number-of-shards", "24", "tenant", "list"])
+        .status
+        .success());
+    let bad = run(&["--number-of-shards", "0", "tenant", "list"]);
+    assert!(!bad.status.success());
+}

@@ -9,8 +9,8 @@ use axum::http::Method;
 use scaleout_domain::access::Role;
 use scaleout_server::access::{required_role, Need};
 use support::{
-    client_with_cookie, open_viewer_link, raw, sign_up, spawn, spawn_app, RawResponse, Serving,
-    TestApp,
+    client_with_cookie, open_viewer_link, raw, sign_up, spawn, spawn_app, team_member, RawResponse,
+    Serving, TestApp,
 };
 
 /// A tenant only operators may know of: its name must never reach anyone else
@@ -78,6 +78,8 @@ struct Caller {
 
 async fn callers(app: &TestApp) -> Vec<Caller> {
     let (viewer, _) = open_viewer_link(app).await;
+    let (reader, _) = team_member(app, "vera", "viewer").await;
+    let (operator, _) = team_member(app, "otto", "operator").await;
     let portal = sign_up(app, "Portal Customer").await;
     vec![
         Caller {
@@ -88,9 +90,21 @@ async fn callers(app: &TestApp) -> Vec<Caller> {
         },
         Caller {
             name: "stakeholder",
-            role: Role::Viewer,
+            role: Role::Stakeholder,
             client: client_with_cookie(&viewer),
             cookie: Some(viewer),
+        },
+        Caller {
+            name: "viewer account",
+            role: Role::Viewer,
+            client: client_with_cookie(&reader),
+            cookie: Some(reader),
+        },
+        Caller {
+            name: "operator account",
+            role: Role::Operator,
+            client: client_with_cookie(&operator),
+            cookie: Some(operator),
         },
         Caller {
             name: "customer",
@@ -155,7 +169,7 @@ async fn no_page_route_reaches_anyone_below_its_role_by_any_spelling() {
 }
 
 /// Not a page of someone else's role: a redirect to the login, a refusal or
-/// "not found", never an operator page or the operator's data.
+/// "not found", never a team page or the team's data for anyone outside it.
 fn refused(caller: &Caller, target: &str, r: &RawResponse) {
     assert!(
         matches!(r.status, 302 | 303 | 307 | 400 | 403 | 404),
@@ -164,16 +178,21 @@ fn refused(caller: &Caller, target: &str, r: &RawResponse) {
         r.status,
         &r.body[..r.body.len().min(300)]
     );
-    assert!(
-        !r.body.contains("data-role=\"operator\""),
-        "{} {target}: an operator's navigation",
-        caller.name
-    );
-    assert!(
-        !r.body.contains(SECRET),
-        "{} {target}: operator data ({SECRET})",
-        caller.name
-    );
+    // Below the team: never a team member's navigation, never tenants' data.
+    if !caller.role.allows(Role::Viewer) {
+        for team in ["viewer", "operator", "admin"] {
+            assert!(
+                !r.body.contains(&format!("data-role=\"{team}\"")),
+                "{} {target}: a team member's navigation",
+                caller.name
+            );
+        }
+        assert!(
+            !r.body.contains(SECRET),
+            "{} {target}: operator data ({SECRET})",
+            caller.name
+        );
+    }
     if matches!(r.status, 302 | 303 | 307) {
         let to = r.header("location").unwrap_or("");
         assert!(
@@ -189,7 +208,7 @@ fn refused(caller: &Caller, target: &str, r: &RawResponse) {
 const EVERY_FIELD: &str = "id=1&name=Hostile+Co&scale_factor=1&naming=camelCase&count=1\
 &server=NoSuchServer&execute=false&what_if_servers=1&fingerprint=abc&limit=5&label=Board\
 &hours=1&password=wrong&next=%2F&company=Hostile+Signup&email=a%40b.example&size=small\
-&at=0&page=1&reason=Hostile&form_key=0000000000000000000000000000000000000000000000000000000000000000";
+&at=0&page=1&reason=Hostile&role=viewer&username=nobody&actor=x&action=x&since=1&form_key=0000000000000000000000000000000000000000000000000000000000000000";
 
 fn server_fn_paths() -> Vec<String> {
     let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths()

@@ -313,6 +313,6 @@ async fn a_form_sent_without_javascript_comes_back_with_its_reason_and_input() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("that password is not right"), "{html}");
+    assert!(html.contains("do not match an account"), "{html}");
     app.shutdown().await;
 }

@@ -31,6 +31,11 @@ pub struct ConsoleConfig {
     /// rehearsed demo (or a test) places the same tenants on the same shards
     /// every run; without, ids are random.
     pub tenant_id_seed: Option<u64>,
+    /// Shards of the network_assets SmartGraph, when it is created (default 12);
+    /// once it exists, a different value is refused (see `operations::schema`).
+    pub number_of_shards: Option<u32>,
+    /// Copies of each shard, when the graph is created (default 2); the same rule.
+    pub replication_factor: Option<u32>,
 }
 
 /// A value that never appears in logs or debug output.
@@ -56,6 +61,8 @@ impl ConsoleConfig {
             admin_password: None,
             signup: Default::default(),
             tenant_id_seed: None,
+            number_of_shards: None,
+            replication_factor: None,
         }
     }
 

@@ -61,6 +61,7 @@ impl Console {
             Arc::get_mut(&mut console.inner)
                 .expect("not shared yet")
                 .arango = Some(cluster);
+            crate::operations::schema::check_settings(&console).await?;
             return Ok(console);
         }
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
@@ -105,7 +106,9 @@ impl Console {
                 )));
             }
         }
-        Self::with_backend(config, backend)
+        let console = Self::with_backend(config, backend)?;
+        crate::operations::schema::check_settings(&console).await?;
+        Ok(console)
     }
 
     /// The ArangoDB cluster, when that is the back end.
@@ -171,6 +174,11 @@ impl Console {
         &self.inner.access
     }
 
+    /// The audit trail of every change and every refused attempt.
+    pub fn audit(&self) -> crate::audit::Audit {
+        crate::audit::Audit::new(self.inner.store.clone())
+    }
+
     pub fn jobs(&self) -> &Jobs {
         &self.inner.jobs
     }
@@ -232,10 +240,10 @@ impl Console {
     }
 
     /// [`Console::status`] as `role` may see it: where the data lives (a path
-    /// on the server, or the ArangoDB address) only for operators.
+    /// on the server, or the ArangoDB address) only for the team.
     pub fn status_for(&self, role: scaleout_domain::access::Role) -> ConsoleStatus {
         let mut status = self.status();
-        if role < scaleout_domain::access::Role::Operator {
+        if role < scaleout_domain::access::Role::Viewer {
             status.backend.location.clear();
         }
         status

@@ -3,11 +3,14 @@
 
 pub mod access;
 pub mod activity;
+pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod console;
 pub mod error;
+pub mod health;
 pub mod jobs;
+pub mod metrics;
 pub mod operations;
 pub mod preflight;
 pub mod store;

@@ -12,19 +12,24 @@ pub struct CreatedLink {
     pub expires_ms: i64,
 }
 
-/// `POST /api/access/login` (password, next): opens an operator session and
-/// goes to `next` (a path on this site). A wrong password always gets the same
-/// answer; repeated failures are slowed down (429).
+/// `POST /api/access/login` (username, password, next): opens a session for the
+/// account (`admin` when no name is given) and goes to `next` (a path on this
+/// site). Every failure gets the same answer, whether or not the name exists;
+/// repeated failures are slowed down (429).
 #[server(endpoint = "/access/login")]
-pub async fn login(password: String, next: Option<String>) -> Result<(), ServerFnError> {
+pub async fn login(
+    username: Option<String>,
+    password: String,
+    next: Option<String>,
+) -> Result<(), ServerFnError> {
     use scaleout_services::access::{cookie, OPERATOR_SESSION, SESSION_COOKIE};
     let console = super::server::anyone()?;
     let caller = super::server::caller()?;
     // Decided before the session exists: nothing after it can fail.
     let next = safe_next(next.as_deref());
-    let token = console
+    let (token, _, _) = console
         .access()
-        .login(&caller.client, &password)
+        .login(&caller.client, username.as_deref(), &password)
         .map_err(super::server::fail)?;
     super::server::set_cookie(&cookie(
         SESSION_COOKIE,
@@ -58,15 +63,18 @@ pub async fn logout() -> Result<(), ServerFnError> {
 pub async fn get_session() -> Result<SessionView, ServerFnError> {
     let console = super::server::anyone()?;
     let caller = super::server::caller()?;
-    Ok(console
-        .access()
-        .who(&console, caller.role, caller.portal.as_deref()))
+    Ok(console.access().who(
+        &console,
+        caller.role,
+        Some(&caller.actor),
+        caller.portal.as_deref(),
+    ))
 }
 
 /// `POST /api/access/links` : every stakeholder link, newest first.
 #[server(endpoint = "/access/links")]
 pub async fn list_links() -> Result<Vec<LinkView>, ServerFnError> {
-    super::server::operator()?
+    super::server::viewer()?
         .access()
         .links()
         .map_err(super::server::fail)
@@ -105,7 +113,7 @@ pub async fn revoke_link(id: i64) -> Result<(), ServerFnError> {
 /// `POST /api/access/signups`: self-service signups, newest first.
 #[server(endpoint = "/access/signups")]
 pub async fn list_signups() -> Result<Vec<SignupStatus>, ServerFnError> {
-    let console = super::server::operator()?;
+    let console = super::server::viewer()?;
     console
         .access()
         .signups(&console)

@@ -12,10 +12,10 @@ use leptos::server_fn::codec::{StreamingText, TextStream};
 #[server(output = StreamingText, endpoint = "/activity/watch")]
 pub async fn watch_activity(since: Option<u64>) -> Result<TextStream, ServerFnError> {
     use futures::StreamExt;
-    let console = super::server::viewer()?;
+    let console = super::server::stakeholder()?;
     let caller = super::server::caller()?;
     let events = scaleout_services::activity::follow(&console, caller.session, since);
-    Ok(TextStream::new(events.map(|batch| {
-        Ok(batch.iter().map(|a| a.to_line()).collect::<String>())
-    })))
+    Ok(TextStream::new(super::server::watched(events).map(
+        |batch| Ok(batch.iter().map(|a| a.to_line()).collect::<String>()),
+    )))
 }

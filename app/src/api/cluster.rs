@@ -17,7 +17,7 @@ pub struct ShardInfo {
 /// `POST /api/cluster/servers`.
 #[server(endpoint = "/cluster/servers")]
 pub async fn get_server_report() -> Result<ServerReport, ServerFnError> {
-    let console = super::server::viewer()?;
+    let console = super::server::stakeholder()?;
     scaleout_services::operations::reports::servers(&console)
         .await
         .map_err(super::server::fail)
@@ -27,7 +27,7 @@ pub async fn get_server_report() -> Result<ServerReport, ServerFnError> {
 #[server(endpoint = "/cluster/shards")]
 pub async fn get_shard_info() -> Result<ShardInfo, ServerFnError> {
     use scaleout_services::operations::{rebalance, reports};
-    let console = super::server::viewer()?;
+    let console = super::server::stakeholder()?;
     let fail = super::server::fail;
     Ok(ShardInfo {
         shards: reports::shards(&console).await.map_err(fail)?,
@@ -99,7 +99,7 @@ pub async fn get_rebalance_plan(
     what_if_servers: u32,
     drain: Option<String>,
 ) -> Result<PlanReview, ServerFnError> {
-    let console = super::server::operator()?;
+    let console = super::server::viewer()?;
     if what_if_servers > 64 {
         return Err(super::server::invalid(format!(
             "plan for 0 to 64 hypothetical servers, not {what_if_servers}"
@@ -144,7 +144,7 @@ pub async fn start_validate() -> Result<u64, ServerFnError> {
 /// when its story may not hold on this cluster (viewers too: they watch the demo).
 #[server(endpoint = "/demo/check")]
 pub async fn check_demo() -> Result<scaleout_domain::views::DemoCheck, ServerFnError> {
-    let console = super::server::viewer()?;
+    let console = super::server::stakeholder()?;
     scaleout_services::operations::demo_check::check(&console)
         .await
         .map_err(super::server::fail)

@@ -7,7 +7,7 @@ use scaleout_domain::console::ConsoleStatus;
 /// `POST /api/console/status`: version, back end and uptime.
 #[server(endpoint = "/console/status")]
 pub async fn get_console_status() -> Result<ConsoleStatus, ServerFnError> {
-    let console = super::server::viewer()?;
+    let console = super::server::stakeholder()?;
     Ok(console.status_for(super::server::caller()?.role))
 }
 
@@ -16,6 +16,6 @@ pub async fn get_console_status() -> Result<ConsoleStatus, ServerFnError> {
 #[server(output = StreamingText, endpoint = "/console/preflight")]
 pub async fn run_preflight() -> Result<TextStream, ServerFnError> {
     use futures::StreamExt;
-    let events = super::server::operator()?.preflight();
+    let events = super::server::viewer()?.preflight();
     Ok(TextStream::new(events.map(|event| Ok(event.to_line()))))
 }

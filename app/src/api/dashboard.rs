@@ -7,7 +7,7 @@ use scaleout_domain::views::ConsoleSummary;
 /// shard groups and balance.
 #[server(endpoint = "/dashboard/summary")]
 pub async fn get_console_summary() -> Result<ConsoleSummary, ServerFnError> {
-    let console = super::server::viewer()?;
+    let console = super::server::stakeholder()?;
     scaleout_services::operations::summary::summary(&console)
         .await
         .map_err(super::server::fail)

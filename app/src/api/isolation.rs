@@ -7,7 +7,7 @@ use scaleout_domain::port::TenantValidation;
 /// (a cross-tenant edge, a wrong tenant attribute or key prefix, a count off).
 #[server(endpoint = "/tenants/isolation")]
 pub async fn get_tenant_isolation(id: String) -> Result<TenantValidation, ServerFnError> {
-    let console = super::server::operator()?;
+    let console = super::server::viewer()?;
     let tenant =
         scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
     scaleout_services::operations::isolation::tenant(&console, tenant)

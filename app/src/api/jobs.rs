@@ -7,7 +7,7 @@ use scaleout_domain::views::JobRecord;
 /// `POST /api/jobs/list`: the most recent jobs, newest first.
 #[server(endpoint = "/jobs/list")]
 pub async fn list_jobs(limit: u32) -> Result<Vec<JobRecord>, ServerFnError> {
-    let console = super::server::viewer()?;
+    let console = super::server::stakeholder()?;
     console
         .store()
         .jobs(limit.clamp(1, 200))
@@ -17,7 +17,7 @@ pub async fn list_jobs(limit: u32) -> Result<Vec<JobRecord>, ServerFnError> {
 /// `POST /api/jobs/get`: one job.
 #[server(endpoint = "/jobs/get")]
 pub async fn get_job(id: u64) -> Result<JobRecord, ServerFnError> {
-    super::server::viewer()?
+    super::server::stakeholder()?
         .job(id)
         .map_err(super::server::fail)
 }
@@ -27,9 +27,11 @@ pub async fn get_job(id: u64) -> Result<JobRecord, ServerFnError> {
 #[server(output = StreamingText, endpoint = "/jobs/watch")]
 pub async fn watch_job(id: u64) -> Result<TextStream, ServerFnError> {
     use futures::StreamExt;
-    let console = super::server::viewer()?;
+    let console = super::server::stakeholder()?;
     let events = console.jobs().watch(id).map_err(super::server::fail)?;
-    Ok(TextStream::new(events.map(|e| Ok(e.to_line()))))
+    Ok(TextStream::new(
+        super::server::watched(events).map(|e| Ok(e.to_line())),
+    ))
 }
 
 /// `POST /api/jobs/cancel`: asks a running job to stop at its next safe point.

@@ -12,4 +12,5 @@ pub mod portal;
 #[cfg(feature = "ssr")]
 pub(crate) mod server;
 pub mod signup;
+pub mod team;
 pub mod tenants;

@@ -35,7 +35,7 @@ pub async fn watch_portal_updates() -> Result<TextStream, ServerFnError> {
         .await
         .map_err(super::server::fail)?;
     let views = console.access().portal_updates(&console, &cookie);
-    Ok(TextStream::new(views.map(|v| {
+    Ok(TextStream::new(super::server::watched(views).map(|v| {
         let mut line = serde_json::to_string(&v).unwrap_or_default();
         line.push('\n');
         Ok(line)
@@ -67,7 +67,9 @@ pub async fn watch_portal() -> Result<TextStream, ServerFnError> {
         .map_err(super::server::fail)?;
     use futures::StreamExt;
     let events = console.jobs().watch(job).map_err(super::server::fail)?;
-    Ok(TextStream::new(events.map(|e| Ok(e.to_line()))))
+    Ok(TextStream::new(
+        super::server::watched(events).map(|e| Ok(e.to_line())),
+    ))
 }
 
 /// `POST /api/portal/switch` (id): another company signed up from this

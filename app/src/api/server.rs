@@ -6,21 +6,18 @@ use scaleout_domain::access::Role;
 use scaleout_services::{Console, ErrorKind, ServiceError};
 
 /// The console service, for a caller with at least the role `need`. Every
-/// server function reaches the services through [`anyone`], [`viewer`] or
-/// [`operator`], so the role check holds where data is read: also when a page
+/// server function reaches the services through [`anyone`], [`stakeholder`],
+/// [`viewer`], [`operator`] or [`admin`], so the role check holds where data is read: also when a page
 /// calls a server function in-process while it renders, where no middleware
 /// looks (the access guard in front is the first check, not the only one).
 fn console_for(need: Role) -> Result<Console, ServerFnError> {
     let caller = caller()?;
     if !caller.role.allows(need) {
+        let why = caller.role.refusal(need).to_string();
         return Err(fail(if caller.role == Role::Anonymous {
-            ServiceError::Unauthenticated(
-                "log in as an operator first (your session may have ended)".into(),
-            )
+            ServiceError::Unauthenticated(why)
         } else {
-            ServiceError::Forbidden(
-                "this is a read-only link: it can watch, not change anything".into(),
-            )
+            ServiceError::Forbidden(why)
         }));
     }
     use_context::<Console>()
@@ -34,13 +31,36 @@ pub fn anyone() -> Result<Console, ServerFnError> {
 }
 
 /// For the reads a stakeholder's read-only link may make.
+pub fn stakeholder() -> Result<Console, ServerFnError> {
+    console_for(Role::Stakeholder)
+}
+
+/// For the other reads: the team's read-only accounts see every page.
 pub fn viewer() -> Result<Console, ServerFnError> {
     console_for(Role::Viewer)
 }
 
-/// For everything else: every change, and every read of tenants' data.
+/// For every change to the cluster and its tenants.
 pub fn operator() -> Result<Console, ServerFnError> {
     console_for(Role::Operator)
+}
+
+/// For the team's accounts and the audit trail.
+pub fn admin() -> Result<Console, ServerFnError> {
+    console_for(Role::Admin)
+}
+
+/// A live stream served to a page, counted as a watcher while it is open
+/// (`scaleout_stream_watchers`).
+pub fn watched<S: futures::Stream + Send + 'static>(
+    stream: S,
+) -> impl futures::Stream<Item = S::Item> + Send + 'static {
+    use futures::StreamExt;
+    let watching = scaleout_services::metrics::counters().watching();
+    stream.map(move |item| {
+        let _ = &watching;
+        item
+    })
 }
 
 /// Maps a service error once: bad input 400, not found 404, conflicts 409,

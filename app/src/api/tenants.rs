@@ -9,7 +9,7 @@ use scaleout_domain::NetworkPage;
 /// `POST /api/tenants/list`.
 #[server(endpoint = "/tenants/list")]
 pub async fn list_tenants() -> Result<Vec<TenantRow>, ServerFnError> {
-    let console = super::server::operator()?;
+    let console = super::server::viewer()?;
     scaleout_services::operations::reports::tenants(&console)
         .await
         .map_err(super::server::fail)
@@ -96,7 +96,7 @@ pub async fn purge_tenant(id: String) -> Result<u64, ServerFnError> {
 /// `POST /api/tenants/detail` (id).
 #[server(endpoint = "/tenants/detail")]
 pub async fn get_tenant_detail(id: String) -> Result<TenantDetail, ServerFnError> {
-    let console = super::server::operator()?;
+    let console = super::server::viewer()?;
     let tenant =
         scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
     scaleout_services::operations::tenants::detail(&console, tenant)
@@ -112,7 +112,7 @@ pub async fn get_tenant_network(
     at: i64,
     page: Option<u32>,
 ) -> Result<NetworkPage, ServerFnError> {
-    let console = super::server::operator()?;
+    let console = super::server::viewer()?;
     let tenant =
         scaleout_domain::TenantId::parse(&id).map_err(|e| super::server::invalid(e.to_string()))?;
     scaleout_services::operations::network::page(&console, tenant, at, page.unwrap_or(1))

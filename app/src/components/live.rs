@@ -13,7 +13,8 @@ use scaleout_domain::activity::{Activity, Happening};
 pub struct Live {
     /// Bumped whenever what pages show of the cluster may have changed.
     pub cluster: ReadSignal<u64>,
-    /// Bumped when a signup was taken or changed.
+    /// Bumped when a signup was taken or changed, or the audit trail grew (the
+    /// access page shows both).
     pub signups: ReadSignal<u64>,
     /// Every job started since the page opened (id, kind), in order. Kept as
     /// a list, not read off `last`: events that arrive together would hide
@@ -81,7 +82,7 @@ pub fn provide_live() {
     // this page starts watching then, with no reload.
     let watching = StoredValue::new(false);
     Effect::new(move |_| {
-        if matches!(role.get(), Some(Role::Operator | Role::Viewer)) && !watching.get_value() {
+        if role.get().is_some_and(|r| r.allows(Role::Stakeholder)) && !watching.get_value() {
             watching.set_value(true);
             let since = since.get_value();
             leptos::task::spawn_local(follow_activity(set_cluster, set_signups, set_starts, since));
@@ -152,7 +153,10 @@ async fn follow(
             if activity.changes_cluster() {
                 set_cluster.update(|n| *n += 1);
             }
-            if matches!(activity.what, Happening::SignupsChanged | Happening::Resync) {
+            if matches!(
+                activity.what,
+                Happening::SignupsChanged | Happening::Audited | Happening::Resync
+            ) {
                 set_signups.update(|n| *n += 1);
             }
             if let Happening::JobStarted { job, job_kind } = &activity.what {

@@ -1,11 +1,13 @@
-//! Operators' access page: read-only links for stakeholders, and self-service
-//! signups waiting for approval.
+//! The access page: read-only links for stakeholders, self-service signups
+//! waiting for approval, and for admins the team's accounts and audit trail.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use scaleout_domain::access::{SignupState, SignupStatus};
 
+use super::team::{AccountsCard, AuditCard};
+use crate::api::access::get_session;
 use crate::api::access::{
     list_links, list_signups, ApproveSignup, CreateLink, RejectSignup, RevokeLink,
     RevokePortalLinks,
@@ -14,10 +16,13 @@ use crate::components::copy_field::CopyField;
 use crate::components::errors::error_text;
 use crate::components::live::use_live;
 use crate::components::local_time::LocalTime;
+use crate::components::operator_only::OperatorOnly;
 use crate::components::{confirm, focus};
+use scaleout_domain::access::Role;
 
 #[component]
 pub fn AccessPage() -> impl IntoView {
+    let session = Resource::new(|| (), |_| get_session());
     let create = ServerAction::<CreateLink>::new();
     let revoke = ServerAction::<RevokeLink>::new();
     let approve = ServerAction::<ApproveSignup>::new();
@@ -76,11 +81,13 @@ pub fn AccessPage() -> impl IntoView {
         <section class="card" aria-labelledby="links-h">
             <h2 id="links-h">"Read-only links for stakeholders"</h2>
             <p class="hint">"Whoever opens a link sees the dashboard, shards and demo live, and can change nothing. Revoking a link ends its sessions at once."</p>
-            <ActionForm action=create attr:class="form-row" attr:data-testid="create-link-form">
-                <label>"For" <input type="text" name="label" required maxlength="80" placeholder="Board demo" /></label>
-                <label>"Valid for (hours)" <input type="number" name="hours" min="1" max="720" value="24" required /></label>
-                <button type="submit">"Create link"</button>
-            </ActionForm>
+            <OperatorOnly note="Your account is read-only: an operator creates and revokes links.">
+                <ActionForm action=create attr:class="form-row" attr:data-testid="create-link-form">
+                    <label>"For" <input type="text" name="label" required maxlength="80" placeholder="Board demo" /></label>
+                    <label>"Valid for (hours)" <input type="number" name="hours" min="1" max="720" value="24" required /></label>
+                    <button type="submit">"Create link"</button>
+                </ActionForm>
+            </OperatorOnly>
             {move || create.value().get().map(|r| match r {
                 Ok(made) => {
                     let path = StoredValue::new(made.path.clone());
@@ -104,7 +111,10 @@ pub fn AccessPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading links…"</p> }>
                 {move || Suspend::new(async move {
                     match links.await {
-                        Ok(rows) => view! { <LinkTable rows revoke revoking /> }.into_any(),
+                        Ok(rows) => {
+                            let operates = session.await.is_ok_and(|s| s.role.operates());
+                            view! { <LinkTable rows revoke revoking operates /> }.into_any()
+                        }
                         Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
                     }
                 })}
@@ -123,12 +133,22 @@ pub fn AccessPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading signups…"</p> }>
                 {move || Suspend::new(async move {
                     match signups.await {
-                        Ok(rows) => view! { <SignupTable rows approve reject revoke_links /> }.into_any(),
+                        Ok(rows) => {
+                            let operates = session.await.is_ok_and(|s| s.role.operates());
+                            view! { <SignupTable rows approve reject revoke_links operates /> }.into_any()
+                        }
                         Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
+        // The team's accounts and the trail: for admins only (the server decides too).
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let admin = session.await.is_ok_and(|s| s.role == Role::Admin);
+                admin.then(|| view! { <AccountsCard /> <AuditCard /> })
+            })}
+        </Transition>
     }
 }
 
@@ -137,6 +157,8 @@ fn LinkTable(
     rows: Vec<scaleout_domain::access::LinkView>,
     revoke: ServerAction<RevokeLink>,
     revoking: RwSignal<String>,
+    /// Whether this session may revoke (a read-only account sees no buttons).
+    operates: bool,
 ) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="muted">"No links yet."</p> }.into_any();
@@ -154,7 +176,7 @@ fn LinkTable(
                             <td><LocalTime ms=l.expires_ms /></td>
                             <td>{if revoked { "revoked" } else { "active" }}</td>
                             <td>
-                                {(!revoked).then(|| view! {
+                                {(operates && !revoked).then(|| view! {
                                     <ActionForm action=revoke>
                                         <input type="hidden" name="id" value=l.id />
                                         <button type="submit" class="secondary" aria-label=format!("Revoke the link for {}", l.label)
@@ -186,6 +208,8 @@ fn SignupTable(
     approve: ServerAction<ApproveSignup>,
     reject: ServerAction<RejectSignup>,
     revoke_links: ServerAction<RevokePortalLinks>,
+    /// Whether this session decides (a read-only account sees no buttons).
+    operates: bool,
 ) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="muted">"No signups yet."</p> }.into_any();
@@ -224,7 +248,7 @@ fn SignupTable(
                                 <td>{s.size.as_str()}</td>
                                 <td>{s.state.as_str()}{s.message.clone().map(|m| format!(": {m}"))}</td>
                                 <td>
-                                    {pending.then(|| view! {
+                                    {(operates && pending).then(|| view! {
                                         <div class="decide">
                                             <ActionForm action=approve attr:class="inline-form">
                                                 <input type="hidden" name="id" value=id />
@@ -243,7 +267,7 @@ fn SignupTable(
                                             </ActionForm>
                                         </div>
                                     })}
-                                    {(!pending).then(|| view! {
+                                    {(operates && !pending).then(|| view! {
                                         <ActionForm action=revoke_links attr:class="inline-form">
                                             <input type="hidden" name="id" value=id />
                                             <button type="submit" class="secondary small"

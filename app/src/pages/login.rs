@@ -28,14 +28,18 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Title text="Log in" />
         <h1>"Log in"</h1>
-        <p class="lead">"The console changes a shared database: operators log in with the operator password."</p>
+        <p class="lead">"The console changes a shared database: the team logs in with their accounts."</p>
         <section class="card narrow" aria-labelledby="login-h">
-            <h2 id="login-h">"Operator"</h2>
+            <h2 id="login-h">"Team member"</h2>
             <ActionForm action=login attr:class="form-col" attr:data-testid="login-form">
                 <input type="hidden" name="next" value=next />
                 <div class="field">
+                    <label for="login-name">"Name"</label>
+                    <input id="login-name" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" placeholder="admin" maxlength="40" autofocus />
+                </div>
+                <div class="field">
                     <label for="login-password">"Password"</label>
-                    <input id="login-password" type="password" name="password" required autocomplete="current-password" autofocus />
+                    <input id="login-password" type="password" name="password" required autocomplete="current-password" />
                 </div>
                 {move || error().map(|e| view! {
                     <p class="error" role="alert" data-testid="login-error">{e}</p>
@@ -43,7 +47,8 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" disabled=move || login.pending().get()>"Log in"</button>
             </ActionForm>
             <p class="hint">
-                "The password is SCALEOUT_ADMIN_PASSWORD, or the one printed once when the console first started. "
+                "An admin gives you your name and password. Without a name you log in as admin: its password is "
+                "SCALEOUT_ADMIN_PASSWORD, or the one printed once when the console first started. "
                 "Stakeholders use the read-only link an operator sends them; customers sign up on "
                 <a href="/signup">"the signup page"</a> "."
             </p>

@@ -9,6 +9,7 @@ mod portal;
 mod servers;
 mod shards;
 mod signup;
+mod team;
 mod tenant;
 mod tenants;
 

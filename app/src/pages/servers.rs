@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use scaleout_domain::port::{ServerHealth, ServerRole};
 use scaleout_domain::views::ServerReport;
 
+use crate::api::access::get_session;
 use crate::api::cluster::{
     get_server_report, get_shard_info, AddServers, FailServer, RemoveServer, RestoreServer,
 };
@@ -15,6 +16,7 @@ use crate::components::errors::error_text;
 use crate::components::focus;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
+use crate::components::operator_only::OperatorOnly;
 use crate::components::tenant_list::TenantList;
 use crate::components::units::{bytes, count};
 use crate::components::what_if::WhatIf;
@@ -27,6 +29,7 @@ pub fn Servers() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     // Servers added, failed or restored, and moves that land, anywhere: shown as they happen.
     let live = use_live();
+    let session = Resource::new(|| (), |_| get_session());
     let report = Resource::new(
         move || (refresh.get(), live.cluster.get()),
         |_| get_server_report(),
@@ -121,6 +124,7 @@ pub fn Servers() -> impl IntoView {
         <p class="lead">"The database servers of the cluster, their health and what each one holds."</p>
         <section class="card" aria-labelledby="add-servers-h">
             <h2 id="add-servers-h">"Add DB servers"</h2>
+            <OperatorOnly note="Your account is read-only: an operator adds, fails, restores, drains and removes servers.">
             <ActionForm action=add attr:class="form-row">
                 <label>
                     "How many"
@@ -128,6 +132,7 @@ pub fn Servers() -> impl IntoView {
                 </label>
                 <button type="submit" disabled=move || add.pending().get() on:click=confirm_many>"Add servers"</button>
             </ActionForm>
+            </OperatorOnly>
             <p class="hint">"New servers start empty; a rebalance (Shards page) moves shard groups onto them. At most 64 at a time, and 128 DB servers in all: the Shards page's heat map stays readable up to there."</p>
             {move || problem().map(|e| view! { <p class="error" role="alert" id="servers-error" data-testid="servers-error">{error_text(&e)}</p> })}
             {move || removed.get().map(|m| view! {
@@ -139,8 +144,9 @@ pub fn Servers() -> impl IntoView {
         </For>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading servers…"</p> }>
             {move || Suspend::new(async move {
+                let operates = session.await.is_ok_and(|s| s.role.operates());
                 match report.await {
-                    Ok(r) => view! { <ServerTable report=r fail restore remove /> }.into_any(),
+                    Ok(r) => view! { <ServerTable report=r fail restore remove operates /> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">"Could not read the servers: " {error_text(&e)}</p> }.into_any(),
                 }
             })}
@@ -162,6 +168,8 @@ fn ServerTable(
     fail: ServerAction<FailServer>,
     restore: ServerAction<RestoreServer>,
     remove: ServerAction<RemoveServer>,
+    /// Whether this session may act (a read-only account sees no buttons).
+    operates: bool,
 ) -> impl IntoView {
     let db: Vec<_> = report
         .servers
@@ -219,7 +227,7 @@ fn ServerTable(
                                     <td class="num">{bytes(s.bytes)}</td>
                                     <td class="num">{count(s.documents)}</td>
                                     <td><TenantList tenants=s.tenants.clone() /></td>
-                                    <td><div class="row-actions">
+                                    <td>{operates.then(|| view! { <div class="row-actions">
                                         <button type="button" class="secondary small" on:click=toggle
                                             title=if failed { "Bring the server back: its replicas catch up" } else { "A simulation: the server stops answering until you restore it" }
                                             aria-label=format!("{} {name}", if failed { "Restore" } else { "Simulate failure of" })>
@@ -242,7 +250,7 @@ fn ServerTable(
                                                 </a>
                                             }.into_any()
                                         }}
-                                    </div></td>
+                                    </div> })}</td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -9,11 +9,13 @@ use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use scaleout_domain::views::TenantRow;
 
+use crate::api::access::get_session;
 use crate::api::tenants::{list_tenants, AddTenant, AddTenantBatch, RemoveTenant};
 use crate::components::errors::error_text;
 use crate::components::focus;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
+use crate::components::operator_only::OperatorOnly;
 use crate::components::units::count;
 
 #[component]
@@ -28,6 +30,7 @@ pub fn Tenants() -> impl IntoView {
     );
     let add = ServerAction::<AddTenant>::new();
     let batch = ServerAction::<AddTenantBatch>::new();
+    let session = Resource::new(|| (), |_| get_session());
     let remove = ServerAction::<RemoveTenant>::new();
     // Jobs started from this page, newest first.
     let jobs = RwSignal::new(Vec::<(u64, String)>::new());
@@ -135,6 +138,7 @@ pub fn Tenants() -> impl IntoView {
         </p>
         <section class="card" aria-labelledby="add-h">
             <h2 id="add-h">"Add a tenant"</h2>
+            <OperatorOnly note="Your account is read-only: an operator onboards and removes tenants.">
             <ActionForm action=add attr:class="form-row" attr:data-testid="add-tenant-form">
                 <label>
                     "Company name"
@@ -163,6 +167,7 @@ pub fn Tenants() -> impl IntoView {
                     "Add the batch: Retail Chain Corp (s=2), Manufacturing Inc (1), Tech Startup (1)"
                 </button>
             </ActionForm>
+            </OperatorOnly>
             {move || batch.value().get().and_then(|r| r.err()).map(|e| view! {
                 <p class="error" role="alert">{error_text(&e)}</p>
             })}
@@ -195,7 +200,10 @@ pub fn Tenants() -> impl IntoView {
                         Ok(rows) if rows.is_empty() => view! {
                             <p data-testid="no-tenants">"No tenants yet. Add one above, or run the demo."</p>
                         }.into_any(),
-                        Ok(rows) => view! { <TenantTable rows remove filter removing /> }.into_any(),
+                        Ok(rows) => {
+                            let operates = session.await.is_ok_and(|s| s.role.operates());
+                            view! { <TenantTable rows remove filter removing operates /> }.into_any()
+                        }
                         Err(e) => view! { <p class="error" role="alert">"Could not list tenants: " {error_text(&e)}</p> }.into_any(),
                     }
                 })}
@@ -210,6 +218,8 @@ fn TenantTable(
     remove: ServerAction<RemoveTenant>,
     filter: RwSignal<String>,
     removing: RwSignal<String>,
+    /// Whether this session may remove tenants (a read-only account sees no button).
+    operates: bool,
 ) -> impl IntoView {
     let total = rows.len();
     let kept = {
@@ -274,9 +284,11 @@ fn TenantTable(
                                 <td>{r.shard_group.map(|g| g.to_string()).unwrap_or_else(|| "-".into())}</td>
                                 <td>{r.leader.clone().unwrap_or_else(|| "-".into())} " (" {r.followers.join(", ")} ")"</td>
                                 <td>
-                                    <button type="button" class="danger small" on:click=on_remove aria-label=format!("Remove {}", r.name)>
-                                        "Remove"
-                                    </button>
+                                    {operates.then(|| view! {
+                                        <button type="button" class="danger small" on:click=on_remove aria-label=format!("Remove {}", r.name)>
+                                            "Remove"
+                                        </button>
+                                    })}
                                 </td>
                             </tr>
                         }

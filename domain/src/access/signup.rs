@@ -213,8 +213,9 @@ mod tests {
         for bad in [
             "",
             "<script>alert(1)</script>",
-            "x' OR '1'='1",
+            "x\" OR \"1\"=\"1",
             "a; DROP TABLE tenants; --",
+            "back\\slash",
             &"A".repeat(81),
         ] {
             let r = SignupForm::parse(bad, "a@b.example", "small");
@@ -230,6 +231,8 @@ mod tests {
         // Harmless: every query binds values, nothing is spliced into AQL or SQL.
         let f = SignupForm::parse("FOR d IN devices REMOVE d", "a@b.example", "small").unwrap();
         assert_eq!(f.company.as_str(), "FOR d IN devices REMOVE d");
+        let f = SignupForm::parse("x' OR '1'='1", "a@b.example", "small").unwrap();
+        assert_eq!(f.company.as_str(), "x' OR '1'='1");
     }
 
     #[test]

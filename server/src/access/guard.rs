@@ -16,7 +16,8 @@ use scaleout_services::Console;
 use super::cookies::read_cookie;
 use super::headers::security_headers;
 use super::pages::{self, LinkEnded};
-use super::policy::{malformed, required_role, Need};
+use super::policy::{changes_state, malformed, required_role, Need};
+use scaleout_services::audit::Record;
 
 /// The door's state: the console, and whether it enforces the path policy
 /// (always, but for the test that proves server functions check roles too).
@@ -33,7 +34,10 @@ pub async fn guard(State(door): State<Door>, mut req: Request, next: Next) -> Re
         .unwrap_or_else(|_| "unavailable".into());
     let api = req.uri().path().starts_with("/api/");
     let has_body = carries_body(req.headers());
-    let mut response = match admit(&door, &mut req, secure) {
+    let admitted = admit(&door, &mut req, secure);
+    // Who asked, for the request log (the caller is known once admitted).
+    let actor = req.extensions().get::<Caller>().map(|c| c.actor.clone());
+    let mut response = match admitted {
         Ok(()) => {
             req.extensions_mut().insert(CspNonce(nonce.clone()));
             let response = next.run(req).await;
@@ -56,6 +60,9 @@ pub async fn guard(State(door): State<Door>, mut req: Request, next: Next) -> Re
         }
     };
     security_headers(response.headers_mut(), &nonce, secure);
+    response.extensions_mut().insert(crate::metrics::Actor(
+        actor.unwrap_or_else(|| "anonymous".into()),
+    ));
     response
 }
 
@@ -107,12 +114,12 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
     let client =
         super::client_addr::client_address(peer, req.headers(), &console.config().trusted_proxies);
     let session = read_cookie(req.headers(), SESSION_COOKIE);
-    let (role, ended) = match &session {
+    let (role, name, ended) = match &session {
         Some(token) => match console.access().session_state(token) {
-            Ok(SessionState::Valid(view)) => (view.role, None),
-            Ok(SessionState::LinkRevoked) => (Role::Anonymous, Some(LinkEnded::Revoked)),
-            Ok(SessionState::LinkExpired) => (Role::Anonymous, Some(LinkEnded::Expired)),
-            Ok(_) => (Role::Anonymous, None),
+            Ok(SessionState::Valid(view)) => (view.role, view.name, None),
+            Ok(SessionState::LinkRevoked) => (Role::Anonymous, None, Some(LinkEnded::Revoked)),
+            Ok(SessionState::LinkExpired) => (Role::Anonymous, None, Some(LinkEnded::Expired)),
+            Ok(_) => (Role::Anonymous, None, None),
             Err(e) => {
                 tracing::error!("session lookup failed: {e}");
                 return Err(Box::new(api_error(
@@ -121,28 +128,45 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
                 )));
             }
         },
-        None => (Role::Anonymous, None),
+        None => (Role::Anonymous, None, None),
     };
+    let actor = name.unwrap_or_else(|| "anonymous".into());
     let need = required_role(&method, &path);
     let needed = match need {
         Need::Asset => Role::Anonymous,
         Need::Page(r) | Need::Api(r) => r,
     };
+    // The caller goes in first: the request log names them, refused or not.
+    let portal = read_cookie(req.headers(), PORTAL_COOKIE);
+    req.extensions_mut().insert(Caller {
+        role,
+        actor: actor.clone(),
+        session,
+        portal,
+        client: client.clone(),
+        secure,
+    });
     if door.check_paths && !role.allows(needed) {
+        if changes_state(&method, &path) {
+            let _ = console.audit().record(Record {
+                actor,
+                role: role.as_str().into(),
+                action: super::audit::action_of(&path),
+                target: None,
+                outcome: "refused".into(),
+                job_id: None,
+                client,
+            });
+            console
+                .activity()
+                .publish(scaleout_domain::activity::Happening::Audited);
+        }
         return Err(Box::new(match (ended, need) {
             (Some(why), Need::Page(_)) => pages::link_ended(why),
             (Some(why), _) => api_error(StatusCode::UNAUTHORIZED, why.sentence()),
             (None, _) => refuse(need, role, req),
         }));
     }
-    let portal = read_cookie(req.headers(), PORTAL_COOKIE);
-    req.extensions_mut().insert(Caller {
-        role,
-        session,
-        portal,
-        client,
-        secure,
-    });
     Ok(())
 }
 
@@ -157,14 +181,11 @@ fn refuse(need: Need, role: Role, req: &Request) -> Response {
             Redirect::to(&format!("/login?next={}", encode(target))).into_response()
         }
         (Need::Page(_), _) => pages::operators_only(),
-        (_, Role::Anonymous) => api_error(
-            StatusCode::UNAUTHORIZED,
-            "log in as an operator first (your session may have ended)",
-        ),
-        _ => api_error(
-            StatusCode::FORBIDDEN,
-            "this is a read-only link: it can watch, not change anything",
-        ),
+        (Need::Api(needed), Role::Anonymous) => {
+            api_error(StatusCode::UNAUTHORIZED, role.refusal(needed))
+        }
+        (Need::Api(needed), _) => api_error(StatusCode::FORBIDDEN, role.refusal(needed)),
+        (Need::Asset, _) => api_error(StatusCode::FORBIDDEN, "not yours to read"),
     }
 }
 
@@ -192,14 +213,8 @@ async fn bad_arguments_are_400(response: Response) -> Response {
         );
     };
     let text = String::from_utf8_lossy(&bytes);
-    if text.contains("length limit exceeded") {
-        return too_large();
-    }
-    if text.contains(crate::connections::BODY_TOO_SLOW) {
-        return api_error(
-            StatusCode::REQUEST_TIMEOUT,
-            "the request body arrived too slowly: send it again",
-        );
+    if let Some(refused) = body_problem(&text) {
+        return refused;
     }
     for kind in ["Args|", "MissingArg|", "Deserialization|"] {
         if let Some(reason) = text.strip_prefix(kind) {
@@ -213,6 +228,28 @@ async fn bad_arguments_are_400(response: Response) -> Response {
         }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// A request body that could not be read: too large, too slow, or broken off.
+pub fn unreadable_body(error: &str) -> Response {
+    body_problem(error).unwrap_or_else(|| {
+        api_error(
+            StatusCode::BAD_REQUEST,
+            "the request body could not be read: send it again",
+        )
+    })
+}
+
+fn body_problem(text: &str) -> Option<Response> {
+    if text.contains("length limit exceeded") {
+        return Some(too_large());
+    }
+    text.contains(crate::connections::BODY_TOO_SLOW).then(|| {
+        api_error(
+            StatusCode::REQUEST_TIMEOUT,
+            "the request body arrived too slowly: send it again",
+        )
+    })
 }
 
 /// A body over [`crate::web::MAX_BODY_BYTES`] (sent without a length, or

@@ -3,6 +3,7 @@
 //! response carries the security headers. Server functions then read the
 //! caller from the request; the decision is never left to the page.
 
+mod audit;
 mod client_addr;
 mod cookies;
 mod forms;
@@ -13,10 +14,11 @@ mod policy;
 mod portal_link;
 mod watch;
 
+pub use audit::record_changes;
 pub use forms::plain_forms;
 pub use guard::{guard, Door};
 pub use headers::security_headers;
-pub use policy::{malformed, required_role, Need, PUBLIC_FILES};
+pub use policy::{changes_state, malformed, required_role, Need, PUBLIC_FILES};
 pub use portal_link::open_portal_link;
 pub use scaleout_services::access::Caller;
 pub use watch::watch_link;

@@ -1,5 +1,5 @@
-//! What each path needs. Default deny: anything not listed as public or
-//! read-only needs an operator, so a new server function is protected before
+//! What each path needs. Default deny: any server function not listed as public
+//! or as a read needs an operator, so a new one is protected (and audited) before
 //! anyone remembers to protect it.
 
 use axum::http::Method;
@@ -27,10 +27,11 @@ const PUBLIC_API: &[&str] = &[
     "/api/access/whoami",
     "/api/signup/",
     "/api/portal/",
+    "/api/openapi.json",
 ];
 
 /// Reads a stakeholder's link may make: the dashboard, shards and demo, live.
-const VIEWER_API: &[&str] = &[
+const STAKEHOLDER_API: &[&str] = &[
     "/api/activity/watch",
     "/api/console/status",
     "/api/cluster/servers",
@@ -42,15 +43,84 @@ const VIEWER_API: &[&str] = &[
     "/api/demo/check",
 ];
 
-const PUBLIC_PAGES: &[&str] = &["/login", "/signup", "/portal", "/portal/open/", "/watch/"];
-const VIEWER_PAGES: &[&str] = &["/", "/shards", "/demo", "/reports/"];
+/// The other reads: a team member's read-only account sees every page live.
+const VIEWER_API: &[&str] = &[
+    "/api/access/links",
+    "/api/access/signups",
+    "/api/cluster/plan",
+    "/api/console/preflight",
+    "/api/tenants/detail",
+    "/api/tenants/isolation",
+    "/api/tenants/list",
+    "/api/tenants/network",
+];
+
+/// The team's accounts and the audit trail: admins only.
+const ADMIN_API: &[&str] = &["/api/access/accounts/", "/api/access/audit"];
+
+/// Admins' reads (the rest of [`ADMIN_API`] changes accounts).
+const ADMIN_READS: &[&str] = &["/api/access/accounts/list", "/api/access/audit"];
+
+/// Public server functions that change nothing (the rest of [`PUBLIC_API`] is
+/// audited: logins, logouts, signups, a portal's new link).
+const PUBLIC_READS: &[&str] = &[
+    "/api/openapi.json",
+    "/api/access/whoami",
+    "/api/signup/form",
+    "/api/portal/overview",
+    "/api/portal/updates",
+    "/api/portal/network",
+    "/api/portal/watch",
+];
+
+/// Server functions that start a job and answer with its id (the trail keeps it).
+pub const JOB_STARTERS: &[&str] = &[
+    "/api/cluster/add-servers",
+    "/api/cluster/rebalance",
+    "/api/cluster/execute-plan",
+    "/api/cluster/validate",
+    "/api/demo/start",
+    "/api/jobs/resume",
+    "/api/tenants/add",
+    "/api/tenants/add-batch",
+    "/api/tenants/remove",
+    "/api/tenants/purge",
+];
+
+/// Whether a request changes something (or tries to): every API call but the
+/// listed reads, and anything but a read of a page. These go in the audit trail.
+pub fn changes_state(method: &Method, path: &str) -> bool {
+    if path.starts_with("/api/") {
+        return !(matches(path, PUBLIC_READS)
+            || matches(path, STAKEHOLDER_API)
+            || matches(path, VIEWER_API)
+            || matches(path, ADMIN_READS));
+    }
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+const PUBLIC_PAGES: &[&str] = &[
+    "/login",
+    "/signup",
+    "/portal",
+    "/portal/open/",
+    "/watch/",
+    // For load balancers and orchestrators (server/src/health.rs).
+    "/healthz",
+    "/readyz",
+];
+const STAKEHOLDER_PAGES: &[&str] = &["/", "/shards", "/demo", "/reports/"];
 
 pub fn required_role(method: &Method, path: &str) -> Need {
     if path.starts_with("/api/") {
         let role = if matches(path, PUBLIC_API) {
             Role::Anonymous
+        } else if matches(path, STAKEHOLDER_API) {
+            Role::Stakeholder
         } else if matches(path, VIEWER_API) {
             Role::Viewer
+        } else if matches(path, ADMIN_API) {
+            Role::Admin
         } else {
             Role::Operator
         };
@@ -59,12 +129,13 @@ pub fn required_role(method: &Method, path: &str) -> Need {
     if is_asset(path) {
         return Need::Asset;
     }
+    // Every other page is a read: the team's read-only accounts see them all.
     let role = if matches(path, PUBLIC_PAGES) {
         Role::Anonymous
-    } else if matches(path, VIEWER_PAGES) {
-        Role::Viewer
+    } else if matches(path, STAKEHOLDER_PAGES) {
+        Role::Stakeholder
     } else {
-        Role::Operator
+        Role::Viewer
     };
     // Pages are read with GET; anything else to a page path is an operator's.
     if method == Method::GET || method == Method::HEAD {
@@ -176,12 +247,34 @@ mod tests {
 
     #[test]
     fn stakeholders_read_what_they_watch() {
-        assert_eq!(post("/api/jobs/watch"), Need::Api(Role::Viewer));
-        assert_eq!(post("/api/cluster/shards"), Need::Api(Role::Viewer));
+        assert_eq!(post("/api/jobs/watch"), Need::Api(Role::Stakeholder));
+        assert_eq!(post("/api/cluster/shards"), Need::Api(Role::Stakeholder));
         assert_eq!(post("/api/jobs/cancel"), Need::Api(Role::Operator));
-        assert_eq!(get("/shards"), Need::Page(Role::Viewer));
-        assert_eq!(get("/"), Need::Page(Role::Viewer));
-        assert_eq!(get("/tenants"), Need::Page(Role::Operator));
+        assert_eq!(get("/shards"), Need::Page(Role::Stakeholder));
+        assert_eq!(get("/"), Need::Page(Role::Stakeholder));
+        assert_eq!(get("/tenants"), Need::Page(Role::Viewer));
+    }
+
+    #[test]
+    fn the_team_reads_everything_and_admins_manage_accounts() {
+        assert_eq!(post("/api/tenants/list"), Need::Api(Role::Viewer));
+        assert_eq!(post("/api/tenants/add"), Need::Api(Role::Operator));
+        assert_eq!(post("/api/access/accounts/add"), Need::Api(Role::Admin));
+        assert_eq!(post("/api/access/audit"), Need::Api(Role::Admin));
+        assert_eq!(get("/access"), Need::Page(Role::Viewer));
+    }
+
+    #[test]
+    fn changes_are_what_is_not_a_read() {
+        assert!(changes_state(&Method::POST, "/api/tenants/add"));
+        assert!(changes_state(&Method::POST, "/api/access/login"));
+        assert!(changes_state(&Method::POST, "/api/access/accounts/add"));
+        assert!(changes_state(&Method::POST, "/api/something/new"));
+        assert!(!changes_state(&Method::POST, "/api/tenants/list"));
+        assert!(!changes_state(&Method::POST, "/api/access/audit"));
+        assert!(!changes_state(&Method::POST, "/api/access/whoami"));
+        assert!(!changes_state(&Method::GET, "/tenants"));
+        assert!(changes_state(&Method::POST, "/tenants"));
     }
 
     #[test]
@@ -213,7 +306,7 @@ mod tests {
             "/pkg/0123456789ABCDEF/b.js",
             "/favicon.ico/x",
         ] {
-            assert_eq!(get(page), Need::Page(Role::Operator), "{page}");
+            assert_eq!(get(page), Need::Page(Role::Viewer), "{page}");
         }
     }
 

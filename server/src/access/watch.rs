@@ -3,20 +3,40 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use scaleout_services::access::{cookie, SESSION_COOKIE};
+use axum::Extension;
+use scaleout_services::access::{cookie, Caller, SESSION_COOKIE};
+use scaleout_services::audit::Record;
 use scaleout_services::Console;
 
 use super::pages;
 
 /// Sets the viewer cookie (ending with the link, never later) and goes on to
-/// the dashboard.
+/// the dashboard. Opening a link opens a session: the audit trail says which
+/// link, from where (never its token).
 pub async fn watch_link(
     State(console): State<Console>,
     Path(token): Path<String>,
+    caller: Option<Extension<Caller>>,
     headers: HeaderMap,
 ) -> Response {
-    match console.access().open_link(&token) {
-        Ok((session, expires_ms)) => {
+    let opened = console.access().open_link(&token);
+    let _ = console.audit().record(Record {
+        actor: match &opened {
+            Ok((_, _, id)) => format!("link:{id}"),
+            Err(_) => "anonymous".into(),
+        },
+        role: "stakeholder".into(),
+        action: "watch/open".into(),
+        target: None,
+        outcome: match &opened {
+            Ok(_) => "ok".into(),
+            Err(_) => "refused".into(),
+        },
+        job_id: None,
+        client: caller.map(|c| c.client.clone()).unwrap_or_default(),
+    });
+    match opened {
+        Ok((session, expires_ms, _)) => {
             let left_ms = expires_ms - scaleout_services::clock::now_ms();
             let max_age = (left_ms.max(0) as u64).div_ceil(1000);
             pages::link_opened(

@@ -45,6 +45,29 @@ pub struct Cli {
     #[arg(long, global = true, env = "SCALEOUT_TENANT_ID_SEED", value_name = "N")]
     pub tenant_id_seed: Option<u64>,
 
+    /// Shards of the network_assets SmartGraph when it is created (default 12). At
+    /// most shards x replication factor DB servers can hold data. Once the graph
+    /// exists its value holds: a different one is refused.
+    #[arg(long, global = true, env = "SCALEOUT_NUMBER_OF_SHARDS", value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub number_of_shards: Option<u32>,
+
+    /// Copies of each shard when the graph is created (default 2); the same rule.
+    #[arg(long, global = true, env = "SCALEOUT_REPLICATION_FACTOR", value_name = "R",
+          value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub replication_factor: Option<u32>,
+
+    /// How logs are written on stderr: `text` for people, `json` (one object per
+    /// line) for log shippers.
+    #[arg(
+        long,
+        global = true,
+        env = "SCALEOUT_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+
     #[command(flatten)]
     pub arango: ArangoArgs,
 
@@ -124,6 +147,11 @@ pub enum Command {
         #[arg(long = "trusted-proxy", env = "SCALEOUT_TRUSTED_PROXY", value_name = "CIDR",
               value_delimiter = ',', value_parser = parse_net)]
         trusted_proxies: Vec<ipnet::IpNet>,
+        /// Serve Prometheus metrics at http://ADDR/metrics, on a listener of their own
+        /// (off without; keep ADDR private: 127.0.0.1:9464, or a network only the
+        /// scraper reaches).
+        #[arg(long, env = "SCALEOUT_METRICS_ADDR", value_name = "ADDR")]
+        metrics_addr: Option<SocketAddr>,
     },
     /// Print the console's version and back end.
     Status {
@@ -200,6 +228,67 @@ pub enum Command {
     /// Jobs: list, show, resume after a crash, cancel.
     #[command(subcommand)]
     Job(JobCommand),
+    /// The team's accounts: add, list, set a role, reset a password, disable.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The audit trail: every change and refused attempt, newest first.
+    Audit {
+        /// Only entries from then on: an age (30m, 24h, 7d) or a UTC time
+        /// (2026-12-06 or 2026-12-06T04:00:00Z).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only this actor's (an account name, cli:<user>, link:<id>, anonymous).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only actions starting with this (tenants/, cluster/add-servers, user).
+        #[arg(long)]
+        action: Option<String>,
+        /// At most this many entries (up to 1000).
+        #[arg(long, default_value_t = 200)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Make an account; prints its password once.
+    Add {
+        name: String,
+        /// admin (everything, manages accounts), operator (every cluster and tenant
+        /// action) or viewer (reads every page, changes nothing).
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every account with its role and state.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give an account another role (from its next request on).
+    SetRole { name: String, role: String },
+    /// A new password, printed once (or read from stdin with --password-stdin: at
+    /// least 12 characters). The account's sessions end.
+    ResetPassword {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The account cannot log in; its sessions end at their next request.
+    Disable { name: String },
+    /// A disabled account may log in again.
+    Enable { name: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

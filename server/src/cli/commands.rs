@@ -23,6 +23,7 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
             signup_approval,
             max_pending_signups,
             trusted_proxies,
+            metrics_addr,
         } => {
             config.trusted_proxies = trusted_proxies;
             config.site_dir = site::locate(site_dir);
@@ -32,17 +33,25 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
             config.signup.approval = signup_approval;
             config.signup.max_pending = max_pending_signups;
             let console = open(config).await?;
-            if let Some(password) = console.access().ensure_operator_password()? {
+            if let Some(password) = console.access().ensure_admin()? {
                 // Shown once, on the terminal that started the console; only
                 // its hash is kept. Set SCALEOUT_ADMIN_PASSWORD to choose one.
-                eprintln!("\nOperator password (shown once, keep it): {password}\n");
+                eprintln!("\nThe admin account's password (shown once, keep it): {password}\n");
             }
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|source| CliError::Bind { addr, source })?;
-            web::serve(listener, console, crate::shutdown::signal())
+            let metrics = match metrics_addr {
+                Some(addr) => Some(crate::metrics::serve(addr, console.clone()).await?),
+                None => None,
+            };
+            let served = web::serve(listener, console, crate::shutdown::signal())
                 .await
-                .map_err(CliError::Serve)
+                .map_err(CliError::Serve);
+            if let Some(task) = metrics {
+                task.abort();
+            }
+            served
         }
         Command::Status { json } => {
             let status = open(config).await?.status();
@@ -211,6 +220,14 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
         Command::Job(j) => job(j, config).await,
         Command::Link(l) => link(l, config).await,
         Command::Signup(s) => signup(s, config).await,
+        Command::User(u) => super::team::user(u, config).await,
+        Command::Audit {
+            since,
+            actor,
+            action,
+            limit,
+            json,
+        } => super::team::audit(since, actor, action, limit, json, config).await,
     }
 }
 

@@ -27,6 +27,7 @@ pub async fn run(
 /// rebalance then waits for the cluster to end its running moves and says where each group
 /// is); a second one leaves at once, the job marked interrupted and resumable.
 pub async fn follow(console: &Console, id: u64, json: bool) -> Result<serde_json::Value, CliError> {
+    super::team::followed_job(id);
     let display = Display::new(json);
     let events = console.jobs().watch(id)?;
     futures::pin_mut!(events);

@@ -7,11 +7,12 @@ mod commands;
 mod jobs;
 mod plan;
 mod render;
+mod team;
 mod tenant_view;
 
 use std::path::PathBuf;
 
-pub use args::{Cli, Command};
+pub use args::{Cli, Command, LogFormat};
 use scaleout_services::{Console, ConsoleConfig, ServiceError};
 
 /// Errors a command reports on stderr before exiting non-zero.
@@ -52,8 +53,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         move_timeout: std::time::Duration::from_secs(cli.move_timeout),
     };
     config.tenant_id_seed = cli.tenant_id_seed;
+    config.number_of_shards = cli.number_of_shards;
+    config.replication_factor = cli.replication_factor;
     config.arango = cli.arango.config();
-    runtime.block_on(commands::dispatch(cli.command, config))
+    // A command that changes something goes in the audit trail, however it ends.
+    let audited = team::what(&cli.command);
+    let trail_config = config.clone();
+    let result = runtime.block_on(commands::dispatch(cli.command, config));
+    if let Some((action, target)) = audited {
+        team::record(&trail_config, action, target, &result);
+    }
+    result
 }
 
 /// Opens the console for a command.

@@ -412,3 +412,30 @@ pub async fn sign_up(app: &TestApp, company: &str) -> String {
     assert!(response.status().is_success(), "{}", response.status());
     set_cookie(&response, "scaleout_portal").expect("a portal cookie")
 }
+
+/// Makes a team account as the admin (the test app's own session) and logs it
+/// in; returns its session cookie (`name=value`) and its password.
+pub async fn team_member(app: &TestApp, name: &str, role: &str) -> (String, String) {
+    let made = app
+        .post_form(
+            "/api/access/accounts/add",
+            &format!("name={name}&role={role}"),
+        )
+        .await;
+    assert_eq!(made.status(), 200, "the admin adds {name}");
+    let made: serde_json::Value = made.json().await.unwrap();
+    let password = made["password"].as_str().unwrap().to_string();
+    let response = no_redirects()
+        .post(app.url("/api/access/login"))
+        .form(&[("username", name), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success() || response.status().is_redirection(),
+        "{name} logs in: {}",
+        response.status()
+    );
+    let cookie = set_cookie(&response, "scaleout_session").expect("a session cookie");
+    (cookie, password)
+}

@@ -91,7 +91,7 @@ impl Access {
 
     /// Opens a viewer session from a link's token; returns the session token
     /// and when it ends (with the link: the cookie must not outlive it).
-    pub fn open_link(&self, token: &str) -> Result<(String, i64), ServiceError> {
+    pub fn open_link(&self, token: &str) -> Result<(String, i64, i64), ServiceError> {
         let now = now_ms();
         let found: Option<(i64, i64, Option<i64>)> = self.store().with(|c| {
             use rusqlite::OptionalExtension;
@@ -122,7 +122,7 @@ impl Access {
                         .into(),
                 )),
             };
-        let session = self.new_session(Role::Viewer, Some(id), expires - now)?;
-        Ok((session, expires))
+        let session = self.new_session(Role::Stakeholder, Some(id), None, expires - now)?;
+        Ok((session, expires, id))
     }
 }

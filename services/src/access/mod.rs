@@ -1,10 +1,10 @@
-//! Who may use the console: the operator password and sessions, stakeholders'
+//! Who may use the console: the team's accounts and sessions, stakeholders'
 //! read-only links, and self-service signups with their tenant portals.
 //! The web layer asks this service; it decides, once, for every request.
 
+mod accounts;
 mod limiter;
 mod links;
-mod operator;
 pub mod portal;
 mod portal_links;
 pub mod secret;
@@ -14,6 +14,7 @@ mod signups;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use accounts::ADMIN;
 pub use limiter::Limiter;
 pub use links::{LinkView, NewLink};
 pub use portal_links::PORTAL_OPEN_PREFIX;
@@ -27,7 +28,7 @@ use crate::store::ConsoleStore;
 pub const SESSION_COOKIE: &str = "scaleout_session";
 pub const PORTAL_COOKIE: &str = "scaleout_portal";
 
-/// Operator sessions last a working day.
+/// Team members' sessions last a working day.
 pub const OPERATOR_SESSION: Duration = Duration::from_secs(12 * 3600);
 
 /// The access service; one per console, cheap to clone.
@@ -95,6 +96,8 @@ impl Access {
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub role: Role,
+    /// Who, for the audit trail: an account's name, `link:<id>`, or `anonymous`.
+    pub actor: String,
     /// The operator or viewer session token, for logout.
     pub session: Option<String>,
     /// A customer's portal token (from the portal cookie).

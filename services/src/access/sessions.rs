@@ -12,28 +12,26 @@ impl Access {
         &self,
         role: Role,
         link: Option<i64>,
+        account: Option<i64>,
         lifetime_ms: i64,
     ) -> Result<String, ServiceError> {
+        if role == Role::Anonymous {
+            return Err(ServiceError::Invalid("no session for anonymous".into()));
+        }
         let token = secret::token()?;
         let now = now_ms();
-        let role_name = match role {
-            Role::Operator => "operator",
-            Role::Viewer => "viewer",
-            Role::Anonymous => {
-                return Err(ServiceError::Invalid("no session for anonymous".into()))
-            }
-        };
         self.store().with(|c| {
             // Expired sessions go as new ones come: the table stays small.
             c.execute("DELETE FROM sessions WHERE expires_ms < ?1", [now])
                 .map_err(db)?;
             c.execute(
-                "INSERT INTO sessions (token_hash, role, link_id, created_ms, expires_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO sessions (token_hash, role, link_id, account_id, created_ms, expires_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 (
                     secret::token_hash(&token),
-                    role_name,
+                    role.as_str(),
                     link,
+                    account,
                     now,
                     now + lifetime_ms,
                 ),
@@ -56,35 +54,73 @@ impl Access {
     /// stakeholder whose link was revoked is told so, not asked to log in).
     pub fn session_state(&self, token: &str) -> Result<SessionState, ServiceError> {
         let now = now_ms();
-        let row: Option<(String, i64, Option<i64>, Option<i64>)> = self.store().with(|c| {
+        type Row = (
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+        );
+        let row: Option<Row> = self.store().with(|c| {
             c.query_row(
-                "SELECT s.role, s.expires_ms, l.expires_ms, l.revoked_ms
-                 FROM sessions s LEFT JOIN links l ON l.id = s.link_id
+                "SELECT s.expires_ms, s.link_id, l.expires_ms, l.revoked_ms,
+                        a.name, a.role, a.disabled_ms
+                 FROM sessions s
+                 LEFT JOIN links l ON l.id = s.link_id
+                 LEFT JOIN accounts a ON a.id = s.account_id
                  WHERE s.token_hash = ?1",
                 [secret::token_hash(token)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
+                },
             )
             .optional()
             .map_err(db)
         })?;
-        Ok(match row {
-            None => SessionState::Unknown,
-            Some((_, _, _, Some(_revoked))) => SessionState::LinkRevoked,
-            Some((_, _, Some(link_expires), None)) if link_expires <= now => {
-                SessionState::LinkExpired
-            }
-            Some((_, expires, _, None)) if expires <= now => SessionState::Expired,
-            Some((role, expires, link_expires, None)) => SessionState::Valid(SessionView {
-                role: if role == "operator" {
-                    Role::Operator
-                } else {
-                    Role::Viewer
-                },
-                expires_ms: Some(link_expires.map_or(expires, |l| l.min(expires))),
+        let view = |role, name, expires_ms| {
+            SessionState::Valid(SessionView {
+                role,
+                name: Some(name),
+                expires_ms: Some(expires_ms),
                 portal: false,
                 waiting_signups: 0,
                 activity_seq: 0,
-            }),
+            })
+        };
+        Ok(match row {
+            None => SessionState::Unknown,
+            // A stakeholder's link.
+            Some((expires, Some(link), link_expires, revoked, ..)) => match (link_expires, revoked)
+            {
+                (_, Some(_)) => SessionState::LinkRevoked,
+                (Some(l), None) if l <= now => SessionState::LinkExpired,
+                _ if expires <= now => SessionState::Expired,
+                (l, None) => view(
+                    Role::Stakeholder,
+                    format!("link:{link}"),
+                    l.map_or(expires, |l| l.min(expires)),
+                ),
+            },
+            Some((expires, None, _, _, Some(name), Some(role), disabled)) => {
+                match (Role::account_role(&role), disabled) {
+                    // A disabled account's sessions end at their next request.
+                    (_, Some(_)) | (None, _) => SessionState::Unknown,
+                    _ if expires <= now => SessionState::Expired,
+                    (Some(role), None) => view(role, name, expires),
+                }
+            }
+            // Neither a link nor an account: nothing a session can be.
+            Some(_) => SessionState::Unknown,
         })
     }
 
@@ -94,13 +130,17 @@ impl Access {
         &self,
         console: &crate::console::Console,
         role: Role,
+        name: Option<&str>,
         portal_cookie: Option<&str>,
     ) -> SessionView {
         SessionView {
             role,
+            name: name
+                .filter(|_| role.allows(Role::Viewer))
+                .map(str::to_string),
             expires_ms: None,
             portal: self.has_portal(console, portal_cookie),
-            waiting_signups: if role == Role::Operator {
+            waiting_signups: if role.operates() {
                 self.waiting_signups().unwrap_or(0)
             } else {
                 0

@@ -261,11 +261,14 @@ async fn run_step(
         }
     }
     .await;
+    let counters = crate::metrics::counters();
     match result {
         Ok((text, executed)) => {
             let outcome = if executed.verified {
+                counters.move_ended(crate::metrics::MoveOutcome::Verified, executed.bytes);
                 Outcome::Ok
             } else {
+                counters.move_ended(crate::metrics::MoveOutcome::Unverified, executed.bytes);
                 Outcome::Failed
             };
             ctx.event(&name, executed.bytes, executed.bytes, outcome, text);
@@ -273,8 +276,14 @@ async fn run_step(
         }
         Err(e) => {
             let outcome = match e.kind() {
-                crate::error::ErrorKind::Cancelled => Outcome::Warning,
-                _ => Outcome::Failed,
+                crate::error::ErrorKind::Cancelled => {
+                    counters.move_ended(crate::metrics::MoveOutcome::Cancelled, 0);
+                    Outcome::Warning
+                }
+                _ => {
+                    counters.move_ended(crate::metrics::MoveOutcome::Failed, 0);
+                    Outcome::Failed
+                }
             };
             ctx.event(&name, 0, step.bytes, outcome, format!("{what}: {e}"));
             Err(e)

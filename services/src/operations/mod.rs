@@ -10,6 +10,7 @@ pub mod network;
 pub mod rebalance;
 pub mod reports;
 pub mod retire;
+pub mod schema;
 pub mod summary;
 pub mod tenants;
 pub mod topology;

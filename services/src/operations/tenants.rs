@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Instant;
 
-use scaleout_domain::port::SchemaSpec;
 use scaleout_domain::progress::Outcome;
 use scaleout_domain::units::grouped;
 pub use scaleout_domain::views::{AddedTenant, RemovedTenant, TenantDetail};
@@ -150,12 +149,8 @@ pub async fn add(
         Outcome::Running,
         format!("Checking the network_assets SmartGraph for {label}"),
     );
-    let schema = backend
-        .ensure_schema(&SchemaSpec {
-            naming: new.naming,
-            ..SchemaSpec::default()
-        })
-        .await?;
+    let spec = super::schema::spec(console, new.naming).await?;
+    let schema = backend.ensure_schema(&spec).await?;
     let note = if schema.created.is_empty() {
         "SmartGraph present".to_string()
     } else {

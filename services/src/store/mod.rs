@@ -63,6 +63,15 @@ impl ConsoleStore {
         f(&conn).map_err(|e| e.explained(&self.path))
     }
 
+    /// Whether the store answers a read (for readiness checks).
+    pub fn ping(&self) -> Result<(), ServiceError> {
+        self.with(|c| {
+            c.query_row("SELECT COUNT(*) FROM settings", [], |r| r.get::<_, i64>(0))
+                .map(|_| ())
+                .map_err(db)
+        })
+    }
+
     /// Runs `f` in one immediate transaction: it holds SQLite's write lock from
     /// the start, so a check and the write it allows are one step, across
     /// processes too.

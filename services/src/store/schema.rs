@@ -7,7 +7,7 @@ use scaleout_domain::name_key::name_key;
 use super::db;
 use crate::error::ServiceError;
 
-const VERSION: i64 = 4;
+const VERSION: i64 = 5;
 
 const V1: &str = "
 CREATE TABLE tenants (
@@ -121,6 +121,45 @@ CREATE TABLE portal_links (
 CREATE INDEX portal_links_by_signup ON portal_links (signup_id);
 ";
 
+/// The team: named accounts with roles (the one operator password becomes the
+/// `admin` account's, and open operator sessions become admin's), and the audit
+/// trail, which the console only ever appends to: triggers refuse any change.
+const V5: &str = "
+CREATE TABLE accounts (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    name           TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role           TEXT NOT NULL,          -- admin | operator | viewer
+    password_hash  TEXT,                   -- NULL: not set yet (admin before its first start)
+    created_ms     INTEGER NOT NULL,
+    disabled_ms    INTEGER,
+    last_login_ms  INTEGER
+);
+INSERT INTO accounts (name, role, password_hash, created_ms)
+    VALUES ('admin', 'admin',
+            (SELECT value FROM settings WHERE key = 'operator_password_hash'),
+            CAST(strftime('%s', 'now') AS INTEGER) * 1000);
+DELETE FROM settings WHERE key = 'operator_password_hash';
+ALTER TABLE sessions ADD COLUMN account_id INTEGER REFERENCES accounts(id);
+UPDATE sessions SET account_id = (SELECT id FROM accounts WHERE name = 'admin')
+    WHERE link_id IS NULL;
+CREATE TABLE audit (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    at_ms    INTEGER NOT NULL,
+    actor    TEXT NOT NULL,
+    role     TEXT NOT NULL,
+    action   TEXT NOT NULL,
+    target   TEXT,
+    outcome  TEXT NOT NULL,
+    job_id   INTEGER,
+    client   TEXT NOT NULL
+);
+CREATE INDEX audit_by_time ON audit (at_ms);
+CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+";
+
 pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
     let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
         .map_err(db)?;
@@ -148,6 +187,9 @@ pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
     }
     if version < 4 {
         tx.execute_batch(V4).map_err(db)?;
+    }
+    if version < 5 {
+        tx.execute_batch(V5).map_err(db)?;
     }
     tx.pragma_update(None, "user_version", VERSION)
         .map_err(db)?;

@@ -22,7 +22,6 @@ use crate::components::tenant_list::TenantLinks;
 use figures::FiguresTable;
 use placement::TenantPlacement;
 use review::Review;
-use scaleout_domain::access::Role;
 use watch::RebalanceWatch;
 
 /// The rebalance being executed now, if any (started from any browser or the CLI).
@@ -65,7 +64,7 @@ pub fn Shards() -> impl IntoView {
         </section>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading the shard placement…"</p> }>
             {move || Suspend::new(async move {
-                let operator = session.await.is_ok_and(|s| s.role == Role::Operator);
+                let operator = session.await.is_ok_and(|s| s.role.operates());
                 match info.await {
                     Ok(i) => view! { <Placement info=i operator /> }.into_any(),
                     Err(e) => view! {
