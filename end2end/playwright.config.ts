@@ -63,6 +63,8 @@ export default defineConfig({
       // Moves at 128 KiB/s: a rebalance runs for several seconds, long enough for
       // other browsers to open it while it runs, even on a busy machine.
       SCALEOUT_MOVE_RATE: "131072",
+      // The server's own news, not a line per request (thousands in a run).
+      RUST_LOG: "info,scaleout::http=warn",
     },
     stdout: "pipe",
     stderr: "pipe",

@@ -27,6 +27,7 @@ pub mod progress;
 pub mod rebalance_progress;
 mod schema;
 mod tenant;
+pub mod tenant_placement;
 pub mod time;
 pub mod units;
 mod validation;

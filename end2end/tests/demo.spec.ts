@@ -51,7 +51,7 @@ test("run the demo and watch it from two browsers", async ({ page, browser, requ
   const outcome = page.getByTestId("demo-outcome");
   await expect(outcome).toContainText("7,665");
   await expect(outcome).toContainText("7,665 documents checked, no violations");
-  await expect(outcome).toContainText("rebalanced in 5 moves; validated with zero violations");
+  await expect(outcome).toContainText(/rebalanced in [1-9]\d* moves; validated with zero violations/);
   await expect(outcome).toContainText("scale_out_demo_");
   await expect(page.getByTestId("panel-before")).toContainText("3,285");
   await expect(page.getByTestId("panel-after")).toContainText("DBServer0005");

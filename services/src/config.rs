@@ -36,6 +36,9 @@ pub struct ConsoleConfig {
     pub number_of_shards: Option<u32>,
     /// Copies of each shard, when the graph is created (default 2); the same rule.
     pub replication_factor: Option<u32>,
+    /// How new tenants are placed: balanced by bytes (default) or by the hash of a
+    /// random id.
+    pub placement: scaleout_domain::tenant_placement::PlacementMode,
 }
 
 /// A value that never appears in logs or debug output.
@@ -63,6 +66,7 @@ impl ConsoleConfig {
             tenant_id_seed: None,
             number_of_shards: None,
             replication_factor: None,
+            placement: Default::default(),
         }
     }
 

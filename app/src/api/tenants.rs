@@ -39,6 +39,10 @@ pub async fn add_tenant(
         ))
     })?;
     let new = tenants::prepare(&console, &name, scale, naming).map_err(super::server::fail)?;
+    let new = scaleout_services::operations::placement::place(&console, vec![new])
+        .await
+        .map_err(super::server::fail)?
+        .remove(0);
     console
         .start_job(JobSpec::AddTenant { tenant: new })
         .map_err(super::server::fail)
@@ -64,6 +68,9 @@ pub async fn add_tenant_batch(naming: String) -> Result<u64, ServerFnError> {
                 .map_err(super::server::fail)?,
         );
     }
+    let list = scaleout_services::operations::placement::place(&console, list)
+        .await
+        .map_err(super::server::fail)?;
     console
         .start_job(JobSpec::AddTenants { tenants: list })
         .map_err(super::server::fail)

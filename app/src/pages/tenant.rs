@@ -66,6 +66,9 @@ fn TenantBody(
             <dt>"Shard group"</dt><dd>{row.shard_group.map(|g| g.to_string()).unwrap_or_else(|| "-".into())}</dd>
             <dt>"Leader (followers)"</dt>
             <dd>{row.leader.clone().unwrap_or_else(|| "-".into())} " (" {row.followers.join(", ")} ")"</dd>
+            {row.placement.clone().map(|why| view! {
+                <dt>"Placed"</dt><dd data-testid="tenant-placement">{why}</dd>
+            })}
         </dl>
         <div class="tenant-grid">
             <section class="card" aria-labelledby="counts-h">

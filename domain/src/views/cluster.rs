@@ -71,6 +71,9 @@ pub struct TenantRow {
     pub shard_group: Option<u32>,
     pub leader: Option<String>,
     pub followers: Vec<String>,
+    /// Why it went to its shard group when it was created (see `tenant_placement`).
+    #[serde(default)]
+    pub placement: Option<String>,
 }
 
 impl TenantRow {
@@ -137,6 +140,7 @@ mod tests {
             shard_group: Some(4),
             leader: Some("DBServer0002".into()),
             followers: vec!["DBServer0003".into()],
+            placement: None,
         }
     }
 

@@ -20,6 +20,9 @@ pub struct AddedTenant {
     /// Created by this run (less than the total when a resumed run found some).
     pub created: u64,
     pub seconds: f64,
+    /// Which shard group it went to, and why (see `tenant_placement`).
+    #[serde(default)]
+    pub placement: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

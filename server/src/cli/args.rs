@@ -57,6 +57,13 @@ pub struct Cli {
           value_parser = clap::value_parser!(u32).range(1..=10))]
     pub replication_factor: Option<u32>,
 
+    /// How new tenants are placed: `balanced` (each goes to the shard group that leaves
+    /// the cluster best balanced by bytes, by choosing its id) or `hash` (wherever a
+    /// random id's hash lands).
+    #[arg(long, global = true, env = "SCALEOUT_PLACEMENT", default_value = "balanced",
+          value_parser = parse_placement)]
+    pub placement: scaleout_domain::tenant_placement::PlacementMode,
+
     /// How logs are written on stderr: `text` for people, `json` (one object per
     /// line) for log shippers.
     #[arg(
@@ -311,6 +318,18 @@ pub enum TenantCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Onboard a customer list: a CSV with a header (name,scale_factor[,naming]) or
+    /// JSON lines with the same fields. Invalid rows are reported with their line and
+    /// reason (exit 1; the valid ones are still onboarded); a rerun skips the tenants
+    /// already onboarded and finishes the rest.
+    Import {
+        file: std::path::PathBuf,
+        /// For rows that do not say.
+        #[arg(long, default_value = "camelCase", value_parser = parse_naming)]
+        naming: Naming,
+        #[arg(long)]
+        json: bool,
+    },
     /// List tenants with their size, status and placement.
     List {
         #[arg(long)]
@@ -462,6 +481,10 @@ fn parse_at(s: &str) -> Result<i64, String> {
     scaleout_domain::time::parse_moment(s).ok_or_else(|| {
         format!("{s:?} is not a time: use epoch seconds, 2026-11-24 or 2026-11-24T11:37:21Z")
     })
+}
+
+fn parse_placement(s: &str) -> Result<scaleout_domain::tenant_placement::PlacementMode, String> {
+    s.parse()
 }
 
 fn parse_naming(s: &str) -> Result<Naming, String> {

@@ -6,7 +6,7 @@ use scaleout_services::operations::demo_report::DemoReport;
 use scaleout_services::operations::rebalance::Rebalance;
 use scaleout_services::operations::tenants::{self, AddedTenant, RemovedTenant, BATCH_TENANTS};
 use scaleout_services::operations::topology::{AddedServers, Validation};
-use scaleout_services::operations::{isolation, network, rebalance, reports};
+use scaleout_services::operations::{isolation, network, placement, rebalance, reports};
 use scaleout_services::ConsoleConfig;
 
 use super::args::{Command, JobCommand, LinkCommand, ServerCommand, SignupCommand, TenantCommand};
@@ -331,6 +331,7 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             json,
         } => {
             let new = tenants::prepare(&console, &tenant_name, scale_factor, naming)?;
+            let new = placement::place(&console, vec![new]).await?.remove(0);
             let added: AddedTenant =
                 jobs::parse(jobs::run(&console, JobSpec::AddTenant { tenant: new }, json).await?)?;
             if json {
@@ -344,6 +345,7 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             for (name, scale) in BATCH_TENANTS {
                 list.push(tenants::prepare(&console, name, i64::from(scale), naming)?);
             }
+            let list = placement::place(&console, list).await?;
             let added: Vec<AddedTenant> = jobs::parse(
                 jobs::run(&console, JobSpec::AddTenants { tenants: list }, json).await?,
             )?;
@@ -352,6 +354,9 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             } else {
                 print!("{}", render::added_tenants(&added))
             }
+        }
+        TenantCommand::Import { file, naming, json } => {
+            super::import::run(&console, &file, naming, json).await?
         }
         TenantCommand::List { json } => {
             let rows = reports::tenants(&console).await?;

@@ -4,6 +4,7 @@
 
 mod args;
 mod commands;
+mod import;
 mod jobs;
 mod plan;
 mod render;
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     config.tenant_id_seed = cli.tenant_id_seed;
     config.number_of_shards = cli.number_of_shards;
     config.replication_factor = cli.replication_factor;
+    config.placement = cli.placement;
     config.arango = cli.arango.config();
     // A command that changes something goes in the audit trail, however it ends.
     let audited = team::what(&cli.command);

@@ -35,6 +35,9 @@ pub fn added_tenants(list: &[AddedTenant]) -> String {
             grouped(t.total_documents),
             t.seconds
         );
+        if let Some(why) = &t.placement {
+            let _ = writeln!(out, "  placed in {why}");
+        }
         for (collection, n) in &t.documents {
             let _ = writeln!(out, "  {collection:<20} {:>9}", grouped(*n));
         }

@@ -170,6 +170,9 @@ pub fn what(command: &Command) -> Option<(String, Option<String>)> {
             Some(format!("name={tenant_name}, scale_factor={scale_factor}")),
         ),
         Command::Tenant(TenantCommand::AddBatch { .. }) => some("tenant add-batch", None),
+        Command::Tenant(TenantCommand::Import { file, .. }) => {
+            some("tenant import", Some(format!("file={}", file.display())))
+        }
         Command::Tenant(TenantCommand::Remove { id, .. }) => {
             some("tenant remove", Some(format!("id={id}")))
         }

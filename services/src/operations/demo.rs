@@ -194,6 +194,7 @@ pub async fn run(
                     for (name, scale) in INITIAL_TENANTS {
                         list.push(tenants::prepare(console, name, i64::from(scale), naming)?);
                     }
+                    list = super::placement::place(console, list).await?;
                 }
                 track.update(|p| p.initial = Some(list.clone()))?;
                 list
@@ -242,6 +243,7 @@ pub async fn run(
                     let name = free_name(console, name, &list)?;
                     list.push(tenants::prepare(console, &name, i64::from(scale), naming)?);
                 }
+                let list = super::placement::place(console, list).await?;
                 track.update(|p| p.new_tenants = Some(list.clone()))?;
                 list
             }

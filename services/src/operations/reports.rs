@@ -155,6 +155,12 @@ pub async fn tenants(console: &Console) -> Result<Vec<TenantRow>, ServiceError> 
                 shard_group: group.map(|g| g.index),
                 leader: group.map(|g| g.leader.clone()),
                 followers: group.map(|g| g.followers.clone()).unwrap_or_default(),
+                placement: console
+                    .store()
+                    .placement(r.tenant.id)
+                    .ok()
+                    .flatten()
+                    .map(|p| p.why),
             }
         })
         .collect())

@@ -46,18 +46,10 @@ pub fn prepare(
             .ensure_matches_database(first.naming)
             .map_err(|e| ServiceError::Conflict(e.to_string()))?;
     }
-    let seed = console.config().tenant_id_seed;
-    let mut attempt = 0;
-    let id = loop {
-        let id = TenantId::from_seed(match seed {
-            Some(seed) => seeded(seed, name.as_str(), attempt),
-            None => random_seed(),
-        });
-        if store.tenant(id)?.is_none() && store.removed_tenant(id)?.is_none() {
-            break id;
-        }
-        attempt += 1;
-    };
+    let id = candidate_ids(console, name.as_str())
+        .next()
+        .transpose()?
+        .expect("an endless supply of ids");
     Ok(NewTenant {
         id,
         name: name.as_str().to_string(),
@@ -98,6 +90,30 @@ pub fn name_taken(requested: &str, existing: &TenantRecord) -> ServiceError {
             existing.tenant.id
         )
     })
+}
+
+/// Ids for a new tenant, in the order to try them: from the configured seed and
+/// the name (reproducible), or random; never one registered or removed before.
+pub(crate) fn candidate_ids<'a>(
+    console: &'a Console,
+    name: &'a str,
+) -> impl Iterator<Item = Result<TenantId, ServiceError>> + 'a {
+    let seed = console.config().tenant_id_seed;
+    let store = console.store();
+    (0u64..)
+        .map(move |attempt| {
+            TenantId::from_seed(match seed {
+                Some(seed) => seeded(seed, name, attempt),
+                None => random_seed(),
+            })
+        })
+        .filter_map(
+            move |id| match (store.tenant(id), store.removed_tenant(id)) {
+                (Ok(None), Ok(None)) => Some(Ok(id)),
+                (Err(e), _) | (_, Err(e)) => Some(Err(e)),
+                _ => None,
+            },
+        )
 }
 
 /// A seed from the OS-seeded hasher keys and the clock: tenant ids need to be
@@ -254,6 +270,7 @@ pub async fn add(
         total_documents: stored,
         created,
         seconds: started.elapsed().as_secs_f64(),
+        placement: console.store().placement(tenant.id)?.map(|p| p.why),
     })
 }
 

@@ -5,6 +5,7 @@
 pub mod files;
 mod jobs;
 mod locks;
+mod placements;
 mod schema;
 mod tenants;
 
@@ -17,6 +18,7 @@ use rusqlite::{Connection, ErrorCode};
 pub use files::FileState;
 pub use jobs::{JobRecord, JobState, Owner};
 pub use locks::{Held, Lock};
+pub use placements::PlacementRecord;
 pub use tenants::{TenantRecord, Tombstone};
 
 use crate::error::ServiceError;

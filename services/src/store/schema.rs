@@ -121,7 +121,7 @@ CREATE TABLE portal_links (
 CREATE INDEX portal_links_by_signup ON portal_links (signup_id);
 ";
 
-/// The team: named accounts with roles (the one operator password becomes the
+/// The team: named accounts with roles (and where each new tenant was placed, and why) (the one operator password becomes the
 /// `admin` account's, and open operator sessions become admin's), and the audit
 /// trail, which the console only ever appends to: triggers refuse any change.
 const V5: &str = "
@@ -158,6 +158,14 @@ CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TABLE placements (
+    tenant_id    TEXT PRIMARY KEY,
+    shard_group  INTEGER,                -- NULL: placed before the graph existed
+    mode         TEXT NOT NULL,          -- balanced | hash
+    why          TEXT NOT NULL,
+    probed       INTEGER NOT NULL,       -- candidate ids the cluster was asked about
+    at_ms        INTEGER NOT NULL
+);
 ";
 
 pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {

@@ -1,0 +1,95 @@
+//! `scaleout tenant import FILE`: reads the list, reports every refused row with
+//! its line, and onboards the rest in one job (see `operations::import`).
+
+use std::path::Path;
+use std::time::Instant;
+
+use scaleout_domain::views::AddedTenant;
+use scaleout_domain::Naming;
+use scaleout_services::jobs::JobSpec;
+use scaleout_services::operations::import::{self, RowNote};
+use scaleout_services::Console;
+use serde::Serialize;
+
+use super::{jobs, print_json, CliError};
+
+/// The `--json` document: `{imported, skipped, refused, seconds}`.
+#[derive(Serialize)]
+struct Outcome {
+    imported: Vec<Imported>,
+    skipped: Vec<RowNote>,
+    refused: Vec<RowNote>,
+    seconds: f64,
+}
+
+#[derive(Serialize)]
+struct Imported {
+    line: u64,
+    tenant_id: String,
+    name: String,
+    documents: u64,
+    placement: Option<String>,
+}
+
+pub async fn run(
+    console: &Console,
+    file: &Path,
+    naming: Naming,
+    json: bool,
+) -> Result<(), CliError> {
+    let started = Instant::now();
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::Input(format!("cannot read {}: {e}", file.display())))?;
+    let (rows, unreadable) = import::read_rows(&text)?;
+    let plan = import::plan(console, rows, unreadable, naming).await?;
+    let lines: Vec<u64> = plan.onboard.iter().map(|(l, _)| *l).collect();
+    let tenants: Vec<_> = plan.onboard.into_iter().map(|(_, t)| t).collect();
+    let added: Vec<AddedTenant> = if tenants.is_empty() {
+        Vec::new()
+    } else {
+        jobs::parse(jobs::run(console, JobSpec::AddTenants { tenants }, json).await?)?
+    };
+    let outcome = Outcome {
+        imported: lines
+            .into_iter()
+            .zip(added)
+            .map(|(line, a)| Imported {
+                line,
+                tenant_id: a.tenant_id.to_string(),
+                name: a.name,
+                documents: a.total_documents,
+                placement: a.placement,
+            })
+            .collect(),
+        skipped: plan.skipped,
+        refused: plan.refused,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    if json {
+        print_json(&outcome);
+    } else {
+        let documents: u64 = outcome.imported.iter().map(|i| i.documents).sum();
+        println!(
+            "Imported {} tenant(s), {} documents, in {:.1} s; skipped {}, refused {}.",
+            outcome.imported.len(),
+            scaleout_domain::units::grouped(documents),
+            outcome.seconds,
+            outcome.skipped.len(),
+            outcome.refused.len()
+        );
+        for s in &outcome.skipped {
+            println!("  line {}: {}: skipped, {}", s.line, s.name, s.reason);
+        }
+        for r in &outcome.refused {
+            println!("  line {}: {}: refused, {}", r.line, r.name, r.reason);
+        }
+    }
+    if outcome.refused.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Input(format!(
+            "{} row(s) were refused (the others were imported): fix them and run the import again",
+            outcome.refused.len()
+        )))
+    }
+}
