@@ -632,6 +632,14 @@ fn fewer_groups_than_servers_is_explained() {
         "{:?}",
         p.reasons
     );
+    // Two groups of one replica each for four servers: four shards are needed.
+    assert!(
+        p.reasons.iter().any(|r| r
+            .contains("4 servers need at least 4 shards at replication factor 1")
+            && r.contains("--number-of-shards 4")),
+        "{:?}",
+        p.reasons
+    );
 }
 
 #[test]

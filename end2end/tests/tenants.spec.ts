@@ -120,3 +120,32 @@ test("an operator who logs in through the form follows the console live, with no
   await expect(page.locator(`[data-testid="job-table"] tr[data-job="${id}"]`)).toBeVisible({ timeout: 15_000 });
   await context.close();
 });
+
+test("a customer list is imported: refused rows say their line and why, the rest onboard in one job", async ({ page }) => {
+  await page.goto("/tenants");
+  await waitForHydration(page);
+  const card = page.getByTestId("import");
+  const stamp = Date.now();
+  // From a file, read in the browser into the list.
+  await card.getByTestId("import-file").setInputFiles({
+    name: "customers.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(`name,scale_factor\nImported ${stamp} A,1\n<bad>,1\nImported ${stamp} B,zero\n"Imported ${stamp}, C",1\n`),
+  });
+  await expect(card.getByTestId("import-list")).toHaveValue(/Imported .* A,1/);
+  await expect(card.getByText("The list (from customers.csv)")).toBeVisible();
+  await card.getByRole("button", { name: "Import" }).click();
+  const outcome = page.getByTestId("import-outcome");
+  await expect(outcome).toContainText("2 to onboard");
+  await expect(outcome).toContainText("2 refused");
+  await expect(outcome).toBeFocused();
+  const refused = page.getByTestId("import-refused");
+  await expect(refused.getByRole("row", { name: /^3 <bad>/ })).toContainText("'<'");
+  await expect(refused.getByRole("row", { name: /^4 / })).toContainText("scale factor");
+  // The job's card follows it to its end; both tenants are listed.
+  const job = page.getByTestId("job-watch").filter({ hasText: "Importing 2 tenant(s)" });
+  await expect(job).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
+  await expect(job).toContainText("2 tenants added");
+  await expect(page.getByTestId("tenant-table").getByRole("row", { name: new RegExp(`Imported ${stamp}, C`) })).toContainText("active", { timeout: 15_000 });
+  await page.screenshot({ path: `${shots}/tenants-import.png`, fullPage: true });
+});

@@ -374,6 +374,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Job,
     ),
     ep(
+        "/api/tenants/import",
+        "Imports a customer list (CSV with a header, or JSON lines): the valid rows onboard in one job, the others are refused by line",
+        "list:string! naming:string!",
+        Json(OBJ, "ImportStarted {job, onboarding, skipped: [{line, name, reason}], refused: [{line, name, reason}]}"),
+    ),
+    ep(
         "/api/tenants/remove",
         "Removes a tenant and all its data",
         "id:string!",

@@ -279,3 +279,30 @@ async fn over_http_a_reviewed_drain_runs_is_cancelled_and_a_plan_after_the_cance
     fake.assert_clean();
     app.shutdown().await;
 }
+
+/// On ArangoDB the cluster says where a candidate id lands (`responsibleShard`): new
+/// tenants of one size each take an empty shard group while there is one.
+#[tokio::test]
+async fn on_arangodb_new_tenants_are_placed_where_the_cluster_says_their_ids_land() {
+    let fake = Fake::cluster().await;
+    let config = fake.config();
+    let app = spawn_app_with(move |c| c.arango = Some(config)).await;
+    let mut groups = std::collections::BTreeSet::new();
+    for i in 0..6 {
+        let row = app.add_tenant(&format!("Placed {i}"), 1).await;
+        assert!(row.placement.is_some(), "{row:?}");
+        groups.insert(row.shard_group.expect("a group"));
+    }
+    assert_eq!(
+        groups.len(),
+        6,
+        "six tenants in six different groups: {groups:?}"
+    );
+    let asked = fake.requests(&Method::PUT, "responsibleShard").len();
+    assert!(
+        asked >= 6,
+        "the cluster was asked where candidates land ({asked} times)"
+    );
+    fake.assert_clean();
+    app.shutdown().await;
+}

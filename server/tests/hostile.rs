@@ -208,7 +208,7 @@ fn refused(caller: &Caller, target: &str, r: &RawResponse) {
 const EVERY_FIELD: &str = "id=1&name=Hostile+Co&scale_factor=1&naming=camelCase&count=1\
 &server=NoSuchServer&execute=false&what_if_servers=1&fingerprint=abc&limit=5&label=Board\
 &hours=1&password=wrong&next=%2F&company=Hostile+Signup&email=a%40b.example&size=small\
-&at=0&page=1&reason=Hostile&role=viewer&username=nobody&actor=x&action=x&since=1&form_key=0000000000000000000000000000000000000000000000000000000000000000";
+&at=0&page=1&reason=Hostile&role=viewer&username=nobody&actor=x&action=x&since=1&list=name%2Cscale_factor%0AX%2C1&form_key=0000000000000000000000000000000000000000000000000000000000000000";
 
 fn server_fn_paths() -> Vec<String> {
     let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths()

@@ -16,7 +16,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_scaleout");
 /// Every field any server function takes, each well-formed.
 const EVERY_FIELD: &str = "id=1&name=Team+Co&scale_factor=1&naming=camelCase&count=1\
 &server=NoSuchServer&execute=false&what_if_servers=1&fingerprint=abc&limit=5&label=Board\
-&hours=1&next=%2F&at=0&page=1&reason=Team&role=viewer&actor=x&action=x&since=1";
+&hours=1&next=%2F&at=0&page=1&reason=Team&role=viewer&actor=x&action=x&since=1&list=name%2Cscale_factor%0AX%2C1";
 
 fn server_fn_paths() -> Vec<String> {
     let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths()
@@ -25,6 +25,22 @@ fn server_fn_paths() -> Vec<String> {
     paths.sort();
     paths.dedup();
     paths
+}
+
+/// Runs the CLI on `data` and reads its JSON answer; it must succeed.
+fn cli_json<T: serde::de::DeserializeOwned>(data: &std::path::Path, args: &[&str]) -> T {
+    let out = Command::new(BIN)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 async fn audit(app: &TestApp, filter: &str) -> Vec<serde_json::Value> {
@@ -190,25 +206,10 @@ async fn the_trail_records_a_scripted_session_from_the_web_and_the_cli() {
         .unwrap();
     assert_eq!(wrong.status(), 401);
     // The CLI on the same data directory.
-    let out = Command::new(BIN)
-        .args([
-            "user",
-            "add",
-            "carol",
-            "--role",
-            "viewer",
-            "--json",
-            "--data-dir",
-        ])
-        .arg(app.data.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let carol: serde_json::Value = cli_json(
+        app.data.path(),
+        &["user", "add", "carol", "--role", "viewer", "--json"],
     );
-    let carol: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(carol["name"], "carol");
     assert_eq!(carol["role"], "viewer");
     assert!(carol["password"].as_str().unwrap().len() >= 12);
@@ -246,25 +247,10 @@ async fn the_trail_records_a_scripted_session_from_the_web_and_the_cli() {
     // Filters, over HTTP and in the CLI.
     let only_vera = audit(&app, "actor=vera").await;
     assert!(!only_vera.is_empty() && only_vera.iter().all(|e| e["actor"] == "vera"));
-    let out = Command::new(BIN)
-        .args([
-            "audit",
-            "--action",
-            "tenants/",
-            "--since",
-            "1h",
-            "--json",
-            "--data-dir",
-        ])
-        .arg(app.data.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let listed: Vec<serde_json::Value> = cli_json(
+        app.data.path(),
+        &["audit", "--action", "tenants/", "--since", "1h", "--json"],
     );
-    let listed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed.len(), 2, "{listed:#?}");
     assert!(listed.iter().all(|e| e["action"] == "tenants/add"));
     app.shutdown().await;

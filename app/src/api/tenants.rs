@@ -126,3 +126,23 @@ pub async fn get_tenant_network(
         .await
         .map_err(super::server::fail)
 }
+
+/// `POST /api/tenants/import` (list: a CSV with a header or JSON lines, naming for
+/// rows that do not say): checks every row, places and onboards the valid ones in one
+/// job; answers with the job, and the rows skipped and refused with their lines.
+#[server(endpoint = "/tenants/import")]
+pub async fn import_tenants(
+    list: String,
+    naming: String,
+) -> Result<scaleout_domain::views::ImportStarted, ServerFnError> {
+    let console = super::server::operator()?;
+    let naming = naming.parse().map_err(|_| {
+        super::server::invalid(format!(
+            "{:?} is not a naming convention: use camelCase or snake_case",
+            scaleout_domain::access::text::cut(&naming)
+        ))
+    })?;
+    scaleout_services::operations::import::start(&console, &list, naming)
+        .await
+        .map_err(super::server::fail)
+}

@@ -11,6 +11,7 @@ mod shards;
 mod signup;
 mod team;
 mod tenant;
+mod tenant_import;
 mod tenants;
 
 pub use access::AccessPage;

@@ -9,8 +9,9 @@ use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use scaleout_domain::views::TenantRow;
 
+use super::tenant_import::ImportCard;
 use crate::api::access::get_session;
-use crate::api::tenants::{list_tenants, AddTenant, AddTenantBatch, RemoveTenant};
+use crate::api::tenants::{list_tenants, AddTenant, AddTenantBatch, ImportTenants, RemoveTenant};
 use crate::components::errors::error_text;
 use crate::components::focus;
 use crate::components::job_watch::JobWatch;
@@ -32,6 +33,7 @@ pub fn Tenants() -> impl IntoView {
     let batch = ServerAction::<AddTenantBatch>::new();
     let session = Resource::new(|| (), |_| get_session());
     let remove = ServerAction::<RemoveTenant>::new();
+    let import = ServerAction::<ImportTenants>::new();
     // Jobs started from this page, newest first.
     let jobs = RwSignal::new(Vec::<(u64, String)>::new());
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
@@ -102,6 +104,19 @@ pub fn Tenants() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
+        if let Some(Ok(started)) = import.value().get() {
+            if let Some(job) = started.job {
+                jobs.update(|j| {
+                    j.retain(|(id, _)| *id != job);
+                    j.insert(
+                        0,
+                        (job, format!("Importing {} tenant(s)", started.onboarding)),
+                    )
+                });
+            }
+        }
+    });
+    Effect::new(move |_| {
         if let Some(Ok(job)) = remove.value().get() {
             jobs.update(|j| {
                 j.retain(|(id, _)| *id != job);
@@ -123,6 +138,7 @@ pub fn Tenants() -> impl IntoView {
         // answer comes: the news of its start may arrive first.
         let ours_pending = add.pending().get_untracked()
             || batch.pending().get_untracked()
+            || import.pending().get_untracked()
             || remove.pending().get_untracked();
         if !ours_pending && !jobs.with_untracked(|j| j.iter().any(|(id, _)| *id == job)) {
             jobs.update(|j| j.insert(0, (job, title.to_string())));
@@ -172,6 +188,9 @@ pub fn Tenants() -> impl IntoView {
                 <p class="error" role="alert">{error_text(&e)}</p>
             })}
         </section>
+        <OperatorOnly note="">
+            <ImportCard action=import />
+        </OperatorOnly>
 
         <For each=move || jobs.get() key=|(id, title)| (*id, title.clone()) let:job>
             <JobWatch job=job.0 title=job.1 on_done=on_done on_dismiss=on_dismiss />

@@ -117,21 +117,28 @@ pub(crate) fn reasons(
             if empty_servers == 1 { "s" } else { "" },
         ));
     }
+    // Copies of each shard, to say how many shards a number of servers needs.
+    let factor = replicas.checked_div(groups).unwrap_or(1).max(1);
+    let needed = pool.len().div_ceil(factor);
     if replicas < pool.len() {
         out.push(format!(
             "there are only {groups} shard group{} ({replicas} replicas) for {} servers: at least \
-             {} server{} must stay empty. More shards per collection would spread the data over \
-             every server.",
+             {} server{} must stay empty. {} servers need at least {needed} shards at replication \
+             factor {factor} (--number-of-shards {needed} when the graph is made; it cannot change \
+             afterwards).",
             plural(groups),
             pool.len(),
             pool.len() - replicas,
-            plural(pool.len() - replicas)
+            plural(pool.len() - replicas),
+            pool.len(),
         ));
     } else if groups < pool.len() {
         out.push(format!(
             "there are fewer shard groups ({groups}) than servers ({}): with {replicas} replicas \
              for {} servers some servers hold more replicas than others, and sizes cannot even \
-             out. More shards per collection would help.",
+             out. A shard count that is a multiple of the servers ({} or more) would let every \
+             server hold as many replicas.",
+            pool.len(),
             pool.len(),
             pool.len()
         ));

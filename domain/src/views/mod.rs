@@ -21,4 +21,4 @@ pub use operations::{
     ExecutedMove, PlanReview, Rebalance, UnregisteredTenant, Validation, STALE_PLAN,
 };
 pub use summary::ConsoleSummary;
-pub use tenants::{AddedTenant, RemovedTenant, TenantDetail};
+pub use tenants::{AddedTenant, ImportRowNote, ImportStarted, RemovedTenant, TenantDetail};

@@ -41,3 +41,21 @@ pub struct TenantDetail {
     /// Expected documents per collection for its scale factor.
     pub expected: BTreeMap<String, u64>,
 }
+
+/// A row of an imported list left out, and why (its line in the file, 1 = first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRowNote {
+    pub line: u64,
+    pub name: String,
+    pub reason: String,
+}
+
+/// An import the web console started: its job (none when nothing was left to
+/// onboard), and the rows skipped and refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportStarted {
+    pub job: Option<u64>,
+    pub onboarding: u64,
+    pub skipped: Vec<ImportRowNote>,
+    pub refused: Vec<ImportRowNote>,
+}

@@ -152,14 +152,18 @@ async fn read_answer(response: Response) -> (Response, Option<String>) {
 }
 
 /// How it ended, and the job it started: the answer is the job's id, or an
-/// object with a `job_id`.
+/// object with a `job_id` (or `job`).
 fn outcome(status: StatusCode, answer: Option<&str>) -> (String, Option<u64>) {
     if status.is_success() || status.is_redirection() {
         let job = answer.and_then(|a| {
             a.trim().parse::<u64>().ok().or_else(|| {
                 serde_json::from_str::<serde_json::Value>(a)
                     .ok()
-                    .and_then(|v| v.get("job_id").and_then(|j| j.as_u64()))
+                    .and_then(|v| {
+                        v.get("job_id")
+                            .or_else(|| v.get("job"))
+                            .and_then(|j| j.as_u64())
+                    })
             })
         });
         return ("ok".into(), job);

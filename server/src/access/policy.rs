@@ -83,6 +83,7 @@ pub const JOB_STARTERS: &[&str] = &[
     "/api/jobs/resume",
     "/api/tenants/add",
     "/api/tenants/add-batch",
+    "/api/tenants/import",
     "/api/tenants/remove",
     "/api/tenants/purge",
 ];

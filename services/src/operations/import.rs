@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use scaleout_domain::name_key::name_key;
 use scaleout_domain::{Naming, ScaleFactor, TenantName, TenantStatus};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::console::Console;
 use crate::error::ServiceError;
@@ -28,12 +28,7 @@ pub struct Row {
 }
 
 /// A row left out, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowNote {
-    pub line: u64,
-    pub name: String,
-    pub reason: String,
-}
+pub use scaleout_domain::views::ImportRowNote as RowNote;
 
 /// What an import will do: the tenants to onboard (new ones placed, unfinished
 /// ones as registered), with their lines; the rows skipped and refused.
@@ -267,6 +262,35 @@ pub async fn plan(
     refused.sort_by_key(|r| r.line);
     plan.refused = refused;
     Ok(plan)
+}
+
+/// Reads, checks and places a list, and starts one job for its valid rows (the web
+/// console's import; the CLI follows the same steps and waits for the job).
+pub async fn start(
+    console: &Console,
+    text: &str,
+    default_naming: Naming,
+) -> Result<scaleout_domain::views::ImportStarted, ServiceError> {
+    let (rows, unreadable) = read_rows(text)?;
+    if rows.is_empty() && unreadable.is_empty() {
+        return Err(ServiceError::Invalid(
+            "the list is empty: paste or choose a CSV with a header line (name,scale_factor) or JSON lines".into(),
+        ));
+    }
+    let plan = plan(console, rows, unreadable, default_naming).await?;
+    let tenants: Vec<NewTenant> = plan.onboard.into_iter().map(|(_, t)| t).collect();
+    let onboarding = tenants.len() as u64;
+    let job = if tenants.is_empty() {
+        None
+    } else {
+        Some(console.start_job(crate::jobs::JobSpec::AddTenants { tenants })?)
+    };
+    Ok(scaleout_domain::views::ImportStarted {
+        job,
+        onboarding,
+        skipped: plan.skipped,
+        refused: plan.refused,
+    })
 }
 
 #[cfg(test)]

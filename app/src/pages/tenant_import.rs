@@ -1,0 +1,115 @@
+//! Importing a customer list on the Tenants page: choose a file (CSV with a header,
+//! or JSON lines) or paste it, and import. Without scripts the pasted list posts as
+//! a plain form. Every refused row is listed with its line and reason; the valid
+//! rows onboard in one job, whose card shows its progress.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use crate::api::tenants::ImportTenants;
+use crate::components::errors::error_text;
+use crate::components::focus;
+
+/// `action`: the page's import action (the page adds the job's card).
+#[component]
+pub fn ImportCard(action: ServerAction<ImportTenants>) -> impl IntoView {
+    let list = RwSignal::new(String::new());
+    let chosen = RwSignal::new(None::<String>);
+    // A chosen file fills the list (read in the browser; nothing is sent until Import).
+    let on_file = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            let name = file.name();
+            leptos::task::spawn_local(async move {
+                if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                    list.set(text.as_string().unwrap_or_default());
+                    chosen.set(Some(name));
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    Effect::new(move |_| {
+        if action.value().get().is_some() {
+            focus::bring_soon("import-outcome");
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="import-h" data-testid="import">
+            <h2 id="import-h">"Import a customer list"</h2>
+            <p class="hint">"A CSV whose first line names the columns "<code>"name,scale_factor"</code>" (and optionally "<code>"naming"</code>"), "
+                "or one JSON object per line with the same fields. Every valid row is onboarded in one job; a row that is not valid is listed with its line and why, and nothing of it is stored. "
+                "Importing the same list again skips the tenants already onboarded."</p>
+            <div class="form-row">
+                <label>"Choose a file" <input type="file" accept=".csv,.jsonl,.json,.txt,text/csv" on:change=on_file data-testid="import-file" /></label>
+            </div>
+            <ActionForm action attr:class="form-col" attr:data-testid="import-form">
+                <label class="field-block">
+                    {move || match chosen.get() {
+                        Some(name) => format!("The list (from {name})"),
+                        None => "Or paste the list".to_string(),
+                    }}
+                    <textarea name="list" rows="6" required spellcheck="false" data-testid="import-list"
+                        placeholder="name,scale_factor\nAcme Corp,2\nGlobex,1"
+                        prop:value=move || list.get()
+                        on:input=move |ev| list.set(event_target_value(&ev))></textarea>
+                </label>
+                <div class="form-row">
+                    <label>
+                        "Naming, for rows that do not say"
+                        <select name="naming">
+                            <option value="camelCase" selected>"camelCase"</option>
+                            <option value="snake_case">"snake_case"</option>
+                        </select>
+                    </label>
+                    <button type="submit" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { "Checking the list…" } else { "Import" }}
+                    </button>
+                </div>
+            </ActionForm>
+            {move || action.value().get().map(|r| match r {
+                Ok(done) => {
+                    let refused = done.refused.clone();
+                    view! {
+                        <p class=if done.refused.is_empty() { "ok" } else { "warn" } role="status" id="import-outcome" tabindex="-1" data-testid="import-outcome">
+                            {format!(
+                                "{} to onboard{}; {} skipped (already onboarded); {} refused{}",
+                                done.onboarding,
+                                done.job.map(|j| format!(" (job {j}, below)")).unwrap_or_default(),
+                                done.skipped.len(),
+                                done.refused.len(),
+                                if done.refused.is_empty() { "." } else { ": fix these rows and import the list again." }
+                            )}
+                        </p>
+                        {(!refused.is_empty()).then(|| view! {
+                            <div class="table-wrap">
+                                <table class="data" data-testid="import-refused">
+                                    <thead><tr><th scope="col" class="num">"Line"</th><th scope="col">"Name"</th><th scope="col">"Why"</th></tr></thead>
+                                    <tbody>
+                                        {refused.into_iter().map(|r| view! {
+                                            <tr><td class="num">{r.line}</td><td>{r.name}</td><td>{r.reason}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        })}
+                    }.into_any()
+                }
+                Err(e) => view! {
+                    <p class="error" role="alert" id="import-outcome" tabindex="-1" data-testid="import-outcome">{error_text(&e)}</p>
+                }.into_any(),
+            })}
+        </section>
+    }
+}
