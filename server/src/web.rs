@@ -47,6 +47,7 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
     );
     let context_console = console.clone();
     let audit_console = console.clone();
+    let import_console = console.clone();
     let site_dir = console.config().site_dir.clone();
     let build = site_dir.as_deref().and_then(crate::assets::build_id);
     let door = crate::access::Door {
@@ -87,6 +88,11 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
         // Innermost: a handler that panics answers 500 (and is logged) instead
         // of dropping the connection with no answer; bodies over the limit 413.
         .layer(CatchPanicLayer::custom(panicked))
+        // The import posted without JavaScript answers with a page of its outcome.
+        .layer(axum::middleware::from_fn_with_state(
+            import_console,
+            crate::access::import_without_script,
+        ))
         // Every change (and every try) goes in the audit trail, with the handler's status.
         .layer(axum::middleware::from_fn_with_state(
             audit_console,

@@ -2,6 +2,8 @@
 //! a rerun that skips what is done, and a kill -9 in the middle followed by a
 //! rerun that finishes with exact counts.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -183,4 +185,39 @@ fn a_killed_import_finishes_on_a_rerun_with_exact_counts() {
         "{}",
         String::from_utf8_lossy(&validated.stdout)
     );
+}
+
+/// Posted without JavaScript, the import answers with a page that says what
+/// happened: how many onboard (and the job), and each refused row.
+#[tokio::test]
+async fn an_import_posted_without_javascript_answers_with_its_outcome() {
+    let app = support::spawn_app().await;
+    let list = "name,scale_factor\nPlain Form Co,1\n<bad>,1\n";
+    let r = app
+        .client
+        .post(app.url("/api/tenants/import"))
+        .header("accept", "text/html")
+        .form(&[("list", list), ("naming", "camelCase")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("1 to onboard in job "), "{html}");
+    assert!(html.contains("1 refused"), "{html}");
+    assert!(
+        html.contains("<td class=\"num\">3</td><td>&lt;bad&gt;</td>"),
+        "{html}"
+    );
+    // A stakeholder's link cannot, by the page either.
+    let (viewer, _) = support::open_viewer_link(&app).await;
+    let refused = support::client_with_cookie(&viewer)
+        .post(app.url("/api/tenants/import"))
+        .header("accept", "text/html")
+        .form(&[("list", list), ("naming", "camelCase")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    app.shutdown().await;
 }

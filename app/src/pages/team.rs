@@ -60,7 +60,7 @@ pub fn AccountsCard() -> impl IntoView {
             <p class="hint">"Admins manage accounts and read the audit trail; operators run the cluster and its tenants; "
                 "viewers read every page live and change nothing. A new or reset password is shown once: hand it over."</p>
             <ActionForm action=add attr:class="form-row" attr:data-testid="add-account-form">
-                <label>"Name" <input type="text" name="name" required maxlength="40" pattern="[A-Za-z0-9._@-]+" autocapitalize="none" placeholder="alice" /></label>
+                <label>"Name" <input type="text" name="name" required maxlength="40" autocapitalize="none" placeholder="alice" /></label>
                 <label>"Role" <RoleSelect selected=Role::Viewer /></label>
                 <button type="submit">"Add account"</button>
             </ActionForm>
@@ -140,7 +140,7 @@ fn AccountTable(
                                 Some(ms) => view! { <LocalTime ms /> }.into_any(),
                                 None => "never".into_any(),
                             }}</td>
-                            <td class="actions">
+                            <td><div class="row-actions">
                                 <ActionForm action=reset attr:class="inline-form">
                                     <input type="hidden" name="name" value=n2 />
                                     <button type="submit" class="secondary small" aria-label=reset_label
@@ -162,7 +162,7 @@ fn AccountTable(
                                         </ActionForm>
                                     }.into_any()
                                 }}
-                            </td>
+                            </div></td>
                         </tr>
                     }
                 }).collect_view()}

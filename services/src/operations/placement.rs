@@ -18,6 +18,10 @@ use crate::store::PlacementRecord;
 /// Candidate ids asked about at once (ArangoDB answers each with a request).
 const PROBES_AT_ONCE: usize = 8;
 
+/// Bytes a document takes before any is stored to measure it (the generator's
+/// documents average about this much).
+const ESTIMATED_BYTES_PER_DOCUMENT: u64 = 250;
+
 /// Chooses the ids of tenants about to be onboarded, in turn: each one counts
 /// the ones placed before it.
 pub async fn place(
@@ -51,8 +55,8 @@ pub async fn place(
         return Ok(tenants);
     }
     let groups = map.number_of_shards as usize;
-    // Bytes per document as stored, to weigh tenants not stored yet; documents
-    // alone while nothing is stored.
+    // Bytes per document as stored, to weigh tenants not stored yet (an estimate
+    // while nothing is stored).
     let (bytes, docs) = map
         .groups
         .iter()
@@ -60,12 +64,12 @@ pub async fn place(
     let per_doc = if docs > 0 && bytes > 0 {
         bytes.div_ceil(docs)
     } else {
-        1
+        ESTIMATED_BYTES_PER_DOCUMENT
     };
     let mut loads = vec![0u64; groups];
     for g in &map.groups {
         if let Some(load) = loads.get_mut(g.index as usize) {
-            *load = if bytes > 0 { g.bytes } else { g.documents };
+            *load = g.bytes;
         }
     }
     // Tenants being onboarded weigh where they are going, in full.
