@@ -63,6 +63,16 @@ pub fn watched<S: futures::Stream + Send + 'static>(
     })
 }
 
+/// A naming convention from a form field, or a 400 that says which ones exist.
+pub fn naming(text: &str) -> Result<scaleout_domain::Naming, ServerFnError> {
+    text.parse().map_err(|_| {
+        invalid(format!(
+            "{:?} is not a naming convention: use camelCase or snake_case",
+            scaleout_domain::access::text::cut(text)
+        ))
+    })
+}
+
 /// Maps a service error once: bad input 400, not found 404, conflicts 409,
 /// unsupported 501, unavailable 503, anything else 500; the message is the
 /// service's own sentence, written for the person who acts on it.

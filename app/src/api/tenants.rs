@@ -32,12 +32,7 @@ pub async fn add_tenant(
             scaleout_domain::access::text::cut(&scale_factor)
         ))
     })?;
-    let naming = naming.parse().map_err(|_| {
-        super::server::invalid(format!(
-            "{:?} is not a naming convention: use camelCase or snake_case",
-            scaleout_domain::access::text::cut(&naming)
-        ))
-    })?;
+    let naming = super::server::naming(&naming)?;
     let new = tenants::prepare(&console, &name, scale, naming).map_err(super::server::fail)?;
     let new = scaleout_services::operations::placement::place(&console, vec![new])
         .await
@@ -55,12 +50,7 @@ pub async fn add_tenant_batch(naming: String) -> Result<u64, ServerFnError> {
     use scaleout_services::jobs::JobSpec;
     use scaleout_services::operations::tenants;
     let console = super::server::operator()?;
-    let naming = naming.parse().map_err(|_| {
-        super::server::invalid(format!(
-            "{:?} is not a naming convention: use camelCase or snake_case",
-            scaleout_domain::access::text::cut(&naming)
-        ))
-    })?;
+    let naming = super::server::naming(&naming)?;
     let mut list = Vec::new();
     for (name, scale) in tenants::BATCH_TENANTS {
         list.push(
@@ -136,12 +126,7 @@ pub async fn import_tenants(
     naming: String,
 ) -> Result<scaleout_domain::views::ImportStarted, ServerFnError> {
     let console = super::server::operator()?;
-    let naming = naming.parse().map_err(|_| {
-        super::server::invalid(format!(
-            "{:?} is not a naming convention: use camelCase or snake_case",
-            scaleout_domain::access::text::cut(&naming)
-        ))
-    })?;
+    let naming = super::server::naming(&naming)?;
     scaleout_services::operations::import::start(&console, &list, naming)
         .await
         .map_err(super::server::fail)
