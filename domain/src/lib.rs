@@ -28,6 +28,7 @@ pub mod rebalance_progress;
 mod schema;
 mod tenant;
 pub mod tenant_placement;
+pub mod tenant_weight;
 pub mod time;
 pub mod units;
 mod validation;

@@ -10,6 +10,7 @@ pub mod heat_map;
 pub mod job_watch;
 pub mod live;
 pub mod local_time;
+pub mod neighbours;
 pub mod network_explorer;
 pub mod network_layout;
 pub mod operator_only;

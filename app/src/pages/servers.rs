@@ -16,6 +16,7 @@ use crate::components::errors::error_text;
 use crate::components::focus;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
+use crate::components::neighbours::Neighbours;
 use crate::components::operator_only::OperatorOnly;
 use crate::components::tenant_list::TenantList;
 use crate::components::units::{bytes, count};
@@ -146,7 +147,13 @@ pub fn Servers() -> impl IntoView {
             {move || Suspend::new(async move {
                 let operates = session.await.is_ok_and(|s| s.role.operates());
                 match report.await {
-                    Ok(r) => view! { <ServerTable report=r fail restore remove operates /> }.into_any(),
+                    Ok(r) => {
+                        let servers = r.servers.clone();
+                        view! {
+                            <ServerTable report=r fail restore remove operates />
+                            <Neighbours servers />
+                        }.into_any()
+                    }
                     Err(e) => view! { <p class="error" role="alert">"Could not read the servers: " {error_text(&e)}</p> }.into_any(),
                 }
             })}

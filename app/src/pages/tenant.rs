@@ -1,7 +1,7 @@
 //! One tenant: its documents per collection against the spec, whether it is
 //! isolated, and its network at any time of its history.
 
-use crate::components::units::count;
+use crate::components::units::{bytes, count};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -66,6 +66,12 @@ fn TenantBody(
             <dt>"Shard group"</dt><dd>{row.shard_group.map(|g| g.to_string()).unwrap_or_else(|| "-".into())}</dd>
             <dt>"Leader (followers)"</dt>
             <dd>{row.leader.clone().unwrap_or_else(|| "-".into())} " (" {row.followers.join(", ")} ")"</dd>
+            <dt>"Size"</dt>
+            <dd data-testid="tenant-size">{format!("{} documents, {} as stored", count(row.documents), bytes(row.bytes))}</dd>
+            {row.neighbourhood().map(|(group, servers)| view! {
+                <dt>"Neighbours"</dt>
+                <dd data-testid="tenant-neighbours">{group} " " <span class="muted">{servers}</span></dd>
+            })}
             {row.placement.clone().map(|why| view! {
                 <dt>"Placed"</dt><dd data-testid="tenant-placement">{why}</dd>
             })}

@@ -7,7 +7,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
-use scaleout_domain::views::TenantRow;
+use scaleout_domain::tenant_weight::percent;
+use scaleout_domain::views::{TenantOrder, TenantRow};
 
 use super::tenant_import::ImportCard;
 use crate::api::access::get_session;
@@ -17,7 +18,7 @@ use crate::components::focus;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
 use crate::components::operator_only::OperatorOnly;
-use crate::components::units::count;
+use crate::components::units::{bytes, count};
 
 #[component]
 pub fn Tenants() -> impl IntoView {
@@ -53,16 +54,15 @@ pub fn Tenants() -> impl IntoView {
             .with_untracked(|q| q.get("q"))
             .unwrap_or_default(),
     );
+    // `?sort=size|name` orders the rows, on the server too (links, no script needed).
+    let query = use_query_map();
+    let order = move || TenantOrder::parse(&query.with(|q| q.get("sort")).unwrap_or_default());
     // The URL keeps the filter (replacing, not adding, history entries): a reload or a
     // shared link shows the same rows.
     let navigate = use_navigate();
     let on_filter = move |ev| {
         let q = event_target_value(&ev);
-        let query: ParamsMap = if q.trim().is_empty() {
-            ParamsMap::new()
-        } else {
-            [("q", q.clone())].into_iter().collect()
-        };
+        let query = list_query(&q, untrack(order));
         filter.set(q);
         let options = NavigateOptions {
             replace: true,
@@ -214,18 +214,19 @@ pub fn Tenants() -> impl IntoView {
                 <p class="error" role="alert">{error_text(&e)}</p>
             })}
             <Transition fallback=|| view! { <p aria-busy="true">"Loading tenants…"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let order = order(); Suspend::new(async move {
                     match tenants.await {
                         Ok(rows) if rows.is_empty() => view! {
                             <p data-testid="no-tenants">"No tenants yet. Add one above, or run the demo."</p>
                         }.into_any(),
-                        Ok(rows) => {
+                        Ok(mut rows) => {
+                            order.sort(&mut rows);
                             let operates = session.await.is_ok_and(|s| s.role.operates());
-                            view! { <TenantTable rows remove filter removing operates /> }.into_any()
+                            view! { <TenantTable rows remove filter removing operates order /> }.into_any()
                         }
                         Err(e) => view! { <p class="error" role="alert">"Could not list tenants: " {error_text(&e)}</p> }.into_any(),
                     }
-                })}
+                })}}
             </Transition>
         </section>
     }
@@ -239,8 +240,29 @@ fn TenantTable(
     removing: RwSignal<String>,
     /// Whether this session may remove tenants (a read-only account sees no button).
     operates: bool,
+    order: TenantOrder,
 ) -> impl IntoView {
     let total = rows.len();
+    // A column heading that orders by it: a link (the filter kept), marked when in use.
+    let heading = move |label: &'static str, by: TenantOrder, hint: &'static str| {
+        let href = move || {
+            format!(
+                "/tenants{}",
+                list_query(&filter.get(), by).to_query_string()
+            )
+        };
+        view! {
+            <a href=href class="sort" title=hint aria-current=(order == by).then_some("true")>
+                {label} {(order == by).then_some(if by == TenantOrder::Name { " ▴" } else { " ▾" })}
+            </a>
+        }
+    };
+    let sorted = |by: TenantOrder| if order == by { "descending" } else { "none" };
+    let name_sort = if order == TenantOrder::Name {
+        "ascending"
+    } else {
+        "none"
+    };
     let kept = {
         let rows = rows.clone();
         move || filter.with(|q| rows.iter().filter(|r| r.matches(q)).count())
@@ -263,12 +285,13 @@ fn TenantTable(
                 <caption class="visually-hidden">"Tenants with size, status and placement"</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
+                        <th scope="col" aria-sort=name_sort>{heading("Name", TenantOrder::Name, "Order by name")}</th>
                         <th scope="col">"ID"</th>
                         <th scope="col" class="num">"Scale"</th>
                         <th scope="col" class="num">"Documents"</th>
+                        <th scope="col" class="num" aria-sort=sorted(TenantOrder::Size)>{heading("Size", TenantOrder::Size, "Largest first")}</th>
                         <th scope="col">"Status"</th>
-                        <th scope="col">"Shard group"</th>
+                        <th scope="col">"Shard group (its share)"</th>
                         <th scope="col">"Leader (followers)"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
@@ -299,8 +322,12 @@ fn TenantTable(
                                     {count(r.documents)}
                                     {(!complete).then(|| view! { <span class="warn">{format!(" of {}", count(r.expected_documents))}</span> })}
                                 </td>
+                                <td class="num" data-testid="tenant-bytes">{bytes(r.bytes)}</td>
                                 <td><span class=format!("badge status-{}", r.status)>{r.status.clone()}</span></td>
-                                <td>{r.shard_group.map(|g| g.to_string()).unwrap_or_else(|| "-".into())}</td>
+                                <td title=r.neighbourhood().map(|(group, _)| group)>
+                                    {r.shard_group.map(|g| g.to_string()).unwrap_or_else(|| "-".into())}
+                                    {r.group_share.map(|s| view! { <span class="muted">{format!(" ({})", percent(s))}</span> })}
+                                </td>
                                 <td>{r.leader.clone().unwrap_or_else(|| "-".into())} " (" {r.followers.join(", ")} ")"</td>
                                 <td>
                                     {operates.then(|| view! {
@@ -316,4 +343,16 @@ fn TenantTable(
             </table>
         </div>
     }
+}
+
+/// `?q=...&sort=...`, leaving out what is empty.
+fn list_query(q: &str, order: TenantOrder) -> ParamsMap {
+    let mut query = ParamsMap::new();
+    if !q.trim().is_empty() {
+        query.insert("q", q.to_string());
+    }
+    if order != TenantOrder::Onboarded {
+        query.insert("sort", order.as_str().to_string());
+    }
+    query
 }

@@ -16,6 +16,7 @@ use scaleout_domain::port::{
     MoveProgress, MoveReport, MoveRequest, ProgressFn, SchemaReport, SchemaSpec, ServerInfo,
     ShardMap, TenantCounts, TenantValidation, ValidationReport,
 };
+use scaleout_domain::tenant_weight::Stored;
 use scaleout_domain::{
     Collection, Document, PointInTime, Snapshot, Tenant, TenantId, Validator, GRAPH_NAME,
 };
@@ -174,6 +175,13 @@ impl ClusterBackend for ArangoCluster {
     async fn stored_tenants(&self) -> Result<BTreeMap<TenantId, u64>, BackendError> {
         match self.graph().await? {
             Some(g) => self.tenant_totals(&g).await,
+            None => Ok(BTreeMap::new()),
+        }
+    }
+
+    async fn tenant_weights(&self) -> Result<BTreeMap<TenantId, Stored>, BackendError> {
+        match self.graph().await? {
+            Some(g) => self.weigh_tenants(&g).await,
             None => Ok(BTreeMap::new()),
         }
     }

@@ -10,6 +10,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use scaleout_domain::port::{BackendError, ServerInfo, ShardMap};
+use scaleout_domain::tenant_weight::Stored;
 use scaleout_domain::{keys, Attr, Collection, TenantId};
 
 use crate::aql;
@@ -258,6 +259,34 @@ impl ArangoCluster {
             };
             let id = value.as_str().and_then(|s| TenantId::parse(s).ok());
             out.entry(text).or_insert((id, 0)).1 += n;
+        }
+        Ok(out)
+    }
+
+    /// Each tenant's documents and bytes over all collections (values of the tenant
+    /// attribute that are not tenant ids are left to `validate`, which names them).
+    pub(crate) async fn weigh_tenants(
+        &self,
+        g: &GraphState,
+    ) -> Result<BTreeMap<TenantId, Stored>, BackendError> {
+        let batch = self.inner.config.cursor_batch_size;
+        let per_collection = try_join_all(Collection::ALL.iter().map(|&c| {
+            let q = queries::tenant_weights(g.spec.naming, c);
+            async move { aql::collect(self.client(), &q, batch, Retry::Idempotent).await }
+        }))
+        .await?;
+        let mut out: BTreeMap<TenantId, Stored> = BTreeMap::new();
+        for row in per_collection.into_iter().flatten() {
+            let Some([value, n, bytes]) = row.as_array().map(Vec::as_slice) else {
+                continue;
+            };
+            let Some(id) = value.as_str().and_then(|s| TenantId::parse(s).ok()) else {
+                continue;
+            };
+            let w = out.entry(id).or_default();
+            w.documents += n.as_u64().unwrap_or(0);
+            // SUM of whole numbers, which AQL may write as a double.
+            w.bytes += bytes.as_f64().map_or(0, |b| b.max(0.0) as u64);
         }
         Ok(out)
     }

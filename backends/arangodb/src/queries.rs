@@ -16,6 +16,12 @@ pub const COUNT_TENANT: &str =
 pub const TENANT_VALUES: &str =
     "FOR d IN @@coll COLLECT tenant = d.@attr WITH COUNT INTO n RETURN [tenant, n]";
 
+/// Every tenant of one collection with its document count and the length of its
+/// documents as JSON (`[value, n, bytes]`): what each tenant weighs, measured by the
+/// database (ArangoDB reports sizes per collection, never per tenant).
+pub const TENANT_WEIGHTS: &str = "FOR d IN @@coll COLLECT tenant = d.@attr \
+     AGGREGATE n = COUNT(1), bytes = SUM(LENGTH(TO_STRING(d))) RETURN [tenant, n, bytes]";
+
 /// Removes one tenant's documents from one collection; returns how many went.
 pub const REMOVE_TENANT: &str =
     "RETURN LENGTH(FOR d IN @@coll FILTER d.@attr == @tenant REMOVE d IN @@coll RETURN 1)";
@@ -40,9 +46,10 @@ pub const VERSIONS_AT: &str = "FOR p IN @@proxies FILTER p.@attr == @tenant \
 
 /// All of them, for tests that check what may appear in a query text.
 #[cfg(any(test, feature = "fake"))]
-pub const ALL: [&str; 6] = [
+pub const ALL: [&str; 7] = [
     COUNT_TENANT,
     TENANT_VALUES,
+    TENANT_WEIGHTS,
     REMOVE_TENANT,
     TENANT_DOCUMENTS,
     VALID_AT,
@@ -62,6 +69,12 @@ pub fn count_tenant(naming: Naming, c: Collection, tenant: TenantId) -> Query {
 
 pub fn tenant_values(naming: Naming, c: Collection) -> Query {
     Query::new(TENANT_VALUES)
+        .collection("coll", c.name(naming))
+        .bind("attr", Attr::TenantId.name(naming))
+}
+
+pub fn tenant_weights(naming: Naming, c: Collection) -> Query {
+    Query::new(TENANT_WEIGHTS)
         .collection("coll", c.name(naming))
         .bind("attr", Attr::TenantId.name(naming))
 }

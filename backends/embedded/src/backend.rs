@@ -12,6 +12,7 @@ use scaleout_domain::port::{
     ProgressFn, SchemaReport, SchemaSpec, ServerHealth, ServerInfo, ServerRole, ShardGroup,
     ShardInfo, ShardMap, TenantCounts, TenantValidation, ValidationReport,
 };
+use scaleout_domain::tenant_weight::Stored;
 use scaleout_domain::{
     network_assets_indexes, Collection, Document, PointInTime, Snapshot, Tenant, TenantId,
     Validator,
@@ -331,6 +332,23 @@ impl ClusterBackend for EmbeddedCluster {
                 for (tenant, _, stat) in documents::all_stats(conn)? {
                     if let Ok(t) = TenantId::parse(&tenant) {
                         *out.entry(t).or_insert(0) += stat.docs;
+                    }
+                }
+                Ok(out)
+            })
+        })
+        .await
+    }
+
+    async fn tenant_weights(&self) -> Result<BTreeMap<TenantId, Stored>, BackendError> {
+        self.blocking(|store| {
+            store.read(|conn| {
+                let mut out: BTreeMap<TenantId, Stored> = BTreeMap::new();
+                for (tenant, _, stat) in documents::all_stats(conn)? {
+                    if let Ok(t) = TenantId::parse(&tenant) {
+                        let w = out.entry(t).or_default();
+                        w.documents += stat.docs;
+                        w.bytes += stat.bytes;
                     }
                 }
                 Ok(out)

@@ -8,6 +8,7 @@
 //! Durability is real: WAL mode with full sync, one transaction per batch.
 
 mod backend;
+pub mod busy;
 mod config;
 mod documents;
 mod moves;

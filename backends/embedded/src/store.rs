@@ -159,9 +159,9 @@ fn connect(path: &Path, writer: bool) -> Result<Connection, BackendError> {
     conn.busy_timeout(Duration::from_secs(30))
         .map_err(storage)?;
     if writer {
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(storage)?;
+        let mode: String =
+            crate::busy::patiently(|| conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)))
+                .map_err(storage)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(BackendError::Storage(format!(
                 "{} cannot use write-ahead logging (journal mode {mode}); put the data directory on a local disk",
@@ -179,9 +179,11 @@ fn connect(path: &Path, writer: bool) -> Result<Connection, BackendError> {
 /// Brings the schema up to date; the version is read under SQLite's write
 /// lock, so two processes opening a new file at once never both create it.
 fn migrate(conn: &mut Connection) -> Result<(), BackendError> {
-    let tx = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(storage)?;
+    let conn: &Connection = conn;
+    let tx = crate::busy::patiently(|| {
+        rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+    })
+    .map_err(storage)?;
     let version: i64 = tx
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(storage)?;
@@ -270,5 +272,33 @@ mod tests {
                     .into()
             )
         );
+    }
+}
+
+#[cfg(test)]
+mod first_open {
+    use super::*;
+
+    /// Processes started side by side (a CLI command beside a first `demo`) open a
+    /// data file nobody has made yet at the same instant: each waits its turn.
+    #[test]
+    fn many_open_a_new_file_at_once() {
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(format!("cluster-{round}.db"));
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+            let opened: Vec<_> = (0..6)
+                .map(|_| {
+                    let (path, barrier) = (path.clone(), barrier.clone());
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        Store::open(&path).map(|_| ())
+                    })
+                })
+                .collect();
+            for t in opened {
+                assert_eq!(t.join().unwrap(), Ok(()), "round {round}");
+            }
+        }
     }
 }

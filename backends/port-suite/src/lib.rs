@@ -88,6 +88,18 @@ pub async fn load_count_remove(b: &dyn ClusterBackend) {
     assert_eq!(stored.get(&acme.id), Some(&1095));
     assert_eq!(stored.get(&globex.id), Some(&2190));
 
+    // Each tenant weighed as stored: its documents, and bytes in proportion to them
+    // (the generator's documents average 150-600 bytes as JSON).
+    let weights = b.tenant_weights().await.unwrap();
+    let (a, g) = (weights[&acme.id], weights[&globex.id]);
+    assert_eq!((a.documents, g.documents), (1095, 2190));
+    assert!(a.bytes > 1095 * 150 && a.bytes < 1095 * 600, "{a:?}");
+    let ratio = g.bytes as f64 / a.bytes as f64;
+    assert!(
+        (1.8..2.2).contains(&ratio),
+        "twice the data weighs about twice as much: {ratio}"
+    );
+
     assert_eq!(b.remove_tenant(acme.id).await.unwrap(), 1095);
     assert_eq!(total(&b.tenant_counts(acme.id).await.unwrap()), 0);
     assert_eq!(

@@ -66,6 +66,13 @@ pub trait ClusterBackend: Send + Sync {
     /// Tenants that have documents stored, with their total document count.
     async fn stored_tenants(&self) -> Result<BTreeMap<TenantId, u64>, BackendError>;
 
+    /// Tenants that have documents stored, with their documents and the bytes those
+    /// take as stored JSON: each tenant measured, not estimated (a full read on
+    /// ArangoDB, so asked for where sizes are shown, not on every map).
+    async fn tenant_weights(
+        &self,
+    ) -> Result<BTreeMap<TenantId, crate::tenant_weight::Stored>, BackendError>;
+
     /// Deletes every document of the tenant; returns how many were removed.
     async fn remove_tenant(&self, tenant: TenantId) -> Result<u64, BackendError>;
 

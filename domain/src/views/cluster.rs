@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::console::BackendInfo;
 use crate::port::{ClusterMode, CollectionShards, ServerHealth, ServerInfo, ServerRole};
+use crate::tenant_weight::ServerShare;
 use crate::{Naming, TenantId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +28,19 @@ pub struct ServerLoad {
     pub documents: u64,
     /// Tenants whose data has a replica here.
     pub tenants: Vec<TenantRef>,
+    /// The same tenants by what they weigh here, largest first (the noisy neighbours).
+    #[serde(default)]
+    pub weights: Vec<TenantSlice>,
+}
+
+/// One tenant's part of what a server holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantSlice {
+    pub id: TenantId,
+    pub name: String,
+    pub bytes: u64,
+    /// 0 to 1 of the tenants' bytes on the server.
+    pub share: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,9 +88,82 @@ pub struct TenantRow {
     /// Why it went to its shard group when it was created (see `tenant_placement`).
     #[serde(default)]
     pub placement: Option<String>,
+    /// Bytes of its documents as stored (see `tenant_weight`).
+    #[serde(default)]
+    pub bytes: u64,
+    /// The other tenants of its shard group.
+    #[serde(default)]
+    pub neighbours: u32,
+    /// Its part of its shard group's bytes (0 to 1).
+    #[serde(default)]
+    pub group_share: Option<f64>,
+    /// Its part of each server holding it, the leader first.
+    #[serde(default)]
+    pub server_shares: Vec<ServerShare>,
+}
+
+/// How the Tenants page orders its rows (`?sort=`): by size, largest first, or by
+/// name; anything else keeps the registry's order (oldest first).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TenantOrder {
+    #[default]
+    Onboarded,
+    Size,
+    Name,
+}
+
+impl TenantOrder {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "size" => TenantOrder::Size,
+            "name" => TenantOrder::Name,
+            _ => TenantOrder::Onboarded,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenantOrder::Onboarded => "",
+            TenantOrder::Size => "size",
+            TenantOrder::Name => "name",
+        }
+    }
+
+    pub fn sort(self, rows: &mut [TenantRow]) {
+        match self {
+            TenantOrder::Onboarded => {}
+            TenantOrder::Size => rows.sort_by(|a, b| {
+                (b.bytes, b.documents)
+                    .cmp(&(a.bytes, a.documents))
+                    .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            }),
+            TenantOrder::Name => rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id)),
+        }
+    }
 }
 
 impl TenantRow {
+    /// "Shares shard group 7 with 3 tenants; it is 62% of the group." and what it is
+    /// of each server holding it; nothing while it has no group.
+    pub fn neighbourhood(&self) -> Option<(String, String)> {
+        let group = self.shard_group?;
+        let sentence = crate::tenant_weight::sentence(group, self.neighbours, self.group_share);
+        let servers: Vec<String> = self
+            .server_shares
+            .iter()
+            .map(|s| {
+                let share = crate::tenant_weight::percent(s.share);
+                format!("{share} of what {} holds", s.server)
+            })
+            .collect();
+        let servers = match servers.as_slice() {
+            [] => String::new(),
+            [one] => format!("It is {one}."),
+            [rest @ .., last] => format!("It is {} and {last}.", rest.join(", ")),
+        };
+        Some((sentence, servers))
+    }
+
     /// Whether the Tenants page's filter keeps this row: every word of `query`, ignoring
     /// case, is in the name, begins the id, is the status, or is in the name of a server
     /// holding the tenant ("acme", "8b8b34", "failed", "DBServer0002"). Ids only by
@@ -141,7 +228,61 @@ mod tests {
             leader: Some("DBServer0002".into()),
             followers: vec!["DBServer0003".into()],
             placement: None,
+            bytes: 300_000,
+            neighbours: 0,
+            group_share: Some(1.0),
+            server_shares: Vec::new(),
         }
+    }
+
+    #[test]
+    fn rows_sort_by_size_or_name() {
+        let rows: Vec<TenantRow> = [("beta", 10), ("Alpha", 30), ("gamma", 20)]
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, bytes))| TenantRow {
+                id: TenantId::from_seed(i as u64 + 1),
+                name: name.into(),
+                bytes,
+                ..row()
+            })
+            .collect();
+        let names = |order: &str| {
+            let mut rows = rows.clone();
+            TenantOrder::parse(order).sort(&mut rows);
+            rows.into_iter().map(|r| r.name).collect::<Vec<_>>()
+        };
+        assert_eq!(names("size"), ["Alpha", "gamma", "beta"]);
+        assert_eq!(names("name"), ["Alpha", "beta", "gamma"]);
+        assert_eq!(names("nonsense"), ["beta", "Alpha", "gamma"]);
+    }
+
+    #[test]
+    fn a_tenant_says_who_it_shares_with() {
+        let mut r = row();
+        r.neighbours = 3;
+        r.group_share = Some(0.62);
+        r.server_shares = vec![
+            ServerShare {
+                server: "DBServer0002".into(),
+                share: 0.31,
+            },
+            ServerShare {
+                server: "DBServer0003".into(),
+                share: 0.004,
+            },
+        ];
+        let (group, servers) = r.neighbourhood().unwrap();
+        assert_eq!(
+            group,
+            "Shares shard group 4 with 3 tenants; it is 62% of the group."
+        );
+        assert_eq!(
+            servers,
+            "It is 31% of what DBServer0002 holds and <1% of what DBServer0003 holds."
+        );
+        r.shard_group = None;
+        assert_eq!(r.neighbourhood(), None);
     }
 
     #[test]

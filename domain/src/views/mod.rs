@@ -10,8 +10,8 @@ mod summary;
 mod tenants;
 
 pub use cluster::{
-    AddedServers, GroupRow, RemovedServer, ServerLoad, ServerReport, ShardReport, TenantRef,
-    TenantRow, MAX_DB_SERVERS, MAX_SERVERS_PER_ADD,
+    AddedServers, GroupRow, RemovedServer, ServerLoad, ServerReport, ShardReport, TenantOrder,
+    TenantRef, TenantRow, TenantSlice, MAX_DB_SERVERS, MAX_SERVERS_PER_ADD,
 };
 pub use demo::{
     DemoCheck, DemoReport, Metrics, StepRecord, Summary, TenantCheck, ValidationSummary,

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use scaleout_domain::planner::{ClusterSnapshot, Figures};
 use scaleout_domain::progress::ProgressEvent;
+use scaleout_domain::tenant_weight::percent;
 use scaleout_domain::units::{grouped, human_bytes};
 use scaleout_domain::Violation;
 use scaleout_services::operations::demo_report::DemoReport;
@@ -50,21 +51,23 @@ pub fn tenants(rows: &[TenantRow]) -> String {
         return "No tenants yet: add one with `scaleout tenant add --tenant-name NAME`.\n".into();
     }
     let mut out = format!(
-        "{:<14} {:<32} {:>5} {:>9} {:<12} {:>5}  {}\n",
-        "ID", "NAME", "SCALE", "DOCS", "STATUS", "GROUP", "LEADER (FOLLOWERS)"
+        "{:<14} {:<32} {:>5} {:>9} {:>10} {:<12} {:>5} {:>6}  {}\n",
+        "ID", "NAME", "SCALE", "DOCS", "BYTES", "STATUS", "GROUP", "SHARE", "LEADER (FOLLOWERS)"
     );
     for r in rows {
         let _ = writeln!(
             out,
-            "{:<14} {:<32} {:>5} {:>9} {:<12} {:>5}  {} ({})",
+            "{:<14} {:<32} {:>5} {:>9} {:>10} {:<12} {:>5} {:>6}  {} ({})",
             r.id.as_str(),
             truncate(&r.name, 32),
             r.scale_factor,
             grouped(r.documents),
+            human_bytes(r.bytes),
             r.status,
             r.shard_group
                 .map(|g| g.to_string())
                 .unwrap_or_else(|| "-".into()),
+            r.group_share.map_or("-".into(), percent),
             r.leader.as_deref().unwrap_or("-"),
             r.followers.join(", ")
         );

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use scaleout_domain::port::TenantValidation;
 use scaleout_domain::time::iso_secs;
-use scaleout_domain::units::grouped;
+use scaleout_domain::units::{grouped, human_bytes};
 use scaleout_domain::views::TenantDetail;
 use scaleout_domain::NetworkPage;
 use serde::Serialize;
@@ -32,6 +32,15 @@ pub fn render(v: &TenantView) -> String {
         row.leader.as_deref().unwrap_or("-"),
         row.followers.join(", ")
     );
+    let _ = writeln!(
+        out,
+        "{} documents, {} as stored.",
+        grouped(row.documents),
+        human_bytes(row.bytes)
+    );
+    if let Some((group, servers)) = row.neighbourhood() {
+        let _ = writeln!(out, "{group} {servers}");
+    }
 
     let _ = writeln!(
         out,

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use scaleout_domain::port::{ServerRole, ShardMap};
 pub use scaleout_domain::views::{
-    GroupRow, ServerLoad, ServerReport, ShardReport, TenantRef, TenantRow,
+    GroupRow, ServerLoad, ServerReport, ShardReport, TenantRef, TenantRow, TenantSlice,
 };
-use scaleout_domain::TenantId;
+use scaleout_domain::{tenant_weight, TenantId};
 
 use crate::console::Console;
 use crate::error::ServiceError;
@@ -62,6 +62,7 @@ pub async fn servers(console: &Console) -> Result<ServerReport, ServiceError> {
     let overview = backend.overview().await?;
     let map = backend.shard_map().await?;
     let known = known(console)?;
+    let mut slices = tenant_weight::by_server(&map, &backend.tenant_weights().await?);
     let servers = overview
         .servers
         .iter()
@@ -77,6 +78,20 @@ pub async fn servers(console: &Console) -> Result<ServerReport, ServiceError> {
                 bytes: 0,
                 documents: 0,
                 tenants: Vec::new(),
+                weights: slices
+                    .remove(&s.short_name)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|slice| TenantSlice {
+                        id: slice.tenant,
+                        name: known
+                            .get(&slice.tenant)
+                            .map_or("(unregistered)", |k| k.name.as_str())
+                            .to_string(),
+                        bytes: slice.bytes,
+                        share: slice.share,
+                    })
+                    .collect(),
             };
             let mut tenants = Vec::new();
             for g in &map.groups {
@@ -137,12 +152,13 @@ pub async fn tenants(console: &Console) -> Result<Vec<TenantRow>, ServiceError> 
         return Ok(Vec::new());
     }
     let backend = console.backend();
-    let stored = backend.stored_tenants().await?;
     let map = backend.shard_map().await?;
+    let weights = tenant_weight::weigh(&map, &backend.tenant_weights().await?);
     Ok(records
         .into_iter()
         .map(|r| {
             let group = map.groups.iter().find(|g| g.tenants.contains(&r.tenant.id));
+            let weight = weights.get(&r.tenant.id).cloned().unwrap_or_default();
             TenantRow {
                 id: r.tenant.id,
                 name: r.tenant.name.as_str().to_string(),
@@ -150,7 +166,7 @@ pub async fn tenants(console: &Console) -> Result<Vec<TenantRow>, ServiceError> 
                 naming: r.naming,
                 status: format!("{:?}", r.tenant.status).to_lowercase(),
                 created_at: r.tenant.created_at,
-                documents: stored.get(&r.tenant.id).copied().unwrap_or(0),
+                documents: weight.documents,
                 expected_documents: r.tenant.document_count(),
                 shard_group: group.map(|g| g.index),
                 leader: group.map(|g| g.leader.clone()),
@@ -161,6 +177,10 @@ pub async fn tenants(console: &Console) -> Result<Vec<TenantRow>, ServiceError> 
                     .ok()
                     .flatten()
                     .map(|p| p.why),
+                bytes: weight.bytes,
+                neighbours: weight.neighbours,
+                group_share: weight.group_share,
+                server_shares: weight.servers,
             }
         })
         .collect())

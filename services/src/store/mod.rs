@@ -43,7 +43,7 @@ impl ConsoleStore {
         let conn = Connection::open(path).map_err(explain)?;
         conn.busy_timeout(Duration::from_secs(30))
             .map_err(explain)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
+        scaleout_embedded::busy::patiently(|| conn.pragma_update(None, "journal_mode", "WAL"))
             .map_err(explain)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(explain)?;
@@ -150,5 +150,35 @@ pub(crate) fn explain(file: &Path, e: rusqlite::Error) -> ServiceError {
             file.display()
         )),
         _ => ServiceError::Store(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod first_open {
+    use super::*;
+
+    /// CLI commands started beside a first `demo` open a console.db nobody has
+    /// made yet at the same instant: each waits its turn instead of failing.
+    #[test]
+    fn many_open_a_new_file_at_once() {
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(format!("console-{round}.db"));
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+            let opened: Vec<_> = (0..6)
+                .map(|_| {
+                    let (path, barrier) = (path.clone(), barrier.clone());
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        ConsoleStore::open(&path)
+                            .map(|_| ())
+                            .map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            for t in opened {
+                assert_eq!(t.join().unwrap(), Ok(()), "round {round}");
+            }
+        }
     }
 }

@@ -169,8 +169,11 @@ CREATE TABLE placements (
 ";
 
 pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
-    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
-        .map_err(db)?;
+    // Another process may be making the same new file this instant (see busy.rs).
+    let tx = scaleout_embedded::busy::patiently(|| {
+        rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+    })
+    .map_err(db)?;
     let version: i64 = tx
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(db)?;

@@ -164,6 +164,21 @@ pub(super) fn evaluate(
         }
         return Ok(counts.into_values().map(|(v, n)| json!([v, n])).collect());
     }
+    if text == queries::TENANT_WEIGHTS {
+        // As AQL's TO_STRING writes a document (with its system attributes) and
+        // LENGTH counts its characters; SUM gives a double, as ArangoDB's does.
+        let mut weights: BTreeMap<String, (Value, u64, f64)> = BTreeMap::new();
+        for d in s.collections[&coll].docs.values() {
+            let v = d.get(&attr).cloned().unwrap_or(Value::Null);
+            let w = weights.entry(v.to_string()).or_insert((v, 0, 0.0));
+            w.1 += 1;
+            w.2 += d.to_string().chars().count() as f64;
+        }
+        return Ok(weights
+            .into_values()
+            .map(|(v, n, bytes)| json!([v, n, bytes]))
+            .collect());
+    }
     let tenant = get("tenant")?;
     let matching: Vec<String> = s.collections[&coll]
         .docs

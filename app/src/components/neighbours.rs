@@ -1,0 +1,109 @@
+//! Who shares each server: per DB server, its tenants by what they weigh there, as
+//! one bar split by tenant (largest first). A tenant far wider than the rest is a
+//! noisy neighbour; the same tenant has the same colour on every server.
+
+use leptos::prelude::*;
+use scaleout_domain::port::ServerRole;
+use scaleout_domain::tenant_weight::percent;
+use scaleout_domain::views::{ServerLoad, TenantSlice};
+
+use crate::components::tenant_list::TenantName;
+use crate::components::units::bytes;
+
+/// Tenants drawn apart on a bar; the rest are one grey part.
+const DRAWN: usize = 8;
+/// Tenants named under a bar.
+const NAMED: usize = 3;
+
+#[component]
+pub fn Neighbours(servers: Vec<ServerLoad>) -> impl IntoView {
+    let rows: Vec<ServerLoad> = servers
+        .into_iter()
+        .filter(|s| s.role == ServerRole::DbServer && !s.weights.is_empty())
+        .collect();
+    view! {
+        <section class="card" aria-labelledby="neighbours-h" data-testid="neighbours">
+            <h2 id="neighbours-h">"Who shares each server"</h2>
+            <p class="hint">
+                "What each DB server holds, split by tenant, largest first (every replica counted, "
+                "leaders and followers). A tenant much wider than the rest is a noisy neighbour: "
+                "moving its shard group, or the others', evens the load."
+            </p>
+            {if rows.is_empty() {
+                view! { <p class="muted">"No tenant data is stored yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="neighbour-bars">
+                        {rows.into_iter().map(|s| view! { <ServerBar server=s /> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ServerBar(server: ServerLoad) -> impl IntoView {
+    let total: u64 = server.weights.iter().map(|w| w.bytes).sum();
+    let tenants = server.weights.len();
+    let (drawn, rest) = server.weights.split_at(tenants.min(DRAWN));
+    let rest_share: f64 = rest.iter().map(|w| w.share).sum();
+    let spoken: Vec<String> = drawn
+        .iter()
+        .take(NAMED)
+        .map(|w| format!("{} {}", w.name, percent(w.share)))
+        .collect();
+    let others = tenants.saturating_sub(NAMED);
+    let label = format!(
+        "{}: {}{}",
+        server.short_name,
+        spoken.join(", "),
+        if others > 0 {
+            format!(", {others} more")
+        } else {
+            String::new()
+        }
+    );
+    let named: Vec<TenantSlice> = drawn.iter().take(NAMED).cloned().collect();
+    let named_share: f64 = named.iter().map(|w| w.share).sum();
+    view! {
+        <li data-server=server.short_name.clone()>
+            <p class="bar-head">
+                <strong>{server.short_name.clone()}</strong>
+                <span class="muted">{format!(" {} · {} tenant{}", bytes(total), tenants, if tenants == 1 { "" } else { "s" })}</span>
+            </p>
+            <div class="stack" role="img" aria-label=label>
+                {drawn.iter().map(|w| view! {
+                    <span class="part" style=format!("width:{:.2}%;background:{}", w.share * 100.0, colour(w))
+                        title=format!("{}: {} ({})", w.name, bytes(w.bytes), percent(w.share))></span>
+                }).collect_view()}
+                {(rest_share > 0.0).then(|| view! {
+                    <span class="part rest" style=format!("width:{:.2}%", rest_share * 100.0)
+                        title=format!("{} more tenants ({})", rest.len(), percent(rest_share))></span>
+                })}
+            </div>
+            <p class="bar-legend">
+                {named.into_iter().map(|w| view! {
+                    <span class="who">
+                        <span class="swatch" style=format!("background:{}", colour(&w)) aria-hidden="true"></span>
+                        <TenantName id=w.id.to_string() name=w.name.clone() />
+                        {format!(" {}", percent(w.share))}
+                    </span>
+                }).collect_view()}
+                {(others > 0).then(|| view! {
+                    <span class="muted">{format!("and {others} more ({})", percent(1.0 - named_share))}</span>
+                })}
+            </p>
+        </li>
+    }
+}
+
+/// A tenant's colour, the same on every bar: a hue from its id.
+fn colour(w: &TenantSlice) -> String {
+    let hue =
+        w.id.as_str()
+            .bytes()
+            .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+            % 360;
+    format!("hsl({hue} 55% 52%)")
+}
