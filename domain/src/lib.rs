@@ -8,6 +8,7 @@
 pub mod access;
 pub mod activity;
 pub mod audit;
+pub mod bulk_progress;
 mod collection;
 pub mod console;
 mod document;

@@ -107,6 +107,75 @@ async fn tenant_additions_run_side_by_side() {
     assert!(rows.iter().all(|r| r.documents == 3285));
 }
 
+#[tokio::test]
+async fn many_tenants_onboard_several_at_a_time_with_one_progress_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = console(dir.path(), 0);
+    let list: Vec<_> = (0..7)
+        .map(|i| tenants::prepare(&c, &format!("Many {i}"), 1 + i % 3, Naming::CamelCase).unwrap())
+        .collect();
+    let expected: u64 = list.iter().map(|t| 1095 * u64::from(t.scale_factor)).sum();
+    let job = c
+        .start_job(JobSpec::AddTenants {
+            tenants: list,
+            concurrency: Some(3),
+        })
+        .unwrap();
+    let record = c.jobs().wait(job).await.unwrap();
+    assert_eq!(record.state, JobState::Succeeded, "{:?}", record.error);
+    // The result keeps the list's order, whatever order they finished in.
+    let names: Vec<String> = record
+        .result
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        (0..7).map(|i| format!("Many {i}")).collect::<Vec<_>>()
+    );
+
+    // One line for the job: the bar by documents, never going back, and no
+    // tenant's own steps to make it jump.
+    let log = events(&c, job).await;
+    assert_ordered(&log);
+    let bar: Vec<&ProgressEvent> = log.iter().filter(|e| e.step != "finished").collect();
+    assert!(
+        bar.iter()
+            .all(|e| e.step == "tenants" && e.total == expected),
+        "{bar:?}"
+    );
+    assert!(bar.windows(2).all(|p| p[0].done <= p[1].done), "{bar:?}");
+    let last = bar.last().unwrap();
+    assert_eq!(last.done, expected);
+    assert!(
+        last.message.starts_with(&format!(
+            "7 tenants added: 7 of 7 tenants · {} of {} documents",
+            scaleout_domain::units::grouped(expected),
+            scaleout_domain::units::grouped(expected)
+        )),
+        "{}",
+        last.message
+    );
+    assert!(
+        last.message.contains("documents/s") || record_fast(&log),
+        "{}",
+        last.message
+    );
+    let rows = tenants_rows(&c).await;
+    assert_eq!(rows.len(), 7);
+    assert!(rows
+        .iter()
+        .all(|r| r.documents == r.expected_documents && r.status == "active"));
+}
+
+/// Under half a second in all: too quick for a rate worth saying.
+fn record_fast(log: &[ProgressEvent]) -> bool {
+    log.last().unwrap().at_ms - log[0].at_ms < 500
+}
+
 async fn tenants_rows(c: &Console) -> Vec<scaleout_services::operations::reports::TenantRow> {
     scaleout_services::operations::reports::tenants(c)
         .await

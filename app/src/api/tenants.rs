@@ -62,7 +62,10 @@ pub async fn add_tenant_batch(naming: String) -> Result<u64, ServerFnError> {
         .await
         .map_err(super::server::fail)?;
     console
-        .start_job(JobSpec::AddTenants { tenants: list })
+        .start_job(JobSpec::AddTenants {
+            tenants: list,
+            concurrency: None,
+        })
         .map_err(super::server::fail)
 }
 

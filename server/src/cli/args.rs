@@ -327,6 +327,10 @@ pub enum TenantCommand {
         /// For rows that do not say.
         #[arg(long, default_value = "camelCase", value_parser = parse_naming)]
         naming: Naming,
+        /// Tenants onboarded at once (1-32).
+        #[arg(long, default_value_t = scaleout_services::operations::onboard_many::DEFAULT_CONCURRENCY,
+              value_parser = clap::value_parser!(u32).range(1..=i64::from(scaleout_services::operations::onboard_many::MAX_CONCURRENCY)))]
+        concurrency: u32,
         #[arg(long)]
         json: bool,
     },

@@ -347,7 +347,15 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             }
             let list = placement::place(&console, list).await?;
             let added: Vec<AddedTenant> = jobs::parse(
-                jobs::run(&console, JobSpec::AddTenants { tenants: list }, json).await?,
+                jobs::run(
+                    &console,
+                    JobSpec::AddTenants {
+                        tenants: list,
+                        concurrency: None,
+                    },
+                    json,
+                )
+                .await?,
             )?;
             if json {
                 print_json(&added)
@@ -355,9 +363,12 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
                 print!("{}", render::added_tenants(&added))
             }
         }
-        TenantCommand::Import { file, naming, json } => {
-            super::import::run(&console, &file, naming, json).await?
-        }
+        TenantCommand::Import {
+            file,
+            naming,
+            concurrency,
+            json,
+        } => super::import::run(&console, &file, naming, concurrency, json).await?,
         TenantCommand::List { json } => {
             let rows = reports::tenants(&console).await?;
             if json {

@@ -35,6 +35,7 @@ pub async fn run(
     console: &Console,
     file: &Path,
     naming: Naming,
+    concurrency: u32,
     json: bool,
 ) -> Result<(), CliError> {
     let started = Instant::now();
@@ -47,7 +48,17 @@ pub async fn run(
     let added: Vec<AddedTenant> = if tenants.is_empty() {
         Vec::new()
     } else {
-        jobs::parse(jobs::run(console, JobSpec::AddTenants { tenants }, json).await?)?
+        jobs::parse(
+            jobs::run(
+                console,
+                JobSpec::AddTenants {
+                    tenants,
+                    concurrency: Some(concurrency),
+                },
+                json,
+            )
+            .await?,
+        )?
     };
     let outcome = Outcome {
         imported: lines

@@ -27,6 +27,9 @@ pub enum JobSpec {
     },
     AddTenants {
         tenants: Vec<NewTenant>,
+        /// Tenants onboarded at once (`--concurrency`); the default when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        concurrency: Option<u32>,
     },
     RemoveTenant {
         tenant: TenantId,
@@ -89,7 +92,7 @@ impl JobSpec {
         }
         match self {
             JobSpec::AddTenant { tenant } => locks.push(Lock::Tenant(tenant.id)),
-            JobSpec::AddTenants { tenants } => {
+            JobSpec::AddTenants { tenants, .. } => {
                 locks.extend(tenants.iter().map(|t| Lock::Tenant(t.id)))
             }
             JobSpec::RemoveTenant { tenant } | JobSpec::PurgeTenant { tenant } => {

@@ -283,7 +283,10 @@ pub async fn start(
     let job = if tenants.is_empty() {
         None
     } else {
-        Some(console.start_job(crate::jobs::JobSpec::AddTenants { tenants })?)
+        Some(console.start_job(crate::jobs::JobSpec::AddTenants {
+            tenants,
+            concurrency: None,
+        })?)
     };
     Ok(scaleout_domain::views::ImportStarted {
         job,

@@ -8,6 +8,7 @@ mod executor;
 pub mod import;
 pub mod isolation;
 pub mod network;
+pub mod onboard_many;
 pub mod placement;
 pub mod rebalance;
 pub mod reports;
@@ -33,7 +34,18 @@ pub async fn run(
     }
     match spec {
         JobSpec::AddTenant { tenant } => json(tenants::add(console, tenant, ctx).await?),
-        JobSpec::AddTenants { tenants: list } => json(tenants::add_many(console, list, ctx).await?),
+        JobSpec::AddTenants {
+            tenants: list,
+            concurrency,
+        } => json(
+            onboard_many::add_many(
+                console,
+                list,
+                concurrency.unwrap_or(onboard_many::DEFAULT_CONCURRENCY),
+                ctx,
+            )
+            .await?,
+        ),
         JobSpec::RemoveTenant { tenant } => json(tenants::remove(console, *tenant, ctx).await?),
         JobSpec::PurgeTenant { tenant } => json(tenants::purge(console, *tenant, ctx).await?),
         JobSpec::AddServers { count } => json(topology::add_servers(console, *count, ctx).await?),

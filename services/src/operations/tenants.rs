@@ -12,6 +12,7 @@ use scaleout_domain::{
     Collection, Generator, Naming, ScaleFactor, Tenant, TenantId, TenantName, TenantStatus,
 };
 
+use super::onboard_many::Tally;
 use crate::console::Console;
 use crate::error::ServiceError;
 use crate::jobs::{JobCtx, JobSpec, NewTenant};
@@ -146,7 +147,24 @@ pub async fn add(
     new: &NewTenant,
     ctx: &JobCtx,
 ) -> Result<AddedTenant, ServiceError> {
+    add_with(console, new, ctx, None).await
+}
+
+/// Onboards one tenant; with a `tally` (one of many in a job) its progress goes
+/// into the job's one line instead of steps of its own.
+pub(crate) async fn add_with(
+    console: &Console,
+    new: &NewTenant,
+    ctx: &JobCtx,
+    tally: Option<&Tally>,
+) -> Result<AddedTenant, ServiceError> {
     let started = Instant::now();
+    // Steps of its own only when it is the job's one tenant.
+    let event = |step: &str, done: u64, total: u64, outcome: Outcome, message: String| {
+        if tally.is_none() {
+            ctx.event(step, done, total, outcome, message);
+        }
+    };
     let tenant = Tenant::new(
         new.id,
         TenantName::parse(&new.name).map_err(|e| ServiceError::Invalid(e.to_string()))?,
@@ -158,7 +176,7 @@ pub async fn add(
     let backend = console.backend();
     let label = format!("{} ({})", tenant.name.as_str(), tenant.id);
 
-    ctx.event(
+    event(
         "schema",
         0,
         1,
@@ -175,7 +193,7 @@ pub async fn add(
             schema.created.len()
         )
     };
-    ctx.event("schema", 1, 1, Outcome::Ok, note);
+    event("schema", 1, 1, Outcome::Ok, note);
 
     // A removed tenant is refused here: a resumed onboarding cannot bring it back.
     console.store().insert_tenant(&TenantRecord {
@@ -187,7 +205,10 @@ pub async fn add(
     let mut done = 0;
     let mut created = 0;
     if already == total {
-        ctx.event(
+        if let Some(t) = tally {
+            t.stored(total, false, ctx);
+        }
+        event(
             "load",
             total,
             total,
@@ -198,7 +219,7 @@ pub async fn add(
             ),
         );
     } else {
-        ctx.event(
+        event(
             "load",
             0,
             total,
@@ -229,13 +250,16 @@ pub async fn add(
                 .await?
                 .created;
             done += batch.documents.len() as u64;
-            ctx.progress("load", done, total, || {
-                format!(
-                    "{} of {} documents of {label}",
-                    grouped(done),
-                    grouped(total)
-                )
-            });
+            match tally {
+                Some(t) => t.stored(batch.documents.len() as u64, true, ctx),
+                None => ctx.progress("load", done, total, || {
+                    format!(
+                        "{} of {} documents of {label}",
+                        grouped(done),
+                        grouped(total)
+                    )
+                }),
+            }
         }
     }
 
@@ -254,13 +278,16 @@ pub async fn add(
     console
         .store()
         .set_tenant_status(tenant.id, TenantStatus::Active)?;
-    ctx.event(
+    event(
         "load",
         total,
         total,
         Outcome::Ok,
         format!("{label}: {} documents stored", grouped(total)),
     );
+    if let Some(t) = tally {
+        t.tenant_done(ctx);
+    }
     Ok(AddedTenant {
         tenant_id: tenant.id,
         name: new.name.clone(),
@@ -272,34 +299,6 @@ pub async fn add(
         seconds: started.elapsed().as_secs_f64(),
         placement: console.store().placement(tenant.id)?.map(|p| p.why),
     })
-}
-
-/// Several tenants, one after another (each is idempotent, so a resume skips
-/// what is done).
-pub async fn add_many(
-    console: &Console,
-    tenants: &[NewTenant],
-    ctx: &JobCtx,
-) -> Result<Vec<AddedTenant>, ServiceError> {
-    let mut out = Vec::new();
-    for (i, t) in tenants.iter().enumerate() {
-        ctx.event(
-            "tenants",
-            i as u64,
-            tenants.len() as u64,
-            Outcome::Running,
-            format!("Tenant {} of {}: {}", i + 1, tenants.len(), t.name),
-        );
-        out.push(add(console, t, ctx).await?);
-    }
-    ctx.event(
-        "tenants",
-        tenants.len() as u64,
-        tenants.len() as u64,
-        Outcome::Ok,
-        format!("{} tenants added", tenants.len()),
-    );
-    Ok(out)
 }
 
 /// Starts removing a registered tenant; an id the registry does not know is
