@@ -6,6 +6,7 @@
 #
 #   scripts/bench-import.sh                 # the release build (cargo build --release -p scaleout-server)
 #   scripts/bench-import.sh BIN [TENANTS]
+#   CONCURRENCY=1 scripts/bench-import.sh   # tenants onboarded at once (default 4)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -21,7 +22,7 @@ for i in range($tenants): print(f'Customer {i:04d},{1 + i % 4}')
 for mode in balanced hash; do
   data="$work/$mode"
   "$bin" --number-of-shards 24 --placement "$mode" tenant import "$work/list.csv" \
-    --data-dir "$data" --json >"$work/$mode.json"
+    --concurrency "${CONCURRENCY:-4}" --data-dir "$data" --json >"$work/$mode.json"
   "$bin" shard-info --json --data-dir "$data" | python3 -c "
 import json, sys
 out = json.load(open('$work/$mode.json'))

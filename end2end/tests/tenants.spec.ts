@@ -79,7 +79,7 @@ test("filter the tenant list as you type", async ({ page }) => {
   await expect(status).toHaveText(`Showing 1 of ${total} tenants.`);
 
   // A server's name keeps the tenants it holds: leader or follower.
-  const server = (await visible.first().locator("td").nth(5).textContent())!.match(/DBServer\d+/)![0];
+  const server = (await visible.first().textContent())!.match(/DBServer\d+/)![0];
   await filter.fill(server.toLowerCase());
   const held = await visible.count();
   expect(held).toBeGreaterThanOrEqual(1);
@@ -148,4 +148,26 @@ test("a customer list is imported: refused rows say their line and why, the rest
   await expect(job).toContainText("2 tenants added");
   await expect(page.getByTestId("tenant-table").getByRole("row", { name: new RegExp(`Imported ${stamp}, C`) })).toContainText("active", { timeout: 15_000 });
   await page.screenshot({ path: `${shots}/tenants-import.png`, fullPage: true });
+});
+
+test("tenants ordered by size, and who shares each server", async ({ page }) => {
+  await page.goto("/tenants");
+  await waitForHydration(page);
+  const table = page.getByTestId("tenant-table");
+  await table.getByRole("link", { name: "Size" }).click();
+  await expect(page).toHaveURL(/\/tenants\?sort=size$/);
+  await expect(table.getByRole("columnheader", { name: /Size/ })).toHaveAttribute("aria-sort", "descending");
+  // Largest first: the first row weighs at least as much as the last (by documents).
+  const docs = async (row: number) =>
+    Number((await table.locator("tbody tr").nth(row).locator("td").nth(2).textContent())!.replace(/\D/g, ""));
+  const rows = await table.locator("tbody tr").count();
+  expect(await docs(0)).toBeGreaterThanOrEqual(await docs(rows - 1));
+
+  await page.goto("/servers");
+  await waitForHydration(page);
+  const shares = page.getByRole("region", { name: "Who shares each server" });
+  await expect(shares).toBeVisible();
+  const bars = shares.getByRole("img");
+  expect(await bars.count()).toBeGreaterThanOrEqual(1);
+  await expect(bars.first()).toHaveAttribute("aria-label", /^DBServer\d+: .+ \d+%/);
 });

@@ -49,3 +49,23 @@ async fn balanced_placement_fills_every_group_evenly_and_says_why() {
         "{why:?}"
     );
 }
+
+/// A customer's signup is placed like every other tenant: balanced, with its reason.
+#[tokio::test]
+async fn a_signup_is_placed_where_it_fits() {
+    let app = spawn_app_with(|c| c.placement = PlacementMode::Balanced).await;
+    let first = app.add_tenant("Already Here", 4).await;
+    support::sign_up(&app, "Signed Up Co").await;
+    let row = loop {
+        let rows: Vec<scaleout_domain::views::TenantRow> =
+            app.post("/api/tenants/list").await.json().await.unwrap();
+        match rows.into_iter().find(|r| r.name == "Signed Up Co") {
+            Some(r) if r.status == "active" => break r,
+            _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    };
+    let why = row.placement.expect("the signup's placement is recorded");
+    assert!(why.contains("the lightest"), "{why}");
+    assert_ne!(row.shard_group, first.shard_group, "not beside the big one");
+    app.shutdown().await;
+}

@@ -53,14 +53,17 @@ async fn look_alike_names_are_one_name_for_operators_and_signups() {
         let refused = tenants::prepare(&c, look_alike, 1, Naming::CamelCase).unwrap_err();
         assert_eq!(refused.kind(), ErrorKind::Conflict, "{look_alike:?}");
         assert!(refused.to_string().contains("Acme Corp"), "{refused}");
-        let signup = c.access().signup(
-            &c,
-            "198.51.100.7",
-            &"a".repeat(64),
-            look_alike,
-            "ops@acme.example",
-            "small",
-        );
+        let signup = c
+            .access()
+            .signup(
+                &c,
+                "198.51.100.7",
+                &"a".repeat(64),
+                look_alike,
+                "ops@acme.example",
+                "small",
+            )
+            .await;
         assert_eq!(
             signup.unwrap_err().kind(),
             ErrorKind::Conflict,
@@ -76,7 +79,7 @@ async fn look_alike_names_are_one_name_for_operators_and_signups() {
     tenants::prepare(&c, "Acme Corporation", 1, Naming::CamelCase).unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_signups_from_one_address_get_exactly_the_limit() {
     let dir = tempfile::tempdir().unwrap();
     let c = console_with(
@@ -87,34 +90,37 @@ async fn concurrent_signups_from_one_address_get_exactly_the_limit() {
             per_ip_per_hour: 5,
         },
     );
-    let accepted: usize = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..20)
-            .map(|i| {
-                let c = c.clone();
-                s.spawn(move || {
-                    let key = format!("{i:064x}");
-                    usize::from(
-                        c.access()
-                            .signup(
-                                &c,
-                                "203.0.113.9",
-                                &key,
-                                &format!("Company {}", char::from(b'A' + i as u8)),
-                                "ops@example.com",
-                                "small",
-                            )
-                            .is_ok(),
-                    )
-                })
+    // Tasks on a runtime of several threads: the signups really race.
+    let handles: Vec<_> = (0..20)
+        .map(|i| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                let key = format!("{i:064x}");
+                usize::from(
+                    c.access()
+                        .signup(
+                            &c,
+                            "203.0.113.9",
+                            &key,
+                            &format!("Company {}", char::from(b'A' + i as u8)),
+                            "ops@example.com",
+                            "small",
+                        )
+                        .await
+                        .is_ok(),
+                )
             })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).sum()
-    });
+        })
+        .collect();
+    let mut accepted = 0;
+    for h in handles {
+        accepted += h.await.unwrap();
+    }
     assert_eq!(accepted, 5, "the per-address limit is 5");
     assert_eq!(c.access().signups(&c).unwrap().len(), 5);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_waiting_cap_holds_under_concurrent_signups() {
     let dir = tempfile::tempdir().unwrap();
     let c = console_with(
@@ -125,28 +131,30 @@ async fn the_waiting_cap_holds_under_concurrent_signups() {
             per_ip_per_hour: 100,
         },
     );
-    let accepted: usize = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..12)
-            .map(|i| {
-                let c = c.clone();
-                s.spawn(move || {
-                    usize::from(
-                        c.access()
-                            .signup(
-                                &c,
-                                &format!("192.0.2.{i}"),
-                                &format!("{i:064x}"),
-                                &format!("Waiting {}", char::from(b'A' + i as u8)),
-                                "ops@example.com",
-                                "small",
-                            )
-                            .is_ok(),
-                    )
-                })
+    let handles: Vec<_> = (0..12)
+        .map(|i| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                usize::from(
+                    c.access()
+                        .signup(
+                            &c,
+                            &format!("192.0.2.{i}"),
+                            &format!("{i:064x}"),
+                            &format!("Waiting {}", char::from(b'A' + i as u8)),
+                            "ops@example.com",
+                            "small",
+                        )
+                        .await
+                        .is_ok(),
+                )
             })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).sum()
-    });
+        })
+        .collect();
+    let mut accepted = 0;
+    for h in handles {
+        accepted += h.await.unwrap();
+    }
     assert_eq!(accepted, 3);
 }
 

@@ -127,6 +127,7 @@ pub async fn approve_signup(id: i64) -> Result<SignupStatus, ServerFnError> {
     console
         .access()
         .approve_signup(&console, id)
+        .await
         .map_err(super::server::fail)
 }
 

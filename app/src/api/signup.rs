@@ -53,6 +53,7 @@ pub async fn submit_signup(
     let receipt = console
         .access()
         .signup(&console, &caller.client, &form_key, &company, &email, &size)
+        .await
         .map_err(super::server::fail)?;
     let value = portal_cookie_value(&receipt.portal_token, caller.portal.as_deref());
     super::server::set_cookie(&cookie(

@@ -305,7 +305,7 @@ async fn signup(command: SignupCommand, config: ConsoleConfig) -> Result<(), Cli
             }
         }
         SignupCommand::Approve { id } => {
-            let s = access.approve_signup(&console, id)?;
+            let s = access.approve_signup(&console, id).await?;
             show(&s);
             // The tenant loads in this process: wait for it like `tenant add`.
             if let Some(job) = s.job {

@@ -97,7 +97,7 @@ impl Access {
     /// Takes a signup. Idempotent on `form_key`; refuses bad input (400), a
     /// company that already signed up (409), too many signups from one
     /// address or too many waiting (429).
-    pub fn signup(
+    pub async fn signup(
         &self,
         console: &Console,
         client: &str,
@@ -208,7 +208,7 @@ impl Access {
         };
         tracing::info!(id, company = form.company.as_str(), "self-service signup");
         if state == SignupState::Provisioning {
-            self.provision(console, id)?;
+            self.provision(console, id).await?;
         }
         console.activity().publish(Happening::SignupsChanged);
         let status = self
@@ -236,7 +236,11 @@ impl Access {
     }
 
     /// An operator approves a pending signup: its tenant is created now.
-    pub fn approve_signup(&self, console: &Console, id: i64) -> Result<SignupStatus, ServiceError> {
+    pub async fn approve_signup(
+        &self,
+        console: &Console,
+        id: i64,
+    ) -> Result<SignupStatus, ServiceError> {
         let changed = self.store().with(|c| {
             c.execute(
                 "UPDATE signups SET state = 'provisioning' WHERE id = ?1 AND state = 'pending'",
@@ -249,7 +253,7 @@ impl Access {
                 "signup {id} is not waiting for approval"
             )));
         }
-        self.provision(console, id)?;
+        self.provision(console, id).await?;
         console.activity().publish(Happening::SignupsChanged);
         self.signup_by_id(console, id)
     }
@@ -308,8 +312,9 @@ impl Access {
         }
     }
 
-    /// Starts the tenant's onboarding job; a failure is recorded on the signup.
-    fn provision(&self, console: &Console, id: i64) -> Result<(), ServiceError> {
+    /// Places the tenant (as `--placement` says, like every other tenant) and starts
+    /// its onboarding job; a failure is recorded on the signup.
+    async fn provision(&self, console: &Console, id: i64) -> Result<(), ServiceError> {
         let (company, size): (String, String) = self.store().with(|c| {
             c.query_row(
                 "SELECT company, size FROM signups WHERE id = ?1",
@@ -324,13 +329,18 @@ impl Access {
             .tenants()?
             .first()
             .map_or(Naming::CamelCase, |t| t.naming);
-        let started =
-            tenants::prepare(console, &company, i64::from(scale), naming).and_then(|new| {
-                let tenant = new.id.to_string();
-                console
-                    .start_job(JobSpec::AddTenant { tenant: new })
-                    .map(|job| (job, tenant))
-            });
+        let placed = match tenants::prepare(console, &company, i64::from(scale), naming) {
+            Ok(new) => crate::operations::placement::place(console, vec![new])
+                .await
+                .map(|mut placed| placed.remove(0)),
+            Err(e) => Err(e),
+        };
+        let started = placed.and_then(|new| {
+            let tenant = new.id.to_string();
+            console
+                .start_job(JobSpec::AddTenant { tenant: new })
+                .map(|job| (job, tenant))
+        });
         match started {
             Ok((job, tenant)) => self.store().with(|c| {
                 c.execute(
