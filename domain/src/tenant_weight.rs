@@ -44,22 +44,22 @@ pub struct Weight {
 }
 
 impl Weight {
-    /// "Shares shard group 7 with 3 tenants; it is 62% of the group." What the
+    /// "Shares shard group 7 with 3 other tenants; it is 62% of the group." What the
     /// tenant's page says, or nothing while the tenant has no group.
     pub fn sentence(&self) -> Option<String> {
         Some(sentence(self.group?, self.neighbours, self.group_share))
     }
 }
 
-/// "Shares shard group 7 with 3 tenants; it is 62% of the group."
+/// "Shares shard group 7 with 3 other tenants; it is 62% of the group."
 pub fn sentence(group: u32, neighbours: u32, group_share: Option<f64>) -> String {
     let share = group_share
         .map(|s| format!("; it is {} of the group", percent(s)))
         .unwrap_or_default();
     match neighbours {
-        0 => format!("Alone in shard group {group}{share}."),
-        1 => format!("Shares shard group {group} with 1 tenant{share}."),
-        n => format!("Shares shard group {group} with {n} tenants{share}."),
+        0 => format!("Alone in shard group {group}."),
+        1 => format!("Shares shard group {group} with 1 other tenant{share}."),
+        n => format!("Shares shard group {group} with {n} other tenants{share}."),
     }
 }
 
@@ -230,16 +230,13 @@ mod tests {
         assert_eq!((big.group, big.neighbours, big.documents), (Some(0), 3, 62));
         assert_eq!(
             big.sentence().unwrap(),
-            "Shares shard group 0 with 3 tenants; it is 62% of the group."
+            "Shares shard group 0 with 3 other tenants; it is 62% of the group."
         );
         // A holds group 0 only; B holds both groups (2,000 bytes).
         assert_eq!(big.servers[0].server, "A");
         assert!((big.servers[0].share - 0.62).abs() < 1e-9);
         assert!((big.servers[1].share - 0.31).abs() < 1e-9);
-        assert_eq!(
-            w[&id(5)].sentence().unwrap(),
-            "Alone in shard group 1; it is 100% of the group."
-        );
+        assert_eq!(w[&id(5)].sentence().unwrap(), "Alone in shard group 1.");
 
         let on_b = &by_server(&map, &stored)["B"];
         assert_eq!(

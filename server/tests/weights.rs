@@ -53,7 +53,7 @@ async fn tenants_are_weighed_among_their_neighbours() {
     );
     assert!(
         page.contains(&format!(
-            "Shares shard group {} with 1 tenant; it is 50% of the group.",
+            "Shares shard group {} with 1 other tenant; it is 50% of the group.",
             a.shard_group.unwrap()
         )),
         "{page}"
@@ -65,7 +65,13 @@ async fn tenants_are_weighed_among_their_neighbours() {
             .await
             .unwrap(),
     );
-    assert!(page.contains("it is 100% of the group."), "{page}");
+    assert!(
+        page.contains(&format!(
+            "Alone in shard group {}.",
+            big.shard_group.unwrap()
+        )),
+        "{page}"
+    );
 
     // The Tenants page ordered by size, by name, as sent by the server.
     let order = |html: &str| {
@@ -89,6 +95,11 @@ async fn tenants_are_weighed_among_their_neighbours() {
     assert!(
         named.contains("aria-sort=\"ascending\""),
         "the name heading says it orders"
+    );
+    // Without a script the filter form sends the order too.
+    assert!(
+        sized.contains("<input type=\"hidden\" name=\"sort\" value=\"size\""),
+        "{sized}"
     );
 
     // Who shares each server: every replica's tenants, largest first, shares adding up.

@@ -79,9 +79,10 @@ pub fn JobWatch(
                 <h2 id=format!("job-{job}")>{title} <span class="muted">" · job " {job}</span></h2>
                 <span class=move || format!("badge state-{}", state())>{state}</span>
             </div>
-            // The step in progress, in its own words ("Loaded 2,000 of 7,665 documents").
+            // The step in progress, in its own words ("Loaded 2,000 of 7,665 documents");
+            // once it succeeded, the last step's words say what was done ("6 tenants added").
             <p class="muted" data-testid="job-current">
-                {move || current.get().filter(|_| state() == "running").map(|e| e.message).unwrap_or_default()}
+                {move || current.get().filter(|_| matches!(state(), "running" | "succeeded")).map(|e| e.message).unwrap_or_default()}
             </p>
             <ProgressLog label="Job progress" events=events filter_finished=true ended=Signal::derive(move || state() != "running") />
             {move || last().map(|e| view! { <p class="job-result" role="status">{e.message}</p> })}

@@ -2,10 +2,13 @@
 //! one bar split by tenant (largest first). A tenant far wider than the rest is a
 //! noisy neighbour; the same tenant has the same colour on every server.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 use scaleout_domain::port::ServerRole;
 use scaleout_domain::tenant_weight::percent;
 use scaleout_domain::views::{ServerLoad, TenantSlice};
+use scaleout_domain::TenantId;
 
 use crate::components::tenant_list::TenantName;
 use crate::components::units::bytes;
@@ -21,6 +24,16 @@ pub fn Neighbours(servers: Vec<ServerLoad>) -> impl IntoView {
         .into_iter()
         .filter(|s| s.role == ServerRole::DbServer && !s.weights.is_empty())
         .collect();
+    // Colours far apart for the largest tenants (the ones that show), the same on
+    // every bar: by each tenant's rank in size over the whole cluster.
+    let mut ranked: Vec<&TenantSlice> = rows.iter().flat_map(|s| &s.weights).collect();
+    ranked.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.id.cmp(&b.id)));
+    ranked.dedup_by_key(|w| w.id);
+    let colours: BTreeMap<TenantId, String> = ranked
+        .iter()
+        .enumerate()
+        .map(|(rank, w)| (w.id, colour(rank)))
+        .collect();
     view! {
         <section class="card" aria-labelledby="neighbours-h" data-testid="neighbours">
             <h2 id="neighbours-h">"Who shares each server"</h2>
@@ -34,7 +47,7 @@ pub fn Neighbours(servers: Vec<ServerLoad>) -> impl IntoView {
             } else {
                 view! {
                     <ul class="neighbour-bars">
-                        {rows.into_iter().map(|s| view! { <ServerBar server=s /> }).collect_view()}
+                        {rows.into_iter().map(|s| view! { <ServerBar server=s colours=colours.clone() /> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -43,7 +56,8 @@ pub fn Neighbours(servers: Vec<ServerLoad>) -> impl IntoView {
 }
 
 #[component]
-fn ServerBar(server: ServerLoad) -> impl IntoView {
+fn ServerBar(server: ServerLoad, colours: BTreeMap<TenantId, String>) -> impl IntoView {
+    let colour = |w: &TenantSlice| colours.get(&w.id).cloned().unwrap_or_default();
     let total: u64 = server.weights.iter().map(|w| w.bytes).sum();
     let tenants = server.weights.len();
     let (drawn, rest) = server.weights.split_at(tenants.min(DRAWN));
@@ -79,7 +93,7 @@ fn ServerBar(server: ServerLoad) -> impl IntoView {
                 }).collect_view()}
                 {(rest_share > 0.0).then(|| view! {
                     <span class="part rest" style=format!("width:{:.2}%", rest_share * 100.0)
-                        title=format!("{} more tenants ({})", rest.len(), percent(rest_share))></span>
+                        title=format!("the {} smallest tenants together ({})", rest.len(), percent(rest_share))></span>
                 })}
             </div>
             <p class="bar-legend">
@@ -98,12 +112,10 @@ fn ServerBar(server: ServerLoad) -> impl IntoView {
     }
 }
 
-/// A tenant's colour, the same on every bar: a hue from its id.
-fn colour(w: &TenantSlice) -> String {
-    let hue =
-        w.id.as_str()
-            .bytes()
-            .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
-            % 360;
-    format!("hsl({hue} 55% 52%)")
+/// The colour of the tenant of this rank: hues a golden angle apart, in two
+/// lightnesses, so neighbours in rank never look alike.
+fn colour(rank: usize) -> String {
+    let hue = (rank as f64 * 137.508) % 360.0;
+    let light = if rank.is_multiple_of(2) { 48 } else { 62 };
+    format!("hsl({hue:.0} 60% {light}%)")
 }

@@ -45,15 +45,21 @@ pub fn ImportCard(action: ServerAction<ImportTenants>) -> impl IntoView {
             focus::bring_soon("import-outcome");
         }
     });
+    // A file is read by the page's script: without one, the picker would do nothing,
+    // so it appears once the page is live (the pasted list works either way).
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
     view! {
         <section class="card" aria-labelledby="import-h" data-testid="import">
             <h2 id="import-h">"Import a customer list"</h2>
             <p class="hint">"A CSV whose first line names the columns "<code>"name,scale_factor"</code>" (and optionally "<code>"naming"</code>"), "
                 "or one JSON object per line with the same fields. Every valid row is onboarded in one job; a row that is not valid is listed with its line and why, and nothing of it is stored. "
                 "Importing the same list again skips the tenants already onboarded."</p>
-            <div class="form-row">
-                <label>"Choose a file" <input type="file" accept=".csv,.jsonl,.json,.txt,text/csv" on:change=on_file data-testid="import-file" /></label>
-            </div>
+            {move || live.get().then(|| view! {
+                <label class="file-pick">"Choose a file"
+                    <input type="file" accept=".csv,.jsonl,.json,.txt,text/csv" on:change=on_file data-testid="import-file" />
+                </label>
+            })}
             <ActionForm action attr:class="form-col" attr:data-testid="import-form">
                 <label class="field-block">
                     {move || match chosen.get() {

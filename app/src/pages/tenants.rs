@@ -202,6 +202,10 @@ pub fn Tenants() -> impl IntoView {
                 <form method="get" action="/tenants" role="search" class="tenant-filter"
                     on:submit=|ev| ev.prevent_default()>
                     <label for="tenant-filter" class="visually-hidden">"Filter tenants"</label>
+                    // Without a script, the form sends the order along with the filter.
+                    {move || (order() != TenantOrder::default()).then(|| view! {
+                        <input type="hidden" name="sort" value=order().as_str() />
+                    })}
                     <input id="tenant-filter" type="search" name="q" data-testid="tenant-filter"
                         placeholder="Filter: name, id or server" autocomplete="off"
                         value=filter.get_untracked()
@@ -286,7 +290,7 @@ fn TenantTable(
                 <thead>
                     <tr>
                         <th scope="col" aria-sort=name_sort>{heading("Name", TenantOrder::Name, "Order by name")}</th>
-                        <th scope="col">"ID"</th>
+                        <th scope="col" class="col-id">"ID"</th>
                         <th scope="col" class="num">"Scale"</th>
                         <th scope="col" class="num">"Documents"</th>
                         <th scope="col" class="num" aria-sort=sorted(TenantOrder::Size)>{heading("Size", TenantOrder::Size, "Largest first")}</th>
@@ -316,7 +320,7 @@ fn TenantTable(
                         view! {
                             <tr data-tenant=id.clone() hidden=hidden>
                                 <th scope="row"><a href=format!("/tenants/{id}")>{r.name.clone()}</a></th>
-                                <td><code>{id.clone()}</code></td>
+                                <td class="col-id"><code>{id.clone()}</code></td>
                                 <td class="num">{r.scale_factor}</td>
                                 <td class="num" title=format!("{} expected", count(r.expected_documents))>
                                     {count(r.documents)}
@@ -351,7 +355,7 @@ fn list_query(q: &str, order: TenantOrder) -> ParamsMap {
     if !q.trim().is_empty() {
         query.insert("q", q.to_string());
     }
-    if order != TenantOrder::Onboarded {
+    if order != TenantOrder::default() {
         query.insert("sort", order.as_str().to_string());
     }
     query

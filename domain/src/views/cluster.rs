@@ -102,28 +102,25 @@ pub struct TenantRow {
     pub server_shares: Vec<ServerShare>,
 }
 
-/// How the Tenants page orders its rows (`?sort=`): by size, largest first, or by
-/// name; anything else keeps the registry's order (oldest first).
+/// How the Tenants page orders its rows (`?sort=`): by name (the default, ignoring
+/// case), or by size, largest first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum TenantOrder {
     #[default]
-    Onboarded,
-    Size,
     Name,
+    Size,
 }
 
 impl TenantOrder {
     pub fn parse(s: &str) -> Self {
         match s {
             "size" => TenantOrder::Size,
-            "name" => TenantOrder::Name,
-            _ => TenantOrder::Onboarded,
+            _ => TenantOrder::Name,
         }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            TenantOrder::Onboarded => "",
             TenantOrder::Size => "size",
             TenantOrder::Name => "name",
         }
@@ -131,7 +128,6 @@ impl TenantOrder {
 
     pub fn sort(self, rows: &mut [TenantRow]) {
         match self {
-            TenantOrder::Onboarded => {}
             TenantOrder::Size => rows.sort_by(|a, b| {
                 (b.bytes, b.documents)
                     .cmp(&(a.bytes, a.documents))
@@ -143,7 +139,7 @@ impl TenantOrder {
 }
 
 impl TenantRow {
-    /// "Shares shard group 7 with 3 tenants; it is 62% of the group." and what it is
+    /// "Shares shard group 7 with 3 other tenants; it is 62% of the group." and what it is
     /// of each server holding it; nothing while it has no group.
     pub fn neighbourhood(&self) -> Option<(String, String)> {
         let group = self.shard_group?;
@@ -254,7 +250,7 @@ mod tests {
         };
         assert_eq!(names("size"), ["Alpha", "gamma", "beta"]);
         assert_eq!(names("name"), ["Alpha", "beta", "gamma"]);
-        assert_eq!(names("nonsense"), ["beta", "Alpha", "gamma"]);
+        assert_eq!(names("nonsense"), ["Alpha", "beta", "gamma"]);
     }
 
     #[test]
@@ -275,7 +271,7 @@ mod tests {
         let (group, servers) = r.neighbourhood().unwrap();
         assert_eq!(
             group,
-            "Shares shard group 4 with 3 tenants; it is 62% of the group."
+            "Shares shard group 4 with 3 other tenants; it is 62% of the group."
         );
         assert_eq!(
             servers,

@@ -81,7 +81,12 @@ pub async fn import_without_script(
                 body.push_str("</tbody></table></div>");
             }
             body.push_str("<p><a href=\"/tenants\">Back to the tenants</a>: the new ones appear there as they are onboarded.</p>");
-            page(StatusCode::OK, "Import started", &body)
+            let title = match (done.job.is_some(), done.refused.is_empty()) {
+                (true, _) => "Import started",
+                (false, true) => "Nothing left to import",
+                (false, false) => "Nothing imported",
+            };
+            page(StatusCode::OK, title, &body)
         }
         Err(e) => {
             let status = match e.kind() {
