@@ -13,10 +13,8 @@ use scaleout_domain::TenantId;
 use crate::components::tenant_list::TenantName;
 use crate::components::units::bytes;
 
-/// Tenants drawn apart on a bar; the rest are one grey part.
-const DRAWN: usize = 8;
-/// Tenants named under a bar.
-const NAMED: usize = 3;
+/// Tenants drawn apart on a bar, and named under it; the rest are one grey part.
+const DRAWN: usize = 6;
 
 #[component]
 pub fn Neighbours(servers: Vec<ServerLoad>) -> impl IntoView {
@@ -64,22 +62,20 @@ fn ServerBar(server: ServerLoad, colours: BTreeMap<TenantId, String>) -> impl In
     let rest_share: f64 = rest.iter().map(|w| w.share).sum();
     let spoken: Vec<String> = drawn
         .iter()
-        .take(NAMED)
         .map(|w| format!("{} {}", w.name, percent(w.share)))
         .collect();
-    let others = tenants.saturating_sub(NAMED);
     let label = format!(
         "{}: {}{}",
         server.short_name,
         spoken.join(", "),
-        if others > 0 {
-            format!(", {others} more")
-        } else {
+        if rest.is_empty() {
             String::new()
+        } else {
+            format!(", {} smaller tenants {}", rest.len(), percent(rest_share))
         }
     );
-    let named: Vec<TenantSlice> = drawn.iter().take(NAMED).cloned().collect();
-    let named_share: f64 = named.iter().map(|w| w.share).sum();
+    let named: Vec<TenantSlice> = drawn.to_vec();
+    let smaller = rest.len();
     view! {
         <li data-server=server.short_name.clone()>
             <p class="bar-head">
@@ -93,7 +89,7 @@ fn ServerBar(server: ServerLoad, colours: BTreeMap<TenantId, String>) -> impl In
                 }).collect_view()}
                 {(rest_share > 0.0).then(|| view! {
                     <span class="part rest" style=format!("width:{:.2}%", rest_share * 100.0)
-                        title=format!("the {} smallest tenants together ({})", rest.len(), percent(rest_share))></span>
+                        title=format!("{} smaller tenants together ({})", rest.len(), percent(rest_share))></span>
                 })}
             </div>
             <p class="bar-legend">
@@ -104,8 +100,11 @@ fn ServerBar(server: ServerLoad, colours: BTreeMap<TenantId, String>) -> impl In
                         {format!(" {}", percent(w.share))}
                     </span>
                 }).collect_view()}
-                {(others > 0).then(|| view! {
-                    <span class="muted">{format!("and {others} more ({})", percent(1.0 - named_share))}</span>
+                {(smaller > 0).then(|| view! {
+                    <span class="who muted">
+                        <span class="swatch rest" aria-hidden="true"></span>
+                        {format!("{smaller} smaller together {}", percent(rest_share))}
+                    </span>
                 })}
             </p>
         </li>

@@ -3,6 +3,8 @@
 //! sent: every change of N shows the projected placement at once, with no request.
 
 use leptos::prelude::*;
+
+use crate::components::operator_only::OperatorOnly;
 use scaleout_domain::planner::{self, ClusterSnapshot, Figures, PlanOptions, StepKind};
 
 use super::units::bytes;
@@ -65,7 +67,7 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
             {move || note.get().map(|m| view! { <p class="notice-warn" role="status" data-testid="what-if-note">{m}</p> })}
             <p class="hint" id="what-if-hint">
                 "The rebalance planner runs in your browser on the current placement: nothing is added or moved. "
-                "Add servers for real in the form above, then rebalance on the Shards page."
+                <OperatorOnly note="">"Add servers for real in the form above, then rebalance on the Shards page."</OperatorOnly>
             </p>
             {move || match projection.get() {
                 Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),

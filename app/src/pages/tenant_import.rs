@@ -62,9 +62,10 @@ pub fn ImportCard(action: ServerAction<ImportTenants>) -> impl IntoView {
             })}
             <ActionForm action attr:class="form-col" attr:data-testid="import-form">
                 <label class="field-block">
-                    {move || match chosen.get() {
-                        Some(name) => format!("The list (from {name})"),
-                        None => "Or paste the list".to_string(),
+                    {move || match (chosen.get(), live.get()) {
+                        (Some(name), _) => format!("The list (from {name})"),
+                        (None, true) => "Or paste the list".to_string(),
+                        (None, false) => "Paste the list".to_string(),
                     }}
                     <textarea name="list" rows="6" required spellcheck="false" data-testid="import-list"
                         placeholder="name,scale_factor\nAcme Corp,2\nGlobex,1"

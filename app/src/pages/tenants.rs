@@ -220,9 +220,14 @@ pub fn Tenants() -> impl IntoView {
             <Transition fallback=|| view! { <p aria-busy="true">"Loading tenants…"</p> }>
                 {move || { let order = order(); Suspend::new(async move {
                     match tenants.await {
-                        Ok(rows) if rows.is_empty() => view! {
-                            <p data-testid="no-tenants">"No tenants yet. Add one above, or run the demo."</p>
-                        }.into_any(),
+                        Ok(rows) if rows.is_empty() => {
+                            let operates = session.await.is_ok_and(|s| s.role.operates());
+                            view! {
+                                <p data-testid="no-tenants">
+                                    {if operates { "No tenants yet. Add one above, or run the demo." } else { "No tenants yet." }}
+                                </p>
+                            }.into_any()
+                        }
                         Ok(mut rows) => {
                             order.sort(&mut rows);
                             let operates = session.await.is_ok_and(|s| s.role.operates());
@@ -295,7 +300,7 @@ fn TenantTable(
                         <th scope="col" class="num">"Documents"</th>
                         <th scope="col" class="num" aria-sort=sorted(TenantOrder::Size)>{heading("Size", TenantOrder::Size, "Largest first")}</th>
                         <th scope="col">"Status"</th>
-                        <th scope="col">"Shard group (its share)"</th>
+                        <th scope="col">"Group (share)"</th>
                         <th scope="col">"Leader (followers)"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>

@@ -80,7 +80,11 @@ pub async fn import_without_script(
                 }
                 body.push_str("</tbody></table></div>");
             }
-            body.push_str("<p><a href=\"/tenants\">Back to the tenants</a>: the new ones appear there as they are onboarded.</p>");
+            body.push_str(if done.job.is_some() {
+                "<p><a href=\"/tenants\">Back to the tenants</a>: the new ones appear there as they are onboarded.</p>"
+            } else {
+                "<p><a href=\"/tenants\">Back to the tenants</a>.</p>"
+            });
             let title = match (done.job.is_some(), done.refused.is_empty()) {
                 (true, _) => "Import started",
                 (false, true) => "Nothing left to import",

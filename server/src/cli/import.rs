@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use scaleout_domain::views::AddedTenant;
 use scaleout_domain::Naming;
-use scaleout_services::jobs::JobSpec;
 use scaleout_services::operations::import::{self, RowNote};
 use scaleout_services::Console;
 use serde::Serialize;
@@ -41,24 +40,11 @@ pub async fn run(
     let started = Instant::now();
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Input(format!("cannot read {}: {e}", file.display())))?;
-    let (rows, unreadable) = import::read_rows(&text)?;
-    let plan = import::plan(console, rows, unreadable, naming).await?;
+    let plan = import::prepare(console, &text, naming).await?;
     let lines: Vec<u64> = plan.onboard.iter().map(|(l, _)| *l).collect();
-    let tenants: Vec<_> = plan.onboard.into_iter().map(|(_, t)| t).collect();
-    let added: Vec<AddedTenant> = if tenants.is_empty() {
-        Vec::new()
-    } else {
-        jobs::parse(
-            jobs::run(
-                console,
-                JobSpec::AddTenants {
-                    tenants,
-                    concurrency: Some(concurrency),
-                },
-                json,
-            )
-            .await?,
-        )?
+    let added: Vec<AddedTenant> = match plan.job(Some(concurrency)) {
+        Some(spec) => jobs::parse(jobs::run(console, spec, json).await?)?,
+        None => Vec::new(),
     };
     let outcome = Outcome {
         imported: lines

@@ -264,33 +264,48 @@ pub async fn plan(
     Ok(plan)
 }
 
-/// Reads, checks and places a list, and starts one job for its valid rows (the web
-/// console's import; the CLI follows the same steps and waits for the job).
-pub async fn start(
+impl ImportPlan {
+    /// The one job that onboards the plan's tenants, `concurrency` at a time (the
+    /// default when `None`); none when there is nothing to onboard.
+    pub fn job(&self, concurrency: Option<u32>) -> Option<crate::jobs::JobSpec> {
+        (!self.onboard.is_empty()).then(|| crate::jobs::JobSpec::AddTenants {
+            tenants: self.onboard.iter().map(|(_, t)| t.clone()).collect(),
+            concurrency,
+        })
+    }
+}
+
+/// Reads a list, checks every row and places the new tenants: what the web console's
+/// import and the CLI's both start from.
+pub async fn prepare(
     console: &Console,
     text: &str,
     default_naming: Naming,
-) -> Result<scaleout_domain::views::ImportStarted, ServiceError> {
+) -> Result<ImportPlan, ServiceError> {
     let (rows, unreadable) = read_rows(text)?;
     if rows.is_empty() && unreadable.is_empty() {
         return Err(ServiceError::Invalid(
             "the list is empty: paste or choose a CSV with a header line (name,scale_factor) or JSON lines".into(),
         ));
     }
-    let plan = plan(console, rows, unreadable, default_naming).await?;
-    let tenants: Vec<NewTenant> = plan.onboard.into_iter().map(|(_, t)| t).collect();
-    let onboarding = tenants.len() as u64;
-    let job = if tenants.is_empty() {
-        None
-    } else {
-        Some(console.start_job(crate::jobs::JobSpec::AddTenants {
-            tenants,
-            concurrency: None,
-        })?)
+    plan(console, rows, unreadable, default_naming).await
+}
+
+/// Prepares a list and starts its job, answering at once (the web console's import;
+/// the page follows the job's card).
+pub async fn start(
+    console: &Console,
+    text: &str,
+    default_naming: Naming,
+) -> Result<scaleout_domain::views::ImportStarted, ServiceError> {
+    let plan = prepare(console, text, default_naming).await?;
+    let job = match plan.job(None) {
+        Some(spec) => Some(console.start_job(spec)?),
+        None => None,
     };
     Ok(scaleout_domain::views::ImportStarted {
         job,
-        onboarding,
+        onboarding: plan.onboard.len() as u64,
         skipped: plan.skipped,
         refused: plan.refused,
     })
