@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the browser side of the console into $CARGO_TARGET_DIR/site:
 #   pkg/public.js + pkg/public_bg.wasm (the visitors' pages: log in, sign up),
+#   pkg/portal.js + pkg/portal_bg.wasm (the customers' portal),
 #   pkg/scaleout.js + pkg/scaleout_bg.wasm (the shell: router, navigation, live stream),
 #   in release one wasm module per page and per chunk they share, loaded on first use
 #   (pkg/__wasm_split.*.js, pkg/__wasm_split_manifest.json), pkg/scaleout.css, public files,
@@ -35,6 +36,13 @@ cargo rustc -p scaleout-app --lib --crate-type cdylib \
 # (In release, wasm-opt below shrinks it with the rest.)
 wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name public "$wasm"
 
+# The customers' portal has one too (app/src/portal_app.rs): no router, no planner.
+say "Building the portal's bundle (wasm, $mode)"
+cargo rustc -p scaleout-app --lib --crate-type cdylib \
+  --target wasm32-unknown-unknown --profile "$profile" \
+  --no-default-features --features portal-bundle
+wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name portal "$wasm"
+
 if [ "$mode" = release ]; then
   # Every page is a lazy route (app/src/routes.rs): the release bundle is split at them,
   # so a visitor downloads the shell and their page, not every page. Splitting needs the
@@ -54,7 +62,7 @@ if [ "$mode" = release ]; then
   done
   # The two entry scripts: wasm-bindgen's glue, 44-61 KB as written (the import names
   # are object keys, which terser keeps).
-  for js in "$pkg/public.js" "$pkg/scaleout.js"; do
+  for js in "$pkg/public.js" "$pkg/portal.js" "$pkg/scaleout.js"; do
     terser "$js" --module --compress --mangle -o "$js.min"
     mv "$js.min" "$js"
   done

@@ -30,11 +30,25 @@ pub fn router_without_path_checks(console: Console) -> Router {
 
 fn router_with_door(console: Console, check_paths: bool) -> Router {
     let options = leptos_options(&console);
-    // The visitors' pages render in their own shell, for their own small bundle.
+    // The visitors' pages and the customers' portal render in shells of their own, for
+    // small bundles of their own.
     let routes = generate_route_list(App)
         .into_iter()
-        .filter(|r| !scaleout_app::public::PATHS.contains(&r.path()))
+        .filter(|r| {
+            !scaleout_app::public::PATHS.contains(&r.path())
+                && r.path() != scaleout_app::portal_app::PATH
+        })
         .collect();
+    let portal_page = leptos_axum::render_app_async_with_context(
+        {
+            let console = console.clone();
+            move || provide_context(console.clone())
+        },
+        {
+            let options = options.clone();
+            move || scaleout_app::portal_app::portal_shell(options.clone())
+        },
+    );
     let public_page = leptos_axum::render_app_async_with_context(
         {
             let console = console.clone();
@@ -65,6 +79,10 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
         )
         .route("/login", axum::routing::get(public_page.clone()))
         .route("/signup", axum::routing::get(public_page))
+        .route(
+            scaleout_app::portal_app::PATH,
+            axum::routing::get(portal_page),
+        )
         .leptos_routes_with_context(
             &options,
             routes,

@@ -38,12 +38,12 @@ impl NetworkLoader {
 
 /// `?at=` and `?page=` from the address: where the form (or a shared link) asked the
 /// explorer to start.
+/// Read from the address itself, as the page renders: the portal's bundle has no router.
 pub fn position_from_query() -> (Option<i64>, Option<u32>) {
-    let query = leptos_router::hooks::use_query_map();
-    let query = query.read_untracked();
+    use crate::components::query::query_param;
     (
-        query.get("at").and_then(|t| t.parse().ok()),
-        query.get("page").and_then(|p| p.parse().ok()),
+        query_param("at").and_then(|t| t.parse().ok()),
+        query_param("page").and_then(|p| p.parse().ok()),
     )
 }
 

@@ -2,10 +2,9 @@
 //! declined, closed), then their inventory and network. Everything comes from
 //! the portal cookie, never from an id.
 
+use crate::components::title::Title;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use scaleout_domain::access::{PortalView, SignupState};
 use scaleout_domain::progress::ProgressEvent;
 
@@ -23,7 +22,8 @@ use crate::components::units::count;
 #[component]
 pub fn PortalPage() -> impl IntoView {
     // The personal link in the address is shown only if it is this signup's.
-    let personal = use_query_map().with_untracked(|q| q.get("personal"));
+    // Read from the address itself: the portal's own bundle has no router.
+    let personal = crate::components::query::query_param("personal");
     let portal = Resource::new(move || personal.clone(), get_portal);
     view! {
         <Title text="Your portal" />
@@ -136,16 +136,16 @@ fn PersonalLink(token: Option<String>) -> impl IntoView {
     // Shown once: the address loses the token as soon as the page runs, so a
     // reload (or a shared screen's history) does not show it again.
     Effect::new(move |_| {
+        // The history entry itself is replaced (no router here to ask).
+        #[cfg(feature = "hydrate")]
         if shown.get_untracked().is_some() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(
-                "/portal",
-                leptos_router::NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
+            if let Ok(history) = window().history() {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some("/portal"),
+                );
+            }
         }
     });
     // The whole address, also before (or without) scripts.
