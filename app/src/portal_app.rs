@@ -38,21 +38,7 @@ pub fn PortalApp() -> impl IntoView {
 /// is drawn with it), the portal bundle's scripts.
 #[cfg(feature = "ssr")]
 pub fn portal_shell(options: LeptosOptions) -> impl IntoView {
-    crate::shell::use_csp_nonce();
-    let css = format!("/{}/scaleout.css", options.site_pkg_dir);
-    let mut options = options;
-    options.output_name = "portal".into();
-    view! {
-        <!DOCTYPE html>
-        <html lang="en">
-            <head>
-                {crate::components::chrome::head_basics(css)}
-                <title>"Your portal · scaleout"</title>
-                <HydrationScripts options />
-            </head>
-            <body>
-                <PortalApp />
-            </body>
-        </html>
-    }
+    crate::public::bundle_shell(options, "portal", "scaleout.css", "Your portal", || {
+        view! { <PortalApp /> }.into_any()
+    })
 }

@@ -54,12 +54,27 @@ fn is_signup() -> bool {
 /// The document around [`PublicApp`]: the same stylesheet, the public bundle's scripts.
 #[cfg(feature = "ssr")]
 pub fn public_shell(options: LeptosOptions) -> impl IntoView {
-    crate::shell::use_csp_nonce();
     let title = if is_signup() { "Sign up" } else { "Log in" };
     // The visitors' share of the stylesheet (scripts/build-site.sh).
-    let css = format!("/{}/public.css", options.site_pkg_dir);
+    bundle_shell(options, "public", "public.css", title, || {
+        view! { <PublicApp /> }.into_any()
+    })
+}
+
+/// A document hydrated by a bundle of its own (`bundle.js`, `bundle_bg.wasm`) rather
+/// than the console's shell: the visitors' pages and the portal.
+#[cfg(feature = "ssr")]
+pub(crate) fn bundle_shell(
+    options: LeptosOptions,
+    bundle: &str,
+    stylesheet: &str,
+    title: &str,
+    app: impl FnOnce() -> AnyView,
+) -> impl IntoView {
+    crate::shell::use_csp_nonce();
+    let css = format!("/{}/{stylesheet}", options.site_pkg_dir);
     let mut options = options;
-    options.output_name = "public".into();
+    options.output_name = bundle.into();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -68,9 +83,7 @@ pub fn public_shell(options: LeptosOptions) -> impl IntoView {
                 <title>{format!("{title} · scaleout")}</title>
                 <HydrationScripts options />
             </head>
-            <body>
-                <PublicApp />
-            </body>
+            <body>{app()}</body>
         </html>
     }
 }
