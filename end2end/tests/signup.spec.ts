@@ -1,5 +1,6 @@
 import { test, expect, Browser } from "@playwright/test";
 import { waitForHydration, shots } from "./hydration";
+import { firstLoad } from "./first-load";
 
 // Runs after the demo spec (files run in name order on one server): the
 // customer's tenant must not change the demo's exact counts.
@@ -109,4 +110,35 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(/\/shards$/);
     await context.close();
   });
+});
+
+// The customers' portal has a bundle of its own too (app/src/portal_app.rs): measured
+// 2026-12-06 at about 265 KB with its live inventory and network explorer, against 418 KB
+// on the console's shell. Issue 19 asks for 150 KB: not met (see the README); this holds
+// what it is, so the console's code cannot creep back into it.
+const PORTAL_BUDGET_BYTES = 290_000;
+
+test("a customer's first load of /portal is the portal's own bundle, with no console code", async ({ browser, baseURL }) => {
+  // Signed up in one browser; the portal measured cold in another with its cookie.
+  const signup = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const form = await signup.newPage();
+  await form.goto("/signup");
+  await waitForHydration(form);
+  await form.getByLabel("Company name").fill(`Budget Check ${Date.now()}`);
+  await form.getByLabel("Contact email").fill("it@budget.example");
+  await form.getByRole("button", { name: "Create my tenant" }).click();
+  await expect(form).toHaveURL(/\/portal/);
+  const cookies = await signup.cookies();
+  await signup.close();
+
+  const context = await browser.newContext({ baseURL, storageState: { cookies, origins: [] } });
+  const page = await context.newPage();
+  const { total, files } = await firstLoad(page, context, "/portal");
+  expect(total, files.join("\n")).toBeLessThanOrEqual(PORTAL_BUDGET_BYTES);
+  expect(files.some((f) => f.endsWith("/portal_bg.wasm")), files.join("\n")).toBe(true);
+  expect(files.filter((f) => /scaleout_bg\.wasm|\/split_/.test(f))).toEqual([]);
+  // The real portal, hydrated and live.
+  await expect(page.getByTestId("portal-state")).toHaveText("ready", { timeout: 60_000 });
+  await expect(page.getByTestId("new-personal-link")).toBeEnabled();
+  await context.close();
 });
