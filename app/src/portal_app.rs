@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::chrome::{Brand, Footer, SkipLink};
+use crate::components::chrome::{Footer, SkipLink};
 use crate::pages;
 
 /// The path this app renders, for the server's routing.
@@ -20,7 +20,11 @@ pub fn PortalApp() -> impl IntoView {
     view! {
         <SkipLink />
         <header class="top">
-            <Brand />
+            // A customer's home is the portal, not the team's console.
+            <a class="brand" href="/portal">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                " scaleout"
+            </a>
             <nav aria-label="Main">
                 <ul data-role="anonymous">
                     <li><a href="/portal" aria-current="page">"Your portal"</a></li>

@@ -60,6 +60,15 @@ pub fn spread_percent(cv: f64) -> String {
     format!("{:.1}%", cv * 100.0)
 }
 
+/// A wait as people say it: "40 s", "about 56 minutes", "about 2 hours".
+pub fn wait_in_words(secs: u64) -> String {
+    match secs {
+        0..=89 => format!("{} s", secs.max(1)),
+        90..=5399 => format!("about {} minutes", (secs + 30) / 60),
+        _ => format!("about {} hours", (secs + 1800) / 3600),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{grouped, human_bytes, plain_number, spread_percent};
@@ -102,5 +111,13 @@ mod tests {
         assert_eq!(plain_number(1.843e9), "1.8 billion");
         assert_eq!(plain_number(2.5e6), "2.5 million");
         assert_eq!(plain_number(f64::NAN), "unknown");
+    }
+
+    #[test]
+    fn waits_read_as_people_say_them() {
+        assert_eq!(super::wait_in_words(0), "1 s");
+        assert_eq!(super::wait_in_words(40), "40 s");
+        assert_eq!(super::wait_in_words(3341), "about 56 minutes");
+        assert_eq!(super::wait_in_words(7200), "about 2 hours");
     }
 }

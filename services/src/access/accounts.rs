@@ -71,7 +71,10 @@ impl Access {
             .unwrap_or(ADMIN);
         let key = name.to_lowercase();
         let limited = |wait: u64| ServiceError::RateLimited {
-            message: format!("too many failed logins: try again in {wait} s"),
+            message: format!(
+                "too many failed logins: try again in {}",
+                scaleout_domain::units::wait_in_words(wait)
+            ),
             retry_after: wait,
         };
         let failures = &self.inner.login_failures;

@@ -136,7 +136,10 @@ impl Access {
         // steps: of 20 concurrent signups with 5 slots left, 5 get through.
         self.inner.signups_per_ip.try_hit(client).map_err(|wait| {
             limited(
-                format!("too many signups from your address: try again in {wait} s"),
+                format!(
+                    "too many signups from your address: try again in {}",
+                    scaleout_domain::units::wait_in_words(wait)
+                ),
                 wait,
             )
         })?;
