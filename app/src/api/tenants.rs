@@ -23,7 +23,6 @@ pub async fn add_tenant(
     scale_factor: String,
     naming: String,
 ) -> Result<u64, ServerFnError> {
-    use scaleout_services::jobs::JobSpec;
     use scaleout_services::operations::tenants;
     let console = super::server::operator()?;
     let scale: i64 = scale_factor.trim().parse().map_err(|_| {
@@ -33,40 +32,23 @@ pub async fn add_tenant(
         ))
     })?;
     let naming = super::server::naming(&naming)?;
-    let new = tenants::prepare(&console, &name, scale, naming).map_err(super::server::fail)?;
-    let new = scaleout_services::operations::placement::place(&console, vec![new])
+    let spec = tenants::plan_add(&console, &name, scale, naming)
         .await
-        .map_err(super::server::fail)?
-        .remove(0);
-    console
-        .start_job(JobSpec::AddTenant { tenant: new })
-        .map_err(super::server::fail)
+        .map_err(super::server::fail)?;
+    console.start_job(spec).map_err(super::server::fail)
 }
 
 /// `POST /api/tenants/add-batch`: Retail Chain Corp (2), Manufacturing Inc (1),
 /// Tech Startup (1); returns the job id.
 #[server(endpoint = "/tenants/add-batch")]
 pub async fn add_tenant_batch(naming: String) -> Result<u64, ServerFnError> {
-    use scaleout_services::jobs::JobSpec;
     use scaleout_services::operations::tenants;
     let console = super::server::operator()?;
     let naming = super::server::naming(&naming)?;
-    let mut list = Vec::new();
-    for (name, scale) in tenants::BATCH_TENANTS {
-        list.push(
-            tenants::prepare(&console, name, i64::from(scale), naming)
-                .map_err(super::server::fail)?,
-        );
-    }
-    let list = scaleout_services::operations::placement::place(&console, list)
+    let spec = tenants::plan_batch(&console, naming)
         .await
         .map_err(super::server::fail)?;
-    console
-        .start_job(JobSpec::AddTenants {
-            tenants: list,
-            concurrency: None,
-        })
-        .map_err(super::server::fail)
+    console.start_job(spec).map_err(super::server::fail)
 }
 
 /// `POST /api/tenants/remove` (id): starts the removal; returns the job id.

@@ -4,9 +4,9 @@ use scaleout_domain::TenantId;
 use scaleout_services::jobs::JobSpec;
 use scaleout_services::operations::demo_report::DemoReport;
 use scaleout_services::operations::rebalance::Rebalance;
-use scaleout_services::operations::tenants::{self, AddedTenant, RemovedTenant, BATCH_TENANTS};
+use scaleout_services::operations::tenants::{self, AddedTenant, RemovedTenant};
 use scaleout_services::operations::topology::{AddedServers, Validation};
-use scaleout_services::operations::{isolation, network, placement, rebalance, reports};
+use scaleout_services::operations::{isolation, network, rebalance, reports};
 use scaleout_services::ConsoleConfig;
 
 use super::args::{Command, JobCommand, LinkCommand, ServerCommand, SignupCommand, TenantCommand};
@@ -330,10 +330,8 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             naming,
             json,
         } => {
-            let new = tenants::prepare(&console, &tenant_name, scale_factor, naming)?;
-            let new = placement::place(&console, vec![new]).await?.remove(0);
-            let added: AddedTenant =
-                jobs::parse(jobs::run(&console, JobSpec::AddTenant { tenant: new }, json).await?)?;
+            let spec = tenants::plan_add(&console, &tenant_name, scale_factor, naming).await?;
+            let added: AddedTenant = jobs::parse(jobs::run(&console, spec, json).await?)?;
             if json {
                 print_json(&added)
             } else {
@@ -341,22 +339,8 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             }
         }
         TenantCommand::AddBatch { naming, json } => {
-            let mut list = Vec::new();
-            for (name, scale) in BATCH_TENANTS {
-                list.push(tenants::prepare(&console, name, i64::from(scale), naming)?);
-            }
-            let list = placement::place(&console, list).await?;
-            let added: Vec<AddedTenant> = jobs::parse(
-                jobs::run(
-                    &console,
-                    JobSpec::AddTenants {
-                        tenants: list,
-                        concurrency: None,
-                    },
-                    json,
-                )
-                .await?,
-            )?;
+            let spec = tenants::plan_batch(&console, naming).await?;
+            let added: Vec<AddedTenant> = jobs::parse(jobs::run(&console, spec, json).await?)?;
             if json {
                 print_json(&added)
             } else {

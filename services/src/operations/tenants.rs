@@ -301,6 +301,31 @@ pub(crate) async fn add_with(
     })
 }
 
+/// The job that onboards one new tenant: checked (name, scale, naming) and placed.
+/// What `tenant add` runs and the Tenants page starts.
+pub async fn plan_add(
+    console: &Console,
+    name: &str,
+    scale_factor: i64,
+    naming: Naming,
+) -> Result<JobSpec, ServiceError> {
+    let new = prepare(console, name, scale_factor, naming)?;
+    let tenant = super::placement::place(console, vec![new]).await?.remove(0);
+    Ok(JobSpec::AddTenant { tenant })
+}
+
+/// The job that onboards the batch of three ([`BATCH_TENANTS`]), placed.
+pub async fn plan_batch(console: &Console, naming: Naming) -> Result<JobSpec, ServiceError> {
+    let mut list = Vec::new();
+    for (name, scale) in BATCH_TENANTS {
+        list.push(prepare(console, name, i64::from(scale), naming)?);
+    }
+    Ok(JobSpec::AddTenants {
+        tenants: super::placement::place(console, list).await?,
+        concurrency: None,
+    })
+}
+
 /// Starts removing a registered tenant; an id the registry does not know is
 /// refused at once (404), saying so when data is stored under it (`purge`).
 pub fn start_remove(console: &Console, id: TenantId) -> Result<u64, ServiceError> {
