@@ -2,6 +2,7 @@
 # Builds the browser side of the console into $CARGO_TARGET_DIR/site:
 #   pkg/public.js + pkg/public_bg.wasm (the visitors' pages: log in, sign up),
 #   pkg/portal.js + pkg/portal_bg.wasm (the customers' portal),
+#   pkg/watch/ (a stakeholder's read-only pages: watch.js, its modules and their loader),
 #   pkg/scaleout.js + pkg/scaleout_bg.wasm (the shell: router, navigation, live stream),
 #   in release one wasm module per page and per chunk they share, loaded on first use
 #   (pkg/__wasm_split.*.js, pkg/__wasm_split_manifest.json), pkg/scaleout.css, public files,
@@ -43,6 +44,25 @@ cargo rustc -p scaleout-app --lib --crate-type cdylib \
   --no-default-features --features portal-bundle
 wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name portal "$wasm"
 
+# A stakeholder's read-only pages too (app/src/watch_app.rs), in pkg/watch/: in release
+# split like the console's (one module per page), beside their own loader.
+say "Building the stakeholders' bundle (wasm, $mode)"
+mkdir -p "$pkg/watch"
+if [ "$mode" = release ]; then
+  cargo rustc -p scaleout-app --lib --crate-type cdylib \
+    --target wasm32-unknown-unknown --profile "$profile" \
+    --no-default-features --features watch-bundle -- -C link-args=--emit-relocs
+  scaleout-wasm-split "$wasm" "$pkg/watch" watch
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+    --out-dir "$pkg/watch" --out-name watch "$pkg/watch/watch_split.wasm"
+  rm "$pkg/watch/watch_split.wasm"
+else
+  cargo rustc -p scaleout-app --lib --crate-type cdylib \
+    --target wasm32-unknown-unknown --profile "$profile" \
+    --no-default-features --features watch-bundle
+  wasm-bindgen --target web --no-typescript --out-dir "$pkg/watch" --out-name watch "$wasm"
+fi
+
 if [ "$mode" = release ]; then
   # Every page is a lazy route (app/src/routes.rs): the release bundle is split at them,
   # so a visitor downloads the shell and their page, not every page. Splitting needs the
@@ -57,12 +77,13 @@ if [ "$mode" = release ]; then
     --out-dir "$pkg" --out-name scaleout "$pkg/scaleout_split.wasm"
   rm "$pkg/scaleout_split.wasm"
   say "Optimising every wasm module for size (wasm-opt -Oz)"
-  for module in "$pkg"/*.wasm; do
-    wasm-opt -Oz "$module" -o "$module"
+  # The producers and target-features sections are for tools, not browsers (0.4 KB).
+  for module in "$pkg"/*.wasm "$pkg"/watch/*.wasm; do
+    wasm-opt -Oz --strip-producers --strip-target-features "$module" -o "$module"
   done
   # The two entry scripts: wasm-bindgen's glue, 44-61 KB as written (the import names
   # are object keys, which terser keeps).
-  for js in "$pkg/public.js" "$pkg/portal.js" "$pkg/scaleout.js"; do
+  for js in "$pkg/public.js" "$pkg/portal.js" "$pkg/scaleout.js" "$pkg/watch/watch.js"; do
     terser "$js" --module --compress --mangle -o "$js.min"
     mv "$js.min" "$js"
   done
@@ -85,7 +106,7 @@ cat "$ROOT/style/main.css" "$ROOT/style/forms.css" "$ROOT/style/phone.css" >"$pk
 cp -R "$ROOT/public/." "$staging/"
 # Compressed copies beside the bundle: the server sends them to browsers that accept
 # gzip (about a third of the wasm's size over the wire), with no work per request.
-gzip -9 -k -n "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css
+gzip -9 -k -n "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css "$pkg"/watch/*.wasm "$pkg"/watch/*.js
 # And brotli (Node's zlib, already here for wasm-opt), which browsers prefer: about a fifth
 # smaller than gzip for wasm.
 node -e '
@@ -94,11 +115,11 @@ node -e '
     const data = fs.readFileSync(file);
     const params = { [c.BROTLI_PARAM_QUALITY]: 11, [c.BROTLI_PARAM_LGWIN]: 24, [c.BROTLI_PARAM_SIZE_HINT]: data.length };
     fs.writeFileSync(file + ".br", zlib.brotliCompressSync(data, { params }));
-  }' "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css
+  }' "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css "$pkg"/watch/*.wasm "$pkg"/watch/*.js
 # The build's name, from its contents: pages link the bundle as /pkg/<build>/..., which
 # browsers keep for good (a different build is a different name). The alias is a link,
 # so the loader finds the page modules next to itself under the same name.
-build=$(cd "$pkg" && find . -maxdepth 1 -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+build=$(cd "$pkg" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 ln -s . "$pkg/$build"
 echo "$build" >"$staging/build-id"
 

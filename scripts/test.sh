@@ -19,9 +19,12 @@ ensure_e2e_deps
 step "Formatting (cargo fmt --check)"
 cargo fmt --all --check
 
-step "Lints (clippy, server side and the wasm bundle)"
+step "Lints (clippy, server side and the wasm bundles)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy -p scaleout-app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --locked -- -D warnings
+# The console's bundle, and the three of their own (visitors, portal, stakeholders).
+for bundle in hydrate public-bundle portal-bundle watch-bundle; do
+  cargo clippy -p scaleout-app --lib --target wasm32-unknown-unknown --no-default-features --features "$bundle" --locked -- -D warnings
+done
 
 step "Unit and integration tests (cargo test)"
 cargo test --workspace --locked

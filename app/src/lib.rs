@@ -1,28 +1,58 @@
 //! The scaleout web console: rendered on the server, hydrated in the browser.
 // Leptos view types nest deeply; the portal page's resolve passes the default 128.
 #![recursion_limit = "256"]
-// The visitors' and the portal's bundles (features `public-bundle`, `portal-bundle`)
+// The bundles of their own (features `public-bundle`, `portal-bundle`, `watch-bundle`)
 // leave the console's pages unused on purpose.
 #![cfg_attr(
-    any(feature = "public-bundle", feature = "portal-bundle"),
+    any(
+        feature = "public-bundle",
+        feature = "portal-bundle",
+        feature = "watch-bundle"
+    ),
     allow(dead_code, unused_imports)
 )]
 
 pub mod api;
-#[cfg(not(any(feature = "public-bundle", feature = "portal-bundle")))]
+/// The site's icon as a data address, for pages the server writes itself.
+pub use components::chrome::FAVICON;
+#[cfg(not(any(
+    feature = "public-bundle",
+    feature = "portal-bundle",
+    feature = "watch-bundle"
+)))]
 mod app;
 mod components;
 mod pages;
 pub mod portal_app;
 pub mod public;
-#[cfg(not(any(feature = "public-bundle", feature = "portal-bundle")))]
+#[cfg(not(any(
+    feature = "public-bundle",
+    feature = "portal-bundle",
+    feature = "watch-bundle"
+)))]
 mod routes;
-#[cfg(not(any(feature = "public-bundle", feature = "portal-bundle")))]
+#[cfg(not(any(
+    feature = "public-bundle",
+    feature = "portal-bundle",
+    feature = "watch-bundle"
+)))]
 mod shell;
+// Only where it is rendered or hydrated: its lazily loaded pages are exported by the
+// splitter's macro, which would keep them in every other bundle.
+#[cfg(any(feature = "ssr", feature = "watch-bundle"))]
+pub mod watch_app;
 
-#[cfg(not(any(feature = "public-bundle", feature = "portal-bundle")))]
+#[cfg(not(any(
+    feature = "public-bundle",
+    feature = "portal-bundle",
+    feature = "watch-bundle"
+)))]
 pub use app::App;
-#[cfg(not(any(feature = "public-bundle", feature = "portal-bundle")))]
+#[cfg(not(any(
+    feature = "public-bundle",
+    feature = "portal-bundle",
+    feature = "watch-bundle"
+)))]
 pub use shell::shell;
 
 /// Browser entry point, called by the hydration script once the wasm is loaded.
@@ -31,7 +61,11 @@ pub use shell::shell;
 /// and people debugging, wait for it).
 #[cfg(all(
     feature = "hydrate",
-    not(any(feature = "public-bundle", feature = "portal-bundle"))
+    not(any(
+        feature = "public-bundle",
+        feature = "portal-bundle",
+        feature = "watch-bundle"
+    ))
 ))]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
@@ -56,6 +90,22 @@ pub fn hydrate() {
     if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute("data-hydrated", "true");
     }
+}
+
+/// The watch bundle's entry point (same name: the hydration script calls `hydrate`).
+/// The page's own module is loaded first (preloaded by the page's HTML), so the page
+/// hydrates at once, as any other.
+#[cfg(feature = "watch-bundle")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    wasm_bindgen_futures::spawn_local(async move {
+        watch_app::load_page().await;
+        leptos::mount::hydrate_body(watch_app::WatchApp);
+        if let Some(body) = leptos::prelude::document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }
 
 /// The portal bundle's entry point (same name: the hydration script calls `hydrate`).

@@ -42,7 +42,13 @@ pub fn PortalApp() -> impl IntoView {
 /// is drawn with it), the portal bundle's scripts.
 #[cfg(feature = "ssr")]
 pub fn portal_shell(options: LeptosOptions) -> impl IntoView {
-    crate::public::bundle_shell(options, "portal", "scaleout.css", "Your portal", || {
-        view! { <PortalApp /> }.into_any()
-    })
+    let head = ().into_any();
+    crate::public::bundle_shell(
+        options,
+        "portal",
+        "scaleout.css",
+        "Your portal",
+        head,
+        || view! { <PortalApp /> }.into_any(),
+    )
 }

@@ -25,6 +25,8 @@ pub fn PublicApp() -> impl IntoView {
     let _ = leptos::server_fn::redirect::set_redirect_hook(|to: &str| {
         let _ = window().location().set_href(to);
     });
+    // The navigation marks no current page here: that one attribute costs this bundle
+    // about a kilobyte (a new attribute type), a budget it does not have (issue 19).
     let page = if is_signup() {
         view! { <pages::SignupPage /> }.into_any()
     } else {
@@ -56,19 +58,26 @@ fn is_signup() -> bool {
 pub fn public_shell(options: LeptosOptions) -> impl IntoView {
     let title = if is_signup() { "Sign up" } else { "Log in" };
     // The visitors' share of the stylesheet (scripts/build-site.sh).
-    bundle_shell(options, "public", "public.css", title, || {
-        view! { <PublicApp /> }.into_any()
-    })
+    bundle_shell(
+        options,
+        "public",
+        "public.css",
+        title,
+        ().into_any(),
+        || view! { <PublicApp /> }.into_any(),
+    )
 }
 
 /// A document hydrated by a bundle of its own (`bundle.js`, `bundle_bg.wasm`) rather
-/// than the console's shell: the visitors' pages and the portal.
+/// than the console's shell: the visitors' pages, the portal, a stakeholder's pages.
+/// `head` goes in the document's head (the modules the page will need, to preload).
 #[cfg(feature = "ssr")]
 pub(crate) fn bundle_shell(
     options: LeptosOptions,
     bundle: &str,
     stylesheet: &str,
     title: &str,
+    head: AnyView,
     app: impl FnOnce() -> AnyView,
 ) -> impl IntoView {
     crate::shell::use_csp_nonce();
@@ -80,8 +89,11 @@ pub(crate) fn bundle_shell(
         <html lang="en">
             <head>
                 {crate::components::chrome::head_basics(css)}
-                <title>{format!("{title} · scaleout")}</title>
+                // As one raw text: a text child would carry a hydration marker (`<!>`),
+                // which a title shows as it is.
+                <title inner_html=format!("{} · scaleout", title.replace('&', "&amp;").replace('<', "&lt;")) />
                 <HydrationScripts options />
+                {head}
             </head>
             <body>{app()}</body>
         </html>

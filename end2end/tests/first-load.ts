@@ -8,8 +8,9 @@ export async function firstLoad(page: Page, context: BrowserContext, path: strin
   const urls = new Map<string, string>();
   const bytes = new Map<string, number>();
   let inFlight = 0;
-  // A live stream (the portal's updates) stays open: its bytes count, its end is not awaited.
-  const live = (url: string) => /\/api\/portal\/(updates|watch)/.test(url);
+  // A live stream (the portal's updates, a stakeholder's activity) stays open: its bytes
+  // count, its end is not awaited.
+  const live = (url: string) => /\/api\/(portal\/(updates|watch)|activity\/watch)/.test(url);
   cdp.on("Network.requestWillBeSent", (e) => {
     urls.set(e.requestId, e.request.url);
     if (!live(e.request.url)) inFlight += 1;

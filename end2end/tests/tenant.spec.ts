@@ -71,6 +71,8 @@ test("a large tenant's network comes a page of whole locations at a time", async
 
   await page.goto(`/tenants/${id}`);
   await waitForHydration(page);
+  // Set in this page: gone if anything below reloaded it.
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   const paging = page.getByTestId("network-paging");
   // The counts cover the whole network; the drawing one page of it.
   await expect(page.getByTestId("network-counts")).toContainText("800 devices, 1,200 connections");
@@ -80,8 +82,13 @@ test("a large tenant's network comes a page of whole locations at a time", async
   await paging.getByTestId("network-next").click();
   await expect(paging).toHaveAttribute("data-page", "2");
   await expect(paging).toContainText("devices 49–96 of 800");
-  await expect(page).toHaveURL(new RegExp(`/tenants/${id}$`)); // in place, no reload
+  // In place, no reload; the address follows, so a reload or a shared link shows this page.
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  await expect(page).toHaveURL(new RegExp(`/tenants/${id}\\?at=\\d+&page=2$`));
   await page.screenshot({ path: `${shots}/tenant-paged.png`, fullPage: true });
+  await page.reload();
+  await waitForHydration(page);
+  await expect(paging).toHaveAttribute("data-page", "2");
 
   // A day back keeps the page; before onboarding nothing has a location yet.
   const slider = page.getByLabel(/Network as it was at/);

@@ -1,6 +1,7 @@
 import { test, expect, Browser } from "@playwright/test";
 import { waitForHydration, shots } from "./hydration";
 import { call, waitForJob } from "./cluster";
+import { firstLoad } from "./first-load";
 
 // Runs last (files run in name order on one server): it starts a second demo,
 // which adds tenants and servers that earlier specs must not see.
@@ -12,6 +13,38 @@ async function stakeholder(browser: Browser, baseURL: string | undefined, path: 
   await expect(page).toHaveURL(/\/$/);
   return { context, page };
 }
+
+// A stakeholder's pages have a bundle of their own (app/src/watch_app.rs), split per page:
+// measured 2026-12-06 at about 270 KB for the dashboard with its live stream, against
+// 374 KB on the console's shell. Issue 19 asks for 150 KB: not met (see the README); this
+// holds what it is, so the console's code cannot creep back into it.
+const STAKEHOLDER_BUDGET_BYTES = 300_000;
+
+test("a stakeholder's first page is the watch app's own bundle, with no console code", async ({ browser, baseURL, request }) => {
+  const link = await call(request, "/api/access/create-link", { label: "Board, measured", hours: "1" });
+  const opened = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  await (await opened.newPage()).goto(link.path);
+  const cookies = await opened.cookies();
+  await opened.close();
+
+  // Cold, with the link's session: what a phone that follows the link downloads.
+  const context = await browser.newContext({ baseURL, storageState: { cookies, origins: [] } });
+  const page = await context.newPage();
+  const { total, files } = await firstLoad(page, context, "/");
+  expect(total, files.join("\n")).toBeLessThanOrEqual(STAKEHOLDER_BUDGET_BYTES);
+  expect(files.some((f) => f.endsWith("/watch/watch_bg.wasm")), files.join("\n")).toBe(true);
+  // No console shell, and none of the demo's or the shards page's code on the dashboard.
+  expect(files.filter((f) => /scaleout_bg\.wasm|\/split_(?!dashboard_page|follow_activity)/.test(f))).toEqual([]);
+  // The real dashboard, hydrated, read-only, and it moves between the pages it may show.
+  await expect(page.getByRole("navigation", { name: "Main" }).getByText("read-only")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Dashboard" })).toHaveAttribute("aria-current", "page");
+  await page.getByRole("link", { name: "Shards" }).click();
+  await expect(page).toHaveURL(/\/shards$/);
+  await waitForHydration(page);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Shards" })).toHaveAttribute("aria-current", "page");
+  await context.close();
+});
 
 test("a stakeholder who opened the link first follows a new demo, then sees the link end", async ({ browser, baseURL, request }) => {
   test.setTimeout(120_000);

@@ -11,4 +11,5 @@ pub mod openapi;
 pub mod reports;
 pub mod shutdown;
 pub mod site;
+pub mod watch_pages;
 pub mod web;

@@ -59,6 +59,16 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
             move || scaleout_app::public::public_shell(options.clone())
         },
     );
+    let watch_page = leptos_axum::render_app_async_with_context(
+        {
+            let console = console.clone();
+            move || provide_context(console.clone())
+        },
+        {
+            let options = options.clone();
+            move || scaleout_app::watch_app::watch_shell(options.clone())
+        },
+    );
     let context_console = console.clone();
     let audit_console = console.clone();
     let import_console = console.clone();
@@ -103,7 +113,12 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
             move || provide_context(console.clone()),
             shell,
         ))
-        // Innermost: a handler that panics answers 500 (and is logged) instead
+        // A stakeholder's pages: the watch app's, with its small bundle.
+        .layer(axum::middleware::from_fn(move |request, next| {
+            let watch_page = watch_page.clone();
+            crate::watch_pages::route(request, next, watch_page)
+        }))
+        // A handler that panics answers 500 (and is logged) instead
         // of dropping the connection with no answer; bodies over the limit 413.
         .layer(CatchPanicLayer::custom(panicked))
         // The import posted without JavaScript answers with a page of its outcome.

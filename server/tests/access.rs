@@ -82,10 +82,39 @@ async fn a_read_only_link_watches_but_cannot_change_anything_and_can_be_revoked(
     let app = spawn_app().await;
     let (cookie, id) = open_viewer_link(&app).await;
     let viewer = client_with_cookie(&cookie);
-    for page in ["/", "/shards", "/demo"] {
+    for (page, title) in [("/", "Dashboard"), ("/shards", "Shards"), ("/demo", "Demo")] {
         let r = viewer.get(app.url(page)).send().await.unwrap();
         assert_eq!(r.status(), 200, "{page}");
+        // A stakeholder's pages come from the watch app and its own small bundle, with
+        // the pages a link may show in the navigation, this one marked current.
+        let html = r.text().await.unwrap();
+        assert!(html.contains("watch/watch.js"), "{page}: {html}");
+        assert!(
+            !html.contains("scaleout.js"),
+            "{page} loads the console's shell"
+        );
+        assert!(
+            html.contains(&format!("<title>{title} · scaleout</title>")),
+            "{page}"
+        );
+        assert!(html.contains(r#"data-role="stakeholder""#), "{page}");
+        assert!(
+            html.contains(&format!(r#"href="{page}" aria-current="page""#)),
+            "{page}"
+        );
+        assert!(!html.contains(r#"href="/tenants""#), "{page}");
     }
+    // The team keeps the console on the same paths.
+    let html = app
+        .client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("scaleout.js") && !html.contains("watch/watch.js"));
     // The controls the server would refuse are not offered; the operator gets them.
     for (page, control) in [("/shards", "make-plan"), ("/demo", "start-demo")] {
         let html = viewer

@@ -73,6 +73,16 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
     assert!(html.contains(&format!(r#"data-job="{demo}""#)), "{html}");
 
     assert_eq!(app.finish_job(demo).await.state, JobState::Succeeded);
+    // The page rendered after it ended says so, also to a browser that runs no script:
+    // its card is not "running", offers no cancel, and shows no empty log.
+    let html = app.get("/demo").await.text().await.unwrap();
+    let card = &html[html
+        .find(r#"data-testid="job-watch""#)
+        .expect("the job's card")..];
+    let tag = &card[..card.find('>').unwrap()];
+    assert!(tag.contains(r#"data-state="succeeded""#), "{tag}");
+    assert!(!html.contains(">Cancel</button>"), "{html}");
+    assert!(!html.contains("Every step (0)"), "{html}");
 
     let json = app.get(&format!("/reports/demo/{demo}.json")).await;
     assert_eq!(json.status(), 200);

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use scaleout_domain::progress::{Outcome, ProgressEvent};
+use scaleout_domain::views::JobState;
 
 use super::follow::follow;
 use super::operator_only::OperatorOnly;
@@ -25,6 +26,10 @@ pub fn JobWatch(
     /// the dashboard's recent jobs).
     #[prop(optional)]
     on_dismiss: Option<Callback<u64>>,
+    /// The job's state as the page knew it when rendered: a job that has ended says so
+    /// before its events arrive, and on a page without scripts (where they never do).
+    #[prop(default = None)]
+    known: Option<JobState>,
 ) -> impl IntoView {
     let (events, set_events) = signal(Vec::<ProgressEvent>::new());
     if let Some(mirror) = mirror {
@@ -60,7 +65,10 @@ pub fn JobWatch(
         Some(e) if e.outcome == Outcome::Warning => "cancelled",
         Some(_) => "failed",
         None if ended.get() => "ended",
-        None => "running",
+        None => match known {
+            Some(k) if k.is_finished() => k.as_str(),
+            _ => "running",
+        },
     };
     // The bar follows the step in progress; the log shows every step's outcome.
     let current = Signal::derive(move || {
@@ -84,7 +92,10 @@ pub fn JobWatch(
             <p class="muted" data-testid="job-current">
                 {move || current.get().filter(|_| matches!(state(), "running" | "succeeded")).map(|e| e.message).unwrap_or_default()}
             </p>
-            <ProgressLog label="Job progress" events=events filter_finished=true ended=Signal::derive(move || state() != "running") />
+            // An ended job's steps come with its events (not with the page): no empty log.
+            <Show when=move || state() == "running" || events.with(|e| !e.is_empty())>
+                <ProgressLog label="Job progress" events=events filter_finished=true ended=Signal::derive(move || state() != "running") />
+            </Show>
             {move || last().map(|e| view! { <p class="job-result" role="status">{e.message}</p> })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <Show when=move || state() == "running">

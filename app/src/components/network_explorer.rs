@@ -80,6 +80,17 @@ pub fn NetworkExplorer(
         move |(t, p)| loader.load(t, p),
     );
     let read = move |ev: &leptos::ev::Event| event_target_value(ev).parse::<i64>().ok();
+    // Where the explorer moves, the address follows (after the first showing, which the
+    // address already names): a reload or a shared address shows the same network.
+    Effect::new(move |shown: Option<()>| {
+        let (t, p) = (at.get(), page.get());
+        if shown.is_some() {
+            crate::components::query::replace_query(&[
+                ("at", Some(t.to_string())),
+                ("page", (p > 1).then(|| p.to_string())),
+            ]);
+        }
+    });
 
     view! {
         <section class="card explorer" aria-labelledby="explorer-h" data-testid="network-explorer">

@@ -6,7 +6,6 @@
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use super::query::query_param;
 
@@ -53,15 +52,14 @@ const SHOWN_BY_THEIR_PAGE: &[&str] = &["/api/signup/submit", "/api/access/login"
 /// at the top of the page (so no message is ever lost on the way back).
 #[component]
 pub fn ReturnedError() -> impl IntoView {
-    let query = use_query_map();
+    let path = super::query::use_query_param("__path");
+    let err = super::query::use_query_param("__err");
     let message = move || {
-        query.with(|q| {
-            let path = q.get("__path")?;
-            if SHOWN_BY_THEIR_PAGE.contains(&path.as_str()) {
-                return None;
-            }
-            q.get("__err").map(|e| decode_error(&e))
-        })
+        let path = path.get()?;
+        if SHOWN_BY_THEIR_PAGE.contains(&path.as_str()) {
+            return None;
+        }
+        err.get().map(|e| decode_error(&e))
     };
     move || {
         message().map(|m| {

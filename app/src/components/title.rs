@@ -12,7 +12,10 @@ pub struct PublicPage;
 /// server and in the browser, so hydration agrees (in its bundle, statically nothing).
 #[component]
 pub fn Title(#[prop(into)] text: String) -> impl IntoView {
-    let public = cfg!(any(feature = "public-bundle", feature = "portal-bundle"))
-        || use_context::<PublicPage>().is_some();
+    let public = cfg!(any(
+        feature = "public-bundle",
+        feature = "portal-bundle",
+        feature = "watch-bundle"
+    )) || use_context::<PublicPage>().is_some();
     (!public).then(|| view! { <leptos_meta::Title text /> })
 }

@@ -1,9 +1,9 @@
 //! The dashboard: what the console is connected to, the cluster at a glance,
 //! running and recent jobs with live progress, and a live preflight check.
 
+use crate::components::title::Title;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use scaleout_domain::console::ConsoleStatus;
 use scaleout_domain::port::ClusterMode;
 use scaleout_domain::views::{ConsoleSummary, JobRecord, JobState};

@@ -3,10 +3,9 @@
 //! before and after, and download the report. Presenter mode shows the same in
 //! large type for a room.
 
+use crate::components::title::Title;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use scaleout_domain::planner::Figures;
 use scaleout_domain::progress::{Outcome, ProgressEvent};
 use scaleout_domain::views::{DemoReport, JobRecord, JobState};
@@ -113,9 +112,8 @@ fn is_live(state: JobState) -> bool {
 
 #[component]
 pub fn Demo() -> impl IntoView {
-    let present = use_query_map()
-        .read_untracked()
-        .get("present")
+    let present = crate::components::query::use_query_param("present")
+        .get_untracked()
         .is_some_and(|v| v == "1" || v == "true");
     // The most recent demo: a second browser attaches to the one running, and
     // a demo started after the page opened is followed as it starts.
@@ -394,8 +392,10 @@ fn DemoRun(
                     <p class="hint presenter-hint">"Presenter mode: the highlighted step follows the demo live; afterwards ← and → step through it, Esc leaves."</p>
                 </section>
                 <div class="demo-live">
-                    {move || job.get().map(|id| view! {
-                        <JobWatch job=id title="Scale-out demo".to_string() on_done mirror=set_events />
+                    {move || job.get().map(|id| {
+                        // The latest demo's state came with the page; a job started since is live.
+                        let known = attached_state.filter(|_| Some(id) == attached);
+                        view! { <JobWatch job=id title="Scale-out demo".to_string() on_done mirror=set_events known /> }
                     })}
                 </div>
             </div>

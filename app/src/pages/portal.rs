@@ -66,14 +66,16 @@ fn Portal(initial: PortalView) -> impl IntoView {
         });
     });
     let company = move || current.with(|v| v.signup.company.clone());
-    let ready = move || current.with(|v| v.signup.state == SignupState::Ready);
+    // The inventory is made once, when the tenant is ready: an update (the first comes as
+    // the stream opens) refreshes its figures, never the explorer, which keeps its place.
+    let ready = Memo::new(move |_| current.with(|v| v.signup.state == SignupState::Ready));
     let token = current.with_untracked(|v| v.personal.clone());
     view! {
         <h1>{company}</h1>
         <PersonalLink token />
         <Others current />
         <StateCard current />
-        {move || ready().then(|| view! { <Inventory view=current.get() /> })}
+        {move || ready.get().then(|| view! { <Inventory current /> })}
     }
     .into_any()
 }
@@ -82,6 +84,9 @@ fn Portal(initial: PortalView) -> impl IntoView {
 #[component]
 fn StateCard(current: RwSignal<PortalView>) -> impl IntoView {
     let state = move || current.with(|v| v.signup.state);
+    // Said again only when the state or its reason changes: the live progress below
+    // keeps its stream across updates.
+    let said = Memo::new(move |_| current.with(|v| (v.signup.state, v.signup.message.clone())));
     view! {
         <section class="card" aria-labelledby="state-h" data-testid="portal" data-state=move || state().as_str()>
             <h2 id="state-h">"Your tenant"</h2>
@@ -93,14 +98,14 @@ fn StateCard(current: RwSignal<PortalView>) -> impl IntoView {
                 " Signed up " {move || view! { <LocalTime ms=current.with(|v| v.signup.created_ms) /> }} "."
             </p>
             <p class="portal-state">"State: " <strong data-testid="portal-state">{move || state().for_customer()}</strong></p>
-            {move || state_text(&current.get())}
+            {move || said.with(|(state, message)| state_text(*state, message.clone()))}
         </section>
     }
     .into_any()
 }
 
-fn state_text(v: &PortalView) -> AnyView {
-    match v.signup.state {
+fn state_text(state: SignupState, message: Option<String>) -> AnyView {
+    match state {
         SignupState::Pending => view! {
             <p role="status">"An operator reviews every new company before its tenant is set up. "
                 "This page shows their decision as soon as it is made (if your browser runs no scripts, reload it)."</p>
@@ -109,11 +114,11 @@ fn state_text(v: &PortalView) -> AnyView {
         SignupState::Ready => view! { <p class="ok" role="status">"Your tenant is ready: your inventory is below."</p> }.into_any(),
         SignupState::Rejected => view! {
             <p role="alert" data-testid="portal-reason">"Your signup was declined. The reason given: "
-                <q>{v.signup.message.clone().unwrap_or_else(|| "none was given".into())}</q></p>
+                <q>{message.unwrap_or_else(|| "none was given".into())}</q></p>
         }.into_any(),
         SignupState::Failed => view! {
             <p class="error" role="alert">"We could not set up your tenant: "
-                {v.signup.message.clone().unwrap_or_else(|| "it stopped".into())} ". Contact us and we will finish it."</p>
+                {message.unwrap_or_else(|| "it stopped".into())} ". Contact us and we will finish it."</p>
         }.into_any(),
         SignupState::Closed => view! {
             <p role="status" data-testid="portal-closed">"This tenant was closed and its data removed. "
@@ -261,20 +266,22 @@ fn Provisioning() -> impl IntoView {
 }
 
 #[component]
-fn Inventory(view: PortalView) -> impl IntoView {
+fn Inventory(current: RwSignal<PortalView>) -> impl IntoView {
+    let created_at = current.with_untracked(|v| v.created_at);
+    let lines = move || current.with(|v| v.inventory.clone());
     view! {
         <section class="card" aria-labelledby="inventory-h">
             <h2 id="inventory-h">"Your inventory"</h2>
-            {view.created_at.map(|at| view! {
+            {created_at.map(|at| view! {
                 <p class="hint">"History kept from " <LocalTime ms=at * 1000 /> " on."</p>
             })}
             <div class="table-wrap">
                 <table class="data" data-testid="portal-counts">
                     <thead><tr><th scope="col">"What"</th><th scope="col" class="num">"Stored"</th><th scope="col" class="num">"For your size"</th></tr></thead>
                     <tbody>
-                        {view.inventory.iter().map(|line| view! {
+                        {move || lines().into_iter().map(|line| view! {
                             <tr>
-                                <th scope="row">{line.what.clone()}</th>
+                                <th scope="row">{line.what}</th>
                                 <td class="num">{count(line.stored)}</td>
                                 <td class="num">{count(line.expected)}</td>
                             </tr>
@@ -285,7 +292,7 @@ fn Inventory(view: PortalView) -> impl IntoView {
         </section>
         // The same explorer operators use, fed by the portal's own endpoint:
         // the cookie, not an id, says whose network this is.
-        {view.created_at.map(|created_at| {
+        {created_at.map(|created_at| {
             let (at, page) = position_from_query();
             view! {
                 <NetworkExplorer

@@ -9,16 +9,23 @@ pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
 }
 
 fn page_with_head(status: StatusCode, title: &str, body: &str, head: &str) -> Response {
+    let stylesheet = r#"<link rel="stylesheet" href="/pkg/scaleout.css">"#;
     (
         status,
-        Html(format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{head}\
-             <title>{title} · scaleout</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/pkg/scaleout.css\"></head>\
-             <body><main id=\"main\" class=\"door-page\"><h1>{title}</h1>{body}</main></body></html>"
-        )),
+        Html(document(title, body, &format!("{head}{stylesheet}"))),
     )
         .into_response()
+}
+
+/// The page around `body`, its icon inline (as the app's pages have it: no request).
+fn document(title: &str, body: &str, head: &str) -> String {
+    let icon = scaleout_app::FAVICON;
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{head}\
+         <title>{title} · scaleout</title><link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\"></head>\
+         <body><main id=\"main\" class=\"door-page\"><h1>{title}</h1>{body}</main></body></html>"
+    )
 }
 
 /// A link (a stakeholder's, a customer's personal one) that worked: sets its
@@ -26,12 +33,14 @@ fn page_with_head(status: StatusCode, title: &str, body: &str, head: &str) -> Re
 /// cookie set while arriving from another site (a mail, a chat) would not be
 /// sent on a redirect of that same navigation.
 pub fn link_opened(title: &str, to: &str, continue_to: &str, set_cookie: &str) -> Response {
-    let mut response = page_with_head(
-        StatusCode::OK,
+    // Gone at once: no stylesheet (the next page loads its own, under the build's name;
+    // this one would be a second copy on a phone link).
+    let mut response = Html(document(
         title,
         &format!("<p><a href=\"{to}\">{continue_to}</a>.</p>"),
         &format!("<meta http-equiv=\"refresh\" content=\"0;url={to}\">"),
-    );
+    ))
+    .into_response();
     if let Ok(v) = axum::http::HeaderValue::from_str(set_cookie) {
         response
             .headers_mut()

@@ -161,7 +161,12 @@ fn matches(path: &str, list: &[&str]) -> bool {
 /// What browsers ask for by themselves (a plain 404 for anyone, not a page).
 const BROWSER_PROBES: &[&str] = &["/favicon.ico", "/robots.txt"];
 
-/// A file of the bundle (`/pkg/<name>`, one plain segment) or a public file.
+/// The bundles that live in a directory of their own under `/pkg/` (a stakeholder's:
+/// its page modules and their loader beside it, apart from the console's).
+const BUNDLE_DIRS: &[&str] = &["watch"];
+
+/// A file of the bundle (`/pkg/<name>` or `/pkg/<bundle dir>/<name>`, plain segments) or a
+/// public file.
 fn is_asset(path: &str) -> bool {
     if PUBLIC_FILES.contains(&path) || BROWSER_PROBES.contains(&path) {
         return true;
@@ -172,8 +177,11 @@ fn is_asset(path: &str) -> bool {
     // `/pkg/<file>`, or `/pkg/<build>/<file>`: the same file under its build's name.
     let name = match rest.split_once('/') {
         Some((build, name)) if crate::assets::is_build_id(build) => name,
-        Some(_) => return false,
-        None => rest,
+        _ => rest,
+    };
+    let name = match name.split_once('/') {
+        Some((dir, file)) if BUNDLE_DIRS.contains(&dir) => file,
+        _ => name,
     };
     !name.is_empty()
         && !name.contains('/')
@@ -293,6 +301,8 @@ mod tests {
         assert_eq!(get("/pkg/scaleout.css.gz"), Need::Asset);
         assert_eq!(get("/pkg/0123456789abcdef/scaleout.js"), Need::Asset);
         assert_eq!(get("/pkg/0123456789abcdef/chunk_12.wasm"), Need::Asset);
+        assert_eq!(get("/pkg/watch/watch.js"), Need::Asset);
+        assert_eq!(get("/pkg/0123456789abcdef/watch/chunk_5.wasm"), Need::Asset);
         assert_eq!(get("/favicon.svg"), Need::Asset);
         // A dot in the last segment once made any page an "asset".
         for page in [
@@ -304,6 +314,9 @@ mod tests {
             "/pkg/a/b.js",
             "/pkg/0123456789abcdef/",
             "/pkg/0123456789abcdef/a/b.js",
+            "/pkg/watch/",
+            "/pkg/watch/a/b.js",
+            "/pkg/0123456789abcdef/watch/a/b.js",
             "/pkg/0123456789ABCDEF/b.js",
             "/favicon.ico/x",
         ] {

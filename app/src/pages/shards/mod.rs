@@ -6,8 +6,8 @@ mod placement;
 mod review;
 mod watch;
 
+use crate::components::title::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use scaleout_domain::views::{JobState, PlanReview};
 
 use crate::api::access::get_session;
@@ -51,7 +51,7 @@ pub fn Shards() -> impl IntoView {
         <h1>"Shards"</h1>
         <p class="lead">
             "Where every shard group of the network_assets SmartGraph sits, how evenly the DB servers are "
-            "loaded, and the rebalance that evens them out: plan it, review it, execute it with live progress."
+            "loaded, and the rebalance that evens them out: planned, reviewed, then executed with live progress."
         </p>
         <section class="card" aria-labelledby="rebalance-h">
             <h2 id="rebalance-h">"Rebalance"</h2>
@@ -122,10 +122,10 @@ fn Placement(info: ShardInfo, operator: bool) -> impl IntoView {
 fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView {
     let job = RwSignal::new(attached);
     // `/shards?drain=SERVER` (the Servers page's Drain): plan emptying that server.
-    let query = leptos_router::hooks::use_query_map();
+    let query = crate::components::query::use_query_param("drain");
     let drain = Signal::derive(move || {
         query
-            .with(|q| q.get("drain"))
+            .get()
             .map(|d| d.trim().to_string())
             .filter(|d| !d.is_empty())
     });
@@ -233,12 +233,12 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
                         "Drain {server}: the planner moves every replica and leader off it, keeping the other servers balanced. \
                          Review the plan, execute it (each move is verified), then remove the empty server on the Servers page."
                     )}</p>
-                    <noscript>
-                        <p class="hint">{format!(
-                            "Planning and executing a drain need JavaScript and WebAssembly in this page; without them, run: scaleout server drain {server} --execute"
-                        )}</p>
-                    </noscript>
                     <OperatorOnly note="Read-only view: an operator drains servers; you see it here live.">
+                        <noscript>
+                            <p class="hint">{format!(
+                                "Planning and executing a drain need JavaScript and WebAssembly in this page; without them, run: scaleout server drain {server} --execute"
+                            )}</p>
+                        </noscript>
                         <div class="form-row actions">
                             <button type="button" data-testid="make-plan" on:click=make_plan disabled=move || plan.pending().get()>
                                 {move || if plan.pending().get() { "Planning…".to_string() } else { label.get_value() }}
@@ -251,12 +251,12 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
             (None, None) => view! {
                 <p class="hint">
                     "The planner proposes moves that make bytes per server more even, each move improving on the last, "
-                    "so stopping at any point leaves the cluster better than before. Nothing moves until you execute the plan you reviewed."
+                    "so stopping at any point leaves the cluster better than before. Nothing moves until a reviewed plan is executed."
                 </p>
-                <noscript>
-                    <p class="hint">"Planning and executing a rebalance need JavaScript and WebAssembly; the placement and figures below are current."</p>
-                </noscript>
                 <OperatorOnly note="Read-only view: an operator plans and runs rebalances; you see them here live.">
+                    <noscript>
+                        <p class="hint">"Planning and executing a rebalance need JavaScript and WebAssembly; the placement and figures below are current."</p>
+                    </noscript>
                     <button type="button" data-testid="make-plan" on:click=make_plan disabled=move || plan.pending().get()>
                         {move || if plan.pending().get() { "Planning…" } else { "Plan a rebalance" }}
                     </button>
