@@ -152,6 +152,8 @@ impl ClusterBackend for ArangoCluster {
                 .map(|chunk| self.import_chunk(g.spec.naming, chunk)),
         )
         .await;
+        // Written (in whole or in part): the next weighing reads again.
+        self.inner.weights.forget();
         let report = import::summarize(tenant, batch.len(), outcomes)?;
         tracing::debug!(%tenant, created = report.created, ignored = report.ignored, "batch loaded");
         Ok(report)
@@ -180,10 +182,16 @@ impl ClusterBackend for ArangoCluster {
     }
 
     async fn tenant_weights(&self) -> Result<BTreeMap<TenantId, Stored>, BackendError> {
-        match self.graph().await? {
-            Some(g) => self.weigh_tenants(&g).await,
-            None => Ok(BTreeMap::new()),
-        }
+        // A full read: shared by the pages that ask together, kept for a short while.
+        self.inner
+            .weights
+            .get(|| async {
+                match self.graph().await? {
+                    Some(g) => self.weigh_tenants(&g).await,
+                    None => Ok(BTreeMap::new()),
+                }
+            })
+            .await
     }
 
     async fn remove_tenant(&self, tenant: TenantId) -> Result<u64, BackendError> {
@@ -194,6 +202,7 @@ impl ClusterBackend for ArangoCluster {
             let q = queries::remove_tenant(g.spec.naming, c, tenant);
             let rows = aql::collect(self.client(), &q, 1, Retry::UnsentOnly).await?;
             removed += rows.first().and_then(Value::as_u64).unwrap_or(0);
+            self.inner.weights.forget();
         }
         tracing::info!(%tenant, removed, "tenant removed");
         Ok(removed)

@@ -41,6 +41,8 @@ pub(crate) struct Inner {
     pub(crate) imports: Semaphore,
     /// Shard groups with a move under way from this console.
     pub(crate) moving: scaleout_domain::port::MoveSlots,
+    /// The last weighing of every tenant (a full read), for a short while.
+    pub(crate) weights: crate::weights::WeightsCache,
 }
 
 /// A connection to ArangoDB implementing the cluster port. Cheap to clone.
@@ -136,6 +138,7 @@ impl ArangoCluster {
                 tenant_shards: Mutex::new(HashMap::new()),
                 imports,
                 moving: Default::default(),
+                weights: crate::weights::WeightsCache::new(crate::weights::FRESH_FOR),
             }),
         })
     }

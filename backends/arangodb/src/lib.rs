@@ -28,6 +28,7 @@ mod schema;
 mod secret;
 mod shards;
 mod topology;
+mod weights;
 
 pub use cluster::ArangoCluster;
 pub use config::{ArangoConfig, AuthMethod, RetryPolicy};

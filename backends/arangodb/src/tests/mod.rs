@@ -9,6 +9,7 @@ mod port_suite;
 mod recorded;
 mod schema;
 mod single;
+mod weights;
 
 use scaleout_domain::port::{ClusterBackend, SchemaSpec};
 use scaleout_domain::{Naming, Tenant};
