@@ -4,7 +4,7 @@
 #   pkg/portal.js + pkg/portal_bg.wasm (the customers' portal),
 #   pkg/watch/ (a stakeholder's read-only pages: watch.js, its modules and their loader),
 #   pkg/scaleout.js + pkg/scaleout_bg.wasm (the shell: router, navigation, live stream),
-#   in release one wasm module per page and per chunk they share, loaded on first use
+#   one wasm module per page and per chunk they share, loaded on first use
 #   (pkg/__wasm_split.*.js, pkg/__wasm_split_manifest.json), pkg/scaleout.css, public files,
 #   and a .br and a .gz copy of every wasm, JS and CSS file.
 # Usage: scripts/build-site.sh [release|debug]   (default: release, size-optimised)
@@ -44,55 +44,44 @@ cargo rustc -p scaleout-app --lib --crate-type cdylib \
   --no-default-features --features portal-bundle
 wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name portal "$wasm"
 
-# A stakeholder's read-only pages too (app/src/watch_app.rs), in pkg/watch/: in release
-# split like the console's (one module per page), beside their own loader.
-say "Building the stakeholders' bundle (wasm, $mode)"
-mkdir -p "$pkg/watch"
-if [ "$mode" = release ]; then
+# Lazily loaded code (`#[lazy]`, the lazy routes) works only split: unsplit, the bundle
+# imports a placeholder module and never starts. So debug builds are split too.
+# Splitting needs the linker's relocations (only the final link gets the flag:
+# dependencies stay cached). `split FEATURE DIR NAME` builds, splits and binds one bundle.
+split() {
   cargo rustc -p scaleout-app --lib --crate-type cdylib \
     --target wasm32-unknown-unknown --profile "$profile" \
-    --no-default-features --features watch-bundle -- -C link-args=--emit-relocs
-  scaleout-wasm-split "$wasm" "$pkg/watch" watch
-  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
-    --out-dir "$pkg/watch" --out-name watch "$pkg/watch/watch_split.wasm"
-  rm "$pkg/watch/watch_split.wasm"
-else
-  cargo rustc -p scaleout-app --lib --crate-type cdylib \
-    --target wasm32-unknown-unknown --profile "$profile" \
-    --no-default-features --features watch-bundle
-  wasm-bindgen --target web --no-typescript --out-dir "$pkg/watch" --out-name watch "$wasm"
-fi
-
-if [ "$mode" = release ]; then
-  # Every page is a lazy route (app/src/routes.rs): the release bundle is split at them,
-  # so a visitor downloads the shell and their page, not every page. Splitting needs the
-  # linker's relocations (only the final link gets the flag: dependencies stay cached).
-  say "Building the hydration bundle (wasm, release, split at the lazy routes)"
-  cargo rustc -p scaleout-app --lib --crate-type cdylib \
-    --target wasm32-unknown-unknown --profile "$profile" \
-    --no-default-features --features hydrate -- -C link-args=--emit-relocs
-  scaleout-wasm-split "$wasm" "$pkg" scaleout
+    --no-default-features --features "$1" -- -C link-args=--emit-relocs
+  scaleout-wasm-split "$wasm" "$2" "$3"
   # wasm-bindgen on the main module only; it keeps the exports the chunks link against.
   wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
-    --out-dir "$pkg" --out-name scaleout "$pkg/scaleout_split.wasm"
-  rm "$pkg/scaleout_split.wasm"
+    --out-dir "$2" --out-name "$3" "$2/$3_split.wasm"
+  rm "$2/$3_split.wasm"
+}
+
+# A stakeholder's read-only pages too (app/src/watch_app.rs), in pkg/watch/: split like
+# the console's (one module per page), beside their own loader.
+say "Building the stakeholders' bundle (wasm, $mode, split per page)"
+mkdir -p "$pkg/watch"
+split watch-bundle "$pkg/watch" watch
+
+# Every page is a lazy route (app/src/routes.rs): the bundle is split at them, so a
+# visitor downloads the shell and their page, not every page.
+say "Building the hydration bundle (wasm, $mode, split at the lazy routes)"
+split hydrate "$pkg" scaleout
+
+if [ "$mode" = release ]; then
   say "Optimising every wasm module for size (wasm-opt -Oz)"
   # The producers and target-features sections are for tools, not browsers (0.4 KB).
   for module in "$pkg"/*.wasm "$pkg"/watch/*.wasm; do
     wasm-opt -Oz --strip-producers --strip-target-features "$module" -o "$module"
   done
-  # The two entry scripts: wasm-bindgen's glue, 44-61 KB as written (the import names
+  # The entry scripts: wasm-bindgen's glue, 44-61 KB as written (the import names
   # are object keys, which terser keeps).
   for js in "$pkg/public.js" "$pkg/portal.js" "$pkg/scaleout.js" "$pkg/watch/watch.js"; do
     terser "$js" --module --compress --mangle -o "$js.min"
     mv "$js.min" "$js"
   done
-else
-  say "Building the hydration bundle (wasm, debug, not split)"
-  cargo rustc -p scaleout-app --lib --crate-type cdylib \
-    --target wasm32-unknown-unknown --profile "$profile" \
-    --no-default-features --features hydrate
-  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name scaleout "$wasm"
 fi
 # One stylesheet: main.css first (tokens, layout), then one file per page area.
 {

@@ -12,48 +12,39 @@
     allow(dead_code, unused_imports)
 )]
 
+/// Items of the console's own build, not of the bundles of their own.
+macro_rules! console_only {
+    ($($item:item)*) => {
+        $(
+            #[cfg(not(any(
+                feature = "public-bundle",
+                feature = "portal-bundle",
+                feature = "watch-bundle"
+            )))]
+            $item
+        )*
+    };
+}
+
 pub mod api;
 /// The site's icon as a data address, for pages the server writes itself.
 pub use components::chrome::FAVICON;
-#[cfg(not(any(
-    feature = "public-bundle",
-    feature = "portal-bundle",
-    feature = "watch-bundle"
-)))]
-mod app;
 mod components;
 mod pages;
 pub mod portal_app;
 pub mod public;
-#[cfg(not(any(
-    feature = "public-bundle",
-    feature = "portal-bundle",
-    feature = "watch-bundle"
-)))]
-mod routes;
-#[cfg(not(any(
-    feature = "public-bundle",
-    feature = "portal-bundle",
-    feature = "watch-bundle"
-)))]
-mod shell;
 // Only where it is rendered or hydrated: its lazily loaded pages are exported by the
 // splitter's macro, which would keep them in every other bundle.
 #[cfg(any(feature = "ssr", feature = "watch-bundle"))]
 pub mod watch_app;
 
-#[cfg(not(any(
-    feature = "public-bundle",
-    feature = "portal-bundle",
-    feature = "watch-bundle"
-)))]
-pub use app::App;
-#[cfg(not(any(
-    feature = "public-bundle",
-    feature = "portal-bundle",
-    feature = "watch-bundle"
-)))]
-pub use shell::shell;
+console_only! {
+    mod app;
+    mod routes;
+    mod shell;
+    pub use app::App;
+    pub use shell::shell;
+}
 
 /// Browser entry point, called by the hydration script once the wasm is loaded.
 /// Hydration waits for the page's own wasm module (every page is a lazy route), then

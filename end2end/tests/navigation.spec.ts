@@ -52,5 +52,7 @@ test.describe("without JavaScript", () => {
     await page.goto("/");
     await expect(page.getByTestId("backend-kind")).toContainText("Embedded");
     await expect(page.getByRole("link", { name: "Shards" })).toHaveAttribute("href", "/shards");
+    // A button that only a script could run is not offered.
+    await expect(page.getByTestId("refresh-status")).toBeHidden();
   });
 });

@@ -5,7 +5,9 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use support::{client_with_cookie, login, open_viewer_link, spawn_app, OPERATOR_PASSWORD};
+use support::{
+    client_with_cookie, get_text, login, open_viewer_link, spawn_app, OPERATOR_PASSWORD,
+};
 
 /// Every registered server function, as the router serves it.
 fn server_fn_paths() -> BTreeSet<String> {
@@ -105,15 +107,7 @@ async fn a_read_only_link_watches_but_cannot_change_anything_and_can_be_revoked(
         assert!(!html.contains(r#"href="/tenants""#), "{page}");
     }
     // The team keeps the console on the same paths.
-    let html = app
-        .client
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(&app.client, app.url("/")).await;
     assert!(html.contains("scaleout.js") && !html.contains("watch/watch.js"));
     // The controls the server would refuse are not offered; the operator gets them.
     for (page, control) in [("/shards", "make-plan"), ("/demo", "start-demo")] {
