@@ -134,8 +134,8 @@ pub fn watch_shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Preload links for the page's modules and the live stream's, from the split's manifest
-/// (`pkg/watch/__wasm_split_manifest.json`; absent in a debug build, which has no split):
-/// without them the browser learns of each only once the main module runs.
+/// (`pkg/watch/__wasm_split_manifest.json`; none without a built site): without them the
+/// browser learns of each only once the main module runs.
 #[cfg(feature = "ssr")]
 fn preloads(options: &LeptosOptions, here: &str) -> impl IntoView {
     let dir = format!("{}/watch", options.site_pkg_dir);
