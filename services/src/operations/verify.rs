@@ -34,8 +34,16 @@ pub struct Before {
 
 /// The group's tally before its move, with who is writing it.
 pub async fn before(console: &Console, job: u64, group: u32) -> Result<Before, ServiceError> {
+    // Asked before the count as well as after it: an onboarding that ends while the group
+    // is counted holds its lock at neither moment otherwise (seen in a CI run).
+    let earlier = console.store().tenants_held(job)?;
     let tally = console.backend().group_tally(group).await?;
-    let writing = being_written(console, job, &tally, &GroupTally::default())?;
+    let mut writing = being_written(console, job, &tally, &GroupTally::default())?;
+    writing.extend(
+        earlier
+            .into_iter()
+            .filter(|id| tally.tenants.contains_key(id)),
+    );
     Ok(Before { tally, writing })
 }
 
@@ -50,9 +58,15 @@ pub async fn after(
         tally: before,
         writing,
     } = before;
+    let earlier = console.store().tenants_held(job)?;
     let after = console.backend().group_tally(request.group).await?;
     let mut changing = being_written(console, job, before, &after)?;
     changing.extend(writing.iter().cloned());
+    changing.extend(
+        earlier
+            .into_iter()
+            .filter(|id| before.tenants.contains_key(id) || after.tenants.contains_key(id)),
+    );
     let mut problems = before.differences(&after, &changing);
     if let Some(wrong) = misplaced(console, request).await? {
         problems.push(wrong);

@@ -86,6 +86,28 @@ impl ConsoleStore {
     pub fn holder_of(&self, lock: Lock) -> Result<Option<Held>, ServiceError> {
         self.with(|c| holder(c, &[lock], None))
     }
+
+    /// Every tenant a job other than `except` holds (onboarding, removing) right now.
+    pub fn tenants_held(
+        &self,
+        except: u64,
+    ) -> Result<std::collections::BTreeSet<TenantId>, ServiceError> {
+        self.with(|c| {
+            let mut stmt = c
+                .prepare("SELECT resource FROM job_locks WHERE resource LIKE 'tenant:%' AND job_id != ?1")
+                .map_err(db)?;
+            let keys = stmt
+                .query_map([except as i64], |r| r.get::<_, String>(0))
+                .map_err(db)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(db)?;
+            Ok(keys
+                .iter()
+                .filter_map(|k| k.strip_prefix("tenant:"))
+                .filter_map(|id| TenantId::parse(id).ok())
+                .collect())
+        })
+    }
 }
 
 /// The first of `locks` held by a job other than `except`.
@@ -132,4 +154,44 @@ pub(super) fn release_all(tx: &rusqlite::Connection, job: u64) -> Result<(), Ser
     tx.execute("DELETE FROM job_locks WHERE job_id = ?1", [job as i64])
         .map_err(db)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tenants_other_jobs_hold_and_none_of_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConsoleStore::open(&dir.path().join("console.db")).unwrap();
+        let (a, b) = (
+            TenantId::parse("0123456789ab").unwrap(),
+            TenantId::parse("ba9876543210").unwrap(),
+        );
+        let spec = serde_json::json!({});
+        let onboarding = store
+            .insert_job("add_tenant", &spec, &[Lock::Tenant(a)], 0)
+            .unwrap()
+            .unwrap();
+        let rebalance = store
+            .insert_job("rebalance", &spec, &[Lock::Topology, Lock::Tenant(b)], 0)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            store
+                .tenants_held(rebalance)
+                .unwrap()
+                .into_iter()
+                .collect::<Vec<_>>(),
+            vec![a]
+        );
+        assert_eq!(
+            store
+                .tenants_held(onboarding)
+                .unwrap()
+                .into_iter()
+                .collect::<Vec<_>>(),
+            vec![b]
+        );
+    }
 }
