@@ -428,3 +428,43 @@ async fn a_job_whose_owner_pid_was_reused_or_is_a_zombie_is_interrupted() {
     child.wait().unwrap();
     assert_eq!(c.jobs().interrupt_orphans().unwrap(), vec![jobs[2]]);
 }
+
+#[tokio::test]
+async fn a_move_check_leaves_out_a_tenant_onboarded_from_start_to_end_while_its_group_moved() {
+    use scaleout_domain::port::{MoveRequest, ReplicaRole};
+    use scaleout_services::operations::verify;
+    let dir = tempfile::tempdir().unwrap();
+    let c = console(dir.path());
+    onboard(&c, "Acme Corp", 1).await;
+    // Every group counted before "its move", as the executor does...
+    let groups = c.backend().shard_map().await.unwrap().groups;
+    let mut before = Vec::new();
+    for g in &groups {
+        before.push(verify::before(&c, 0, g.index).await.unwrap());
+    }
+    // ...then an onboarding that starts and ends before the move is checked: it leaves
+    // no lock behind to see.
+    let late = onboard(&c, "Late Arrivals", 1).await;
+    let map = c.backend().shard_map().await.unwrap();
+    let (i, group) = map
+        .groups
+        .iter()
+        .enumerate()
+        .find(|(_, g)| g.tenants.contains(&late))
+        .expect("the new tenant is in a group");
+    let request = MoveRequest {
+        group: group.index,
+        from: "a-server-it-left".into(),
+        to: group.leader.clone(),
+        role: ReplicaRole::Leader,
+    };
+    let verdict = verify::after(&c, 0, &request, &before[i]).await.unwrap();
+    assert!(verdict.verified, "{}", verdict.summary);
+    assert!(
+        verdict
+            .summary
+            .contains("being written by other jobs were not compared"),
+        "{}",
+        verdict.summary
+    );
+}

@@ -23,19 +23,23 @@ pub struct Verdict {
     pub summary: String,
 }
 
-/// The group before its move: its tally, and the tenants in it that other jobs were
-/// writing then. A tenant whose onboarding ends during the move is no longer locked when
-/// the move is checked, but its count changed for its own reason (seen in a test run).
+/// The group before its move: its tally, the tenants in it that other jobs were writing
+/// then, and where tenant writes stood. A tenant whose onboarding ends during the move is
+/// no longer locked when the move is checked, but its count changed for its own reason
+/// (seen in a test run); one whose onboarding starts and ends during it never was.
 #[derive(Debug, Clone)]
 pub struct Before {
     tally: GroupTally,
     writing: BTreeSet<TenantId>,
+    mark: u64,
 }
 
 /// The group's tally before its move, with who is writing it.
 pub async fn before(console: &Console, job: u64, group: u32) -> Result<Before, ServiceError> {
     // Asked before the count as well as after it: an onboarding that ends while the group
-    // is counted holds its lock at neither moment otherwise (seen in a CI run).
+    // is counted holds its lock at neither moment otherwise (seen in a CI run). The mark
+    // names, after the move, every tenant taken for writing from now on.
+    let mark = console.store().tenant_write_mark()?;
     let earlier = console.store().tenants_held(job)?;
     let tally = console.backend().group_tally(group).await?;
     let mut writing = being_written(console, job, &tally, &GroupTally::default())?;
@@ -44,7 +48,11 @@ pub async fn before(console: &Console, job: u64, group: u32) -> Result<Before, S
             .into_iter()
             .filter(|id| tally.tenants.contains_key(id)),
     );
-    Ok(Before { tally, writing })
+    Ok(Before {
+        tally,
+        writing,
+        mark,
+    })
 }
 
 /// Compares the group after the move with `before`, and reads its placement back.
@@ -57,14 +65,18 @@ pub async fn after(
     let Before {
         tally: before,
         writing,
+        mark,
     } = before;
     let earlier = console.store().tenants_held(job)?;
+    // Taken for writing while the group moved, by a job that may have ended already.
+    let written = console.store().tenants_written_since(*mark)?;
     let after = console.backend().group_tally(request.group).await?;
     let mut changing = being_written(console, job, before, &after)?;
     changing.extend(writing.iter().cloned());
     changing.extend(
         earlier
             .into_iter()
+            .chain(written)
             .filter(|id| before.tenants.contains_key(id) || after.tenants.contains_key(id)),
     );
     let mut problems = before.differences(&after, &changing);

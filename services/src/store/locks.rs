@@ -108,6 +108,40 @@ impl ConsoleStore {
                 .collect())
         })
     }
+
+    /// Where tenant writes stand now: [`ConsoleStore::tenants_written_since`] names the
+    /// tenants taken for writing after it.
+    pub fn tenant_write_mark(&self) -> Result<u64, ServiceError> {
+        self.with(|c| {
+            c.query_row("SELECT COALESCE(MAX(seq), 0) FROM tenant_writes", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
+            .map_err(db)
+        })
+    }
+
+    /// Every tenant a job took for writing after `mark` (whether or not it still holds
+    /// it): a job that started and ended while a move ran leaves no lock to see.
+    pub fn tenants_written_since(
+        &self,
+        mark: u64,
+    ) -> Result<std::collections::BTreeSet<TenantId>, ServiceError> {
+        self.with(|c| {
+            let mut stmt = c
+                .prepare("SELECT tenant_id FROM tenant_writes WHERE seq > ?1")
+                .map_err(db)?;
+            let ids = stmt
+                .query_map([mark as i64], |r| r.get::<_, String>(0))
+                .map_err(db)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(db)?;
+            Ok(ids
+                .iter()
+                .filter_map(|id| TenantId::parse(id).ok())
+                .collect())
+        })
+    }
 }
 
 /// The first of `locks` held by a job other than `except`.
@@ -146,6 +180,14 @@ pub(super) fn take(tx: &Transaction<'_>, job: u64, locks: &[Lock]) -> Result<(),
             params![lock.key(), job as i64],
         )
         .map_err(db)?;
+        if let Lock::Tenant(id) = lock {
+            tx.execute(
+                "INSERT OR REPLACE INTO tenant_writes (tenant_id, seq)
+                 VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tenant_writes))",
+                [id.to_string()],
+            )
+            .map_err(db)?;
+        }
     }
     Ok(())
 }
@@ -193,5 +235,44 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec![b]
         );
+    }
+
+    #[test]
+    fn a_tenant_written_after_the_mark_is_named_even_once_its_job_ended() {
+        use scaleout_domain::views::JobState;
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConsoleStore::open(&dir.path().join("console.db")).unwrap();
+        let (a, b) = (
+            TenantId::parse("0123456789ab").unwrap(),
+            TenantId::parse("ba9876543210").unwrap(),
+        );
+        let spec = serde_json::json!({});
+        let earlier = store
+            .insert_job("add_tenant", &spec, &[Lock::Tenant(a)], 0)
+            .unwrap()
+            .unwrap();
+        store
+            .finish_job(earlier, JobState::Succeeded, None, None, 1)
+            .unwrap();
+        let mark = store.tenant_write_mark().unwrap();
+        assert!(store.tenants_written_since(mark).unwrap().is_empty());
+        // Started and ended after the mark: no lock is left to see, the write is.
+        let during = store
+            .insert_job("add_tenant", &spec, &[Lock::Tenant(b)], 2)
+            .unwrap()
+            .unwrap();
+        store
+            .finish_job(during, JobState::Succeeded, None, None, 3)
+            .unwrap();
+        assert!(store.tenants_held(0).unwrap().is_empty());
+        assert_eq!(
+            store
+                .tenants_written_since(mark)
+                .unwrap()
+                .into_iter()
+                .collect::<Vec<_>>(),
+            vec![b]
+        );
+        assert!(store.tenant_write_mark().unwrap() > mark);
     }
 }

@@ -7,7 +7,7 @@ use scaleout_domain::name_key::name_key;
 use super::db;
 use crate::error::ServiceError;
 
-const VERSION: i64 = 5;
+const VERSION: i64 = 6;
 
 const V1: &str = "
 CREATE TABLE tenants (
@@ -168,6 +168,16 @@ CREATE TABLE placements (
 );
 ";
 
+/// When each tenant's data was last taken for writing (onboarding, removal, purge), as a
+/// count that only grows: a move's check asks which tenants were written while it ran,
+/// even by a job that started and ended in between (services/src/operations/verify.rs).
+const V6: &str = "
+CREATE TABLE tenant_writes (
+    tenant_id TEXT PRIMARY KEY,
+    seq       INTEGER NOT NULL          -- 1 + the largest seq when its lock was taken
+);
+";
+
 pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
     // Another process may be making the same new file this instant (see busy.rs).
     let tx = scaleout_embedded::busy::patiently(|| {
@@ -201,6 +211,9 @@ pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
     }
     if version < 5 {
         tx.execute_batch(V5).map_err(db)?;
+    }
+    if version < 6 {
+        tx.execute_batch(V6).map_err(db)?;
     }
     tx.pragma_update(None, "user_version", VERSION)
         .map_err(db)?;
