@@ -109,13 +109,17 @@ pub async fn load_page() {
 
 /// The page's path among [`PAGES`] (the dashboard for any other).
 fn current() -> &'static str {
-    let path = query::path();
+    page_of(&query::path()).unwrap_or("/")
+}
+
+/// Which of [`PAGES`] `path` is (a trailing slash allowed), if any: the server asks it
+/// too, to choose this app for a stakeholder.
+pub fn page_of(path: &str) -> Option<&'static str> {
     let path = path.trim_end_matches('/');
     PAGES
         .iter()
         .map(|(p, _)| *p)
         .find(|p| p.trim_end_matches('/') == path)
-        .unwrap_or("/")
 }
 
 /// The document around [`WatchApp`]: the console's stylesheet, the watch bundle's scripts,

@@ -13,10 +13,7 @@ use scaleout_services::access::Caller;
 
 /// Whether `path` is one of the watch app's pages (a trailing slash allowed).
 pub fn is_watch_page(path: &str) -> bool {
-    let path = path.trim_end_matches('/');
-    scaleout_app::watch_app::PAGES
-        .iter()
-        .any(|(p, _)| p.trim_end_matches('/') == path)
+    scaleout_app::watch_app::page_of(path).is_some()
 }
 
 /// Sends a stakeholder's page request to `page` (the watch app), anything else on.
