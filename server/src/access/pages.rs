@@ -12,19 +12,30 @@ fn page_with_head(status: StatusCode, title: &str, body: &str, head: &str) -> Re
     let stylesheet = r#"<link rel="stylesheet" href="/pkg/scaleout.css">"#;
     (
         status,
-        Html(document(title, body, &format!("{head}{stylesheet}"))),
+        Html(document(
+            title,
+            HEADER,
+            body,
+            &format!("{head}{stylesheet}"),
+        )),
     )
         .into_response()
 }
 
-/// The page around `body`, its icon inline (as the app's pages have it: no request).
-fn document(title: &str, body: &str, head: &str) -> String {
+/// The console's header, its brand not a link: a stakeholder whose link ended, or a
+/// visitor refused a page, would only be refused again at `/`. The page says where to go.
+const HEADER: &str = "<header class=\"top\"><span class=\"brand\">\
+    <span class=\"brand-mark\" aria-hidden=\"true\">◆</span> scaleout</span></header>";
+
+/// The page around `body`, after `header`; its icon inline (as the app's pages have it:
+/// no request).
+fn document(title: &str, header: &str, body: &str, head: &str) -> String {
     let icon = scaleout_app::FAVICON;
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{head}\
          <title>{title} · scaleout</title><link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\"></head>\
-         <body><main id=\"main\" class=\"door-page\"><h1>{title}</h1>{body}</main></body></html>"
+         <body>{header}<main id=\"main\" class=\"door-page\"><h1>{title}</h1>{body}</main></body></html>"
     )
 }
 
@@ -37,6 +48,7 @@ pub fn link_opened(title: &str, to: &str, continue_to: &str, set_cookie: &str) -
     // this one would be a second copy on a phone link).
     let mut response = Html(document(
         title,
+        "",
         &format!("<p><a href=\"{to}\">{continue_to}</a>.</p>"),
         &format!("<meta http-equiv=\"refresh\" content=\"0;url={to}\">"),
     ))
