@@ -82,6 +82,7 @@ test("a large tenant's network comes a page of whole locations at a time", async
   await paging.getByTestId("network-next").click();
   await expect(paging).toHaveAttribute("data-page", "2");
   await expect(paging).toContainText("devices 49–96 of 800");
+  await expect(paging.getByTestId("network-next")).toBeFocused();
   // In place, no reload; the address follows, so a reload or a shared link shows this page.
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   await expect(page).toHaveURL(new RegExp(`/tenants/${id}\\?at=\\d+&page=2$`));
@@ -98,6 +99,8 @@ test("a large tenant's network comes a page of whole locations at a time", async
   await paging.getByTestId("network-prev").click();
   await expect(paging).toContainText("Page 1 of 7: devices 1–120 of 800");
   await expect(paging.getByTestId("network-prev")).toHaveCount(0);
+  // The page is drawn anew: the focus stays with the pager (its other button), not <body>.
+  await expect(paging.getByTestId("network-next")).toBeFocused();
 });
 
 test("an unknown tenant shows a message", async ({ page }) => {

@@ -75,6 +75,8 @@ pub fn NetworkExplorer(
     let at = RwSignal::new(start);
     let pointing = RwSignal::new(start);
     let page = RwSignal::new(initial_page.unwrap_or(1).max(1));
+    // Which pager button was pressed, for the focus on the page that comes (NetworkGraph).
+    let pressed = StoredValue::new(None::<&'static str>);
     let network = Resource::new(
         move || (at.get(), page.get()),
         move |(t, p)| loader.load(t, p),
@@ -148,7 +150,7 @@ pub fn NetworkExplorer(
             <Transition fallback=|| view! { <p aria-busy="true">"Loading the network…"</p> }>
                 {move || Suspend::new(async move {
                     match network.await {
-                        Ok(p) => view! { <NetworkGraph network=p choose=page.write_only() /> }.into_any(),
+                        Ok(p) => view! { <NetworkGraph network=p choose=page.write_only() pressed /> }.into_any(),
                         Err(e) => view! {
                             <p class="error" role="alert">"Could not load the network: " {error_text(&e)}</p>
                         }.into_any(),
@@ -209,7 +211,12 @@ fn page_sentence(p: &NetworkPage) -> Option<String> {
 /// Previous and next page. They submit the time form with `page`, so they work without
 /// WebAssembly too; with it, a click just picks the page.
 #[component]
-fn Pager(page: u32, pages: u32, choose: WriteSignal<u32>) -> impl IntoView {
+fn Pager(
+    page: u32,
+    pages: u32,
+    choose: WriteSignal<u32>,
+    pressed: StoredValue<Option<&'static str>>,
+) -> impl IntoView {
     let button = move |to: u32, text: &'static str, testid: &'static str| {
         view! {
             <button
@@ -218,8 +225,12 @@ fn Pager(page: u32, pages: u32, choose: WriteSignal<u32>) -> impl IntoView {
                 name="page"
                 value=to
                 class="secondary small"
+                id=testid
                 data-testid=testid
-                on:click=move |_| choose.set(to)
+                on:click=move |_| {
+                    pressed.set_value(Some(testid));
+                    choose.set(to);
+                }
             >
                 {text}
             </button>
@@ -234,7 +245,26 @@ fn Pager(page: u32, pages: u32, choose: WriteSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn NetworkGraph(network: NetworkPage, choose: WriteSignal<u32>) -> impl IntoView {
+fn NetworkGraph(
+    network: NetworkPage,
+    choose: WriteSignal<u32>,
+    /// The pager button pressed for this page: the page comes drawn anew, so the focus
+    /// goes back to that button, or to the other one where it is gone (the last page has
+    /// no "Next"), not to the page's start.
+    pressed: StoredValue<Option<&'static str>>,
+) -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(id) = pressed.get_value() {
+            pressed.set_value(None);
+            let other = if id == "network-next" {
+                "network-prev"
+            } else {
+                "network-next"
+            };
+            let there = |id: &str| document().get_element_by_id(id).is_some();
+            super::focus::bring(if there(id) { id } else { other });
+        }
+    });
     let paging = page_sentence(&network);
     let (page, pages) = (network.page, network.pages);
     let rows = network.device_rows();
@@ -253,7 +283,7 @@ fn NetworkGraph(network: NetworkPage, choose: WriteSignal<u32>) -> impl IntoView
             {paging.map(|text| view! {
                 <div class="network-paging" data-testid="network-paging" data-page=page data-pages=pages>
                     <p>{text}</p>
-                    <Pager page pages choose />
+                    <Pager page pages choose pressed />
                 </div>
             })}
             {empty.then(|| view! {
@@ -268,11 +298,23 @@ fn NetworkGraph(network: NetworkPage, choose: WriteSignal<u32>) -> impl IntoView
                 <title id="network-title">{format!("Network at {when}")}</title>
                 <desc id="network-desc">{format!("{counts}; devices grouped by location, lines are connections, numbers are installed programs.")}</desc>
                 <g class="groups">
-                    {drawing.groups.iter().map(|g| view! {
+                    {drawing.groups.iter().enumerate().map(|(i, g)| view! {
                         <g class="group">
                             <circle class="group-ring" cx=g.x cy=g.y r=g.r + r * 1.8 />
                             <text class="group-label" x=g.label_x y=g.label_y text-anchor=g.anchor>
                                 {format!("{} ({})", g.label, g.devices)}
+                            </text>
+                            // On a phone, a letter: the names, at that scale, are a few
+                            // pixels high and run off the edge (the list below names them).
+                            <text
+                                class="group-key"
+                                x=g.label_x
+                                // Centred on its point: above the middle, lifted clear of the ring.
+                                y=if g.label_y < HEIGHT / 2.0 { g.label_y - 10.0 } else { g.label_y }
+                                text-anchor=g.anchor
+                                dominant-baseline="central"
+                            >
+                                {group_key(i)}
                             </text>
                         </g>
                     }).collect_view()}
@@ -311,6 +353,11 @@ fn NetworkGraph(network: NetworkPage, choose: WriteSignal<u32>) -> impl IntoView
                     }).collect_view()}
                 </g>
             </svg>
+            <ul class="group-keys" aria-label="Locations in the drawing">
+                {drawing.groups.iter().enumerate().map(|(i, g)| view! {
+                    <li><strong>{group_key(i)}</strong> " " {format!("{} ({})", g.label, g.devices)}</li>
+                }).collect_view()}
+            </ul>
             <ul class="legend" aria-label="Legend">
                 {["server", "router", "laptop", "iot", "firewall"].into_iter().map(|t| view! {
                     <li><span class=format!("swatch type-{t}") aria-hidden="true"></span>{if t == "iot" { "IoT".to_string() } else { t.to_string() }}</li>
@@ -355,9 +402,20 @@ fn NetworkGraph(network: NetworkPage, choose: WriteSignal<u32>) -> impl IntoView
     }
 }
 
+/// The letter a location is drawn with on a phone: A to Z, then AA, AB...
+fn group_key(i: usize) -> String {
+    const LETTERS: &[u8; 26] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut key = String::new();
+    if i >= 26 {
+        key.push(char::from(LETTERS[(i / 26 - 1) % 26]));
+    }
+    key.push(char::from(LETTERS[i % 26]));
+    key
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{page_sentence, snap};
+    use super::{group_key, page_sentence, snap};
     use scaleout_domain::{NetworkPage, NetworkTotals, Snapshot};
 
     fn page(page: u32, pages: u32, first: usize, shown: usize, elsewhere: usize) -> NetworkPage {
@@ -404,5 +462,14 @@ mod tests {
         assert_eq!(snap(from - 5, from, to), from);
         assert_eq!(snap(from + 86_400 + 40_000, from, to), from + 86_400);
         assert_eq!(snap(from + 86_400 + 50_000, from, to), from + 2 * 86_400);
+    }
+
+    #[test]
+    fn locations_are_lettered_past_z() {
+        let keys: Vec<String> = [0, 1, 25, 26, 27, 51, 52]
+            .into_iter()
+            .map(group_key)
+            .collect();
+        assert_eq!(keys, ["A", "B", "Z", "AA", "AB", "AZ", "BA"]);
     }
 }
