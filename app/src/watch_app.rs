@@ -12,6 +12,7 @@ use scaleout_domain::access::Role;
 
 use crate::api::access::{get_session, Logout};
 use crate::components::chrome::{Brand, Footer, SkipLink};
+use crate::components::no_script::NoScriptRefresh;
 use crate::components::query;
 use crate::components::returned::ReturnedError;
 use crate::pages;
@@ -73,6 +74,7 @@ pub fn WatchApp() -> impl IntoView {
             </nav>
         </header>
         <main id="main" tabindex="-1">
+            <NoScriptRefresh seconds=20 />
             <ReturnedError />
             <Suspense fallback=|| ()>{page}</Suspense>
         </main>

@@ -13,6 +13,7 @@ pub mod local_time;
 pub mod neighbours;
 pub mod network_explorer;
 pub mod network_layout;
+pub mod no_script;
 pub mod operator_only;
 pub mod preflight;
 pub mod progress;

@@ -59,6 +59,9 @@ pub const STEPS: [(&str, &str, &str); 6] = [
     ),
 ];
 
+/// Step 1 where a run is shown but its events are not (yet) here: what any run does.
+const AFTER_A_RUN: &str = "The demo measures the tenants and documents already there and where their data lives     (on an empty store it first onboards Acme Corp and Global Enterprises): the starting point every later     figure is compared with.";
+
 /// Where a demo is, read from its job's events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Position {
@@ -367,7 +370,13 @@ fn DemoRun(
                                         // The run shown tells its own start (an empty store, or
                                         // the tenants that were there); before a run, what it will
                                         // start from.
-                                        let planned = step_one.clone().unwrap_or_else(|| text.to_string());
+                                        // After a run, never the empty store's story: the run's
+                                        // own words come with its events (not without scripts).
+                                        let planned = step_one.clone().unwrap_or_else(|| if ran {
+                                            AFTER_A_RUN.to_string()
+                                        } else {
+                                            text.to_string()
+                                        });
                                         let text = move || {
                                             events.with(|e| {
                                                 e.iter()
