@@ -32,6 +32,16 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// `1 tenant`, `3 tenants`, `1,095 documents`: a count and its noun, agreeing (the
+/// noun's plural is `noun` + "s").
+pub fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", grouped(n))
+    }
+}
+
 /// A large number in words a person reads at a glance: "70.4 trillion", not "7.04e13"
 /// (ArangoDB's imbalance scores are sums of squares in bytes).
 pub fn plain_number(v: f64) -> String {
@@ -71,7 +81,14 @@ pub fn wait_in_words(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{grouped, human_bytes, plain_number, spread_percent};
+    use super::{counted, grouped, human_bytes, plain_number, spread_percent};
+
+    #[test]
+    fn a_count_agrees_with_its_noun() {
+        assert_eq!(counted(1, "tenant"), "1 tenant");
+        assert_eq!(counted(0, "tenant"), "0 tenants");
+        assert_eq!(counted(1095, "document"), "1,095 documents");
+    }
 
     #[test]
     fn a_spread_reads_in_percent() {

@@ -260,9 +260,9 @@ impl DemoReport {
         let v = &self.validation;
         let _ = writeln!(
             out,
-            "\n## Validation\n\n{} documents of {} tenants checked: **{} violation(s)**{}.",
-            grouped(v.documents_checked),
-            v.tenants.len(),
+            "\n## Validation\n\n{} of {} checked: **{} violation(s)**{}.",
+            crate::units::counted(v.documents_checked, "document"),
+            crate::units::counted(v.tenants.len() as u64, "tenant"),
             v.violations,
             if v.unknown_tenants.is_empty() {
                 String::new()

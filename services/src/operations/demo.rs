@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use scaleout_domain::port::BackendError;
 use scaleout_domain::progress::Outcome;
-use scaleout_domain::units::grouped;
+use scaleout_domain::units::{counted, grouped};
 use scaleout_domain::Naming;
 
 use super::demo_report::{self, DemoReport, Metrics, StepRecord, Summary, ValidationSummary};
@@ -207,9 +207,9 @@ pub async fn run(
         let figures_before = rebalance::figures(console).await?;
         let detail = if initial.is_empty() {
             format!(
-                "{} tenants, {} documents already present",
-                before.tenants,
-                grouped(before.documents)
+                "{}, {} already present",
+                counted(before.tenants as u64, "tenant"),
+                counted(before.documents, "document")
             )
         } else {
             format!(
@@ -432,8 +432,14 @@ pub async fn run(
                     n => format!("rebalanced in {n} moves"),
                 };
                 format!(
-                    "{} tenants and {} documents after adding {} tenants and {} DB servers; {moved}; validated with zero violations",
-                    after.tenants, grouped(after.documents), added.len(), after.db_servers.saturating_sub(before.db_servers)
+                    "{} and {} after adding {} and {}; {moved}; validated with zero violations",
+                    counted(after.tenants as u64, "tenant"),
+                    counted(after.documents, "document"),
+                    counted(added.len() as u64, "tenant"),
+                    counted(
+                        after.db_servers.saturating_sub(before.db_servers) as u64,
+                        "DB server"
+                    )
                 )
             } else {
                 format!("validation found {} violation(s)", validation.violations)

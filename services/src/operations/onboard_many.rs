@@ -112,8 +112,8 @@ pub async fn add_many(
         tally.documents_total,
         Outcome::Running,
         format!(
-            "Onboarding {} tenants, {} at a time · {} documents",
-            tenants.len(),
+            "Onboarding {}, {} at a time · {} documents",
+            scaleout_domain::units::counted(tenants.len() as u64, "tenant"),
             at_once.min(tenants.len().max(1)),
             scaleout_domain::units::grouped(tally.documents_total)
         ),
@@ -133,7 +133,11 @@ pub async fn add_many(
         p.documents_total,
         p.documents_total,
         Outcome::Ok,
-        format!("{} tenants added: {}", added.len(), p.line()),
+        format!(
+            "{} added: {}",
+            scaleout_domain::units::counted(added.len() as u64, "tenant"),
+            p.line()
+        ),
     );
     Ok(added)
 }

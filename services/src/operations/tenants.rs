@@ -185,11 +185,12 @@ pub(crate) async fn add_with(
     );
     let spec = super::schema::spec(console, new.naming).await?;
     let schema = backend.ensure_schema(&spec).await?;
+    // Named: a job onboarding several tenants checks once for each.
     let note = if schema.created.is_empty() {
-        "SmartGraph present".to_string()
+        format!("The SmartGraph is ready for {label}")
     } else {
         format!(
-            "Created {} objects (graph, collections, indexes)",
+            "Created {} objects (graph, collections, indexes) for {label}",
             schema.created.len()
         )
     };

@@ -1,7 +1,7 @@
 //! Adding DB servers and validating the cluster.
 
 use scaleout_domain::progress::Outcome;
-use scaleout_domain::units::grouped;
+use scaleout_domain::units::{counted, grouped};
 pub use scaleout_domain::views::{AddedServers, UnregisteredTenant, Validation};
 use scaleout_domain::TenantId;
 use serde::{Deserialize, Serialize};
@@ -143,7 +143,7 @@ pub async fn validate(console: &Console, ctx: &JobCtx) -> Result<Validation, Ser
         0,
         tenants.len() as u64,
         Outcome::Running,
-        format!("Validating {} tenant(s)", tenants.len()),
+        format!("Validating {}", counted(tenants.len() as u64, "tenant")),
     );
     let report = console.backend().validate(&tenants).await?;
     let violations = report.violation_count();
@@ -152,9 +152,9 @@ pub async fn validate(console: &Console, ctx: &JobCtx) -> Result<Validation, Ser
     let outcome = if clean { Outcome::Ok } else { Outcome::Failed };
     let message = if clean {
         format!(
-            "{} tenant(s), {} documents: isolation and integrity hold, zero violations",
-            tenants.len(),
-            grouped(report.documents_checked)
+            "{}, {}: isolation and integrity hold, zero violations",
+            counted(tenants.len() as u64, "tenant"),
+            counted(report.documents_checked, "document")
         )
     } else if unregistered.is_empty() && report.unreadable_tenant_values.is_empty() {
         format!("{violations} violation(s)")

@@ -92,11 +92,9 @@ pub async fn after(
             note: Some(note),
         });
     }
-    let skipped = (!changing.is_empty()).then(|| {
-        format!(
-            "{} tenant(s) being written by other jobs were not compared",
-            changing.len()
-        )
+    let skipped = (!changing.is_empty()).then(|| match changing.len() {
+        1 => "1 tenant being written by another job was not compared".to_string(),
+        n => format!("{n} tenants being written by other jobs were not compared"),
     });
     let holds = match request.role {
         ReplicaRole::Leader => "leadership",
