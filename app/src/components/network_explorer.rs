@@ -261,8 +261,12 @@ fn NetworkGraph(
             } else {
                 "network-next"
             };
-            let there = |id: &str| document().get_element_by_id(id).is_some();
-            super::focus::bring(if there(id) { id } else { other });
+            // Once the page before has left the document (its buttons are still there
+            // while this one is put in place).
+            request_animation_frame(move || {
+                let there = |id: &str| document().get_element_by_id(id).is_some();
+                super::focus::bring(if there(id) { id } else { other });
+            });
         }
     });
     let paging = page_sentence(&network);

@@ -93,19 +93,11 @@ impl ConsoleStore {
         except: u64,
     ) -> Result<std::collections::BTreeSet<TenantId>, ServiceError> {
         self.with(|c| {
-            let mut stmt = c
-                .prepare("SELECT resource FROM job_locks WHERE resource LIKE 'tenant:%' AND job_id != ?1")
-                .map_err(db)?;
-            let keys = stmt
-                .query_map([except as i64], |r| r.get::<_, String>(0))
-                .map_err(db)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(db)?;
-            Ok(keys
-                .iter()
-                .filter_map(|k| k.strip_prefix("tenant:"))
-                .filter_map(|id| TenantId::parse(id).ok())
-                .collect())
+            tenant_ids(
+                c,
+                "SELECT substr(resource, 8) FROM job_locks WHERE resource LIKE 'tenant:%' AND job_id != ?1",
+                except,
+            )
         })
     }
 
@@ -128,20 +120,31 @@ impl ConsoleStore {
         mark: u64,
     ) -> Result<std::collections::BTreeSet<TenantId>, ServiceError> {
         self.with(|c| {
-            let mut stmt = c
-                .prepare("SELECT tenant_id FROM tenant_writes WHERE seq > ?1")
-                .map_err(db)?;
-            let ids = stmt
-                .query_map([mark as i64], |r| r.get::<_, String>(0))
-                .map_err(db)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(db)?;
-            Ok(ids
-                .iter()
-                .filter_map(|id| TenantId::parse(id).ok())
-                .collect())
+            tenant_ids(
+                c,
+                "SELECT tenant_id FROM tenant_writes WHERE seq > ?1",
+                mark,
+            )
         })
     }
+}
+
+/// The tenant ids `sql` selects with `n` as its one parameter (unreadable ones skipped).
+fn tenant_ids(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    n: u64,
+) -> Result<std::collections::BTreeSet<TenantId>, ServiceError> {
+    let mut stmt = conn.prepare(sql).map_err(db)?;
+    let ids = stmt
+        .query_map([n as i64], |r| r.get::<_, String>(0))
+        .map_err(db)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(db)?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| TenantId::parse(id).ok())
+        .collect())
 }
 
 /// The first of `locks` held by a job other than `except`.
