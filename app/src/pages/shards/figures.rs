@@ -95,8 +95,15 @@ pub fn FiguresTable(
                 </tbody>
             </table>
         </div>
+        // Said in the page, not only on hover: a phone or a keyboard has no pointer.
         {(!short).then(|| view! {
-            <p class="hint">"Point at a figure's name for what it means. ArangoDB's scores are computed its way, to compare with its own rebalancer: only their change says something."</p>
+            <details class="figure-meanings">
+                <summary>"What the figures mean"</summary>
+                <dl>
+                    {ROWS.iter().map(|(label, meaning, _)| view! { <dt>{*label}</dt><dd>{*meaning}</dd> }).collect_view()}
+                </dl>
+                <p class="hint">"ArangoDB's scores are computed its way, to compare with its own rebalancer: only their change says something."</p>
+            </details>
         })}
     }
 }
