@@ -56,7 +56,10 @@ pub fn Preflight() -> impl IntoView {
                 "Checks the data directory, samples the disk's synced-write latency, "
                 "looks for the browser bundle and names the back end. Results stream in live."
             </p>
-            <ProgressLog label="Preflight progress" events />
+            // No empty bar before the first run.
+            <Show when=move || running.get() || events.with(|e| !e.is_empty())>
+                <ProgressLog label="Preflight progress" events />
+            </Show>
             <p data-testid="preflight-summary" role="status">{summary}</p>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </section>

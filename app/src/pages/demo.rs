@@ -394,9 +394,9 @@ fn DemoRun(
                         }).collect_view()}
                     </ol>
                     <div class="step-nav" data-testid="step-nav">
-                        <button type="button" class="secondary small" on:click=move |_| step_by(-1) disabled=move || live.get()>"Previous step"</button>
+                        <button type="button" class="secondary small" on:click=move |_| step_by(-1) disabled=move || live.get() aria-disabled=move || (shown.get() == 0).then_some("true")>"Previous step"</button>
                         <span data-testid="shown-step">{move || format!("Step {} of {}", shown.get() + 1, STEPS.len())}</span>
-                        <button type="button" class="secondary small" on:click=move |_| step_by(1) disabled=move || live.get()>"Next step"</button>
+                        <button type="button" class="secondary small" on:click=move |_| step_by(1) disabled=move || live.get() aria-disabled=move || (shown.get() + 1 >= STEPS.len()).then_some("true")>"Next step"</button>
                     </div>
                     <p class="hint presenter-hint">"Presenter mode: the highlighted step follows the demo live; afterwards ← and → step through it, Esc leaves."</p>
                 </section>

@@ -275,7 +275,13 @@ fn Inventory(current: RwSignal<PortalView>) -> impl IntoView {
         <section class="card" aria-labelledby="inventory-h">
             <h2 id="inventory-h">"Your inventory"</h2>
             {created_at.map(|at| view! {
-                <p class="hint">"History kept from " <LocalTime ms=at * 1000 /> " on."</p>
+                // Device versions come with days of history before the tenant was set up
+                // (the explorer below goes back that far): not "kept from" the setup.
+                <p class="hint">"Set up " <LocalTime ms=at * 1000 /> {format!(
+                    ". Your devices' configuration history goes back {} days before that; \
+                     connections, locations and programs begin then.",
+                    scaleout_domain::time::HISTORY_STEP_DAYS * i64::from(scaleout_domain::time::HISTORY_VERSIONS)
+                )}</p>
             })}
             <div class="table-wrap">
                 <table class="data" data-testid="portal-counts">
