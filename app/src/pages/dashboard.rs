@@ -271,6 +271,16 @@ fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>) -> impl IntoView {
 
 #[component]
 fn StatusList(status: ConsoleStatus) -> impl IntoView {
+    // The uptime counts on in the browser: it was the one figure on the page that stood
+    // still while time went by (nothing else makes the page ask again).
+    let up = RwSignal::new(status.uptime_secs);
+    #[cfg(feature = "hydrate")]
+    if let Ok(ticking) = set_interval_with_handle(
+        move || up.update(|s| *s += 1),
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || ticking.clear());
+    }
     view! {
         <dl class="facts" data-testid="console-status">
             <dt>"Back end"</dt>
@@ -283,7 +293,7 @@ fn StatusList(status: ConsoleStatus) -> impl IntoView {
             <dt>"Server version"</dt>
             <dd data-testid="server-version">{status.version}</dd>
             <dt>"Up for"</dt>
-            <dd data-testid="uptime">{format_uptime(status.uptime_secs)}</dd>
+            <dd data-testid="uptime">{move || format_uptime(up.get())}</dd>
         </dl>
     }
 }
