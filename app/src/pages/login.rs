@@ -42,7 +42,7 @@ pub fn LoginPage() -> impl IntoView {
                     <input id="login-password" type="password" name="password" required autocomplete="current-password" />
                 </div>
                 {move || error().map(|e| view! {
-                    <p class="error" role="alert" data-testid="login-error">{e}</p>
+                    <p class="error" role="alert" data-testid="login-error">{scaleout_domain::access::text::sentence(&e)}</p>
                 })}
                 <button type="submit" disabled=move || login.pending().get()>"Log in"</button>
             </ActionForm>

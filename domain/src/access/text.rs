@@ -47,9 +47,31 @@ pub fn cut(input: &str) -> String {
     }
 }
 
+/// A message that stands alone (an error box, a page's paragraph) as a sentence: its
+/// first letter capitalised. Messages are written in lower case to follow a prefix
+/// ("Could not start: …"); ASCII only, which they are, and no case tables in the bundle.
+pub fn sentence(message: &str) -> String {
+    let mut out = message.to_string();
+    if let Some(first) = out.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_alone_starts_as_a_sentence() {
+        assert_eq!(
+            sentence("that name and password do not match"),
+            "That name and password do not match"
+        );
+        assert_eq!(sentence("Already"), "Already");
+        assert_eq!(sentence("élan"), "élan");
+        assert_eq!(sentence(""), "");
+    }
 
     #[test]
     fn echoes_are_cut() {

@@ -66,7 +66,10 @@ pub fn link_not_valid(why: &str, then: &str) -> Response {
     page(
         StatusCode::NOT_FOUND,
         "Link not valid",
-        &format!("<p>{}. {then}</p>", escape(why)),
+        &format!(
+            "<p>{}. {then}</p>",
+            escape(&scaleout_domain::access::text::sentence(why))
+        ),
     )
 }
 
