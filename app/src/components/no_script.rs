@@ -1,6 +1,6 @@
-//! A live page in a browser that runs no scripts: it cannot follow the live stream, so it
-//! reloads itself now and then, and says so (a stakeholder or a customer would otherwise
-//! watch a page that never changes).
+//! A live page in a browser that runs no scripts cannot follow the live stream: it says
+//! so, and reloads itself now and then or offers a reload (a stakeholder or a customer
+//! would otherwise watch a page that never changes, with no word why).
 
 use leptos::prelude::*;
 
@@ -14,5 +14,15 @@ pub fn NoScriptRefresh(seconds: u32) -> impl IntoView {
          <p class=\"hint\">Your browser runs no scripts here: this page reloads itself every \
          {seconds} seconds to show what changed.</p>"
     );
+    view! { <noscript inner_html=html></noscript> }
+}
+
+/// Says how to see what changed where scripts do not run, without reloading by itself: a
+/// page with something to copy (the portal's personal link) must not reload under the
+/// reader's hands. The link reloads the same address.
+#[component]
+pub fn NoScriptReload() -> impl IntoView {
+    let html = "<p class=\"hint\">Your browser runs no scripts here: \
+                <a href=\"\">reload this page</a> to see how far it got.</p>";
     view! { <noscript inner_html=html></noscript> }
 }

@@ -16,7 +16,7 @@ use crate::components::errors::error_text;
 use crate::components::follow::follow;
 use crate::components::local_time::LocalTime;
 use crate::components::network_explorer::{position_from_query, NetworkExplorer, NetworkLoader};
-use crate::components::no_script::NoScriptRefresh;
+use crate::components::no_script::NoScriptReload;
 use crate::components::progress::ProgressLog;
 use crate::components::units::count;
 
@@ -110,9 +110,9 @@ fn state_text(state: SignupState, message: Option<String>) -> AnyView {
         SignupState::Pending => view! {
             <p role="status">"An operator reviews every new company before its tenant is set up. "
                 "This page shows their decision as soon as it is made."</p>
-            <NoScriptRefresh seconds=10 />
+            <NoScriptReload />
         }.into_any(),
-        SignupState::Provisioning => view! { <Provisioning /> <NoScriptRefresh seconds=5 /> }.into_any(),
+        SignupState::Provisioning => view! { <Provisioning /> <NoScriptReload /> }.into_any(),
         SignupState::Ready => view! { <p class="ok" role="status">"Your tenant is ready: your inventory is below."</p> }.into_any(),
         SignupState::Rejected => view! {
             <p role="alert" data-testid="portal-reason">"Your signup was declined. The reason given: "
