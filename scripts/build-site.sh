@@ -83,12 +83,14 @@ if [ "$mode" = release ]; then
     mv "$js.min" "$js"
   done
 fi
-# One stylesheet: main.css first (tokens, layout), then one file per page area.
+# One stylesheet: main.css first (tokens, layout), then one file per page area, and the
+# phone's rules last, so that they win over the page areas' (same specificity, later wins).
 {
   cat "$ROOT/style/main.css"
   for css in "$ROOT"/style/*.css; do
-    [ "$(basename "$css")" = main.css ] || cat "$css"
+    case "$(basename "$css")" in main.css | phone.css) ;; *) cat "$css" ;; esac
   done
+  cat "$ROOT/style/phone.css"
 } >"$pkg/scaleout.css"
 # The visitors' pages (public.rs) need the layout, the forms and the phone rules only.
 cat "$ROOT/style/main.css" "$ROOT/style/forms.css" "$ROOT/style/phone.css" >"$pkg/public.css"
