@@ -144,7 +144,7 @@ pub fn NetworkExplorer(
                 </div>
                 <p class="hint">
                     "From the oldest configuration versions (25 days before onboarding) to onboarding, one day per step. "
-                    "Connections, locations and installed software begin at onboarding; before it only device versions exist."
+                    "Connections, locations and installations begin at onboarding; before it only versions of devices and programs exist."
                 </p>
             </form>
             <Transition fallback=|| view! { <p aria-busy="true">"Loading the network…"</p> }>

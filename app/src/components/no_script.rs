@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 /// Reloads the page every `seconds` where scripts do not run, and says so. Written as
 /// HTML, not as a view: where scripts run, a `<noscript>`'s content is plain text, which
-/// hydration must not walk.
+/// hydration must not walk. A stakeholder's pages use it (`watch_app`, built for them).
+#[cfg(any(feature = "ssr", feature = "watch-bundle"))]
 #[component]
 pub fn NoScriptRefresh(seconds: u32) -> impl IntoView {
     let html = format!(

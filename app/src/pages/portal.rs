@@ -278,8 +278,8 @@ fn Inventory(current: RwSignal<PortalView>) -> impl IntoView {
                 // Device versions come with days of history before the tenant was set up
                 // (the explorer below goes back that far): not "kept from" the setup.
                 <p class="hint">"Set up " <LocalTime ms=at * 1000 /> {format!(
-                    ". Your devices' configuration history goes back {} days before that; \
-                     connections, locations and programs begin then.",
+                    ". Your devices' and programs' history goes back {} days before that; \
+                     connections, locations and installations begin then.",
                     scaleout_domain::time::HISTORY_STEP_DAYS * i64::from(scaleout_domain::time::HISTORY_VERSIONS)
                 )}</p>
             })}
