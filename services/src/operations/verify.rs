@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use scaleout_domain::port::{GroupTally, MoveRequest, ReplicaRole};
-use scaleout_domain::units::grouped;
+use scaleout_domain::units::counted;
 use scaleout_domain::TenantId;
 
 use crate::console::Console;
@@ -83,7 +83,12 @@ pub async fn after(
     if let Some(wrong) = misplaced(console, request).await? {
         problems.push(wrong);
     }
-    let compared = after.tenants.len() - changing.len().min(after.tenants.len());
+    // What was compared: the tenants no other job was writing, and their documents.
+    let (compared, compared_documents) = after
+        .tenants
+        .iter()
+        .filter(|(id, _)| !changing.contains(id))
+        .fold((0u64, 0u64), |(n, d), (_, t)| (n + 1, d + t.documents));
     if !problems.is_empty() {
         let note = problems.join("; ");
         return Ok(Verdict {
@@ -110,20 +115,26 @@ pub async fn after(
             note: None,
         });
     }
-    let kept = format!(
-        "verified: {} documents of {compared} tenant(s) the same before and after{}, and {} now holds the {}",
-        grouped(after.documents()),
-        if after.tenants.values().any(|t| t.checksum.is_some()) {
-            " (counts and checksums)"
-        } else {
-            ""
-        },
-        request.to,
-        match request.role {
-            ReplicaRole::Leader => "leadership",
-            ReplicaRole::Follower => "replica",
-        }
-    );
+    let kept = if compared == 0 {
+        // Only tenants other jobs were writing: the placement is all there is to check.
+        format!(
+            "verified: no tenant left to compare, and {} now holds the {holds}",
+            request.to
+        )
+    } else {
+        format!(
+            "verified: {} of {} the same before and after{}, and {} now holds the {}",
+            counted(compared_documents, "document"),
+            counted(compared, "tenant"),
+            if after.tenants.values().any(|t| t.checksum.is_some()) {
+                " (counts and checksums)"
+            } else {
+                ""
+            },
+            request.to,
+            holds
+        )
+    };
     Ok(Verdict {
         verified: true,
         summary: match &skipped {
