@@ -205,14 +205,18 @@ pub(super) fn release_all(tx: &rusqlite::Connection, job: u64) -> Result<(), Ser
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_tenants_other_jobs_hold_and_none_of_ours() {
+    /// A new store (its directory kept alive with it) and two tenant ids.
+    fn store_and_two_tenants() -> (tempfile::TempDir, ConsoleStore, TenantId, TenantId) {
         let dir = tempfile::tempdir().unwrap();
         let store = ConsoleStore::open(&dir.path().join("console.db")).unwrap();
-        let (a, b) = (
-            TenantId::parse("0123456789ab").unwrap(),
-            TenantId::parse("ba9876543210").unwrap(),
-        );
+        let a = TenantId::parse("0123456789ab").unwrap();
+        let b = TenantId::parse("ba9876543210").unwrap();
+        (dir, store, a, b)
+    }
+
+    #[test]
+    fn the_tenants_other_jobs_hold_and_none_of_ours() {
+        let (_dir, store, a, b) = store_and_two_tenants();
         let spec = serde_json::json!({});
         let onboarding = store
             .insert_job("add_tenant", &spec, &[Lock::Tenant(a)], 0)
@@ -243,12 +247,7 @@ mod tests {
     #[test]
     fn a_tenant_written_after_the_mark_is_named_even_once_its_job_ended() {
         use scaleout_domain::views::JobState;
-        let dir = tempfile::tempdir().unwrap();
-        let store = ConsoleStore::open(&dir.path().join("console.db")).unwrap();
-        let (a, b) = (
-            TenantId::parse("0123456789ab").unwrap(),
-            TenantId::parse("ba9876543210").unwrap(),
-        );
+        let (_dir, store, a, b) = store_and_two_tenants();
         let spec = serde_json::json!({});
         let earlier = store
             .insert_job("add_tenant", &spec, &[Lock::Tenant(a)], 0)
