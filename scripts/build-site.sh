@@ -94,6 +94,15 @@ fi
 } >"$pkg/scaleout.css"
 # The visitors' pages (public.rs) need the layout, the forms and the phone rules only.
 cat "$ROOT/style/main.css" "$ROOT/style/forms.css" "$ROOT/style/phone.css" >"$pkg/public.css"
+# The comments are for people reading style/: the stylesheets sent carry none (a quarter
+# of the visitors' stylesheet as brotli, 0.9 KB of a 150 KB budget). No string in them
+# holds "/*", so a plain match is safe.
+node -e '
+  const fs = require("fs");
+  for (const file of process.argv.slice(1)) {
+    const css = fs.readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\n\s*\n+/g, "\n");
+    fs.writeFileSync(file, css);
+  }' "$pkg/scaleout.css" "$pkg/public.css"
 cp -R "$ROOT/public/." "$staging/"
 # Compressed copies beside the bundle: the server sends them to browsers that accept
 # gzip (about a third of the wasm's size over the wire), with no work per request.
