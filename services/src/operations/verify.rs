@@ -11,7 +11,6 @@ use scaleout_domain::TenantId;
 
 use crate::console::Console;
 use crate::error::ServiceError;
-use crate::store::Lock;
 
 /// What a move's check found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,10 +22,10 @@ pub struct Verdict {
     pub summary: String,
 }
 
-/// The group before its move: its tally, the tenants in it that other jobs were writing
-/// then, and where tenant writes stood. A tenant whose onboarding ends during the move is
-/// no longer locked when the move is checked, but its count changed for its own reason
-/// (seen in a test run); one whose onboarding starts and ends during it never was.
+/// The group before its move: its tally, the tenants other jobs were writing then, and
+/// where tenant writes stood. A tenant whose onboarding ends during the move is no longer
+/// locked when the move is checked, but its count changed for its own reason (seen in a
+/// test run); one whose onboarding starts and ends during it never was locked then.
 #[derive(Debug, Clone)]
 pub struct Before {
     tally: GroupTally,
@@ -34,20 +33,13 @@ pub struct Before {
     mark: u64,
 }
 
-/// The group's tally before its move, with who is writing it.
+/// The group's tally before its move, with who is writing.
 pub async fn before(console: &Console, job: u64, group: u32) -> Result<Before, ServiceError> {
-    // Asked before the count as well as after it: an onboarding that ends while the group
-    // is counted holds its lock at neither moment otherwise (seen in a CI run). The mark
-    // names, after the move, every tenant taken for writing from now on.
+    // Asked before the count: an onboarding that ends while the group is counted is held
+    // now; one that starts meanwhile is taken after the mark.
     let mark = console.store().tenant_write_mark()?;
-    let earlier = console.store().tenants_held(job)?;
+    let writing = console.store().tenants_held(job)?;
     let tally = console.backend().group_tally(group).await?;
-    let mut writing = being_written(console, job, &tally, &GroupTally::default())?;
-    writing.extend(
-        earlier
-            .into_iter()
-            .filter(|id| tally.tenants.contains_key(id)),
-    );
     Ok(Before {
         tally,
         writing,
@@ -67,18 +59,17 @@ pub async fn after(
         writing,
         mark,
     } = before;
-    let earlier = console.store().tenants_held(job)?;
-    // Taken for writing while the group moved, by a job that may have ended already.
-    let written = console.store().tenants_written_since(*mark)?;
     let after = console.backend().group_tally(request.group).await?;
-    let mut changing = being_written(console, job, before, &after)?;
-    changing.extend(writing.iter().cloned());
-    changing.extend(
-        earlier
-            .into_iter()
-            .chain(written)
-            .filter(|id| before.tenants.contains_key(id) || after.tenants.contains_key(id)),
-    );
+    // Asked after the count: held now, or taken for writing at any time since the mark
+    // (by a job that may have ended already), or held when the move began.
+    let store = console.store();
+    let changing: BTreeSet<TenantId> = store
+        .tenants_held(job)?
+        .into_iter()
+        .chain(store.tenants_written_since(*mark)?)
+        .chain(writing.iter().cloned())
+        .filter(|id| before.tenants.contains_key(id) || after.tenants.contains_key(id))
+        .collect();
     let mut problems = before.differences(&after, &changing);
     if let Some(wrong) = misplaced(console, request).await? {
         problems.push(wrong);
@@ -180,22 +171,4 @@ pub async fn misplaced(
         _ => None,
     };
     Ok(wrong)
-}
-
-/// Tenants of either tally that a job other than `job` holds (onboarding, removing).
-fn being_written(
-    console: &Console,
-    job: u64,
-    before: &GroupTally,
-    after: &GroupTally,
-) -> Result<BTreeSet<TenantId>, ServiceError> {
-    let mut out = BTreeSet::new();
-    for &id in before.tenants.keys().chain(after.tenants.keys()) {
-        if let Some(held) = console.store().holder_of(Lock::Tenant(id))? {
-            if held.job != job {
-                out.insert(id);
-            }
-        }
-    }
-    Ok(out)
 }
