@@ -60,7 +60,9 @@ pub const STEPS: [(&str, &str, &str); 6] = [
 ];
 
 /// Step 1 where a run is shown but its events are not (yet) here: what any run does.
-const AFTER_A_RUN: &str = "The demo measures the tenants and documents already there and where their data lives     (on an empty store it first onboards Acme Corp and Global Enterprises): the starting point every later     figure is compared with.";
+const AFTER_A_RUN: &str = "The demo measures the tenants and documents already there and where their data \
+    lives (on an empty store it first onboards Acme Corp and Global Enterprises): the starting point \
+    every later figure is compared with.";
 
 /// Where a demo is, read from its job's events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
