@@ -31,6 +31,16 @@ test("operator pages fit a phone", async ({ page }) => {
   await page.screenshot({ path: `${shots}/phone-tenants.png`, fullPage: true });
 });
 
+test("a wide table's box takes the keyboard's focus and scrolls with it", async ({ page }) => {
+  await page.goto("/servers");
+  await waitForHydration(page);
+  const box = page.getByRole("region", { name: "DB servers" });
+  await box.focus();
+  await expect(box).toBeFocused();
+  for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+  await expect.poll(() => box.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
+});
+
 test("public pages and a stakeholder's pages fit a phone", async ({ browser, baseURL, request }) => {
   const visitor = await fresh(browser, baseURL);
   for (const path of ["/signup", "/login"]) {

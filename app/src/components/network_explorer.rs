@@ -375,7 +375,7 @@ fn NetworkGraph(
                 } else {
                     format!("Devices at this time ({}), as a table", rows.len())
                 }}</summary>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Devices">
                     <table data-testid="network-devices">
                         <thead>
                             <tr>

@@ -130,7 +130,7 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                             };
                             view! { <p class="hint" data-testid="what-if-fewer">{text}</p> }
                         })}
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label="Projected placement per server">
                             <table data-testid="what-if-table">
                                 <caption class="visually-hidden">"Projected placement per server, before → after the rebalance"</caption>
                                 <thead>

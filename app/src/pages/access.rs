@@ -13,7 +13,7 @@ use crate::api::access::{
     RevokePortalLinks,
 };
 use crate::components::copy_field::CopyField;
-use crate::components::errors::error_text;
+use crate::components::errors::error_sentence;
 use crate::components::live::use_live;
 use crate::components::local_time::LocalTime;
 use crate::components::operator_only::OperatorOnly;
@@ -98,7 +98,7 @@ pub fn AccessPage() -> impl IntoView {
                         <CopyField value=full label="The new read-only link" testid="new-link" />
                     }.into_any()
                 }
-                Err(e) => view! { <p class="error" role="alert" id="create-link-outcome">{error_text(&e)}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert" id="create-link-outcome">{error_sentence(&e)}</p> }.into_any(),
             })}
             {move || revoke.value().get().map(|r| match r {
                 Ok(()) => view! {
@@ -106,7 +106,7 @@ pub fn AccessPage() -> impl IntoView {
                         {format!("The link for {} is revoked: whoever watches through it loses access at their next click or update.", revoking.get_untracked())}
                     </p>
                 }.into_any(),
-                Err(e) => view! { <p class="error" role="alert" id="link-revoked">{error_text(&e)}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert" id="link-revoked">{error_sentence(&e)}</p> }.into_any(),
             })}
             <Transition fallback=|| view! { <p class="muted">"Loading links…"</p> }>
                 {move || Suspend::new(async move {
@@ -115,7 +115,7 @@ pub fn AccessPage() -> impl IntoView {
                             let operates = session.await.is_ok_and(|s| s.role.operates());
                             view! { <LinkTable rows revoke revoking operates /> }.into_any()
                         }
-                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{error_sentence(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -125,10 +125,10 @@ pub fn AccessPage() -> impl IntoView {
             <p class="hint">"Declining asks for a reason: the customer reads it on their portal. "
                 "A customer's personal link opens their portal on any device; revoking it stops it (their own browser keeps the portal)."</p>
             {move || approve.value().get().and_then(|r| r.err()).or_else(|| reject.value().get().and_then(|r| r.err()))
-                .map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
+                .map(|e| view! { <p class="error" role="alert">{error_sentence(&e)}</p> })}
             {move || revoke_links.value().get().map(|r| match r {
                 Ok(n) => view! { <p class="ok" role="status">{format!("{n} personal link(s) revoked.")}</p> }.into_any(),
-                Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{error_sentence(&e)}</p> }.into_any(),
             })}
             <Transition fallback=|| view! { <p class="muted">"Loading signups…"</p> }>
                 {move || Suspend::new(async move {
@@ -137,7 +137,7 @@ pub fn AccessPage() -> impl IntoView {
                             let operates = session.await.is_ok_and(|s| s.role.operates());
                             view! { <SignupTable rows approve reject revoke_links operates /> }.into_any()
                         }
-                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{error_sentence(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -164,7 +164,7 @@ fn LinkTable(
         return view! { <p class="muted">"No links yet."</p> }.into_any();
     }
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Read-only links">
         <table class="data" data-testid="links">
             <thead><tr><th scope="col">"For"</th><th scope="col">"Expires"</th><th scope="col">"State"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
             <tbody>
@@ -215,7 +215,7 @@ fn SignupTable(
         return view! { <p class="muted">"No signups yet."</p> }.into_any();
     }
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Signups">
             <table class="data" data-testid="signups">
                 <thead><tr>
                     <th scope="col">"Company"</th>

@@ -210,7 +210,7 @@ fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>) -> impl IntoView {
                 view! { <p data-testid="no-jobs">"No jobs yet: they appear here, live, as they start."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="Jobs">
                         <table data-testid="job-table">
                             <thead>
                                 <tr>

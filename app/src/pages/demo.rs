@@ -12,7 +12,7 @@ use scaleout_domain::views::{DemoReport, JobRecord, JobState};
 
 use crate::api::cluster::{check_demo, StartDemo};
 use crate::api::jobs::{get_job, list_jobs};
-use crate::components::errors::error_text;
+use crate::components::errors::{error_sentence, error_text};
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
 use crate::components::operator_only::OperatorOnly;
@@ -336,7 +336,7 @@ fn DemoRun(
                     }}
                 </p>
                 {move || start.value().get().and_then(|r| r.err()).map(|e| view! {
-                    <p class="error" role="alert">{error_text(&e)}</p>
+                    <p class="error" role="alert">{error_sentence(&e)}</p>
                 })}
             </section>
 
@@ -364,7 +364,11 @@ fn DemoRun(
                                         "done" => "Done",
                                         "current" => "Now",
                                         "failed" => "Failed",
-                                        _ => "Next",
+                                        // A run that stopped leaves the rest not run; only the
+                                        // step that comes next is "Next".
+                                        _ if pos.with(|p| p.finished) => "Not run",
+                                        _ if pos.with(|p| i == p.current.map_or(p.completed, |c| c + 1)) => "Next",
+                                        _ => "Later",
                                     }}</span>
                                     <h3>{format!("{}. {title}", i + 1)}</h3>
                                     // The first step tells what this cluster starts from.
@@ -500,7 +504,7 @@ fn Panel(
                 <div class="tile"><dt>"Documents"</dt><dd>{count(documents)}</dd></div>
                 <div class="tile"><dt title="The fullest server's bytes divided by the mean: 1.00 is perfectly even">"Fullest server against the mean"</dt><dd>{format!("{:.2} x", figures.bytes.max_over_mean)}</dd></div>
             </dl>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Per DB server">
             <table>
                 <caption>"Per DB server (each tenant lives whole in one shard group)"</caption>
                 <thead>

@@ -12,7 +12,7 @@ use crate::api::portal::{
     get_portal, get_portal_network, watch_portal, watch_portal_updates, NewPortalLink, SwitchPortal,
 };
 use crate::components::copy_field::CopyField;
-use crate::components::errors::error_text;
+use crate::components::errors::{error_sentence, error_text};
 use crate::components::follow::follow;
 use crate::components::local_time::LocalTime;
 use crate::components::network_explorer::{position_from_query, NetworkExplorer, NetworkLoader};
@@ -35,7 +35,7 @@ pub fn PortalPage() -> impl IntoView {
                     Err(e) => view! {
                         <h1>"Your portal"</h1>
                         <section class="card narrow">
-                            <p data-testid="portal-error">{error_text(&e)}</p>
+                            <p data-testid="portal-error">{error_sentence(&e)}</p>
                             <p>"If you signed up on another device, open the personal link you were given there. "
                                <a href="/signup">"Sign up"</a> " if your company is new here."</p>
                         </section>
@@ -178,7 +178,7 @@ fn PersonalLink(token: Option<String>) -> impl IntoView {
             <ActionForm action=renew attr:class="form-row">
                 <button type="submit" class="secondary" data-testid="new-personal-link">"Make a new personal link"</button>
             </ActionForm>
-            {move || renew.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_text(&e)}</p> })}
+            {move || renew.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_sentence(&e)}</p> })}
         </section>
     }
     .into_any()
@@ -283,7 +283,7 @@ fn Inventory(current: RwSignal<PortalView>) -> impl IntoView {
                     scaleout_domain::time::HISTORY_STEP_DAYS * i64::from(scaleout_domain::time::HISTORY_VERSIONS)
                 )}</p>
             })}
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="What is stored">
                 <table class="data" data-testid="portal-counts">
                     <thead><tr><th scope="col">"What"</th><th scope="col" class="num">"Stored"</th><th scope="col" class="num">"For your size"</th></tr></thead>
                     <tbody>

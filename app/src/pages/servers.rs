@@ -12,7 +12,7 @@ use crate::api::cluster::{
     get_server_report, get_shard_info, AddServers, FailServer, RemoveServer, RestoreServer,
 };
 use crate::components::confirm;
-use crate::components::errors::error_text;
+use crate::components::errors::{error_sentence, error_text};
 use crate::components::focus;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
@@ -135,7 +135,7 @@ pub fn Servers() -> impl IntoView {
             </ActionForm>
             </OperatorOnly>
             <p class="hint">"New servers start empty; a rebalance (Shards page) moves shard groups onto them. At most 64 at a time, and 128 DB servers in all: the Shards page's heat map stays readable up to there."</p>
-            {move || problem().map(|e| view! { <p class="error" role="alert" id="servers-error" data-testid="servers-error">{error_text(&e)}</p> })}
+            {move || problem().map(|e| view! { <p class="error" role="alert" id="servers-error" data-testid="servers-error">{error_sentence(&e)}</p> })}
             {move || removed.get().map(|m| view! {
                 <p class="job-result" role="status" id="server-removed" data-testid="server-removed">{m}</p>
             })}
@@ -195,7 +195,7 @@ fn ServerTable(
         <section class="card" aria-labelledby="db-h">
             <h2 id="db-h">{format!("DB servers: {healthy} of {} healthy", db.len())}</h2>
             <p class="muted">{format!("{} · version {} · {}", report.backend.kind.label(), report.version, report.edition)}</p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="DB servers">
                 <table data-testid="server-table">
                     <thead>
                         <tr>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use scaleout_domain::access::{SignupForm, SignupSize};
 
 use crate::api::signup::{get_signup_form, SubmitSignup};
-use crate::components::errors::error_text;
+use crate::components::errors::{error_sentence, error_text};
 use crate::components::returned::returned;
 
 #[component]
@@ -96,7 +96,7 @@ pub fn SignupPage() -> impl IntoView {
                                 {f.approval.then(|| view! { <p class="hint">"An operator reviews each new company before its tenant is set up; your portal shows when they decide."</p> })}
                             </ActionForm>
                         }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{error_sentence(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -14,7 +14,7 @@ use crate::api::team::{
 };
 use crate::components::confirm;
 use crate::components::copy_field::CopyField;
-use crate::components::errors::error_text;
+use crate::components::errors::error_sentence;
 use crate::components::live::use_live;
 use crate::components::local_time::LocalTime;
 
@@ -73,12 +73,12 @@ pub fn AccountsCard() -> impl IntoView {
                     <CopyField value=Signal::derive(move || password.clone()) label="The new password" testid="new-password" />
                 }
             })}
-            {move || error().map(|e| view! { <p class="error" role="alert" data-testid="account-error">{error_text(&e)}</p> })}
+            {move || error().map(|e| view! { <p class="error" role="alert" data-testid="account-error">{error_sentence(&e)}</p> })}
             <Transition fallback=|| view! { <p class="muted">"Loading accounts…"</p> }>
                 {move || Suspend::new(async move {
                     match accounts.await {
                         Ok(rows) => view! { <AccountTable rows set_role reset disable enable /> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{error_sentence(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -106,7 +106,7 @@ fn AccountTable(
     enable: ServerAction<EnableAccount>,
 ) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Accounts">
         <table class="data" data-testid="account-table">
             <thead><tr>
                 <th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"State"</th>
@@ -208,7 +208,7 @@ pub fn AuditCard() -> impl IntoView {
                     match entries.await {
                         Ok(rows) if rows.is_empty() => view! { <p class="muted">"Nothing recorded matches."</p> }.into_any(),
                         Ok(rows) => view! { <AuditTable rows /> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{error_sentence(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -219,7 +219,7 @@ pub fn AuditCard() -> impl IntoView {
 #[component]
 fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Audit trail">
         <table class="data" data-testid="audit-table">
             <thead><tr>
                 <th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th>

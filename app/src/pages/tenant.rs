@@ -80,7 +80,7 @@ fn TenantBody(
             <section class="card" aria-labelledby="counts-h">
                 <h2 id="counts-h">"Documents per collection"</h2>
                 <p class="hint">"Stored in the database against what the spec requires for scale factor " {row.scale_factor} "."</p>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Documents per collection">
                     <table data-testid="tenant-counts">
                         <thead>
                             <tr>

@@ -7,7 +7,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::tenants::ImportTenants;
-use crate::components::errors::error_text;
+use crate::components::errors::error_sentence;
 use crate::components::focus;
 
 /// `action`: the page's import action (the page adds the job's card).
@@ -100,7 +100,7 @@ pub fn ImportCard(action: ServerAction<ImportTenants>) -> impl IntoView {
                             )}
                         </p>
                         {(!refused.is_empty()).then(|| view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0" role="region" aria-label="Refused rows">
                                 <table class="data" data-testid="import-refused">
                                     <thead><tr><th scope="col" class="num">"Line"</th><th scope="col">"Name"</th><th scope="col">"Why"</th></tr></thead>
                                     <tbody>
@@ -114,7 +114,7 @@ pub fn ImportCard(action: ServerAction<ImportTenants>) -> impl IntoView {
                     }.into_any()
                 }
                 Err(e) => view! {
-                    <p class="error" role="alert" id="import-outcome" tabindex="-1" data-testid="import-outcome">{error_text(&e)}</p>
+                    <p class="error" role="alert" id="import-outcome" tabindex="-1" data-testid="import-outcome">{error_sentence(&e)}</p>
                 }.into_any(),
             })}
         </section>

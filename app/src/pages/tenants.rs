@@ -13,7 +13,7 @@ use scaleout_domain::views::{TenantOrder, TenantRow};
 use super::tenant_import::ImportCard;
 use crate::api::access::get_session;
 use crate::api::tenants::{list_tenants, AddTenant, AddTenantBatch, ImportTenants, RemoveTenant};
-use crate::components::errors::error_text;
+use crate::components::errors::{error_sentence, error_text};
 use crate::components::focus;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
@@ -175,7 +175,7 @@ pub fn Tenants() -> impl IntoView {
             </ActionForm>
             <p class="hint">"Scale factor s gives 1,095 × s documents: s=1 is 20 devices, 30 programs, 5 locations."</p>
             {move || add.value().get().and_then(|r| r.err()).map(|e| view! {
-                <p class="error" role="alert" id="add-tenant-error" data-testid="add-tenant-error">{error_text(&e)}</p>
+                <p class="error" role="alert" id="add-tenant-error" data-testid="add-tenant-error">{error_sentence(&e)}</p>
             })}
             <ActionForm action=batch attr:class="form-row">
                 <input type="hidden" name="naming" value="camelCase" />
@@ -185,7 +185,7 @@ pub fn Tenants() -> impl IntoView {
             </ActionForm>
             </OperatorOnly>
             {move || batch.value().get().and_then(|r| r.err()).map(|e| view! {
-                <p class="error" role="alert">{error_text(&e)}</p>
+                <p class="error" role="alert">{error_sentence(&e)}</p>
             })}
         </section>
         <OperatorOnly note="">
@@ -215,7 +215,7 @@ pub fn Tenants() -> impl IntoView {
                 <button type="button" class="secondary" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             </div>
             {move || remove.value().get().and_then(|r| r.err()).map(|e| view! {
-                <p class="error" role="alert">{error_text(&e)}</p>
+                <p class="error" role="alert">{error_sentence(&e)}</p>
             })}
             <Transition fallback=|| view! { <p aria-busy="true">"Loading tenants…"</p> }>
                 {move || { let order = order(); Suspend::new(async move {
@@ -289,7 +289,7 @@ fn TenantTable(
                 }
             }}
         </p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Tenants">
             <table data-testid="tenant-table">
                 <caption class="visually-hidden">"Tenants with size, status and placement"</caption>
                 <thead>

@@ -77,7 +77,7 @@ pub fn FiguresTable(
         .map(|(_, r)| *r)
         .collect();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Balance figures">
             <table class="figures" data-testid=testid>
                 <thead>
                     <tr>

@@ -21,7 +21,7 @@ pub fn TenantPlacement(report: ShardReport) -> impl IntoView {
         return view! { <p data-testid="no-placement">"No tenants yet: add one on the Tenants page."</p> }.into_any();
     }
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Tenants by shard group and server">
             <table data-testid="tenant-placement">
                 <caption class="visually-hidden">"Tenants by shard group and server"</caption>
                 <thead>

@@ -52,7 +52,7 @@ pub fn Review(review: PlanReview, children: Children) -> impl IntoView {
             <p class="review-summary" id="plan-summary" data-testid="plan-summary">{summary}</p>
             {children()}
             {(!plan.moves.is_empty()).then(|| view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="The plan, step by step">
                     <table data-testid="plan-moves">
                         <caption>{format!("The plan, step by step (fingerprint {})", review.fingerprint)}</caption>
                         <thead>
@@ -148,7 +148,7 @@ fn ArangoPlan(plan: Option<Value>, note: Option<String>, ours: usize) -> impl In
                 if moves.len() == 1 { "" } else { "s" },
                 if ours == 1 { "" } else { "s" },
             )}</p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="ArangoDB's scores">
             <table>
                 <thead><tr><th scope="col">"ArangoDB score"</th><th scope="col" class="num">"Before"</th><th scope="col" class="num">"After its plan"</th></tr></thead>
                 <tbody>

@@ -247,7 +247,7 @@ fn MovesDone(moves: Vec<scaleout_domain::views::ExecutedMove>) -> impl IntoView 
     view! {
         <details class="moves-done" data-testid="moves-done">
             <summary>{format!("Steps: {verified} of {total} verified")}</summary>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Steps">
                 <table>
                     <thead><tr>
                         <th scope="col" class="num">"Group"</th>
