@@ -211,6 +211,12 @@ pub async fn serve_with(
         "scaleout {} listening on http://{addr}",
         env!("CARGO_PKG_VERSION"),
     );
+    // Live streams never take every connection: requests keep a quarter.
+    console
+        .streams()
+        .set_limits(scaleout_services::streams::StreamLimits::for_connections(
+            limits.max_connections,
+        ));
     let orphans = tokio::spawn(watch_orphans(console.clone()));
     let others = tokio::spawn(watch_other_processes(console.clone()));
     // Graceful, but bounded: a request that never ends (a live stream of a job

@@ -6,7 +6,6 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
 
 use futures::Stream;
 pub use scaleout_domain::activity::{Activity, Happening};
@@ -20,7 +19,7 @@ use crate::console::Console;
 const CAPACITY: usize = 1024;
 
 /// How often a watcher's session is checked (a revoked link's page switches).
-const SESSION_CHECK: Duration = Duration::from_secs(5);
+use crate::streams::SESSION_CHECK;
 
 pub struct ActivityHub {
     tx: broadcast::Sender<Activity>,
@@ -204,7 +203,7 @@ pub fn follow(
                     Err(RecvError::Closed) => return None,
                 },
                 _ = s.ticks.tick() => {
-                    if let Some(reason) = session_ended(&s.console, s.session.as_deref()) {
+                    if let Some(reason) = s.session.as_deref().and_then(|t| crate::streams::session_ended(&s.console, t)) {
                         s.done = true;
                         return Some((vec![synthetic(Happening::SessionEnded { reason })], s));
                     }
@@ -212,16 +211,6 @@ pub fn follow(
             }
         }
     })
-}
-
-/// Why a session can no longer watch, if it cannot.
-fn session_ended(console: &Console, session: Option<&str>) -> Option<String> {
-    let token = session?;
-    match console.access().session_state(token) {
-        Ok(crate::access::SessionState::Valid(_)) => None,
-        Ok(state) => Some(state.reason().to_string()),
-        Err(_) => None, // the store is busy: look again at the next tick
-    }
 }
 
 fn synthetic(what: Happening) -> Activity {

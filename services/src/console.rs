@@ -37,6 +37,8 @@ struct Inner {
     jobs: Jobs,
     access: Access,
     activity: Arc<ActivityHub>,
+    /// The live streams open, and their caps.
+    streams: crate::streams::StreamGate,
     started: Instant,
     /// The copy rate of the moves made so far: estimates and deadlines of the next ones.
     move_rate: std::sync::Mutex<scaleout_domain::execution::RateMeter>,
@@ -140,6 +142,7 @@ impl Console {
                 jobs,
                 store,
                 activity,
+                streams: Default::default(),
                 started: Instant::now(),
                 move_rate: Default::default(),
             }),
@@ -247,6 +250,11 @@ impl Console {
             status.backend.location.clear();
         }
         status
+    }
+
+    /// The live streams open, and their caps.
+    pub fn streams(&self) -> &crate::streams::StreamGate {
+        &self.inner.streams
     }
 
     /// Runs the preflight checks, yielding progress as each one finishes.

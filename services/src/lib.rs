@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod operations;
 pub mod preflight;
 pub mod store;
+pub mod streams;
 
 pub use config::{ConsoleConfig, Secret, SITE_WASM_FILE};
 pub use console::Console;

@@ -103,6 +103,7 @@ impl Counters {
 }
 
 /// A live watcher, counted while it exists.
+#[derive(Debug)]
 pub struct Watching(());
 
 impl Drop for Watching {

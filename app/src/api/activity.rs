@@ -15,7 +15,8 @@ pub async fn watch_activity(since: Option<u64>) -> Result<TextStream, ServerFnEr
     let console = super::server::stakeholder()?;
     let caller = super::server::caller()?;
     let events = scaleout_services::activity::follow(&console, caller.session, since);
-    Ok(TextStream::new(super::server::watched(events).map(
-        |batch| Ok(batch.iter().map(|a| a.to_line()).collect::<String>()),
-    )))
+    Ok(TextStream::new(
+        super::server::watched(&console, events, super::server::Ends::Itself)?
+            .map(|batch| Ok(batch.iter().map(|a| a.to_line()).collect::<String>())),
+    ))
 }

@@ -30,7 +30,8 @@ pub async fn watch_job(id: u64) -> Result<TextStream, ServerFnError> {
     let console = super::server::stakeholder()?;
     let events = console.jobs().watch(id).map_err(super::server::fail)?;
     Ok(TextStream::new(
-        super::server::watched(events).map(|e| Ok(e.to_line())),
+        super::server::watched(&console, events, super::server::Ends::WithSession)?
+            .map(|e| Ok(e.to_line())),
     ))
 }
 

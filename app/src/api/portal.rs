@@ -35,11 +35,13 @@ pub async fn watch_portal_updates() -> Result<TextStream, ServerFnError> {
         .await
         .map_err(super::server::fail)?;
     let views = console.access().portal_updates(&console, &cookie);
-    Ok(TextStream::new(super::server::watched(views).map(|v| {
-        let mut line = serde_json::to_string(&v).unwrap_or_default();
-        line.push('\n');
-        Ok(line)
-    })))
+    Ok(TextStream::new(
+        super::server::watched(&console, views, super::server::Ends::WithSession)?.map(|v| {
+            let mut line = serde_json::to_string(&v).unwrap_or_default();
+            line.push('\n');
+            Ok(line)
+        }),
+    ))
 }
 
 /// `POST /api/portal/network` (at, page): a page of the caller's own network at `at`
@@ -68,7 +70,8 @@ pub async fn watch_portal() -> Result<TextStream, ServerFnError> {
     use futures::StreamExt;
     let events = console.jobs().watch(job).map_err(super::server::fail)?;
     Ok(TextStream::new(
-        super::server::watched(events).map(|e| Ok(e.to_line())),
+        super::server::watched(&console, events, super::server::Ends::WithSession)?
+            .map(|e| Ok(e.to_line())),
     ))
 }
 

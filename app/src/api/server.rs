@@ -50,17 +50,38 @@ pub fn admin() -> Result<Console, ServerFnError> {
     console_for(Role::Admin)
 }
 
-/// A live stream served to a page, counted as a watcher while it is open
+/// How a live stream ends besides its own end.
+pub enum Ends {
+    /// It tells the page itself when the session ends (the activity's `session_ended`).
+    Itself,
+    /// When the caller's session does (a link revoked or expired, a logout).
+    WithSession,
+}
+
+/// A live stream served to a page. It takes one of the server's places for streams, so
+/// one caller cannot hold every connection (refused past a cap: see
+/// `scaleout_services::streams`), and is counted as a watcher while open
 /// (`scaleout_stream_watchers`).
 pub fn watched<S: futures::Stream + Send + 'static>(
+    console: &Console,
     stream: S,
-) -> impl futures::Stream<Item = S::Item> + Send + 'static {
-    use futures::StreamExt;
-    let watching = scaleout_services::metrics::counters().watching();
-    stream.map(move |item| {
-        let _ = &watching;
-        item
-    })
+    ends: Ends,
+) -> Result<impl futures::Stream<Item = S::Item> + Send + 'static, ServerFnError> {
+    use scaleout_services::streams;
+    let caller = caller()?;
+    let whose = caller.session.as_deref().or(caller.portal.as_deref());
+    let slot = console
+        .streams()
+        .open(whose, &caller.client)
+        .map_err(fail)?;
+    let session = match ends {
+        Ends::Itself => None,
+        Ends::WithSession => caller.session,
+    };
+    Ok(streams::holding(
+        streams::until_session_ends(console, session, stream),
+        slot,
+    ))
 }
 
 /// A naming convention from a form field, or a 400 that says which ones exist.
