@@ -35,8 +35,8 @@ async fn demo(
     Path(file): Path<String>,
 ) -> Response {
     // The guard in front admits viewers and up; the check holds here too.
-    match caller.map(|Extension(c)| c.role) {
-        Some(role) if role.allows(Role::Stakeholder) => {}
+    let role = match caller.map(|Extension(c)| c.role) {
+        Some(role) if role.allows(Role::Stakeholder) => role,
         Some(Role::Anonymous) | None => {
             return plain(
                 StatusCode::UNAUTHORIZED,
@@ -44,7 +44,7 @@ async fn demo(
             )
         }
         Some(_) => return plain(StatusCode::FORBIDDEN, "not for this session".into()),
-    }
+    };
     let file = cut(&file);
     let Some((job, format)) = file.rsplit_once('.') else {
         return plain(
@@ -67,7 +67,7 @@ async fn demo(
         );
     }
     let report = match demo_report::of_job(&console, job) {
-        Ok(report) => report,
+        Ok(report) => scaleout_services::visibility::demo_report(report, role),
         Err(e) => {
             let status = match e.kind() {
                 ErrorKind::NotFound => StatusCode::NOT_FOUND,

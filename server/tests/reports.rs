@@ -133,5 +133,46 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
     assert!(html.contains(&format!("href=\"/reports/demo/{demo}.md\"")));
     assert!(html.contains(r#"data-testid="panel-before""#));
     assert!(html.contains(r#"data-state="done""#));
+
+    // A read-only link sees the same report, but not where the server keeps its data.
+    let dir = app.data.path().display().to_string();
+    let team = serde_json::to_string(&job(&app, demo).await).unwrap();
+    assert!(team.contains(&dir), "the team sees the paths: {team}");
+    let (cookie, _) = support::open_viewer_link(&app).await;
+    let viewer = support::client_with_cookie(&cookie);
+    for (post, path) in [
+        (false, format!("/reports/demo/{demo}.json")),
+        (false, format!("/reports/demo/{demo}.md")),
+        (false, "/demo".to_string()),
+        (false, "/".to_string()),
+        (true, "/api/jobs/list".to_string()),
+        (true, "/api/cluster/servers".to_string()),
+    ] {
+        let request = if post {
+            viewer.post(app.url(&path)).form(&[("limit", "10")])
+        } else {
+            viewer.get(app.url(&path))
+        };
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let text = response.text().await.unwrap();
+        assert!(!text.contains(&dir), "{path} shows a server path: {text}");
+    }
+    let seen: JobRecord = viewer
+        .post(app.url("/api/jobs/get"))
+        .form(&[("id", demo.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let seen: DemoReport = serde_json::from_value(seen.result.unwrap()).unwrap();
+    assert_eq!(seen.files.len(), 2);
+    assert!(
+        seen.files.iter().all(|f| f.starts_with("scale_out_demo_")),
+        "{:?}",
+        seen.files
+    );
     app.shutdown().await;
 }

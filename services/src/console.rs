@@ -246,7 +246,7 @@ impl Console {
     /// on the server, or the ArangoDB address) only for the team.
     pub fn status_for(&self, role: scaleout_domain::access::Role) -> ConsoleStatus {
         let mut status = self.status();
-        if role < scaleout_domain::access::Role::Viewer {
+        if crate::visibility::hides_locations(role) {
             status.backend.location.clear();
         }
         status

@@ -15,6 +15,7 @@ pub mod operations;
 pub mod preflight;
 pub mod store;
 pub mod streams;
+pub mod visibility;
 
 pub use config::{ConsoleConfig, Secret, SITE_WASM_FILE};
 pub use console::Console;

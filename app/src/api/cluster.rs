@@ -18,9 +18,13 @@ pub struct ShardInfo {
 #[server(endpoint = "/cluster/servers")]
 pub async fn get_server_report() -> Result<ServerReport, ServerFnError> {
     let console = super::server::stakeholder()?;
-    scaleout_services::operations::reports::servers(&console)
+    let report = scaleout_services::operations::reports::servers(&console)
         .await
-        .map_err(super::server::fail)
+        .map_err(super::server::fail)?;
+    Ok(scaleout_services::visibility::server_report(
+        report,
+        super::server::caller()?.role,
+    ))
 }
 
 /// `POST /api/cluster/shards`.

@@ -8,18 +8,27 @@ use scaleout_domain::views::JobRecord;
 #[server(endpoint = "/jobs/list")]
 pub async fn list_jobs(limit: u32) -> Result<Vec<JobRecord>, ServerFnError> {
     let console = super::server::stakeholder()?;
-    console
+    let role = super::server::caller()?.role;
+    let jobs = console
         .store()
         .jobs(limit.clamp(1, 200))
-        .map_err(super::server::fail)
+        .map_err(super::server::fail)?;
+    Ok(jobs
+        .into_iter()
+        .map(|j| scaleout_services::visibility::job(j, role))
+        .collect())
 }
 
 /// `POST /api/jobs/get`: one job.
 #[server(endpoint = "/jobs/get")]
 pub async fn get_job(id: u64) -> Result<JobRecord, ServerFnError> {
-    super::server::stakeholder()?
+    let job = super::server::stakeholder()?
         .job(id)
-        .map_err(super::server::fail)
+        .map_err(super::server::fail)?;
+    Ok(scaleout_services::visibility::job(
+        job,
+        super::server::caller()?.role,
+    ))
 }
 
 /// `POST /api/jobs/watch`: the job's progress events so far, then live ones

@@ -474,7 +474,7 @@ fn BeforeAfter(job: u64, report: DemoReport) -> impl IntoView {
                 )}</p>
             })}
             {(!report.files.is_empty()).then(|| view! {
-                <p class="hint">"Saved in the data directory's reports folder: "
+                <p class="hint">"Saved on the server as "
                     {report.files.iter().map(|f| {
                         let name = f.rsplit(['/', '\\']).next().unwrap_or(f).to_string();
                         view! { <code>{name}</code> " " }

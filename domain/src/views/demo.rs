@@ -145,12 +145,17 @@ impl DemoReport {
         let _ = writeln!(out, "{}\n", s.outcome);
         let _ = writeln!(
             out,
-            "- Started {}, finished {} ({:.1} s)\n- Back end: {} at `{}`\n- Naming: {}\n- Result: **{}**\n",
+            "- Started {}, finished {} ({:.1} s)\n- Back end: {}{}\n- Naming: {}\n- Result: **{}**\n",
             s.started_at,
             s.finished_at,
             s.duration_seconds,
             s.backend.kind.label(),
-            s.backend.location,
+            // Empty where the reader may not see it (a read-only link's download).
+            if s.backend.location.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{}`", s.backend.location)
+            },
             s.naming,
             if s.success { "success" } else { "failed" }
         );

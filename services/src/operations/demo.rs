@@ -488,7 +488,7 @@ pub async fn run(
             Outcome::Ok,
             // File names only: stakeholders watch this log, server paths are not theirs.
             format!(
-                "Report saved in the data directory's reports folder: {}",
+                "Report saved as {}",
                 report
                     .files
                     .iter()
