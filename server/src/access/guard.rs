@@ -76,6 +76,32 @@ fn carries_body(headers: &HeaderMap) -> bool {
             .is_some_and(|n| n > 0)
 }
 
+/// A path as the log may keep it: at most 200 characters, and a link's token (a long run
+/// of hex digits, `/watch/<token>`, `/portal/open/<token>`) replaced by `{token}`, since
+/// a token in a log works for whoever reads the log.
+fn loggable(path: &str) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 32 {
+            out.push_str("{token}");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in path.chars().take(200) {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// Finds the caller and checks the path's needs; puts the [`Caller`] in the
 /// request for pages and server functions, or returns the refusal.
 fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Response>> {
@@ -83,7 +109,7 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     if let Some(why) = malformed(&path) {
-        tracing::warn!(path = %path.chars().take(200).collect::<String>(), "refused a malformed path");
+        tracing::warn!(path = %loggable(&path), "refused a malformed path");
         return Err(Box::new(if path.starts_with("/api/") {
             api_error(StatusCode::BAD_REQUEST, why)
         } else {
@@ -101,7 +127,7 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
         ));
     }
     if is_write(&method) && is_cross_site(req.headers()) {
-        tracing::warn!(%path, "refused a cross-site request");
+        tracing::warn!(path = %loggable(&path), "refused a cross-site request");
         return Err(Box::new(api_error(
             StatusCode::FORBIDDEN,
             "cross-site requests are refused: use the console's own pages",
@@ -330,6 +356,22 @@ fn encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_logged_path_keeps_no_token() {
+        let token = "e357337c".repeat(8);
+        assert_eq!(loggable(&format!("/watch/{token}/.")), "/watch/{token}/.");
+        assert_eq!(
+            loggable(&format!("/portal/open/{}%2f", token.to_uppercase())),
+            "/portal/open/{token}%2f"
+        );
+        // Short hex (a job number, a tenant id of 12) stays: it opens nothing.
+        assert_eq!(
+            loggable("/tenants/0123456789ab/."),
+            "/tenants/0123456789ab/."
+        );
+        assert_eq!(loggable(&"a/".repeat(300)).len(), 200);
+    }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
