@@ -4,11 +4,25 @@
 /// Invisible formatting characters: bidirectional overrides, embeddings and
 /// isolates (which can make "Board.exe" read "exe.draoB"), zero-width spaces
 /// and joiners, word joiners, the byte-order mark, soft hyphens and other
-/// format characters (Unicode general category Cf).
+/// format characters (Unicode general category Cf); and letters and marks drawn as
+/// nothing (Hangul fillers, the Braille blank, variation selectors, the combining
+/// grapheme joiner), which make "Globex Corp" and "Globex\u{3164}Corp" two names that
+/// read the same; and the line and paragraph separators.
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00ad}'
+            | '\u{034f}'
+            | '\u{115f}'..='\u{1160}'
+            | '\u{17b4}'..='\u{17b5}'
+            | '\u{180b}'..='\u{180d}'
+            | '\u{180f}'
+            | '\u{2028}'..='\u{2029}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{ffa0}'
+            | '\u{e0100}'..='\u{e01ef}'
             | '\u{0600}'..='\u{0605}'
             | '\u{061c}'
             | '\u{06dd}'
@@ -93,6 +107,12 @@ mod tests {
             "Bo\u{00ad}ard",
             "Board\u{e0041}",
             "Board\n",
+            // Drawn as nothing, or as a line break.
+            "Globex\u{3164}Corp",
+            "\u{2800}",
+            "\u{115f}",
+            "Board\u{2028}",
+            "Boa\u{fe0f}rd",
         ] {
             assert!(!is_plain(bad), "{bad:?}");
         }
@@ -106,6 +126,8 @@ mod tests {
             "מועצה",
             "董事会",
             "Совет",
+            "한국 이사회",
+            "⠃⠕⠁⠗⠙ (Braille)",
         ] {
             assert!(is_plain(ok), "{ok:?}");
         }

@@ -46,7 +46,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Result<TenantRecord, ServiceError>>
         let corrupt = |what: &str| ServiceError::Store(format!("tenant record {id}: bad {what}"));
         let mut tenant = Tenant::new(
             TenantId::parse(&id).map_err(|_| corrupt("id"))?,
-            TenantName::parse(&name).map_err(|_| corrupt("name"))?,
+            TenantName::stored(&name).map_err(|_| corrupt("name"))?,
             ScaleFactor::from_i64(scale).map_err(|_| corrupt("scale factor"))?,
             created_at,
         );
