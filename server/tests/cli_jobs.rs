@@ -263,6 +263,18 @@ fn failures_exit_non_zero_with_the_reason_on_stderr() {
             &["rebalance", "--what-if-servers", "2", "--execute"],
             "what-if servers do not exist",
         ),
+        (
+            &["server", "drain", "Coordinator0001"],
+            "Coordinator0001 is a coordinator, not a DB server",
+        ),
+        (
+            &["server", "drain", "dbserver0002"],
+            "did you mean DBServer0002?",
+        ),
+        (
+            &["server", "drain", "DBServer0009", "--execute"],
+            "there is no DB server DBServer0009: the DB servers are DBServer0001",
+        ),
         (&["job", "resume", "42"], "there is no job 42"),
         (
             &["plan", "--snapshot", "/nonexistent/snapshot.json"],
@@ -309,11 +321,12 @@ fn failures_exit_non_zero_with_the_reason_on_stderr() {
         stderr.contains(&format!("{}: the sizes file must be", sizes.display())),
         "{stderr}"
     );
-    // Nothing was changed by the refused requests.
+    // Nothing was changed by the refused requests, and none became a (failed) job.
     assert_eq!(
         json(d, &["tenant", "list", "--json"]),
         serde_json::json!([])
     );
+    assert_eq!(json(d, &["job", "list", "--json"]), serde_json::json!([]));
 }
 
 #[test]

@@ -196,6 +196,14 @@ impl Console {
         self.inner.jobs.start(self, spec)
     }
 
+    /// [`Console::start_job`], once the spec's arguments are checked against the cluster
+    /// (a server to drain exists and is a DB server): what cannot start is refused, not
+    /// recorded as a failed job.
+    pub async fn start_checked(&self, spec: JobSpec) -> Result<u64, ServiceError> {
+        crate::jobs::precheck::check(self, &spec).await?;
+        self.start_job(spec)
+    }
+
     /// Runs an interrupted job again (its work is idempotent).
     pub fn resume_job(&self, id: u64) -> Result<u64, ServiceError> {
         self.inner.jobs.resume(self, id)

@@ -96,7 +96,8 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                         <p class="review-summary" role="status" aria-live="polite" data-testid="what-if-summary">{summary}</p>
                         {move || better.get().map(|(k, max_k, max_n)| {
                             let servers = if k == 1 { "server" } else { "servers" };
-                            let text = if max_k < max_n {
+                            // Lighter by less than the figures show reads as the same.
+                            let text = if max_k < max_n && bytes(max_k) != bytes(max_n) {
                                 format!(
                                     "With {k} new {servers} instead, the fullest server would hold {} rather than {}: shard groups move whole, so how evenly they spread depends on how their count divides among the servers, and more servers do not always lower the fullest one.",
                                     bytes(max_k),

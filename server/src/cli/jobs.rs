@@ -19,7 +19,7 @@ pub async fn run(
     spec: JobSpec,
     json: bool,
 ) -> Result<serde_json::Value, CliError> {
-    let id = console.start_job(spec)?;
+    let id = console.start_checked(spec).await?;
     follow(console, id, json).await
 }
 

@@ -79,9 +79,14 @@ impl Jobs {
             .job(id)?
             .ok_or_else(|| ServiceError::NotFound(format!("there is no job {id}")))?;
         if !record.state.is_resumable() {
+            use scaleout_domain::views::JobState;
+            let state = match record.state {
+                JobState::Succeeded => "has already succeeded",
+                JobState::Running => "is still running",
+                _ => "is queued",
+            };
             return Err(ServiceError::Conflict(format!(
-                "job {id} is {}: only a job that stopped before finishing (interrupted, cancelled or failed) can be resumed",
-                record.state.as_str()
+                "job {id} {state}: only a job that stopped before finishing (interrupted, cancelled or failed) can be resumed"
             )));
         }
         let spec: JobSpec = serde_json::from_value(record.spec.clone())

@@ -4,6 +4,7 @@
 
 mod context;
 mod manager;
+pub mod precheck;
 mod spec;
 mod watch;
 
