@@ -198,3 +198,59 @@ async fn visitors_and_customers_cannot_watch_the_console() {
     assert_eq!(r.status(), 401);
     app.shutdown().await;
 }
+
+/// A job the CLI runs beside the server is cancelled from the console (or the reverse):
+/// the process that runs it hears the request through the store and stops it.
+#[tokio::test]
+async fn the_console_cancels_a_job_a_cli_runs() {
+    use scaleout_domain::views::{JobRecord, JobState};
+    let app = spawn_app().await;
+    for name in ["Far A", "Far B", "Far C", "Far D"] {
+        app.add_tenant(name, 1).await;
+    }
+    let added: u64 = app
+        .post_form("/api/cluster/add-servers", "count=2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.finish_job(added).await;
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_scaleout"))
+        .arg("--data-dir")
+        .arg(app.data.path())
+        .args(["rebalance", "--execute", "--json"])
+        .env("SCALEOUT_MOVE_RATE", "16000")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The CLI's job, once it runs.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let job = loop {
+        let jobs: Vec<JobRecord> = app
+            .post_form("/api/jobs/list", "limit=5")
+            .await
+            .json()
+            .await
+            .unwrap();
+        if let Some(j) = jobs
+            .iter()
+            .find(|j| j.kind == "rebalance" && j.state == JobState::Running)
+        {
+            break j.id;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the CLI's job never ran");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let cancel = app.post_form("/api/jobs/cancel", &format!("id={job}")).await;
+    assert_eq!(cancel.status(), 200, "{}", cancel.text().await.unwrap());
+    let out = tokio::task::spawn_blocking(move || cli.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the CLI's job ran to its end: {stderr}");
+    assert!(stderr.contains("cancelled"), "{stderr}");
+    let record = app.finish_job(job).await;
+    assert_eq!(record.state, JobState::Cancelled);
+    app.shutdown().await;
+}

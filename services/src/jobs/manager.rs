@@ -23,6 +23,9 @@ use crate::store::{ConsoleStore, JobRecord, JobState, Lock};
 /// full disk: the end is recorded as soon as there is room again).
 const RECORD_RETRY_MAX: Duration = Duration::from_secs(5);
 
+/// How often a running job looks whether another process asked to cancel it.
+const CANCEL_POLL: Duration = Duration::from_millis(500);
+
 /// Jobs running in this process.
 pub struct Jobs {
     store: Arc<ConsoleStore>,
@@ -120,6 +123,7 @@ impl Jobs {
     ) {
         let (live, _) = broadcast::channel(256);
         let cancel = CancelFlag::new();
+        let cancel_here = cancel.clone();
         running.insert(
             id,
             Running {
@@ -142,6 +146,20 @@ impl Jobs {
             job_kind: spec.kind().to_string(),
         });
         let console = console.clone();
+        // A cancel asked by another process reaches the job through the store.
+        let asked = {
+            let (store, cancel) = (self.store.clone(), cancel_here);
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(CANCEL_POLL).await;
+                    if store.cancel_requested(id).unwrap_or(false) {
+                        tracing::info!(job = id, "cancel asked by another process");
+                        cancel.cancel();
+                        return;
+                    }
+                }
+            })
+        };
         tokio::spawn(async move {
             tracing::info!(job = id, kind = spec.kind(), "job started");
             let outcome = AssertUnwindSafe(crate::operations::run(&console, &spec, &ctx))
@@ -152,6 +170,7 @@ impl Jobs {
                         "the job crashed (a bug): see the server log".into(),
                     ))
                 });
+            asked.abort();
             let end = match outcome {
                 Ok(result) => {
                     ctx.event("finished", 1, 1, Outcome::Ok, "Succeeded");
@@ -252,9 +271,15 @@ impl Jobs {
                 "job {id} already ended ({})",
                 j.state.as_str()
             ))),
-            Some(_) => Err(ServiceError::Conflict(format!(
-                "job {id} runs in another scaleout process: cancel it there"
-            ))),
+            // Another process runs it (a CLI beside the server, or the reverse): it looks
+            // for the request while the job runs and stops the job as if asked here.
+            Some(_) => {
+                if self.store.request_cancel(id, now_ms())? {
+                    Ok(())
+                } else {
+                    Err(ServiceError::Conflict(format!("job {id} already ended")))
+                }
+            }
         }
     }
 

@@ -120,7 +120,7 @@ impl ConsoleStore {
                 .execute(
                     &format!(
                         "UPDATE jobs SET state = 'running', started_ms = ?2, finished_ms = NULL, error = NULL,
-                                owner_pid = ?3, owner_started = ?4
+                                owner_pid = ?3, owner_started = ?4, cancel_requested_ms = NULL
                          WHERE id = ?1 AND state IN {RESUMABLE}"
                     ),
                     params![id as i64, now_ms, owner.pid, owner.started],
@@ -152,6 +152,34 @@ impl ConsoleStore {
             )
             .map_err(db)?;
             locks::release_all(tx, id)
+        })
+    }
+
+    /// Asks the process running job `id` to cancel it (see [`Self::cancel_requested`]).
+    /// False when the job is not running (it ended meanwhile).
+    pub fn request_cancel(&self, id: u64, now_ms: i64) -> Result<bool, ServiceError> {
+        self.with(|conn| {
+            conn.execute(
+                "UPDATE jobs SET cancel_requested_ms = COALESCE(cancel_requested_ms, ?2)
+                 WHERE id = ?1 AND state IN ('running', 'queued')",
+                params![id as i64, now_ms],
+            )
+            .map(|n| n == 1)
+            .map_err(db)
+        })
+    }
+
+    /// Whether another process asked for job `id` to be cancelled.
+    pub fn cancel_requested(&self, id: u64) -> Result<bool, ServiceError> {
+        self.with(|conn| {
+            conn.query_row(
+                "SELECT cancel_requested_ms IS NOT NULL FROM jobs WHERE id = ?1",
+                params![id as i64],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(|asked| asked.unwrap_or(false))
+            .map_err(db)
         })
     }
 

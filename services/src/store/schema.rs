@@ -7,7 +7,7 @@ use scaleout_domain::name_key::name_key;
 use super::db;
 use crate::error::ServiceError;
 
-const VERSION: i64 = 6;
+const VERSION: i64 = 7;
 
 const V1: &str = "
 CREATE TABLE tenants (
@@ -178,6 +178,12 @@ CREATE TABLE tenant_writes (
 );
 ";
 
+/// A cancel asked of a job that runs in another process (a CLI beside the server): that
+/// process looks for it while the job runs.
+const V7: &str = "
+ALTER TABLE jobs ADD COLUMN cancel_requested_ms INTEGER;
+";
+
 pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
     // Another process may be making the same new file this instant (see busy.rs).
     let tx = scaleout_embedded::busy::patiently(|| {
@@ -214,6 +220,9 @@ pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
     }
     if version < 6 {
         tx.execute_batch(V6).map_err(db)?;
+    }
+    if version < 7 {
+        tx.execute_batch(V7).map_err(db)?;
     }
     tx.pragma_update(None, "user_version", VERSION)
         .map_err(db)?;
