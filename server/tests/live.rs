@@ -239,16 +239,24 @@ async fn the_console_cancels_a_job_a_cli_runs() {
         {
             break j.id;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the CLI's job never ran");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the CLI's job never ran"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    let cancel = app.post_form("/api/jobs/cancel", &format!("id={job}")).await;
+    let cancel = app
+        .post_form("/api/jobs/cancel", &format!("id={job}"))
+        .await;
     assert_eq!(cancel.status(), 200, "{}", cancel.text().await.unwrap());
     let out = tokio::task::spawn_blocking(move || cli.wait_with_output().unwrap())
         .await
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "the CLI's job ran to its end: {stderr}");
+    assert!(
+        !out.status.success(),
+        "the CLI's job ran to its end: {stderr}"
+    );
     assert!(stderr.contains("cancelled"), "{stderr}");
     let record = app.finish_job(job).await;
     assert_eq!(record.state, JobState::Cancelled);

@@ -245,13 +245,21 @@ async fn a_form_sent_without_javascript_comes_back_with_its_reason_and_input() {
         !back.contains("not-an-address") && !back.contains("Plain"),
         "no input in the address: {back}"
     );
-    // What was typed comes back in a short-lived cookie, never the form key.
-    let kept = r.header("set-cookie").unwrap().to_string();
+    // What was typed, and the reason, come back in short-lived cookies, never the form
+    // key; the address carries no message (anyone could write one into a link).
+    assert!(!back.contains("__err"), "{back}");
+    let set = r.headers("set-cookie");
     assert!(
-        kept.starts_with("scaleout_form=") && kept.contains("Max-Age=120"),
-        "{kept}"
+        set.iter()
+            .any(|c| c.starts_with("scaleout_form=") && c.contains("Max-Age=120")),
+        "{set:?}"
     );
-    let kept = kept.split(';').next().unwrap().to_string();
+    assert!(
+        set.iter()
+            .any(|c| c.starts_with("scaleout_form_error=") && c.contains("Max-Age=120")),
+        "{set:?}"
+    );
+    let kept = r.cookies();
     // The page it leads to shows the reason and what was typed, without script.
     let path = back.trim_start_matches(&app.base);
     let html = get_text(&client_with_cookie(&kept), app.url(path)).await;
@@ -304,15 +312,25 @@ async fn a_form_sent_without_javascript_comes_back_with_its_reason_and_input() {
     assert_eq!(r.status, 303, "{}", r.head);
     let back = r.header("location").unwrap().to_string();
     assert!(!back.contains("hunter2"), "{back}");
-    let html = app
-        .anonymous()
-        .get(app.url(back.trim_start_matches(&app.base)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(
+        &client_with_cookie(&r.cookies()),
+        app.url(back.trim_start_matches(&app.base)),
+    )
+    .await;
     assert!(html.contains("do not match an account"), "{html}");
+
+    // A message written into a link by someone else is never shown: the address is
+    // sent on without it, and the page shows no message.
+    let forged = format!(
+        "/login?__path=%2Fapi%2Faccess%2Flogin&__err={}",
+        "U2VydmVyRXJyb3J8WW91ciBwYXNzd29yZCBleHBpcmVkOiByZXNldCBpdCBhdCBldmlsLmV4YW1wbGU="
+    );
+    let r = raw(&app.base, "GET", &forged, &[], b"").await;
+    assert_eq!(r.status, 303, "{}", r.head);
+    let clean = r.header("location").unwrap().to_string();
+    assert_eq!(clean, "/login?__path=%2Fapi%2Faccess%2Flogin");
+    let html = get_text(&app.anonymous(), app.url(&clean)).await;
+    assert!(!html.contains("evil.example"), "{html}");
+    assert!(!html.contains("login-error"), "{html}");
     app.shutdown().await;
 }

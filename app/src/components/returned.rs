@@ -1,7 +1,8 @@
 //! What a form posted without JavaScript came back with. The server sends the
-//! person back to the page (`?__path=<server function>&__err=<message>&__form=<input>`,
-//! see the server's `access::forms`); the page shows the message beside the
-//! form and fills the fields in again.
+//! person back to the page (`?__path=<server function>`), with the message and the
+//! input in two short-lived cookies (see the server's `access::forms`); the page shows
+//! the message beside the form and fills the fields in again. The message is never read
+//! from the address, where anyone could write one into a link.
 
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
@@ -33,8 +34,8 @@ pub fn returned(endpoint: &str) -> Returned {
     if query_param("__path").as_deref() != Some(endpoint) {
         return Returned::default();
     }
-    let error = query_param("__err").map(|e| decode_error(&e));
-    let fields = form_cookie()
+    let error = cookie(ERROR_COOKIE).map(|e| decode_error(&e));
+    let fields = cookie(FORM_COOKIE)
         .and_then(|f| URL_SAFE_NO_PAD.decode(f.as_bytes()).ok())
         .map(|bytes| {
             form_urlencoded::parse(&bytes)
@@ -53,13 +54,14 @@ const SHOWN_BY_THEIR_PAGE: &[&str] = &["/api/signup/submit", "/api/access/login"
 #[component]
 pub fn ReturnedError() -> impl IntoView {
     let path = super::query::use_query_param("__path");
-    let err = super::query::use_query_param("__err");
+    // Read once: the cookie lasts two minutes, the address says whether it is this page's.
+    let err = cookie(ERROR_COOKIE).map(|e| decode_error(&e));
     let message = move || {
         let path = path.get()?;
         if SHOWN_BY_THEIR_PAGE.contains(&path.as_str()) {
             return None;
         }
-        err.get().map(|e| decode_error(&e))
+        err.clone()
     };
     move || {
         message().map(|m| {
@@ -68,38 +70,39 @@ pub fn ReturnedError() -> impl IntoView {
     }
 }
 
-/// The cookie the server handed the refused form's input back in
-/// (`scaleout_form`, see the server's `access::forms`).
+/// The cookies the server handed the refused form's input and message back in
+/// (see the server's `access::forms`).
 const FORM_COOKIE: &str = "scaleout_form";
+const ERROR_COOKIE: &str = "scaleout_form_error";
 
-fn cookie_value(header: &str) -> Option<String> {
+fn cookie_value(header: &str, name: &str) -> Option<String> {
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == FORM_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
 }
 
 #[cfg(feature = "ssr")]
-fn form_cookie() -> Option<String> {
+fn cookie(name: &str) -> Option<String> {
     let parts = use_context::<axum::http::request::Parts>()?;
     parts
         .headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(cookie_value)
+        .find_map(|h| cookie_value(h, name))
 }
 
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-fn form_cookie() -> Option<String> {
+fn cookie(name: &str) -> Option<String> {
     use wasm_bindgen::JsCast;
     let document = document().dyn_into::<web_sys::HtmlDocument>().ok()?;
-    cookie_value(&document.cookie().ok()?)
+    cookie_value(&document.cookie().ok()?, name)
 }
 
 #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-fn form_cookie() -> Option<String> {
+fn cookie(_: &str) -> Option<String> {
     None
 }
 
@@ -125,10 +128,14 @@ mod tests {
     #[test]
     fn the_form_cookie_is_found_among_others() {
         assert_eq!(
-            cookie_value("a=1; scaleout_form=Y29tcGFueQ; b=2").as_deref(),
+            cookie_value("a=1; scaleout_form=Y29tcGFueQ; b=2", FORM_COOKIE).as_deref(),
             Some("Y29tcGFueQ")
         );
-        assert_eq!(cookie_value("a=1"), None);
+        assert_eq!(cookie_value("a=1", FORM_COOKIE), None);
+        assert_eq!(
+            cookie_value("scaleout_form=a; scaleout_form_error=U2U=", ERROR_COOKIE).as_deref(),
+            Some("U2U=")
+        );
     }
 
     #[test]

@@ -4,8 +4,11 @@
 //! `ServerError|...` text. Leptos already points such an answer back at the
 //! page (`Location: <referer>?__path=..&__err=..`) but keeps the error status,
 //! which browsers do not follow; this turns it into a 303 and hands the input
-//! back in a short-lived cookie (secrets left out). Without a page to go back
-//! to, it answers with a readable page of its own.
+//! back in a short-lived cookie (secrets left out). The message rides in a cookie
+//! too, never in the address: a message read from the address is one anyone can write
+//! into a link ("your password expired: reset it at evil.example" on the real log-in
+//! page), so an address that carries one is sent on without it. Without a page to go
+//! back to, it answers with a readable page of its own.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -21,7 +24,16 @@ const SECRET_FIELDS: &[&str] = &["password", "form_key"];
 /// The cookie that brings a refused form's input back to its page.
 pub const FORM_COOKIE: &str = "scaleout_form";
 
+/// The cookie that brings the refusal's message back (leptos's `__err` encoding).
+pub const ERROR_COOKIE: &str = "scaleout_form_error";
+
+/// How long a refused form's input and message wait for the page: two minutes.
+const COOKIE_ATTRIBUTES: &str = "Path=/; Max-Age=120; SameSite=Strict";
+
 pub async fn plain_forms(req: Request, next: Next) -> Response {
+    if let Some(clean) = address_without_error(&req) {
+        return see_other(&clean);
+    }
     if !is_plain_form_post(&req) {
         return next.run(req).await;
     }
@@ -43,17 +55,18 @@ pub async fn plain_forms(req: Request, next: Next) -> Response {
         .map(str::to_string);
     match location {
         Some(back) => {
-            let mut redirect = StatusCode::SEE_OTHER.into_response();
-            if let Ok(v) = HeaderValue::from_str(&back) {
-                redirect.headers_mut().insert(header::LOCATION, v);
-            }
-            redirect
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            let (back, error) = without_param(&back, "__err");
+            let mut redirect = see_other(&back);
             // What was typed rides in a two-minute cookie, not in the address
             // (an address ends up in the history; an email has no place there).
-            if !kept.is_empty() {
-                let cookie = format!("{FORM_COOKIE}={kept}; Path=/; Max-Age=120; SameSite=Strict");
+            for (name, value) in [
+                (FORM_COOKIE, kept),
+                (ERROR_COOKIE, error.unwrap_or_default()),
+            ] {
+                if value.is_empty() {
+                    continue;
+                }
+                let cookie = format!("{name}={value}; {COOKIE_ATTRIBUTES}");
                 if let Ok(v) = HeaderValue::from_str(&cookie) {
                     redirect.headers_mut().append(header::SET_COOKIE, v);
                 }
@@ -62,6 +75,60 @@ pub async fn plain_forms(req: Request, next: Next) -> Response {
         }
         None => readable(response).await,
     }
+}
+
+fn see_other(location: &str) -> Response {
+    let mut redirect = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        redirect.headers_mut().insert(header::LOCATION, v);
+    }
+    redirect
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    redirect
+}
+
+/// A page's address that carries a message (`__err`): the same address without it.
+fn address_without_error(req: &Request) -> Option<String> {
+    if req.method() != Method::GET || req.uri().path().starts_with("/api/") {
+        return None;
+    }
+    let uri = req.uri().path_and_query()?.as_str();
+    match without_param(uri, "__err") {
+        (clean, Some(_)) => Some(clean),
+        _ => None,
+    }
+}
+
+/// `address` without the query parameter `name`, and that parameter's value.
+fn without_param(address: &str, name: &str) -> (String, Option<String>) {
+    let Some((base, query)) = address.split_once('?') else {
+        return (address.to_string(), None);
+    };
+    let (query, fragment) = match query.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (query, None),
+    };
+    let mut found = None;
+    let mut kept = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if k == name {
+            found = Some(v.into_owned());
+        } else {
+            kept.append_pair(&k, &v);
+        }
+    }
+    let kept = kept.finish();
+    let mut out = base.to_string();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept);
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    (out, found)
 }
 
 /// A form an HTML page posted itself: what a browser sends without script.
@@ -127,6 +194,31 @@ async fn readable(response: Response) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_message_leaves_the_address() {
+        let (back, err) = without_param(
+            "http://127.0.0.1:3000/signup?x=1&__path=%2Fapi%2Fsignup%2Fsubmit&__err=U2VydmVy",
+            "__err",
+        );
+        assert_eq!(
+            back,
+            "http://127.0.0.1:3000/signup?x=1&__path=%2Fapi%2Fsignup%2Fsubmit"
+        );
+        assert_eq!(err.as_deref(), Some("U2VydmVy"));
+        assert_eq!(
+            without_param("/login?__err=x", "__err"),
+            ("/login".to_string(), Some("x".into()))
+        );
+        assert_eq!(
+            without_param("/login", "__err"),
+            ("/login".to_string(), None)
+        );
+        assert_eq!(
+            without_param("/a?b=1#c", "__err"),
+            ("/a?b=1#c".to_string(), None)
+        );
+    }
 
     #[test]
     fn input_comes_back_without_secrets() {

@@ -263,10 +263,27 @@ pub struct RawResponse {
 
 impl RawResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim())
-        })
+        self.headers(name).into_iter().next()
+    }
+
+    /// Every value of a header that may come more than once (`Set-Cookie`).
+    pub fn headers(&self, name: &str) -> Vec<&str> {
+        self.head
+            .lines()
+            .filter_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case(name).then(|| v.trim())
+            })
+            .collect()
+    }
+
+    /// The cookies it sets, as a `Cookie` header would send them back.
+    pub fn cookies(&self) -> String {
+        self.headers("set-cookie")
+            .iter()
+            .map(|c| c.split(';').next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
