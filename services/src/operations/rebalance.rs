@@ -82,10 +82,23 @@ pub struct RunSpec {
     pub expected: Option<String>,
 }
 
+/// Planning takes the CPU for a moment (seconds for a large what-if in a debug build): one
+/// plan at a time, off the threads that answer requests, so people asking for plans (a
+/// viewer may) never hold up the pages and the health check.
+static PLANNING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// The plan for the cluster as it is now (plus `what_if_servers` hypothetical ones).
 pub async fn plan(console: &Console, options: &PlanOptions) -> Result<Plan, ServiceError> {
     let snapshot = current_snapshot(console).await?;
-    planner::plan(&snapshot, options).map_err(|e| ServiceError::Invalid(e.to_string()))
+    let _turn = PLANNING
+        .acquire()
+        .await
+        .map_err(|_| ServiceError::Unavailable("the planner is shutting down".into()))?;
+    let options = options.clone();
+    tokio::task::spawn_blocking(move || planner::plan(&snapshot, &options))
+        .await
+        .map_err(|e| ServiceError::Store(format!("the planner stopped: {e}")))?
+        .map_err(|e| ServiceError::Invalid(e.to_string()))
 }
 
 /// The balance figures of the cluster as it is.
