@@ -28,6 +28,55 @@ pub struct Record {
     pub client: String,
 }
 
+/// Anonymous refusals written one by one per address and minute; the rest are counted.
+pub const NOISE_PER_MINUTE: u32 = 20;
+
+enum Admitted {
+    Yes { unrecorded: u64 },
+    No,
+}
+
+/// Per client address: the minute's start, refusals written in it, and those counted
+/// but not written since the last one written.
+#[derive(Default)]
+struct Noise {
+    clients: std::collections::HashMap<String, (i64, u32, u64)>,
+}
+
+impl Noise {
+    fn admit(&mut self, client: &str, now: i64) -> Admitted {
+        // Forget quiet clients, so the map stays as small as the current noise.
+        if self.clients.len() > 10_000 {
+            self.clients
+                .retain(|_, (start, _, skipped)| now - *start < 60_000 || *skipped > 0);
+        }
+        let entry = self
+            .clients
+            .entry(client.to_string())
+            .or_insert((now, 0, 0));
+        if now - entry.0 >= 60_000 {
+            entry.0 = now;
+            entry.1 = 0;
+        }
+        if entry.1 >= NOISE_PER_MINUTE {
+            entry.2 += 1;
+            return Admitted::No;
+        }
+        entry.1 += 1;
+        Admitted::Yes {
+            unrecorded: std::mem::take(&mut entry.2),
+        }
+    }
+}
+
+fn noise() -> std::sync::MutexGuard<'static, Noise> {
+    static NOISE: std::sync::OnceLock<std::sync::Mutex<Noise>> = std::sync::OnceLock::new();
+    NOISE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+}
+
 /// The trail; cheap to clone.
 #[derive(Clone)]
 pub struct Audit {
@@ -39,9 +88,29 @@ impl Audit {
         Audit { store }
     }
 
-    /// Appends one entry. A failure is logged and returned: the caller decides
-    /// whether the action may stand without its record.
-    pub fn record(&self, r: Record) -> Result<(), ServiceError> {
+    /// Appends one entry; true when it was written. A failure is logged and returned: the
+    /// caller decides whether the action may stand without its record.
+    ///
+    /// Anonymous refusals are not all written one by one: a client sending thousands
+    /// (anyone can) would fill a trail nobody may trim. Past [`NOISE_PER_MINUTE`] a minute
+    /// from one address they are counted, and the next one written says how many were not.
+    pub fn record(&self, mut r: Record) -> Result<bool, ServiceError> {
+        if r.role == "anonymous" && r.outcome != "ok" {
+            match noise().admit(&r.client, now_ms()) {
+                Admitted::No => return Ok(false),
+                Admitted::Yes { unrecorded: 0 } => {}
+                Admitted::Yes { unrecorded } => {
+                    let note = format!(
+                        "(and {unrecorded} more refused anonymous request(s) from this address \
+                         before it, not recorded one by one)"
+                    );
+                    r.target = Some(match r.target.take() {
+                        Some(t) => format!("{t} {note}"),
+                        None => note,
+                    });
+                }
+            }
+        }
         let short = |s: &str| s.chars().take(FIELD_CHARS).collect::<String>();
         let result = self.store.with(|c| {
             c.execute(
@@ -63,7 +132,7 @@ impl Audit {
         if let Err(e) = &result {
             tracing::error!(action = %r.action, "the audit trail could not record an action: {e}");
         }
-        result.map(|_| ())
+        result.map(|_| true)
     }
 
     /// Entries that match `q`, newest first.
@@ -142,6 +211,35 @@ fn own_uid() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_flood_of_anonymous_refusals_is_counted_not_written() {
+        let mut noise = Noise::default();
+        let t = 1_000_000;
+        for _ in 0..NOISE_PER_MINUTE {
+            assert!(matches!(
+                noise.admit("10.0.0.1", t),
+                Admitted::Yes { unrecorded: 0 }
+            ));
+        }
+        for _ in 0..500 {
+            assert!(matches!(noise.admit("10.0.0.1", t + 1), Admitted::No));
+        }
+        // Another address is not held up.
+        assert!(matches!(
+            noise.admit("10.0.0.2", t + 2),
+            Admitted::Yes { unrecorded: 0 }
+        ));
+        // A minute on, the next one written says how many were not.
+        assert!(matches!(
+            noise.admit("10.0.0.1", t + 60_000),
+            Admitted::Yes { unrecorded: 500 }
+        ));
+        assert!(matches!(
+            noise.admit("10.0.0.1", t + 60_001),
+            Admitted::Yes { unrecorded: 0 }
+        ));
+    }
 
     fn trail() -> (tempfile::TempDir, Audit) {
         let dir = tempfile::tempdir().unwrap();

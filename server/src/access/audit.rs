@@ -78,7 +78,7 @@ pub async fn record_changes(State(console): State<Console>, req: Request, next: 
         actor = view.name.unwrap_or(actor);
         role = view.role.as_str().to_string();
     }
-    let _ = console.audit().record(Record {
+    let written = console.audit().record(Record {
         actor,
         role,
         action: action_of(&path),
@@ -87,7 +87,9 @@ pub async fn record_changes(State(console): State<Console>, req: Request, next: 
         job_id,
         client,
     });
-    console.activity().publish(Happening::Audited);
+    if written.unwrap_or(false) {
+        console.activity().publish(Happening::Audited);
+    }
     response
 }
 

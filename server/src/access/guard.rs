@@ -174,7 +174,7 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
     });
     if door.check_paths && !role.allows(needed) {
         if changes_state(&method, &path) {
-            let _ = console.audit().record(Record {
+            let written = console.audit().record(Record {
                 actor,
                 role: role.as_str().into(),
                 action: super::audit::action_of(&path),
@@ -183,9 +183,11 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
                 job_id: None,
                 client,
             });
-            console
-                .activity()
-                .publish(scaleout_domain::activity::Happening::Audited);
+            if written.unwrap_or(false) {
+                console
+                    .activity()
+                    .publish(scaleout_domain::activity::Happening::Audited);
+            }
         }
         return Err(Box::new(match (ended, need) {
             (Some(why), Need::Page(_)) => pages::link_ended(why),
