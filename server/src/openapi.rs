@@ -129,9 +129,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         "/api/access/revoke-portal-links",
-        "Revokes a signup's personal portal links",
+        "Ends every way into a signup's portal (its personal links and the browser that signed up) and makes a new personal link, shown once",
         "id:integer!",
-        Json(Shape::Integer, "how many were revoked"),
+        Json(OBJ, "{links: how many links stopped, path: the new personal link}"),
     ),
     ep(
         "/api/access/accounts/list",

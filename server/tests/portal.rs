@@ -68,7 +68,7 @@ async fn open_link(app: &TestApp, path: &str, cookie: Option<&str>) -> Option<St
 #[tokio::test]
 async fn a_personal_link_opens_the_portal_anywhere_until_a_new_one_is_made() {
     let app = spawn_app_with(|_| {}).await;
-    let (_, link) = sign_up(&app, "Roaming Co", None).await;
+    let (signed, link) = sign_up(&app, "Roaming Co", None).await;
     // Another device: no cookie, only the link.
     let elsewhere = open_link(&app, &link, None).await.expect("the link opens");
     let (status, view) = overview(&app, &elsewhere).await;
@@ -91,7 +91,10 @@ async fn a_personal_link_opens_the_portal_anywhere_until_a_new_one_is_made() {
         .await
         .expect("the new link opens");
     assert_eq!(overview(&app, &new).await.0, 200);
-    // An operator can revoke it.
+    // The browser that signed up keeps its portal through all that.
+    assert_eq!(overview(&app, &signed).await.0, 200);
+    // An operator closes the portal to everyone who has it, the browser that signed up
+    // too, and gets a new link to hand over.
     let view = overview(&app, &new).await.1.unwrap();
     let revoked = app
         .post_form(
@@ -100,7 +103,21 @@ async fn a_personal_link_opens_the_portal_anywhere_until_a_new_one_is_made() {
         )
         .await;
     assert_eq!(revoked.status(), 200);
+    let revoked: scaleout_domain::access::PortalAccessRevoked = revoked.json().await.unwrap();
+    assert_eq!(revoked.links, 1);
     assert_eq!(overview(&app, &new).await.0, 401);
+    assert_eq!(
+        overview(&app, &signed).await.0,
+        401,
+        "the signing browser is out too"
+    );
+    let handed = open_link(&app, &revoked.path, None)
+        .await
+        .expect("the operator's new link opens");
+    assert_eq!(
+        overview(&app, &handed).await.1.unwrap().signup.company,
+        "Roaming Co"
+    );
     app.shutdown().await;
 }
 

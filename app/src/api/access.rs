@@ -141,15 +141,22 @@ pub async fn reject_signup(id: i64, reason: String) -> Result<SignupStatus, Serv
         .map_err(super::server::fail)
 }
 
-/// `POST /api/access/revoke-portal-links` (id): the signup's personal portal
-/// links stop working (the customer's own browser keeps its portal).
+/// `POST /api/access/revoke-portal-links` (id): every way into the signup's portal stops
+/// (its personal links and the browser that signed up); a new personal link comes back,
+/// shown once, for the operator to give the customer.
 #[server(endpoint = "/access/revoke-portal-links")]
-pub async fn revoke_portal_links(id: i64) -> Result<usize, ServerFnError> {
+pub async fn revoke_portal_links(
+    id: i64,
+) -> Result<scaleout_domain::access::PortalAccessRevoked, ServerFnError> {
     let console = super::server::operator()?;
-    console
+    let (links, path) = console
         .access()
-        .revoke_portal_links(id)
-        .map_err(super::server::fail)
+        .revoke_portal_access(id)
+        .map_err(super::server::fail)?;
+    Ok(scaleout_domain::access::PortalAccessRevoked {
+        links: links as u64,
+        path,
+    })
 }
 
 /// Where a login may lead: a path on this site only, made of visible ASCII

@@ -123,11 +123,22 @@ pub fn AccessPage() -> impl IntoView {
         <section class="card" aria-labelledby="signups-h">
             <h2 id="signups-h">"Self-service signups"</h2>
             <p class="hint">"Declining asks for a reason: the customer reads it on their portal. "
-                "A customer's personal link opens their portal on any device; revoking it stops it (their own browser keeps the portal)."</p>
+                "A customer's personal link opens their portal on any device. \"Revoke portal access\" closes the portal to everyone who has it (every personal link, and the browser that signed up) and gives you a new link, shown once, to send the customer."</p>
             {move || approve.value().get().and_then(|r| r.err()).or_else(|| reject.value().get().and_then(|r| r.err()))
                 .map(|e| view! { <p class="error" role="alert">{error_sentence(&e)}</p> })}
             {move || revoke_links.value().get().map(|r| match r {
-                Ok(n) => view! { <p class="ok" role="status">{format!("{n} personal link(s) revoked.")}</p> }.into_any(),
+                Ok(done) => {
+                    let path = StoredValue::new(done.path.clone());
+                    let full = Signal::derive(move || format!("{}{}", origin(), path.get_value()));
+                    view! {
+                        <p class="ok" role="status" data-testid="portal-revoked">{format!(
+                            "The portal is closed to everyone who had it ({} personal link(s), and the browser that signed up). \
+                             A new personal link, shown only now, if the customer should keep their portal:",
+                            done.links
+                        )}</p>
+                        <CopyField value=full label="The customer's new personal link" testid="new-portal-link" />
+                    }.into_any()
+                }
                 Err(e) => view! { <p class="error" role="alert">{error_sentence(&e)}</p> }.into_any(),
             })}
             <Transition fallback=|| view! { <p class="muted">"Loading signups…"</p> }>
@@ -271,12 +282,12 @@ fn SignupTable(
                                         <ActionForm action=revoke_links attr:class="inline-form">
                                             <input type="hidden" name="id" value=id />
                                             <button type="submit" class="secondary small"
-                                                aria-label=format!("Revoke the personal portal links of {}", s.company)
+                                                aria-label=format!("Revoke the portal access of {}", s.company)
                                                 on:click={
-                                                    let question = format!("Revoke every personal portal link of {}? Their links stop working; their own browser keeps the portal.", s.company);
+                                                    let question = format!("Close {}'s portal to everyone who has it (their personal links and the browser that signed up)? You get a new link to send them.", s.company);
                                                     move |ev| confirm::or_stop(&ev, &question)
                                                 }>
-                                                "Revoke portal links"
+                                                "Revoke portal access"
                                             </button>
                                         </ActionForm>
                                     })}

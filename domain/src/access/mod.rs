@@ -10,6 +10,6 @@ pub mod text;
 
 pub use account::{AccountError, AccountView, IssuedPassword};
 pub use link::{LinkView, NewLink};
-pub use portal::{inventory, InventoryLine, PortalRef, PortalView};
+pub use portal::{inventory, InventoryLine, PortalAccessRevoked, PortalRef, PortalView};
 pub use role::{Role, SessionView};
 pub use signup::{SignupError, SignupForm, SignupSize, SignupState, SignupStatus, EMAIL_MAX_CHARS};

@@ -28,6 +28,15 @@ pub struct PortalView {
     pub personal: Option<String>,
 }
 
+/// An operator ended every way into a signup's portal; the new personal link (its path),
+/// shown once, is for the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalAccessRevoked {
+    /// Personal links that stopped working (the browser that signed up stopped too).
+    pub links: u64,
+    pub path: String,
+}
+
 /// Another signup this browser holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalRef {

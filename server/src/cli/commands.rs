@@ -314,8 +314,12 @@ async fn signup(command: SignupCommand, config: ConsoleConfig) -> Result<(), Cli
         }
         SignupCommand::Reject { id, reason } => show(&access.reject_signup(&console, id, &reason)?),
         SignupCommand::RevokePortalLinks { id } => {
-            let n = access.revoke_portal_links(id)?;
-            println!("{n} personal portal link(s) of signup {id} revoked.");
+            let (n, path) = access.revoke_portal_access(id)?;
+            println!(
+                "Signup {id}'s portal is closed to everyone who had it: {n} personal link(s) \
+                 and the browser that signed up.\nA new personal link, shown only now, for the \
+                 customer: {path} (after this server's address)"
+            );
         }
     }
     Ok(())

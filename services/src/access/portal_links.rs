@@ -1,7 +1,8 @@
 //! A customer's personal portal link: `/portal/open/<token>` opens their
 //! portal on any device (a phone, a colleague's browser), so the portal does
 //! not live in one cookie only. Made at signup and shown once; the customer
-//! can make a new one (the old one stops working), an operator can revoke them.
+//! can make a new one (the old one stops working), an operator can end every way into
+//! the portal and make a new link to hand over.
 
 use rusqlite::OptionalExtension;
 
@@ -48,15 +49,29 @@ impl Access {
         })
     }
 
-    /// An operator revokes every personal link of signup `id`; returns how many.
-    pub fn revoke_portal_links(&self, signup: i64) -> Result<usize, ServiceError> {
-        self.store().with(|c| {
-            c.execute(
+    /// An operator ends every way into signup `id`'s portal: its personal links, and the
+    /// credential of the browser that signed up (a leaked link, a lost laptop: either
+    /// may be it). Returns how many links stopped, and a new personal link, shown once,
+    /// for the operator to give the customer (or not).
+    pub fn revoke_portal_access(&self, signup: i64) -> Result<(usize, String), ServiceError> {
+        let nobodys = secret::token_hash(&secret::token()?);
+        let revoked = self.store().transaction(|tx| {
+            let changed = tx
+                .execute(
+                    "UPDATE signups SET portal_hash = ?2 WHERE id = ?1",
+                    (signup, &nobodys),
+                )
+                .map_err(db)?;
+            if changed == 0 {
+                return Err(ServiceError::NotFound(format!("there is no signup {signup}")));
+            }
+            tx.execute(
                 "UPDATE portal_links SET revoked_ms = ?2 WHERE signup_id = ?1 AND revoked_ms IS NULL",
                 (signup, now_ms()),
             )
             .map_err(db)
-        })
+        })?;
+        Ok((revoked, self.new_portal_link(signup)?))
     }
 
     /// Checks a personal link before its cookie is set: the token, or why not.

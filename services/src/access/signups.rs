@@ -202,6 +202,14 @@ impl Access {
                 if msg.as_deref().is_some_and(|m| m.contains("company_key")) {
                     return Err(taken(&form));
                 }
+                // This form's signup exists, but its portal access was revoked since.
+                if msg.as_deref().is_some_and(|m| m.contains("form_key")) {
+                    return Err(ServiceError::Conflict(
+                        "this form was sent before, and its portal access has been revoked since: \
+                         open your portal with the newest personal link you were given, or ask us for one"
+                            .into(),
+                    ));
+                }
                 return Err(self.store().fail(rusqlite::Error::SqliteFailure(e, msg)));
             }
             Err(e) => {
