@@ -533,6 +533,7 @@ pub enum SignupCommand {
         #[arg(long)]
         reason: String,
     },
-    /// Revoke a signup's personal portal links.
+    /// Close a signup's portal to everyone who has it (its personal links, the browser that
+    /// signed up) and print a new personal link for the customer.
     RevokePortalLinks { id: i64 },
 }
