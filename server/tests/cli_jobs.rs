@@ -86,6 +86,9 @@ fn tenant_commands_print_the_documented_json() {
     // One tenant in detail: counts against the spec, isolation, the network at a time.
     let shown = json(d, &["tenant", "show", &id, "--json"]);
     assert_eq!(shown["detail"]["counts"]["Device"], 600);
+    // By its name too, as a person would type it.
+    let by_name = json(d, &["tenant", "show", "fortune 500 corp", "--json"]);
+    assert_eq!(by_name["detail"], shown["detail"]);
     assert_eq!(shown["detail"]["expected"]["Device"], 600);
     assert_eq!(
         shown["isolation"]["violations"].as_array().unwrap().len(),

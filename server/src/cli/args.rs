@@ -341,7 +341,7 @@ pub enum TenantCommand {
     },
     /// One tenant: documents against the spec, isolation, and its network at a time.
     Show {
-        /// The tenant id (12 hex characters).
+        /// The tenant id (12 hex characters) or its name ("Acme Corp").
         id: String,
         /// When to show the network: epoch seconds, 2026-11-24 or 2026-11-24T11:37:21Z
         /// (UTC). Default: onboarding, the latest.
@@ -355,7 +355,7 @@ pub enum TenantCommand {
     },
     /// Remove a tenant and all its data.
     Remove {
-        /// The tenant id (12 hex characters).
+        /// The tenant id (12 hex characters) or its name ("Acme Corp").
         id: String,
         #[arg(long)]
         json: bool,

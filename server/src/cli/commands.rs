@@ -366,7 +366,7 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             }
         }
         TenantCommand::Show { id, at, page, json } => {
-            let id = tenant_id(&id)?;
+            let id = tenants::find(&console, &id)?;
             let detail = tenants::detail(&console, id).await?;
             let at = at.unwrap_or(detail.row.created_at);
             let view = TenantView {
@@ -381,7 +381,7 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             }
         }
         TenantCommand::Remove { id, json } => {
-            let id = tenant_id(&id)?;
+            let id = tenants::find(&console, &id)?;
             let job = tenants::start_remove(&console, id)?;
             let removed: RemovedTenant = jobs::parse(jobs::follow(&console, job, json).await?)?;
             if json {

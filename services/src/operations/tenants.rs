@@ -329,6 +329,21 @@ pub async fn plan_batch(console: &Console, naming: Naming) -> Result<JobSpec, Se
 
 /// Starts removing a registered tenant; an id the registry does not know is
 /// refused at once (404), saying so when data is stored under it (`purge`).
+/// A tenant named by its id or by its registered name ("Acme Corp", look-alikes
+/// included), as a person types it on the command line.
+pub fn find(console: &Console, id_or_name: &str) -> Result<TenantId, ServiceError> {
+    if let Ok(id) = TenantId::parse(id_or_name) {
+        return Ok(id);
+    }
+    match console.store().tenant_by_name(id_or_name.trim())? {
+        Some(record) => Ok(record.tenant.id),
+        None => Err(ServiceError::NotFound(format!(
+            "{:?} is not a tenant id, nor the name of a tenant: scaleout tenant list shows both",
+            scaleout_domain::access::text::cut(id_or_name)
+        ))),
+    }
+}
+
 pub fn start_remove(console: &Console, id: TenantId) -> Result<u64, ServiceError> {
     // Being onboarded (perhaps not registered yet): say which job holds it.
     if let Some(held) = console.store().holder_of(Lock::Tenant(id))? {
