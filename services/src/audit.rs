@@ -193,7 +193,10 @@ pub fn cli_actor() -> String {
         .or_else(|_| std::env::var("LOGNAME"))
         .ok()
         .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| format!("uid{}", own_uid()));
+        .unwrap_or_else(|| match own_uid().as_str() {
+            "0" => "root".to_string(),
+            uid => format!("uid{uid}"),
+        });
     format!("cli:{user}")
 }
 
