@@ -25,7 +25,8 @@ pub async fn watch_link(
             Ok((_, _, id)) => format!("link:{id}"),
             Err(_) => "anonymous".into(),
         },
-        role: "stakeholder".into(),
+        // A refused token is an anonymous refusal (one guessing tokens is throttled there).
+        role: if opened.is_ok() { "stakeholder" } else { "anonymous" }.into(),
         action: "watch/open".into(),
         target: None,
         outcome: match &opened {
