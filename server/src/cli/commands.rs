@@ -191,6 +191,13 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
             json,
         } => {
             let console = open(config).await?;
+            // What the demo page says before a run, said here too (on stderr).
+            if let Some(warning) = scaleout_services::operations::demo_check::check(&console)
+                .await?
+                .warning
+            {
+                eprintln!("Note: {warning}");
+            }
             let report_dir = save_report.map(super::absolute);
             let report: DemoReport = jobs::parse(
                 jobs::run(&console, JobSpec::Demo { naming, report_dir }, json).await?,
