@@ -34,7 +34,7 @@ test("operator pages fit a phone", async ({ page }) => {
 test("a wide table's box takes the keyboard's focus and scrolls with it", async ({ page }) => {
   await page.goto("/servers");
   await waitForHydration(page);
-  const box = page.getByRole("region", { name: "DB servers" });
+  const box = page.getByRole("region", { name: "Table of DB servers", exact: true });
   await box.focus();
   await expect(box).toBeFocused();
   for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");

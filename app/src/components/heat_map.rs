@@ -49,7 +49,10 @@ pub fn HeatMap(
                             view! {
                                 <th scope="col" class=if is_down { "server-col server-failed" } else { "server-col" }
                                     title=is_down.then_some("failed: its replicas are out of reach until it is restored")>
-                                    {s}
+                                    // "DBServer<wbr>0007": seven servers fit a laptop's width.
+                                    {let at = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
+                                     let (word, number) = (s[..at].to_string(), s[at..].to_string());
+                                     view! { {word}<wbr />{number} }}
                                     {is_down.then(|| view! { <span class="failed-mark">" (failed)"</span> })}
                                 </th>
                             }

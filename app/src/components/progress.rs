@@ -31,6 +31,15 @@ pub fn ProgressLog(
             .filter(|e| !filter_finished || (e.outcome != Outcome::Running && e.step != "finished"))
             .collect::<Vec<_>>()
     };
+    // Steps that have ended: their earlier ticks ("5 of 20 done") no longer say "Running".
+    let ended_steps = Memo::new(move |_| {
+        events.with(|e| {
+            e.iter()
+                .filter(|e| e.outcome != Outcome::Running)
+                .map(|e| e.step.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+        })
+    });
     view! {
         <progress
             aria-label=label
@@ -38,11 +47,11 @@ pub fn ProgressLog(
             value=move || last().map(|(d, _)| d).unwrap_or(0)
         ></progress>
         {match ended {
-            None => list(shown).into_any(),
+            None => list(shown, ended_steps).into_any(),
             Some(ended) => view! {
                 <details class="events-fold" open=move || !ended.get()>
                     <summary>{move || format!("Every step ({})", shown().len())}</summary>
-                    {list(shown)}
+                    {list(shown, ended_steps)}
                 </details>
             }.into_any(),
         }}
@@ -50,16 +59,21 @@ pub fn ProgressLog(
 }
 
 /// The events, oldest first, announced as they arrive.
-fn list(shown: impl Fn() -> Vec<ProgressEvent> + Send + Sync + 'static) -> impl IntoView {
+fn list(
+    shown: impl Fn() -> Vec<ProgressEvent> + Send + Sync + 'static,
+    ended_steps: Memo<std::collections::BTreeSet<String>>,
+) -> impl IntoView {
     view! {
         <ol class="events" aria-live="polite" data-testid="progress-events">
             <For
                 each=shown
                 key=|e| e.seq
-                children=|e| {
+                children=move |e| {
+                    let step = e.step.clone();
+                    let passed = Memo::new(move |_| e.outcome == Outcome::Running && ended_steps.with(|s| s.contains(&step)));
                     view! {
-                        <li class=outcome_class(e.outcome) data-step=e.step.clone()>
-                            <span class="badge">{outcome_label(e.outcome)}</span>
+                        <li class=move || if passed.get() { "event passed" } else { outcome_class(e.outcome) } data-step=e.step.clone()>
+                            <span class="badge">{move || if passed.get() { "Progress" } else { outcome_label(e.outcome) }}</span>
                             " "
                             {e.message}
                         </li>

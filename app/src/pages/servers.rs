@@ -195,7 +195,7 @@ fn ServerTable(
         <section class="card" aria-labelledby="db-h">
             <h2 id="db-h">{format!("DB servers: {healthy} of {} healthy", db.len())}</h2>
             <p class="muted">{format!("{} · version {} · {}", report.backend.kind.label(), report.version, report.edition)}</p>
-            <div class="table-wrap" tabindex="0" role="region" aria-label="DB servers">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Table of DB servers">
                 <table data-testid="server-table">
                     <thead>
                         <tr>

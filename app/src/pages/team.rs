@@ -231,7 +231,7 @@ fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
                     view! {
                     <tr>
                         <td><LocalTime ms=e.at_ms /></td>
-                        <td>{(e.actor != e.role).then(|| e.actor.clone())} <span class="muted">{if e.actor == e.role { e.role.clone() } else { format!("({})", e.role) }}</span></td>
+                        <td>{(e.actor != e.role).then(|| format!("{} ", e.actor))}<span class="muted">{if e.actor == e.role { e.role.clone() } else { format!("({})", e.role) }}</span></td>
                         <td><code>{e.action}</code></td>
                         <td>{e.target.unwrap_or_default()}</td>
                         <td class=failed>{e.outcome}</td>

@@ -26,7 +26,12 @@ pub async fn watch_link(
             Err(_) => "anonymous".into(),
         },
         // A refused token is an anonymous refusal (one guessing tokens is throttled there).
-        role: if opened.is_ok() { "stakeholder" } else { "anonymous" }.into(),
+        role: if opened.is_ok() {
+            "stakeholder"
+        } else {
+            "anonymous"
+        }
+        .into(),
         action: "watch/open".into(),
         target: None,
         outcome: match &opened {

@@ -83,8 +83,8 @@ impl Display {
                 // The message says how far in words ("19 of 40 tenants · 42,505 of 86,505
                 // documents"): raw counts beside it would push its end off an 80-column line.
                 ProgressStyle::with_template("{spinner} {prefix:>8} [{bar:24}] {wide_msg}")
-                .expect("a valid template")
-                .progress_chars("=> "),
+                    .expect("a valid template")
+                    .progress_chars("=> "),
             );
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             bar

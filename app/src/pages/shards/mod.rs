@@ -42,7 +42,7 @@ pub fn Shards() -> impl IntoView {
         |_| get_shard_info(),
     );
     let attached = Resource::new(|| (), |_| running_rebalance());
-    // Stakeholders see tenant names as text: the tenant pages are for operators.
+    // Stakeholders see tenant names as text: the tenant pages are for the team.
     let session = Resource::new(|| (), |_| get_session());
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
 
@@ -64,9 +64,12 @@ pub fn Shards() -> impl IntoView {
         </section>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading the shard placement…"</p> }>
             {move || Suspend::new(async move {
-                let operator = session.await.is_ok_and(|s| s.role.operates());
+                // The team (viewers too) opens tenant pages; a read-only link does not.
+                let team = session
+                    .await
+                    .is_ok_and(|s| s.role.allows(scaleout_domain::access::Role::Viewer));
                 match info.await {
-                    Ok(i) => view! { <Placement info=i operator /> }.into_any(),
+                    Ok(i) => view! { <Placement info=i team /> }.into_any(),
                     Err(e) => view! {
                         <p class="error" role="alert">"Could not read the shard placement: " {error_text(&e)}</p>
                     }.into_any(),
@@ -78,8 +81,8 @@ pub fn Shards() -> impl IntoView {
 
 /// The heat map, the tenant placement and the balance figures of the cluster as it is.
 #[component]
-fn Placement(info: ShardInfo, operator: bool) -> impl IntoView {
-    provide_context(TenantLinks(operator));
+fn Placement(info: ShardInfo, team: bool) -> impl IntoView {
+    provide_context(TenantLinks(team));
     let servers: Vec<String> = info
         .snapshot
         .servers
@@ -152,6 +155,16 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
         });
     });
     let review = RwSignal::new(None::<PlanReview>);
+    // The cluster changed after the plan shown was made (a job ran, a server changed): it
+    // may no longer be the plan, so the review says so (the server refuses a stale one).
+    let stale = RwSignal::new(false);
+    let planned_at = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let now = live.cluster.get();
+        if review.with_untracked(Option::is_some) && now != planned_at.get_value() {
+            stale.set(true);
+        }
+    });
     let plan = ServerAction::<GetRebalancePlan>::new();
     let execute = ServerAction::<ExecuteRebalancePlan>::new();
     let problem = RwSignal::new(None::<String>);
@@ -160,11 +173,13 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
     Effect::new(move |_| match plan.value().get() {
         Some(Ok(r)) => {
             problem.set(None);
+            planned_at.set_value(live.cluster.get_untracked());
+            stale.set(false);
             review.set(Some(r));
             focus::bring_soon("plan-summary");
         }
         Some(Err(e)) => {
-            problem.set(Some(error_text(&e)));
+            problem.set(Some(crate::components::errors::error_sentence(&e)));
             focus::bring_soon("rebalance-error");
         }
         None => {}
@@ -179,7 +194,7 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
         Some(Err(e)) => {
             // A stale plan is not worth executing: drop it, the message says what to do.
             review.set(None);
-            problem.set(Some(error_text(&e)));
+            problem.set(Some(crate::components::errors::error_sentence(&e)));
             focus::bring_soon("rebalance-error");
         }
         None => {}
@@ -212,6 +227,12 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
                 let nothing = r.plan.moves.is_empty();
                 view! {
                     <Review review=r>
+                    {move || stale.get().then(|| view! {
+                        <p class="hint notice" role="status" data-testid="plan-stale">
+                            "The cluster has changed since this plan was made, so it may be out of date: "
+                            "\"Plan again\" shows the plan for the cluster as it is now (executing a plan that no longer fits is refused)."
+                        </p>
+                    })}
                     <div class="form-row actions">
                         <button type="button" data-testid="execute-plan" on:click=run
                             disabled=move || nothing || execute.pending().get()>
