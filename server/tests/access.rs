@@ -341,3 +341,58 @@ async fn pages_carry_security_headers_and_the_scripts_carry_the_nonce() {
     assert_eq!(anon.headers()["location"], "/login?next=/tenants");
     app.shutdown().await;
 }
+
+/// A read-only link opened in a browser logged in to the console (by the operator, or by
+/// a link on another site) does not replace the operator's session with a stakeholder's.
+#[tokio::test]
+async fn a_read_only_link_never_replaces_a_team_session() {
+    let app = spawn_app().await;
+    let made: serde_json::Value = app
+        .client
+        .post(app.url("/api/access/create-link"))
+        .form(&[("label", "Board"), ("hours", "1")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let path = made["path"].as_str().unwrap();
+    // From another site, a browser sends no SameSite=Strict cookie: the page asks again
+    // from this site (where it would), and sets none.
+    let arriving = app
+        .anonymous()
+        .get(app.url(path))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(arriving.status(), 200);
+    assert!(support::set_cookie(&arriving, "scaleout_session").is_none());
+    let html = arriving.text().await.unwrap();
+    assert!(
+        html.contains(&format!("content=\"0;url={path}\"")),
+        "{html}"
+    );
+    // Asked again from this site, with the operator's cookie: not opened over it.
+    let opened = app
+        .client
+        .get(app.url(path))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), 200);
+    assert!(
+        support::set_cookie(&opened, "scaleout_session").is_none(),
+        "the operator's session stays"
+    );
+    let html = opened.text().await.unwrap();
+    assert!(html.contains("logged in to the console as admin"), "{html}");
+    let who = support::post_json(&app.client, app.url("/api/access/whoami")).await;
+    assert_eq!(who["role"], "admin");
+    // The link itself still works, in a browser of its own.
+    let (cookie, _) = support::open_viewer_link(&app).await;
+    assert!(!cookie.is_empty());
+    app.shutdown().await;
+}

@@ -61,6 +61,24 @@ pub fn link_opened(title: &str, to: &str, continue_to: &str, set_cookie: &str) -
     response
 }
 
+/// A link followed from another site: its request carried none of this site's
+/// SameSite=Strict cookies, so whether this browser is logged in to the console is not
+/// known. The page asks again from this site, with them.
+pub fn reopen_here(path: &str) -> Response {
+    let mut response = Html(document(
+        "Opening the link",
+        "",
+        &format!("<p><a href=\"{path}\">Continue</a>.</p>"),
+        &format!("<meta http-equiv=\"refresh\" content=\"0;url={path}\">"),
+    ))
+    .into_response();
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
 /// A link that does not (or no longer) work, and what to do.
 pub fn link_not_valid(why: &str, then: &str) -> Response {
     page(
@@ -77,6 +95,22 @@ pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// A team member opening a read-only link: its session would replace theirs in this
+/// browser (and a link on another site could do that to them unasked), so it is not opened.
+pub fn link_would_log_out(name: &str) -> Response {
+    page(
+        StatusCode::OK,
+        "You are logged in",
+        &format!(
+            "<p>This browser is logged in to the console as {}. A read-only link opens a \
+             session of its own, which would end yours here, so it was not opened.</p>\
+             <p>To see what a stakeholder sees, open the link in a private window or another \
+             browser. <a href=\"/\">Back to the console</a>.</p>",
+            escape(name)
+        ),
+    )
 }
 
 /// A hand-made address (a dot segment, an encoded slash).

@@ -19,6 +19,22 @@ pub async fn watch_link(
     caller: Option<Extension<Caller>>,
     headers: HeaderMap,
 ) -> Response {
+    if let Some(Extension(c)) = &caller {
+        if c.role.allows(scaleout_domain::access::Role::Viewer) {
+            return pages::link_would_log_out(&c.actor);
+        }
+    }
+    // From another site the browser sent no cookie of this one: ask again from here
+    // before a session cookie replaces one this browser may hold.
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site")
+    {
+        // Only a token's shape goes back into the page (anything else is refused below).
+        if token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return pages::reopen_here(&format!("/watch/{token}"));
+        }
+    }
     let opened = console.access().open_link(&token);
     let _ = console.audit().record(Record {
         actor: match &opened {
