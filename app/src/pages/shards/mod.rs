@@ -179,7 +179,7 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
             focus::bring_soon("plan-summary");
         }
         Some(Err(e)) => {
-            problem.set(Some(crate::components::errors::error_sentence(&e)));
+            problem.set(Some(error_text(&e)));
             focus::bring_soon("rebalance-error");
         }
         None => {}
@@ -194,7 +194,7 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
         Some(Err(e)) => {
             // A stale plan is not worth executing: drop it, the message says what to do.
             review.set(None);
-            problem.set(Some(crate::components::errors::error_sentence(&e)));
+            problem.set(Some(error_text(&e)));
             focus::bring_soon("rebalance-error");
         }
         None => {}
