@@ -257,7 +257,7 @@ async fn shards_and_the_what_if_render_without_webassembly() {
     for needle in [
         "<h1>Shards</h1>",
         "data-testid=\"heat-map\"",
-        "<th scope=\"col\" class=\"server-col\">DBServer0005</th>",
+        "<th scope=\"col\" class=\"server-col\">DBServer<wbr>0005</th>",
         "data-testid=\"tenant-placement\"",
         "Acme Corp",
         "data-testid=\"balance-figures\"",

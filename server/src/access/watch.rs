@@ -19,19 +19,20 @@ pub async fn watch_link(
     caller: Option<Extension<Caller>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(Extension(c)) = &caller {
-        if c.role.allows(scaleout_domain::access::Role::Viewer) {
-            return pages::link_would_log_out(&c.actor);
+    // A link that works, in a browser that may hold a team session: never replaced.
+    if console.access().check_link(&token).is_ok() {
+        if let Some(Extension(c)) = &caller {
+            if c.role.allows(scaleout_domain::access::Role::Viewer) {
+                return pages::link_would_log_out(&c.actor);
+            }
         }
-    }
-    // From another site the browser sent no cookie of this one: ask again from here
-    // before a session cookie replaces one this browser may hold.
-    if headers
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes() == b"cross-site")
-    {
-        // Only a token's shape goes back into the page (anything else is refused below).
-        if token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        // From another site the browser sent no cookie of this one: ask again from here
+        // before a session cookie replaces one this browser may hold. (A working link's
+        // token is 64 hex digits: nothing else goes back into the page.)
+        if headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"cross-site")
+        {
             return pages::reopen_here(&format!("/watch/{token}"));
         }
     }

@@ -92,6 +92,13 @@ impl Access {
     /// Opens a viewer session from a link's token; returns the session token
     /// and when it ends (with the link: the cookie must not outlive it).
     pub fn open_link(&self, token: &str) -> Result<(String, i64, i64), ServiceError> {
+        let (id, expires) = self.check_link(token)?;
+        let session = self.new_session(Role::Stakeholder, Some(id), None, expires - now_ms())?;
+        Ok((session, expires, id))
+    }
+
+    /// A link's id and end while it works (no session opened), else why not.
+    pub fn check_link(&self, token: &str) -> Result<(i64, i64), ServiceError> {
         let now = now_ms();
         let found: Option<(i64, i64, Option<i64>)> = self.store().with(|c| {
             use rusqlite::OptionalExtension;
@@ -122,7 +129,6 @@ impl Access {
                         .into(),
                 )),
             };
-        let session = self.new_session(Role::Stakeholder, Some(id), None, expires - now)?;
-        Ok((session, expires, id))
+        Ok((id, expires))
     }
 }
