@@ -347,16 +347,7 @@ async fn pages_carry_security_headers_and_the_scripts_carry_the_nonce() {
 #[tokio::test]
 async fn a_read_only_link_never_replaces_a_team_session() {
     let app = spawn_app().await;
-    let made: serde_json::Value = app
-        .client
-        .post(app.url("/api/access/create-link"))
-        .form(&[("label", "Board"), ("hours", "1")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let made = support::create_link(&app).await;
     let path = made["path"].as_str().unwrap();
     // From another site, a browser sends no SameSite=Strict cookie: the page asks again
     // from this site (where it would), and sets none.

@@ -205,16 +205,7 @@ async fn visitors_and_customers_cannot_watch_the_console() {
 async fn the_console_cancels_a_job_a_cli_runs() {
     use scaleout_domain::views::{JobRecord, JobState};
     let app = spawn_app().await;
-    for name in ["Far A", "Far B", "Far C", "Far D"] {
-        app.add_tenant(name, 1).await;
-    }
-    let added: u64 = app
-        .post_form("/api/cluster/add-servers", "count=2")
-        .await
-        .json()
-        .await
-        .unwrap();
-    app.finish_job(added).await;
+    app.unbalanced(&["Far A", "Far B", "Far C", "Far D"]).await;
     let cli = std::process::Command::new(env!("CARGO_BIN_EXE_scaleout"))
         .arg("--data-dir")
         .arg(app.data.path())

@@ -104,22 +104,9 @@ async fn an_idle_keep_alive_connection_closes_but_a_busy_one_serves_on() {
 #[tokio::test]
 async fn a_live_progress_stream_outlasts_every_timeout() {
     let app = app().await;
-    for name in ["Stream A", "Stream B", "Stream C", "Stream D", "Stream E"] {
-        app.add_tenant(name, 1).await;
-    }
-    let added: u64 = app
-        .post_form("/api/cluster/add-servers", "count=2")
-        .await
-        .json()
-        .await
-        .unwrap();
-    app.finish_job(added).await;
-    let job: u64 = app
-        .post_form("/api/cluster/rebalance", "execute=true")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let job = app
+        .rebalancing(&["Stream A", "Stream B", "Stream C", "Stream D", "Stream E"])
+        .await;
     let started = Instant::now();
     let stream = app.post_form("/api/jobs/watch", &format!("id={job}")).await;
     assert_eq!(stream.status(), 200);

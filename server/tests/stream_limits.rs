@@ -71,22 +71,9 @@ async fn one_browser_gets_its_share_of_streams_and_the_team_still_gets_in() {
 #[tokio::test]
 async fn a_revoked_link_stops_following_a_job_that_runs_on() {
     let app = slow_app().await;
-    for name in ["Revoke A", "Revoke B", "Revoke C", "Revoke D"] {
-        app.add_tenant(name, 1).await;
-    }
-    let added: u64 = app
-        .post_form("/api/cluster/add-servers", "count=2")
-        .await
-        .json()
-        .await
-        .unwrap();
-    app.finish_job(added).await;
-    let job: u64 = app
-        .post_form("/api/cluster/rebalance", "execute=true")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let job = app
+        .rebalancing(&["Revoke A", "Revoke B", "Revoke C", "Revoke D"])
+        .await;
     let (cookie, link) = open_viewer_link(&app).await;
     let watching = client_with_cookie(&cookie)
         .post(app.url("/api/jobs/watch"))

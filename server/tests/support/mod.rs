@@ -206,6 +206,31 @@ impl TestApp {
             .expect("a job record")
     }
 
+    /// Tenants `names` (scale factor 1) on the three servers, then two empty servers
+    /// added: a cluster a rebalance has moves to make.
+    pub async fn unbalanced(&self, names: &[&str]) {
+        for name in names {
+            self.add_tenant(name, 1).await;
+        }
+        let added: u64 = self
+            .post_form("/api/cluster/add-servers", "count=2")
+            .await
+            .json()
+            .await
+            .unwrap();
+        self.finish_job(added).await;
+    }
+
+    /// [`TestApp::unbalanced`], then a rebalance started through the API: its job id.
+    pub async fn rebalancing(&self, names: &[&str]) -> u64 {
+        self.unbalanced(names).await;
+        self.post_form("/api/cluster/rebalance", "execute=true")
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Onboards a tenant through the API, waits for the job and returns its row.
     pub async fn add_tenant(&self, name: &str, scale: u32) -> scaleout_domain::views::TenantRow {
         let job: u64 = self
@@ -366,8 +391,17 @@ fn dechunk(mut s: &str) -> String {
 /// Opens a stakeholder link as a visitor would; returns the viewer's cookie
 /// (`name=value`) and the link's id.
 pub async fn open_viewer_link(app: &TestApp) -> (String, String) {
-    let made: serde_json::Value = app
-        .client
+    let made = create_link(app).await;
+    let path = made["path"].as_str().unwrap().to_string();
+    let opened = app.anonymous().get(app.url(&path)).send().await.unwrap();
+    assert_eq!(opened.status(), 200);
+    let cookie = set_cookie(&opened, "scaleout_session").expect("a viewer session");
+    (cookie, made["id"].to_string())
+}
+
+/// A read-only link made by the operator: `{link, path, …}` as the API answers.
+pub async fn create_link(app: &TestApp) -> serde_json::Value {
+    app.client
         .post(app.url("/api/access/create-link"))
         .form(&[("label", "Board"), ("hours", "2")])
         .send()
@@ -375,12 +409,7 @@ pub async fn open_viewer_link(app: &TestApp) -> (String, String) {
         .unwrap()
         .json()
         .await
-        .unwrap();
-    let path = made["path"].as_str().unwrap().to_string();
-    let opened = app.anonymous().get(app.url(&path)).send().await.unwrap();
-    assert_eq!(opened.status(), 200);
-    let cookie = set_cookie(&opened, "scaleout_session").expect("a viewer session");
-    (cookie, made["id"].to_string())
+        .unwrap()
 }
 
 /// POSTs to `url` with no body and reads the JSON answer.
