@@ -115,8 +115,7 @@ pub async fn new_portal_link() -> Result<String, ServerFnError> {
 fn portal_cookie() -> Result<String, ServerFnError> {
     super::server::caller()?.portal.ok_or_else(|| {
         super::server::fail(scaleout_services::ServiceError::Unauthenticated(
-            "this browser has no signup: sign up first, or open your portal with your personal link"
-                .into(),
+            scaleout_services::access::NO_PORTAL.into(),
         ))
     })
 }

@@ -91,6 +91,12 @@ impl Access {
     }
 }
 
+/// What a browser holding no working portal credential is told: it may never have signed
+/// up, or its access was revoked or replaced by a newer personal link.
+pub const NO_PORTAL: &str = "this browser holds no working access to a portal: open yours with \
+    the newest personal link you were given (a replaced or revoked one no longer works), or sign \
+    up if your company is new here";
+
 /// Who is asking, as the web layer found it: put in every request's
 /// extensions before any page or server function runs.
 #[derive(Debug, Clone)]

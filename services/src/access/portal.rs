@@ -55,12 +55,7 @@ impl Access {
                 Err(e) => last = Some(e),
             }
         }
-        Err(last.unwrap_or_else(|| {
-            ServiceError::Unauthenticated(
-                "this browser has no signup: sign up first, or open your portal with your personal link"
-                    .into(),
-            )
-        }))
+        Err(last.unwrap_or_else(|| ServiceError::Unauthenticated(super::NO_PORTAL.into())))
     }
 
     pub async fn portal(

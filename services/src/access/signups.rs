@@ -316,10 +316,7 @@ impl Access {
         }
         match self.signup_of_link(portal_token)? {
             Some(id) => self.signup_by_id(console, id),
-            None => Err(ServiceError::Unauthenticated(
-                "this browser has no signup: sign up first, or open your portal with your personal link"
-                    .into(),
-            )),
+            None => Err(ServiceError::Unauthenticated(super::NO_PORTAL.into())),
         }
     }
 
