@@ -35,7 +35,7 @@ pub fn LoginPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next />
                 <div class="field">
                     <label for="login-name">"Name"</label>
-                    <input id="login-name" name="username" value=back.field("username") autocomplete="username" autocapitalize="none" spellcheck="false" placeholder="admin" maxlength="40" autofocus />
+                    <input id="login-name" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" placeholder="admin" maxlength="40" autofocus />
                 </div>
                 <div class="field">
                     <label for="login-password">"Password"</label>
