@@ -24,22 +24,24 @@ pub fn ProgressLog(
                 .map(|e| (e.done, e.total))
         })
     };
+    // Each event, and whether its step has ended since: a finished check's earlier ticks
+    // ("5 of 20 done") then say "Progress", not "Running" (the row is made anew then).
     let shown = move || {
-        events
-            .get()
-            .into_iter()
-            .filter(|e| !filter_finished || (e.outcome != Outcome::Running && e.step != "finished"))
-            .collect::<Vec<_>>()
-    };
-    // Steps that have ended: their earlier ticks ("5 of 20 done") no longer say "Running".
-    let ended_steps = Memo::new(move |_| {
-        events.with(|e| {
-            e.iter()
-                .filter(|e| e.outcome != Outcome::Running)
-                .map(|e| e.step.clone())
-                .collect::<std::collections::BTreeSet<_>>()
+        events.with(|all| {
+            all.iter()
+                .filter(|e| {
+                    !filter_finished || (e.outcome != Outcome::Running && e.step != "finished")
+                })
+                .map(|e| {
+                    let passed = e.outcome == Outcome::Running
+                        && all
+                            .iter()
+                            .any(|l| l.step == e.step && l.outcome != Outcome::Running);
+                    (e.clone(), passed)
+                })
+                .collect::<Vec<_>>()
         })
-    });
+    };
     view! {
         <progress
             aria-label=label
@@ -47,11 +49,11 @@ pub fn ProgressLog(
             value=move || last().map(|(d, _)| d).unwrap_or(0)
         ></progress>
         {match ended {
-            None => list(shown, ended_steps).into_any(),
+            None => list(shown).into_any(),
             Some(ended) => view! {
                 <details class="events-fold" open=move || !ended.get()>
                     <summary>{move || format!("Every step ({})", shown().len())}</summary>
-                    {list(shown, ended_steps)}
+                    {list(shown)}
                 </details>
             }.into_any(),
         }}
@@ -59,21 +61,16 @@ pub fn ProgressLog(
 }
 
 /// The events, oldest first, announced as they arrive.
-fn list(
-    shown: impl Fn() -> Vec<ProgressEvent> + Send + Sync + 'static,
-    ended_steps: Memo<std::collections::BTreeSet<String>>,
-) -> impl IntoView {
+fn list(shown: impl Fn() -> Vec<(ProgressEvent, bool)> + Send + Sync + 'static) -> impl IntoView {
     view! {
         <ol class="events" aria-live="polite" data-testid="progress-events">
             <For
                 each=shown
-                key=|e| e.seq
-                children=move |e| {
-                    let step = e.step.clone();
-                    let passed = Memo::new(move |_| e.outcome == Outcome::Running && ended_steps.with(|s| s.contains(&step)));
+                key=|(e, passed)| (e.seq, *passed)
+                children=|(e, passed)| {
                     view! {
-                        <li class=move || if passed.get() { "event passed" } else { outcome_class(e.outcome) } data-step=e.step.clone()>
-                            <span class="badge">{move || if passed.get() { "Progress" } else { outcome_label(e.outcome) }}</span>
+                        <li class=if passed { "event passed" } else { outcome_class(e.outcome) } data-step=e.step.clone()>
+                            <span class="badge">{if passed { "Progress" } else { outcome_label(e.outcome) }}</span>
                             " "
                             {e.message}
                         </li>
