@@ -239,7 +239,8 @@ fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>) -> impl IntoView {
                                                 {(j.kind == "demo" && j.state == JobState::Succeeded).then(|| view! {
                                                     " · " <a href=format!("/reports/demo/{}.md", j.id) download="">"report"</a>
                                                 })}
-                                                {j.error.clone().map(|e| view! { <br /><span class="error">{e}</span> })}
+                                                // A cancel is what someone asked for: its reason reads as a note, a failure's as an error.
+                                                {j.error.clone().map(|e| view! { <br /><span class=if j.state == JobState::Cancelled { "muted" } else { "error" }>{e}</span> })}
                                                 {j.state.is_resumable().then(|| {
                                                     let id = j.id;
                                                     view! {

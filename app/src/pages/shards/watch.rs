@@ -93,7 +93,8 @@ pub fn RebalanceWatch(
                         (Some(d), true) => format!("Executing the drain of {d} "),
                         (Some(d), false) => format!("Drain of {d} "),
                         (None, true) => "Executing the rebalance ".to_string(),
-                        (None, false) => "Rebalance ".to_string(),
+                        // Under the card's own "Rebalance" heading: which run this was.
+                        (None, false) => "The last rebalance ".to_string(),
                     }}
                     <span class="muted">"· job " {job}</span>
                 </h3>
