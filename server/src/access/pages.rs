@@ -39,13 +39,10 @@ fn document(title: &str, header: &str, body: &str, head: &str) -> String {
     )
 }
 
-/// A link (a stakeholder's, a customer's personal one) that worked: sets its
-/// cookie, then moves on to `to` with a same-site refresh. A SameSite=Strict
-/// cookie set while arriving from another site (a mail, a chat) would not be
-/// sent on a redirect of that same navigation.
-pub fn link_opened(title: &str, to: &str, continue_to: &str, set_cookie: &str) -> Response {
-    // Gone at once: no stylesheet (the next page loads its own, under the build's name;
-    // this one would be a second copy on a phone link).
+/// A page that moves on to `to` at once with a same-site refresh (`continue_to` for a
+/// browser that does not follow it). No stylesheet: it is gone at once, and the next page
+/// loads its own under the build's name (a second copy on a phone link).
+fn refresh_to(title: &str, to: &str, continue_to: &str) -> Response {
     let mut response = Html(document(
         title,
         "",
@@ -53,6 +50,19 @@ pub fn link_opened(title: &str, to: &str, continue_to: &str, set_cookie: &str) -
         &format!("<meta http-equiv=\"refresh\" content=\"0;url={to}\">"),
     ))
     .into_response();
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// A link (a stakeholder's, a customer's personal one) that worked: sets its
+/// cookie, then moves on to `to` with a same-site refresh. A SameSite=Strict
+/// cookie set while arriving from another site (a mail, a chat) would not be
+/// sent on a redirect of that same navigation.
+pub fn link_opened(title: &str, to: &str, continue_to: &str, set_cookie: &str) -> Response {
+    let mut response = refresh_to(title, to, continue_to);
     if let Ok(v) = axum::http::HeaderValue::from_str(set_cookie) {
         response
             .headers_mut()
@@ -65,18 +75,7 @@ pub fn link_opened(title: &str, to: &str, continue_to: &str, set_cookie: &str) -
 /// SameSite=Strict cookies, so whether this browser is logged in to the console is not
 /// known. The page asks again from this site, with them.
 pub fn reopen_here(path: &str) -> Response {
-    let mut response = Html(document(
-        "Opening the link",
-        "",
-        &format!("<p><a href=\"{path}\">Continue</a>.</p>"),
-        &format!("<meta http-equiv=\"refresh\" content=\"0;url={path}\">"),
-    ))
-    .into_response();
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    response
+    refresh_to("Opening the link", path, "Continue")
 }
 
 /// A link that does not (or no longer) work, and what to do.
