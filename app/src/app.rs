@@ -105,7 +105,7 @@ fn MainNav() -> impl IntoView {
                                         <A href="/access">"Access"</A>
                                         {(waiting > 0).then(|| view! {
                                             <span class="count-badge" data-testid="waiting-signups"
-                                                title=format!("{waiting} signup(s) waiting for a decision")>
+                                                title=format!("{} waiting for a decision", scaleout_domain::units::counted(waiting as u64, "signup"))>
                                                 {waiting}
                                                 <span class="visually-hidden">" signups waiting"</span>
                                             </span>

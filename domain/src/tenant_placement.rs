@@ -98,9 +98,10 @@ pub fn choose(loads: &[u64], candidates: &[(TenantId, u32)]) -> Option<Choice> {
         format!("shard group {group}: every group was empty")
     } else if group == target {
         format!(
-            "shard group {group}: the lightest ({} of data, the fullest {}), counting tenants being onboarded; {probed} id(s) tried to land there",
+            "shard group {group}: the lightest ({} of data, the fullest {}), counting tenants being onboarded; {} tried to land there",
             human_bytes(load(group)),
-            human_bytes(fullest)
+            human_bytes(fullest),
+            crate::units::counted(probed as u64, "id")
         )
     } else {
         format!(

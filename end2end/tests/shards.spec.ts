@@ -146,7 +146,11 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
   await expect(page.getByTestId("execute-plan")).toBeEnabled();
   await page.getByTestId("execute-plan").click();
   const watch = page.getByTestId("rebalance-watch");
+  // Cancel asks first (a mistaken tap would stop a rebalance).
+  let stopQuestion = "";
+  page.once("dialog", (d) => { stopQuestion = d.message(); d.accept(); });
   await watch.getByTestId("cancel-rebalance").click();
+  expect(stopQuestion).toContain("Stop this run?");
   await expect(watch).toHaveAttribute("data-state", "cancelled", { timeout: 30_000 });
   // Whole moves only: either none finished (nothing moved) or some did (and helped).
   await expect(watch.getByTestId("rebalance-cancelled")).toContainText(

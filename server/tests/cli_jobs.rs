@@ -121,7 +121,7 @@ fn tenant_commands_print_the_documented_json() {
     assert!(String::from_utf8_lossy(&text.stdout).contains("Nothing existed yet at this time"));
     let text = String::from_utf8_lossy(&scaleout(d, &["tenant", "show", &id]).stdout).to_string();
     assert!(
-        text.contains("Isolated: 5,475 documents checked, 0 violation(s)."),
+        text.contains("Isolated: 5,475 documents checked, 0 violations."),
         "{text}"
     );
     assert!(

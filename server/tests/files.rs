@@ -60,7 +60,7 @@ fn an_emptied_or_missing_console_db_beside_tenant_data_stops_the_console() {
         "{said}"
     );
     assert!(
-        said.contains("holds the data of 1 tenant(s) (1,095 documents)"),
+        said.contains("holds the data of 1 tenant (1,095 documents)"),
         "{said}"
     );
     assert!(said.contains("restore console.db from a backup"), "{said}");
@@ -86,7 +86,7 @@ fn an_emptied_scaleout_db_beside_a_registry_of_tenants_stops_the_console() {
         said.contains(&format!("{} is empty (0 bytes)", cluster_db.display())),
         "{said}"
     );
-    assert!(said.contains("registers 1 tenant(s)"), "{said}");
+    assert!(said.contains("registers 1 tenant "), "{said}");
     assert_eq!(std::fs::metadata(&cluster_db).unwrap().len(), 0);
 }
 

@@ -118,6 +118,23 @@ async fn a_personal_link_opens_the_portal_anywhere_until_a_new_one_is_made() {
         overview(&app, &handed).await.1.unwrap().signup.company,
         "Roaming Co"
     );
+    assert!(revoked.browser);
+    assert_eq!(
+        revoked.closed_to(),
+        "1 personal link and the browser that signed up"
+    );
+    // A second revoke closes the handed-over link; the signing browser was out already.
+    let again = app
+        .post_form(
+            "/api/access/revoke-portal-links",
+            &format!("id={}", view.signup.id),
+        )
+        .await;
+    assert_eq!(again.status(), 200);
+    let again: scaleout_domain::access::PortalAccessRevoked = again.json().await.unwrap();
+    assert_eq!((again.links, again.browser), (1, false), "{again:?}");
+    assert_eq!(overview(&app, &handed).await.0, 401);
+    assert_eq!(overview(&app, &signed).await.0, 401);
     app.shutdown().await;
 }
 

@@ -101,8 +101,8 @@ impl Audit {
                 Admitted::Yes { unrecorded: 0 } => {}
                 Admitted::Yes { unrecorded } => {
                     let note = format!(
-                        "(and {unrecorded} more refused anonymous request(s) from this address \
-                         before it, not recorded one by one)"
+                        "(and {} more from this address before it, not recorded one by one)",
+                        scaleout_domain::units::counted(unrecorded, "refused anonymous request")
                     );
                     r.target = Some(match r.target.take() {
                         Some(t) => format!("{t} {note}"),

@@ -80,11 +80,12 @@ impl Console {
             let registered = files::registered_tenants(&console_db)?;
             if registered > 0 {
                 return Err(ServiceError::Unavailable(format!(
-                    "{} is {}, but {} registers {registered} tenant(s) whose data it held: \
+                    "{} is {}, but {} registers {} whose data it held: \
                      restore scaleout.db from a backup, or move console.db away to start a new console",
                     cluster_db.display(),
                     cluster_state.describe(),
                     console_db.display(),
+                    scaleout_domain::units::counted(registered, "tenant"),
                 )));
             }
         }
@@ -97,13 +98,13 @@ impl Console {
             let stored = backend.stored_tenants().await?;
             if !stored.is_empty() {
                 return Err(ServiceError::Unavailable(format!(
-                    "{} is {}, but {} holds the data of {} tenant(s) ({} documents): the tenant \
+                    "{} is {}, but {} holds the data of {} ({} documents): the tenant \
                      registry and jobs were lost; restore console.db from a backup, or move \
                      scaleout.db away to start a new console",
                     console_db.display(),
                     console_state.describe(),
                     cluster_db.display(),
-                    stored.len(),
+                    scaleout_domain::units::counted(stored.len() as u64, "tenant"),
                     scaleout_domain::units::grouped(stored.values().sum()),
                 )));
             }

@@ -137,12 +137,15 @@ async fn back_end(info: &BackendInfo, backend: &dyn ClusterBackend) -> (Outcome,
             (
                 outcome,
                 format!(
-                    "{} at {} answers: {healthy} of {} DB servers healthy, {} coordinator(s), {} agent(s), version {}",
+                    "{} at {} answers: {healthy} of {} DB servers healthy, {}, {}, version {}",
                     info.kind.label(),
                     info.location,
                     db.len(),
-                    count(ServerRole::Coordinator),
-                    count(ServerRole::Agent),
+                    scaleout_domain::units::counted(
+                        count(ServerRole::Coordinator) as u64,
+                        "coordinator"
+                    ),
+                    scaleout_domain::units::counted(count(ServerRole::Agent) as u64, "agent"),
                     o.version
                 ),
             )

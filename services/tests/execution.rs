@@ -281,3 +281,36 @@ async fn a_drained_server_holds_nothing_and_can_then_be_removed() {
     let gone = retire::remove(&c, server).await.unwrap_err();
     assert_eq!(gone.kind(), ErrorKind::NotFound);
 }
+
+#[tokio::test]
+async fn a_cancel_names_every_move_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = MoveLimits {
+        copies_per_server: 4,
+        ..MoveLimits::default()
+    };
+    // 8 KiB/s: the moves run for minutes, so several are copying when the cancel comes.
+    let c = console(dir.path(), 8 * 1024, 0, limits);
+    crowded(&c).await;
+    let job = c.start_job(execute(Vec::new())).unwrap();
+    let mut log = Box::pin(c.jobs().watch(job).unwrap());
+    let mut copying = std::collections::BTreeSet::new();
+    while copying.len() < 2 {
+        let e = log.next().await.expect("the job runs");
+        if e.step.starts_with("move ") && e.message.contains("copying") {
+            copying.insert(e.step.clone());
+        }
+    }
+    c.jobs().cancel(job).unwrap();
+    let record = c.jobs().wait(job).await.unwrap();
+    assert_eq!(record.state, JobState::Cancelled);
+    let error = record.error.unwrap();
+    let stopped = error.matches("was stopped").count();
+    assert!(stopped >= 2, "{error}");
+    assert!(
+        error.contains(&format!("{stopped} running moves were stopped: (1) ")),
+        "{error}"
+    );
+    assert!(!error.contains("cancelled: "), "{error}");
+    assert_eq!(error.matches("; (").count(), stopped - 1, "{error}");
+}

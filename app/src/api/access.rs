@@ -149,14 +149,10 @@ pub async fn revoke_portal_links(
     id: i64,
 ) -> Result<scaleout_domain::access::PortalAccessRevoked, ServerFnError> {
     let console = super::server::operator()?;
-    let (links, path) = console
+    console
         .access()
         .revoke_portal_access(id)
-        .map_err(super::server::fail)?;
-    Ok(scaleout_domain::access::PortalAccessRevoked {
-        links: links as u64,
-        path,
-    })
+        .map_err(super::server::fail)
 }
 
 /// Where a login may lead: a path on this site only, made of visible ASCII

@@ -74,7 +74,13 @@ pub fn JobWatch(
     let current = Signal::derive(move || {
         events.with(|e| e.iter().rev().find(|e| e.step != "finished").cloned())
     });
+    let question = StoredValue::new(format!(
+        "Cancel job {job} ({title})? It stops at its next safe point; Resume on the dashboard finishes it later."
+    ));
     let cancel = move |_| {
+        if !question.with_value(|q| crate::components::confirm::ask(q)) {
+            return;
+        }
         leptos::task::spawn_local(async move {
             if let Err(e) = cancel_job(job).await {
                 set_error.set(Some(e.to_string()));

@@ -338,11 +338,11 @@ fn NetworkGraph(
                             if n.version > 0 { " historical" } else { "" }
                         );
                         let tip = format!(
-                            "{} ({}), {}, {} program(s)",
+                            "{} ({}), {}, {}",
                             n.name,
                             n.kind,
                             if n.version == 0 { "current version".to_string() } else { format!("version {} back", n.version) },
-                            n.software
+                            scaleout_domain::units::counted(n.software as u64, "program")
                         );
                         view! {
                             <g class=class data-device=n.key.clone()>

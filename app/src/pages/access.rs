@@ -132,9 +132,9 @@ pub fn AccessPage() -> impl IntoView {
                     let full = Signal::derive(move || format!("{}{}", origin(), path.get_value()));
                     view! {
                         <p class="ok" role="status" data-testid="portal-revoked">{format!(
-                            "The portal is closed to everyone who had it ({} personal link(s), and the browser that signed up). \
+                            "The portal is closed to everyone who had it ({}). \
                              A new personal link, shown only now, if the customer should keep their portal:",
-                            done.links
+                            done.closed_to()
                         )}</p>
                         <CopyField value=full label="The customer's new personal link" testid="new-portal-link" />
                     }.into_any()

@@ -52,7 +52,7 @@ pub fn Dashboard() -> impl IntoView {
                     .any(|(id, started, _)| *id == j.id && *started == j.started_ms)
                 {
                     seen.retain(|(id, _, _)| *id != j.id);
-                    seen.insert(0, (j.id, j.started_ms, job_title(&j.kind).to_string()));
+                    seen.insert(0, (j.id, j.started_ms, j.title()));
                     changed = true;
                 }
             }
@@ -167,28 +167,13 @@ fn SummaryTiles(summary: ConsoleSummary) -> impl IntoView {
         {(summary.unregistered_tenants > 0).then(|| view! {
             <p class="notice-warn" role="status" data-testid="summary-unregistered">
                 {format!(
-                    "{} documents are stored under {} tenant id(s) the console does not know (left by a crash or an interrupted removal). ",
+                    "{} documents are stored under {} the console does not know (left by a crash or an interrupted removal). ",
                     count(summary.unregistered_documents),
-                    summary.unregistered_tenants
+                    scaleout_domain::units::counted(summary.unregistered_tenants, "tenant id")
                 )}
                 "Validation names them; "<code>"scaleout tenant purge ID"</code>" deletes their data."
             </p>
         })}
-    }
-}
-
-/// What a job kind means, for people.
-fn job_title(kind: &str) -> &str {
-    match kind {
-        "add_tenant" => "Onboarding a tenant",
-        "add_tenants" => "Onboarding a batch of tenants",
-        "remove_tenant" => "Removing a tenant",
-        "purge_tenant" => "Deleting an unregistered tenant's data",
-        "add_servers" => "Adding DB servers",
-        "rebalance" => "Rebalancing",
-        "validate" => "Validating every tenant",
-        "demo" => "Scale-out demo",
-        other => other,
     }
 }
 
@@ -223,19 +208,30 @@ fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>) -> impl IntoView {
                             </thead>
                             <tbody>
                                 {jobs.into_iter().map(|j| {
+                                    // A resumed job keeps its first start; what it took is its last run's.
+                                    let resumed = j.resumed_ms();
                                     let took = match (j.started_ms, j.finished_ms) {
-                                        (Some(s), Some(f)) => format!("{:.1} s", (f - s) as f64 / 1000.0),
+                                        (Some(s), Some(f)) => format!(
+                                            "{:.1} s{}",
+                                            (f - s) as f64 / 1000.0,
+                                            if resumed.is_some() { " after the resume" } else { "" }
+                                        ),
                                         (Some(_), None) => "running".to_string(),
                                         _ => "-".to_string(),
                                     };
-                                    let started = crate::components::network_layout::iso_datetime(
-                                        j.started_ms.unwrap_or(j.created_ms).div_euclid(1000),
-                                    );
+                                    let utc = |ms: i64| {
+                                        crate::components::network_layout::iso_datetime(ms.div_euclid(1000))
+                                            .replace('T', " ")
+                                            .trim_end_matches('Z')
+                                            .to_string()
+                                    };
+                                    let started = utc(j.created_ms);
+                                    let resumed = resumed.map(utc);
                                     view! {
                                         <tr data-job=j.id>
                                             <td class="num">{j.id}</td>
                                             <td>
-                                                {job_title(&j.kind).to_string()}
+                                                {j.title()}
                                                 {(j.kind == "demo" && j.state == JobState::Succeeded).then(|| view! {
                                                     " · " <a href=format!("/reports/demo/{}.md", j.id) download="">"report"</a>
                                                 })}
@@ -256,7 +252,10 @@ fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>) -> impl IntoView {
                                                 })}
                                             </td>
                                             <td><span class=format!("badge state-{}", j.state.as_str())>{j.state.as_str()}</span></td>
-                                            <td>{started.replace('T', " ").trim_end_matches('Z').to_string()}</td>
+                                            <td>
+                                                {started}
+                                                {resumed.map(|r| view! { <br /><span class="muted">"resumed " {r}</span> })}
+                                            </td>
                                             <td>{took}</td>
                                         </tr>
                                     }

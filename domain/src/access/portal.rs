@@ -32,9 +32,30 @@ pub struct PortalView {
 /// shown once, is for the customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalAccessRevoked {
-    /// Personal links that stopped working (the browser that signed up stopped too).
+    /// Personal links that stopped working.
     pub links: u64,
+    /// Whether the browser that signed up still had the portal (a second revoke finds
+    /// it closed already).
+    #[serde(default)]
+    pub browser: bool,
     pub path: String,
+}
+
+impl PortalAccessRevoked {
+    /// Who lost the portal, for the operator: "2 personal links and the browser that
+    /// signed up".
+    pub fn closed_to(&self) -> String {
+        let links = match self.links {
+            0 => "no personal link".to_string(),
+            1 => "1 personal link".to_string(),
+            n => format!("{n} personal links"),
+        };
+        if self.browser {
+            format!("{links} and the browser that signed up")
+        } else {
+            format!("{links}; the browser that signed up had lost it already")
+        }
+    }
 }
 
 /// Another signup this browser holds.
@@ -87,6 +108,23 @@ pub fn inventory(
 mod tests {
     use super::*;
     use crate::{Collection, Naming, ScaleFactor};
+
+    #[test]
+    fn a_revoke_says_who_lost_the_portal() {
+        let done = |links, browser| PortalAccessRevoked {
+            links,
+            browser,
+            path: String::new(),
+        };
+        assert_eq!(
+            done(2, true).closed_to(),
+            "2 personal links and the browser that signed up"
+        );
+        assert_eq!(
+            done(0, false).closed_to(),
+            "no personal link; the browser that signed up had lost it already"
+        );
+    }
 
     #[test]
     fn the_inventory_speaks_of_devices_not_collections() {

@@ -60,8 +60,8 @@ pub fn check_write(
         .map(|v| format!("{}: {}", v.id, v.message))
         .collect();
     Err(BackendError::Invalid(format!(
-        "{} document(s) would break tenant isolation, nothing was stored: {}",
-        problems.len(),
+        "{} would break tenant isolation, nothing was stored: {}",
+        crate::units::counted(problems.len() as u64, "document"),
         shown.join("; ")
     )))
 }

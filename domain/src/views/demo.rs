@@ -265,14 +265,17 @@ impl DemoReport {
         let v = &self.validation;
         let _ = writeln!(
             out,
-            "\n## Validation\n\n{} of {} checked: **{} violation(s)**{}.",
+            "\n## Validation\n\n{} of {} checked: **{}**{}.",
             crate::units::counted(v.documents_checked, "document"),
             crate::units::counted(v.tenants.len() as u64, "tenant"),
-            v.violations,
+            crate::units::counted(v.violations as u64, "violation"),
             if v.unknown_tenants.is_empty() {
                 String::new()
             } else {
-                format!(", {} unregistered tenant(s)", v.unknown_tenants.len())
+                format!(
+                    ", {}",
+                    crate::units::counted(v.unknown_tenants.len() as u64, "unregistered tenant")
+                )
             }
         );
         out

@@ -67,3 +67,143 @@ pub struct JobRecord {
     pub result: Option<serde_json::Value>,
     pub error: Option<String>,
 }
+
+impl JobRecord {
+    /// When its current run began, if that was a resume: the record was made when the
+    /// job first started, and a resume starts a new run of it.
+    pub fn resumed_ms(&self) -> Option<i64> {
+        self.started_ms.filter(|s| *s > self.created_ms)
+    }
+
+    /// What the job does, for people, from its kind and what it was asked: the job list
+    /// told a plan from an executed rebalance, and a drain from either, by its kind alone.
+    pub fn title(&self) -> String {
+        let spec = &self.spec;
+        let count = |key: &str| spec.get(key).and_then(|v| v.as_u64()).unwrap_or(0);
+        match self.kind.as_str() {
+            "add_tenant" => match spec.pointer("/tenant/name").and_then(|n| n.as_str()) {
+                Some(name) => format!("Onboarding a tenant: {name}"),
+                None => "Onboarding a tenant".into(),
+            },
+            "add_tenants" => match spec.get("tenants").and_then(|t| t.as_array()) {
+                Some(list) => format!("Onboarding a batch of {} tenants", list.len()),
+                None => "Onboarding a batch of tenants".into(),
+            },
+            "remove_tenant" => "Removing a tenant".into(),
+            "purge_tenant" => "Deleting an unregistered tenant's data".into(),
+            "add_servers" => match count("count") {
+                1 => "Adding a DB server".into(),
+                0 => "Adding DB servers".into(),
+                n => format!("Adding {n} DB servers"),
+            },
+            "rebalance" => {
+                let drain: Vec<&str> = spec
+                    .get("drain")
+                    .and_then(|d| d.as_array())
+                    .map(|d| d.iter().filter_map(|s| s.as_str()).collect())
+                    .unwrap_or_default();
+                let execute = spec.get("execute").and_then(|e| e.as_bool()) != Some(false);
+                let what_if = count("what_if_servers");
+                match (execute, drain.is_empty()) {
+                    (true, false) => format!("Draining {}", drain.join(", ")),
+                    (false, false) => format!("Planning a drain of {}", drain.join(", ")),
+                    (true, true) => "Rebalancing".into(),
+                    (false, true) if what_if == 1 => {
+                        "Planning a rebalance with 1 what-if server".into()
+                    }
+                    (false, true) if what_if > 1 => {
+                        format!("Planning a rebalance with {what_if} what-if servers")
+                    }
+                    (false, true) => "Planning a rebalance".into(),
+                }
+            }
+            "validate" => "Validating every tenant".into(),
+            "demo" => "Scale-out demo".into(),
+            other => other.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn job(kind: &str, spec: serde_json::Value) -> JobRecord {
+        JobRecord {
+            id: 1,
+            kind: kind.into(),
+            spec,
+            state: JobState::Succeeded,
+            created_ms: 1_000,
+            started_ms: Some(1_000),
+            finished_ms: Some(2_000),
+            result: None,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn a_title_tells_a_plan_an_executed_rebalance_and_a_drain_apart() {
+        let rebalance = |execute: bool, what_if: u32, drain: &[&str]| {
+            job(
+                "rebalance",
+                json!({"kind": "rebalance", "execute": execute, "what_if_servers": what_if, "drain": drain}),
+            )
+            .title()
+        };
+        assert_eq!(rebalance(true, 0, &[]), "Rebalancing");
+        assert_eq!(rebalance(false, 0, &[]), "Planning a rebalance");
+        assert_eq!(
+            rebalance(false, 2, &[]),
+            "Planning a rebalance with 2 what-if servers"
+        );
+        assert_eq!(
+            rebalance(false, 1, &[]),
+            "Planning a rebalance with 1 what-if server"
+        );
+        assert_eq!(
+            rebalance(true, 0, &["DBServer0003"]),
+            "Draining DBServer0003"
+        );
+        assert_eq!(
+            rebalance(false, 0, &["DBServer0003", "DBServer0004"]),
+            "Planning a drain of DBServer0003, DBServer0004"
+        );
+        // A spec without the field (an older record) reads as what it was: an execution.
+        assert_eq!(
+            job("rebalance", json!({"kind": "rebalance"})).title(),
+            "Rebalancing"
+        );
+    }
+
+    #[test]
+    fn a_title_names_what_was_asked() {
+        assert_eq!(
+            job("add_tenant", json!({"tenant": {"name": "Acme Corp"}})).title(),
+            "Onboarding a tenant: Acme Corp"
+        );
+        assert_eq!(
+            job("add_tenants", json!({"tenants": [{}, {}, {}]})).title(),
+            "Onboarding a batch of 3 tenants"
+        );
+        assert_eq!(
+            job("add_servers", json!({"count": 1})).title(),
+            "Adding a DB server"
+        );
+        assert_eq!(
+            job("add_servers", json!({"count": 2})).title(),
+            "Adding 2 DB servers"
+        );
+        assert_eq!(job("future_kind", json!({})).title(), "future_kind");
+    }
+
+    #[test]
+    fn a_resumed_job_keeps_its_first_start() {
+        let mut j = job("validate", json!({}));
+        assert_eq!(j.resumed_ms(), None);
+        j.started_ms = Some(5_000);
+        assert_eq!(j.resumed_ms(), Some(5_000));
+        assert_eq!(j.created_ms, 1_000);
+    }
+}

@@ -405,9 +405,12 @@ pub enum JobCommand {
         #[arg(long)]
         json: bool,
     },
-    /// One job with its progress log.
+    /// One job with its progress log: where each step began and ended, and every outcome.
     Show {
         id: u64,
+        /// Every progress update too (a rebalance logs hundreds).
+        #[arg(long)]
+        all: bool,
         #[arg(long)]
         json: bool,
     },

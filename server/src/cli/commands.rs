@@ -180,8 +180,8 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
                 Ok(())
             } else {
                 Err(CliError::Input(format!(
-                    "validation found {} violation(s)",
-                    v.violations
+                    "validation found {}",
+                    scaleout_domain::units::counted(v.violations as u64, "violation")
                 )))
             }
         }
@@ -321,11 +321,12 @@ async fn signup(command: SignupCommand, config: ConsoleConfig) -> Result<(), Cli
         }
         SignupCommand::Reject { id, reason } => show(&access.reject_signup(&console, id, &reason)?),
         SignupCommand::RevokePortalLinks { id } => {
-            let (n, path) = access.revoke_portal_access(id)?;
+            let done = access.revoke_portal_access(id)?;
             println!(
-                "Signup {id}'s portal is closed to everyone who had it: {n} personal link(s) \
-                 and the browser that signed up.\nA new personal link, shown only now, for the \
-                 customer: {path} (after this server's address)"
+                "Signup {id}'s portal is closed to everyone who had it: {}.\nA new personal \
+                 link, shown only now, for the customer: {} (after this server's address)",
+                done.closed_to(),
+                done.path
             );
         }
     }
@@ -436,13 +437,13 @@ async fn job(command: JobCommand, config: ConsoleConfig) -> Result<(), CliError>
                 print!("{}", render::jobs(&list))
             }
         }
-        JobCommand::Show { id, json } => {
+        JobCommand::Show { id, all, json } => {
             let record = console.job(id)?;
             let events = console.store().events(id, 0)?;
             if json {
                 print_json(&serde_json::json!({ "job": record, "events": events }))
             } else {
-                print!("{}", render::job(&record, &events))
+                print!("{}", render::job(&record, &events, all))
             }
         }
         JobCommand::Resume { id, json } => {

@@ -67,8 +67,8 @@ pub async fn run(
     } else {
         let documents: u64 = outcome.imported.iter().map(|i| i.documents).sum();
         println!(
-            "Imported {} tenant(s), {} documents, in {:.1} s; skipped {}, refused {}.",
-            outcome.imported.len(),
+            "Imported {}, {} documents, in {:.1} s; skipped {}, refused {}.",
+            scaleout_domain::units::counted(outcome.imported.len() as u64, "tenant"),
             scaleout_domain::units::grouped(documents),
             outcome.seconds,
             outcome.skipped.len(),
@@ -85,8 +85,16 @@ pub async fn run(
         Ok(())
     } else {
         Err(CliError::Input(format!(
-            "{} row(s) were refused (the others were imported): fix them and run the import again",
-            outcome.refused.len()
+            "{} refused (the others were imported): fix {} and run the import again",
+            match outcome.refused.len() {
+                1 => "1 row was".to_string(),
+                n => format!("{n} rows were"),
+            },
+            if outcome.refused.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
         )))
     }
 }

@@ -161,8 +161,8 @@ pub fn shards(info: &ShardInfo) -> String {
 
 fn balance_line(f: &Figures) -> String {
     format!(
-        "Balance over {} server(s): fullest server {:.2} x the mean, spread of bytes {}; leaders per server {} to {}",
-        f.balanced_servers,
+        "Balance over {}: fullest server {:.2} x the mean, spread of bytes {}; leaders per server {} to {}",
+        scaleout_domain::units::counted(f.balanced_servers as u64, "server"),
         f.bytes.max_over_mean,
         scaleout_domain::units::spread_percent(f.bytes.cv),
         f.leaders.min,
@@ -185,7 +185,8 @@ pub fn rebalance(r: &Rebalance) -> String {
         let score = |k: &str| theirs[k]["shards"].as_f64().unwrap_or(0.0);
         let _ = writeln!(
             out,
-            "\nArangoDB's own plan (for comparison, not executed): {moves} move(s), its shard imbalance score {} -> {}",
+            "\nArangoDB's own plan (for comparison, not executed): {}, its shard imbalance score {} -> {}",
+            scaleout_domain::units::counted(moves as u64, "move"),
             scaleout_domain::units::plain_number(score("imbalance_before")),
             scaleout_domain::units::plain_number(score("imbalance_after"))
         );
@@ -193,16 +194,16 @@ pub fn rebalance(r: &Rebalance) -> String {
     if r.executed {
         let _ = writeln!(
             out,
-            "\nExecuted {} move(s), {} copied in {:.1} s.",
-            r.moves_done.len(),
+            "\nExecuted {}, {} copied in {:.1} s.",
+            scaleout_domain::units::counted(r.moves_done.len() as u64, "move"),
             human_bytes(r.bytes_moved),
             r.seconds
         );
         let verified = r.moves_done.iter().filter(|m| m.verified).count();
         let _ = writeln!(
             out,
-            "Verified {verified} of {} move(s): the group's tenants counted{} before and after, the placement read back.",
-            r.moves_done.len(),
+            "Verified {verified} of {}: the group's tenants counted{} before and after, the placement read back.",
+            scaleout_domain::units::counted(r.moves_done.len() as u64, "move"),
             if r.moves_done.iter().any(|m| m.verification.is_none() && m.verified) { " (and checksummed where the back end can)" } else { "" }
         );
         for m in r
@@ -241,10 +242,10 @@ pub fn validation(v: &Validation) -> String {
     for t in &v.report.tenants {
         let _ = writeln!(
             out,
-            "{}: {} documents, {} violation(s)",
+            "{}: {} documents, {}",
             t.tenant,
             grouped(t.documents),
-            t.violations.len()
+            scaleout_domain::units::counted(t.violations.len() as u64, "violation")
         );
         violations(&mut out, &t.violations);
     }
@@ -270,14 +271,14 @@ pub fn validation(v: &Validation) -> String {
     }
     let _ = writeln!(
         out,
-        "{}: {} documents checked, {} violation(s).",
+        "{}: {} documents checked, {}.",
         if v.clean {
             "Isolation and integrity hold"
         } else {
             "VALIDATION FAILED"
         },
         grouped(v.report.documents_checked),
-        v.violations
+        scaleout_domain::units::counted(v.violations as u64, "violation")
     );
     out
 }
@@ -309,31 +310,53 @@ pub fn jobs(list: &[JobRecord]) -> String {
         return "No jobs yet.\n".into();
     }
     let mut out = format!(
-        "{:>5} {:<14} {:<12} {:<24}  {}\n",
-        "ID", "KIND", "STATE", "STARTED", "ERROR"
+        "{:>5} {:<11} {:<20}  {}\n",
+        "ID", "STATE", "STARTED (UTC)", "WHAT"
     );
     for j in list {
+        // A resumed job keeps the time it first started; `job show` says when it resumed.
         let _ = writeln!(
             out,
-            "{:>5} {:<14} {:<12} {:<24}  {}",
+            "{:>5} {:<11} {:<20}  {}",
             j.id,
-            j.kind,
             j.state.as_str(),
-            j.started_ms
-                .map(scaleout_services::clock::iso)
-                .unwrap_or_default(),
-            j.error.as_deref().unwrap_or("")
+            scaleout_services::clock::iso(j.created_ms),
+            j.title()
         );
+        if let Some(e) = &j.error {
+            let _ = writeln!(out, "{:>5} {:<11} {:<20}  {e}", "", "", "");
+        }
     }
     out
 }
 
-pub fn job(j: &JobRecord, events: &[ProgressEvent]) -> String {
-    let mut out = format!("Job {} ({}): {}\n", j.id, j.kind, j.state.as_str());
+/// A job and its log: each step's first and last event and every outcome, or with
+/// `every_tick` each progress update too (a rebalance logs hundreds).
+pub fn job(j: &JobRecord, events: &[ProgressEvent], every_tick: bool) -> String {
+    let mut out = format!(
+        "Job {}: {} ({}), {}\nstarted {}",
+        j.id,
+        j.title(),
+        j.kind,
+        j.state.as_str(),
+        scaleout_services::clock::iso(j.created_ms)
+    );
+    if let Some(at) = j.resumed_ms() {
+        let _ = write!(out, ", resumed {}", scaleout_services::clock::iso(at));
+    }
+    if let Some(at) = j.finished_ms {
+        let _ = write!(out, ", ended {}", scaleout_services::clock::iso(at));
+    }
+    out.push('\n');
     if let Some(e) = &j.error {
         let _ = writeln!(out, "error: {e}");
     }
-    for e in events {
+    let shown = if every_tick {
+        events.iter().collect()
+    } else {
+        milestones(events)
+    };
+    for e in &shown {
         let _ = writeln!(
             out,
             "  #{:<4} {} {:<10} {:>8}/{:<8} {}",
@@ -345,5 +368,102 @@ pub fn job(j: &JobRecord, events: &[ProgressEvent]) -> String {
             e.message
         );
     }
+    if shown.len() < events.len() {
+        let _ = writeln!(
+            out,
+            "({} progress updates left out: --all shows every one)",
+            events.len() - shown.len()
+        );
+    }
     out
+}
+
+/// The events worth reading afterwards: where each step began and ended, and every
+/// outcome (a move done, a warning, a failure), in the order they happened.
+fn milestones(events: &[ProgressEvent]) -> Vec<&ProgressEvent> {
+    use scaleout_domain::progress::Outcome;
+    let mut ends: std::collections::HashMap<&str, (usize, usize)> = Default::default();
+    for (i, e) in events.iter().enumerate() {
+        ends.entry(e.step.as_str()).or_insert((i, i)).1 = i;
+    }
+    events
+        .iter()
+        .enumerate()
+        .filter(|&(i, e)| {
+            let (first, last) = ends[e.step.as_str()];
+            e.outcome != Outcome::Running || i == first || i == last
+        })
+        .map(|(_, e)| e)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scaleout_domain::progress::Outcome;
+
+    fn event(seq: u64, step: &str, outcome: Outcome) -> ProgressEvent {
+        ProgressEvent {
+            seq,
+            step: step.into(),
+            done: seq,
+            total: 10,
+            outcome,
+            message: format!("event {seq}"),
+            at_ms: 0,
+            phase: None,
+            estimated: false,
+        }
+    }
+
+    #[test]
+    fn a_log_keeps_where_each_step_began_and_ended_and_every_outcome() {
+        use Outcome::*;
+        let log = [
+            event(0, "plan", Running),
+            event(1, "plan", Ok),
+            event(2, "move 1", Running),
+            event(3, "move 2", Running),
+            event(4, "move 1", Running),
+            event(5, "move 2", Running),
+            event(6, "move 1", Running),
+            event(7, "move 2", Warning),
+            event(8, "move 1", Ok),
+            event(9, "bytes", Running),
+            event(10, "bytes", Running),
+            event(11, "bytes", Running),
+        ];
+        let kept: Vec<u64> = milestones(&log).iter().map(|e| e.seq).collect();
+        assert_eq!(kept, vec![0, 1, 2, 3, 7, 8, 9, 11]);
+    }
+
+    #[test]
+    fn job_show_says_what_it_left_out_and_all_shows_it() {
+        let record = JobRecord {
+            id: 3,
+            kind: "rebalance".into(),
+            spec: serde_json::json!({"execute": false, "what_if_servers": 2}),
+            state: scaleout_services::store::JobState::Succeeded,
+            created_ms: 0,
+            started_ms: Some(60_000),
+            finished_ms: Some(61_000),
+            result: None,
+            error: None,
+        };
+        let log: Vec<_> = (0..5)
+            .map(|i| event(i, "bytes", Outcome::Running))
+            .collect();
+        let short = job(&record, &log, false);
+        assert!(short.starts_with("Job 3: Planning a rebalance with 2 what-if servers (rebalance), succeeded\nstarted 1970-01-01T00:00:00Z, resumed 1970-01-01T00:01:00Z"), "{short}");
+        assert!(
+            short.contains("(3 progress updates left out: --all shows every one)"),
+            "{short}"
+        );
+        assert!(!short.contains("event 2"), "{short}");
+        let all = job(&record, &log, true);
+        assert!(
+            all.contains("event 2") && !all.contains("left out"),
+            "{all}"
+        );
+    }
 }

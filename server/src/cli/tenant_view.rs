@@ -65,14 +65,14 @@ pub fn render(v: &TenantView) -> String {
     let i = &v.isolation;
     let _ = writeln!(
         out,
-        "\n{}: {} documents checked, {} violation(s).",
+        "\n{}: {} documents checked, {}.",
         if i.violations.is_empty() {
             "Isolated"
         } else {
             "NOT ISOLATED"
         },
         grouped(i.documents),
-        i.violations.len()
+        scaleout_domain::units::counted(i.violations.len() as u64, "violation")
     );
     super::render::violations(&mut out, &i.violations);
 

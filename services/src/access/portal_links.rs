@@ -6,10 +6,15 @@
 
 use rusqlite::OptionalExtension;
 
+use scaleout_domain::access::PortalAccessRevoked;
+
 use super::{secret, Access};
 use crate::clock::now_ms;
 use crate::error::ServiceError;
 use crate::store::db;
+
+/// How a signup's browser credential reads once an operator revoked it.
+const REVOKED: &str = "revoked:";
 
 /// Where a personal link opens the portal.
 pub const PORTAL_OPEN_PREFIX: &str = "/portal/open/";
@@ -51,27 +56,43 @@ impl Access {
 
     /// An operator ends every way into signup `id`'s portal: its personal links, and the
     /// credential of the browser that signed up (a leaked link, a lost laptop: either
-    /// may be it). Returns how many links stopped, and a new personal link, shown once,
-    /// for the operator to give the customer (or not).
-    pub fn revoke_portal_access(&self, signup: i64) -> Result<(usize, String), ServiceError> {
-        let nobodys = secret::token_hash(&secret::token()?);
-        let revoked = self.store().transaction(|tx| {
-            let changed = tx
+    /// may be it). Says how many links stopped and whether the signing browser still had
+    /// the portal, with a new personal link, shown once, for the operator to give the
+    /// customer (or not).
+    pub fn revoke_portal_access(&self, signup: i64) -> Result<PortalAccessRevoked, ServiceError> {
+        // A revoked browser credential is marked as such (a credential's hash is hex, so
+        // the mark can never match one), which tells a second revoke the browser is out.
+        let nobodys = format!("{REVOKED}{}", secret::token()?);
+        let (links, browser) = self.store().transaction(|tx| {
+            let had: Option<String> = tx
+                .query_row(
+                    "SELECT portal_hash FROM signups WHERE id = ?1",
+                    [signup],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db)?;
+            let Some(had) = had else {
+                return Err(ServiceError::NotFound(format!("there is no signup {signup}")));
+            };
+            tx.execute(
+                "UPDATE signups SET portal_hash = ?2 WHERE id = ?1",
+                (signup, &nobodys),
+            )
+            .map_err(db)?;
+            let links = tx
                 .execute(
-                    "UPDATE signups SET portal_hash = ?2 WHERE id = ?1",
-                    (signup, &nobodys),
+                    "UPDATE portal_links SET revoked_ms = ?2 WHERE signup_id = ?1 AND revoked_ms IS NULL",
+                    (signup, now_ms()),
                 )
                 .map_err(db)?;
-            if changed == 0 {
-                return Err(ServiceError::NotFound(format!("there is no signup {signup}")));
-            }
-            tx.execute(
-                "UPDATE portal_links SET revoked_ms = ?2 WHERE signup_id = ?1 AND revoked_ms IS NULL",
-                (signup, now_ms()),
-            )
-            .map_err(db)
+            Ok((links as u64, !had.starts_with(REVOKED)))
         })?;
-        Ok((revoked, self.new_portal_link(signup)?))
+        Ok(PortalAccessRevoked {
+            links,
+            browser,
+            path: self.new_portal_link(signup)?,
+        })
     }
 
     /// Checks a personal link before its cookie is set: the token, or why not.

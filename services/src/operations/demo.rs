@@ -347,8 +347,8 @@ pub async fn run(
             .as_ref()
             .unwrap_or(&outcome.plan.after);
         let detail = format!(
-            "{} move(s), {} copied: {}",
-            outcome.moves_done.len(),
+            "{}, {} copied: {}",
+            scaleout_domain::units::counted(outcome.moves_done.len() as u64, "move"),
             scaleout_domain::units::human_bytes(outcome.bytes_moved),
             scaleout_domain::planner::effect(&outcome.plan.before.bytes, &after.bytes),
         );
@@ -398,9 +398,9 @@ pub async fn run(
     );
     let validation = topology::validate(console, ctx).await?;
     let detail = format!(
-        "{} documents checked, {} violation(s)",
+        "{} documents checked, {}",
         grouped(validation.report.documents_checked),
-        validation.violations
+        scaleout_domain::units::counted(validation.violations as u64, "violation")
     );
     let status = if validation.clean {
         "completed"
@@ -454,7 +454,10 @@ pub async fn run(
                     )
                 )
             } else {
-                format!("validation found {} violation(s)", validation.violations)
+                format!(
+                    "validation found {}",
+                    scaleout_domain::units::counted(validation.violations as u64, "violation")
+                )
             },
         },
         scale_out_metrics: Metrics {
@@ -515,8 +518,8 @@ pub async fn run(
     }
     if !validation.clean {
         return Err(ServiceError::Conflict(format!(
-            "the demo ran, but validation found {} violation(s): see the report",
-            validation.violations
+            "the demo ran, but validation found {}: see the report",
+            scaleout_domain::units::counted(validation.violations as u64, "violation")
         )));
     }
     Ok(report)

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use futures::stream::{FuturesUnordered, StreamExt};
 use scaleout_domain::execution::{Pacer, Schedule, StepShape};
 use scaleout_domain::planner::{PlannedMove, Role, StepKind};
-use scaleout_domain::port::{MoveRequest, ReplicaRole};
+use scaleout_domain::port::{BackendError, MoveRequest, ReplicaRole};
 use scaleout_domain::progress::Outcome;
 use scaleout_domain::rebalance_progress::{copy_step, BYTES_STEP, MOVE_STEP};
 use scaleout_domain::units::human_bytes;
@@ -59,8 +59,8 @@ pub async fn execute(
         total,
         Outcome::Running,
         format!(
-            "Executing {} step(s): {}",
-            total - progress.done.len() as u64,
+            "Executing {}: {}",
+            scaleout_domain::units::counted(total - progress.done.len() as u64, "step"),
             limits.describe()
         ),
     );
@@ -68,6 +68,8 @@ pub async fn execute(
 
     let mut running = FuturesUnordered::new();
     let mut failure: Option<ServiceError> = None;
+    // Every move a cancel stopped, so the job's reason names each of them, not the first.
+    let mut stopped: Vec<String> = Vec::new();
     loop {
         let mut pace_wait = None;
         if failure.is_none() && !ctx.cancel_flag().is_cancelled() {
@@ -131,6 +133,9 @@ pub async fn execute(
                 }
             }
             Err(e) => {
+                if e.kind() == crate::error::ErrorKind::Cancelled {
+                    stopped.push(stopped_move(&e));
+                }
                 if failure.is_none() {
                     failure = Some(e);
                 }
@@ -138,10 +143,30 @@ pub async fn execute(
         }
     }
     if let Some(e) = failure {
-        return Err(e);
+        if stopped.len() < 2 || e.kind() != crate::error::ErrorKind::Cancelled {
+            return Err(e);
+        }
+        let each: Vec<String> = stopped
+            .iter()
+            .enumerate()
+            .map(|(k, m)| format!("({}) {m}", k + 1))
+            .collect();
+        return Err(ServiceError::Cancelled(format!(
+            "{} running moves were stopped: {}",
+            stopped.len(),
+            each.join("; ")
+        )));
     }
     ctx.check_cancel()?;
     Ok(())
+}
+
+/// What a cancel did to one move, without the "cancelled: " every one of them starts with.
+fn stopped_move(e: &ServiceError) -> String {
+    match e {
+        ServiceError::Cancelled(m) | ServiceError::Backend(BackendError::Cancelled(m)) => m.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// The bytes the finished moves copied, of the plan's.

@@ -217,7 +217,7 @@ pub async fn run(
                 1,
                 Outcome::Ok,
                 format!(
-                    "Resuming the plan made before: {} of {} step(s) done",
+                    "Resuming the plan made before: {} of {} steps done",
                     progress.done.len(),
                     progress.plan.moves.len()
                 ),
@@ -246,8 +246,8 @@ pub async fn run(
                 1,
                 Outcome::Ok,
                 format!(
-                    "{} step(s), {} to copy: {}",
-                    plan.moves.len(),
+                    "{}, {} to copy: {}",
+                    scaleout_domain::units::counted(plan.moves.len() as u64, "step"),
                     human_bytes(plan.bytes_to_move),
                     effect(&plan.before.bytes, &plan.after.bytes)
                 ),
@@ -318,7 +318,10 @@ async fn arangodb_plan(console: &Console, ctx: &JobCtx) -> Option<serde_json::Va
                 1,
                 1,
                 Outcome::Ok,
-                format!("ArangoDB's own plan, for comparison: {moves} move(s)"),
+                format!(
+                    "ArangoDB's own plan, for comparison: {}",
+                    scaleout_domain::units::counted(moves as u64, "move")
+                ),
             );
             Some(plan)
         }

@@ -40,9 +40,10 @@ pub async fn holdings(console: &Console, server: &str) -> Result<Option<String>,
         parts.push(format!("followers of shard groups {}", list(&follows)));
     }
     Ok(Some(format!(
-        "{server} still holds {} ({}, {tenants} tenant(s))",
+        "{server} still holds {} ({}, {})",
         parts.join(" and "),
-        human_bytes(bytes)
+        human_bytes(bytes),
+        scaleout_domain::units::counted(tenants as u64, "tenant")
     )))
 }
 

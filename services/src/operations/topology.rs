@@ -98,10 +98,14 @@ pub async fn add_servers_since(
         u64::from(count),
         Outcome::Running,
         if missing == count {
-            format!("Adding {count} DB server(s)")
+            format!(
+                "Adding {}",
+                scaleout_domain::units::counted(count as u64, "DB server")
+            )
         } else {
             format!(
-                "Adding the {missing} DB server(s) still missing of {count} ({} were added before)",
+                "Adding the {} still missing of {count} ({} added before)",
+                scaleout_domain::units::counted(missing as u64, "DB server"),
                 count - missing
             )
         },
@@ -157,11 +161,15 @@ pub async fn validate(console: &Console, ctx: &JobCtx) -> Result<Validation, Ser
             counted(report.documents_checked, "document")
         )
     } else if unregistered.is_empty() && report.unreadable_tenant_values.is_empty() {
-        format!("{violations} violation(s)")
+        counted(violations as u64, "violation")
     } else {
         format!(
-            "{violations} violation(s); data of {} unregistered tenant id(s) ({} documents): `scaleout tenant purge ID` removes it",
-            unregistered.len() + report.unreadable_tenant_values.len(),
+            "{}; data of {} ({} documents): `scaleout tenant purge ID` removes it",
+            counted(violations as u64, "violation"),
+            counted(
+                (unregistered.len() + report.unreadable_tenant_values.len()) as u64,
+                "unregistered tenant id"
+            ),
             grouped(unregistered.iter().map(|u| u.documents).sum())
         )
     };

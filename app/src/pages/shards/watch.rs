@@ -70,6 +70,12 @@ pub fn RebalanceWatch(
     };
     let cancelling = RwSignal::new(false);
     let cancel = move |_| {
+        // A tap is easy to make by mistake on a phone; the moves already made stay either way.
+        if !crate::components::confirm::ask(
+            "Stop this run? The cluster ends the moves that are running and starts no more; the moves already made stay, and you can plan again.",
+        ) {
+            return;
+        }
         cancelling.set(true);
         leptos::task::spawn_local(async move {
             if let Err(e) = cancel_job(job).await {
