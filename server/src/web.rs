@@ -80,6 +80,10 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
     };
     Router::new()
         .route(
+            "/watch/left",
+            axum::routing::get(crate::access::left_read_only),
+        )
+        .route(
             "/watch/{token}",
             axum::routing::get(crate::access::watch_link).with_state(console.clone()),
         )
@@ -133,6 +137,9 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(crate::access::plain_forms))
+        .layer(axum::middleware::from_fn(
+            crate::access::personal_link_shown,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             door,
             crate::access::guard,

@@ -387,3 +387,44 @@ async fn a_read_only_link_never_replaces_a_team_session() {
     assert!(!cookie.is_empty());
     app.shutdown().await;
 }
+
+/// A stakeholder's "Log out" leads to a page that says how to come back, not to the
+/// team's log-in form.
+#[tokio::test]
+async fn a_stakeholder_who_logs_out_is_told_how_to_come_back() {
+    let app = spawn_app().await;
+    let (cookie, _) = support::open_viewer_link(&app).await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let out = no_redirects
+        .post(app.url("/api/access/logout"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("referer", app.url("/"))
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert!(out.status().is_redirection(), "{}", out.status());
+    assert_eq!(out.headers()["location"], "/watch/left");
+    let left = app
+        .anonymous()
+        .get(app.url("/watch/left"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.status(), 200);
+    let html = left.text().await.unwrap();
+    assert!(html.contains("You left the read-only view"), "{html}");
+    // The session ended with it.
+    let after = client_with_cookie(&cookie)
+        .post(app.url("/api/cluster/servers"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 401);
+    app.shutdown().await;
+}

@@ -35,9 +35,11 @@ async fn sign_up(app: &TestApp, company: &str, cookie: Option<&str>) -> (String,
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let token = to
-        .strip_prefix("/portal?personal=")
-        .unwrap_or_else(|| panic!("goes to the portal: {to:?}"))
+    // The personal link rides in a short-lived cookie, never in the address.
+    assert_eq!(to, "/portal", "goes to the portal");
+    let token = set_cookie(&response, "scaleout_personal")
+        .expect("the personal link, for the portal to show once")
+        .trim_start_matches("scaleout_personal=")
         .to_string();
     assert_eq!(token.len(), 64);
     let cookie = set_cookie(&response, "scaleout_portal").expect("a portal cookie");
@@ -319,10 +321,8 @@ async fn a_form_sent_without_javascript_comes_back_with_its_reason_and_input() {
     )
     .await;
     assert!(matches!(ok.status, 302 | 303), "{}", ok.head);
-    assert!(ok
-        .header("location")
-        .unwrap()
-        .starts_with("/portal?personal="));
+    assert_eq!(ok.header("location"), Some("/portal"));
+    assert!(ok.cookies().contains("scaleout_personal="), "{}", ok.head);
     assert!(ok
         .header("set-cookie")
         .unwrap()
@@ -366,5 +366,46 @@ async fn a_form_sent_without_javascript_comes_back_with_its_reason_and_input() {
     let html = get_text(&app.anonymous(), app.url(&clean)).await;
     assert!(!html.contains("evil.example"), "{html}");
     assert!(!html.contains("login-error"), "{html}");
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_personal_link_is_shown_once_and_never_in_the_address() {
+    let app = spawn_app_with(|_| {}).await;
+    let (portal, path) = sign_up(&app, "Once Only Ltd", None).await;
+    let token = path.trim_start_matches("/portal/open/");
+    let both = format!("{portal}; scaleout_personal={token}");
+    // The page that follows the signup shows the link, and its answer clears the cookie.
+    let first = client_with_cookie(&both)
+        .get(app.url("/portal"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 200);
+    let cleared = first
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.starts_with("scaleout_personal=;") && c.contains("Max-Age=0"));
+    assert!(cleared, "{:?}", first.headers());
+    assert!(first.text().await.unwrap().contains(token));
+    // A reload (the cookie gone) shows the portal without it.
+    let again = client_with_cookie(&portal)
+        .get(app.url("/portal"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    let html = again.text().await.unwrap();
+    assert!(html.contains("Once Only Ltd"));
+    assert!(!html.contains(token));
+    // Another signup's link in the cookie is not shown.
+    let (_, other) = sign_up(&app, "Someone Else Ltd", None).await;
+    let foreign = format!(
+        "{portal}; scaleout_personal={}",
+        other.trim_start_matches("/portal/open/")
+    );
+    assert_eq!(overview(&app, &foreign).await.1.unwrap().personal, None);
     app.shutdown().await;
 }

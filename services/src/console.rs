@@ -210,6 +210,13 @@ impl Console {
         self.inner.jobs.resume(self, id)
     }
 
+    /// [`Console::resume_job`], once the job is checked against the cluster: a rebalance
+    /// whose remaining moves no longer fit it is refused and stays as it was.
+    pub async fn resume_checked(&self, id: u64) -> Result<u64, ServiceError> {
+        crate::jobs::precheck::check_resume(self, id).await?;
+        self.resume_job(id)
+    }
+
     /// A job's record (with an end this process could not record yet).
     pub fn job(&self, id: u64) -> Result<JobRecord, ServiceError> {
         self.inner

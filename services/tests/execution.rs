@@ -314,3 +314,80 @@ async fn a_cancel_names_every_move_it_stopped() {
     assert!(!error.contains("cancelled: "), "{error}");
     assert_eq!(error.matches("; (").count(), stopped - 1, "{error}");
 }
+
+#[tokio::test]
+async fn a_stopped_rebalance_whose_plan_no_longer_fits_is_not_resumed_and_keeps_its_record() {
+    use scaleout_domain::port::{CancelFlag, MoveDeadline, MoveRequest, ReplicaRole};
+    let dir = tempfile::tempdir().unwrap();
+    let c = console(dir.path(), 256 * 1024, 0, MoveLimits::default());
+    crowded(&c).await;
+    let job = c.start_job(execute(Vec::new())).unwrap();
+    let mut log = Box::pin(c.jobs().watch(job).unwrap());
+    while let Some(e) = log.next().await {
+        if e.step.starts_with("move ") && e.message.contains("copying") {
+            break;
+        }
+    }
+    c.jobs().cancel(job).unwrap();
+    let cancelled = c.jobs().wait(job).await.unwrap();
+    assert_eq!(cancelled.state, JobState::Cancelled);
+
+    // Someone moves a group the stopped plan still had to move, elsewhere.
+    let checkpoint: serde_json::Value = c.store().checkpoint(job).unwrap().unwrap();
+    let done: Vec<u64> = checkpoint["done"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["step"].as_u64())
+        .collect();
+    let steps: Vec<scaleout_domain::planner::PlannedMove> =
+        serde_json::from_value(checkpoint["plan"]["moves"].clone()).unwrap();
+    let (_, left) = steps
+        .iter()
+        .enumerate()
+        .find(|(i, m)| !done.contains(&(*i as u64)) && m.kind == StepKind::Move)
+        .expect("a move left to make");
+    let map = c.backend().shard_map().await.unwrap();
+    let group = map
+        .groups
+        .iter()
+        .find(|g| g.index.to_string() == left.group)
+        .unwrap();
+    let overview = c.backend().overview().await.unwrap();
+    let elsewhere = overview
+        .db_servers()
+        .map(|s| s.short_name.clone())
+        .find(|s| *s != group.leader && !group.followers.contains(s) && *s != left.to)
+        .expect("a server outside the group");
+    let role = if group.leader == left.from {
+        ReplicaRole::Leader
+    } else {
+        ReplicaRole::Follower
+    };
+    c.backend()
+        .move_shard_group(
+            &MoveRequest {
+                group: group.index,
+                from: left.from.clone(),
+                to: elsewhere.clone(),
+                role,
+            },
+            &MoveDeadline::NONE,
+            &|_| {},
+            &CancelFlag::new(),
+        )
+        .await
+        .unwrap();
+
+    let refused = c.resume_checked(job).await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Conflict);
+    let text = refused.to_string();
+    assert!(
+        text.contains(&format!("job {job} cannot be resumed"))
+            && text.contains(&format!("shard group {} is now on", group.index))
+            && text.contains("It stays cancelled; plan a new rebalance instead"),
+        "{text}"
+    );
+    // The record is as the cancel left it: state, start, end and reason.
+    assert_eq!(c.job(job).unwrap(), cancelled);
+}

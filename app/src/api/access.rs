@@ -54,7 +54,14 @@ pub async fn logout() -> Result<(), ServerFnError> {
             .map_err(super::server::fail)?;
     }
     super::server::set_cookie(&cookie(SESSION_COOKIE, "", 0, caller.secure));
-    leptos_axum::redirect("/login");
+    // A stakeholder has no account: the team's log-in form is not where they belong.
+    leptos_axum::redirect(
+        if caller.role == scaleout_domain::access::Role::Stakeholder {
+            "/watch/left"
+        } else {
+            "/login"
+        },
+    );
     Ok(())
 }
 

@@ -57,6 +57,7 @@ pub async fn cancel_job(id: u64) -> Result<(), ServerFnError> {
 #[server(endpoint = "/jobs/resume")]
 pub async fn resume_job(id: u64) -> Result<u64, ServerFnError> {
     super::server::operator()?
-        .resume_job(id)
+        .resume_checked(id)
+        .await
         .map_err(super::server::fail)
 }

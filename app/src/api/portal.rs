@@ -6,13 +6,13 @@ use leptos::server_fn::codec::{StreamingText, TextStream};
 use scaleout_domain::access::PortalView;
 use scaleout_domain::NetworkPage;
 
-/// `POST /api/portal/overview` (personal): the caller's own signup and tenant
-/// inventory; `personal` (the token the page was opened with) comes back
-/// only when it is this signup's personal link.
+/// `POST /api/portal/overview`: the caller's own signup and tenant inventory, with the
+/// personal link made a moment ago (in its two-minute cookie) when it is this signup's.
 #[server(endpoint = "/portal/overview")]
-pub async fn get_portal(personal: Option<String>) -> Result<PortalView, ServerFnError> {
+pub async fn get_portal() -> Result<PortalView, ServerFnError> {
     let console = super::server::anyone()?;
     let cookie = portal_cookie()?;
+    let personal = super::server::caller()?.personal;
     console
         .access()
         .portal_with_link(&console, &cookie, personal.as_deref())
@@ -100,14 +100,16 @@ pub async fn switch_portal(id: u64) -> Result<(), ServerFnError> {
 /// working), shown once on the portal.
 #[server(endpoint = "/portal/new-link")]
 pub async fn new_portal_link() -> Result<String, ServerFnError> {
-    use scaleout_services::access::PORTAL_OPEN_PREFIX;
+    use scaleout_services::access::{cookie, PERSONAL_COOKIE, PORTAL_OPEN_PREFIX};
     let console = super::server::anyone()?;
     let path = console
         .access()
         .renew_portal_link(&console, &portal_cookie()?)
         .map_err(super::server::fail)?;
     let token = path.trim_start_matches(PORTAL_OPEN_PREFIX).to_string();
-    leptos_axum::redirect(&format!("/portal?personal={token}"));
+    let secure = super::server::caller()?.secure;
+    super::server::set_cookie(&cookie(PERSONAL_COOKIE, &token, 120, secure));
+    leptos_axum::redirect("/portal");
     Ok(token)
 }
 

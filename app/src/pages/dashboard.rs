@@ -239,11 +239,14 @@ fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>) -> impl IntoView {
                                                 {j.error.clone().map(|e| view! { <br /><span class=if j.state == JobState::Cancelled { "muted" } else { "error" }>{e}</span> })}
                                                 {j.state.is_resumable().then(|| {
                                                     let id = j.id;
+                                                    // It runs again what was left of it, on the cluster as it is now.
+                                                    let question = StoredValue::new(format!("Resume job {id} ({})? It finishes what was left of it, on the cluster as it is now.", j.title()));
                                                     view! {
                                                         <OperatorOnly note="">
                                                             <ActionForm action=resume attr:class="inline-form">
                                                                 <input type="hidden" name="id" value=id />
-                                                                <button type="submit" class="secondary" data-testid=format!("resume-{id}")>
+                                                                <button type="submit" class="secondary" data-testid=format!("resume-{id}")
+                                                                    on:click=move |ev| question.with_value(|q| crate::components::confirm::or_stop(&ev, q))>
                                                                     "Resume (finish from where it stopped)"
                                                                 </button>
                                                             </ActionForm>

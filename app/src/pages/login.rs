@@ -35,7 +35,7 @@ pub fn LoginPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next />
                 <div class="field">
                     <label for="login-name">"Name"</label>
-                    <input id="login-name" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" placeholder="admin" maxlength="40" autofocus />
+                    <input id="login-name" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="40" autofocus />
                 </div>
                 <div class="field">
                     <label for="login-password">"Password"</label>
@@ -47,8 +47,8 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" disabled=move || login.pending().get()>"Log in"</button>
             </ActionForm>
             <p class="hint">
-                "An admin gives you your name and password. Without a name you log in as admin: its password is "
-                "SCALEOUT_ADMIN_PASSWORD, or the one printed once when the console first started. "
+                "An admin gives you your name and password. The first account is admin, with the password "
+                "SCALEOUT_ADMIN_PASSWORD or the one printed once when the console first started. "
                 "Stakeholders use the read-only link an operator sends them; customers sign up on "
                 <a href="/signup">"the signup page"</a> "."
             </p>

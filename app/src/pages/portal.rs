@@ -22,10 +22,7 @@ use crate::components::units::count;
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
-    // The personal link in the address is shown only if it is this signup's.
-    // Read from the address itself: the portal's own bundle has no router.
-    let personal = crate::components::query::query_param("personal");
-    let portal = Resource::new(move || personal.clone(), get_portal);
+    let portal = Resource::new(|| (), |_| get_portal());
     view! {
         <Title text="Your portal" />
         <Transition fallback=|| view! { <h1>"Your portal"</h1><p class="muted">"Loading…"</p> }>
@@ -73,6 +70,8 @@ fn Portal(initial: PortalView) -> impl IntoView {
     let token = current.with_untracked(|v| v.personal.clone());
     view! {
         <h1>{company}</h1>
+        <p class="lead">"Your company's tenant: its own part of our shared network-inventory database (devices, programs, locations, their connections and every configuration change), kept apart from every other company's. "
+            "Here: where its setup stands, what it holds, and your network as it was at any time."</p>
         <PersonalLink token />
         <Others current />
         <StateCard current />
@@ -140,21 +139,8 @@ fn PersonalLink(token: Option<String>) -> impl IntoView {
             shown.set(Some(t));
         }
     });
-    // Shown once: the address loses the token as soon as the page runs, so a
-    // reload (or a shared screen's history) does not show it again.
-    Effect::new(move |_| {
-        // The history entry itself is replaced (no router here to ask).
-        #[cfg(feature = "hydrate")]
-        if shown.get_untracked().is_some() {
-            if let Ok(history) = window().history() {
-                let _ = history.replace_state_with_url(
-                    &wasm_bindgen::JsValue::NULL,
-                    "",
-                    Some("/portal"),
-                );
-            }
-        }
-    });
+    // Shown once: the token comes in a cookie the server clears as it serves this page,
+    // never in the address, so a reload (or a shared screen's history) does not show it.
     // The whole address, also before (or without) scripts.
     let origin = RwSignal::new(server_origin());
     Effect::new(move |_| origin.set(window().location().origin().unwrap_or_default()));

@@ -64,7 +64,7 @@ pub fn SignupPage() -> impl IntoView {
                                 <input type="hidden" name="form_key" value=f.form_key />
                                 <div class="field">
                                     <label for="signup-company">"Company name"</label>
-                                    <input id="signup-company" type="text" name="company" required maxlength="80" autocomplete="organization"
+                                    <input id="signup-company" type="text" name="company" required autocomplete="organization"
                                         value=company.get_untracked()
                                         on:input=move |ev| set_company.set(event_target_value(&ev)) />
                                 </div>

@@ -56,13 +56,14 @@ impl SignupSize {
 /// Why a form was refused; each message says what to change.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignupError {
-    #[error("company name: {0}")]
+    /// In the customer's words: their company's name, not a tenant's.
+    #[error("{}", .0.to_string().replacen("the tenant name", "Your company name", 1))]
     Company(TenantNameError),
-    #[error("contact email: enter an address like name@example.com")]
+    #[error("Check the contact email: enter an address like name@example.com")]
     Email,
-    #[error("contact email: at most {EMAIL_MAX_CHARS} characters")]
+    #[error("Check the contact email: at most {EMAIL_MAX_CHARS} characters")]
     EmailTooLong,
-    #[error("size: choose small, medium or large")]
+    #[error("Choose a size: small, medium or large")]
     Size,
 }
 

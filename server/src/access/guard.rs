@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::server_fn::error::{FromServerFnError, ServerFnError};
 use scaleout_services::access::{
-    secret, Caller, CspNonce, Role, SessionState, PORTAL_COOKIE, SESSION_COOKIE,
+    secret, Caller, CspNonce, Role, SessionState, PERSONAL_COOKIE, PORTAL_COOKIE, SESSION_COOKIE,
 };
 use scaleout_services::Console;
 
@@ -164,11 +164,13 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
     };
     // The caller goes in first: the request log names them, refused or not.
     let portal = read_cookie(req.headers(), PORTAL_COOKIE);
+    let personal = read_cookie(req.headers(), PERSONAL_COOKIE);
     req.extensions_mut().insert(Caller {
         role,
         actor: actor.clone(),
         session,
         portal,
+        personal,
         client: client.clone(),
         secure,
     });

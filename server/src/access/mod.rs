@@ -21,6 +21,6 @@ pub use guard::{guard, Door};
 pub use headers::security_headers;
 pub use import_form::import_without_script;
 pub use policy::{changes_state, malformed, required_role, Need, PUBLIC_FILES};
-pub use portal_link::open_portal_link;
+pub use portal_link::{open_portal_link, personal_link_shown};
 pub use scaleout_services::access::Caller;
-pub use watch::watch_link;
+pub use watch::{left as left_read_only, watch_link};

@@ -131,6 +131,17 @@ pub fn operators_only() -> Response {
     )
 }
 
+/// Where a stakeholder's "Log out" leads: not the team's log-in form, which is not for
+/// them, but a page that says how to come back.
+pub fn left_read_only() -> Response {
+    page(
+        StatusCode::OK,
+        "You left the read-only view",
+        "<p>This browser no longer shows the console. The read-only link you were sent opens \
+         it again, until it expires or the person who shared it revokes it.</p>",
+    )
+}
+
 /// A stakeholder whose link was revoked or has expired: said as such (not
 /// "log in as an operator"). The cookie stays (it ends with the link): every
 /// tab the stakeholder has open says the same, not "log in" after the first.

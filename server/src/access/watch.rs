@@ -10,6 +10,11 @@ use scaleout_services::Console;
 
 use super::pages;
 
+/// `GET /watch/left`: where a stakeholder lands after "Log out".
+pub async fn left() -> Response {
+    pages::left_read_only()
+}
+
 /// Sets the viewer cookie (ending with the link, never later) and goes on to
 /// the dashboard. Opening a link opens a session: the audit trail says which
 /// link, from where (never its token).

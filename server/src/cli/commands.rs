@@ -447,7 +447,7 @@ async fn job(command: JobCommand, config: ConsoleConfig) -> Result<(), CliError>
             }
         }
         JobCommand::Resume { id, json } => {
-            console.resume_job(id)?;
+            console.resume_checked(id).await?;
             let result = jobs::follow(&console, id, json).await?;
             if json {
                 print_json(&result)

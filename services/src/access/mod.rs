@@ -28,6 +28,11 @@ use crate::store::ConsoleStore;
 pub const SESSION_COOKIE: &str = "scaleout_session";
 pub const PORTAL_COOKIE: &str = "scaleout_portal";
 
+/// A personal link made a moment ago, on its way to the portal page that shows it once
+/// (two minutes, cleared as the page is served): never in the address, where it would
+/// stay in the browser's history and on the screen after a reload.
+pub const PERSONAL_COOKIE: &str = "scaleout_personal";
+
 /// Team members' sessions last a working day.
 pub const OPERATOR_SESSION: Duration = Duration::from_secs(12 * 3600);
 
@@ -108,6 +113,8 @@ pub struct Caller {
     pub session: Option<String>,
     /// A customer's portal token (from the portal cookie).
     pub portal: Option<String>,
+    /// A personal link's token made a moment ago, for the portal to show once.
+    pub personal: Option<String>,
     /// The client's address: the key of per-client rate limits.
     pub client: String,
     /// Reached over TLS (directly or behind a proxy that says so): cookies get `Secure`.

@@ -70,3 +70,43 @@ fn role_name(role: ServerRole) -> &'static str {
         ServerRole::Single => "a single server",
     }
 }
+
+/// Refuses to resume an executed rebalance (or drain) whose remaining moves no longer fit
+/// the cluster: a group it was to move has moved since (another rebalance ran). Resumed,
+/// it would fail at once and its record would lose how it had ended; it stays as it was,
+/// and a new plan starts from where the groups are.
+pub async fn check_resume(console: &Console, id: u64) -> Result<(), ServiceError> {
+    let record = console.job(id)?;
+    if !record.state.is_resumable() {
+        return Ok(());
+    }
+    let Ok(JobSpec::Rebalance {
+        execute: true,
+        drain,
+        ..
+    }) = serde_json::from_value(record.spec)
+    else {
+        return Ok(());
+    };
+    let Some(checkpoint) = console.store().checkpoint(id)? else {
+        return Ok(());
+    };
+    let Ok(progress) =
+        serde_json::from_value::<crate::operations::rebalance::RebalanceProgress>(checkpoint)
+    else {
+        return Ok(());
+    };
+    match crate::operations::executor::stale_step(console, &progress).await? {
+        None => Ok(()),
+        Some(why) => Err(ServiceError::Conflict(format!(
+            "job {id} cannot be resumed: the cluster changed since its plan was made ({why}). \
+             It stays {}; {}",
+            record.state.as_str(),
+            if drain.is_empty() {
+                "plan a new rebalance instead".to_string()
+            } else {
+                format!("plan the drain of {} again instead", drain.join(", "))
+            }
+        ))),
+    }
+}

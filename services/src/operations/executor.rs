@@ -193,21 +193,8 @@ async fn run_step(
     total: u64,
     step: &PlannedMove,
 ) -> Result<ExecutedMove, ServiceError> {
-    let group: u32 = step.group.parse().map_err(|_| {
-        ServiceError::Invalid(format!(
-            "the plan names an unknown shard group {:?}",
-            step.group
-        ))
-    })?;
-    let request = MoveRequest {
-        group,
-        from: step.from.clone(),
-        to: step.to.clone(),
-        role: match step.role {
-            Role::Leader => ReplicaRole::Leader,
-            Role::Follower => ReplicaRole::Follower,
-        },
-    };
+    let request = request_of(step)?;
+    let group = request.group;
     let number = i as u64 + 1;
     let name = copy_step(number);
     let what = describe(number, total, step, group);
@@ -346,8 +333,71 @@ enum Placement {
     Elsewhere(String),
 }
 
-async fn placement_of(console: &Console, request: &MoveRequest) -> Result<Placement, ServiceError> {
+/// The move a planned step asks of the cluster.
+fn request_of(step: &PlannedMove) -> Result<MoveRequest, ServiceError> {
+    let group: u32 = step.group.parse().map_err(|_| {
+        ServiceError::Invalid(format!(
+            "the plan names an unknown shard group {:?}",
+            step.group
+        ))
+    })?;
+    Ok(MoveRequest {
+        group,
+        from: step.from.clone(),
+        to: step.to.clone(),
+        role: match step.role {
+            Role::Leader => ReplicaRole::Leader,
+            Role::Follower => ReplicaRole::Follower,
+        },
+    })
+}
+
+/// Why a stopped run's remaining steps no longer fit the cluster (a group moved since
+/// the plan was made), or None when each is still to be made or was made. A resume checks
+/// this first: it would fail at once, and overwrite how the job had ended.
+pub(crate) async fn stale_step(
+    console: &Console,
+    progress: &RebalanceProgress,
+) -> Result<Option<String>, ServiceError> {
+    let done: Vec<usize> = progress
+        .done
+        .iter()
+        .enumerate()
+        .map(|(k, m)| m.step.unwrap_or(k))
+        .collect();
     let map = console.backend().shard_map().await?;
+    for (i, step) in progress.plan.moves.iter().enumerate() {
+        if done.contains(&i) {
+            continue;
+        }
+        let request = request_of(step)?;
+        match placement_in(&map, &request) {
+            Ok(Placement::Pending | Placement::Done) => {}
+            Ok(Placement::Elsewhere(now)) => {
+                return Ok(Some(format!(
+                    "shard group {} is now on {now}, not {}",
+                    request.group, request.from
+                )))
+            }
+            Err(_) => {
+                return Ok(Some(format!(
+                    "shard group {} no longer exists",
+                    request.group
+                )))
+            }
+        }
+    }
+    Ok(None)
+}
+
+async fn placement_of(console: &Console, request: &MoveRequest) -> Result<Placement, ServiceError> {
+    placement_in(&console.backend().shard_map().await?, request)
+}
+
+fn placement_in(
+    map: &scaleout_domain::port::ShardMap,
+    request: &MoveRequest,
+) -> Result<Placement, ServiceError> {
     let Some(group) = map.groups.iter().find(|g| g.index == request.group) else {
         return Err(ServiceError::Conflict(format!(
             "shard group {} no longer exists: plan again",

@@ -4,7 +4,7 @@
 pub mod demo;
 pub mod demo_check;
 pub mod demo_report;
-mod executor;
+pub(crate) mod executor;
 pub mod import;
 pub mod isolation;
 pub mod network;

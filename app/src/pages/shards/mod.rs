@@ -98,6 +98,19 @@ fn Placement(info: ShardInfo, team: bool) -> impl IntoView {
         .collect();
     let balance = info.balance.clone();
     let groups = info.shards.groups.len();
+    // An empty server (new, or emptied by a drain) counts in the figures: said, so a
+    // drain's "spread 41% -> 3%" beside a wide spread here does not read as a contradiction.
+    let empty: Vec<String> = servers
+        .iter()
+        .filter(|s| {
+            !info
+                .snapshot
+                .groups
+                .iter()
+                .any(|g| g.replicas().any(|r| r == s.as_str()))
+        })
+        .cloned()
+        .collect();
     view! {
         <section class="card" aria-labelledby="balance-h">
             <h2 id="balance-h">"Balance now"</h2>
@@ -106,6 +119,15 @@ fn Placement(info: ShardInfo, team: bool) -> impl IntoView {
                 info.shards.replication_factor,
                 servers.len()
             )}</p>
+            {(!empty.is_empty()).then(|| view! {
+                <p class="hint" data-testid="empty-servers">{format!(
+                    "{} {} nothing (new, or emptied by a drain) and {} counted here, so the fewest bytes is 0 B and the spread is wide: \
+                     a rebalance fills a new server; an emptied one can be removed on the Servers page.",
+                    empty.join(", "),
+                    if empty.len() == 1 { "holds" } else { "hold" },
+                    if empty.len() == 1 { "is" } else { "are" },
+                )}</p>
+            })}
             <FiguresTable columns=vec![("Now", balance)] testid="balance-figures" />
         </section>
         <section class="card" aria-labelledby="heat-h">
@@ -147,8 +169,9 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
             if record.spec.get("execute").and_then(|e| e.as_bool()) == Some(true)
                 && job.get_untracked() != Some(id)
             {
+                // Said so it stays true once the run has ended.
                 notice.set(Some(format!(
-                    "A rebalance started (job {id}): following it live."
+                    "Job {id}, a rebalance started from another browser or the CLI, is shown below."
                 )));
                 job.set(Some(id));
             }

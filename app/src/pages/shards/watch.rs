@@ -107,7 +107,6 @@ pub fn RebalanceWatch(
                 <span class=move || format!("badge state-{}", state())>{state}</span>
             </div>
             <Show when=move || state() == "running">
-                <MoveProgress progress />
                 <OperatorOnly note="An operator can cancel this run; you are watching it.">
                     <button type="button" class="secondary" data-testid="cancel-rebalance"
                         on:click=cancel disabled=move || cancelling.get()>
@@ -115,6 +114,8 @@ pub fn RebalanceWatch(
                     </button>
                     <p class="hint">"Cancel stops the running moves (the cluster ends each one, and the log says where each group is) and starts no more: every move done leaves the cluster more even than before."</p>
                 </OperatorOnly>
+                // Cancel comes first: on a phone the moves' cards take screens.
+                <MoveProgress progress />
             </Show>
             {move || match state() {
                 "succeeded" => result.get().map(|r| view! { <Done outcome=r drained=drained.get() /> }.into_any()),
@@ -123,24 +124,27 @@ pub fn RebalanceWatch(
                     let text = if p.moves_done == 0 {
                         "Cancelled before the first step finished: nothing moved, the cluster is as it was.".to_string()
                     } else {
+                        // The stopped moves' partial copies are dropped: only finished steps count.
                         format!(
-                            "Cancelled after {} of {} steps ({} copied). Each finished step made the cluster more even, so it is better balanced than before; plan again to finish.",
+                            "Cancelled after {} of {} steps ({} copied by the finished steps; what the stopped moves had copied was dropped). Each finished step made the cluster more even, so it is better balanced than before; plan again to finish.",
                             p.moves_done, p.moves_total, bytes(p.bytes_copied)
                         )
                     };
                     // What became of each move that was running: the cluster ended it, and said
                     // where its group is.
-                    let stopped: Vec<String> = events.with(|e| {
+                    // In the plan's order, not the order the cluster ended them in.
+                    let mut stopped: Vec<(u32, String)> = events.with(|e| {
                         e.iter()
                             .filter(|x| x.step.starts_with("move ") && x.outcome == Outcome::Warning)
-                            .map(|x| x.message.clone())
+                            .map(|x| (x.step[5..].parse().unwrap_or(0), x.message.clone()))
                             .collect()
                     });
+                    stopped.sort();
                     Some(view! {
                         <p class="job-result" role="status" id="rebalance-outcome" data-testid="rebalance-cancelled">{text}</p>
                         {(!stopped.is_empty()).then(|| view! {
                             <ul class="stopped-moves" data-testid="stopped-moves">
-                                {stopped.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                                {stopped.into_iter().map(|(_, m)| view! { <li>{m}</li> }).collect_view()}
                             </ul>
                         })}
                     }.into_any())
