@@ -48,6 +48,7 @@ pub enum Page {
     Tenants,
     Tenant,
     Access,
+    Job,
     Servers,
 }
 
@@ -81,12 +82,13 @@ fn watch_pages(page: Page) -> AnyView {
     }
 }
 
-/// Operators' own pages: tenants and access.
+/// Operators' own pages: tenants, access and a job's page.
 #[lazy]
 fn operate_pages(page: Page) -> AnyView {
     match page {
         Page::Tenant => view! { <pages::TenantPage /> }.into_any(),
         Page::Access => view! { <pages::AccessPage /> }.into_any(),
+        Page::Job => view! { <pages::JobPage /> }.into_any(),
         _ => view! { <pages::Tenants /> }.into_any(),
     }
 }
@@ -116,6 +118,7 @@ lazy_page!(
 );
 lazy_page!(TenantRoute, operate_pages, __preload_operate_pages, Tenant);
 lazy_page!(AccessRoute, operate_pages, __preload_operate_pages, Access);
+lazy_page!(JobRoute, operate_pages, __preload_operate_pages, Job);
 lazy_page!(
     ServersRoute,
     servers_pages,

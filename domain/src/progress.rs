@@ -56,6 +56,25 @@ impl ProgressEvent {
     }
 }
 
+/// The events worth reading once a job has ended: where each step began and ended, and
+/// every outcome (a move done, a warning, a failure), in the order they happened. A
+/// rebalance logs hundreds of ticks; this is what `job show` and the job page show.
+pub fn milestones(events: &[ProgressEvent]) -> Vec<&ProgressEvent> {
+    let mut ends: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for (i, e) in events.iter().enumerate() {
+        ends.entry(e.step.as_str()).or_insert((i, i)).1 = i;
+    }
+    events
+        .iter()
+        .enumerate()
+        .filter(|&(i, e)| {
+            let (first, last) = ends[e.step.as_str()];
+            e.outcome != Outcome::Running || i == first || i == last
+        })
+        .map(|(_, e)| e)
+        .collect()
+}
+
 /// Splits a newline-framed stream back into events (progress events, or any
 /// other one-JSON-object-per-line stream such as the console's activity),
 /// whatever the chunking.
@@ -127,6 +146,32 @@ mod tests {
             assert_eq!(got, (0..4).map(event).collect::<Vec<_>>(), "cut at {cut}");
             assert!(!decoder.has_partial());
         }
+    }
+
+    #[test]
+    fn milestones_keep_where_each_step_began_and_ended_and_every_outcome() {
+        use Outcome::*;
+        let at = |seq: u64, step: &str, outcome: Outcome| ProgressEvent {
+            step: step.into(),
+            outcome,
+            ..event(seq)
+        };
+        let log = [
+            at(0, "plan", Running),
+            at(1, "plan", Ok),
+            at(2, "move 1", Running),
+            at(3, "move 2", Running),
+            at(4, "move 1", Running),
+            at(5, "move 2", Running),
+            at(6, "move 1", Running),
+            at(7, "move 2", Warning),
+            at(8, "move 1", Ok),
+            at(9, "bytes", Running),
+            at(10, "bytes", Running),
+            at(11, "bytes", Running),
+        ];
+        let kept: Vec<u64> = milestones(&log).iter().map(|e| e.seq).collect();
+        assert_eq!(kept, vec![0, 1, 2, 3, 7, 8, 9, 11]);
     }
 
     #[test]

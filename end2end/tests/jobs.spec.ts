@@ -38,3 +38,21 @@ test("dashboard: counts and a running job's live progress", async ({ page }) => 
   await expect(page.getByTestId("job-table").locator(`tr[data-job="${job}"]`)).toContainText("succeeded");
   await page.screenshot({ path: `${shots}/dashboard-after-job.png`, fullPage: true });
 });
+
+// A past job's page: from its row in Recent jobs, what it did and how it ended, read the
+// same on a phone.
+test("a job's page shows what it did", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/");
+  await waitForHydration(page);
+  const row = page.getByTestId("job-table").locator("tbody tr").first();
+  const id = await row.getAttribute("data-job");
+  await row.getByRole("link", { name: `Job ${id}: its page and log` }).click();
+  await expect(page).toHaveURL(new RegExp(`/jobs/${id}$`));
+  await expect(page.getByTestId("job-title")).toContainText(`Job ${id}: `);
+  await expect(page.getByTestId("job-state")).toHaveText("succeeded");
+  await expect(page.getByTestId("job-log").locator("li").last()).toContainText("Succeeded");
+  // Nothing wider than the phone.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: `${shots}/job-page-phone.png`, fullPage: true });
+});

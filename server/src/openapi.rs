@@ -290,6 +290,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Json(OBJ, "JobRecord"),
     ),
     ep(
+        "/api/jobs/log",
+        "One job with its log's milestones: each step's start and end, every outcome",
+        "id:integer!",
+        Json(OBJ, "JobLog"),
+    ),
+    ep(
         "/api/jobs/watch",
         "A job's progress so far, then live until it ends",
         "id:integer!",

@@ -111,3 +111,67 @@ async fn the_demo_check_warns_when_the_cluster_already_holds_data() {
     assert!(warning.contains("empty data directory"), "{warning}");
     app.shutdown().await;
 }
+
+/// A job's page: what it did and how it ended, from the dashboard's row, with or without
+/// scripts (an ended job's log comes with the page); not for a stakeholder's link.
+#[tokio::test]
+async fn a_job_has_a_page_with_its_log() {
+    let app = spawn_app().await;
+    let job: u64 = app
+        .post_form(
+            "/api/tenants/add",
+            "name=Acme+Corp&scale_factor=1&naming=camelCase",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(app.finish_job(job).await.state, JobState::Succeeded);
+
+    let log: scaleout_domain::views::JobLog = app
+        .post_form("/api/jobs/log", &format!("id={job}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log.job.id, job);
+    assert!(log.left_out > 0, "loading ticks are left out: {log:?}");
+    assert_eq!(log.events.last().unwrap().step, "finished");
+
+    let dashboard = app.get("/").await.text().await.unwrap();
+    assert!(
+        dashboard.contains(&format!("href=\"/jobs/{job}\"")),
+        "{dashboard}"
+    );
+    let page = app.get(&format!("/jobs/{job}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("Job {job}: Onboarding a tenant: Acme Corp")),
+        "{html}"
+    );
+    assert_eq!(text_of(&html, "job-state"), "succeeded");
+    assert!(html.contains("data-testid=\"job-log\""), "{html}");
+    assert!(html.contains("progress updates are left out"), "{html}");
+
+    // An unknown job says so; a stakeholder's link has no job pages.
+    let missing = app.get("/jobs/999").await.text().await.unwrap();
+    assert!(missing.contains("there is no job 999"), "{missing}");
+    let (cookie, _) = support::open_viewer_link(&app).await;
+    let seen = support::client_with_cookie(&cookie)
+        .get(app.url(&format!("/jobs/{job}")))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(seen.status(), 200);
+    let dashboard = support::client_with_cookie(&cookie)
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!dashboard.contains("href=\"/jobs/"), "{dashboard}");
+    app.shutdown().await;
+}

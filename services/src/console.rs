@@ -8,6 +8,7 @@ use scaleout_arangodb::ArangoCluster;
 use scaleout_domain::console::{BackendInfo, BackendKind, ConsoleStatus};
 use scaleout_domain::port::ClusterBackend;
 use scaleout_domain::progress::ProgressEvent;
+use scaleout_domain::views::JobLog;
 use scaleout_embedded::{EmbeddedCluster, EmbeddedConfig};
 
 use crate::access::Access;
@@ -215,6 +216,26 @@ impl Console {
     pub async fn resume_checked(&self, id: u64) -> Result<u64, ServiceError> {
         crate::jobs::precheck::check_resume(self, id).await?;
         self.resume_job(id)
+    }
+
+    /// A job with its log: each step's start and end and every outcome, or with
+    /// `every_tick` every progress update too.
+    pub fn job_log(&self, id: u64, every_tick: bool) -> Result<JobLog, ServiceError> {
+        let job = self.job(id)?;
+        let all = self.store().events(id, 0)?;
+        let events: Vec<_> = if every_tick {
+            all.clone()
+        } else {
+            scaleout_domain::progress::milestones(&all)
+                .into_iter()
+                .cloned()
+                .collect()
+        };
+        Ok(JobLog {
+            job,
+            left_out: (all.len() - events.len()) as u64,
+            events,
+        })
     }
 
     /// A job's record (with an end this process could not record yet).

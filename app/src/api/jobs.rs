@@ -53,6 +53,15 @@ pub async fn cancel_job(id: u64) -> Result<(), ServerFnError> {
         .map_err(super::server::fail)
 }
 
+/// `POST /api/jobs/log` (id): a job with the events of its log worth reading afterwards
+/// (each step's start and end, every outcome): the job page.
+#[server(endpoint = "/jobs/log")]
+pub async fn get_job_log(id: u64) -> Result<scaleout_domain::views::JobLog, ServerFnError> {
+    super::server::viewer()?
+        .job_log(id, false)
+        .map_err(super::server::fail)
+}
+
 /// `POST /api/jobs/resume`: runs an interrupted job again to completion.
 #[server(endpoint = "/jobs/resume")]
 pub async fn resume_job(id: u64) -> Result<u64, ServerFnError> {

@@ -34,6 +34,8 @@ pub fn Dashboard() -> impl IntoView {
         |_| list_jobs(10),
     );
     let on_done = Callback::new(move |_| refreshes.update(|n| *n += 1));
+    // The team opens a job's page from its row; a stakeholder's link has no such page.
+    let session = Resource::new(|| (), |_| crate::api::access::get_session());
     // Jobs seen running while this page is open keep their live view after they
     // end (the list refreshes around them), newest first. A resumed job is a new
     // run of the same job (a new start time): its view starts afresh.
@@ -108,7 +110,10 @@ pub fn Dashboard() -> impl IntoView {
         <Transition fallback=|| view! { <p aria-busy="true">"Loading jobs…"</p> }>
             {move || Suspend::new(async move {
                 match jobs.await {
-                    Ok(list) => view! { <Jobs jobs=list on_resumed=on_done /> }.into_any(),
+                    Ok(list) => {
+                        let team = session.await.is_ok_and(|s| s.role.allows(scaleout_domain::access::Role::Viewer));
+                        view! { <Jobs jobs=list on_resumed=on_done team /> }.into_any()
+                    }
                     Err(e) => view! {
                         <p class="error" role="alert">"Could not list the jobs: " {error_text(&e)}</p>
                     }.into_any(),
@@ -178,7 +183,7 @@ fn SummaryTiles(summary: ConsoleSummary) -> impl IntoView {
 }
 
 #[component]
-fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>) -> impl IntoView {
+fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> impl IntoView {
     let resume = ServerAction::<ResumeJob>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = resume.value().get() {
@@ -229,7 +234,13 @@ fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>) -> impl IntoView {
                                     let resumed = resumed.map(utc);
                                     view! {
                                         <tr data-job=j.id>
-                                            <td class="num">{j.id}</td>
+                                            <td class="num">
+                                                {if team {
+                                                    view! { <a href=format!("/jobs/{}", j.id) aria-label=format!("Job {}: its page and log", j.id)>{j.id}</a> }.into_any()
+                                                } else {
+                                                    view! { {j.id} }.into_any()
+                                                }}
+                                            </td>
                                             <td>
                                                 {j.title()}
                                                 {(j.kind == "demo" && j.state == JobState::Succeeded).then(|| view! {

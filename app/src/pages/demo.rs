@@ -25,13 +25,13 @@ pub const STEPS: [(&str, &str, &str); 6] = [
     (
         "initial_state",
         "The initial state",
-        "On an empty store the demo first onboards Acme Corp (s=1) and Global Enterprises (s=2), 3,285 documents, \
+        "On an empty store the demo first onboards Acme Corp (scale factor 1) and Global Enterprises (scale factor 2), 3,285 documents, \
          and measures where their data lives: the starting point every later figure is compared with.",
     ),
     (
         "add_tenants",
         "Onboard three new tenants",
-        "Global Retail Chain (s=2), Manufacturing Solutions Inc and Tech Startup Innovations (s=1) add 4,380 documents \
+        "Global Retail Chain (scale factor 2), Manufacturing Solutions Inc and Tech Startup Innovations (scale factor 1) add 4,380 documents \
          while the existing tenants keep serving: each lands whole in one shard group of the Disjoint SmartGraph.",
     ),
     (
@@ -504,9 +504,11 @@ fn Panel(
                 <div class="tile"><dt>"Documents"</dt><dd>{count(documents)}</dd></div>
                 <div class="tile"><dt title="The fullest server's bytes divided by the mean: 1.00 is perfectly even">"Fullest server against the mean"</dt><dd>{format!("{:.2} x", figures.bytes.max_over_mean)}</dd></div>
             </dl>
+            // Said outside the table: a caption is as narrow as the table's box on a phone.
+            <p class="hint">"Each tenant lives whole in one shard group, and each group is kept on more than one server: the servers' documents add up to a multiple of the tenants'."</p>
             <div class="table-wrap" tabindex="0" role="region" aria-label="Per DB server">
             <table>
-                <caption>"Per DB server (each tenant lives whole in one shard group)"</caption>
+                <caption>"Per DB server"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Server"</th>

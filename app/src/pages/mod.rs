@@ -3,6 +3,7 @@
 mod access;
 mod dashboard;
 mod demo;
+mod job;
 mod login;
 mod not_found;
 mod portal;
@@ -17,6 +18,7 @@ mod tenants;
 pub use access::AccessPage;
 pub use dashboard::Dashboard;
 pub use demo::Demo;
+pub use job::JobPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use portal::PortalPage;

@@ -68,6 +68,16 @@ pub struct JobRecord {
     pub error: Option<String>,
 }
 
+/// A job and the events of its log worth reading afterwards (see
+/// [`crate::progress::milestones`]), or every one of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobLog {
+    pub job: JobRecord,
+    pub events: Vec<crate::progress::ProgressEvent>,
+    /// Progress updates not in `events`.
+    pub left_out: u64,
+}
+
 impl JobRecord {
     /// When its current run began, if that was a resume: the record was made when the
     /// job first started, and a resume starts a new run of it.

@@ -49,6 +49,7 @@ const VIEWER_API: &[&str] = &[
     "/api/access/signups",
     "/api/cluster/plan",
     "/api/console/preflight",
+    "/api/jobs/log",
     "/api/tenants/detail",
     "/api/tenants/isolation",
     "/api/tenants/list",

@@ -438,12 +438,12 @@ async fn job(command: JobCommand, config: ConsoleConfig) -> Result<(), CliError>
             }
         }
         JobCommand::Show { id, all, json } => {
-            let record = console.job(id)?;
-            let events = console.store().events(id, 0)?;
+            // --json keeps every event: scripts read the whole log.
+            let log = console.job_log(id, all || json)?;
             if json {
-                print_json(&serde_json::json!({ "job": record, "events": events }))
+                print_json(&serde_json::json!({ "job": log.job, "events": log.events }))
             } else {
-                print!("{}", render::job(&record, &events, all))
+                print!("{}", render::job(&log))
             }
         }
         JobCommand::Resume { id, json } => {

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 
 use scaleout_domain::planner::{ClusterSnapshot, Figures};
-use scaleout_domain::progress::ProgressEvent;
 use scaleout_domain::tenant_weight::percent;
 use scaleout_domain::units::{grouped, human_bytes};
+use scaleout_domain::views::JobLog;
 use scaleout_domain::Violation;
 use scaleout_services::operations::demo_report::DemoReport;
 use scaleout_services::operations::rebalance::Rebalance;
@@ -330,9 +330,12 @@ pub fn jobs(list: &[JobRecord]) -> String {
     out
 }
 
-/// A job and its log: each step's first and last event and every outcome, or with
-/// `every_tick` each progress update too (a rebalance logs hundreds).
-pub fn job(j: &JobRecord, events: &[ProgressEvent], every_tick: bool) -> String {
+/// A job and its log (see [`Console::job_log`]): each step's start and end and every
+/// outcome, or every progress tick.
+///
+/// [`Console::job_log`]: scaleout_services::Console::job_log
+pub fn job(log: &JobLog) -> String {
+    let j = &log.job;
     let mut out = format!(
         "Job {}: {} ({}), {}\nstarted {}",
         j.id,
@@ -351,12 +354,7 @@ pub fn job(j: &JobRecord, events: &[ProgressEvent], every_tick: bool) -> String 
     if let Some(e) = &j.error {
         let _ = writeln!(out, "error: {e}");
     }
-    let shown = if every_tick {
-        events.iter().collect()
-    } else {
-        milestones(events)
-    };
-    for e in &shown {
+    for e in &log.events {
         let _ = writeln!(
             out,
             "  #{:<4} {} {:<10} {:>8}/{:<8} {}",
@@ -368,77 +366,23 @@ pub fn job(j: &JobRecord, events: &[ProgressEvent], every_tick: bool) -> String 
             e.message
         );
     }
-    if shown.len() < events.len() {
+    if log.left_out > 0 {
         let _ = writeln!(
             out,
             "({} progress updates left out: --all shows every one)",
-            events.len() - shown.len()
+            log.left_out
         );
     }
     out
 }
 
-/// The events worth reading afterwards: where each step began and ended, and every
-/// outcome (a move done, a warning, a failure), in the order they happened.
-fn milestones(events: &[ProgressEvent]) -> Vec<&ProgressEvent> {
-    use scaleout_domain::progress::Outcome;
-    let mut ends: std::collections::HashMap<&str, (usize, usize)> = Default::default();
-    for (i, e) in events.iter().enumerate() {
-        ends.entry(e.step.as_str()).or_insert((i, i)).1 = i;
-    }
-    events
-        .iter()
-        .enumerate()
-        .filter(|&(i, e)| {
-            let (first, last) = ends[e.step.as_str()];
-            e.outcome != Outcome::Running || i == first || i == last
-        })
-        .map(|(_, e)| e)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scaleout_domain::progress::Outcome;
-
-    fn event(seq: u64, step: &str, outcome: Outcome) -> ProgressEvent {
-        ProgressEvent {
-            seq,
-            step: step.into(),
-            done: seq,
-            total: 10,
-            outcome,
-            message: format!("event {seq}"),
-            at_ms: 0,
-            phase: None,
-            estimated: false,
-        }
-    }
+    use scaleout_domain::progress::{Outcome, ProgressEvent};
 
     #[test]
-    fn a_log_keeps_where_each_step_began_and_ended_and_every_outcome() {
-        use Outcome::*;
-        let log = [
-            event(0, "plan", Running),
-            event(1, "plan", Ok),
-            event(2, "move 1", Running),
-            event(3, "move 2", Running),
-            event(4, "move 1", Running),
-            event(5, "move 2", Running),
-            event(6, "move 1", Running),
-            event(7, "move 2", Warning),
-            event(8, "move 1", Ok),
-            event(9, "bytes", Running),
-            event(10, "bytes", Running),
-            event(11, "bytes", Running),
-        ];
-        let kept: Vec<u64> = milestones(&log).iter().map(|e| e.seq).collect();
-        assert_eq!(kept, vec![0, 1, 2, 3, 7, 8, 9, 11]);
-    }
-
-    #[test]
-    fn job_show_says_what_it_left_out_and_all_shows_it() {
+    fn job_show_says_when_it_resumed_and_what_it_left_out() {
         let record = JobRecord {
             id: 3,
             kind: "rebalance".into(),
@@ -450,20 +394,26 @@ mod tests {
             result: None,
             error: None,
         };
-        let log: Vec<_> = (0..5)
-            .map(|i| event(i, "bytes", Outcome::Running))
-            .collect();
-        let short = job(&record, &log, false);
-        assert!(short.starts_with("Job 3: Planning a rebalance with 2 what-if servers (rebalance), succeeded\nstarted 1970-01-01T00:00:00Z, resumed 1970-01-01T00:01:00Z"), "{short}");
+        let event = ProgressEvent {
+            seq: 0,
+            step: "bytes".into(),
+            done: 1,
+            total: 2,
+            outcome: Outcome::Running,
+            message: "half".into(),
+            at_ms: 0,
+            phase: None,
+            estimated: false,
+        };
+        let shown = job(&JobLog {
+            job: record,
+            events: vec![event],
+            left_out: 3,
+        });
+        assert!(shown.starts_with("Job 3: Planning a rebalance with 2 what-if servers (rebalance), succeeded\nstarted 1970-01-01T00:00:00Z, resumed 1970-01-01T00:01:00Z, ended 1970-01-01T00:01:01Z\n"), "{shown}");
         assert!(
-            short.contains("(3 progress updates left out: --all shows every one)"),
-            "{short}"
-        );
-        assert!(!short.contains("event 2"), "{short}");
-        let all = job(&record, &log, true);
-        assert!(
-            all.contains("event 2") && !all.contains("left out"),
-            "{all}"
+            shown.contains("(3 progress updates left out: --all shows every one)"),
+            "{shown}"
         );
     }
 }

@@ -1,0 +1,121 @@
+//! One job, past or running: what it did, when, how it ended, and its log. The dashboard
+//! lists the last ten jobs with one line each; this is where "why did job 17 fail?" is
+//! answered in the browser (the CLI's `job show`). A running job's log follows it live;
+//! an ended job's comes with the page, so it reads the same without scripts.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use scaleout_domain::progress::Outcome;
+use scaleout_domain::views::{JobLog, JobState};
+
+use crate::api::jobs::get_job_log;
+use crate::components::errors::error_text;
+use crate::components::job_watch::JobWatch;
+use crate::components::local_time::LocalTime;
+use crate::components::progress::{outcome_class, outcome_label};
+
+#[component]
+pub fn JobPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|i| i.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let log = Resource::new(id, get_job_log);
+    view! {
+        <Title text="Job" />
+        <p class="breadcrumb"><a href="/">"Dashboard"</a></p>
+        <Transition fallback=|| view! { <h1>"Job"</h1><p aria-busy="true">"Loading the job…"</p> }>
+            {move || Suspend::new(async move {
+                match log.await {
+                    Ok(log) => view! { <JobBody log /> }.into_any(),
+                    Err(e) => view! {
+                        <h1>"Job"</h1>
+                        <p class="error" role="alert" data-testid="job-error">
+                            "Could not show this job: " {error_text(&e)}
+                        </p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn JobBody(log: JobLog) -> impl IntoView {
+    let j = log.job;
+    let title = j.title();
+    let took = match (j.started_ms, j.finished_ms) {
+        (Some(s), Some(f)) => Some(format!(
+            "{:.1} s{}",
+            (f - s) as f64 / 1000.0,
+            if j.resumed_ms().is_some() {
+                " after the resume"
+            } else {
+                ""
+            }
+        )),
+        _ => None,
+    };
+    let running = matches!(j.state, JobState::Running | JobState::Queued);
+    let report = (j.kind == "demo" && j.state == JobState::Succeeded)
+        .then(|| format!("/reports/demo/{}.md", j.id));
+    let left_out = log.left_out;
+    view! {
+        <h1 data-testid="job-title">{format!("Job {}: {title}", j.id)}</h1>
+        <section class="card" aria-labelledby="job-facts-h">
+            <h2 id="job-facts-h">"How it went"</h2>
+            <dl class="facts" data-testid="job-facts">
+                <dt>"State"</dt>
+                <dd><span class=format!("badge state-{}", j.state.as_str()) data-testid="job-state">{j.state.as_str()}</span></dd>
+                <dt>"Started"</dt>
+                <dd><LocalTime ms=j.created_ms /></dd>
+                {j.resumed_ms().map(|at| view! { <dt>"Resumed"</dt><dd><LocalTime ms=at /></dd> })}
+                {j.finished_ms.map(|at| view! { <dt>"Ended"</dt><dd><LocalTime ms=at /></dd> })}
+                {took.map(|t| view! { <dt>"Took"</dt><dd>{t}</dd> })}
+            </dl>
+            {j.error.clone().map(|e| view! {
+                <p class=if j.state == JobState::Cancelled { "muted" } else { "error" } data-testid="job-reason">{e}</p>
+            })}
+            {report.map(|href| view! { <p><a href=href download="">"The demo's report (Markdown)"</a></p> })}
+        </section>
+        {if running {
+            view! { <JobWatch job=j.id title=title known=Some(j.state) /> }.into_any()
+        } else {
+            view! {
+                <section class="card" aria-labelledby="job-log-h">
+                    <h2 id="job-log-h">"What it did"</h2>
+                    <p class="hint">"Times in UTC."</p>
+                    <ol class="events" data-testid="job-log">
+                        {log.events.into_iter().map(|e| {
+                            // The job has ended: a step's tick is progress it made, not running.
+                            let (class, label) = if e.outcome == Outcome::Running {
+                                ("event passed", "Progress")
+                            } else {
+                                (outcome_class(e.outcome), outcome_label(e.outcome))
+                            };
+                            let iso = scaleout_domain::time::iso_ms(e.at_ms);
+                            let clock = iso[11..19].to_string();
+                            view! {
+                                <li class=class data-step=e.step.clone()>
+                                    <span class="badge">{label}</span>
+                                    " " <time datetime=iso>{clock}</time> " " {e.message}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                    {(left_out > 0).then(|| view! {
+                        <p class="hint">{format!(
+                            "Each step's start and end and every outcome; {left_out} progress updates are left out (scaleout job show {} --all lists them).",
+                            j.id
+                        )}</p>
+                    })}
+                </section>
+            }.into_any()
+        }}
+    }
+}
