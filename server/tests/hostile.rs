@@ -36,6 +36,14 @@ fn page_routes(tenant: &str) -> Vec<String> {
                 .join("/")
         })
         .map(|p| if p.is_empty() { "/".to_string() } else { p })
+        // A job's page takes a job's number: the tenant's onboarding is job 1.
+        .map(|p| {
+            if p.starts_with("/jobs/") {
+                "/jobs/1".to_string()
+            } else {
+                p
+            }
+        })
         .collect();
     routes.sort();
     routes.dedup();
