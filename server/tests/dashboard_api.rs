@@ -117,16 +117,8 @@ async fn the_demo_check_warns_when_the_cluster_already_holds_data() {
 #[tokio::test]
 async fn a_job_has_a_page_with_its_log() {
     let app = spawn_app().await;
-    let job: u64 = app
-        .post_form(
-            "/api/tenants/add",
-            "name=Acme+Corp&scale_factor=1&naming=camelCase",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(app.finish_job(job).await.state, JobState::Succeeded);
+    app.add_tenant("Acme Corp", 1).await;
+    let job = 1;
 
     let log: scaleout_domain::views::JobLog = app
         .post_form("/api/jobs/log", &format!("id={job}"))
@@ -158,20 +150,14 @@ async fn a_job_has_a_page_with_its_log() {
     let missing = app.get("/jobs/999").await.text().await.unwrap();
     assert!(missing.contains("there is no job 999"), "{missing}");
     let (cookie, _) = support::open_viewer_link(&app).await;
-    let seen = support::client_with_cookie(&cookie)
+    let stakeholder = support::client_with_cookie(&cookie);
+    let seen = stakeholder
         .get(app.url(&format!("/jobs/{job}")))
         .send()
         .await
         .unwrap();
     assert_ne!(seen.status(), 200);
-    let dashboard = support::client_with_cookie(&cookie)
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let dashboard = support::get_text(&stakeholder, app.url("/")).await;
     assert!(!dashboard.contains("href=\"/jobs/"), "{dashboard}");
     app.shutdown().await;
 }

@@ -56,6 +56,15 @@ async fn overview(app: &TestApp, cookie: &str) -> (u16, Option<PortalView>) {
     (status, r.json().await.ok())
 }
 
+/// An operator's "Revoke portal access" for signup `id`.
+async fn revoke(app: &TestApp, id: u64) -> scaleout_domain::access::PortalAccessRevoked {
+    let r = app
+        .post_form("/api/access/revoke-portal-links", &format!("id={id}"))
+        .await;
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
 async fn open_link(app: &TestApp, path: &str, cookie: Option<&str>) -> Option<String> {
     let mut request = app.anonymous().get(app.url(path));
     if let Some(c) = cookie {
@@ -98,14 +107,7 @@ async fn a_personal_link_opens_the_portal_anywhere_until_a_new_one_is_made() {
     // An operator closes the portal to everyone who has it, the browser that signed up
     // too, and gets a new link to hand over.
     let view = overview(&app, &new).await.1.unwrap();
-    let revoked = app
-        .post_form(
-            "/api/access/revoke-portal-links",
-            &format!("id={}", view.signup.id),
-        )
-        .await;
-    assert_eq!(revoked.status(), 200);
-    let revoked: scaleout_domain::access::PortalAccessRevoked = revoked.json().await.unwrap();
+    let revoked = revoke(&app, view.signup.id).await;
     assert_eq!(revoked.links, 1);
     assert_eq!(overview(&app, &new).await.0, 401);
     assert_eq!(
@@ -126,14 +128,7 @@ async fn a_personal_link_opens_the_portal_anywhere_until_a_new_one_is_made() {
         "1 personal link and the browser that signed up"
     );
     // A second revoke closes the handed-over link; the signing browser was out already.
-    let again = app
-        .post_form(
-            "/api/access/revoke-portal-links",
-            &format!("id={}", view.signup.id),
-        )
-        .await;
-    assert_eq!(again.status(), 200);
-    let again: scaleout_domain::access::PortalAccessRevoked = again.json().await.unwrap();
+    let again = revoke(&app, view.signup.id).await;
     assert_eq!((again.links, again.browser), (1, false), "{again:?}");
     assert_eq!(overview(&app, &handed).await.0, 401);
     assert_eq!(overview(&app, &signed).await.0, 401);

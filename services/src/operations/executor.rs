@@ -33,13 +33,7 @@ pub async fn execute(
     let limits = console.config().move_limits;
     let steps = progress.plan.moves.clone();
     let total = steps.len() as u64;
-    // Records from before steps were numbered were made in plan order.
-    let done: Vec<usize> = progress
-        .done
-        .iter()
-        .enumerate()
-        .map(|(k, m)| m.step.unwrap_or(k))
-        .collect();
+    let done = done_steps(progress);
     let shapes = steps
         .iter()
         .map(|s| StepShape {
@@ -352,6 +346,17 @@ fn request_of(step: &PlannedMove) -> Result<MoveRequest, ServiceError> {
     })
 }
 
+/// The plan's steps already made. Records from before steps were numbered were made in
+/// plan order.
+fn done_steps(progress: &RebalanceProgress) -> Vec<usize> {
+    progress
+        .done
+        .iter()
+        .enumerate()
+        .map(|(k, m)| m.step.unwrap_or(k))
+        .collect()
+}
+
 /// Why a stopped run's remaining steps no longer fit the cluster (a group moved since
 /// the plan was made), or None when each is still to be made or was made. A resume checks
 /// this first: it would fail at once, and overwrite how the job had ended.
@@ -359,12 +364,7 @@ pub(crate) async fn stale_step(
     console: &Console,
     progress: &RebalanceProgress,
 ) -> Result<Option<String>, ServiceError> {
-    let done: Vec<usize> = progress
-        .done
-        .iter()
-        .enumerate()
-        .map(|(k, m)| m.step.unwrap_or(k))
-        .collect();
+    let done = done_steps(progress);
     let map = console.backend().shard_map().await?;
     for (i, step) in progress.plan.moves.iter().enumerate() {
         if done.contains(&i) {
