@@ -144,11 +144,19 @@ async fn a_job_has_a_page_with_its_log() {
     );
     assert_eq!(text_of(&html, "job-state"), "succeeded");
     assert!(html.contains("data-testid=\"job-log\""), "{html}");
-    assert!(html.contains("progress updates are left out"), "{html}");
+    assert!(
+        html.contains("left out (scaleout job show 1 --all lists them)"),
+        "{html}"
+    );
 
     // An unknown job says so; a stakeholder's link has no job pages.
     let missing = app.get("/jobs/999").await.text().await.unwrap();
     assert!(missing.contains("there is no job 999"), "{missing}");
+    let not_a_number = app.get("/jobs/abc").await.text().await.unwrap();
+    assert!(
+        not_a_number.contains("is not a job number"),
+        "{not_a_number}"
+    );
     let (cookie, _) = support::open_viewer_link(&app).await;
     let stakeholder = support::client_with_cookie(&cookie);
     let seen = stakeholder

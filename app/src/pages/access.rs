@@ -284,7 +284,7 @@ fn SignupTable(
                                             <button type="submit" class="secondary small"
                                                 aria-label=format!("Revoke the portal access of {}", s.company)
                                                 on:click={
-                                                    let question = format!("Close {}'s portal to everyone who has it (their personal links and the browser that signed up)? You get a new link to send them.", s.company);
+                                                    let question = format!("Close {}'s portal to everyone who has it (their personal links, and the browser that signed up if it still has it)? You get a new link to send them.", s.company);
                                                     move |ev| confirm::or_stop(&ev, &question)
                                                 }>
                                                 "Revoke portal access"

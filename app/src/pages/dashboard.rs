@@ -208,7 +208,7 @@ fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> impl Into
                                     <th scope="col">"What"</th>
                                     <th scope="col">"State"</th>
                                     <th scope="col">"Started (UTC)"</th>
-                                    <th scope="col">"Took"</th>
+                                    <th scope="col" class="num">"Took"</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -270,7 +270,7 @@ fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> impl Into
                                                 {started}
                                                 {resumed.map(|r| view! { <br /><span class="muted">"resumed " {r}</span> })}
                                             </td>
-                                            <td>{took}</td>
+                                            <td class="num">{took}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

@@ -18,14 +18,16 @@ use crate::components::progress::{outcome_class, outcome_label};
 #[component]
 pub fn JobPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    let log = Resource::new(id, get_job_log);
+    let id = move || params.read().get("id").unwrap_or_default();
+    // A job's number, or what the address holds instead, said as such.
+    let log = Resource::new(id, |id| async move {
+        match id.parse::<u64>() {
+            Ok(n) => get_job_log(n).await.map_err(|e| error_text(&e)),
+            Err(_) => Err(format!(
+                "{id:?} is not a job number: jobs are numbered 1, 2, 3…"
+            )),
+        }
+    });
     view! {
         <Title text="Job" />
         <p class="breadcrumb"><a href="/">"Dashboard"</a></p>
@@ -36,7 +38,7 @@ pub fn JobPage() -> impl IntoView {
                     Err(e) => view! {
                         <h1>"Job"</h1>
                         <p class="error" role="alert" data-testid="job-error">
-                            "Could not show this job: " {error_text(&e)}
+                            "Could not show this job: " {e}
                         </p>
                     }.into_any(),
                 }
@@ -110,7 +112,8 @@ fn JobBody(log: JobLog) -> impl IntoView {
                     </ol>
                     {(left_out > 0).then(|| view! {
                         <p class="hint">{format!(
-                            "Each step's start and end and every outcome; {left_out} progress updates are left out (scaleout job show {} --all lists them).",
+                            "Each step's start and end and every outcome; {} left out (scaleout job show {} --all lists them).",
+                            if left_out == 1 { "1 progress update is".to_string() } else { format!("{left_out} progress updates are") },
                             j.id
                         )}</p>
                     })}

@@ -369,8 +369,8 @@ pub fn job(log: &JobLog) -> String {
     if log.left_out > 0 {
         let _ = writeln!(
             out,
-            "({} progress updates left out: --all shows every one)",
-            log.left_out
+            "({} left out: --all shows every one)",
+            scaleout_domain::units::counted(log.left_out, "progress update")
         );
     }
     out
