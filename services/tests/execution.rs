@@ -112,6 +112,24 @@ async fn moves_run_side_by_side_one_copy_per_server_and_every_move_is_verified()
     assert!(log
         .iter()
         .any(|e| e.message.contains("verified:") && e.message.contains("checksums")));
+    // Each move says whose data it carries.
+    let first = log.iter().find(|e| e.step == "move 1").unwrap();
+    let group = &r.plan.moves[0].group;
+    let map = c.backend().shard_map().await.unwrap();
+    let owner = map
+        .groups
+        .iter()
+        .find(|g| g.index.to_string() == *group)
+        .unwrap()
+        .tenants[0];
+    let name = c.store().tenant(owner).unwrap().unwrap().tenant.name;
+    assert!(
+        first
+            .message
+            .contains(&format!("shard group {group} ({}", name.as_str())),
+        "{}",
+        first.message
+    );
 
     let spans = intervals(&log);
     let overlap = |a: (i64, i64), b: (i64, i64)| a.0 < b.1 && b.0 < a.1;

@@ -4,6 +4,7 @@
 //! resume never repeats one; when a move fails, the moves already running finish (and are
 //! recorded) before the run stops.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -60,6 +61,8 @@ pub async fn execute(
     );
     copied(ctx, bytes_done, progress.plan.bytes_to_move);
 
+    // Whose data each move carries, for the people watching ("shard group 3 (Acme Corp)").
+    let owners = owners(console).await;
     let mut running = FuturesUnordered::new();
     let mut failure: Option<ServiceError> = None;
     // Every move a cancel stopped, so the job's reason names each of them, not the first.
@@ -79,7 +82,7 @@ pub async fn execute(
                     pacer.started(step.bytes);
                 }
                 schedule.start(i);
-                running.push(one_move(console, ctx, i, total, step.clone()));
+                running.push(one_move(console, ctx, i, total, step.clone(), &owners));
             }
         }
         if running.is_empty() {
@@ -176,8 +179,9 @@ async fn one_move(
     i: usize,
     total: u64,
     step: PlannedMove,
+    owners: &BTreeMap<u32, String>,
 ) -> (usize, Result<ExecutedMove, ServiceError>) {
-    (i, run_step(console, ctx, i, total, &step).await)
+    (i, run_step(console, ctx, i, total, &step, owners).await)
 }
 
 async fn run_step(
@@ -186,12 +190,13 @@ async fn run_step(
     i: usize,
     total: u64,
     step: &PlannedMove,
+    owners: &BTreeMap<u32, String>,
 ) -> Result<ExecutedMove, ServiceError> {
     let request = request_of(step)?;
     let group = request.group;
     let number = i as u64 + 1;
     let name = copy_step(number);
-    let what = describe(number, total, step, group);
+    let what = describe(number, total, step, group, owners.get(&group));
     ctx.event(&name, 0, step.bytes, Outcome::Running, what.clone());
     let record = |bytes, millis, verdict: verify::Verdict| ExecutedMove {
         group,
@@ -297,10 +302,52 @@ async fn run_step(
     }
 }
 
-fn describe(number: u64, total: u64, step: &PlannedMove, group: u32) -> String {
+/// The registered tenants of each shard group, named, so a move's line says whose data
+/// it carries. Best effort: without the map or the registry the lines go without names.
+async fn owners(console: &Console) -> BTreeMap<u32, String> {
+    let (Ok(map), Ok(records)) = (
+        console.backend().shard_map().await,
+        console.store().tenants(),
+    ) else {
+        return BTreeMap::new();
+    };
+    let names: BTreeMap<_, _> = records
+        .into_iter()
+        .map(|r| (r.tenant.id, r.tenant.name.as_str().to_string()))
+        .collect();
+    map.groups
+        .iter()
+        .filter_map(|g| {
+            let named: Vec<&str> = g
+                .tenants
+                .iter()
+                .filter_map(|t| names.get(t).map(String::as_str))
+                .collect();
+            let text = match named.as_slice() {
+                [] => return None,
+                [one] => one.to_string(),
+                [a, b] => format!("{a}, {b}"),
+                [a, b, rest @ ..] => format!("{a}, {b} and {} more", rest.len()),
+            };
+            Some((g.index, text))
+        })
+        .collect()
+}
+
+fn describe(
+    number: u64,
+    total: u64,
+    step: &PlannedMove,
+    group: u32,
+    owners: Option<&String>,
+) -> String {
     let role = match step.role {
         Role::Leader => "leader",
         Role::Follower => "follower",
+    };
+    let group = match owners {
+        Some(names) => format!("{group} ({names})"),
+        None => group.to_string(),
     };
     match step.kind {
         StepKind::Move => format!(
