@@ -28,7 +28,8 @@ pub fn copy_step(number: u64) -> String {
     format!("{MOVE_STEP} {number}")
 }
 
-fn move_number(step: &str) -> Option<u64> {
+/// The number of the move whose events carry step name `step` (`move 3`: 3).
+pub fn move_number(step: &str) -> Option<u64> {
     step.strip_prefix(MOVE_STEP)?
         .strip_prefix(' ')?
         .parse()

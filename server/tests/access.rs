@@ -394,13 +394,9 @@ async fn a_read_only_link_never_replaces_a_team_session() {
 async fn a_stakeholder_who_logs_out_is_told_how_to_come_back() {
     let app = spawn_app().await;
     let (cookie, _) = support::open_viewer_link(&app).await;
-    let no_redirects = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let out = no_redirects
+    let stakeholder = client_with_cookie(&cookie);
+    let out = stakeholder
         .post(app.url("/api/access/logout"))
-        .header("cookie", &cookie)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "text/html")
         .header("referer", app.url("/"))
@@ -420,7 +416,7 @@ async fn a_stakeholder_who_logs_out_is_told_how_to_come_back() {
     let html = left.text().await.unwrap();
     assert!(html.contains("You left the read-only view"), "{html}");
     // The session ended with it.
-    let after = client_with_cookie(&cookie)
+    let after = stakeholder
         .post(app.url("/api/cluster/servers"))
         .send()
         .await

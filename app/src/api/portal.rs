@@ -100,16 +100,14 @@ pub async fn switch_portal(id: u64) -> Result<(), ServerFnError> {
 /// working), shown once on the portal.
 #[server(endpoint = "/portal/new-link")]
 pub async fn new_portal_link() -> Result<String, ServerFnError> {
-    use scaleout_services::access::{cookie, PERSONAL_COOKIE, PORTAL_OPEN_PREFIX};
+    use scaleout_services::access::PORTAL_OPEN_PREFIX;
     let console = super::server::anyone()?;
     let path = console
         .access()
         .renew_portal_link(&console, &portal_cookie()?)
         .map_err(super::server::fail)?;
     let token = path.trim_start_matches(PORTAL_OPEN_PREFIX).to_string();
-    let secure = super::server::caller()?.secure;
-    super::server::set_cookie(&cookie(PERSONAL_COOKIE, &token, 120, secure));
-    leptos_axum::redirect("/portal");
+    super::server::to_portal_showing(&token, super::server::caller()?.secure);
     Ok(token)
 }
 

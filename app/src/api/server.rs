@@ -154,6 +154,19 @@ pub fn caller() -> Result<scaleout_services::access::Caller, ServerFnError> {
         .ok_or_else(|| ServerFnError::new("no caller: this request did not pass the access guard"))
 }
 
+/// Goes on to the portal, which shows the personal link `token` once: it rides in a
+/// short-lived cookie, never in the address (the history keeps addresses).
+pub fn to_portal_showing(token: &str, secure: bool) {
+    use scaleout_services::access::{cookie, PERSONAL_COOKIE, PERSONAL_COOKIE_SECS};
+    set_cookie(&cookie(
+        PERSONAL_COOKIE,
+        token,
+        PERSONAL_COOKIE_SECS,
+        secure,
+    ));
+    leptos_axum::redirect("/portal");
+}
+
 /// Sets a cookie on the response.
 pub fn set_cookie(cookie: &str) {
     if let (Some(response), Ok(v)) = (

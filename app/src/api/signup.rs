@@ -47,7 +47,7 @@ pub async fn submit_signup(
     size: String,
 ) -> Result<SignupStatus, ServerFnError> {
     use scaleout_services::access::portal::portal_cookie_value;
-    use scaleout_services::access::{cookie, PERSONAL_COOKIE, PORTAL_COOKIE, PORTAL_OPEN_PREFIX};
+    use scaleout_services::access::{cookie, PORTAL_COOKIE, PORTAL_OPEN_PREFIX};
     let console = super::server::anyone()?;
     let caller = super::server::caller()?;
     let receipt = console
@@ -63,7 +63,6 @@ pub async fn submit_signup(
         caller.secure,
     ));
     let personal = receipt.portal_link.trim_start_matches(PORTAL_OPEN_PREFIX);
-    super::server::set_cookie(&cookie(PERSONAL_COOKIE, personal, 120, caller.secure));
-    leptos_axum::redirect("/portal");
+    super::server::to_portal_showing(personal, caller.secure);
     Ok(receipt.status)
 }

@@ -215,15 +215,9 @@ fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> impl Into
                                 {jobs.into_iter().map(|j| {
                                     // A resumed job keeps its first start; what it took is its last run's.
                                     let resumed = j.resumed_ms();
-                                    let took = match (j.started_ms, j.finished_ms) {
-                                        (Some(s), Some(f)) => format!(
-                                            "{:.1} s{}",
-                                            (f - s) as f64 / 1000.0,
-                                            if resumed.is_some() { " after the resume" } else { "" }
-                                        ),
-                                        (Some(_), None) => "running".to_string(),
-                                        _ => "-".to_string(),
-                                    };
+                                    let took = j.took().unwrap_or_else(|| {
+                                        if j.started_ms.is_some() { "running" } else { "-" }.to_string()
+                                    });
                                     let utc = |ms: i64| {
                                         crate::components::network_layout::iso_datetime(ms.div_euclid(1000))
                                             .replace('T', " ")

@@ -51,18 +51,7 @@ pub fn JobPage() -> impl IntoView {
 fn JobBody(log: JobLog) -> impl IntoView {
     let j = log.job;
     let title = j.title();
-    let took = match (j.started_ms, j.finished_ms) {
-        (Some(s), Some(f)) => Some(format!(
-            "{:.1} s{}",
-            (f - s) as f64 / 1000.0,
-            if j.resumed_ms().is_some() {
-                " after the resume"
-            } else {
-                ""
-            }
-        )),
-        _ => None,
-    };
+    let took = j.took();
     let running = matches!(j.state, JobState::Running | JobState::Queued);
     let report = (j.kind == "demo" && j.state == JobState::Succeeded)
         .then(|| format!("/reports/demo/{}.md", j.id));

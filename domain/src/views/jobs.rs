@@ -85,6 +85,20 @@ impl JobRecord {
         self.started_ms.filter(|s| *s > self.created_ms)
     }
 
+    /// How long its last run took, once it has ended ("4.2 s", "1.0 s after the resume").
+    pub fn took(&self) -> Option<String> {
+        let (start, end) = (self.started_ms?, self.finished_ms?);
+        Some(format!(
+            "{:.1} s{}",
+            (end - start) as f64 / 1000.0,
+            if self.resumed_ms().is_some() {
+                " after the resume"
+            } else {
+                ""
+            }
+        ))
+    }
+
     /// What the job does, for people, from its kind and what it was asked: the job list
     /// told a plan from an executed rebalance, and a drain from either, by its kind alone.
     pub fn title(&self) -> String {
@@ -212,8 +226,11 @@ mod tests {
     fn a_resumed_job_keeps_its_first_start() {
         let mut j = job("validate", json!({}));
         assert_eq!(j.resumed_ms(), None);
+        assert_eq!(j.took().as_deref(), Some("1.0 s"));
         j.started_ms = Some(5_000);
+        j.finished_ms = Some(6_500);
         assert_eq!(j.resumed_ms(), Some(5_000));
+        assert_eq!(j.took().as_deref(), Some("1.5 s after the resume"));
         assert_eq!(j.created_ms, 1_000);
     }
 }

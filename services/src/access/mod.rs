@@ -33,6 +33,9 @@ pub const PORTAL_COOKIE: &str = "scaleout_portal";
 /// stay in the browser's history and on the screen after a reload.
 pub const PERSONAL_COOKIE: &str = "scaleout_personal";
 
+/// How long a personal link waits in [`PERSONAL_COOKIE`] for the portal page: two minutes.
+pub const PERSONAL_COOKIE_SECS: u64 = 120;
+
 /// Team members' sessions last a working day.
 pub const OPERATOR_SESSION: Duration = Duration::from_secs(12 * 3600);
 

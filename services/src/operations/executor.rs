@@ -302,26 +302,22 @@ async fn run_step(
     }
 }
 
-/// The registered tenants of each shard group, named, so a move's line says whose data
-/// it carries. Best effort: without the map or the registry the lines go without names.
+/// The registered tenants of each shard group, named (largest first, as the shard report
+/// lists them), so a move's line says whose data it carries. Best effort: without the
+/// report the lines go without names.
 async fn owners(console: &Console) -> BTreeMap<u32, String> {
-    let (Ok(map), Ok(records)) = (
-        console.backend().shard_map().await,
-        console.store().tenants(),
-    ) else {
+    let Ok(report) = super::reports::shards(console).await else {
         return BTreeMap::new();
     };
-    let names: BTreeMap<_, _> = records
-        .into_iter()
-        .map(|r| (r.tenant.id, r.tenant.name.as_str().to_string()))
-        .collect();
-    map.groups
+    report
+        .groups
         .iter()
         .filter_map(|g| {
             let named: Vec<&str> = g
                 .tenants
                 .iter()
-                .filter_map(|t| names.get(t).map(String::as_str))
+                .map(|t| t.name.as_str())
+                .filter(|n| *n != super::reports::UNREGISTERED)
                 .collect();
             let text = match named.as_slice() {
                 [] => return None,

@@ -14,6 +14,9 @@ use crate::console::Console;
 use crate::error::ServiceError;
 use crate::store::TenantRecord;
 
+/// How data stored under a tenant id the registry does not know is named.
+pub(crate) const UNREGISTERED: &str = "(unregistered)";
+
 /// A registered tenant's name and scale factor (its size: 1,095 documents a unit).
 struct Known {
     name: String,
@@ -43,7 +46,7 @@ fn refs(ids: &[TenantId], known: &BTreeMap<TenantId, Known>) -> Vec<TenantRef> {
         .map(|id| {
             let (scale, name) = known
                 .get(id)
-                .map_or((0, "(unregistered)"), |k| (k.scale, k.name.as_str()));
+                .map_or((0, UNREGISTERED), |k| (k.scale, k.name.as_str()));
             (
                 scale,
                 TenantRef {
@@ -86,7 +89,7 @@ pub async fn servers(console: &Console) -> Result<ServerReport, ServiceError> {
                         id: slice.tenant,
                         name: known
                             .get(&slice.tenant)
-                            .map_or("(unregistered)", |k| k.name.as_str())
+                            .map_or(UNREGISTERED, |k| k.name.as_str())
                             .to_string(),
                         bytes: slice.bytes,
                         share: slice.share,

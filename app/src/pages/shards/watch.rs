@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use scaleout_domain::port::{MovePhase, ReplicaRole};
 use scaleout_domain::progress::{Outcome, ProgressEvent};
-use scaleout_domain::rebalance_progress::RebalanceProgress;
+use scaleout_domain::rebalance_progress::{move_number, RebalanceProgress};
 use scaleout_domain::views::Rebalance;
 
 use super::figures::FiguresTable;
@@ -133,10 +133,10 @@ pub fn RebalanceWatch(
                     // What became of each move that was running: the cluster ended it, and said
                     // where its group is.
                     // In the plan's order, not the order the cluster ended them in.
-                    let mut stopped: Vec<(u32, String)> = events.with(|e| {
+                    let mut stopped: Vec<(u64, String)> = events.with(|e| {
                         e.iter()
-                            .filter(|x| x.step.starts_with("move ") && x.outcome == Outcome::Warning)
-                            .map(|x| (x.step[5..].parse().unwrap_or(0), x.message.clone()))
+                            .filter(|x| x.outcome == Outcome::Warning)
+                            .filter_map(|x| Some((move_number(&x.step)?, x.message.clone())))
                             .collect()
                     });
                     stopped.sort();
