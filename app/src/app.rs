@@ -14,7 +14,7 @@ use crate::api::access::{get_session, Logout};
 use crate::components::chrome::{Brand, Footer, SkipLink};
 use crate::pages::NotFound;
 use crate::routes::{
-    AccessRoute, DashboardRoute, DemoRoute, JobRoute, LoginRoute, PortalRoute, ServersRoute, ShardsRoute,
+    AccessRoute, DashboardRoute, DemoRoute, JobRoute, JobsRoute, LoginRoute, PortalRoute, ServersRoute, ShardsRoute,
     SignupRoute, TenantRoute, TenantsRoute,
 };
 use leptos_router::Lazy;
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("shards") view={Lazy::<ShardsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("demo") view={Lazy::<DemoRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("access") view={Lazy::<AccessRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("jobs") view={Lazy::<JobsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("jobs/:id") view={Lazy::<JobRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async />

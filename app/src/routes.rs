@@ -49,6 +49,7 @@ pub enum Page {
     Tenant,
     Access,
     Job,
+    Jobs,
     Servers,
 }
 
@@ -82,13 +83,14 @@ fn watch_pages(page: Page) -> AnyView {
     }
 }
 
-/// Operators' own pages: tenants, access and a job's page.
+/// The team's own pages: tenants, access, the jobs and a job's page.
 #[lazy]
 fn operate_pages(page: Page) -> AnyView {
     match page {
         Page::Tenant => view! { <pages::TenantPage /> }.into_any(),
         Page::Access => view! { <pages::AccessPage /> }.into_any(),
         Page::Job => view! { <pages::JobPage /> }.into_any(),
+        Page::Jobs => view! { <pages::JobsPage /> }.into_any(),
         _ => view! { <pages::Tenants /> }.into_any(),
     }
 }
@@ -119,6 +121,7 @@ lazy_page!(
 lazy_page!(TenantRoute, operate_pages, __preload_operate_pages, Tenant);
 lazy_page!(AccessRoute, operate_pages, __preload_operate_pages, Access);
 lazy_page!(JobRoute, operate_pages, __preload_operate_pages, Job);
+lazy_page!(JobsRoute, operate_pages, __preload_operate_pages, Jobs);
 lazy_page!(
     ServersRoute,
     servers_pages,

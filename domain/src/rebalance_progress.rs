@@ -131,7 +131,6 @@ impl RebalanceProgress {
                         m.phase = e.phase.or(m.phase);
                         m.estimated = e.estimated;
                         m.rate = transfer_rate(m.started_ms, e.at_ms, e.done, e.total);
-                        p.estimated |= e.estimated;
                     }
                     (Some(i), _) => {
                         p.running.remove(i);
@@ -141,6 +140,8 @@ impl RebalanceProgress {
             }
         }
         p.bytes_copied = finished_bytes + p.running.iter().map(|m| m.bytes_done).sum::<u64>();
+        // Finished moves count their bytes; only a running move's may be an estimate.
+        p.estimated = p.running.iter().any(|m| m.estimated);
         // The run ends no sooner than its slowest running move, whatever the average says
         // (the last move alone runs slower than the run did side by side).
         let slowest = p
@@ -259,5 +260,46 @@ mod tests {
         assert_eq!((p.moves_done, p.bytes_copied), (3, 3_000));
         assert!(p.running.is_empty());
         assert_eq!(p.run_eta_secs, Some(0.0));
+    }
+
+    /// A page rendered mid-run carries the log's milestones, not its every tick (a run
+    /// logs hundreds): they must tell the same progress as the whole log, at every point.
+    #[test]
+    fn milestones_tell_the_same_progress_as_the_whole_log() {
+        let copying = |seq, step: &str, done, total, at_ms| ProgressEvent {
+            phase: Some(MovePhase::Copying),
+            estimated: seq % 3 == 0,
+            ..ev(seq, step, done, total, Outcome::Running, at_ms)
+        };
+        let log = vec![
+            ev(0, "plan", 0, 1, Outcome::Running, 0),
+            ev(1, "plan", 1, 1, Outcome::Ok, 10),
+            ev(2, MOVE_STEP, 0, 3, Outcome::Running, 1_000),
+            ev(3, BYTES_STEP, 0, 3_000, Outcome::Running, 1_000),
+            copying(4, &copy_step(1), 0, 2_000, 1_000),
+            copying(5, &copy_step(2), 0, 1_000, 1_000),
+            copying(6, &copy_step(1), 400, 2_000, 1_500),
+            copying(7, &copy_step(2), 300, 1_000, 1_600),
+            copying(8, &copy_step(1), 900, 2_000, 2_000),
+            copying(9, &copy_step(2), 700, 1_000, 2_200),
+            ev(10, &copy_step(2), 1_000, 1_000, Outcome::Ok, 2_500),
+            ev(11, MOVE_STEP, 1, 3, Outcome::Ok, 2_500),
+            ev(12, BYTES_STEP, 1_000, 3_000, Outcome::Running, 2_500),
+            copying(13, &copy_step(3), 0, 0, 2_600),
+            copying(14, &copy_step(1), 1_500, 2_000, 2_700),
+            ev(15, &copy_step(3), 0, 0, Outcome::Warning, 2_800),
+        ];
+        for end in 1..=log.len() {
+            let all = &log[..end];
+            let kept: Vec<ProgressEvent> = crate::progress::milestones(all)
+                .into_iter()
+                .cloned()
+                .collect();
+            assert_eq!(
+                RebalanceProgress::from_events(&kept),
+                RebalanceProgress::from_events(all),
+                "after {end} events"
+            );
+        }
     }
 }

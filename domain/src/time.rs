@@ -98,6 +98,26 @@ pub fn iso_secs(secs: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
+/// `Dec 6, 2026, 9:40 PM UTC`: a moment for people, in UTC, written as a browser in
+/// English writes it, so a page's times read the same before and after its scripts run
+/// (they then show the reader's own zone).
+pub fn human_utc_ms(ms: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, mo, d, h, mi, _) = civil(ms.div_euclid(1000));
+    let (hour, half) = match h {
+        0 => (12, "AM"),
+        1..=11 => (h, "AM"),
+        12 => (12, "PM"),
+        _ => (h - 12, "PM"),
+    };
+    format!(
+        "{} {d}, {y}, {hour}:{mi:02} {half} UTC",
+        MONTHS[(mo - 1) as usize]
+    )
+}
+
 /// Epoch seconds for a UTC civil date and time (inverse of [`civil`]).
 fn from_civil(year: i64, month: u32, day: u32, h: u32, mi: u32, s: u32) -> i64 {
     // Howard Hinnant's days-from-civil algorithm.
@@ -215,5 +235,26 @@ mod tests {
             let (newer_lo, _) = history_window(t, n);
             assert!(older_lo < older_hi && older_hi < newer_lo);
         }
+    }
+
+    #[test]
+    fn a_moment_for_people_reads_as_an_english_browser_writes_it() {
+        let at = |iso: &str| parse_moment(iso).unwrap() * 1000;
+        assert_eq!(
+            human_utc_ms(at("2026-12-06T21:40:59Z")),
+            "Dec 6, 2026, 9:40 PM UTC"
+        );
+        assert_eq!(
+            human_utc_ms(at("2026-01-31T00:05:00Z")),
+            "Jan 31, 2026, 12:05 AM UTC"
+        );
+        assert_eq!(
+            human_utc_ms(at("2026-07-04T12:00:00Z")),
+            "Jul 4, 2026, 12:00 PM UTC"
+        );
+        assert_eq!(
+            human_utc_ms(at("2026-07-04T11:59:00Z")),
+            "Jul 4, 2026, 11:59 AM UTC"
+        );
     }
 }

@@ -55,4 +55,11 @@ test("a job's page shows what it did", async ({ page }) => {
   // Nothing wider than the phone.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.screenshot({ path: `${shots}/job-page-phone.png`, fullPage: true });
+  // Back to every job, a page at a time: this one is on the first.
+  await page.locator(".breadcrumb a").click();
+  await expect(page).toHaveURL(/\/jobs$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Jobs" })).toBeVisible();
+  await expect(page.getByTestId("job-table").locator(`tr[data-job="${id}"]`)).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: `${shots}/jobs-phone.png`, fullPage: true });
 });

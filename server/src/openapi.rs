@@ -279,8 +279,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         "/api/jobs/list",
-        "Recent jobs, newest first",
-        "limit:integer!",
+        "Recent jobs, newest first; with before, those numbered below it (the next page)",
+        "limit:integer! before:integer",
         Json(ARR, "JobRecord[]"),
     ),
     ep(
@@ -293,6 +293,18 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "/api/jobs/log",
         "One job with its log's milestones: each step's start and end, every outcome",
         "id:integer!",
+        Json(OBJ, "JobLog"),
+    ),
+    ep(
+        "/api/jobs/current-demo",
+        "The latest demo, running or ended, with its log's milestones; null when none has run",
+        "",
+        Json(OBJ, "JobLog"),
+    ),
+    ep(
+        "/api/jobs/current-rebalance",
+        "The rebalance moving data now (for a caller who cannot start one, the last one), with its log's milestones; null when none",
+        "",
         Json(OBJ, "JobLog"),
     ),
     ep(

@@ -209,6 +209,23 @@ fn topology_commands_and_offline_planning() {
     ] {
         assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
     }
+    // A page at a time: the two below the newest.
+    let ids = |list: serde_json::Value| -> Vec<u64> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|j| j["id"].as_u64().unwrap())
+            .collect()
+    };
+    let newest = ids(jobs)[0];
+    let before = newest.to_string();
+    assert_eq!(
+        ids(json(
+            d,
+            &["job", "list", "--limit", "2", "--before", &before, "--json"]
+        )),
+        [newest - 1, newest - 2]
+    );
 }
 
 #[test]

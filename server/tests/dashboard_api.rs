@@ -169,3 +169,61 @@ async fn a_job_has_a_page_with_its_log() {
     assert!(!dashboard.contains("href=\"/jobs/"), "{dashboard}");
     app.shutdown().await;
 }
+
+/// Every job, a page at a time, newest first: the dashboard keeps ten.
+#[tokio::test]
+async fn the_jobs_page_lists_every_job_a_page_at_a_time() {
+    let app = spawn_app().await;
+    app.add_tenant("Acme Corp", 1).await;
+    // Plans only: quick jobs, 51 in all with the onboarding.
+    let mut last = 0;
+    for _ in 0..50 {
+        last = app
+            .post_form("/api/cluster/rebalance", "execute=false")
+            .await
+            .json()
+            .await
+            .unwrap();
+    }
+    assert_eq!(last, 51);
+    app.finish_job(last).await;
+
+    let older: Vec<scaleout_domain::views::JobRecord> = app
+        .post_form("/api/jobs/list", "limit=3&before=10")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(older.iter().map(|j| j.id).collect::<Vec<_>>(), [9, 8, 7]);
+
+    let dashboard = app.get("/").await.text().await.unwrap();
+    assert!(
+        dashboard.contains("href=\"/jobs\""),
+        "the dashboard links the jobs page"
+    );
+    let first = app.get("/jobs").await;
+    assert_eq!(first.status(), 200);
+    let first = first.text().await.unwrap();
+    assert!(first.contains("The newest jobs"), "{first}");
+    assert!(first.contains("href=\"/jobs/51\"") && first.contains("href=\"/jobs/2\""));
+    assert!(!first.contains("href=\"/jobs/1\""), "50 on a page");
+    assert!(first.contains("href=\"/jobs?before=2\""), "{first}");
+    assert!(!first.contains("data-testid=\"newest-jobs\""));
+
+    let second = app.get("/jobs?before=2").await.text().await.unwrap();
+    assert!(second.contains("Job 1"), "{second}");
+    assert!(second.contains("Onboarding a tenant: Acme Corp"));
+    assert!(second.contains("data-testid=\"newest-jobs\""));
+    assert!(!second.contains("data-testid=\"older-jobs\""));
+
+    let bad = app.get("/jobs?before=abc").await.text().await.unwrap();
+    assert!(bad.contains("is not a job number"), "{bad}");
+
+    let (cookie, _) = support::open_viewer_link(&app).await;
+    let stakeholder = support::client_with_cookie(&cookie);
+    let seen = stakeholder.get(app.url("/jobs")).send().await.unwrap();
+    assert_ne!(seen.status(), 200);
+    let dashboard = support::get_text(&stakeholder, app.url("/")).await;
+    assert!(!dashboard.contains("href=\"/jobs\""), "{dashboard}");
+    app.shutdown().await;
+}

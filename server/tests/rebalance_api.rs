@@ -313,3 +313,68 @@ async fn adding_servers_is_bounded_per_action_and_in_all_and_says_why() {
         .contains("already has 128 DB servers"));
     app.shutdown().await;
 }
+
+/// A stakeholder's Shards page comes with the run as far as it got (a phone without
+/// scripts reloads it to follow), and once the run has ended, with how it ended; the
+/// team's page goes back to planning.
+#[tokio::test]
+async fn the_shards_page_comes_with_the_run_and_a_stakeholder_sees_how_it_ended() {
+    // Slow moves: the run is still going when the page is read.
+    let app = support::spawn_app_with(|c| c.move_rate_bytes_per_sec = Some(40_000)).await;
+    let id = app
+        .rebalancing(&["Seen A", "Seen B", "Seen C", "Seen D"])
+        .await;
+    let (cookie, _) = support::open_viewer_link(&app).await;
+    let viewer = support::client_with_cookie(&cookie);
+    let current = || async {
+        let answer = support::post_json(&viewer, app.url("/api/jobs/current-rebalance")).await;
+        serde_json::from_value::<Option<scaleout_domain::views::JobLog>>(answer).unwrap()
+    };
+    // Until a move is under way.
+    let mut waited = 0;
+    loop {
+        let log = current().await.expect("the running rebalance is shown");
+        assert_eq!(log.job.id, id);
+        let p = scaleout_domain::rebalance_progress::RebalanceProgress::from_events(&log.events);
+        if !p.running.is_empty() {
+            break;
+        }
+        waited += 1;
+        assert!(waited < 200, "no move started: {log:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let html = support::get_text(&viewer, app.url("/shards")).await;
+    assert!(
+        html.contains(&format!("data-job=\"{id}\" data-state=\"running\"")),
+        "{html}"
+    );
+    let count = support::text_of(&html, "moves-count");
+    assert!(count.contains(" steps done"), "{count}");
+    assert!(html.contains("data-testid=\"current-move\""));
+    // Without scripts the page reloads itself to follow: sooner while the run goes.
+    assert!(html.contains("every 5 seconds while a job runs"), "{html}");
+
+    let cancel = app.post_form("/api/jobs/cancel", &format!("id={id}")).await;
+    assert_eq!(cancel.status(), 200);
+    assert_eq!(app.finish_job(id).await.state, JobState::Cancelled);
+    let html = support::get_text(&viewer, app.url("/shards")).await;
+    assert!(
+        html.contains(&format!("data-job=\"{id}\" data-state=\"cancelled\"")),
+        "{html}"
+    );
+    assert!(html.contains("The last rebalance"));
+    assert!(support::text_of(&html, "rebalance-ended").starts_with("Ended "));
+    assert!(
+        html.contains("every 20 seconds to show what changed"),
+        "{html}"
+    );
+    assert!(html.contains("data-testid=\"rebalance-cancelled\""));
+    assert!(html.contains("Read-only view: an operator plans and runs rebalances"));
+    // The team plans the next one: its page offers that, not the ended run.
+    let html = app.get("/shards").await.text().await.unwrap();
+    assert!(!html.contains("data-testid=\"rebalance-watch\""));
+    assert!(html.contains("Plan a rebalance"));
+    let none = app.post("/api/jobs/current-rebalance").await;
+    assert_eq!(none.text().await.unwrap(), "null");
+    app.shutdown().await;
+}

@@ -176,3 +176,62 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
     );
     app.shutdown().await;
 }
+
+/// A stakeholder's Demo page comes with the steps the running demo has done (a phone
+/// without scripts reloads it to follow), not a narrative at "Later" everywhere.
+#[tokio::test]
+async fn the_demo_page_comes_with_the_steps_done_so_far() {
+    // Slow moves: the demo is still in its rebalance when the page is read.
+    let app = support::spawn_app_with(|c| c.move_rate_bytes_per_sec = Some(40_000)).await;
+    let demo: u64 = app
+        .post_form("/api/demo/start", "naming=camelCase")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (cookie, _) = support::open_viewer_link(&app).await;
+    let viewer = support::client_with_cookie(&cookie);
+    let mut waited = 0;
+    loop {
+        let answer = support::post_json(&viewer, app.url("/api/jobs/current-demo")).await;
+        let log: scaleout_domain::views::JobLog = serde_json::from_value(answer).unwrap();
+        assert_eq!(log.job.id, demo);
+        // Step 4 (the rebalance) under way: three done.
+        if log.events.iter().any(|e| e.step == "demo" && e.done >= 3) {
+            break;
+        }
+        waited += 1;
+        assert!(
+            waited < 600,
+            "the demo did not reach its rebalance: {log:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let html = support::get_text(&viewer, app.url("/demo")).await;
+    let state_of = |step: &str| {
+        let at = html
+            .find(&format!("data-step=\"{step}\""))
+            .unwrap_or_else(|| panic!("no step {step}"));
+        let tag_start = html[..at].rfind('<').unwrap();
+        let tag = &html[tag_start..at + html[at..].find('>').unwrap()];
+        tag.split("data-state=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(state_of("add_servers"), "done", "{html}");
+    assert_eq!(state_of("rebalance"), "current", "{html}");
+    assert_eq!(state_of("validate"), "pending", "{html}");
+    assert!(html.contains("every 5 seconds while a job runs"), "{html}");
+    assert!(html.contains(&format!("Demo job {demo} is running")));
+
+    let cancel = app
+        .post_form("/api/jobs/cancel", &format!("id={demo}"))
+        .await;
+    assert_eq!(cancel.status(), 200);
+    app.finish_job(demo).await;
+    app.shutdown().await;
+}

@@ -5,10 +5,11 @@ use std::time::Instant;
 
 use futures::Stream;
 use scaleout_arangodb::ArangoCluster;
+use scaleout_domain::access::Role;
 use scaleout_domain::console::{BackendInfo, BackendKind, ConsoleStatus};
 use scaleout_domain::port::ClusterBackend;
 use scaleout_domain::progress::ProgressEvent;
-use scaleout_domain::views::JobLog;
+use scaleout_domain::views::{JobLog, JobState};
 use scaleout_embedded::{EmbeddedCluster, EmbeddedConfig};
 
 use crate::access::Access;
@@ -236,6 +237,45 @@ impl Console {
             left_out: (all.len() - events.len()) as u64,
             events,
         })
+    }
+
+    /// The rebalance the Shards page shows, with its log's milestones: the one moving data
+    /// now, or, for a caller who cannot start one (a stakeholder's link, a viewer), the
+    /// last one and how it ended. The log comes with the page, so a browser without
+    /// scripts (or before its wasm) sees how far the run got, not "Planning…".
+    pub fn shown_rebalance(&self, role: Role) -> Result<Option<JobLog>, ServiceError> {
+        self.latest_log(role, |j| {
+            j.moves_data() && (j.state == JobState::Running || !role.operates())
+        })
+    }
+
+    /// The latest demo, running or ended, with its log's milestones: the Demo page tells
+    /// its steps from them, scripts or not.
+    pub fn latest_demo(&self, role: Role) -> Result<Option<JobLog>, ServiceError> {
+        self.latest_log(role, |j| j.kind == "demo")
+    }
+
+    /// The newest of the recent jobs that `pick` takes, with its log's milestones, as
+    /// `role` may see it.
+    fn latest_log(
+        &self,
+        role: Role,
+        pick: impl Fn(&JobRecord) -> bool,
+    ) -> Result<Option<JobLog>, ServiceError> {
+        let Some(job) = self.store().jobs(50)?.into_iter().find(pick) else {
+            return Ok(None);
+        };
+        let mut log = self.job_log(job.id, false)?;
+        log.job = crate::visibility::job(log.job, role);
+        Ok(Some(log))
+    }
+
+    /// Whether some job is running (or queued): a page without scripts, reloading itself
+    /// to follow, reloads sooner then.
+    pub fn a_job_runs(&self) -> bool {
+        self.store()
+            .running_jobs()
+            .is_ok_and(|running| !running.is_empty())
     }
 
     /// A job's record (with an end this process could not record yet).

@@ -4,14 +4,18 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{StreamingText, TextStream};
 use scaleout_domain::views::JobRecord;
 
-/// `POST /api/jobs/list`: the most recent jobs, newest first.
+/// `POST /api/jobs/list`: the most recent jobs, newest first; with `before`, those
+/// numbered below it (the next page).
 #[server(endpoint = "/jobs/list")]
-pub async fn list_jobs(limit: u32) -> Result<Vec<JobRecord>, ServerFnError> {
+pub async fn list_jobs(
+    limit: u32,
+    #[server(default)] before: Option<u64>,
+) -> Result<Vec<JobRecord>, ServerFnError> {
     let console = super::server::stakeholder()?;
     let role = super::server::caller()?.role;
     let jobs = console
         .store()
-        .jobs(limit.clamp(1, 200))
+        .jobs_before(before, limit.clamp(1, 200))
         .map_err(super::server::fail)?;
     Ok(jobs
         .into_iter()
@@ -59,6 +63,26 @@ pub async fn cancel_job(id: u64) -> Result<(), ServerFnError> {
 pub async fn get_job_log(id: u64) -> Result<scaleout_domain::views::JobLog, ServerFnError> {
     super::server::viewer()?
         .job_log(id, false)
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/jobs/current-rebalance`: the rebalance moving data now (or, for a caller
+/// who cannot start one, the last one), with its log's milestones: the Shards page.
+#[server(endpoint = "/jobs/current-rebalance")]
+pub async fn current_rebalance() -> Result<Option<scaleout_domain::views::JobLog>, ServerFnError> {
+    let role = super::server::caller()?.role;
+    super::server::stakeholder()?
+        .shown_rebalance(role)
+        .map_err(super::server::fail)
+}
+
+/// `POST /api/jobs/current-demo`: the latest demo, running or ended, with its log's
+/// milestones: the Demo page.
+#[server(endpoint = "/jobs/current-demo")]
+pub async fn current_demo() -> Result<Option<scaleout_domain::views::JobLog>, ServerFnError> {
+    let role = super::server::caller()?.role;
+    super::server::stakeholder()?
+        .latest_demo(role)
         .map_err(super::server::fail)
 }
 

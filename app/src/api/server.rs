@@ -24,6 +24,12 @@ fn console_for(need: Role) -> Result<Console, ServerFnError> {
         .ok_or_else(|| ServerFnError::new("the console service is not available in this request"))
 }
 
+/// Whether a job is running, for a page that a browser without scripts reloads to follow
+/// (false where there is no console to ask).
+pub fn a_job_runs() -> bool {
+    use_context::<Console>().is_some_and(|c| c.a_job_runs())
+}
+
 /// For server functions anyone may call: logging in, signing up, a customer's
 /// own portal (which finds its tenant from the portal cookie, never an argument).
 pub fn anyone() -> Result<Console, ServerFnError> {

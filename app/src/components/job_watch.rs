@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use scaleout_domain::progress::{Outcome, ProgressEvent};
 use scaleout_domain::views::JobState;
 
-use super::follow::follow;
+use super::follow::follow_after;
 use super::operator_only::OperatorOnly;
 use super::progress::ProgressLog;
 use crate::api::jobs::{cancel_job, watch_job};
@@ -30,8 +30,13 @@ pub fn JobWatch(
     /// before its events arrive, and on a page without scripts (where they never do).
     #[prop(default = None)]
     known: Option<JobState>,
+    /// Its log's milestones as the page was rendered (the job page): how far it got shows
+    /// at once, and without scripts; the live events take over once they catch up.
+    #[prop(default = Vec::new())]
+    seed: Vec<ProgressEvent>,
 ) -> impl IntoView {
-    let (events, set_events) = signal(Vec::<ProgressEvent>::new());
+    let seen = seed.last().map(|e| e.seq);
+    let (events, set_events) = signal(seed);
     if let Some(mirror) = mirror {
         Effect::new(move |_| {
             mirror.try_set(events.get());
@@ -42,7 +47,7 @@ pub fn JobWatch(
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
             let result = match watch_job(job).await {
-                Ok(stream) => follow(stream, set_events).await,
+                Ok(stream) => follow_after(stream, set_events, seen).await,
                 Err(e) => Err(format!("Cannot follow job {job}: {e}")),
             };
             if let Err(e) = result {

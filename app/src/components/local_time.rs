@@ -3,13 +3,12 @@
 
 use leptos::prelude::*;
 
-/// `ms` since the Unix epoch, as a `<time>`: "2026-12-05 18:20 UTC" from the
-/// server, then the browser's local date and time.
+/// `ms` since the Unix epoch, as a `<time>`: "Dec 5, 2026, 6:20 PM UTC" from the
+/// server, then the browser's local date and time (the same words in UTC).
 #[component]
 pub fn LocalTime(ms: i64) -> impl IntoView {
     let iso = scaleout_domain::time::iso_ms(ms);
-    let utc = format!("{} UTC", iso[..16].replace('T', " "));
-    let (text, set_text) = signal(utc);
+    let (text, set_text) = signal(scaleout_domain::time::human_utc_ms(ms));
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| {
         if let Some(local) = local(ms) {

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod focus;
 pub mod follow;
 pub mod heat_map;
+pub mod job_table;
 pub mod job_watch;
 pub mod live;
 pub mod local_time;

@@ -4,16 +4,31 @@
 
 use leptos::prelude::*;
 
-/// Reloads the page every `seconds` where scripts do not run, and says so. Written as
-/// HTML, not as a view: where scripts run, a `<noscript>`'s content is plain text, which
-/// hydration must not walk. A stakeholder's pages use it (`watch_app`, built for them).
+/// Seconds between reloads while a job runs.
+#[cfg(any(feature = "ssr", feature = "watch-bundle"))]
+pub const WHILE_RUNNING: u32 = 5;
+
+/// Reloads the page every `seconds` where scripts do not run, and says so; every
+/// [`WHILE_RUNNING`] seconds while a job runs (a page 20 s behind would show a short run
+/// late, or not at all). Written as HTML, not as a view: where scripts run, a
+/// `<noscript>`'s content is plain text, which hydration must not walk. A stakeholder's
+/// pages use it (`watch_app`, built for them).
 #[cfg(any(feature = "ssr", feature = "watch-bundle"))]
 #[component]
 pub fn NoScriptRefresh(seconds: u32) -> impl IntoView {
+    // Only the server writes it (a browser running scripts never reads it).
+    #[cfg(feature = "ssr")]
+    let (seconds, why) = if crate::api::server::a_job_runs() {
+        (seconds.min(WHILE_RUNNING), " while a job runs")
+    } else {
+        (seconds, "")
+    };
+    #[cfg(not(feature = "ssr"))]
+    let why = "";
     let html = format!(
         "<meta http-equiv=\"refresh\" content=\"{seconds}\">\
          <p class=\"hint\">Your browser runs no scripts here: this page reloads itself every \
-         {seconds} seconds to show what changed.</p>"
+         {seconds} seconds{why} to show what changed.</p>"
     );
     view! { <noscript inner_html=html></noscript> }
 }

@@ -2,16 +2,16 @@
 //! running and recent jobs with live progress, and a live preflight check.
 
 use crate::components::title::Title;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use scaleout_domain::console::ConsoleStatus;
 use scaleout_domain::port::ClusterMode;
-use scaleout_domain::views::{ConsoleSummary, JobRecord, JobState};
+use scaleout_domain::views::{ConsoleSummary, JobState};
 
 use crate::api::console::get_console_status;
 use crate::api::dashboard::get_console_summary;
-use crate::api::jobs::{list_jobs, ResumeJob};
+use crate::api::jobs::list_jobs;
 use crate::components::errors::error_text;
+use crate::components::job_table::JobTable;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
 use crate::components::operator_only::OperatorOnly;
@@ -31,7 +31,7 @@ pub fn Dashboard() -> impl IntoView {
     );
     let jobs = Resource::new(
         move || (refreshes.get(), live.cluster.get()),
-        |_| list_jobs(10),
+        |_| list_jobs(10, None),
     );
     let on_done = Callback::new(move |_| refreshes.update(|n| *n += 1));
     // The team opens a job's page from its row; a stakeholder's link has no such page.
@@ -112,7 +112,15 @@ pub fn Dashboard() -> impl IntoView {
                 match jobs.await {
                     Ok(list) => {
                         let team = session.await.is_ok_and(|s| s.role.allows(scaleout_domain::access::Role::Viewer));
-                        view! { <Jobs jobs=list on_resumed=on_done team /> }.into_any()
+                        view! {
+                            <section class="card" aria-labelledby="jobs-h">
+                                <div class="card-head">
+                                    <h2 id="jobs-h">"Recent jobs"</h2>
+                                    {team.then(|| view! { <a href="/jobs" data-testid="all-jobs">"All jobs"</a> })}
+                                </div>
+                                <JobTable jobs=list on_resumed=on_done team />
+                            </section>
+                        }.into_any()
                     }
                     Err(e) => view! {
                         <p class="error" role="alert">"Could not list the jobs: " {error_text(&e)}</p>
@@ -179,101 +187,6 @@ fn SummaryTiles(summary: ConsoleSummary) -> impl IntoView {
                 "Validation names them; "<code>"scaleout tenant purge ID"</code>" deletes their data."
             </p>
         })}
-    }
-}
-
-#[component]
-fn Jobs(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> impl IntoView {
-    let resume = ServerAction::<ResumeJob>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = resume.value().get() {
-            on_resumed.run(());
-        }
-    });
-    view! {
-        <section class="card" aria-labelledby="jobs-h">
-            <h2 id="jobs-h">"Recent jobs"</h2>
-            {move || resume.value().get().and_then(|r| r.err()).map(|e| view! {
-                <p class="error" role="alert" data-testid="resume-error">"Could not resume: " {error_text(&e)}</p>
-            })}
-            {if jobs.is_empty() {
-                view! { <p data-testid="no-jobs">"No jobs yet: they appear here, live, as they start."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-label="Jobs">
-                        <table data-testid="job-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col" class="num">"Job"</th>
-                                    <th scope="col">"What"</th>
-                                    <th scope="col">"State"</th>
-                                    <th scope="col">"Started (UTC)"</th>
-                                    <th scope="col" class="num">"Took"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {jobs.into_iter().map(|j| {
-                                    // A resumed job keeps its first start; what it took is its last run's.
-                                    let resumed = j.resumed_ms();
-                                    let took = j.took().unwrap_or_else(|| {
-                                        if j.started_ms.is_some() { "running" } else { "-" }.to_string()
-                                    });
-                                    let utc = |ms: i64| {
-                                        crate::components::network_layout::iso_datetime(ms.div_euclid(1000))
-                                            .replace('T', " ")
-                                            .trim_end_matches('Z')
-                                            .to_string()
-                                    };
-                                    let started = utc(j.created_ms);
-                                    let resumed = resumed.map(utc);
-                                    view! {
-                                        <tr data-job=j.id>
-                                            <td class="num">
-                                                {if team {
-                                                    view! { <a href=format!("/jobs/{}", j.id) aria-label=format!("Job {}: its page and log", j.id)>{j.id}</a> }.into_any()
-                                                } else {
-                                                    view! { {j.id} }.into_any()
-                                                }}
-                                            </td>
-                                            <td>
-                                                {j.title()}
-                                                {(j.kind == "demo" && j.state == JobState::Succeeded).then(|| view! {
-                                                    " · " <a href=format!("/reports/demo/{}.md", j.id) download="">"report"</a>
-                                                })}
-                                                // A cancel is what someone asked for: its reason reads as a note, a failure's as an error.
-                                                {j.error.clone().map(|e| view! { <br /><span class=if j.state == JobState::Cancelled { "muted" } else { "error" }>{e}</span> })}
-                                                {j.state.is_resumable().then(|| {
-                                                    let id = j.id;
-                                                    // It runs again what was left of it, on the cluster as it is now.
-                                                    let question = StoredValue::new(format!("Resume job {id} ({})? It finishes what was left of it, on the cluster as it is now.", j.title()));
-                                                    view! {
-                                                        <OperatorOnly note="">
-                                                            <ActionForm action=resume attr:class="inline-form">
-                                                                <input type="hidden" name="id" value=id />
-                                                                <button type="submit" class="secondary" data-testid=format!("resume-{id}")
-                                                                    on:click=move |ev| question.with_value(|q| crate::components::confirm::or_stop(&ev, q))>
-                                                                    "Resume (finish from where it stopped)"
-                                                                </button>
-                                                            </ActionForm>
-                                                        </OperatorOnly>
-                                                    }
-                                                })}
-                                            </td>
-                                            <td><span class=format!("badge state-{}", j.state.as_str())>{j.state.as_str()}</span></td>
-                                            <td>
-                                                {started}
-                                                {resumed.map(|r| view! { <br /><span class="muted">"resumed " {r}</span> })}
-                                            </td>
-                                            <td class="num">{took}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            }}
-        </section>
     }
 }
 

@@ -11,7 +11,7 @@ use scaleout_domain::progress::{Outcome, ProgressEvent};
 use scaleout_domain::views::{DemoReport, JobRecord, JobState};
 
 use crate::api::cluster::{check_demo, StartDemo};
-use crate::api::jobs::{get_job, list_jobs};
+use crate::api::jobs::{current_demo, get_job};
 use crate::components::errors::{error_sentence, error_text};
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
@@ -122,19 +122,21 @@ pub fn Demo() -> impl IntoView {
         .is_some_and(|v| v == "1" || v == "true");
     // The most recent demo: a second browser attaches to the one running, and
     // a demo started after the page opened is followed as it starts.
-    let latest = Resource::new(|| (), |_| list_jobs(50));
+    // With its log's milestones: the steps read right at once, and without scripts.
+    let latest = Resource::new(|| (), |_| current_demo());
     // What the demo would start from, read with the jobs: a plain value for the page.
     let check = Resource::new(|| (), |_| check_demo());
     view! {
         <Title text="Demo" />
         <Transition fallback=|| view! { <h1>"Demo"</h1><p aria-busy="true">"Looking for a running demo…"</p> }>
             {move || Suspend::new(async move {
-                let (demo, error) = match latest.await {
-                    Ok(jobs) => (jobs.into_iter().find(|j| j.kind == "demo"), None),
-                    Err(e) => (None, Some(error_text(&e))),
+                let (demo, seed, error) = match latest.await {
+                    Ok(Some(log)) => (Some(log.job), log.events, None),
+                    Ok(None) => (None, Vec::new(), None),
+                    Err(e) => (None, Vec::new(), Some(error_text(&e))),
                 };
                 let check = check.await.ok();
-                view! { <DemoRun latest=demo error present check /> }
+                view! { <DemoRun latest=demo seed error present check /> }
             })}
         </Transition>
     }
@@ -143,6 +145,8 @@ pub fn Demo() -> impl IntoView {
 #[component]
 fn DemoRun(
     latest: Option<JobRecord>,
+    /// The latest demo's log's milestones, as the page was rendered.
+    seed: Vec<ProgressEvent>,
     error: Option<String>,
     present: bool,
     check: Option<DemoCheck>,
@@ -196,7 +200,8 @@ fn DemoRun(
         let before = attached.filter(|a| *a != now)?;
         (started_here.get() != Some(now)).then_some(before)
     });
-    let (events, set_events) = signal(Vec::<ProgressEvent>::new());
+    let seed = StoredValue::new(seed);
+    let (events, set_events) = signal(seed.get_value());
     let ended = RwSignal::new(0u32);
     let live = Memo::new(move |_| {
         let p = position(&events.get());
@@ -410,7 +415,8 @@ fn DemoRun(
                     {move || job.get().map(|id| {
                         // The latest demo's state came with the page; a job started since is live.
                         let known = attached_state.filter(|_| Some(id) == attached);
-                        view! { <JobWatch job=id title="Scale-out demo".to_string() on_done mirror=set_events known /> }
+                        let seed = if Some(id) == attached { seed.get_value() } else { Vec::new() };
+                        view! { <JobWatch job=id title="Scale-out demo".to_string() on_done mirror=set_events known seed /> }
                     })}
                 </div>
             </div>

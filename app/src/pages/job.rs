@@ -30,7 +30,7 @@ pub fn JobPage() -> impl IntoView {
     });
     view! {
         <Title text="Job" />
-        <p class="breadcrumb"><a href="/">"Dashboard"</a></p>
+        <p class="breadcrumb"><a href="/jobs">"Jobs"</a></p>
         <Transition fallback=|| view! { <h1>"Job"</h1><p aria-busy="true">"Loading the job…"</p> }>
             {move || Suspend::new(async move {
                 match log.await {
@@ -75,7 +75,7 @@ fn JobBody(log: JobLog) -> impl IntoView {
             {report.map(|href| view! { <p><a href=href download="">"The demo's report (Markdown)"</a></p> })}
         </section>
         {if running {
-            view! { <JobWatch job=j.id title=title known=Some(j.state) /> }.into_any()
+            view! { <JobWatch job=j.id title=title known=Some(j.state) seed=log.events /> }.into_any()
         } else {
             view! {
                 <section class="card" aria-labelledby="job-log-h">

@@ -99,6 +99,13 @@ impl JobRecord {
         ))
     }
 
+    /// A rebalance that moves data (not a plan, not a what-if): what the Shards page shows
+    /// running, or last run.
+    pub fn moves_data(&self) -> bool {
+        self.kind == "rebalance"
+            && self.spec.get("execute").and_then(|e| e.as_bool()) != Some(false)
+    }
+
     /// What the job does, for people, from its kind and what it was asked: the job list
     /// told a plan from an executed rebalance, and a drain from either, by its kind alone.
     pub fn title(&self) -> String {
@@ -126,7 +133,7 @@ impl JobRecord {
                     .and_then(|d| d.as_array())
                     .map(|d| d.iter().filter_map(|s| s.as_str()).collect())
                     .unwrap_or_default();
-                let execute = spec.get("execute").and_then(|e| e.as_bool()) != Some(false);
+                let execute = self.moves_data();
                 let what_if = count("what_if_servers");
                 match (execute, drain.is_empty()) {
                     (true, false) => format!("Draining {}", drain.join(", ")),

@@ -38,6 +38,8 @@ const STAKEHOLDER_API: &[&str] = &[
     "/api/cluster/shards",
     "/api/jobs/list",
     "/api/jobs/get",
+    "/api/jobs/current-demo",
+    "/api/jobs/current-rebalance",
     "/api/jobs/watch",
     "/api/dashboard/",
     "/api/demo/check",

@@ -400,8 +400,14 @@ pub enum ServerCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum JobCommand {
-    /// Recent jobs.
+    /// Recent jobs, newest first.
     List {
+        /// At most this many jobs (up to 200).
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=200))]
+        limit: u32,
+        /// Only jobs numbered below this one: the next page after a list that ended there.
+        #[arg(long)]
+        before: Option<u64>,
         #[arg(long)]
         json: bool,
     },

@@ -429,8 +429,12 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
 async fn job(command: JobCommand, config: ConsoleConfig) -> Result<(), CliError> {
     let console = open(config).await?;
     match command {
-        JobCommand::List { json } => {
-            let list = console.store().jobs(50)?;
+        JobCommand::List {
+            limit,
+            before,
+            json,
+        } => {
+            let list = console.store().jobs_before(before, limit)?;
             if json {
                 print_json(&list)
             } else {

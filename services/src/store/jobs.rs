@@ -278,13 +278,26 @@ impl ConsoleStore {
 
     /// Most recent jobs first.
     pub fn jobs(&self, limit: u32) -> Result<Vec<JobRecord>, ServiceError> {
+        self.jobs_before(None, limit)
+    }
+
+    /// The newest `limit` jobs numbered below `before` (all jobs, without): the pages of
+    /// the jobs list, each starting where the last ended.
+    pub fn jobs_before(
+        &self,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<JobRecord>, ServiceError> {
+        let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
         self.with(|conn| {
             let mut stmt = conn
                 .prepare(&format!(
-                    "SELECT {COLUMNS} FROM jobs ORDER BY id DESC LIMIT ?1"
+                    "SELECT {COLUMNS} FROM jobs WHERE id < ?1 ORDER BY id DESC LIMIT ?2"
                 ))
                 .map_err(db)?;
-            let rows = stmt.query_map(params![limit], from_row).map_err(db)?;
+            let rows = stmt
+                .query_map(params![before, limit], from_row)
+                .map_err(db)?;
             rows.map(|r| r.map_err(db)).collect()
         })
     }

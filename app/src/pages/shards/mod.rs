@@ -8,11 +8,11 @@ mod watch;
 
 use crate::components::title::Title;
 use leptos::prelude::*;
-use scaleout_domain::views::{JobState, PlanReview};
+use scaleout_domain::views::{JobLog, PlanReview};
 
 use crate::api::access::get_session;
 use crate::api::cluster::{get_shard_info, ExecuteRebalancePlan, GetRebalancePlan, ShardInfo};
-use crate::api::jobs::{get_job, list_jobs};
+use crate::api::jobs::{current_rebalance, get_job};
 use crate::components::errors::error_text;
 use crate::components::focus;
 use crate::components::heat_map::HeatMap;
@@ -24,13 +24,9 @@ use placement::TenantPlacement;
 use review::Review;
 use watch::RebalanceWatch;
 
-/// The rebalance being executed now, if any (started from any browser or the CLI).
-async fn running_rebalance() -> Option<u64> {
-    list_jobs(20).await.ok()?.into_iter().find_map(|j| {
-        let executes = j.spec.get("execute").and_then(|e| e.as_bool()) == Some(true);
-        (j.kind == "rebalance" && executes && j.state == JobState::Running).then_some(j.id)
-    })
-}
+/// What a caller who cannot plan or run a rebalance is told instead of the buttons.
+const READ_ONLY: &str =
+    "Read-only view: an operator plans and runs rebalances; you see them here live.";
 
 #[component]
 pub fn Shards() -> impl IntoView {
@@ -41,7 +37,11 @@ pub fn Shards() -> impl IntoView {
         move || (refresh.get(), live.cluster.get()),
         |_| get_shard_info(),
     );
-    let attached = Resource::new(|| (), |_| running_rebalance());
+    // The rebalance running now (from any browser or the CLI), with how far it got.
+    let attached = Resource::new(
+        || (),
+        |_| async { current_rebalance().await.ok().flatten() },
+    );
     // Stakeholders see tenant names as text: the tenant pages are for the team.
     let session = Resource::new(|| (), |_| get_session());
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
@@ -144,8 +144,9 @@ fn Placement(info: ShardInfo, team: bool) -> impl IntoView {
 
 /// Plan -> review -> execute -> done, or the live view of a rebalance already running.
 #[component]
-fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView {
-    let job = RwSignal::new(attached);
+fn RebalanceFlow(attached: Option<JobLog>, on_done: Callback<()>) -> impl IntoView {
+    let job = RwSignal::new(attached.as_ref().map(|l| l.job.id));
+    let attached = StoredValue::new(attached);
     // `/shards?drain=SERVER` (the Servers page's Drain): plan emptying that server.
     let query = crate::components::query::use_query_param("drain");
     let drain = Signal::derive(move || {
@@ -242,10 +243,16 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
         problem.set(None);
     });
     view! {
-        {move || notice.get().map(|n| view! { <p class="hint" role="status" data-testid="rebalance-notice">{n}</p> })}
+        // For the team, whose own plan it replaced; a stakeholder starts nothing here.
+        <OperatorOnly note="">
+            {move || notice.get().map(|n| view! { <p class="hint" role="status" data-testid="rebalance-notice">{n}</p> })}
+        </OperatorOnly>
         {move || problem.get().map(|e| view! { <p class="error" role="alert" id="rebalance-error" data-testid="rebalance-error">{e}</p> })}
         {move || match (job.get(), review.get()) {
-            (Some(id), _) => view! { <RebalanceWatch job=id on_done on_again=again /> }.into_any(),
+            (Some(id), _) => {
+                let seed = attached.with_value(|a| a.clone().filter(|l| l.job.id == id));
+                view! { <RebalanceWatch job=id seed on_done on_again=again /> }.into_any()
+            }
             (None, Some(r)) => {
                 let nothing = r.plan.moves.is_empty();
                 view! {
@@ -297,7 +304,7 @@ fn RebalanceFlow(attached: Option<u64>, on_done: Callback<()>) -> impl IntoView 
                     "The planner proposes moves that make bytes per server more even, each move improving on the last, "
                     "so stopping at any point leaves the cluster better than before. Nothing moves until a reviewed plan is executed."
                 </p>
-                <OperatorOnly note="Read-only view: an operator plans and runs rebalances; you see them here live.">
+                <OperatorOnly note=READ_ONLY>
                     <noscript>
                         <p class="hint">"Planning and executing a rebalance need JavaScript and WebAssembly; the placement and figures below are current."</p>
                     </noscript>

@@ -4,14 +4,16 @@
 
 use leptos::prelude::*;
 use scaleout_domain::port::{MovePhase, ReplicaRole};
-use scaleout_domain::progress::{Outcome, ProgressEvent};
+use scaleout_domain::progress::Outcome;
 use scaleout_domain::rebalance_progress::{move_number, RebalanceProgress};
-use scaleout_domain::views::Rebalance;
+use scaleout_domain::views::{JobLog, Rebalance};
 
 use super::figures::FiguresTable;
+use super::READ_ONLY;
 use crate::api::jobs::{cancel_job, get_job, watch_job};
 use crate::components::errors::error_text;
-use crate::components::follow::follow;
+use crate::components::follow::follow_after;
+use crate::components::local_time::LocalTime;
 use crate::components::operator_only::OperatorOnly;
 use crate::components::progress::ProgressLog;
 use crate::components::units::{bytes, duration, rate};
@@ -19,19 +21,38 @@ use crate::components::units::{bytes, duration, rate};
 #[component]
 pub fn RebalanceWatch(
     job: u64,
+    /// The job with its log's milestones as the page was rendered: how far it got shows
+    /// at once, and without scripts. An ended job is shown as it is, with no stream.
+    #[prop(default = None)]
+    seed: Option<JobLog>,
     /// Called once when the job has ended (to refresh the placement).
     on_done: Callback<()>,
     /// "Plan again": leave this job behind.
     on_again: Callback<()>,
 ) -> impl IntoView {
-    let (events, set_events) = signal(Vec::<ProgressEvent>::new());
+    let (seen, ended, outcome) = match &seed {
+        Some(log) => (
+            log.events.last().map(|e| e.seq),
+            log.job.state.is_finished(),
+            log.job
+                .result
+                .clone()
+                .and_then(|r| serde_json::from_value::<Rebalance>(r).ok()),
+        ),
+        None => (None, false, None),
+    };
+    let (events, set_events) = signal(seed.map(|l| l.events).unwrap_or_default());
     let (error, set_error) = signal(None::<String>);
-    let (ended, set_ended) = signal(false);
-    let result = RwSignal::new(None::<Rebalance>);
+    let (ended, set_ended) = signal(ended);
+    let result = RwSignal::new(outcome);
     Effect::new(move |_| {
+        // An ended run came whole with the page: nothing to follow.
+        if ended.get_untracked() {
+            return;
+        }
         leptos::task::spawn_local(async move {
             let outcome = match watch_job(job).await {
-                Ok(stream) => follow(stream, set_events).await,
+                Ok(stream) => follow_after(stream, set_events, seen).await,
                 Err(e) => Err(format!("Cannot follow job {job}: {}", error_text(&e))),
             };
             if let Err(e) = outcome {
@@ -106,6 +127,8 @@ pub fn RebalanceWatch(
                 </h3>
                 <span class=move || format!("badge state-{}", state())>{state}</span>
             </div>
+            // When it ended: from its last event, so it shows as the run ends live too.
+            {move || finished().map(|e| view! { <p class="muted" data-testid="rebalance-ended">"Ended " <LocalTime ms=e.at_ms /></p> })}
             <Show when=move || state() == "running">
                 <OperatorOnly note="An operator can cancel this run; you are watching it.">
                     <button type="button" class="secondary" data-testid="cancel-rebalance"
@@ -126,7 +149,7 @@ pub fn RebalanceWatch(
                     } else {
                         // The stopped moves' partial copies are dropped: only finished steps count.
                         format!(
-                            "Cancelled after {} of {} steps ({} copied by the finished steps; what the stopped moves had copied was dropped). Each finished step made the cluster more even, so it is better balanced than before; plan again to finish.",
+                            "Cancelled after {} of {} steps ({} copied by the finished steps; what the stopped moves had copied was dropped). Each finished step made the cluster more even, so it is better balanced than before; a new plan finishes the rest.",
                             p.moves_done, p.moves_total, bytes(p.bytes_copied)
                         )
                     };
@@ -158,7 +181,7 @@ pub fn RebalanceWatch(
                 <ProgressLog label="Rebalance events" events=events filter_finished=true />
             </details>
             <Show when=move || state() != "running">
-                <OperatorOnly note="">
+                <OperatorOnly note=READ_ONLY>
                     <button type="button" data-testid="plan-again" on:click=move |_| on_again.run(())>"Plan again"</button>
                 </OperatorOnly>
             </Show>
@@ -170,6 +193,32 @@ pub fn RebalanceWatch(
 fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
     let p = move || progress.get();
     let about = move |estimated: bool| if estimated { "about " } else { "" };
+    // Bytes, when the run copies any: a run of two long moves would sit at "0 of 2" while
+    // most of its data is across. Leader switches alone count in steps.
+    let by_bytes = move || p().bytes_total > 0;
+    let bar_label = move || {
+        if by_bytes() {
+            "Bytes copied"
+        } else {
+            "Steps done"
+        }
+    };
+    let bar_max = move || {
+        let p = p();
+        if p.bytes_total > 0 {
+            p.bytes_total
+        } else {
+            p.moves_total.max(1)
+        }
+    };
+    let bar_value = move || {
+        let p = p();
+        if p.bytes_total > 0 {
+            p.bytes_copied.min(p.bytes_total)
+        } else {
+            p.moves_done
+        }
+    };
     view! {
         <div class="move-progress" data-testid="move-progress" aria-live="polite">
             <p data-testid="moves-count">
@@ -187,7 +236,7 @@ fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
                     }
                 }}
             </p>
-            <progress aria-label="Steps done" max=move || p().moves_total.max(1) value=move || p().moves_done></progress>
+            <progress aria-label=bar_label max=bar_max value=bar_value></progress>
             <p class="muted" data-testid="run-left">{move || {
                 let p = p();
                 if p.moves_total == 0 {

@@ -1,0 +1,103 @@
+//! The jobs table: the dashboard's recent jobs and the jobs page's every page of them.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use scaleout_domain::views::{JobRecord, JobState};
+
+use crate::api::jobs::ResumeJob;
+use crate::components::errors::error_text;
+use crate::components::operator_only::OperatorOnly;
+
+/// Jobs, newest first: what each did, how it went, when; a job that stopped offers
+/// Resume to an operator; the team opens each job's page from its number.
+#[component]
+pub fn JobTable(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> impl IntoView {
+    let resume = ServerAction::<ResumeJob>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = resume.value().get() {
+            on_resumed.run(());
+        }
+    });
+    view! {
+            {move || resume.value().get().and_then(|r| r.err()).map(|e| view! {
+                <p class="error" role="alert" data-testid="resume-error">"Could not resume: " {error_text(&e)}</p>
+            })}
+            {if jobs.is_empty() {
+                view! { <p data-testid="no-jobs">"No jobs yet: they appear here, live, as they start."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="Jobs">
+                        <table data-testid="job-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col" class="num">"Job"</th>
+                                    <th scope="col">"What"</th>
+                                    <th scope="col">"State"</th>
+                                    <th scope="col">"Started (UTC)"</th>
+                                    <th scope="col" class="num">"Took"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {jobs.into_iter().map(|j| {
+                                    // A resumed job keeps its first start; what it took is its last run's.
+                                    let resumed = j.resumed_ms();
+                                    let took = j.took().unwrap_or_else(|| {
+                                        if j.started_ms.is_some() { "running" } else { "-" }.to_string()
+                                    });
+                                    let utc = |ms: i64| {
+                                        crate::components::network_layout::iso_datetime(ms.div_euclid(1000))
+                                            .replace('T', " ")
+                                            .trim_end_matches('Z')
+                                            .to_string()
+                                    };
+                                    let started = utc(j.created_ms);
+                                    let resumed = resumed.map(utc);
+                                    view! {
+                                        <tr data-job=j.id>
+                                            <td class="num">
+                                                {if team {
+                                                    view! { <a href=format!("/jobs/{}", j.id) aria-label=format!("Job {}: its page and log", j.id)>{j.id}</a> }.into_any()
+                                                } else {
+                                                    view! { {j.id} }.into_any()
+                                                }}
+                                            </td>
+                                            <td>
+                                                {j.title()}
+                                                {(j.kind == "demo" && j.state == JobState::Succeeded).then(|| view! {
+                                                    " · " <a href=format!("/reports/demo/{}.md", j.id) download="">"report"</a>
+                                                })}
+                                                // A cancel is what someone asked for: its reason reads as a note, a failure's as an error.
+                                                {j.error.clone().map(|e| view! { <br /><span class=if j.state == JobState::Cancelled { "muted" } else { "error" }>{e}</span> })}
+                                                {j.state.is_resumable().then(|| {
+                                                    let id = j.id;
+                                                    // It runs again what was left of it, on the cluster as it is now.
+                                                    let question = StoredValue::new(format!("Resume job {id} ({})? It finishes what was left of it, on the cluster as it is now.", j.title()));
+                                                    view! {
+                                                        <OperatorOnly note="">
+                                                            <ActionForm action=resume attr:class="inline-form">
+                                                                <input type="hidden" name="id" value=id />
+                                                                <button type="submit" class="secondary" data-testid=format!("resume-{id}")
+                                                                    on:click=move |ev| question.with_value(|q| crate::components::confirm::or_stop(&ev, q))>
+                                                                    "Resume (finish from where it stopped)"
+                                                                </button>
+                                                            </ActionForm>
+                                                        </OperatorOnly>
+                                                    }
+                                                })}
+                                            </td>
+                                            <td><span class=format!("badge state-{}", j.state.as_str())>{j.state.as_str()}</span></td>
+                                            <td>
+                                                {started}
+                                                {resumed.map(|r| view! { <br /><span class="muted">"resumed " {r}</span> })}
+                                            </td>
+                                            <td class="num">{took}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+    }
+}
