@@ -34,6 +34,8 @@ fn is_viewer_read(path: &str) -> bool {
         "/api/cluster/shards",
         "/api/jobs/list",
         "/api/jobs/get",
+        "/api/jobs/current-demo",
+        "/api/jobs/current-rebalance",
         "/api/jobs/watch",
         "/api/demo/check",
     ]

@@ -152,7 +152,9 @@ async fn a_job_has_a_page_with_its_log() {
     // An unknown job says so; a stakeholder's link has no job pages.
     let missing = app.get("/jobs/999").await.text().await.unwrap();
     assert!(missing.contains("there is no job 999"), "{missing}");
-    let not_a_number = app.get("/jobs/abc").await.text().await.unwrap();
+    let not_a_number = app.get("/jobs/abc").await;
+    assert_eq!(not_a_number.status(), 404);
+    let not_a_number = not_a_number.text().await.unwrap();
     assert!(
         not_a_number.contains("is not a job number"),
         "{not_a_number}"
@@ -216,7 +218,9 @@ async fn the_jobs_page_lists_every_job_a_page_at_a_time() {
     assert!(second.contains("data-testid=\"newest-jobs\""));
     assert!(!second.contains("data-testid=\"older-jobs\""));
 
-    let bad = app.get("/jobs?before=abc").await.text().await.unwrap();
+    let bad = app.get("/jobs?before=abc").await;
+    assert_eq!(bad.status(), 400);
+    let bad = bad.text().await.unwrap();
     assert!(bad.contains("is not a job number"), "{bad}");
 
     let (cookie, _) = support::open_viewer_link(&app).await;

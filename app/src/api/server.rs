@@ -100,6 +100,17 @@ pub fn naming(text: &str) -> Result<scaleout_domain::Naming, ServerFnError> {
     })
 }
 
+/// The status of the page being rendered (a page whose address names nothing answers
+/// 404, as an unknown page does).
+pub fn answer_status(status: u16) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            axum::http::StatusCode::from_u16(status)
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+}
+
 /// Maps a service error once: bad input 400, not found 404, conflicts 409,
 /// unsupported 501, unavailable 503, anything else 500; the message is the
 /// service's own sentence, written for the person who acts on it.
@@ -121,11 +132,8 @@ pub fn fail(e: ServiceError) -> ServerFnError {
                 response.insert_header(axum::http::header::RETRY_AFTER, v);
             }
         }
-        response.set_status(
-            axum::http::StatusCode::from_u16(status)
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
     }
+    answer_status(status);
     if status == 500 {
         tracing::error!("request failed: {e}");
     }

@@ -23,9 +23,14 @@ pub fn JobPage() -> impl IntoView {
     let log = Resource::new(id, |id| async move {
         match id.parse::<u64>() {
             Ok(n) => get_job_log(n).await.map_err(|e| error_text(&e)),
-            Err(_) => Err(format!(
-                "{id:?} is not a job number: jobs are numbered 1, 2, 3…"
-            )),
+            Err(_) => {
+                // Not a job's address: answered as an unknown job is.
+                #[cfg(feature = "ssr")]
+                crate::api::server::answer_status(404);
+                Err(format!(
+                    "{id:?} is not a job number: jobs are numbered 1, 2, 3…"
+                ))
+            }
         }
     });
     view! {

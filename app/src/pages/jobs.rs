@@ -23,10 +23,14 @@ pub fn JobsPage() -> impl IntoView {
         move || (before.get(), refresh.get(), live.cluster.get()),
         |(before, _, _)| async move {
             match before.as_deref().map(str::parse::<u64>) {
-                Some(Err(_)) => Err(format!(
-                    "{:?} is not a job number: the address's \"before\" takes one, such as 51",
-                    before.unwrap_or_default()
-                )),
+                Some(Err(_)) => {
+                    #[cfg(feature = "ssr")]
+                    crate::api::server::answer_status(400);
+                    Err(format!(
+                        "{:?} is not a job number: the address's \"before\" takes one, such as 51",
+                        before.unwrap_or_default()
+                    ))
+                }
                 Some(Ok(b)) => list_jobs(PAGE + 1, Some(b))
                     .await
                     .map_err(|e| error_text(&e)),

@@ -195,28 +195,16 @@ fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
     let about = move |estimated: bool| if estimated { "about " } else { "" };
     // Bytes, when the run copies any: a run of two long moves would sit at "0 of 2" while
     // most of its data is across. Leader switches alone count in steps.
-    let by_bytes = move || p().bytes_total > 0;
-    let bar_label = move || {
-        if by_bytes() {
-            "Bytes copied"
-        } else {
-            "Steps done"
-        }
-    };
-    let bar_max = move || {
+    let bar = move || {
         let p = p();
         if p.bytes_total > 0 {
-            p.bytes_total
+            (
+                "Bytes copied",
+                p.bytes_total,
+                p.bytes_copied.min(p.bytes_total),
+            )
         } else {
-            p.moves_total.max(1)
-        }
-    };
-    let bar_value = move || {
-        let p = p();
-        if p.bytes_total > 0 {
-            p.bytes_copied.min(p.bytes_total)
-        } else {
-            p.moves_done
+            ("Steps done", p.moves_total.max(1), p.moves_done)
         }
     };
     view! {
@@ -236,7 +224,7 @@ fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
                     }
                 }}
             </p>
-            <progress aria-label=bar_label max=bar_max value=bar_value></progress>
+            <progress aria-label=move || bar().0 max=move || bar().1 value=move || bar().2></progress>
             <p class="muted" data-testid="run-left">{move || {
                 let p = p();
                 if p.moves_total == 0 {
