@@ -74,7 +74,7 @@ pub fn WatchApp() -> impl IntoView {
             </nav>
         </header>
         <main id="main" tabindex="-1">
-            <NoScriptRefresh seconds=20 />
+            <NoScriptRefresh seconds=10 />
             <ReturnedError />
             <Suspense fallback=|| ()>{page}</Suspense>
         </main>

@@ -56,6 +56,32 @@ impl ProgressEvent {
     }
 }
 
+/// The event a watcher reads as what is happening now. Moves side by side each log their
+/// own ticks, so the newest event alone would swap between them many times a second: the
+/// step shown keeps the display, updated by its own ticks, until another step begins, an
+/// outcome arrives (a move done, a warning), or the shown step has ended. The job's own
+/// `finished` event is not a step.
+pub fn current(events: &[ProgressEvent]) -> Option<&ProgressEvent> {
+    let mut begun = std::collections::BTreeSet::new();
+    let mut shown: Option<&ProgressEvent> = None;
+    for e in events.iter().filter(|e| e.step != "finished") {
+        let begins = begun.insert(e.step.as_str());
+        let takes = match shown {
+            None => true,
+            Some(s) => {
+                begins
+                    || s.step == e.step
+                    || e.outcome != Outcome::Running
+                    || s.outcome != Outcome::Running
+            }
+        };
+        if takes {
+            shown = Some(e);
+        }
+    }
+    shown
+}
+
 /// The events worth reading once a job has ended: where each step began and ended, and
 /// every outcome (a move done, a warning, a failure), in the order they happened. A
 /// rebalance logs hundreds of ticks; this is what `job show` and the job page show.
@@ -146,6 +172,48 @@ mod tests {
             assert_eq!(got, (0..4).map(event).collect::<Vec<_>>(), "cut at {cut}");
             assert!(!decoder.has_partial());
         }
+    }
+
+    #[test]
+    fn the_current_step_holds_the_display_while_moves_run_side_by_side() {
+        use Outcome::*;
+        let at = |seq: u64, step: &str, outcome: Outcome| ProgressEvent {
+            step: step.into(),
+            outcome,
+            ..event(seq)
+        };
+        let log = [
+            at(0, "plan", Running),
+            at(1, "plan", Ok),
+            at(2, "move 1", Running),
+            at(3, "move 2", Running),
+            at(4, "move 1", Running),
+            at(5, "move 2", Running),
+            at(6, "move 1", Running),
+            at(7, "move 1", Ok),
+            at(8, "move 2", Running),
+            at(9, "bytes", Running),
+            at(10, "move 2", Running),
+            at(11, "finished", Ok),
+        ];
+        let shown = |n: usize| current(&log[..n]).map(|e| e.seq);
+        assert_eq!(shown(0), None);
+        assert_eq!(shown(2), Some(1), "the plan's outcome");
+        assert_eq!(shown(3), Some(2), "move 1 begins");
+        assert_eq!(shown(4), Some(3), "move 2 begins: it has the display");
+        // Move 1's ticks do not take it back, move 2's own update it.
+        assert_eq!(shown(5), Some(3));
+        assert_eq!(shown(6), Some(5));
+        assert_eq!(shown(7), Some(5));
+        assert_eq!(shown(8), Some(7), "move 1 done: an outcome is news");
+        assert_eq!(shown(9), Some(8), "then the move still running");
+        assert_eq!(shown(10), Some(9), "a new step begins");
+        assert_eq!(
+            shown(11),
+            Some(9),
+            "move 2's tick waits: the copied bytes still run"
+        );
+        assert_eq!(shown(12), Some(9), "the job's end is not a step");
     }
 
     #[test]

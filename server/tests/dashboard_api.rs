@@ -218,6 +218,8 @@ async fn the_jobs_page_lists_every_job_a_page_at_a_time() {
     assert!(second.contains("data-testid=\"newest-jobs\""));
     assert!(!second.contains("data-testid=\"older-jobs\""));
 
+    let past = app.get("/jobs?before=1").await.text().await.unwrap();
+    assert!(past.contains("No jobs numbered below 1."), "{past}");
     let bad = app.get("/jobs?before=abc").await;
     assert_eq!(bad.status(), 400);
     let bad = bad.text().await.unwrap();

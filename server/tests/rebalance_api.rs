@@ -365,7 +365,7 @@ async fn the_shards_page_comes_with_the_run_and_a_stakeholder_sees_how_it_ended(
     assert!(html.contains("The last rebalance"));
     assert!(support::text_of(&html, "rebalance-ended").starts_with("Ended "));
     assert!(
-        html.contains("every 20 seconds to show what changed"),
+        html.contains("every 10 seconds to show what changed"),
         "{html}"
     );
     assert!(html.contains("data-testid=\"rebalance-cancelled\""));

@@ -75,10 +75,10 @@ pub fn JobWatch(
             _ => "running",
         },
     };
-    // The bar follows the step in progress; the log shows every step's outcome.
-    let current = Signal::derive(move || {
-        events.with(|e| e.iter().rev().find(|e| e.step != "finished").cloned())
-    });
+    // The step in progress (one at a time, when moves run side by side); the log shows
+    // every step's outcome.
+    let current =
+        Signal::derive(move || events.with(|e| scaleout_domain::progress::current(e).cloned()));
     let question = StoredValue::new(format!(
         "Cancel job {job} ({title})? It stops at its next safe point; Resume on the dashboard finishes it later."
     ));

@@ -16,12 +16,15 @@ pub fn ProgressLog(
     #[prop(optional, into)]
     ended: Option<Signal<bool>>,
 ) -> impl IntoView {
+    // A job's bar follows the step in progress, one at a time when steps run side by side.
     let last = move || {
         events.with(|e| {
-            e.iter()
-                .rev()
-                .find(|e| !filter_finished || e.step != "finished")
-                .map(|e| (e.done, e.total))
+            if filter_finished {
+                scaleout_domain::progress::current(e)
+            } else {
+                e.last()
+            }
+            .map(|e| (e.done, e.total))
         })
     };
     // Each event, and whether its step has ended since: a finished check's earlier ticks

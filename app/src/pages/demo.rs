@@ -173,10 +173,9 @@ fn DemoRun(
             c.db_servers
         )
     });
-    let shown_since = latest.as_ref().map(|j| {
-        let iso = scaleout_domain::time::iso_ms(j.started_ms.unwrap_or(j.created_ms));
-        iso[..16].replace('T', " ")
-    });
+    let shown_since = latest
+        .as_ref()
+        .map(|j| scaleout_domain::time::human_utc_ms(j.started_ms.unwrap_or(j.created_ms)));
     let presenting = RwSignal::new(present);
     let start = ServerAction::<StartDemo>::new();
     let attached = latest.as_ref().map(|j| j.id);
@@ -331,7 +330,7 @@ fn DemoRun(
                         (Some(id), true) => format!("Demo job {id} is running: every browser on this page follows the same progress."),
                         (Some(id), false) => match shown_since.clone().filter(|_| Some(id) == attached && replaced.get().is_none()) {
                             Some(since) => format!(
-                                "Showing the demo of {since} UTC (job {id}), which has ended. A demo started later appears here as it starts."
+                                "Showing the demo of {since} (job {id}), which has ended. A demo started later appears here as it starts."
                             ),
                             None => format!(
                                 "Demo job {id} has ended. A demo started later appears here as it starts."

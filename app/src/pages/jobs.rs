@@ -64,7 +64,11 @@ pub fn JobsPage() -> impl IntoView {
                         view! {
                             <section class="card" aria-labelledby="jobs-h">
                                 <h2 id="jobs-h">{if newest { range } else { "The newest jobs".to_string() }}</h2>
-                                <JobTable jobs=list on_resumed team=true />
+                                {match before.get_untracked().filter(|_| list.is_empty()) {
+                                    // Past the oldest: not "no jobs yet".
+                                    Some(b) => view! { <p data-testid="no-older-jobs">{format!("No jobs numbered below {b}.")}</p> }.into_any(),
+                                    None => view! { <JobTable jobs=list on_resumed team=true /> }.into_any(),
+                                }}
                                 <nav class="pager" aria-label="Pages of jobs">
                                     {newest.then(|| view! { <a href="/jobs" data-testid="newest-jobs">"← Newest jobs"</a> })}
                                     {older.map(|id| view! {

@@ -437,6 +437,8 @@ async fn job(command: JobCommand, config: ConsoleConfig) -> Result<(), CliError>
             let list = console.store().jobs_before(before, limit)?;
             if json {
                 print_json(&list)
+            } else if let Some(b) = before.filter(|_| list.is_empty()) {
+                println!("No jobs numbered below {b}.")
             } else {
                 print!("{}", render::jobs(&list))
             }

@@ -218,7 +218,8 @@ fn MoveProgress(progress: Memo<RebalanceProgress>) -> impl IntoView {
                         let running = p.running.len();
                         match running {
                             0 => format!("{} of {} steps done", p.moves_done, p.moves_total),
-                            1 => format!("{} of {} steps done, step {} running", p.moves_done, p.moves_total, p.running[0].number),
+                            // Not "step 3 running" beside "3 done": steps end out of order.
+                            1 => format!("{} of {} steps done, 1 running", p.moves_done, p.moves_total),
                             n => format!("{} of {} steps done, {n} running side by side", p.moves_done, p.moves_total),
                         }
                     }
