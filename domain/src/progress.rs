@@ -158,6 +158,15 @@ mod tests {
         }
     }
 
+    /// Event `seq` of `step`, ending as `outcome`.
+    fn at(seq: u64, step: &str, outcome: Outcome) -> ProgressEvent {
+        ProgressEvent {
+            step: step.into(),
+            outcome,
+            ..event(seq)
+        }
+    }
+
     #[test]
     fn lines_survive_any_chunking() {
         let wire: String = (0..4).map(|i| event(i).to_line()).collect();
@@ -177,11 +186,6 @@ mod tests {
     #[test]
     fn the_current_step_holds_the_display_while_moves_run_side_by_side() {
         use Outcome::*;
-        let at = |seq: u64, step: &str, outcome: Outcome| ProgressEvent {
-            step: step.into(),
-            outcome,
-            ..event(seq)
-        };
         let log = [
             at(0, "plan", Running),
             at(1, "plan", Ok),
@@ -219,11 +223,6 @@ mod tests {
     #[test]
     fn milestones_keep_where_each_step_began_and_ended_and_every_outcome() {
         use Outcome::*;
-        let at = |seq: u64, step: &str, outcome: Outcome| ProgressEvent {
-            step: step.into(),
-            outcome,
-            ..event(seq)
-        };
         let log = [
             at(0, "plan", Running),
             at(1, "plan", Ok),
