@@ -6,6 +6,7 @@ use scaleout_domain::views::{JobRecord, JobState};
 
 use crate::api::jobs::ResumeJob;
 use crate::components::errors::error_text;
+use crate::components::local_time::LocalTime;
 use crate::components::operator_only::OperatorOnly;
 
 /// Jobs, newest first: what each did, how it went, when; a job that stopped offers
@@ -27,13 +28,13 @@ pub fn JobTable(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> i
             } else {
                 view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label="Jobs">
-                        <table data-testid="job-table">
+                        <table class="jobs" data-testid="job-table">
                             <thead>
                                 <tr>
                                     <th scope="col" class="num">"Job"</th>
                                     <th scope="col">"What"</th>
                                     <th scope="col">"State"</th>
-                                    <th scope="col">"Started (UTC)"</th>
+                                    <th scope="col">"Started"</th>
                                     <th scope="col" class="num">"Took"</th>
                                 </tr>
                             </thead>
@@ -44,14 +45,6 @@ pub fn JobTable(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> i
                                     let took = j.took().unwrap_or_else(|| {
                                         if j.started_ms.is_some() { "running" } else { "-" }.to_string()
                                     });
-                                    let utc = |ms: i64| {
-                                        crate::components::network_layout::iso_datetime(ms.div_euclid(1000))
-                                            .replace('T', " ")
-                                            .trim_end_matches('Z')
-                                            .to_string()
-                                    };
-                                    let started = utc(j.created_ms);
-                                    let resumed = resumed.map(utc);
                                     view! {
                                         <tr data-job=j.id>
                                             <td class="num">
@@ -87,8 +80,9 @@ pub fn JobTable(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> i
                                             </td>
                                             <td><span class=format!("badge state-{}", j.state.as_str())>{j.state.as_str()}</span></td>
                                             <td>
-                                                {started}
-                                                {resumed.map(|r| view! { <br /><span class="muted">"resumed " {r}</span> })}
+                                                // As every time on the site: the reader's zone once scripts run.
+                                                <LocalTime ms=j.created_ms />
+                                                {resumed.map(|r| view! { <br /><span class="muted">"resumed " <LocalTime ms=r /></span> })}
                                             </td>
                                             <td class="num">{took}</td>
                                         </tr>
