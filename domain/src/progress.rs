@@ -56,11 +56,15 @@ impl ProgressEvent {
     }
 }
 
+/// How long a step shown as current may stay silent while another step ticks, before
+/// that one takes the display (a run's byte count changes only when a move ends).
+pub const QUIET_MS: i64 = 2_000;
+
 /// The event a watcher reads as what is happening now. Moves side by side each log their
 /// own ticks, so the newest event alone would swap between them many times a second: the
 /// step shown keeps the display, updated by its own ticks, until another step begins, an
-/// outcome arrives (a move done, a warning), or the shown step has ended. The job's own
-/// `finished` event is not a step.
+/// outcome arrives (a move done, a warning), the shown step ends, or it has been silent
+/// for [`QUIET_MS`] while another ticks. The job's own `finished` event is not a step.
 pub fn current(events: &[ProgressEvent]) -> Option<&ProgressEvent> {
     let mut begun = std::collections::BTreeSet::new();
     let mut shown: Option<&ProgressEvent> = None;
@@ -73,6 +77,7 @@ pub fn current(events: &[ProgressEvent]) -> Option<&ProgressEvent> {
                     || s.step == e.step
                     || e.outcome != Outcome::Running
                     || s.outcome != Outcome::Running
+                    || e.at_ms.saturating_sub(s.at_ms) >= QUIET_MS
             }
         };
         if takes {
@@ -186,20 +191,28 @@ mod tests {
     #[test]
     fn the_current_step_holds_the_display_while_moves_run_side_by_side() {
         use Outcome::*;
-        let log = [
-            at(0, "plan", Running),
-            at(1, "plan", Ok),
-            at(2, "move 1", Running),
-            at(3, "move 2", Running),
-            at(4, "move 1", Running),
-            at(5, "move 2", Running),
-            at(6, "move 1", Running),
-            at(7, "move 1", Ok),
-            at(8, "move 2", Running),
-            at(9, "bytes", Running),
-            at(10, "move 2", Running),
-            at(11, "finished", Ok),
-        ];
+        // Ticks a tenth of a second apart, and one pause.
+        let log: Vec<ProgressEvent> = [
+            ("plan", Running),
+            ("plan", Ok),
+            ("move 1", Running),
+            ("move 2", Running),
+            ("move 1", Running),
+            ("move 2", Running),
+            ("move 1", Running),
+            ("move 1", Ok),
+            ("bytes", Running),
+            ("move 2", Running),
+            ("move 2", Running),
+            ("finished", Ok),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (step, outcome))| ProgressEvent {
+            at_ms: 100 * i as i64 + if i >= 10 { QUIET_MS } else { 0 },
+            ..at(i as u64, step, *outcome)
+        })
+        .collect();
         let shown = |n: usize| current(&log[..n]).map(|e| e.seq);
         assert_eq!(shown(0), None);
         assert_eq!(shown(2), Some(1), "the plan's outcome");
@@ -210,14 +223,18 @@ mod tests {
         assert_eq!(shown(6), Some(5));
         assert_eq!(shown(7), Some(5));
         assert_eq!(shown(8), Some(7), "move 1 done: an outcome is news");
-        assert_eq!(shown(9), Some(8), "then the move still running");
-        assert_eq!(shown(10), Some(9), "a new step begins");
+        assert_eq!(shown(9), Some(8), "the run's bytes begin");
+        assert_eq!(
+            shown(10),
+            Some(8),
+            "move 2's tick waits while the bytes are recent"
+        );
         assert_eq!(
             shown(11),
-            Some(9),
-            "move 2's tick waits: the copied bytes still run"
+            Some(10),
+            "the bytes have been quiet: the running move shows"
         );
-        assert_eq!(shown(12), Some(9), "the job's end is not a step");
+        assert_eq!(shown(12), Some(10), "the job's end is not a step");
     }
 
     #[test]
