@@ -22,20 +22,18 @@ pub fn JobsPage() -> impl IntoView {
     let jobs = Resource::new(
         move || (before.get(), refresh.get(), live.cluster.get()),
         |(before, _, _)| async move {
-            match before.as_deref().map(str::parse::<u64>) {
+            let below = match before.as_deref().map(str::parse::<u64>) {
                 Some(Err(_)) => {
                     #[cfg(feature = "ssr")]
                     crate::api::server::answer_status(400);
-                    Err(format!(
+                    return Err(format!(
                         "{:?} is not a job number: the address's \"before\" takes one, such as 51",
                         before.unwrap_or_default()
-                    ))
+                    ));
                 }
-                Some(Ok(b)) => list_jobs(PAGE + 1, Some(b))
-                    .await
-                    .map_err(|e| error_text(&e)),
-                None => list_jobs(PAGE + 1, None).await.map_err(|e| error_text(&e)),
-            }
+                parsed => parsed.and_then(Result::ok),
+            };
+            list_jobs(PAGE + 1, below).await.map_err(|e| error_text(&e))
         },
     );
     let on_resumed = Callback::new(move |_| refresh.update(|n| *n += 1));
@@ -55,7 +53,8 @@ pub fn JobsPage() -> impl IntoView {
                             list.truncate(PAGE as usize);
                             list.last().map(|j| j.id)
                         }).flatten();
-                        let newest = before.get_untracked().is_some();
+                        // A later page: it links back to the newest.
+                        let paged = before.get_untracked().is_some();
                         let range = match (list.first(), list.last()) {
                             (Some(a), Some(b)) if a.id != b.id => format!("Jobs {} to {}", a.id, b.id),
                             (Some(a), _) => format!("Job {}", a.id),
@@ -63,14 +62,14 @@ pub fn JobsPage() -> impl IntoView {
                         };
                         view! {
                             <section class="card" aria-labelledby="jobs-h">
-                                <h2 id="jobs-h">{if newest { range } else { "The newest jobs".to_string() }}</h2>
+                                <h2 id="jobs-h">{if paged { range } else { "The newest jobs".to_string() }}</h2>
                                 {match before.get_untracked().filter(|_| list.is_empty()) {
                                     // Past the oldest: not "no jobs yet".
                                     Some(b) => view! { <p data-testid="no-older-jobs">{format!("No jobs numbered below {b}.")}</p> }.into_any(),
                                     None => view! { <JobTable jobs=list on_resumed team=true /> }.into_any(),
                                 }}
                                 <nav class="pager" aria-label="Pages of jobs">
-                                    {newest.then(|| view! { <a href="/jobs" data-testid="newest-jobs">"← Newest jobs"</a> })}
+                                    {paged.then(|| view! { <a href="/jobs" data-testid="newest-jobs">"← Newest jobs"</a> })}
                                     {older.map(|id| view! {
                                         <a href=format!("/jobs?before={id}") data-testid="older-jobs">"Older jobs →"</a>
                                     })}
