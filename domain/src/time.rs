@@ -239,22 +239,13 @@ mod tests {
 
     #[test]
     fn a_moment_for_people_reads_as_an_english_browser_writes_it() {
-        let at = |iso: &str| parse_moment(iso).unwrap() * 1000;
-        assert_eq!(
-            human_utc_ms(at("2026-12-06T21:40:59Z")),
-            "Dec 6, 2026, 9:40 PM UTC"
-        );
-        assert_eq!(
-            human_utc_ms(at("2026-01-31T00:05:00Z")),
-            "Jan 31, 2026, 12:05 AM UTC"
-        );
-        assert_eq!(
-            human_utc_ms(at("2026-07-04T12:00:00Z")),
-            "Jul 4, 2026, 12:00 PM UTC"
-        );
-        assert_eq!(
-            human_utc_ms(at("2026-07-04T11:59:00Z")),
-            "Jul 4, 2026, 11:59 AM UTC"
-        );
+        for (iso, shown) in [
+            ("2026-12-06T21:40:59Z", "Dec 6, 2026, 9:40 PM UTC"),
+            ("2026-01-31T00:05:00Z", "Jan 31, 2026, 12:05 AM UTC"),
+            ("2026-07-04T12:00:00Z", "Jul 4, 2026, 12:00 PM UTC"),
+            ("2026-07-04T11:59:00Z", "Jul 4, 2026, 11:59 AM UTC"),
+        ] {
+            assert_eq!(human_utc_ms(parse_moment(iso).unwrap() * 1000), shown);
+        }
     }
 }

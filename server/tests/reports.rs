@@ -51,12 +51,7 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
     .await;
 
     // A demo that is still running has none yet.
-    let demo: u64 = app
-        .post_form("/api/demo/start", "naming=camelCase")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let demo = start_demo(&app).await;
     not_found(
         &app,
         &format!("/reports/demo/{demo}.json"),
@@ -183,12 +178,7 @@ async fn a_finished_demo_downloads_as_json_and_markdown_and_nothing_else_does() 
 async fn the_demo_page_comes_with_the_steps_done_so_far() {
     // Slow moves: the demo is still in its rebalance when the page is read.
     let app = support::spawn_app_with(|c| c.move_rate_bytes_per_sec = Some(40_000)).await;
-    let demo: u64 = app
-        .post_form("/api/demo/start", "naming=camelCase")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let demo = start_demo(&app).await;
     let (cookie, _) = support::open_viewer_link(&app).await;
     let viewer = support::client_with_cookie(&cookie);
     let mut waited = 0;
@@ -234,4 +224,13 @@ async fn the_demo_page_comes_with_the_steps_done_so_far() {
     assert_eq!(cancel.status(), 200);
     app.finish_job(demo).await;
     app.shutdown().await;
+}
+
+/// Starts the scale-out demo through the API: its job id.
+async fn start_demo(app: &TestApp) -> u64 {
+    app.post_form("/api/demo/start", "naming=camelCase")
+        .await
+        .json()
+        .await
+        .unwrap()
 }
