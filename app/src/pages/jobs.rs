@@ -58,7 +58,7 @@ pub fn JobsPage() -> impl IntoView {
                         let range = match (list.first(), list.last()) {
                             (Some(a), Some(b)) if a.id != b.id => format!("Jobs {} to {}", a.id, b.id),
                             (Some(a), _) => format!("Job {}", a.id),
-                            _ => String::new(),
+                            _ => "No older jobs".to_string(),
                         };
                         view! {
                             <section class="card" aria-labelledby="jobs-h">
