@@ -342,9 +342,14 @@ impl ClusterBackend for ArangoCluster {
             group.bytes
         };
         let _slot = self.inner.moving.claim(request.group)?;
+        self.inner
+            .jobs
+            .clear_to_move(self.client(), request.group)
+            .await?;
         let started = Instant::now();
         let body = crate::moves::move_body(self.database(), &g.initial, &shard, &checked);
-        let job = crate::moves::start(self.client(), &body).await?;
+        let what = crate::moves::describe_move(request);
+        let job = crate::moves::start(self.client(), &body, &what).await?;
         tracing::info!(group = request.group, %shard, from = %request.from, to = %request.to, job, "moveShard started");
         progress(MoveProgress {
             bytes_done: 0,
@@ -361,10 +366,14 @@ impl ClusterBackend for ArangoCluster {
             started,
             poll: self.inner.config.poll_interval,
         };
-        let ended = crate::moves::wait(self.client(), &watch, progress, cancel).await?;
+        let ended = crate::moves::wait(self.client(), &watch, progress, cancel).await;
         let what = crate::moves::describe(request, &job);
         match ended {
             crate::moves::Ended::Finished => {}
+            crate::moves::Ended::Lost(e) => {
+                self.inner.jobs.lost_sight(request.group, &job);
+                return Err(e);
+            }
             crate::moves::Ended::Failed { reason, cancelled } => {
                 // Where the group really is now: a leader move aborted forwards ends Failed
                 // with the new leader in place.
@@ -382,7 +391,11 @@ impl ClusterBackend for ArangoCluster {
                 status,
                 after,
                 done,
+                still_running,
             } => {
+                if still_running {
+                    self.inner.jobs.lost_sight(request.group, &job);
+                }
                 let now = self.placement_now(&g, request.group).await;
                 return Err(BackendError::TimedOut(format!(
                     "{what} was still {} after {} s: {done}; {now}",

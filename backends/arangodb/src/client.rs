@@ -77,6 +77,15 @@ impl Call {
         self
     }
 
+    /// The database in the path (`/_db/<name>/...`); none for a path without one, which
+    /// ArangoDB runs in `_system`.
+    pub fn database(&self) -> Option<&str> {
+        match self.segments.as_slice() {
+            [db, name, ..] if db == "_db" => Some(name),
+            _ => None,
+        }
+    }
+
     /// `POST /_db/x/_api/cursor`, for logs and errors (no query string: it may be long).
     pub fn describe(&self) -> String {
         format!("{} /{}", self.method, self.segments.join("/"))
@@ -256,7 +265,7 @@ impl Client {
                     // the user's access to the database (ArangoDB's 401 with errorNum 11).
                     return Err(ArangoError::NoAccess {
                         user: self.auth.user().to_owned(),
-                        database: self.database.clone(),
+                        database: call.database().unwrap_or("_system").to_owned(),
                         operation,
                         message: envelope.message,
                     });

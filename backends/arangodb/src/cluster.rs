@@ -41,6 +41,8 @@ pub(crate) struct Inner {
     pub(crate) imports: Semaphore,
     /// Shard groups with a move under way from this console.
     pub(crate) moving: scaleout_domain::port::MoveSlots,
+    /// Whether the user may follow moves, and the jobs lost sight of.
+    pub(crate) jobs: crate::moves::JobBook,
     /// The last weighing of every tenant (a full read), for a short while.
     pub(crate) weights: crate::weights::WeightsCache,
 }
@@ -138,6 +140,7 @@ impl ArangoCluster {
                 tenant_shards: Mutex::new(HashMap::new()),
                 imports,
                 moving: Default::default(),
+                jobs: Default::default(),
                 weights: crate::weights::WeightsCache::new(crate::weights::FRESH_FOR),
             }),
         })

@@ -11,7 +11,16 @@
 //!
 //! Deadlines: a job still ToDo after `start_within`, or not ended after `finish_within`,
 //! is cancelled and reported with its status and how it ended: never polled for ever.
+//!
+//! Failures (moves.md): a job goes on in ArangoDB whatever happens to its answers. So a
+//! status poll or a cancel that fails for a while is asked again; a move's lost answer is
+//! never resent, and says the move may run; a job the console can no longer follow is
+//! named, and its group takes no new job until it has ended; and a user who could start a
+//! move but neither follow nor cancel it (not an admin) starts none.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
@@ -24,6 +33,7 @@ use scaleout_domain::port::{
 };
 
 use crate::client::{Call, Client, Retry};
+use crate::error::{codes, ArangoError};
 
 /// How often a waiting move looks at its cancel flag.
 const CANCEL_CHECK: Duration = Duration::from_millis(50);
@@ -165,31 +175,128 @@ pub fn check_move(
 }
 
 /// Starts the job; returns its id.
-pub async fn start(client: &Client, body: &Value) -> Result<String, BackendError> {
+pub async fn start(client: &Client, body: &Value, what: &str) -> Result<String, BackendError> {
     // Never repeated after a timeout or a 503: the agency write may have landed, and a
     // second request would be a second job for the same shard.
     let call = Call::new(Method::POST, ["_admin", "cluster", "moveShard"])
         .json(body)
         .retry(Retry::Once);
-    let v: Value = client.json(call).await?;
+    let v: Value = match client.json(call).await {
+        Ok(v) => v,
+        Err(e) if passing(&e) => {
+            return Err(BackendError::Unavailable(format!(
+                "{e}. The request to start {what} may have reached ArangoDB all the same, and \
+                 the move may run as a job of its own: before moving this group again, look for \
+                 it (GET /_admin/cluster/rebalance counts todoMoveShards and pendingMoveShards) \
+                 or wait until the shards page shows the group where it was meant to go"
+            )))
+        }
+        Err(e) => return Err(e.into()),
+    };
     parse_job_id(&v).map_err(|m| BackendError::Storage(format!("unexpected moveShard answer: {m}")))
 }
 
-async fn status(client: &Client, job: &str) -> Result<JobStatus, BackendError> {
+/// A failure that may pass (a Coordinator restarting, the agency electing a leader, an
+/// answer lost on the way): worth asking again rather than giving up on a running job.
+fn passing(e: &ArangoError) -> bool {
+    matches!(
+        e,
+        ArangoError::Timeout { .. }
+            | ArangoError::Transport { .. }
+            | ArangoError::Api {
+                status: 503 | 504,
+                ..
+            }
+    ) || matches!(
+        e.error_num(),
+        Some(codes::CLUSTER_BACKEND_UNAVAILABLE | codes::CLUSTER_TIMEOUT)
+    )
+}
+
+/// The user may not do this, whatever happens next (moves.md: queryAgencyJob and
+/// cancelAgencyJob need admin, so a user may start a move it cannot watch or stop).
+fn refused(e: &ArangoError) -> bool {
+    matches!(
+        e,
+        ArangoError::Unauthorized { .. }
+            | ArangoError::NoAccess { .. }
+            | ArangoError::Api {
+                status: 401 | 403,
+                ..
+            }
+    )
+}
+
+async fn status(client: &Client, job: &str) -> Result<JobStatus, ArangoError> {
     let call = Call::new(Method::GET, ["_admin", "cluster", "queryAgencyJob"]).query("id", job);
     let v: Value = client.json(call).await?;
-    parse_job_status(&v).map_err(|m| {
-        BackendError::Storage(format!(
-            "unexpected queryAgencyJob answer for job {job}: {m}"
-        ))
+    parse_job_status(&v).map_err(|message| ArangoError::Decode {
+        operation: format!("GET /_admin/cluster/queryAgencyJob?id={job}"),
+        message,
     })
 }
 
-async fn cancel_job(client: &Client, job: &str) -> Result<(), BackendError> {
-    let call =
-        Call::new(Method::POST, ["_admin", "cluster", "cancelAgencyJob"]).json(&json!({"id": job}));
+async fn cancel_job(client: &Client, job: &str) -> Result<(), ArangoError> {
+    // Writing the abort flag twice does no harm: asked again after a lost answer.
+    let call = Call::new(Method::POST, ["_admin", "cluster", "cancelAgencyJob"])
+        .json(&json!({"id": job}))
+        .retry(Retry::Idempotent);
     client.send(call).await?;
     Ok(())
+}
+
+/// What this console knows of the agency jobs it starts: whether its user may follow
+/// them, and which jobs it lost sight of while they may still run, so that a group is
+/// not sent a second job while a first one may still be moving it.
+#[derive(Debug, Default)]
+pub struct JobBook {
+    may_follow: AtomicBool,
+    lost: Mutex<HashMap<u32, String>>,
+}
+
+impl JobBook {
+    /// Before a move of `group`: refuses a move its user could start but neither follow
+    /// nor cancel, and one of a group whose earlier job, lost sight of, still runs.
+    pub async fn clear_to_move(&self, client: &Client, group: u32) -> Result<(), BackendError> {
+        if !self.may_follow.load(Ordering::Relaxed) {
+            // A job id ArangoDB never gives: an admin is told it is unknown (404).
+            match status(client, "0").await {
+                Ok(_) => {}
+                Err(e) if e.is_not_found() => {}
+                Err(e) if refused(&e) => {
+                    return Err(BackendError::Storage(format!(
+                        "{e}. The user may start shard moves but not follow or cancel them \
+                         (queryAgencyJob and cancelAgencyJob need an admin user), so no move is \
+                         started: connect as an admin user (--arango-user, ARANGO_USER)"
+                    )))
+                }
+                Err(e) => return Err(e.into()),
+            }
+            self.may_follow.store(true, Ordering::Relaxed);
+        }
+        let lost = crate::cluster::lock(&self.lost).get(&group).cloned();
+        if let Some(job) = lost {
+            match status(client, &job).await {
+                Ok(JobStatus::ToDo | JobStatus::Pending) => {
+                    return Err(BackendError::Conflict(format!(
+                        "shard group {group} is still being moved by ArangoDB job {job}, which an \
+                         earlier move lost sight of: wait until it ends (GET \
+                         /_admin/cluster/queryAgencyJob?id={job}), then plan again"
+                    )))
+                }
+                Ok(_) => {}
+                Err(e) if e.is_not_found() => {}
+                Err(e) => return Err(e.into()),
+            }
+            crate::cluster::lock(&self.lost).remove(&group);
+        }
+        Ok(())
+    }
+
+    /// `job`, moving `group`, may still run: no new move of the group until it has ended.
+    pub fn lost_sight(&self, group: u32, job: &str) {
+        crate::cluster::lock(&self.lost).insert(group, job.to_owned());
+    }
 }
 
 /// How ArangoDB ended a job.
@@ -203,16 +310,21 @@ pub enum Ended {
         cancelled: bool,
     },
     /// Past its deadline: `status` is what it was then, `after` how long it had run,
-    /// `done` what was done about it, for people.
+    /// `done` what was done about it, for people; `still_running` when it may go on.
     TimedOut {
         status: JobStatus,
         after: Duration,
         done: String,
+        still_running: bool,
     },
+    /// ArangoDB would no longer say how the job is doing, or would not stop it: it may
+    /// still run. The error says so and names the job.
+    Lost(BackendError),
 }
 
 /// How long a cancelled job may take to end: ArangoDB's supervision acts on the abort
-/// flag within seconds; past this, the run stops saying the job may still go on.
+/// flag within seconds; past this, the run stops saying the job may still go on. Also how
+/// long ArangoDB may fail to say how a job is doing before the move stops following it.
 const ABORT_WAIT: Duration = Duration::from_secs(120);
 
 /// An estimate never claims more than this share of a running copy.
@@ -288,15 +400,17 @@ impl Watch<'_> {
 
 /// Waits for the job to end, reporting progress, cancelling it when `cancel` is set or
 /// when it misses its deadline. Returns only once ArangoDB has ended the job (the caller
-/// holds the group's move slot until then), or once a stuck job could not be stopped.
+/// holds the group's move slot until then), or once ArangoDB would no longer say how it
+/// is doing, or would not stop it ([`Ended::Lost`], `still_running`).
 pub async fn wait(
     client: &Client,
     watch: &Watch<'_>,
     progress: ProgressFn<'_>,
     cancel: &CancelFlag,
-) -> Result<Ended, BackendError> {
+) -> Ended {
     let what = describe(watch.request, watch.job);
     let mut pending_since = None;
+    let mut unanswered_since = None;
     loop {
         let next_poll = Instant::now() + watch.poll;
         while Instant::now() < next_poll {
@@ -308,14 +422,27 @@ pub async fn wait(
             )
             .await;
         }
-        let status = status(client, watch.job).await?;
+        let status = match status(client, watch.job).await {
+            Ok(status) => status,
+            // The job goes on in ArangoDB whatever its answers do: keep asking.
+            Err(e) if passing(&e) => {
+                let since = *unanswered_since.get_or_insert_with(Instant::now);
+                if since.elapsed() < ABORT_WAIT {
+                    tracing::warn!(job = watch.job, error = %e, "no word on a move's job; asking again");
+                    continue;
+                }
+                return Ended::Lost(lost(&what, watch.job, &e));
+            }
+            Err(e) => return Ended::Lost(lost(&what, watch.job, &e)),
+        };
+        unanswered_since = None;
         match &status {
-            JobStatus::Finished => return Ok(Ended::Finished),
+            JobStatus::Finished => return Ended::Finished,
             JobStatus::Failed(reason) => {
-                return Ok(Ended::Failed {
+                return Ended::Failed {
                     reason: reason.clone(),
                     cancelled: false,
-                })
+                }
             }
             JobStatus::Pending => {
                 pending_since.get_or_insert_with(Instant::now);
@@ -329,28 +456,44 @@ pub async fn wait(
                 ?status,
                 "a move missed its deadline: cancelling it"
             );
-            let done =
-                match stop(client, watch.job, watch.poll, &what).await {
-                    Ok(Ended::Finished) => return Ok(Ended::Finished),
-                    Ok(Ended::Failed { reason, .. }) => format!(
+            let (done, still_running) = match stop(client, watch.job, watch.poll, &what).await {
+                Ended::Finished => return Ended::Finished,
+                Ended::Failed { reason, .. } => (
+                    format!(
                         "{limit}, so it was cancelled: ArangoDB ended the job as Failed ({})",
                         reason.unwrap_or_else(|| "no reason given".into())
                     ),
-                    Ok(Ended::TimedOut { done, .. }) => done,
-                    Err(e) => {
-                        format!(
-                    "{limit}; cancelling it did not end it, so it is left {} in ArangoDB ({e})",
-                    if status == JobStatus::ToDo { "queued" } else { "running" }
-                )
-                    }
-                };
-            return Ok(Ended::TimedOut {
+                    false,
+                ),
+                Ended::TimedOut {
+                    done,
+                    still_running,
+                    ..
+                } => (done, still_running),
+                Ended::Lost(e) => (format!("{limit}; cancelling it did not end it: {e}"), true),
+            };
+            return Ended::TimedOut {
                 status,
                 after,
                 done,
-            });
+                still_running,
+            };
         }
         progress(watch.progress(&status, pending_since));
+    }
+}
+
+/// The error of a job this console no longer follows: it names the job, since it may
+/// still run.
+fn lost(what: &str, job: &str, e: &ArangoError) -> BackendError {
+    let message = format!(
+        "lost sight of {what}: {e}. ArangoDB may still be running the job: look it up \
+         (GET /_admin/cluster/queryAgencyJob?id={job}) before moving this group again"
+    );
+    if passing(e) {
+        BackendError::Unavailable(message)
+    } else {
+        BackendError::Storage(message)
     }
 }
 
@@ -367,50 +510,62 @@ pub fn status_label(status: &JobStatus) -> String {
 
 /// "the move of shard group 3 from A to B (ArangoDB job 17)".
 pub fn describe(request: &MoveRequest, job: &str) -> String {
+    format!("{} (ArangoDB job {job})", describe_move(request))
+}
+
+/// "the move of shard group 3 from A to B".
+pub fn describe_move(request: &MoveRequest) -> String {
     format!(
-        "the move of shard group {} from {} to {} (ArangoDB job {job})",
+        "the move of shard group {} from {} to {}",
         request.group, request.from, request.to
     )
 }
 
 /// Cancels `job`: ArangoDB only sets an abort flag, so this waits until the supervision
-/// has ended the job (Finished, or Failed), never assuming where the group is.
-async fn stop(
-    client: &Client,
-    job: &str,
-    poll: Duration,
-    what: &str,
-) -> Result<Ended, BackendError> {
-    let asked = cancel_job(client, job).await;
+/// has ended the job (Finished, or Failed), never assuming where the group is. A cancel
+/// whose answer was lost is asked again (the flag may or may not have been written).
+async fn stop(client: &Client, job: &str, poll: Duration, what: &str) -> Ended {
+    let mut asked = cancel_job(client, job).await;
     let deadline = Instant::now() + ABORT_WAIT;
     loop {
-        match status(client, job).await? {
-            JobStatus::Finished => {
+        match status(client, job).await {
+            Ok(JobStatus::Finished) => {
                 tracing::info!(job, "a cancelled move finished all the same");
-                return Ok(Ended::Finished);
+                return Ended::Finished;
             }
-            JobStatus::Failed(reason) => {
-                return Ok(Ended::Failed {
+            Ok(JobStatus::Failed(reason)) => {
+                return Ended::Failed {
                     reason,
                     cancelled: true,
-                })
+                }
             }
-            // Refused while it still runs: it goes on, and says so.
-            state if asked.is_err() => {
-                return Err(BackendError::Conflict(format!(
-                    "{what} could not be cancelled and goes on in ArangoDB ({state:?}): {}",
-                    asked.err().map(|e| e.to_string()).unwrap_or_default()
-                )))
+            Ok(state) => match &asked {
+                // Refused for good while it still runs: it goes on, and says so.
+                Err(e) if refused(e) => {
+                    return Ended::Lost(BackendError::Conflict(format!(
+                        "{what} could not be cancelled and goes on in ArangoDB ({state:?}): {e}"
+                    )))
+                }
+                Err(e) if passing(e) => {
+                    tracing::warn!(job, error = %e, "no answer to a cancel; asking again");
+                    asked = cancel_job(client, job).await;
+                }
+                // Anything else (400 or 412: no longer cancellable) means it is ending.
+                _ => {}
+            },
+            Err(e) if passing(&e) => {
+                tracing::warn!(job, error = %e, "no word on a cancelled job; asking again");
             }
-            state if Instant::now() >= deadline => {
-                return Err(BackendError::Conflict(format!(
-                    "{what} was asked to stop, but ArangoDB has not ended the job after {} s \
-                     (it is {state:?}): it may still finish; see queryAgencyJob?id={job}",
-                    ABORT_WAIT.as_secs()
-                )))
-            }
-            _ => tokio::time::sleep(poll.max(CANCEL_CHECK)).await,
+            Err(e) => return Ended::Lost(lost(what, job, &e)),
         }
+        if Instant::now() >= deadline {
+            return Ended::Lost(BackendError::Conflict(format!(
+                "{what} was asked to stop, but ArangoDB has not ended the job after {} s: it may \
+                 still finish; see queryAgencyJob?id={job}",
+                ABORT_WAIT.as_secs()
+            )));
+        }
+        tokio::time::sleep(poll.max(CANCEL_CHECK)).await;
     }
 }
 

@@ -72,6 +72,7 @@ impl ArangoCluster {
             Err(e) if e.is_api(409, None) => Ok(false),
             Err(
                 e @ (ArangoError::Unauthorized { .. }
+                | ArangoError::NoAccess { .. }
                 | ArangoError::Api {
                     status: 401 | 403, ..
                 }),

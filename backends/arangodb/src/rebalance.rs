@@ -32,7 +32,9 @@ impl Default for RebalanceOptions {
             leader_changes: true,
             move_leaders: false,
             move_followers: false,
-            exclude_system_collections: true,
+            // A SmartGraph's hidden `_local_`, `_from_` and `_to_` collections are "system"
+            // collections: excluded, the graph would be under-weighted (moves.md).
+            exclude_system_collections: false,
             pi_factor: 256e6,
             databases_excluded: Vec::new(),
         }
@@ -180,7 +182,7 @@ mod tests {
         assert_eq!(
             RebalanceOptions::default().body(),
             json!({"version": 1, "maximumNumberOfMoves": 1000, "leaderChanges": true,
-                   "moveLeaders": false, "moveFollowers": false, "excludeSystemCollections": true,
+                   "moveLeaders": false, "moveFollowers": false, "excludeSystemCollections": false,
                    "piFactor": 256000000.0, "databasesExcluded": []})
         );
         let many = RebalanceOptions {

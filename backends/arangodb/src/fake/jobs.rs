@@ -98,6 +98,11 @@ pub(super) fn rebalance(s: &mut State, db: &str, body: &Value) -> (u16, Value) {
     {
         s.violations.push(format!("odd rebalance body {body}"));
     }
+    if body["excludeSystemCollections"] != false {
+        // Skips the SmartGraph's hidden edge collections: the graph looks lighter than it is.
+        s.violations
+            .push("rebalance with excludeSystemCollections not false".into());
+    }
     let initial = s.initial();
     let moves: Vec<Value> = match s.collections.get(&initial) {
         Some(c) if !c.shards.is_empty() => {

@@ -39,6 +39,9 @@ pub enum FaultKind {
     Status(u16, i64, &'static str),
     /// Wait this long before handling the request normally.
     Sleep(Duration),
+    /// Handle the request at once (it takes effect, as an agency write does), but answer
+    /// only after this long: a client that gives up first loses the answer, not the effect.
+    LateAnswer(Duration),
     /// Forget the presented token and answer 401.
     Unauthorized,
 }
@@ -143,6 +146,9 @@ pub struct State {
     /// Jobs never leave ToDo (target or shard locked by another job, target BAD, or a
     /// leader move waiting for every clone to be in sync).
     pub stuck_in_todo: bool,
+    /// The user is an admin: without, queryAgencyJob and cancelAgencyJob answer 403
+    /// (moves.md: a user may start a move it cannot watch).
+    pub admin: bool,
 }
 
 impl State {
@@ -205,6 +211,7 @@ impl State {
             abort_outcome: AbortOutcome::Reverted,
             abort_after_polls: 2,
             stuck_in_todo: false,
+            admin: true,
         }
     }
 
@@ -445,6 +452,11 @@ async fn handle(
     if let Some(FaultKind::Sleep(d)) = &fault {
         tokio::time::sleep(*d).await;
     }
+    let late = match fault {
+        Some(FaultKind::LateAnswer(d)) => Some(d),
+        _ => None,
+    };
+    let fault = fault.filter(|_| late.is_none());
     let (status, value) = {
         let mut s = state.lock().unwrap();
         if is_import {
@@ -460,6 +472,9 @@ async fn handle(
             fault,
         )
     };
+    if let Some(d) = late {
+        tokio::time::sleep(d).await;
+    }
     (
         StatusCode::from_u16(status).unwrap(),
         [("content-type", "application/json")],
@@ -772,6 +787,11 @@ fn route(
             None => envelope(404, 1600, "cursor not found"),
         },
         ("POST", ["_admin", "cluster", "moveShard"]) if cluster => jobs::move_shard(s, db, body),
+        ("GET" | "POST", ["_admin", "cluster", "queryAgencyJob" | "cancelAgencyJob"])
+            if cluster && !s.admin =>
+        {
+            envelope(403, 11, "forbidden")
+        }
         ("GET", ["_admin", "cluster", "queryAgencyJob"]) if cluster => {
             let Some(id) = query.get("id") else {
                 s.violations.push("queryAgencyJob without id".into());
@@ -814,7 +834,15 @@ fn route(
                     json!({"error": false, "id": id, "status": job.status, "reason": job.reason}),
                 );
             }
-            if job.status == "ToDo" && stuck {
+            // An older job of the same shard still holds its lock: this one waits in ToDo.
+            let (group, number) = (job.group, id.parse::<u64>().unwrap_or(0));
+            let locked = s.jobs.iter().any(|(other, j)| {
+                j.group == group
+                    && matches!(j.status, "ToDo" | "Pending")
+                    && other.parse::<u64>().unwrap_or(0) < number
+            });
+            let job = s.jobs.get_mut(id).unwrap();
+            if job.status == "ToDo" && (stuck || locked) {
                 // Stays queued, as long as whatever blocks it lasts.
             } else if matches!(job.status, "ToDo" | "Pending") {
                 job.polls += 1;

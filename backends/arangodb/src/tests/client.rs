@@ -320,3 +320,19 @@ async fn an_unreachable_server_is_unavailable() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_refusal_names_the_database_that_refused() {
+    // A path without /_db/ runs in _system: a user without access there (not an admin,
+    // which the console's cluster calls need) is told so, not pointed at its own database.
+    let fake = Fake::cluster().await;
+    fake.with(|s| {
+        s.no_access.insert("_system".into());
+    });
+    let err = ArangoCluster::connect(fake.config())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no access to the database '_system'"), "{err}");
+    assert!(err.contains("admin user"), "{err}");
+}

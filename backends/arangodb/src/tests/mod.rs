@@ -4,6 +4,7 @@
 mod client;
 mod cursor;
 mod loading;
+mod move_faults;
 mod moves;
 mod port_suite;
 mod recorded;
