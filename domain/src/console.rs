@@ -19,6 +19,15 @@ impl BackendKind {
             BackendKind::Arangodb => "ArangoDB",
         }
     }
+
+    /// The same in words for someone outside the team (a stakeholder's link), who
+    /// neither knows nor needs where the simulation keeps its data.
+    pub fn plain_label(self) -> &'static str {
+        match self {
+            BackendKind::Embedded => "A simulated cluster, for demonstrations",
+            BackendKind::Arangodb => "An ArangoDB cluster",
+        }
+    }
 }
 
 /// The back end in use, described without any secret (safe to send to a browser).

@@ -111,6 +111,15 @@ async fn a_read_only_link_watches_but_cannot_change_anything_and_can_be_revoked(
     // The team keeps the console on the same paths.
     let html = get_text(&app.client, app.url("/")).await;
     assert!(html.contains("scaleout.js") && !html.contains("watch/watch.js"));
+    // The back end in the team's words; in plain words for the link, without where the
+    // data lives.
+    assert!(html.contains("Embedded (simulated cluster in SQLite)"));
+    let html = get_text(&viewer, app.url("/")).await;
+    assert!(
+        html.contains("A simulated cluster, for demonstrations"),
+        "{html}"
+    );
+    assert!(!html.contains("SQLite") && !html.contains("scaleout.db"));
     // The controls the server would refuse are not offered; the operator gets them.
     for (page, control) in [("/shards", "make-plan"), ("/demo", "start-demo")] {
         let html = viewer

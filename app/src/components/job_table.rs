@@ -42,19 +42,21 @@ pub fn JobTable(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> i
                                 {jobs.into_iter().map(|j| {
                                     // A resumed job keeps its first start; what it took is its last run's.
                                     let resumed = j.resumed_ms();
+                                    // Labelled on a phone's card only once it is a time: "running" says itself.
+                                    let took_label = j.took().is_some().then_some("Took");
                                     let took = j.took().unwrap_or_else(|| {
                                         if j.started_ms.is_some() { "running" } else { "-" }.to_string()
                                     });
                                     view! {
                                         <tr data-job=j.id>
-                                            <td class="num">
+                                            <td class="num job-id">
                                                 {if team {
                                                     view! { <a href=format!("/jobs/{}", j.id) aria-label=format!("Job {}: its page and log", j.id)>{j.id}</a> }.into_any()
                                                 } else {
                                                     view! { {j.id} }.into_any()
                                                 }}
                                             </td>
-                                            <td>
+                                            <td class="what">
                                                 {j.title()}
                                                 {(j.kind == "demo" && j.state == JobState::Succeeded).then(|| view! {
                                                     " · " <a href=format!("/reports/demo/{}.md", j.id) download="">"report"</a>
@@ -78,13 +80,13 @@ pub fn JobTable(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> i
                                                     }
                                                 })}
                                             </td>
-                                            <td><span class=format!("badge state-{}", j.state.as_str())>{j.state.as_str()}</span></td>
-                                            <td>
+                                            <td class="state"><span class=format!("badge state-{}", j.state.as_str())>{j.state.as_str()}</span></td>
+                                            <td class="started" data-label="Started">
                                                 // As every time on the site: the reader's zone once scripts run.
                                                 <LocalTime ms=j.created_ms />
                                                 {resumed.map(|r| view! { <br /><span class="muted">"resumed " <LocalTime ms=r /></span> })}
                                             </td>
-                                            <td class="num">{took}</td>
+                                            <td class="num took" data-label=took_label>{took}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

@@ -202,10 +202,13 @@ fn StatusList(status: ConsoleStatus) -> impl IntoView {
     ) {
         on_cleanup(move || ticking.clear());
     }
+    // A stakeholder (whose status comes without the data's location) gets plain words.
+    let team = !status.backend.location.is_empty();
+    let kind = status.backend.kind;
     view! {
         <dl class="facts" data-testid="console-status">
-            <dt>"Back end"</dt>
-            <dd data-testid="backend-kind">{status.backend.kind.label()}</dd>
+            <dt>{if team { "Back end" } else { "Cluster" }}</dt>
+            <dd data-testid="backend-kind">{if team { kind.label() } else { kind.plain_label() }}</dd>
             // Where the data lives is for operators (a stakeholder gets it empty).
             {(!status.backend.location.is_empty()).then(|| view! {
                 <dt>"Data"</dt>
