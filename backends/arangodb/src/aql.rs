@@ -112,6 +112,15 @@ pub async fn for_each_batch(
             Call::new(Method::POST, client.db(&["_api", "cursor", &id])).retry(Retry::UnsentOnly);
         batch = match read_batch(client, next).await {
             Ok(b) => b,
+            // The cursor is gone (errorNum 1600): it outlived its time to live, or the
+            // request reached another Coordinator. Not a missing collection.
+            Err(BackendError::NotFound(m)) => {
+                return Err(BackendError::Unavailable(format!(
+                    "ArangoDB no longer knows this read's cursor ({m}): it expired, or the next \
+                     batch reached another Coordinator (behind a load balancer, use sticky \
+                     sessions or one Coordinator's address). Nothing was changed: try again"
+                )))
+            }
             Err(e) => {
                 abandon(client, &id).await;
                 return Err(e);

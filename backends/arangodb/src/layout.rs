@@ -216,7 +216,12 @@ impl ArangoCluster {
         for (t, group) in groups {
             tenants.entry(group).or_default().insert(t);
         }
-        let map = shards::build_cluster_map(&g.spec, &g.initial, &collections, &servers, &tenants);
+        let mut map =
+            shards::build_cluster_map(&g.spec, &g.initial, &collections, &servers, &tenants);
+        let lagging = shards::lagging_hidden_clones(&distribution);
+        for group in map.groups.iter_mut().filter(|x| lagging.contains(&x.index)) {
+            group.in_sync = false;
+        }
         Ok((map, servers))
     }
 

@@ -135,8 +135,11 @@ impl ArangoCluster {
             Ok(v) => schema::parse_graph(&v)
                 .map(Some)
                 .map_err(decode("POST /_api/gharial")),
-            // Created meanwhile by someone else: compare with that one.
+            // Created meanwhile: by someone else, or by our own first request when a 503
+            // came after ArangoDB had begun (the client then sent it again), perhaps still
+            // being finished. Wait for it, then compare with it.
             Err(e) if e.error_num() == Some(codes::GRAPH_DUPLICATE) || e.is_api(409, None) => {
+                self.graph_appears().await?;
                 Ok(None)
             }
             Err(e) => Err(e.into()),

@@ -247,6 +247,24 @@ fn named(p: &Placement, name: impl Fn(&str) -> String) -> Placement {
     }
 }
 
+/// The shard groups whose hidden edge clones (`_from_<E>`, `_to_<E>`: not among the
+/// graph's named collections) are not all in sync. A leader switch waits in ToDo until
+/// every clone of the shard is (moves.md), so such a group is not in sync either.
+pub fn lagging_hidden_clones(distribution: &Distribution) -> BTreeSet<u32> {
+    distribution
+        .iter()
+        .filter(|(name, _)| name.starts_with("_from_") || name.starts_with("_to_"))
+        .flat_map(|(_, shards)| {
+            sorted_shards(shards.keys())
+                .into_iter()
+                .enumerate()
+                .filter(|(_, id)| !shards[id].in_sync())
+                .map(|(group, _)| group as u32)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// The shard map of a cluster. `initial` is the graph's initial collection (one of
 /// `collections`), `tenants` the tenants of each group.
 pub fn build_cluster_map(
@@ -402,6 +420,20 @@ mod tests {
         assert!(!device["s10"].in_sync(), "follower still syncing");
         assert!(device["s9"].in_sync());
         assert_eq!(sorted_shards(device.keys()), ["s9", "s10"]);
+    }
+
+    #[test]
+    fn a_lagging_hidden_edge_clone_marks_its_group() {
+        let v = json!({"error": false, "results": {
+            "_local_Connects": {"Plan": {"s1": {"leader": "A", "followers": ["B"]}, "s2": {"leader": "B", "followers": ["A"]}},
+                                "Current": {"s1": {"leader": "A", "followers": ["B"]}, "s2": {"leader": "B", "followers": ["A"]}}},
+            "_from_Connects": {"Plan": {"s3": {"leader": "A", "followers": ["B"]}, "s4": {"leader": "B", "followers": ["A"]}},
+                               "Current": {"s3": {"leader": "A", "followers": ["B"]}, "s4": {"leader": "B", "followers": []}}},
+            "_to_Connects": {"Plan": {"s5": {"leader": "A", "followers": ["B"]}, "s6": {"leader": "B", "followers": ["A"]}},
+                             "Current": {"s5": {"leader": "A", "followers": ["B"]}, "s6": {"leader": "B", "followers": ["A"]}}}}});
+        let d = parse_shard_distribution(&v).unwrap();
+        // s4 is the second shard of _from_Connects: group 1.
+        assert_eq!(lagging_hidden_clones(&d), BTreeSet::from([1]));
     }
 
     #[test]

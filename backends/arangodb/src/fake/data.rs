@@ -85,7 +85,11 @@ pub(super) fn create_graph(s: &mut State, body: &Value) -> (u16, Value) {
         "edgeDefinitions": defs, "orphanCollections": [], "isSmart": true, "isDisjoint": true,
         "smartGraphAttribute": options["smartGraphAttribute"], "numberOfShards": shards,
         "replicationFactor": rf, "minReplicationFactor": 1, "writeConcern": 1, "initial": initial});
-    s.graph = Some(graph.clone());
+    if s.graph_lag > 0 {
+        s.late_graph = Some((graph.clone(), s.graph_lag));
+    } else {
+        s.graph = Some(graph.clone());
+    }
     (202, json!({"error": false, "code": 202, "graph": graph}))
 }
 

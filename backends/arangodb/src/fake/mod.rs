@@ -42,6 +42,9 @@ pub enum FaultKind {
     /// Handle the request at once (it takes effect, as an agency write does), but answer
     /// only after this long: a client that gives up first loses the answer, not the effect.
     LateAnswer(Duration),
+    /// Handle the request (it takes effect), then answer with this error, as a Coordinator
+    /// that timed out waiting for the cluster after it had begun.
+    ActThen(u16, i64, &'static str),
     /// Forget the presented token and answer 401.
     Unauthorized,
 }
@@ -140,6 +143,9 @@ pub struct State {
     /// A graph still being created (its collections exist): it appears after this many
     /// more reads of it, as after a creation that timed out on the client's side.
     pub late_graph: Option<(Value, u32)>,
+    /// A new graph becomes readable only this many reads after its creation (ArangoDB
+    /// writes the `_graphs` entry after the collections).
+    pub graph_lag: u32,
     /// How an aborted job ends, and after how many more polls of it.
     pub abort_outcome: AbortOutcome,
     pub abort_after_polls: u32,
@@ -208,6 +214,7 @@ impl State {
             auth_disabled: false,
             no_access: BTreeSet::new(),
             late_graph: None,
+            graph_lag: 0,
             abort_outcome: AbortOutcome::Reverted,
             abort_after_polls: 2,
             stuck_in_todo: false,
@@ -456,7 +463,11 @@ async fn handle(
         Some(FaultKind::LateAnswer(d)) => Some(d),
         _ => None,
     };
-    let fault = fault.filter(|_| late.is_none());
+    let acted_then = match fault {
+        Some(FaultKind::ActThen(status, num, message)) => Some(envelope(status, num, message)),
+        _ => None,
+    };
+    let fault = fault.filter(|_| late.is_none() && acted_then.is_none());
     let (status, value) = {
         let mut s = state.lock().unwrap();
         if is_import {
@@ -475,6 +486,7 @@ async fn handle(
     if let Some(d) = late {
         tokio::time::sleep(d).await;
     }
+    let (status, value) = acted_then.unwrap_or((status, value));
     (
         StatusCode::from_u16(status).unwrap(),
         [("content-type", "application/json")],

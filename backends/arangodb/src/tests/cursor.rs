@@ -84,6 +84,32 @@ async fn an_abandoned_cursor_is_deleted() {
 }
 
 #[tokio::test]
+async fn a_cursor_arangodb_lost_is_not_called_a_missing_collection() {
+    let t = tenant(3, "Expired AG", 1);
+    let fake = Fake::cluster().await;
+    let mut config = fake.config();
+    config.cursor_batch_size = 10;
+    let cluster = connect(config).await;
+    cluster.ensure_schema(&SchemaSpec::default()).await.unwrap();
+    scaleout_port_suite::load_tenant(&cluster, &t, Naming::CamelCase).await;
+    fake.fault(
+        Some(Method::POST),
+        "/_api/cursor/",
+        1,
+        FaultKind::Status(404, 1600, "cursor not found"),
+    );
+    let err = cluster
+        .validate(std::slice::from_ref(&t))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, BackendError::Unavailable(ref m)
+            if m.contains("no longer knows this read's cursor") && !m.contains("missing")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
 async fn counts_removal_and_stored_tenants() {
     let t = tenant(3, "Counted Ltd", 2);
     let other = tenant(4, "Other Ltd", 1);

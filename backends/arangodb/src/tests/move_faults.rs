@@ -206,3 +206,29 @@ async fn a_lost_answer_to_a_move_says_the_move_may_run_and_is_not_sent_again() {
     assert_eq!(fake.requests(&Method::POST, MOVE).len(), 1);
     assert_eq!(jobs_of(&fake).len(), 1);
 }
+
+#[tokio::test]
+async fn a_cancel_refused_for_a_while_is_asked_until_arangodb_takes_it() {
+    let (fake, cluster, g) = impatient(36).await;
+    fake.with(|s| s.polls_to_finish = u32::MAX);
+    // More 503s than the client's own attempts (4): the flag is not written until later.
+    fake.fault(
+        Some(Method::POST),
+        "cancelAgencyJob",
+        6,
+        FaultKind::Status(503, 503, "service unavailable"),
+    );
+    let cancel = CancelFlag::new();
+    cancel.cancel();
+    let err = cluster
+        .move_shard_group(&follower_move(&g), &MoveDeadline::NONE, &|_| {}, &cancel)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, BackendError::Cancelled(m) if m.contains("Killed via API")),
+        "{err:?}"
+    );
+    assert_eq!(fake.requests(&Method::POST, CANCEL).len(), 7);
+    assert_eq!(jobs_of(&fake), ["Failed"]);
+    fake.assert_clean();
+}

@@ -6,7 +6,7 @@ use scaleout_domain::port::{BackendError, ClusterBackend, SchemaSpec};
 use scaleout_domain::Naming;
 
 use super::connect;
-use crate::fake::{Coll, Fake};
+use crate::fake::{Coll, Fake, FaultKind};
 
 #[tokio::test]
 async fn created_once_then_accepted_then_conflict_never_dropped() {
@@ -137,6 +137,25 @@ async fn a_graph_still_being_created_is_waited_for_not_called_a_conflict() {
     );
     // Nothing was created twice.
     assert_eq!(fake.requests(&Method::POST, "/_api/gharial").len(), 1);
+}
+
+#[tokio::test]
+async fn a_creation_answered_503_after_it_began_is_waited_for() {
+    // The Coordinator began creating the graph, then answered 503; the client sent it
+    // again and heard "duplicate name" while the graph was still being finished.
+    let fake = Fake::cluster().await;
+    fake.fault(
+        Some(Method::POST),
+        "/_api/gharial",
+        1,
+        FaultKind::ActThen(503, 1457, "timeout in cluster operation"),
+    );
+    fake.with(|s| s.graph_lag = 3);
+    let cluster = connect(fake.config()).await;
+    let report = cluster.ensure_schema(&SchemaSpec::default()).await.unwrap();
+    assert_eq!(report.spec, SchemaSpec::default());
+    assert_eq!(fake.requests(&Method::POST, "/_api/gharial").len(), 2);
+    fake.assert_clean();
 }
 
 #[tokio::test]
