@@ -337,7 +337,7 @@ async fn a_cancel_names_every_move_it_stopped() {
 async fn a_stopped_rebalance_whose_plan_no_longer_fits_is_not_resumed_and_keeps_its_record() {
     use scaleout_domain::port::{CancelFlag, MoveDeadline, MoveRequest, ReplicaRole};
     let dir = tempfile::tempdir().unwrap();
-    let c = console(dir.path(), 256 * 1024, 0, MoveLimits::default());
+    let c = console(dir.path(), 1024 * 1024, 0, MoveLimits::default());
     crowded(&c).await;
     let job = c.start_job(execute(Vec::new())).unwrap();
     let mut log = Box::pin(c.jobs().watch(job).unwrap());
@@ -408,4 +408,44 @@ async fn a_stopped_rebalance_whose_plan_no_longer_fits_is_not_resumed_and_keeps_
     );
     // The record is as the cancel left it: state, start, end and reason.
     assert_eq!(c.job(job).unwrap(), cancelled);
+}
+
+#[tokio::test]
+async fn a_rebalance_names_the_onboardings_that_ran_alongside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = console(dir.path(), 1024 * 1024, 0, MoveLimits::default());
+    crowded(&c).await;
+    let job = c.start_job(execute(Vec::new())).unwrap();
+    let mut log = Box::pin(c.jobs().watch(job).unwrap());
+    while !log
+        .next()
+        .await
+        .expect("the job runs")
+        .step
+        .starts_with("move ")
+    {}
+    // A tenant onboarded while the moves run: its bytes are not in the plan.
+    let t = tenants::prepare(&c, "Latecomer", 2, Naming::CamelCase).unwrap();
+    let onboarding = c.start_job(JobSpec::AddTenant { tenant: t }).unwrap();
+    assert_eq!(
+        c.jobs().wait(onboarding).await.unwrap().state,
+        JobState::Succeeded
+    );
+    let record = c.jobs().wait(job).await.unwrap();
+    assert_eq!(record.state, JobState::Succeeded, "{:?}", record.error);
+    let result: Rebalance = serde_json::from_value(record.result.unwrap()).unwrap();
+    assert_eq!(
+        result.meanwhile,
+        [format!("job {onboarding}: Onboarding a tenant: Latecomer")]
+    );
+    let warned = events(&c, job).await.into_iter().any(|e| {
+        e.outcome == Outcome::Warning
+            && e.message.contains("Latecomer")
+            && e.message.contains("Plan again")
+    });
+    assert!(warned, "the job's log says so");
+
+    // A rebalance with nothing alongside names nothing.
+    let (_, quiet) = executed(&c).await;
+    assert!(quiet.meanwhile.is_empty(), "{:?}", quiet.meanwhile);
 }

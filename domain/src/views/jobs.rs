@@ -117,7 +117,10 @@ impl JobRecord {
                 None => "Onboarding a tenant".into(),
             },
             "add_tenants" => match spec.get("tenants").and_then(|t| t.as_array()) {
-                Some(list) => format!("Onboarding a batch of {} tenants", list.len()),
+                Some(list) => format!(
+                    "Onboarding a batch of {}",
+                    crate::units::counted(list.len() as u64, "tenant")
+                ),
                 None => "Onboarding a batch of tenants".into(),
             },
             "remove_tenant" => "Removing a tenant".into(),
@@ -155,10 +158,101 @@ impl JobRecord {
     }
 }
 
+/// The jobs among `jobs`, other than `this`, that changed the stored data (onboarded or
+/// removed tenants) while they ran at some point between `from_ms` and `to_ms`: what a
+/// plan made at `from_ms` did not count. "job 16: Onboarding a tenant: Acme Corp",
+/// oldest first.
+pub fn data_changes_during(jobs: &[JobRecord], this: u64, from_ms: i64, to_ms: i64) -> Vec<String> {
+    let mut found: Vec<&JobRecord> = jobs
+        .iter()
+        .filter(|j| j.id != this)
+        .filter(|j| {
+            matches!(
+                j.kind.as_str(),
+                "add_tenant" | "add_tenants" | "remove_tenant" | "purge_tenant"
+            )
+        })
+        .filter(|j| {
+            let began = j.started_ms.unwrap_or(j.created_ms);
+            began <= to_ms && j.finished_ms.is_none_or(|end| end >= from_ms)
+        })
+        .collect();
+    found.sort_by_key(|j| j.id);
+    found
+        .into_iter()
+        .map(|j| format!("job {}: {}", j.id, j.title()))
+        .collect()
+}
+
+/// What a rebalance says of [`data_changes_during`] it: the figures after it differ
+/// from its plan's, and why.
+pub fn meanwhile_note(meanwhile: &[String]) -> String {
+    format!(
+        "While it ran, other jobs changed the data its plan had counted ({}): the figures \
+         after it are measured and include them, so they differ from the plan's. Plan again \
+         to balance them in.",
+        meanwhile.join("; ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn data_changed_during_a_run_is_what_other_jobs_stored_or_removed_meanwhile() {
+        let at = |id: u64, kind: &str, spec: serde_json::Value, start: i64, end: Option<i64>| {
+            JobRecord {
+                id,
+                started_ms: Some(start),
+                created_ms: start,
+                finished_ms: end,
+                ..job(kind, spec)
+            }
+        };
+        let jobs = [
+            at(
+                1,
+                "add_tenant",
+                json!({"tenant": {"name": "Before"}}),
+                0,
+                Some(900),
+            ),
+            at(2, "rebalance", json!({"execute": true}), 1_000, Some(5_000)),
+            at(
+                3,
+                "add_tenant",
+                json!({"tenant": {"name": "Overlapping"}}),
+                500,
+                Some(1_500),
+            ),
+            at(
+                4,
+                "add_tenants",
+                json!({"tenants": [{}]}),
+                2_000,
+                Some(3_000),
+            ),
+            at(5, "validate", json!({}), 2_000, Some(3_000)),
+            at(6, "remove_tenant", json!({}), 4_000, None),
+            at(
+                7,
+                "add_tenant",
+                json!({"tenant": {"name": "After"}}),
+                5_001,
+                None,
+            ),
+        ];
+        assert_eq!(
+            data_changes_during(&jobs, 2, 1_000, 5_000),
+            [
+                "job 3: Onboarding a tenant: Overlapping",
+                "job 4: Onboarding a batch of 1 tenant",
+                "job 6: Removing a tenant",
+            ]
+        );
+    }
 
     fn job(kind: &str, spec: serde_json::Value) -> JobRecord {
         JobRecord {

@@ -16,7 +16,7 @@ pub use cluster::{
 pub use demo::{
     DemoCheck, DemoReport, Metrics, StepRecord, Summary, TenantCheck, ValidationSummary,
 };
-pub use jobs::{JobLog, JobRecord, JobState};
+pub use jobs::{data_changes_during, meanwhile_note, JobLog, JobRecord, JobState};
 pub use operations::{
     ExecutedMove, PlanReview, Rebalance, UnregisteredTenant, Validation, STALE_PLAN,
 };

@@ -57,6 +57,11 @@ pub struct Rebalance {
     pub seconds: f64,
     /// Measured on the cluster after execution (the plan's `after` is a forecast).
     pub figures_after: Option<Figures>,
+    /// Other jobs that onboarded or removed tenants while it ran: data its plan did not
+    /// count, so the measured figures may differ from the plan's ("job 16: Onboarding a
+    /// tenant: Acme Corp").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meanwhile: Vec<String>,
     /// ArangoDB's own plan for the same cluster (computed, never executed), when
     /// the back end is ArangoDB: `{imbalance_before, imbalance_after, moves}`,
     /// shown beside the console's plan.

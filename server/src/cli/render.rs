@@ -228,6 +228,13 @@ pub fn rebalance(r: &Rebalance) -> String {
         if let Some(after) = &r.figures_after {
             let _ = writeln!(out, "Measured after: {}", balance_line(after));
         }
+        if !r.meanwhile.is_empty() {
+            let _ = writeln!(
+                out,
+                "{}",
+                scaleout_domain::views::meanwhile_note(&r.meanwhile)
+            );
+        }
     } else if !r.plan.moves.is_empty() {
         let _ = writeln!(
             out,

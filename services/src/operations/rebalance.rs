@@ -202,6 +202,7 @@ pub async fn run(
     save: &(dyn Fn(&RebalanceProgress) -> Result<(), ServiceError> + Send + Sync),
 ) -> Result<Rebalance, ServiceError> {
     let started = Instant::now();
+    let started_ms = crate::clock::now_ms();
     let (what_if_servers, execute) = (spec.what_if_servers, spec.execute);
     let expected = spec.expected.as_deref();
     if execute && what_if_servers > 0 {
@@ -270,6 +271,7 @@ pub async fn run(
             bytes_moved: 0,
             seconds: started.elapsed().as_secs_f64(),
             figures_after: None,
+            meanwhile: Vec::new(),
             arangodb_plan,
         });
     }
@@ -278,6 +280,21 @@ pub async fn run(
     // Moves side by side end in any order: the result lists them as the plan does.
     progress.done.sort_by_key(|m| m.step);
     let bytes_moved = progress.done.iter().map(|m| m.bytes).sum();
+    let meanwhile = scaleout_domain::views::data_changes_during(
+        &console.store().jobs(CONCURRENT_JOBS_LOOKED_AT)?,
+        ctx.job,
+        started_ms,
+        crate::clock::now_ms(),
+    );
+    if !meanwhile.is_empty() {
+        ctx.event(
+            "plan",
+            1,
+            1,
+            Outcome::Warning,
+            scaleout_domain::views::meanwhile_note(&meanwhile),
+        );
+    }
     Ok(Rebalance {
         plan: progress.plan,
         executed: true,
@@ -285,9 +302,13 @@ pub async fn run(
         bytes_moved,
         seconds: started.elapsed().as_secs_f64(),
         figures_after: Some(figures_without(console, &spec.drain).await?),
+        meanwhile,
         arangodb_plan,
     })
 }
+
+/// How many of the newest jobs are looked at for those that ran alongside a rebalance.
+const CONCURRENT_JOBS_LOOKED_AT: u32 = 200;
 
 /// ArangoDB's own plan (compute only), or why there is none, for people.
 async fn own_plan(console: &Console) -> Result<serde_json::Value, String> {

@@ -275,6 +275,11 @@ fn Done(outcome: Rebalance, drained: Option<String>) -> impl IntoView {
                 bytes(outcome.bytes_moved),
                 scaleout_domain::planner::effect(&outcome.plan.before.bytes, &after.bytes),
             )}</p>
+            {(!outcome.meanwhile.is_empty()).then(|| view! {
+                <p class="notice-warn" role="note" data-testid="rebalance-meanwhile">
+                    {scaleout_domain::views::meanwhile_note(&outcome.meanwhile)}
+                </p>
+            })}
             {drained.map(|d| view! {
                 <p class="job-result" data-testid="drain-done">
                     {format!("{d} holds nothing now (read back from the cluster); the figures count the servers that keep data. ")}
