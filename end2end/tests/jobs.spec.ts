@@ -27,10 +27,20 @@ test("dashboard: counts and a running job's live progress", async ({ page }) => 
   const watch = page.locator(`[data-testid="job-watch"][data-job="${job}"]`);
   await expect(watch).toBeVisible();
   await expect(watch).toContainText("Onboarding a tenant");
+  // Its own page, opened while it runs, follows it to its end.
+  const jobPage = await page.context().newPage();
+  await jobPage.goto(`/jobs/${job}`);
+  await waitForHydration(jobPage);
+  await expect(jobPage.getByTestId("job-state")).toHaveText("running");
   const bar = watch.getByRole("progressbar", { name: "Job progress" });
   await expect.poll(async () => Number(await bar.getAttribute("value")), { timeout: 20_000 }).toBeGreaterThan(0);
   await page.screenshot({ path: `${shots}/dashboard-job.png`, fullPage: true });
   await expect(watch).toHaveAttribute("data-state", "succeeded", { timeout: 60_000 });
+  // The job page's own facts follow, without a reload: its state, when it ended, its log.
+  await expect(jobPage.getByTestId("job-state")).toHaveText("succeeded");
+  await expect(jobPage.getByTestId("job-facts")).toContainText("Ended");
+  await expect(jobPage.getByTestId("job-log").locator("li").last()).toContainText("Succeeded");
+  await jobPage.close();
 
   // The job's end refreshes the summary and the job list.
   await expect(page.getByTestId("summary-tenants")).toHaveText(String(before + 1));

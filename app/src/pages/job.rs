@@ -33,13 +33,16 @@ pub fn JobPage() -> impl IntoView {
             }
         }
     });
+    // Once a running job ends, the page reads it again: its state, when it ended, what it
+    // took and its whole log, as a reload would show them.
+    let ended = Callback::new(move |_| log.refetch());
     view! {
         <Title text="Job" />
         <p class="breadcrumb"><a href="/jobs">"Jobs"</a></p>
         <Transition fallback=|| view! { <h1>"Job"</h1><p aria-busy="true">"Loading the job…"</p> }>
             {move || Suspend::new(async move {
                 match log.await {
-                    Ok(log) => view! { <JobBody log /> }.into_any(),
+                    Ok(log) => view! { <JobBody log ended /> }.into_any(),
                     Err(e) => view! {
                         <h1>"Job"</h1>
                         <p class="error" role="alert" data-testid="job-error">
@@ -53,7 +56,7 @@ pub fn JobPage() -> impl IntoView {
 }
 
 #[component]
-fn JobBody(log: JobLog) -> impl IntoView {
+fn JobBody(log: JobLog, ended: Callback<()>) -> impl IntoView {
     let j = log.job;
     let title = j.title();
     let took = j.took();
@@ -80,7 +83,7 @@ fn JobBody(log: JobLog) -> impl IntoView {
             {report.map(|href| view! { <p><a href=href download="">"The demo's report (Markdown)"</a></p> })}
         </section>
         {if running {
-            view! { <JobWatch job=j.id title=title known=Some(j.state) seed=log.events /> }.into_any()
+            view! { <JobWatch job=j.id title=title known=Some(j.state) seed=log.events on_done=ended /> }.into_any()
         } else {
             view! {
                 <section class="card" aria-labelledby="job-log-h">
