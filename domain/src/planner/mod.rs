@@ -128,6 +128,7 @@ mod shorten;
 mod snapshot;
 mod state;
 mod target;
+mod worth;
 
 pub use effect::effect;
 pub use error::PlanError;
@@ -138,3 +139,4 @@ pub use options::{what_if_name, BalanceTarget, PlanOptions};
 pub use plan::{plan, Plan, PlannedMove, Role, StepKind};
 pub use render::render_text;
 pub use snapshot::{ClusterSnapshot, Health, SnapshotGroup, SnapshotServer};
+pub use worth::{BARELY_HELPS, NOTICEABLE};

@@ -60,6 +60,9 @@ pub fn render_text(plan: &Plan) -> String {
         "Effect: {}",
         super::effect(&plan.before.bytes, &plan.after.bytes)
     );
+    if plan.barely_helps() {
+        let _ = writeln!(out, "{}", super::BARELY_HELPS);
+    }
     let _ = writeln!(out, "{}", line("Before:", &plan.before));
     let _ = writeln!(out, "{}", line("After:", &plan.after));
 

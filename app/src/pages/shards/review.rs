@@ -47,9 +47,13 @@ pub fn Review(review: PlanReview, children: Children) -> impl IntoView {
         )
     };
     let curve = plan.curve.clone();
+    let barely = plan.barely_helps();
     view! {
         <div class="review" data-testid="plan-review" data-fingerprint=review.fingerprint.clone()>
             <p class="review-summary" id="plan-summary" data-testid="plan-summary">{summary}</p>
+            {barely.then(|| view! {
+                <p class="notice-warn" role="note" data-testid="plan-barely-helps">{scaleout_domain::planner::BARELY_HELPS}</p>
+            })}
             {children()}
             {(!plan.moves.is_empty()).then(|| view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label="The plan, step by step">
