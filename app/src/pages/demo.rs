@@ -314,7 +314,11 @@ fn DemoRun(
                         })}
                         <ActionForm action=start attr:class="form-row">
                             <input type="hidden" name="naming" value="camelCase" />
-                            <button type="submit" data-testid="start-demo" disabled=move || start.pending().get() || live.get()>
+                            // A warned run asks first: it changes this cluster for good.
+                            <button type="submit" data-testid="start-demo" disabled=move || start.pending().get() || live.get()
+                                on:click=move |ev| if let Some(w) = warning.get_value() {
+                                    crate::components::confirm::or_stop(&ev, &format!("Run the demo on this cluster? It adds three tenants and two DB servers, then rebalances. {w}"));
+                                }>
                                 "Run the scale-out demo"
                             </button>
                         </ActionForm>
