@@ -19,6 +19,10 @@ async fn summary_counts_follow_an_added_tenant_and_jobs_are_listed() {
     assert_eq!(empty.mode, ClusterMode::Cluster);
     assert_eq!((empty.servers_healthy, empty.servers_total), (3, 3));
     assert_eq!((empty.tenants, empty.documents), (0, 0));
+    // An empty cluster says where to start; all healthy, no server is named.
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains(r#"data-testid="summary-start""#), "{html}");
+    assert!(!html.contains(r#"data-testid="summary-unhealthy""#));
 
     let job: u64 = app
         .post_form(
@@ -55,6 +59,23 @@ async fn summary_counts_follow_an_added_tenant_and_jobs_are_listed() {
     assert_eq!(text_of(&html, "summary-tenants"), "1");
     assert!(html.contains(r#"data-testid="job-table""#));
     assert!(html.contains("Onboarding a tenant"));
+    assert!(!html.contains(r#"data-testid="summary-start""#));
+
+    // A failed server is named, with where to look.
+    let failed = app
+        .post_form("/api/cluster/fail-server", "server=DBServer0002")
+        .await;
+    assert!(failed.status().is_success(), "{}", failed.status());
+    assert_eq!(
+        summary(&app).await.servers_unhealthy,
+        ["DBServer0002 (failed)"]
+    );
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(
+        text_of(&html, "summary-unhealthy").contains("Not healthy: DBServer0002 (failed)."),
+        "{html}"
+    );
+    assert!(html.contains(r#"href="/servers">See the Servers page"#));
     app.shutdown().await;
 }
 

@@ -177,6 +177,23 @@ fn SummaryTiles(summary: ConsoleSummary) -> impl IntoView {
             </div>
         </dl>
         <p class="hint">"Balance 1.00 means every DB server holds the same bytes; a rebalance brings it down after servers are added."</p>
+        // What to look at next: a server that is not healthy, or a cluster with nothing in it.
+        {(!summary.servers_unhealthy.is_empty()).then(|| view! {
+            <p class="notice-warn" role="status" data-testid="summary-unhealthy">
+                {format!("Not healthy: {}. ", summary.servers_unhealthy.join(", "))}
+                <OperatorOnly note="">
+                    <a href="/servers">"See the Servers page"</a>
+                </OperatorOnly>
+            </p>
+        })}
+        {(summary.tenants == 0).then(|| view! {
+            <OperatorOnly note="">
+                <p data-testid="summary-start">
+                    "No tenants yet: "<a href="/tenants">"onboard one or import a customer list"</a>
+                    ", or "<a href="/demo">"run the scale-out demo"</a>"."
+                </p>
+            </OperatorOnly>
+        })}
         {(summary.unregistered_tenants > 0).then(|| view! {
             <p class="notice-warn" role="status" data-testid="summary-unregistered">
                 {format!(

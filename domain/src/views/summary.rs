@@ -12,6 +12,9 @@ pub struct ConsoleSummary {
     pub servers_healthy: u32,
     /// Servers that hold data.
     pub servers_total: u32,
+    /// The data servers not in good health, by name ("DBServer0010 (failed)").
+    #[serde(default)]
+    pub servers_unhealthy: Vec<String>,
     /// Registered tenants.
     pub tenants: u64,
     /// Documents of the registered tenants.

@@ -30,6 +30,18 @@ pub async fn summary(console: &Console) -> Result<ConsoleSummary, ServiceError> 
             .filter(|s| s.health == ServerHealth::Good)
             .count() as u32,
         servers_total: data_servers.len() as u32,
+        servers_unhealthy: data_servers
+            .iter()
+            .filter(|s| s.health != ServerHealth::Good)
+            .map(|s| {
+                let health = if s.health == ServerHealth::Failed {
+                    "failed"
+                } else {
+                    "not answering"
+                };
+                format!("{} ({health})", s.short_name)
+            })
+            .collect(),
         tenants: registered.len() as u64,
         documents: mine.iter().map(|(_, n)| **n).sum(),
         unregistered_tenants: strangers.len() as u64,
