@@ -15,6 +15,26 @@ use crate::console::Console;
 use crate::error::ServiceError;
 use crate::jobs::NewTenant;
 
+/// What a customer list is, for the messages about a file that is not one.
+const WHAT_A_LIST_IS: &str = "a customer list is a CSV file whose first line names the \
+     columns (name,scale_factor), or JSON lines ({\"name\": ..., \"scale_factor\": ...})";
+
+/// Someone's input as a message repeats it: quoted, cut short, and with anything that
+/// would not show (a control character) as a dot.
+fn shown(input: &str) -> String {
+    let visible: String = scaleout_domain::access::text::cut(input)
+        .chars()
+        .map(|c| {
+            if c.is_control() || scaleout_domain::access::text::is_invisible(c) {
+                '·'
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("\"{visible}\"")
+}
+
 /// The most rows one file may hold.
 pub const MAX_ROWS: usize = 100_000;
 
@@ -42,6 +62,22 @@ pub struct ImportPlan {
 /// Reads the rows of a CSV (with a header) or JSON-lines file. A row that cannot be
 /// read at all is refused with its line; a file that is neither format is an error.
 pub fn read_rows(text: &str) -> Result<(Vec<Row>, Vec<RowNote>), ServiceError> {
+    if text.trim().is_empty() {
+        return Err(ServiceError::Invalid(format!(
+            "the file is empty: {WHAT_A_LIST_IS}"
+        )));
+    }
+    // A spreadsheet's own format, an image: bytes that are not text (read as text by the
+    // browser, they come as replacement characters).
+    if text
+        .chars()
+        .any(|c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\n')))
+    {
+        return Err(ServiceError::Invalid(format!(
+            "the file is not text: {WHAT_A_LIST_IS}, saved as text (UTF-8; a spreadsheet's \
+             \"CSV\" export)"
+        )));
+    }
     let first = text
         .lines()
         .map(str::trim)
@@ -108,8 +144,8 @@ fn csv_rows(text: &str) -> Result<(Vec<Row>, Vec<RowNote>), ServiceError> {
     let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(name_at), Some(scale_at)) = (column("name"), column("scale_factor")) else {
         return Err(ServiceError::Invalid(format!(
-            "the first line must name the columns: name,scale_factor (and optionally naming), not {:?}",
-            scaleout_domain::access::text::cut(&headers.iter().collect::<Vec<_>>().join(","))
+            "the first line must name the columns: name,scale_factor (and optionally naming), not {}",
+            shown(&headers.iter().collect::<Vec<_>>().join(","))
         )));
     };
     let naming_at = column("naming");
@@ -131,6 +167,18 @@ fn csv_rows(text: &str) -> Result<(Vec<Row>, Vec<RowNote>), ServiceError> {
                 let line = r.position().map_or(0, |p| line_at(p.byte()));
                 let field = |i: usize| r.get(i).unwrap_or("").to_string();
                 if r.iter().all(|f| f.is_empty()) {
+                    continue;
+                }
+                // A quote never closed takes every line after it into one field.
+                if r.iter().any(|f| f.contains('\n')) {
+                    refused.push(RowNote {
+                        line,
+                        name: String::new(),
+                        reason: "a quote (\") opened on this line is never closed, so every \
+                                 line after it was read into this row: close it (\"Acme, Inc.\",2) \
+                                 or remove it"
+                            .into(),
+                    });
                     continue;
                 }
                 rows.push(Row {
@@ -186,8 +234,8 @@ pub async fn plan(
             Ok(s) => s,
             Err(()) => {
                 refused.push(note(format!(
-                    "the scale factor must be a whole number from 1 to 1000, not {:?}",
-                    scaleout_domain::access::text::cut(&row.scale_factor)
+                    "the scale factor must be a whole number from 1 to 1000, not {}",
+                    shown(&row.scale_factor)
                 )));
                 continue;
             }
@@ -197,8 +245,8 @@ pub async fn plan(
                 Ok(n) => n,
                 Err(_) => {
                     refused.push(note(format!(
-                        "{:?} is not a naming convention: use camelCase or snake_case",
-                        scaleout_domain::access::text::cut(n)
+                        "{} is not a naming convention: use camelCase or snake_case",
+                        shown(n)
                     )));
                     continue;
                 }
@@ -343,5 +391,42 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("name,scale_factor"));
+    }
+
+    #[test]
+    fn files_that_are_not_a_list_say_what_they_are() {
+        for (text, says) in [
+            ("", "the file is empty"),
+            ("  \n\t\n", "the file is empty"),
+            ("PK\u{3}\u{4}\u{fffd}\u{fffd}x", "the file is not text"),
+            (
+                "name,scale_factor\nAcme\u{0}Corp,1\n",
+                "the file is not text",
+            ),
+        ] {
+            let err = read_rows(text).unwrap_err().to_string();
+            assert!(
+                err.contains(says) && err.contains("name,scale_factor"),
+                "{text:?}: {err}"
+            );
+        }
+        // An unclosed quote: the row says so, not "a name of 129 characters".
+        let (rows, refused) =
+            read_rows("name,scale_factor\nAcme,1\n\"Globex,2\nInitech,3\nUmbrella,1\n").unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].line, 3);
+        assert!(
+            refused[0].reason.contains("never closed"),
+            "{:?}",
+            refused[0]
+        );
+    }
+
+    #[test]
+    fn input_repeated_in_a_message_shows_no_escapes() {
+        assert_eq!(shown("1.5"), "\"1.5\"");
+        assert_eq!(shown("a\u{1e}b\u{202e}c"), "\"a·b·c\"");
+        assert_eq!(shown(&"9".repeat(100)), format!("\"{}…\"", "9".repeat(40)));
     }
 }
