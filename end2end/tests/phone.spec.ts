@@ -32,13 +32,25 @@ test("operator pages fit a phone", async ({ page }) => {
 });
 
 test("a wide table's box takes the keyboard's focus and scrolls with it", async ({ page }) => {
-  await page.goto("/servers");
+  await page.goto("/shards");
   await waitForHydration(page);
-  const box = page.getByRole("region", { name: "Table of DB servers", exact: true });
+  const box = page.getByRole("region", { name: "Shard groups by server, scrolls sideways", exact: true });
   await box.focus();
   await expect(box).toBeFocused();
   for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
   await expect.poll(() => box.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
+});
+
+test("on a phone each DB server is a card with its actions in view", async ({ page }) => {
+  await page.goto("/servers");
+  await waitForHydration(page);
+  const action = page.getByRole("button", { name: "Simulate failure of DBServer0001" });
+  await expect(action).toBeVisible();
+  const box = await action.boundingBox();
+  expect(box && box.x + box.width).toBeLessThanOrEqual(390);
+  // Its figures keep their names.
+  await expect(page.locator('tr[data-server="DBServer0001"] td[data-label="Bytes"]')).toBeVisible();
+  await page.screenshot({ path: `${shots}/phone-servers.png`, fullPage: true });
 });
 
 test("public pages and a stakeholder's pages fit a phone", async ({ browser, baseURL, request }) => {

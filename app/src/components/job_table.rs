@@ -14,10 +14,17 @@ use crate::components::operator_only::OperatorOnly;
 #[component]
 pub fn JobTable(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> impl IntoView {
     let resume = ServerAction::<ResumeJob>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = resume.value().get() {
-            on_resumed.run(());
+    // The jobs whose resume was refused here: their button goes, the reason stays above.
+    let asked = RwSignal::new(None::<u64>);
+    let refused = RwSignal::new(Vec::<u64>::new());
+    Effect::new(move |_| match resume.value().get() {
+        Some(Ok(_)) => on_resumed.run(()),
+        Some(Err(_)) => {
+            if let Some(id) = asked.get_untracked() {
+                refused.update(|r| r.push(id));
+            }
         }
+        None => {}
     });
     view! {
             {move || resume.value().get().and_then(|r| r.err()).map(|e| view! {
@@ -65,17 +72,23 @@ pub fn JobTable(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> i
                                                 {j.error.clone().map(|e| view! { <br /><span class=if j.state == JobState::Cancelled { "muted" } else { "error" }>{e}</span> })}
                                                 {j.state.is_resumable().then(|| {
                                                     let id = j.id;
+                                                    let offered = move || !refused.with(|r| r.contains(&id));
                                                     // It runs again what was left of it, on the cluster as it is now.
                                                     let question = StoredValue::new(format!("Resume job {id} ({})? It finishes what was left of it, on the cluster as it is now.", j.title()));
                                                     view! {
                                                         <OperatorOnly note="">
-                                                            <ActionForm action=resume attr:class="inline-form">
-                                                                <input type="hidden" name="id" value=id />
-                                                                <button type="submit" class="secondary" data-testid=format!("resume-{id}")
-                                                                    on:click=move |ev| question.with_value(|q| crate::components::confirm::or_stop(&ev, q))>
-                                                                    "Resume (finish from where it stopped)"
-                                                                </button>
-                                                            </ActionForm>
+                                                            <Show when=offered>
+                                                                <ActionForm action=resume attr:class="inline-form">
+                                                                    <input type="hidden" name="id" value=id />
+                                                                    <button type="submit" class="secondary" data-testid=format!("resume-{id}")
+                                                                        on:click=move |ev| {
+                                                                            asked.set(Some(id));
+                                                                            question.with_value(|q| crate::components::confirm::or_stop(&ev, q));
+                                                                        }>
+                                                                        "Resume (finish from where it stopped)"
+                                                                    </button>
+                                                                </ActionForm>
+                                                            </Show>
                                                         </OperatorOnly>
                                                     }
                                                 })}

@@ -3,6 +3,7 @@
 mod access;
 mod dashboard;
 mod demo;
+mod isolation_check;
 mod job;
 mod jobs;
 mod login;

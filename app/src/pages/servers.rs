@@ -227,14 +227,15 @@ fn ServerTable(
                             };
                             view! {
                                 <tr data-server=name.clone()>
-                                    <th scope="row">{name.clone()}</th>
-                                    <td><span class=if failed { "badge status-failed" } else { "badge status-active" }>{format!("{:?}", s.health)}</span></td>
-                                    <td class="num">{s.shard_groups.len()}</td>
-                                    <td class="num">{s.leaders}</td>
-                                    <td class="num">{bytes(s.bytes)}</td>
-                                    <td class="num">{count(s.documents)}</td>
-                                    <td><TenantList tenants=s.tenants.clone() /></td>
-                                    <td>{operates.then(|| view! { <div class="row-actions">
+                                    <th scope="row" class="server">{name.clone()}</th>
+                                    <td class="health"><span class=if failed { "badge status-failed" } else { "badge status-active" }>{format!("{:?}", s.health)}</span></td>
+                                    // Labelled on a phone, where each server is a card.
+                                    <td class="num groups" data-label="Groups">{s.shard_groups.len()}</td>
+                                    <td class="num leaders" data-label="Leaders">{s.leaders}</td>
+                                    <td class="num bytes" data-label="Bytes">{bytes(s.bytes)}</td>
+                                    <td class="num documents" data-label="Documents">{count(s.documents)}</td>
+                                    <td class="tenants"><TenantList tenants=s.tenants.clone() /></td>
+                                    <td class="actions">{operates.then(|| view! { <div class="row-actions">
                                         <button type="button" class="secondary small" on:click=toggle
                                             title=if failed { "Bring the server back: its replicas catch up" } else { "A simulation: the server stops answering until you restore it" }
                                             aria-label=format!("{} {name}", if failed { "Restore" } else { "Simulate failure of" })>

@@ -32,8 +32,14 @@ pub fn ImportCard(action: ServerAction<ImportTenants>) -> impl IntoView {
             let name = file.name();
             leptos::task::spawn_local(async move {
                 if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    list.set(text.as_string().unwrap_or_default());
-                    chosen.set(Some(name));
+                    let text = text.as_string().unwrap_or_default();
+                    // An empty file said as such: not the example behind an empty box.
+                    chosen.set(Some(if text.trim().is_empty() {
+                        format!("{name}: the file is empty; choose another, or paste the list")
+                    } else {
+                        format!("from {name}")
+                    }));
+                    list.set(text);
                 }
             });
         }
@@ -63,12 +69,12 @@ pub fn ImportCard(action: ServerAction<ImportTenants>) -> impl IntoView {
             <ActionForm action attr:class="form-col" attr:data-testid="import-form">
                 <label class="field-block">
                     {move || match (chosen.get(), live.get()) {
-                        (Some(name), _) => format!("The list (from {name})"),
+                        (Some(file), _) => format!("The list ({file})"),
                         (None, true) => "Or paste the list".to_string(),
                         (None, false) => "Paste the list".to_string(),
                     }}
                     <textarea name="list" rows="6" required spellcheck="false" data-testid="import-list"
-                        placeholder="name,scale_factor\nAcme Corp,2\nGlobex,1"
+                        placeholder=move || if chosen.get().is_some() { "" } else { "name,scale_factor\nAcme Corp,2\nGlobex,1" }
                         prop:value=move || list.get()
                         on:input=move |ev| list.set(event_target_value(&ev))></textarea>
                 </label>

@@ -10,8 +10,10 @@ use leptos_router::NavigateOptions;
 use scaleout_domain::tenant_weight::percent;
 use scaleout_domain::views::{TenantOrder, TenantRow};
 
+use super::isolation_check::IsolationCheck;
 use super::tenant_import::ImportCard;
 use crate::api::access::get_session;
+use crate::api::cluster::StartValidate;
 use crate::api::tenants::{list_tenants, AddTenant, AddTenantBatch, ImportTenants, RemoveTenant};
 use crate::components::errors::{error_sentence, error_text};
 use crate::components::focus;
@@ -35,6 +37,7 @@ pub fn Tenants() -> impl IntoView {
     let session = Resource::new(|| (), |_| get_session());
     let remove = ServerAction::<RemoveTenant>::new();
     let import = ServerAction::<ImportTenants>::new();
+    let validate = ServerAction::<StartValidate>::new();
     // Jobs started from this page, newest first.
     let jobs = RwSignal::new(Vec::<(u64, String)>::new());
     let on_done = Callback::new(move |_| refresh.update(|n| *n += 1));
@@ -126,12 +129,22 @@ pub fn Tenants() -> impl IntoView {
             focus::bring_soon(format!("job-{job}"));
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(job)) = validate.value().get() {
+            jobs.update(|j| {
+                j.retain(|(id, _)| *id != job);
+                j.insert(0, (job, "Checking every tenant's isolation".into()))
+            });
+            focus::bring_soon(format!("job-{job}"));
+        }
+    });
     live.on_start(move |job, kind| {
         let title = match kind {
             "add_tenant" => "Onboarding a tenant (started elsewhere)",
             "add_tenants" => "Onboarding a batch of tenants (started elsewhere)",
             "remove_tenant" => "Removing a tenant (started elsewhere)",
             "purge_tenant" => "Deleting an unregistered tenant's data (started elsewhere)",
+            "validate" => "Checking every tenant's isolation (started elsewhere)",
             _ => return,
         };
         // A job this page started is shown under its own title when its
@@ -139,7 +152,8 @@ pub fn Tenants() -> impl IntoView {
         let ours_pending = add.pending().get_untracked()
             || batch.pending().get_untracked()
             || import.pending().get_untracked()
-            || remove.pending().get_untracked();
+            || remove.pending().get_untracked()
+            || validate.pending().get_untracked();
         if !ours_pending && !jobs.with_untracked(|j| j.iter().any(|(id, _)| *id == job)) {
             jobs.update(|j| j.insert(0, (job, title.to_string())));
         }
@@ -238,6 +252,9 @@ pub fn Tenants() -> impl IntoView {
                 })}}
             </Transition>
         </section>
+        <OperatorOnly note="">
+            <IsolationCheck action=validate />
+        </OperatorOnly>
     }
 }
 
