@@ -72,7 +72,20 @@ pub(super) fn move_shard(s: &mut State, db: &str, body: &Value) -> (u16, Value) 
     (202, json!({"error": false, "code": 202, "id": id}))
 }
 
+/// One more read of the replicas still catching up: each is in sync after `sync_lag`.
+pub(super) fn catch_up(s: &mut State) {
+    s.syncing.retain(|_, (_, left)| {
+        *left = left.saturating_sub(1);
+        *left > 0
+    });
+}
+
 pub(super) fn apply_move(s: &mut State, job: &Job) {
+    // A copy made (not a leader switch onto a follower): the new follower catches up.
+    let switch = s.groups[job.group].0 == job.from && s.groups[job.group].1.contains(&job.to);
+    if s.sync_lag > 0 && !switch && s.groups[job.group].0 != job.from {
+        s.syncing.insert(job.group, (job.to, s.sync_lag));
+    }
     let (leader, followers) = &mut s.groups[job.group];
     if *leader == job.from {
         // As MoveShard::pendingLeader: the new leader first, the old one last unless it leaves.

@@ -152,6 +152,11 @@ pub struct State {
     /// Jobs never leave ToDo (target or shard locked by another job, target BAD, or a
     /// leader move waiting for every clone to be in sync).
     pub stuck_in_todo: bool,
+    /// How many reads a replica a finished job added stays out of Current (its copy still
+    /// catching up, as on a real cluster); a leader switch onto it waits in ToDo meanwhile.
+    pub sync_lag: u32,
+    /// Group -> (server, reads left) of such replicas.
+    pub syncing: BTreeMap<usize, (usize, u32)>,
     /// The user is an admin: without, queryAgencyJob and cancelAgencyJob answer 403
     /// (moves.md: a user may start a move it cannot watch).
     pub admin: bool,
@@ -219,6 +224,8 @@ impl State {
             abort_after_polls: 2,
             stuck_in_todo: false,
             admin: true,
+            sync_lag: 0,
+            syncing: BTreeMap::new(),
         }
     }
 
@@ -776,6 +783,7 @@ fn route(
             let mut results = Map::new();
             for (name, c) in &s.collections {
                 let mut plan = Map::new();
+                let mut current = Map::new();
                 for (i, id) in c.shards.iter().enumerate() {
                     let (leader, followers) = &s.groups[i];
                     let f: Vec<String> = followers.iter().map(|k| s.short(*k)).collect();
@@ -783,9 +791,21 @@ fn route(
                         id.clone(),
                         json!({"leader": s.short(*leader), "followers": f}),
                     );
+                    // A replica still catching up is in Plan, not yet in Current.
+                    let lagging = s.syncing.get(&i).map(|(server, _)| *server);
+                    let f: Vec<String> = followers
+                        .iter()
+                        .filter(|k| Some(**k) != lagging)
+                        .map(|k| s.short(*k))
+                        .collect();
+                    current.insert(
+                        id.clone(),
+                        json!({"leader": s.short(*leader), "followers": f}),
+                    );
                 }
-                results.insert(name.clone(), json!({"Plan": plan.clone(), "Current": plan}));
+                results.insert(name.clone(), json!({"Plan": plan, "Current": current}));
             }
+            jobs::catch_up(s);
             (
                 200,
                 json!({"error": false, "code": 200, "results": results}),
@@ -853,8 +873,18 @@ fn route(
                     && matches!(j.status, "ToDo" | "Pending")
                     && other.parse::<u64>().unwrap_or(0) < number
             });
+            // A leader switch waits until its target is in sync ("delaying start").
+            let waiting = {
+                let job = &s.jobs[id];
+                let switch =
+                    s.groups[job.group].0 == job.from && s.groups[job.group].1.contains(&job.to);
+                switch && s.syncing.get(&job.group).is_some_and(|(k, _)| *k == job.to)
+            };
+            if waiting {
+                jobs::catch_up(s);
+            }
             let job = s.jobs.get_mut(id).unwrap();
-            if job.status == "ToDo" && (stuck || locked) {
+            if job.status == "ToDo" && (stuck || locked || waiting) {
                 // Stays queued, as long as whatever blocks it lasts.
             } else if matches!(job.status, "ToDo" | "Pending") {
                 job.polls += 1;

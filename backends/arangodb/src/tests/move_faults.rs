@@ -232,3 +232,32 @@ async fn a_cancel_refused_for_a_while_is_asked_until_arangodb_takes_it() {
     assert_eq!(jobs_of(&fake), ["Failed"]);
     fake.assert_clean();
 }
+
+#[tokio::test]
+async fn a_leader_switch_right_after_the_copy_that_made_its_follower_waits_for_it() {
+    let (fake, cluster, g) = impatient(37).await;
+    // The new follower is in Plan at once, in Current a few reads later.
+    fake.with(|s| {
+        s.polls_to_finish = 2;
+        s.sync_lag = 4;
+    });
+    let copy = follower_move(&g);
+    run(&cluster, &copy).await.unwrap();
+    let map = cluster.shard_map().await.unwrap();
+    let moved = map.groups.iter().find(|x| x.index == g.index).unwrap();
+    assert!(!moved.in_sync, "still catching up: {moved:?}");
+    // As a plan does: the leader onto the follower just made. ArangoDB holds the job in
+    // ToDo until the follower is in sync, then switches.
+    let switch = MoveRequest {
+        group: g.index,
+        from: g.leader.clone(),
+        to: copy.to.clone(),
+        role: ReplicaRole::Leader,
+    };
+    run(&cluster, &switch).await.unwrap();
+    let after = cluster.shard_map().await.unwrap();
+    let group = after.groups.iter().find(|x| x.index == g.index).unwrap();
+    assert_eq!(group.leader, copy.to);
+    assert!(group.in_sync);
+    fake.assert_clean();
+}
