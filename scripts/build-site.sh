@@ -88,11 +88,12 @@ fi
 {
   cat "$ROOT/style/main.css"
   for css in "$ROOT"/style/*.css; do
-    case "$(basename "$css")" in main.css | phone.css) ;; *) cat "$css" ;; esac
+    case "$(basename "$css")" in main.css | phone.css | phone-console.css) ;; *) cat "$css" ;; esac
   done
-  cat "$ROOT/style/phone.css"
+  cat "$ROOT/style/phone.css" "$ROOT/style/phone-console.css"
 } >"$pkg/scaleout.css"
-# The visitors' pages (public.rs) need the layout, the forms and the phone rules only.
+# The visitors' pages (public.rs) need the layout, the forms and the phone's general rules
+# only (not the console's tables on a phone: phone-console.css).
 cat "$ROOT/style/main.css" "$ROOT/style/forms.css" "$ROOT/style/phone.css" >"$pkg/public.css"
 # The comments are for people reading style/: the stylesheets sent carry none (a quarter
 # of the visitors' stylesheet as brotli, 0.9 KB of a 150 KB budget). No string in them

@@ -70,28 +70,8 @@ pub fn JobTable(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> i
                                                 })}
                                                 // A cancel is what someone asked for: its reason reads as a note, a failure's as an error.
                                                 {j.error.clone().map(|e| view! { <br /><span class=if j.state == JobState::Cancelled { "muted" } else { "error" }>{e}</span> })}
-                                                {j.state.is_resumable().then(|| {
-                                                    let id = j.id;
-                                                    let offered = move || !refused.with(|r| r.contains(&id));
-                                                    // It runs again what was left of it, on the cluster as it is now.
-                                                    let question = StoredValue::new(format!("Resume job {id} ({})? It finishes what was left of it, on the cluster as it is now.", j.title()));
-                                                    view! {
-                                                        <OperatorOnly note="">
-                                                            <Show when=offered>
-                                                                <ActionForm action=resume attr:class="inline-form">
-                                                                    <input type="hidden" name="id" value=id />
-                                                                    <button type="submit" class="secondary" data-testid=format!("resume-{id}")
-                                                                        on:click=move |ev| {
-                                                                            asked.set(Some(id));
-                                                                            question.with_value(|q| crate::components::confirm::or_stop(&ev, q));
-                                                                        }>
-                                                                        "Resume (finish from where it stopped)"
-                                                                    </button>
-                                                                </ActionForm>
-                                                            </Show>
-                                                        </OperatorOnly>
-                                                    }
-                                                })}
+                                                // The team's only: a stakeholder's page and bundle go without.
+                                                {(team && j.state.is_resumable()).then(|| resume_control(&j, resume, asked, refused))}
                                             </td>
                                             <td class="state"><span class=format!("badge state-{}", j.state.as_str())>{j.state.as_str()}</span></td>
                                             <td class="started" data-label="Started">
@@ -109,4 +89,49 @@ pub fn JobTable(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> i
                 }.into_any()
             }}
     }
+}
+
+/// Resume for a job that stopped: confirmed first, and gone once refused (the reason
+/// shows above the table). Operators only; not in a stakeholder's bundle.
+#[cfg(not(feature = "watch-bundle"))]
+fn resume_control(
+    j: &JobRecord,
+    resume: ServerAction<ResumeJob>,
+    asked: RwSignal<Option<u64>>,
+    refused: RwSignal<Vec<u64>>,
+) -> AnyView {
+    let id = j.id;
+    let offered = move || !refused.with(|r| r.contains(&id));
+    // It runs again what was left of it, on the cluster as it is now.
+    let question = StoredValue::new(format!(
+        "Resume job {id} ({})? It finishes what was left of it, on the cluster as it is now.",
+        j.title()
+    ));
+    view! {
+        <OperatorOnly note="">
+            <Show when=offered>
+                <ActionForm action=resume attr:class="inline-form">
+                    <input type="hidden" name="id" value=id />
+                    <button type="submit" class="secondary" data-testid=format!("resume-{id}")
+                        on:click=move |ev| {
+                            asked.set(Some(id));
+                            question.with_value(|q| crate::components::confirm::or_stop(&ev, q));
+                        }>
+                        "Resume (finish from where it stopped)"
+                    </button>
+                </ActionForm>
+            </Show>
+        </OperatorOnly>
+    }
+    .into_any()
+}
+
+#[cfg(feature = "watch-bundle")]
+fn resume_control(
+    _: &JobRecord,
+    _: ServerAction<ResumeJob>,
+    _: RwSignal<Option<u64>>,
+    _: RwSignal<Vec<u64>>,
+) -> AnyView {
+    ().into_any()
 }

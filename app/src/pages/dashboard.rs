@@ -96,7 +96,10 @@ pub fn Dashboard() -> impl IntoView {
             <Transition fallback=|| view! { <p aria-busy="true">"Loading the summary…"</p> }>
                 {move || Suspend::new(async move {
                     match summary.await {
-                        Ok(s) => view! { <SummaryTiles summary=s /> }.into_any(),
+                        Ok(s) => {
+                            let team = session.await.is_ok_and(|s| s.role.allows(scaleout_domain::access::Role::Viewer));
+                            view! { <SummaryTiles summary=s team /> }.into_any()
+                        }
                         Err(e) => view! {
                             <p class="error" role="alert">"Could not read the cluster summary: " {error_text(&e)}</p>
                         }.into_any(),
@@ -136,7 +139,7 @@ pub fn Dashboard() -> impl IntoView {
 }
 
 #[component]
-fn SummaryTiles(summary: ConsoleSummary) -> impl IntoView {
+fn SummaryTiles(summary: ConsoleSummary, team: bool) -> impl IntoView {
     let mode = match summary.mode {
         ClusterMode::Cluster => "Cluster",
         ClusterMode::Single => "Single server",
@@ -177,23 +180,7 @@ fn SummaryTiles(summary: ConsoleSummary) -> impl IntoView {
             </div>
         </dl>
         <p class="hint">"Balance 1.00 means every DB server holds the same bytes; a rebalance brings it down after servers are added."</p>
-        // What to look at next: a server that is not healthy, or a cluster with nothing in it.
-        {(!summary.servers_unhealthy.is_empty()).then(|| view! {
-            <p class="notice-warn" role="status" data-testid="summary-unhealthy">
-                {format!("Not healthy: {}. ", summary.servers_unhealthy.join(", "))}
-                <OperatorOnly note="">
-                    <a href="/servers">"See the Servers page"</a>
-                </OperatorOnly>
-            </p>
-        })}
-        {(summary.tenants == 0).then(|| view! {
-            <OperatorOnly note="">
-                <p data-testid="summary-start">
-                    "No tenants yet: "<a href="/tenants">"onboard one or import a customer list"</a>
-                    ", or "<a href="/demo">"run the scale-out demo"</a>"."
-                </p>
-            </OperatorOnly>
-        })}
+        {team.then(|| next_steps(&summary))}
         {(summary.unregistered_tenants > 0).then(|| view! {
             <p class="notice-warn" role="status" data-testid="summary-unregistered">
                 {format!(
@@ -237,6 +224,36 @@ fn StatusList(status: ConsoleStatus) -> impl IntoView {
             <dd data-testid="uptime">{move || format_uptime(up.get())}</dd>
         </dl>
     }
+}
+
+/// What the team should look at next: a server that is not healthy (named, with where to
+/// act), or a cluster with nothing in it. Never a stakeholder's, so not in their bundle.
+#[cfg(not(feature = "watch-bundle"))]
+fn next_steps(summary: &ConsoleSummary) -> AnyView {
+    let unhealthy = (!summary.servers_unhealthy.is_empty()).then(|| {
+        view! {
+            <p class="notice-warn" role="status" data-testid="summary-unhealthy">
+                {format!("Not healthy: {}. ", summary.servers_unhealthy.join(", "))}
+                <a href="/servers">"See the Servers page"</a>
+            </p>
+        }
+    });
+    let start = (summary.tenants == 0).then(|| {
+        view! {
+            <OperatorOnly note="">
+                <p data-testid="summary-start">
+                    "No tenants yet: "<a href="/tenants">"onboard one or import a customer list"</a>
+                    ", or "<a href="/demo">"run the scale-out demo"</a>"."
+                </p>
+            </OperatorOnly>
+        }
+    });
+    view! { {unhealthy} {start} }.into_any()
+}
+
+#[cfg(feature = "watch-bundle")]
+fn next_steps(_: &ConsoleSummary) -> AnyView {
+    ().into_any()
 }
 
 /// "1 h 02 min", "3 min 05 s", "42 s": short and unambiguous.

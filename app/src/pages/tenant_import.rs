@@ -32,10 +32,17 @@ pub fn ImportCard(action: ServerAction<ImportTenants>) -> impl IntoView {
             let name = file.name();
             leptos::task::spawn_local(async move {
                 if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    let text = text.as_string().unwrap_or_default();
-                    // An empty file said as such: not the example behind an empty box.
+                    let mut text = text.as_string().unwrap_or_default();
+                    // An empty file or one that is not text said as such at once: not the
+                    // example behind an empty box, nor the bytes of an image in it.
+                    let binary = text.chars().any(|c| {
+                        c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+                    });
                     chosen.set(Some(if text.trim().is_empty() {
                         format!("{name}: the file is empty; choose another, or paste the list")
+                    } else if binary {
+                        text.clear();
+                        format!("{name} is not a text file: choose a CSV (a spreadsheet's \"CSV\" export), or paste the list")
                     } else {
                         format!("from {name}")
                     }));

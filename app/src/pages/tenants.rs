@@ -133,7 +133,7 @@ pub fn Tenants() -> impl IntoView {
         if let Some(Ok(job)) = validate.value().get() {
             jobs.update(|j| {
                 j.retain(|(id, _)| *id != job);
-                j.insert(0, (job, "Checking every tenant's isolation".into()))
+                j.insert(0, (job, "Validating every tenant".into()))
             });
             focus::bring_soon(format!("job-{job}"));
         }
@@ -144,7 +144,7 @@ pub fn Tenants() -> impl IntoView {
             "add_tenants" => "Onboarding a batch of tenants (started elsewhere)",
             "remove_tenant" => "Removing a tenant (started elsewhere)",
             "purge_tenant" => "Deleting an unregistered tenant's data (started elsewhere)",
-            "validate" => "Checking every tenant's isolation (started elsewhere)",
+            "validate" => "Validating every tenant (started elsewhere)",
             _ => return,
         };
         // A job this page started is shown under its own title when its

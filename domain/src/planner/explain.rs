@@ -61,8 +61,10 @@ pub(crate) fn reasons(
         let more = big.len().saturating_sub(NAMED);
         out.push(format!(
             "{} {} larger than a server's fair share ({}): each server holding a replica of {} \
-             carries at least that much, however the rest is placed. A single tenant this big \
-             needs more shards (numberOfShards) to spread{}",
+             carries at least that much, however the rest is placed. A shard group moves whole: \
+             one holding several tenants shrinks only with more shards (numberOfShards, set when \
+             the graph is made), and one tenant this big stays in one group, so its servers stay \
+             the fullest{}",
             if big.len() == 1 {
                 "shard group".to_string()
             } else {

@@ -532,7 +532,7 @@ pub async fn run(
 fn less_even(before: &Figures, after: &Figures) -> String {
     if after.bytes.cv > before.bytes.cv + scaleout_domain::planner::NOTICEABLE {
         format!(
-            "; but the servers are less evenly loaded than before the demo (spread of bytes {} -> {}): the tenants it added weigh more than the rebalance could spread",
+            "; but the servers are less evenly loaded than before the demo (spread of bytes {} -> {}): shard groups move whole, and the largest decide how even the servers can be",
             scaleout_domain::units::spread_percent(before.bytes.cv),
             scaleout_domain::units::spread_percent(after.bytes.cv)
         )

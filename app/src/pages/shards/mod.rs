@@ -255,6 +255,8 @@ fn RebalanceFlow(attached: Option<JobLog>, on_done: Callback<()>) -> impl IntoVi
             }
             (None, Some(r)) => {
                 let nothing = r.plan.moves.is_empty();
+                // Advised against: not the page's main button.
+                let barely = r.plan.barely_helps();
                 view! {
                     <Review review=r>
                     {move || stale.get().then(|| view! {
@@ -264,7 +266,7 @@ fn RebalanceFlow(attached: Option<JobLog>, on_done: Callback<()>) -> impl IntoVi
                         </p>
                     })}
                     <div class="form-row actions">
-                        <button type="button" data-testid="execute-plan" on:click=run
+                        <button type="button" data-testid="execute-plan" on:click=run class:secondary=barely
                             disabled=move || nothing || execute.pending().get()>
                             "Execute this plan"
                         </button>
