@@ -50,9 +50,14 @@ async fn results_are_read_across_many_batches() {
     fake.assert_clean();
 }
 
-#[tokio::test]
-async fn an_abandoned_cursor_is_deleted() {
-    let t = tenant(2, "Quitter SA", 1);
+/// Validates `t`, read 10 documents a batch, with its first next-batch request refused
+/// with this status and error: the fake and the validation's error.
+async fn next_batch_refused(
+    t: scaleout_domain::Tenant,
+    status: u16,
+    error_num: i64,
+    message: &'static str,
+) -> (Fake, BackendError) {
     let fake = Fake::cluster().await;
     let mut config = fake.config();
     config.cursor_batch_size = 10;
@@ -63,12 +68,19 @@ async fn an_abandoned_cursor_is_deleted() {
         Some(Method::POST),
         "/_api/cursor/",
         1,
-        FaultKind::Status(500, 4, "internal error"),
+        FaultKind::Status(status, error_num, message),
     );
     let err = cluster
         .validate(std::slice::from_ref(&t))
         .await
         .unwrap_err();
+    (fake, err)
+}
+
+#[tokio::test]
+async fn an_abandoned_cursor_is_deleted() {
+    let (fake, err) =
+        next_batch_refused(tenant(2, "Quitter SA", 1), 500, 4, "internal error").await;
     assert!(
         matches!(err, BackendError::Storage(ref m) if m.contains("internal error")),
         "{err:?}"
@@ -85,23 +97,8 @@ async fn an_abandoned_cursor_is_deleted() {
 
 #[tokio::test]
 async fn a_cursor_arangodb_lost_is_not_called_a_missing_collection() {
-    let t = tenant(3, "Expired AG", 1);
-    let fake = Fake::cluster().await;
-    let mut config = fake.config();
-    config.cursor_batch_size = 10;
-    let cluster = connect(config).await;
-    cluster.ensure_schema(&SchemaSpec::default()).await.unwrap();
-    scaleout_port_suite::load_tenant(&cluster, &t, Naming::CamelCase).await;
-    fake.fault(
-        Some(Method::POST),
-        "/_api/cursor/",
-        1,
-        FaultKind::Status(404, 1600, "cursor not found"),
-    );
-    let err = cluster
-        .validate(std::slice::from_ref(&t))
-        .await
-        .unwrap_err();
+    let (_, err) =
+        next_batch_refused(tenant(3, "Expired AG", 1), 404, 1600, "cursor not found").await;
     assert!(
         matches!(err, BackendError::Unavailable(ref m)
             if m.contains("no longer knows this read's cursor") && !m.contains("missing")),

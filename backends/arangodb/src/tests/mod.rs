@@ -32,3 +32,22 @@ async fn loaded(tenant: &Tenant) -> (Fake, ArangoCluster) {
     scaleout_port_suite::load_tenant(&cluster, tenant, Naming::CamelCase).await;
     (fake, cluster)
 }
+
+/// A cancel flag that is set `after` from now, as a person pressing Cancel; await the
+/// handle once the move has answered.
+fn cancel_after(
+    after: std::time::Duration,
+) -> (
+    scaleout_domain::port::CancelFlag,
+    tokio::task::JoinHandle<()>,
+) {
+    let cancel = scaleout_domain::port::CancelFlag::new();
+    let canceller = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            cancel.cancel();
+        })
+    };
+    (cancel, canceller)
+}

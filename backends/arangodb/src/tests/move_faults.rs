@@ -160,14 +160,7 @@ async fn a_cancel_whose_answer_is_lost_is_asked_again_and_its_end_reported() {
         1,
         FaultKind::LateAnswer(Duration::from_secs(1)),
     );
-    let cancel = CancelFlag::new();
-    let canceller = {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            cancel.cancel();
-        })
-    };
+    let (cancel, canceller) = super::cancel_after(Duration::from_millis(100));
     let err = cluster
         .move_shard_group(&follower_move(&g), &MoveDeadline::NONE, &|_| {}, &cancel)
         .await

@@ -253,14 +253,7 @@ async fn cancelled_leader_move(
         to: to.to_owned(),
         role: ReplicaRole::Leader,
     };
-    let cancel = CancelFlag::new();
-    let canceller = {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            cancel.cancel();
-        })
-    };
+    let (cancel, canceller) = super::cancel_after(Duration::from_millis(100));
     let result = cluster
         .move_shard_group(&request, &MoveDeadline::NONE, &|_| {}, &cancel)
         .await;
