@@ -35,9 +35,7 @@ pub fn ImportCard(action: ServerAction<ImportTenants>) -> impl IntoView {
                     let mut text = text.as_string().unwrap_or_default();
                     // An empty file or one that is not text said as such at once: not the
                     // example behind an empty box, nor the bytes of an image in it.
-                    let binary = text.chars().any(|c| {
-                        c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
-                    });
+                    let binary = scaleout_domain::access::text::looks_binary(&text);
                     chosen.set(Some(if text.trim().is_empty() {
                         format!("{name}: the file is empty; choose another, or paste the list")
                     } else if binary {

@@ -49,6 +49,14 @@ pub fn is_plain(text: &str) -> bool {
     !text.chars().any(|c| c.is_control() || is_invisible(c))
 }
 
+/// Bytes that are not text, as a browser or a reader hands them over: a replacement
+/// character (bytes that were not UTF-8) or a control character other than tab and line
+/// ends. An image or a spreadsheet's own format, chosen where a CSV was meant.
+pub fn looks_binary(text: &str) -> bool {
+    text.chars()
+        .any(|c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\n')))
+}
+
 /// How much of someone's input an error message repeats back.
 pub const ECHO_CHARS: usize = 40;
 

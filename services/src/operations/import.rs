@@ -69,10 +69,7 @@ pub fn read_rows(text: &str) -> Result<(Vec<Row>, Vec<RowNote>), ServiceError> {
     }
     // A spreadsheet's own format, an image: bytes that are not text (read as text by the
     // browser, they come as replacement characters).
-    if text
-        .chars()
-        .any(|c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\n')))
-    {
+    if scaleout_domain::access::text::looks_binary(text) {
         return Err(ServiceError::Invalid(format!(
             "the file is not text: {WHAT_A_LIST_IS}, saved as text (UTF-8; a spreadsheet's \
              \"CSV\" export)"
