@@ -274,3 +274,48 @@ async fn a_stopped_job_offers_operators_a_resume_that_finishes_it() {
     assert_eq!(record.result.unwrap()["total_documents"], 328_500);
     app.shutdown().await;
 }
+
+/// A resume refused once (its plan no longer fits the cluster) is not offered again after
+/// a reload: the job shows why instead, in the list and on its page.
+#[tokio::test]
+async fn a_job_whose_resume_was_refused_shows_why_instead_of_resume() {
+    let app = spawn_app().await;
+    let job: u64 = app
+        .post_form(
+            "/api/tenants/add",
+            "name=Refused+Co&scale_factor=300&naming=camelCase",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.post_form("/api/jobs/cancel", &format!("id={job}"))
+        .await;
+    assert_eq!(app.finish_job(job).await.state.as_str(), "cancelled");
+    // As the resume check records it (see services' execution tests for the check itself).
+    let why = "the cluster changed since its plan was made (a group moved)";
+    scaleout_services::store::ConsoleStore::open(&app.data.path().join("console.db"))
+        .unwrap()
+        .refuse_resume(job, why)
+        .unwrap();
+
+    for page in ["/".to_string(), "/jobs".to_string(), format!("/jobs/{job}")] {
+        let html = support::markup(&app.get(&page).await.text().await.unwrap());
+        assert!(
+            !html.contains(&format!("data-testid=\"resume-{job}\"")),
+            "{page}: {html}"
+        );
+        assert!(
+            html.contains(&format!("Cannot be resumed: {why}")),
+            "{page}: {html}"
+        );
+    }
+    let refused = app
+        .post_form("/api/jobs/resume", &format!("id={job}"))
+        .await;
+    assert_eq!(refused.status(), 409);
+    assert!(refused.text().await.unwrap().contains(why));
+    assert_eq!(app.finish_job(job).await.state.as_str(), "cancelled");
+    app.shutdown().await;
+}

@@ -92,18 +92,41 @@ async fn a_personal_link_opens_the_portal_anywhere_until_a_new_one_is_made() {
         .await
         .unwrap();
     assert_eq!(renewed.status(), 200);
+    // The device that made it keeps its way in: its cookie now holds the new link.
+    let kept = set_cookie(&renewed, "scaleout_portal").expect("the device's cookie, renewed");
     let token: String = renewed.json().await.unwrap();
+    assert!(kept.ends_with(&token), "{kept}");
+    assert_eq!(overview(&app, &kept).await.0, 200);
     assert!(
         open_link(&app, &link, None).await.is_none(),
         "the old link stopped"
     );
+    // A device that holds only the old link is out.
     assert_eq!(overview(&app, &elsewhere).await.0, 401);
     let new = open_link(&app, &format!("/portal/open/{token}"), None)
         .await
         .expect("the new link opens");
     assert_eq!(overview(&app, &new).await.0, 200);
-    // The browser that signed up keeps its portal through all that.
+    // The browser that signed up keeps its portal through all that, and making a link
+    // there leaves its own way in as it was.
     assert_eq!(overview(&app, &signed).await.0, 200);
+    let from_signing = client_with_cookie(&signed)
+        .post(app.url("/api/portal/new-link"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_signing.status(), 200);
+    assert_eq!(set_cookie(&from_signing, "scaleout_portal"), None);
+    let token: String = from_signing.json().await.unwrap();
+    assert_eq!(overview(&app, &signed).await.0, 200);
+    assert_eq!(
+        overview(&app, &new).await.0,
+        401,
+        "the link before it stopped"
+    );
+    let new = open_link(&app, &format!("/portal/open/{token}"), None)
+        .await
+        .expect("the newest link opens");
     // An operator closes the portal to everyone who has it, the browser that signed up
     // too, and gets a new link to hand over.
     let view = overview(&app, &new).await.1.unwrap();
@@ -402,5 +425,53 @@ async fn the_personal_link_is_shown_once_and_never_in_the_address() {
         other.trim_start_matches("/portal/open/")
     );
     assert_eq!(overview(&app, &foreign).await.1.unwrap().personal, None);
+    app.shutdown().await;
+}
+
+/// An operator who declines a signup from the CLI (another process beside the server)
+/// is seen by the customer's open portal within seconds, as one in the browser is.
+#[tokio::test]
+async fn a_signup_declined_from_the_cli_reaches_the_open_portal() {
+    let app = spawn_app_with(|c| c.signup.approval = true).await;
+    let (cookie, _) = sign_up(&app, "Declined Elsewhere Co", None).await;
+    let id = overview(&app, &cookie).await.1.unwrap().signup.id;
+    let updates = client_with_cookie(&cookie)
+        .post(app.url("/api/portal/updates"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updates.status(), 200);
+    let mut body = updates.bytes_stream();
+    let mut decoder = LineDecoder::<PortalView>::default();
+    let mut next_state = async || loop {
+        let chunk = tokio::time::timeout(Duration::from_secs(15), body.next())
+            .await
+            .expect("an update within seconds")
+            .expect("the stream goes on")
+            .unwrap();
+        if let Some(view) = decoder.push(&String::from_utf8_lossy(&chunk)).pop() {
+            return view.unwrap().signup;
+        }
+    };
+    assert_eq!(next_state().await.state.as_str(), "pending");
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_scaleout"))
+        .args(["--data-dir", app.data.path().to_str().unwrap()])
+        .args([
+            "signup",
+            "reject",
+            &id.to_string(),
+            "--reason",
+            "Not a network operator",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    let declined = next_state().await;
+    assert_eq!(declined.state.as_str(), "rejected");
+    assert_eq!(declined.message.as_deref(), Some("Not a network operator"));
     app.shutdown().await;
 }

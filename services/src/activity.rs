@@ -35,6 +35,8 @@ struct Told {
     others: HashMap<u64, JobState>,
     /// The jobs there were when the server started were taken as known.
     primed: bool,
+    /// The store's count of signup changes at the last look.
+    signups: Option<u64>,
 }
 
 impl Default for ActivityHub {
@@ -81,15 +83,22 @@ impl ActivityHub {
         self.tx.receiver_count()
     }
 
-    /// Publishes the starts and ends of jobs run by other processes, read from
-    /// the store (the server calls this every second).
+    /// Publishes the starts and ends of jobs run by other processes, and changes they
+    /// made to signups (declined, approved, its portal closed), read from the store
+    /// (the server calls this every second).
     pub fn notice_other_processes(&self, console: &Console) {
         let Ok(recent) = console.store().jobs(50) else {
             return;
         };
+        let signups = console.store().signups_changed().ok();
         let mut news = Vec::new();
         {
             let mut told = self.told.lock().unwrap_or_else(|p| p.into_inner());
+            // A change made here was told already; telling it again costs a page a read.
+            let before = std::mem::replace(&mut told.signups, signups);
+            if told.primed && signups.is_some() && before != signups {
+                news.push(Happening::SignupsChanged);
+            }
             let primed = std::mem::replace(&mut told.primed, true);
             for job in recent {
                 if told.here.contains(&job.id) {

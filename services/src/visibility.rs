@@ -83,6 +83,7 @@ mod tests {
             finished_ms: None,
             result: Some(result),
             error: None,
+            resume_refused: None,
         }
     }
 

@@ -476,3 +476,36 @@ async fn a_move_check_leaves_out_a_tenant_onboarded_from_start_to_end_while_its_
         verdict.summary
     );
 }
+
+/// The serving process looks for orphaned jobs every few seconds while its own jobs
+/// start: a job started at that moment is never taken for an orphan (it was, when the
+/// look listed this process's jobs before reading the store, and a customer's signup
+/// then said "not set up" while its tenant was ready).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_starting_while_orphans_are_looked_for_is_not_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = console(dir.path());
+    let looking = {
+        let c = c.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut marked = Vec::new();
+            for _ in 0..4_000 {
+                marked.extend(c.jobs().interrupt_orphans().unwrap());
+            }
+            marked
+        })
+    };
+    let mut jobs = Vec::new();
+    while !looking.is_finished() && jobs.len() < 400 {
+        jobs.push(c.start_job(JobSpec::Validate).unwrap());
+        tokio::task::yield_now().await;
+    }
+    let marked = looking.await.unwrap();
+    assert!(marked.is_empty(), "taken for orphans: {marked:?}");
+    for id in jobs {
+        assert_ne!(
+            c.jobs().wait(id).await.unwrap().state,
+            JobState::Interrupted
+        );
+    }
+}

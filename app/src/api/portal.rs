@@ -100,14 +100,19 @@ pub async fn switch_portal(id: u64) -> Result<(), ServerFnError> {
 /// working), shown once on the portal.
 #[server(endpoint = "/portal/new-link")]
 pub async fn new_portal_link() -> Result<String, ServerFnError> {
-    use scaleout_services::access::PORTAL_OPEN_PREFIX;
+    use scaleout_services::access::{cookie, PORTAL_COOKIE, PORTAL_OPEN_PREFIX};
     let console = super::server::anyone()?;
-    let path = console
+    let (path, renewed) = console
         .access()
         .renew_portal_link(&console, &portal_cookie()?)
         .map_err(super::server::fail)?;
+    let secure = super::server::caller()?.secure;
+    // A device that came in by the old link keeps its way in, by the new one.
+    if let Some(value) = renewed {
+        super::server::set_cookie(&cookie(PORTAL_COOKIE, &value, 90 * 24 * 3600, secure));
+    }
     let token = path.trim_start_matches(PORTAL_OPEN_PREFIX).to_string();
-    super::server::to_portal_showing(&token, super::server::caller()?.secure);
+    super::server::to_portal_showing(&token, secure);
     Ok(token)
 }
 

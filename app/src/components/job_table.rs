@@ -92,7 +92,8 @@ pub fn JobTable(jobs: Vec<JobRecord>, on_resumed: Callback<()>, team: bool) -> i
 }
 
 /// Resume for a job that stopped: confirmed first, and gone once refused (the reason
-/// shows above the table). Operators only; not in a stakeholder's bundle.
+/// shows above the table, and beside the job once the page is loaded again). Operators
+/// only; not in a stakeholder's bundle.
 #[cfg(not(feature = "watch-bundle"))]
 fn resume_control(
     j: &JobRecord,
@@ -101,6 +102,13 @@ fn resume_control(
     refused: RwSignal<Vec<u64>>,
 ) -> AnyView {
     let id = j.id;
+    // Refused before (its plan no longer fits the cluster): the reason, not the button.
+    if let Some(why) = j.resume_refused.clone() {
+        return view! {
+            <br /><span class="muted" data-testid=format!("resume-refused-{id}")>"Cannot be resumed: " {why}</span>
+        }
+        .into_any();
+    }
     let offered = move || !refused.with(|r| r.contains(&id));
     // It runs again what was left of it, on the cluster as it is now.
     let question = StoredValue::new(format!(

@@ -80,6 +80,9 @@ fn JobBody(log: JobLog, ended: Callback<()>) -> impl IntoView {
             {j.error.clone().map(|e| view! {
                 <p class=if j.state == JobState::Cancelled { "muted" } else { "error" } data-testid="job-reason">{e}</p>
             })}
+            {j.resume_refused.clone().map(|why| view! {
+                <p class="muted" data-testid="job-resume-refused">"Cannot be resumed: " {why}</p>
+            })}
             {report.map(|href| view! { <p><a href=href download="">"The demo's report (Markdown)"</a></p> })}
         </section>
         {if running {

@@ -66,6 +66,10 @@ pub struct JobRecord {
     pub finished_ms: Option<i64>,
     pub result: Option<serde_json::Value>,
     pub error: Option<String>,
+    /// Why it can no longer be resumed (the cluster moved on from its plan), once a resume
+    /// was refused: Resume is not offered again after a reload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume_refused: Option<String>,
 }
 
 /// A job and the events of its log worth reading afterwards (see
@@ -79,6 +83,11 @@ pub struct JobLog {
 }
 
 impl JobRecord {
+    /// Stopped before finishing, and no resume of it has been refused.
+    pub fn can_resume(&self) -> bool {
+        self.state.is_resumable() && self.resume_refused.is_none()
+    }
+
     /// When its current run began, if that was a resume: the record was made when the
     /// job first started, and a resume starts a new run of it.
     pub fn resumed_ms(&self) -> Option<i64> {
@@ -265,6 +274,7 @@ mod tests {
             finished_ms: Some(2_000),
             result: None,
             error: None,
+            resume_refused: None,
         }
     }
 

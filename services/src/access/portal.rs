@@ -152,14 +152,28 @@ impl Access {
     }
 
     /// A new personal link for the cookie's current signup (the old one stops
-    /// working); its path, shown once.
+    /// working): its path, shown once, and the browser's new cookie when the browser
+    /// had opened the portal with the link that stops (it holds the new one instead,
+    /// so making a link never shuts out the device that made it).
     pub fn renew_portal_link(
         &self,
         console: &Console,
         cookie: &str,
-    ) -> Result<String, ServiceError> {
-        let (_, signup) = self.current_signup(console, cookie)?;
-        self.new_portal_link(signup.id as i64)
+    ) -> Result<(String, Option<String>), ServiceError> {
+        let (token, signup) = self.current_signup(console, cookie)?;
+        let opened_with_link = self.signup_of_link(&token)?.is_some();
+        let path = self.new_portal_link(signup.id as i64)?;
+        let cookie = opened_with_link.then(|| {
+            let kept: Vec<String> = portal_tokens(cookie)
+                .into_iter()
+                .filter(|t| *t != token)
+                .collect();
+            portal_cookie_value(
+                path.trim_start_matches(super::PORTAL_OPEN_PREFIX),
+                Some(&kept.join(".")),
+            )
+        });
+        Ok((path, cookie))
     }
 
     /// Page `page` of the customer's own network at `at` (epoch seconds), once it is ready.

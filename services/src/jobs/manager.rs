@@ -92,6 +92,11 @@ impl Jobs {
                 "job {id} {state}: only a job that stopped before finishing (interrupted, cancelled or failed) can be resumed"
             )));
         }
+        if let Some(why) = &record.resume_refused {
+            return Err(ServiceError::Conflict(format!(
+                "job {id} cannot be resumed: {why}"
+            )));
+        }
         let spec: JobSpec = serde_json::from_value(record.spec.clone())
             .map_err(|e| ServiceError::Store(format!("job {id} has an unreadable spec: {e}")))?;
         let checkpoint = self.store.checkpoint(id)?;
@@ -346,14 +351,15 @@ impl Jobs {
     /// locks); run at start and, while serving, every few seconds, so a job
     /// never stays "running" after its process died.
     pub fn interrupt_orphans(&self) -> Result<Vec<u64>, ServiceError> {
-        let here: Vec<u64> = {
+        // Asked of each job the store lists, after it listed them: a job recorded by a
+        // start at this moment is in `running` by then (its start holds that lock from
+        // recording to launching). A list of ours taken before the store's missed it.
+        let here = |id: u64| {
             let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
             let unrecorded = self.unrecorded.lock().unwrap_or_else(|p| p.into_inner());
-            running.keys().chain(unrecorded.keys()).copied().collect()
+            running.contains_key(&id) || unrecorded.contains_key(&id)
         };
-        let orphans = self
-            .store
-            .interrupt_orphans(now_ms(), &|id| here.contains(&id))?;
+        let orphans = self.store.interrupt_orphans(now_ms(), &here)?;
         if !orphans.is_empty() {
             tracing::warn!(?orphans, "jobs left running by a stopped process are marked interrupted; resume them to finish");
         }

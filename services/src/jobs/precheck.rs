@@ -96,17 +96,21 @@ pub async fn check_resume(console: &Console, id: u64) -> Result<(), ServiceError
     else {
         return Ok(());
     };
-    match crate::operations::executor::stale_step(console, &progress).await? {
-        None => Ok(()),
-        Some(why) => Err(ServiceError::Conflict(format!(
-            "job {id} cannot be resumed: the cluster changed since its plan was made ({why}). \
-             It stays {}; {}",
-            record.state.as_str(),
-            if drain.is_empty() {
-                "plan a new rebalance instead".to_string()
-            } else {
-                format!("plan the drain of {} again instead", drain.join(", "))
-            }
-        ))),
-    }
+    let Some(why) = crate::operations::executor::stale_step(console, &progress).await? else {
+        return Ok(());
+    };
+    let refusal = format!(
+        "the cluster changed since its plan was made ({why}). It stays {}; {}",
+        record.state.as_str(),
+        if drain.is_empty() {
+            "plan a new rebalance instead".to_string()
+        } else {
+            format!("plan the drain of {} again instead", drain.join(", "))
+        }
+    );
+    // Kept with the job: its plan will not fit again, so Resume is not offered again.
+    console.store().refuse_resume(id, &refusal)?;
+    Err(ServiceError::Conflict(format!(
+        "job {id} cannot be resumed: {refusal}"
+    )))
 }

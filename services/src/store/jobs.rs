@@ -9,7 +9,8 @@ use super::locks::{self, Held, Lock};
 use super::{db, ConsoleStore};
 use crate::error::ServiceError;
 
-const COLUMNS: &str = "id, kind, spec, state, created_ms, started_ms, finished_ms, result, error";
+const COLUMNS: &str =
+    "id, kind, spec, state, created_ms, started_ms, finished_ms, result, error, resume_refused";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<JobRecord> {
     let spec: String = r.get(2)?;
@@ -24,6 +25,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<JobRecord> {
         finished_ms: r.get(6)?,
         result: result.and_then(|s| serde_json::from_str(&s).ok()),
         error: r.get(8)?,
+        resume_refused: r.get(9)?,
     })
 }
 
@@ -152,6 +154,18 @@ impl ConsoleStore {
             )
             .map_err(db)?;
             locks::release_all(tx, id)
+        })
+    }
+
+    /// Records why job `id` can no longer be resumed; Resume is not offered for it again.
+    pub fn refuse_resume(&self, id: u64, why: &str) -> Result<(), ServiceError> {
+        self.with(|conn| {
+            conn.execute(
+                "UPDATE jobs SET resume_refused = ?2 WHERE id = ?1",
+                params![id as i64, why],
+            )
+            .map(|_| ())
+            .map_err(db)
         })
     }
 

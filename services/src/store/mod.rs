@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode};
+use rusqlite::{Connection, ErrorCode, OptionalExtension};
 
 pub use files::FileState;
 pub use jobs::{JobRecord, JobState, Owner};
@@ -63,6 +63,21 @@ impl ConsoleStore {
     ) -> Result<T, ServiceError> {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         f(&conn).map_err(|e| e.explained(&self.path))
+    }
+
+    /// How many times signups were added or changed, by any process (a trigger counts
+    /// them): a server notices a change a CLI made.
+    pub fn signups_changed(&self) -> Result<u64, ServiceError> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'signups_changed'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()
+            .map(|n| n.unwrap_or(0) as u64)
+            .map_err(db)
+        })
     }
 
     /// Whether the store answers a read (for readiness checks).

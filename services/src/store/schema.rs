@@ -7,7 +7,7 @@ use scaleout_domain::name_key::name_key;
 use super::db;
 use crate::error::ServiceError;
 
-const VERSION: i64 = 7;
+const VERSION: i64 = 8;
 
 const V1: &str = "
 CREATE TABLE tenants (
@@ -184,6 +184,25 @@ const V7: &str = "
 ALTER TABLE jobs ADD COLUMN cancel_requested_ms INTEGER;
 ";
 
+/// Why a job can no longer be resumed, once a resume was refused for it; and a count of
+/// the changes to signups, whichever process made them (a CLI declining a signup beside
+/// the server), so the server can tell the customer's portal at once.
+const V8: &str = "
+ALTER TABLE jobs ADD COLUMN resume_refused TEXT;
+CREATE TRIGGER signups_inserted AFTER INSERT ON signups BEGIN
+    INSERT INTO settings (key, value) VALUES ('signups_changed', '1')
+    ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+END;
+CREATE TRIGGER signups_updated AFTER UPDATE ON signups BEGIN
+    INSERT INTO settings (key, value) VALUES ('signups_changed', '1')
+    ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+END;
+CREATE TRIGGER signups_deleted AFTER DELETE ON signups BEGIN
+    INSERT INTO settings (key, value) VALUES ('signups_changed', '1')
+    ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+END;
+";
+
 pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
     // Another process may be making the same new file this instant (see busy.rs).
     let tx = scaleout_embedded::busy::patiently(|| {
@@ -223,6 +242,9 @@ pub fn migrate(conn: &Connection) -> Result<(), ServiceError> {
     }
     if version < 7 {
         tx.execute_batch(V7).map_err(db)?;
+    }
+    if version < 8 {
+        tx.execute_batch(V8).map_err(db)?;
     }
     tx.pragma_update(None, "user_version", VERSION)
         .map_err(db)?;
