@@ -36,6 +36,10 @@ pub struct ProgressEvent {
     /// `done` is estimated (ArangoDB reports no bytes for a running move), not counted.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub estimated: bool,
+    /// Seconds the whole job still needs from this event on, as its operation forecasts
+    /// them (a rebalance plays its remaining steps out at the measured copy rate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_left_secs: Option<f64>,
 }
 
 impl ProgressEvent {
@@ -87,20 +91,25 @@ pub fn current(events: &[ProgressEvent]) -> Option<&ProgressEvent> {
     shown
 }
 
-/// The events worth reading once a job has ended: where each step began and ended, and
-/// every outcome (a move done, a warning, a failure), in the order they happened. A
-/// rebalance logs hundreds of ticks; this is what `job show` and the job page show.
+/// The events worth reading once a job has ended: where each step began and ended,
+/// where it entered a new phase (a move's copy beginning after it waited), and every
+/// outcome (a move done, a warning, a failure), in the order they happened. A rebalance
+/// logs hundreds of ticks; this is what `job show` and the job page show.
 pub fn milestones(events: &[ProgressEvent]) -> Vec<&ProgressEvent> {
     let mut ends: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for (i, e) in events.iter().enumerate() {
         ends.entry(e.step.as_str()).or_insert((i, i)).1 = i;
     }
+    let mut phases: std::collections::BTreeMap<&str, crate::port::MovePhase> = Default::default();
     events
         .iter()
         .enumerate()
         .filter(|&(i, e)| {
             let (first, last) = ends[e.step.as_str()];
-            e.outcome != Outcome::Running || i == first || i == last
+            let new_phase = e
+                .phase
+                .is_some_and(|p| phases.insert(e.step.as_str(), p) != Some(p));
+            e.outcome != Outcome::Running || i == first || i == last || new_phase
         })
         .map(|(_, e)| e)
         .collect()
@@ -160,6 +169,7 @@ mod tests {
             at_ms: 1_700_000_000_000,
             phase: None,
             estimated: false,
+            time_left_secs: None,
         }
     }
 
@@ -256,6 +266,26 @@ mod tests {
         ];
         let kept: Vec<u64> = milestones(&log).iter().map(|e| e.seq).collect();
         assert_eq!(kept, vec![0, 1, 2, 3, 7, 8, 9, 11]);
+
+        // A move that waited, then copied, then switched its leader: each phase's start.
+        use crate::port::MovePhase::*;
+        let phased = |seq, phase| ProgressEvent {
+            phase: Some(phase),
+            ..at(seq, "move 1", Running)
+        };
+        let log = [
+            at(0, "move 1", Running),
+            phased(1, Queued),
+            phased(2, Queued),
+            phased(3, Copying),
+            at(4, "move 1", Running),
+            phased(5, Copying),
+            phased(6, SwitchingLeader),
+            phased(7, SwitchingLeader),
+            at(8, "move 1", Ok),
+        ];
+        let kept: Vec<u64> = milestones(&log).iter().map(|e| e.seq).collect();
+        assert_eq!(kept, vec![0, 1, 3, 6, 8]);
     }
 
     #[test]

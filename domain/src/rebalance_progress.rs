@@ -74,7 +74,10 @@ pub struct CurrentMove {
     pub phase: Option<MovePhase>,
     /// The bytes (and so the rate and time left) are estimated, not counted.
     pub estimated: bool,
-    started_ms: i64,
+    /// When its copy began, and its bytes then: its rate is measured from there, so the
+    /// time it waited to start (ArangoDB's ToDo, the console's checks) does not make its
+    /// first estimates of the time left run long.
+    copy_from: (i64, u64),
 }
 
 /// Where a rebalance stands, from its events.
@@ -102,6 +105,8 @@ impl RebalanceProgress {
         let mut finished_bytes = 0u64;
         let mut run_started_ms = None;
         let mut last_ms = 0i64;
+        // The executor's latest forecast of the time left, and when it was made.
+        let mut forecast: Option<(i64, f64)> = None;
         for e in events {
             last_ms = last_ms.max(e.at_ms);
             if e.step == MOVE_STEP {
@@ -111,6 +116,7 @@ impl RebalanceProgress {
             } else if e.step == BYTES_STEP {
                 finished_bytes = e.done;
                 p.bytes_total = e.total;
+                forecast = e.time_left_secs.map(|secs| (e.at_ms, secs));
             } else if let Some(number) = move_number(&e.step) {
                 let at = p.running.iter().position(|m| m.number == number);
                 match (at, e.outcome) {
@@ -122,15 +128,24 @@ impl RebalanceProgress {
                         rate: None,
                         phase: e.phase,
                         estimated: e.estimated,
-                        started_ms: e.at_ms,
+                        copy_from: (e.at_ms, e.done),
                     }),
                     (Some(i), Outcome::Running) => {
                         let m = &mut p.running[i];
+                        if e.phase == Some(MovePhase::Copying) && m.phase != e.phase {
+                            m.copy_from = (e.at_ms, e.done);
+                        }
                         m.bytes_done = e.done;
                         m.bytes_total = e.total;
                         m.phase = e.phase.or(m.phase);
                         m.estimated = e.estimated;
-                        m.rate = transfer_rate(m.started_ms, e.at_ms, e.done, e.total);
+                        let (from_ms, from_bytes) = m.copy_from;
+                        m.rate = transfer_rate(
+                            from_ms,
+                            e.at_ms,
+                            e.done.saturating_sub(from_bytes),
+                            e.total.saturating_sub(from_bytes),
+                        );
                     }
                     (Some(i), _) => {
                         p.running.remove(i);
@@ -142,17 +157,22 @@ impl RebalanceProgress {
         p.bytes_copied = finished_bytes + p.running.iter().map(|m| m.bytes_done).sum::<u64>();
         // Finished moves count their bytes; only a running move's may be an estimate.
         p.estimated = p.running.iter().any(|m| m.estimated);
-        // The run ends no sooner than its slowest running move, whatever the average says
-        // (the last move alone runs slower than the run did side by side).
+        // The run ends no sooner than its slowest running move, whatever the forecast or
+        // the average says.
         let slowest = p
             .running
             .iter()
             .filter_map(|m| m.rate.map(|r| r.eta_secs))
             .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
-        p.run_eta_secs = run_started_ms
-            .and_then(|t| transfer_rate(t, last_ms, p.bytes_copied, p.bytes_total))
-            .map(|r| r.eta_secs)
-            .map(|eta| slowest.map_or(eta, |s| eta.max(s)));
+        // The executor's forecast (its remaining steps played out under the schedule),
+        // counted down since; before it could make one, the run's average rate.
+        let planned = match forecast {
+            Some((at, secs)) => Some((secs - (last_ms - at) as f64 / 1000.0).max(0.0)),
+            None => run_started_ms
+                .and_then(|t| transfer_rate(t, last_ms, p.bytes_copied, p.bytes_total))
+                .map(|r| r.eta_secs),
+        };
+        p.run_eta_secs = planned.map(|eta| slowest.map_or(eta, |s| eta.max(s)));
         p
     }
 }
@@ -179,6 +199,7 @@ mod tests {
             at_ms,
             phase: None,
             estimated: false,
+            time_left_secs: None,
         }
     }
 
@@ -260,6 +281,61 @@ mod tests {
         assert_eq!((p.moves_done, p.bytes_copied), (3, 3_000));
         assert!(p.running.is_empty());
         assert_eq!(p.run_eta_secs, Some(0.0));
+    }
+
+    /// A move that waited to start (ArangoDB's ToDo, or the console's checks before it) is
+    /// timed from its copy's start: counting the wait made the time left start long and
+    /// then fall faster than the clock, each time a move started.
+    #[test]
+    fn a_move_s_rate_counts_from_its_copy_not_its_wait() {
+        let phased = |seq, done, phase, at_ms| ProgressEvent {
+            phase: Some(phase),
+            ..ev(seq, &copy_step(1), done, 1_000, Outcome::Running, at_ms)
+        };
+        let log = vec![
+            ev(0, MOVE_STEP, 0, 1, Outcome::Running, 0),
+            ev(1, BYTES_STEP, 0, 1_000, Outcome::Running, 0),
+            ev(2, &copy_step(1), 0, 1_000, Outcome::Running, 0),
+            phased(3, 0, MovePhase::Queued, 1_000),
+            phased(4, 0, MovePhase::Copying, 5_000),
+            phased(5, 50, MovePhase::Copying, 5_500),
+            phased(6, 100, MovePhase::Copying, 6_000),
+        ];
+        let p = RebalanceProgress::from_events(&log);
+        let rate = p.running[0].rate.unwrap();
+        assert_eq!((rate.bytes_per_sec, rate.eta_secs), (100.0, 9.0));
+        // A page rendered from the log's milestones says the same.
+        let kept: Vec<ProgressEvent> = crate::progress::milestones(&log)
+            .into_iter()
+            .cloned()
+            .collect();
+        assert_eq!(RebalanceProgress::from_events(&kept), p);
+    }
+
+    /// The executor's forecast wins over the run's average once it has one, counted down
+    /// as time passes, and never says less than a running move still needs.
+    #[test]
+    fn the_executor_s_forecast_counts_down_and_waits_for_the_slowest_move() {
+        let mut log = vec![
+            ev(0, MOVE_STEP, 0, 2, Outcome::Running, 0),
+            ev(1, BYTES_STEP, 0, 2_000, Outcome::Running, 0),
+            ev(2, &copy_step(1), 0, 1_000, Outcome::Running, 0),
+            ev(3, &copy_step(1), 500, 1_000, Outcome::Running, 1_000),
+        ];
+        // The average: 500 bytes a second, 1,500 to go.
+        assert_eq!(RebalanceProgress::from_events(&log).run_eta_secs, Some(3.0));
+        log.push(ProgressEvent {
+            time_left_secs: Some(10.0),
+            ..ev(4, BYTES_STEP, 0, 2_000, Outcome::Running, 1_000)
+        });
+        log.push(ev(5, &copy_step(1), 600, 1_000, Outcome::Running, 1_500));
+        assert_eq!(RebalanceProgress::from_events(&log).run_eta_secs, Some(9.5));
+        // Long after it, the slowest running move still needs its time.
+        log.push(ev(6, &copy_step(1), 700, 1_000, Outcome::Running, 14_000));
+        let p = RebalanceProgress::from_events(&log);
+        let move_left = p.running[0].rate.unwrap().eta_secs;
+        assert!(move_left > 0.0);
+        assert_eq!(p.run_eta_secs, Some(move_left));
     }
 
     /// A page rendered mid-run carries the log's milestones, not its every tick (a run

@@ -66,6 +66,7 @@ impl Log {
             at_ms: now_ms(),
             phase: None,
             estimated: false,
+            time_left_secs: None,
         };
         self.seq += 1;
         self.tx.send(event).await.map_err(|_| Closed)

@@ -10,8 +10,8 @@ use futures::StreamExt;
 use scaleout_domain::execution::MoveLimits;
 use scaleout_domain::planner::StepKind;
 use scaleout_domain::progress::{Outcome, ProgressEvent};
-use scaleout_domain::rebalance_progress::MOVE_STEP;
-use scaleout_domain::views::Rebalance;
+use scaleout_domain::rebalance_progress::{BYTES_STEP, MOVE_STEP};
+use scaleout_domain::views::{JobRecord, Rebalance};
 use scaleout_domain::Naming;
 use scaleout_embedded::{EmbeddedCluster, EmbeddedConfig};
 use scaleout_services::jobs::JobSpec;
@@ -331,6 +331,22 @@ async fn a_cancel_names_every_move_it_stopped() {
     );
     assert!(!error.contains("cancelled: "), "{error}");
     assert_eq!(error.matches("; (").count(), stopped - 1, "{error}");
+    // Each stopped move's line says how it ended once, under the line that started it.
+    let log = c.job_log(job, false).unwrap().events;
+    let lines: Vec<&str> = log
+        .iter()
+        .filter(|e| e.step.starts_with("move ") && e.outcome == Outcome::Warning)
+        .map(|e| e.message.as_str())
+        .collect();
+    assert_eq!(lines.len(), stopped, "{lines:?}");
+    for line in lines {
+        assert!(
+            line.starts_with("Move ") && line.contains(", cancelled: the move of shard group "),
+            "{line}"
+        );
+        assert_eq!(line.matches("shard group").count(), 1, "{line}");
+        assert!(line.contains("the group stayed on DBServer"), "{line}");
+    }
 }
 
 #[tokio::test]
@@ -406,8 +422,22 @@ async fn a_stopped_rebalance_whose_plan_no_longer_fits_is_not_resumed_and_keeps_
             && text.contains("It stays cancelled; plan a new rebalance instead"),
         "{text}"
     );
-    // The record is as the cancel left it: state, start, end and reason.
-    assert_eq!(c.job(job).unwrap(), cancelled);
+    // The record is as the cancel left it (state, start, end and reason), and keeps the
+    // refusal: Resume is not offered again, and a second resume is refused with it.
+    let after = c.job(job).unwrap();
+    assert!(!after.can_resume());
+    let kept = after.resume_refused.clone().expect("the refusal is kept");
+    assert!(text.ends_with(&kept), "{text} / {kept}");
+    assert_eq!(
+        JobRecord {
+            resume_refused: None,
+            ..after
+        },
+        cancelled
+    );
+    let again = c.resume_job(job).unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::Conflict);
+    assert_eq!(again.to_string(), text);
 }
 
 #[tokio::test]
@@ -448,4 +478,41 @@ async fn a_rebalance_names_the_onboardings_that_ran_alongside_it() {
     // A rebalance with nothing alongside names nothing.
     let (_, quiet) = executed(&c).await;
     assert!(quiet.meanwhile.is_empty(), "{:?}", quiet.meanwhile);
+}
+
+/// Once a move has ended (so a copy rate is measured), each forecast of the run's time
+/// left is near the time the run really took from there: the remaining steps played out
+/// under the schedule, not the run's average rate.
+#[tokio::test]
+async fn the_run_forecasts_its_time_left_from_its_remaining_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = console(dir.path(), 512 * 1024, 0, MoveLimits::default());
+    crowded(&c).await;
+    let (log, r) = executed(&c).await;
+    assert!(r.plan.moves.len() >= 4, "{} steps", r.plan.moves.len());
+    let end = log.last().unwrap().at_ms;
+    let first_end = log
+        .iter()
+        .find(|e| e.step.starts_with("move ") && e.outcome == Outcome::Ok)
+        .unwrap()
+        .at_ms;
+    let forecasts: Vec<(f64, f64)> = log
+        .iter()
+        .filter(|e| e.step == BYTES_STEP && e.at_ms >= first_end && e.done < e.total)
+        .map(|e| {
+            let actual = (end - e.at_ms) as f64 / 1000.0;
+            (
+                e.time_left_secs.expect("a forecast once a move has ended"),
+                actual,
+            )
+        })
+        .collect();
+    assert!(!forecasts.is_empty());
+    for (forecast, actual) in forecasts {
+        // Generous: a loaded machine stretches sleeps, and verifying takes its time.
+        assert!(
+            forecast <= actual * 2.0 + 1.0 && forecast >= actual / 2.0 - 1.0,
+            "forecast {forecast:.1} s, took {actual:.1} s"
+        );
+    }
 }

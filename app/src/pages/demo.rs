@@ -557,6 +557,7 @@ mod tests {
             at_ms: 0,
             phase: None,
             estimated: false,
+            time_left_secs: None,
         }
     }
 

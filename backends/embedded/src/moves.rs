@@ -31,7 +31,7 @@ pub async fn copy(
     loop {
         if cancel.is_cancelled() {
             return Err(BackendError::Cancelled(format!(
-                "the move of shard group {} from {} to {} was stopped; the group stays on {}",
+                "the move of shard group {} from {} to {} was stopped; the group stayed on {}",
                 request.group, request.from, request.to, request.from
             )));
         }
@@ -45,7 +45,7 @@ pub async fn copy(
             return Err(BackendError::TimedOut(format!(
                 "the move of shard group {} from {} to {} had copied {done} of {bytes_total} bytes \
                  after {} s, past its limit (--move-timeout plus its size at the measured rate); \
-                 it was stopped: the group stays on {}",
+                 it was stopped: the group stayed on {}",
                 request.group,
                 request.from,
                 request.to,
@@ -165,7 +165,7 @@ mod tests {
         )
         .await
         .unwrap_err();
-        assert!(matches!(err, BackendError::Cancelled(m) if m.contains("stays on DBServer0001")));
+        assert!(matches!(err, BackendError::Cancelled(m) if m.contains("stayed on DBServer0001")));
     }
 
     #[tokio::test(start_paused = true)]
@@ -187,7 +187,7 @@ mod tests {
         .await
         .unwrap_err();
         assert!(
-            matches!(&err, BackendError::TimedOut(m) if m.contains("shard group 1 from DBServer0001 to DBServer0004") && m.contains("stays on DBServer0001")),
+            matches!(&err, BackendError::TimedOut(m) if m.contains("shard group 1 from DBServer0001 to DBServer0004") && m.contains("stayed on DBServer0001")),
             "{err:?}"
         );
     }

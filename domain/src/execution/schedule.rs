@@ -92,6 +92,16 @@ impl Schedule {
         self.state[i] = State::Done;
     }
 
+    /// Whether step `i` is under way.
+    pub fn is_running(&self, i: usize) -> bool {
+        self.state.get(i) == Some(&State::Running)
+    }
+
+    /// Whether step `i` has ended.
+    pub fn is_done(&self, i: usize) -> bool {
+        self.state.get(i) == Some(&State::Done)
+    }
+
     pub fn running(&self) -> usize {
         self.state.iter().filter(|s| **s == State::Running).count()
     }

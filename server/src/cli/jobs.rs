@@ -109,7 +109,15 @@ impl Display {
                 return;
             }
             if e.step == BYTES_STEP {
-                bar.set_message(e.message.clone());
+                // With the run's forecast of its time left, once it has one.
+                bar.set_message(match e.time_left_secs {
+                    Some(secs) if e.done < e.total => format!(
+                        "{}, {} left",
+                        e.message,
+                        scaleout_domain::units::wait_in_words(secs.ceil() as u64)
+                    ),
+                    _ => e.message.clone(),
+                });
                 return;
             }
             // Only a step that counts something (documents, tenants, moves) moves the bar:

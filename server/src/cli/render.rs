@@ -333,6 +333,13 @@ pub fn jobs(list: &[JobRecord]) -> String {
         if let Some(e) = &j.error {
             let _ = writeln!(out, "{:>5} {:<11} {:<20}  {e}", "", "", "");
         }
+        if let Some(why) = &j.resume_refused {
+            let _ = writeln!(
+                out,
+                "{:>5} {:<11} {:<20}  cannot be resumed: {why}",
+                "", "", ""
+            );
+        }
     }
     out
 }
@@ -360,6 +367,9 @@ pub fn job(log: &JobLog) -> String {
     out.push('\n');
     if let Some(e) = &j.error {
         let _ = writeln!(out, "error: {e}");
+    }
+    if let Some(why) = &j.resume_refused {
+        let _ = writeln!(out, "cannot be resumed: {why}");
     }
     for e in &log.events {
         let _ = writeln!(
@@ -400,6 +410,7 @@ mod tests {
             finished_ms: Some(61_000),
             result: None,
             error: None,
+            resume_refused: None,
         };
         let event = ProgressEvent {
             seq: 0,
@@ -411,6 +422,7 @@ mod tests {
             at_ms: 0,
             phase: None,
             estimated: false,
+            time_left_secs: None,
         };
         let shown = job(&JobLog {
             job: record,
@@ -420,6 +432,44 @@ mod tests {
         assert!(shown.starts_with("Job 3: Planning a rebalance with 2 what-if servers (rebalance), succeeded\nstarted 1970-01-01T00:00:00Z, resumed 1970-01-01T00:01:00Z, ended 1970-01-01T00:01:01Z\n"), "{shown}");
         assert!(
             shown.contains("(3 progress updates left out: --all shows every one)"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_job_whose_resume_was_refused_says_so_in_the_list_and_its_page() {
+        let record = JobRecord {
+            id: 4,
+            kind: "rebalance".into(),
+            spec: serde_json::json!({"execute": true}),
+            state: scaleout_services::store::JobState::Cancelled,
+            created_ms: 0,
+            started_ms: Some(0),
+            finished_ms: Some(1_000),
+            result: None,
+            error: Some("cancelled".into()),
+            resume_refused: Some("the cluster changed".into()),
+        };
+        let listed = jobs(std::slice::from_ref(&record));
+        // Under the job's reason, in its WHAT column.
+        let lines: Vec<&str> = listed.lines().collect();
+        let what = lines[0].find("WHAT").unwrap();
+        assert_eq!(lines[2].find("cancelled"), Some(what), "{listed}");
+        assert_eq!(
+            lines[3].split_at(what),
+            (
+                " ".repeat(what).as_str(),
+                "cannot be resumed: the cluster changed"
+            ),
+            "{listed}"
+        );
+        let shown = job(&JobLog {
+            job: record,
+            events: Vec::new(),
+            left_out: 0,
+        });
+        assert!(
+            shown.contains("error: cancelled\ncannot be resumed: the cluster changed\n"),
             "{shown}"
         );
     }

@@ -123,7 +123,23 @@ impl JobCtx {
         message: impl Into<String>,
     ) {
         self.note(step, None);
-        self.record(step, done, total, outcome, message.into(), None, false);
+        self.record(draft(step, done, total, outcome, message.into()));
+    }
+
+    /// [`Self::event`] with the operation's forecast of the whole job's time left.
+    pub fn event_with_forecast(
+        &self,
+        step: &str,
+        done: u64,
+        total: u64,
+        message: impl Into<String>,
+        time_left_secs: Option<f64>,
+    ) {
+        self.note(step, None);
+        self.record(ProgressEvent {
+            time_left_secs,
+            ..draft(step, done, total, Outcome::Running, message.into())
+        });
     }
 
     /// Progress inside a step: dropped when the last one of the same step was
@@ -132,7 +148,7 @@ impl JobCtx {
         if self.throttled(step, done < total, None) {
             return;
         }
-        self.record(step, done, total, Outcome::Running, message(), None, false);
+        self.record(draft(step, done, total, Outcome::Running, message()));
     }
 
     /// A shard move's progress: bytes (counted or estimated) and phase; a phase change is
@@ -141,16 +157,17 @@ impl JobCtx {
         if self.throttled(step, p.bytes_done < p.bytes_total, Some(p.phase)) {
             return;
         }
-        let message = message();
-        self.record(
-            step,
-            p.bytes_done,
-            p.bytes_total,
-            Outcome::Running,
-            message,
-            Some(p.phase),
-            p.estimated,
-        );
+        self.record(ProgressEvent {
+            phase: Some(p.phase),
+            estimated: p.estimated,
+            ..draft(
+                step,
+                p.bytes_done,
+                p.bytes_total,
+                Outcome::Running,
+                message(),
+            )
+        });
     }
 
     fn note(&self, step: &str, phase: Option<MovePhase>) {
@@ -172,27 +189,12 @@ impl JobCtx {
         false
     }
 
-    #[allow(clippy::too_many_arguments)] // every field of an event
-    fn record(
-        &self,
-        step: &str,
-        done: u64,
-        total: u64,
-        outcome: Outcome,
-        message: String,
-        phase: Option<MovePhase>,
-        estimated: bool,
-    ) {
+    /// Numbers, times and stores `event` and tells its watchers.
+    fn record(&self, event: ProgressEvent) {
         let event = ProgressEvent {
             seq: self.seq.fetch_add(1, Ordering::SeqCst),
-            step: step.to_string(),
-            done,
-            total,
-            outcome,
-            message,
             at_ms: now_ms(),
-            phase,
-            estimated,
+            ..event
         };
         if let Err(e) = self.store.append_event(self.job, &event) {
             tracing::warn!(job = self.job, "progress event not stored: {e}");
@@ -209,5 +211,21 @@ impl JobCtx {
         }
         // Nobody listening is fine.
         let _ = self.live.send(event);
+    }
+}
+
+/// An event as a step reports it: [`JobCtx::record`] numbers and times it.
+fn draft(step: &str, done: u64, total: u64, outcome: Outcome, message: String) -> ProgressEvent {
+    ProgressEvent {
+        seq: 0,
+        step: step.to_string(),
+        done,
+        total,
+        outcome,
+        message,
+        at_ms: 0,
+        phase: None,
+        estimated: false,
+        time_left_secs: None,
     }
 }

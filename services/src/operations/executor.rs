@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
-use scaleout_domain::execution::{Pacer, Schedule, StepShape};
+use scaleout_domain::execution::{Pace, Pacer, Remaining, Schedule, StepShape};
 use scaleout_domain::planner::{PlannedMove, Role, StepKind};
 use scaleout_domain::port::{BackendError, MoveRequest, ReplicaRole};
 use scaleout_domain::progress::Outcome;
@@ -59,7 +59,18 @@ pub async fn execute(
             limits.describe()
         ),
     );
-    copied(ctx, bytes_done, progress.plan.bytes_to_move);
+    // Each running copy: when it began copying, and its bytes so far (the forecast's).
+    let copying = std::sync::Mutex::new(Copying::new());
+    let forecast = |schedule: &Schedule, progress: &RebalanceProgress| {
+        let copying = copying.lock().unwrap_or_else(|p| p.into_inner());
+        time_left(schedule, &steps, progress, &copying, console)
+    };
+    copied(
+        ctx,
+        bytes_done,
+        progress.plan.bytes_to_move,
+        forecast(&schedule, progress),
+    );
 
     // Whose data each move carries, for the people watching ("shard group 3 (Acme Corp)").
     let owners = owners(console).await;
@@ -82,7 +93,15 @@ pub async fn execute(
                     pacer.started(step.bytes);
                 }
                 schedule.start(i);
-                running.push(one_move(console, ctx, i, total, step.clone(), &owners));
+                running.push(one_move(
+                    console,
+                    ctx,
+                    i,
+                    total,
+                    step.clone(),
+                    &owners,
+                    &copying,
+                ));
             }
         }
         if running.is_empty() {
@@ -94,17 +113,20 @@ pub async fn execute(
                 _ => break,
             }
         }
-        let finished = match pace_wait {
-            Some(wait) => tokio::select! {
-                next = running.next() => next,
-                _ = tokio::time::sleep(wait) => continue,
-            },
-            None => running.next().await,
+        let finished = tokio::select! {
+            next = running.next() => next,
+            _ = tokio::time::sleep(pace_wait.unwrap_or_default()), if pace_wait.is_some() => continue,
+            // Forecast again as the copies go: the first one before any move has ended.
+            _ = tokio::time::sleep(FORECAST_EVERY) => {
+                copied(ctx, bytes_done, progress.plan.bytes_to_move, forecast(&schedule, progress));
+                continue;
+            }
         };
         let Some((i, outcome)) = finished else {
             continue;
         };
         schedule.finish(i);
+        copying.lock().unwrap_or_else(|p| p.into_inner()).remove(&i);
         match outcome {
             Ok(executed) => {
                 console.record_move_rate(executed.bytes, executed.millis);
@@ -120,7 +142,12 @@ pub async fn execute(
                     Outcome::Ok,
                     format!("{} of {total} steps done", progress.done.len()),
                 );
-                copied(ctx, bytes_done, progress.plan.bytes_to_move);
+                copied(
+                    ctx,
+                    bytes_done,
+                    progress.plan.bytes_to_move,
+                    forecast(&schedule, progress),
+                );
                 if !verified && failure.is_none() {
                     failure = Some(ServiceError::Conflict(format!(
                         "step {} was not verified, so the run stopped: {}",
@@ -166,11 +193,73 @@ fn stopped_move(e: &ServiceError) -> String {
     }
 }
 
-/// The bytes the finished moves copied, of the plan's.
-fn copied(ctx: &JobCtx, done: u64, total: u64) {
+/// The bytes the finished moves copied, of the plan's, and how long the rest will take.
+fn copied(ctx: &JobCtx, done: u64, total: u64, time_left_secs: Option<f64>) {
     let message = format!("{} of {} copied", human_bytes(done), human_bytes(total));
-    ctx.event(BYTES_STEP, done, total, Outcome::Running, message);
+    ctx.event_with_forecast(BYTES_STEP, done, total, message, time_left_secs);
 }
+
+/// The run's time left: its steps not done played out under its schedule at the copy
+/// rate measured so far (none before a first copy was measured). A leader switch takes
+/// as long as this run's took, on average.
+fn time_left(
+    schedule: &Schedule,
+    steps: &[PlannedMove],
+    progress: &RebalanceProgress,
+    copying: &Copying,
+    console: &Console,
+) -> Option<f64> {
+    let copies: Vec<bool> = steps.iter().map(|s| s.kind == StepKind::Move).collect();
+    let remaining: Vec<Remaining> = (0..steps.len())
+        .filter(|&i| !schedule.is_done(i))
+        .map(|i| Remaining {
+            step: i,
+            bytes_left: steps[i]
+                .bytes
+                .saturating_sub(copying.get(&i).map_or(0, |c| c.1)),
+            running: schedule.is_running(i),
+        })
+        .collect();
+    let switches: Vec<u64> = progress
+        .done
+        .iter()
+        .filter(|m| {
+            m.step
+                .is_some_and(|i| !copies.get(i).copied().unwrap_or(true))
+        })
+        .map(|m| m.millis)
+        .collect();
+    let switch_secs = if switches.is_empty() {
+        ASSUMED_SWITCH_SECS
+    } else {
+        switches.iter().sum::<u64>() as f64 / switches.len() as f64 / 1000.0
+    };
+    // The finished moves' rate; before one has finished, the running copies'.
+    let live = || {
+        let (bytes, secs) = copying
+            .values()
+            .map(|(since, bytes)| (*bytes, since.elapsed().as_secs_f64()))
+            .filter(|(bytes, secs)| *bytes > 0 && *secs >= 0.5)
+            .fold((0u64, 0f64), |(b, t), (bytes, secs)| (b + bytes, t + secs));
+        (bytes > 0).then(|| bytes as f64 / secs)
+    };
+    let pace = Pace {
+        copy_rate: console.move_rate().rate().or_else(live)?,
+        switch_secs,
+        max_rate: console.config().move_limits.max_rate,
+    };
+    scaleout_domain::execution::time_left(schedule, &copies, &remaining, pace)
+}
+
+/// Running copies by step: when each began copying, and the bytes it has copied.
+type Copying = BTreeMap<usize, (Instant, u64)>;
+
+/// How often a running rebalance forecasts its time left again, between moves' ends.
+const FORECAST_EVERY: Duration = Duration::from_secs(3);
+
+/// A leader switch's time before this run measured one: ArangoDB hands leadership over
+/// in about a second.
+const ASSUMED_SWITCH_SECS: f64 = 1.0;
 
 /// One step: checks where the group is, moves it with a deadline, verifies it.
 async fn one_move(
@@ -180,8 +269,12 @@ async fn one_move(
     total: u64,
     step: PlannedMove,
     owners: &BTreeMap<u32, String>,
+    copying: &std::sync::Mutex<Copying>,
 ) -> (usize, Result<ExecutedMove, ServiceError>) {
-    (i, run_step(console, ctx, i, total, &step, owners).await)
+    (
+        i,
+        run_step(console, ctx, i, total, &step, owners, copying).await,
+    )
 }
 
 async fn run_step(
@@ -191,6 +284,7 @@ async fn run_step(
     total: u64,
     step: &PlannedMove,
     owners: &BTreeMap<u32, String>,
+    copying: &std::sync::Mutex<Copying>,
 ) -> Result<ExecutedMove, ServiceError> {
     let request = request_of(step)?;
     let group = request.group;
@@ -236,6 +330,14 @@ async fn run_step(
                         &request,
                         &deadline,
                         &|p| {
+                            if p.phase == scaleout_domain::port::MovePhase::Copying {
+                                copying
+                                    .lock()
+                                    .unwrap_or_else(|p| p.into_inner())
+                                    .entry(i)
+                                    .or_insert((Instant::now(), 0))
+                                    .1 = p.bytes_done;
+                            }
                             ctx.move_progress(&name, p, || {
                                 format!(
                                     "{what}: {}{} of {} copied, {}",
@@ -296,7 +398,14 @@ async fn run_step(
                     Outcome::Failed
                 }
             };
-            ctx.event(&name, 0, step.bytes, outcome, format!("{what}: {e}"));
+            // A stopped move's sentence names the move already: its line does not repeat
+            // the one that started it.
+            let line = if e.kind() == crate::error::ErrorKind::Cancelled {
+                format!("Move {number} of {total}, cancelled: {}", stopped_move(&e))
+            } else {
+                format!("{what}: {e}")
+            };
+            ctx.event(&name, 0, step.bytes, outcome, line);
             Err(e)
         }
     }
