@@ -24,7 +24,7 @@ pub enum TenantNameError {
     Empty,
     #[error("the tenant name has {chars} characters: at most 80 are allowed (spaces at either end do not count)")]
     TooLong { chars: usize },
-    #[error("the tenant name contains {found:?}: use letters, digits, spaces and punctuation, but not < > ; \" \\, tabs, line breaks or invisible characters")]
+    #[error("the tenant name contains {}: use letters, digits, spaces and punctuation, but not < > ; \" \\, tabs, line breaks or invisible characters", crate::access::text::char_shown(*.found))]
     InvalidCharacter { found: char },
 }
 

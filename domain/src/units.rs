@@ -61,6 +61,30 @@ pub fn plain_number(v: f64) -> String {
     }
 }
 
+/// How much a score changed, for a score whose size alone says nothing (ArangoDB's
+/// imbalance scores): "40% lower", "12% higher", "unchanged".
+pub fn relative_change(before: f64, after: f64) -> String {
+    if !before.is_finite() || !after.is_finite() {
+        return "-".into();
+    }
+    if before == 0.0 {
+        return if after == 0.0 {
+            "unchanged"
+        } else {
+            "up from 0"
+        }
+        .into();
+    }
+    let change = (after - before) / before.abs() * 100.0;
+    if change.abs() < 0.5 {
+        "unchanged".into()
+    } else if change < 0.0 {
+        format!("{:.0}% lower", -change)
+    } else {
+        format!("{change:.0}% higher")
+    }
+}
+
 /// The spread of bytes between servers (their coefficient of variation) as people read
 /// it: how far a server is from the mean, on average, in percent ("12.5%").
 pub fn spread_percent(cv: f64) -> String {
@@ -81,7 +105,7 @@ pub fn wait_in_words(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{counted, grouped, human_bytes, plain_number, spread_percent};
+    use super::{counted, grouped, human_bytes, plain_number, relative_change, spread_percent};
 
     #[test]
     fn a_count_agrees_with_its_noun() {
@@ -136,5 +160,15 @@ mod tests {
         assert_eq!(super::wait_in_words(40), "40 s");
         assert_eq!(super::wait_in_words(3341), "about 56 minutes");
         assert_eq!(super::wait_in_words(7200), "about 2 hours");
+    }
+
+    #[test]
+    fn a_score_s_change_reads_as_lower_higher_or_unchanged() {
+        assert_eq!(relative_change(1.5e9, 0.9e9), "40% lower");
+        assert_eq!(relative_change(1.0e12, 1.12e12), "12% higher");
+        assert_eq!(relative_change(84.4e12, 84.41e12), "unchanged");
+        assert_eq!(relative_change(0.0, 0.0), "unchanged");
+        assert_eq!(relative_change(0.0, 5.0), "up from 0");
+        assert_eq!(relative_change(f64::NAN, 1.0), "-");
     }
 }

@@ -1,6 +1,6 @@
 import { test, expect, Page, Browser } from "@playwright/test";
 import { waitForHydration, shots } from "./hydration";
-import { call } from "./cluster";
+import { call, ensureTenants } from "./cluster";
 
 // Every page a person may open on a 390 px phone: nothing scrolls sideways
 // (wide tables scroll inside their own box).
@@ -51,6 +51,35 @@ test("on a phone each DB server is a card with its actions in view", async ({ pa
   // Its figures keep their names.
   await expect(page.locator('tr[data-server="DBServer0001"] td[data-label="Bytes"]')).toBeVisible();
   await page.screenshot({ path: `${shots}/phone-servers.png`, fullPage: true });
+});
+
+test("on a phone each tenant is a card with its figures and Remove in view", async ({ page, request }) => {
+  await ensureTenants(request);
+  await page.goto("/tenants");
+  await waitForHydration(page);
+  const row = page.getByTestId("tenant-table").locator("tbody tr").first();
+  const remove = row.getByRole("button", { name: /^Remove / });
+  await expect(remove).toBeVisible();
+  const box = await remove.boundingBox();
+  expect(box && box.x + box.width).toBeLessThanOrEqual(390);
+  // Its figures keep their names, and the list can still be ordered.
+  await expect(row.locator('td[data-label="Size"]')).toBeVisible();
+  await expect(row.locator('td[data-label="Leader (followers)"]')).toBeVisible();
+  await expect(page.getByRole("link", { name: /Size/ })).toBeVisible();
+  await page.screenshot({ path: `${shots}/phone-tenants-cards.png`, fullPage: true });
+});
+
+test("on a phone a job's whole card opens its page", async ({ page, request }) => {
+  await ensureTenants(request);
+  await page.goto("/jobs");
+  await waitForHydration(page);
+  const card = page.locator("table.jobs tbody tr").first();
+  const id = await card.getAttribute("data-job");
+  // A tap on what the job did, not on its number: the number's link covers the card.
+  const what = await card.locator("td.what").boundingBox();
+  expect(what).not.toBeNull();
+  await page.mouse.click(what!.x + 40, what!.y + 8);
+  await expect(page).toHaveURL(new RegExp(`/jobs/${id}$`));
 });
 
 test("public pages and a stakeholder's pages fit a phone", async ({ browser, baseURL, request }) => {

@@ -43,7 +43,7 @@ pub fn Brand() -> impl IntoView {
 pub fn Footer() -> impl IntoView {
     view! {
         <footer class="bottom">
-            <p>"scaleout: tenants, shards and scale-out for the network-asset graph."</p>
+            <p>"scaleout: the network inventories of many companies in one shared graph database, each kept apart."</p>
         </footer>
     }
 }

@@ -247,7 +247,7 @@ fn Provisioning() -> impl IntoView {
         });
     });
     view! {
-        <p role="status">"Approved: we are loading your data now. This takes a few seconds to a minute."</p>
+        <p role="status">"Setting up: we are loading your data now. This takes a few seconds to a minute."</p>
         <ProgressLog label="Setting up your tenant" events=events filter_finished=true />
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
     }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use scaleout_domain::access::{SignupForm, SignupSize};
 
 use crate::api::signup::{get_signup_form, SubmitSignup};
-use crate::components::errors::{error_sentence, error_text};
+use crate::components::errors::error_sentence;
 use crate::components::returned::returned;
 
 #[component]
@@ -38,9 +38,12 @@ pub fn SignupPage() -> impl IntoView {
     // One message at a time: the server's answer, else the check as typed.
     let back_error = StoredValue::new(back.error.clone());
     let error = move || match submit.value().get() {
-        Some(Err(e)) => Some(error_text(&e)),
+        // Alone in its box: a sentence, capital first.
+        Some(Err(e)) => Some(error_sentence(&e)),
         Some(Ok(_)) => None,
-        None => back_error.get_value(),
+        None => back_error
+            .get_value()
+            .map(|e| scaleout_domain::access::text::sentence(&e)),
     };
     view! {
         <Title text="Sign up" />
@@ -64,7 +67,7 @@ pub fn SignupPage() -> impl IntoView {
                                 <input type="hidden" name="form_key" value=f.form_key />
                                 <div class="field">
                                     <label for="signup-company">"Company name"</label>
-                                    <input id="signup-company" type="text" name="company" required autocomplete="organization"
+                                    <input id="signup-company" type="text" name="company" required maxlength="80" autocomplete="organization"
                                         value=company.get_untracked()
                                         on:input=move |ev| set_company.set(event_target_value(&ev)) />
                                 </div>

@@ -311,11 +311,11 @@ fn TenantTable(
                 <caption class="visually-hidden">"Tenants with size, status and placement"</caption>
                 <thead>
                     <tr>
-                        <th scope="col" aria-sort=name_sort>{heading("Name", TenantOrder::Name, "Order by name")}</th>
+                        <th scope="col" class="sortable" aria-sort=name_sort>{heading("Name", TenantOrder::Name, "Order by name")}</th>
                         <th scope="col" class="col-id">"ID"</th>
                         <th scope="col" class="num">"Scale"</th>
                         <th scope="col" class="num">"Documents"</th>
-                        <th scope="col" class="num" aria-sort=sorted(TenantOrder::Size)>{heading("Size", TenantOrder::Size, "Largest first")}</th>
+                        <th scope="col" class="num sortable" aria-sort=sorted(TenantOrder::Size)>{heading("Size", TenantOrder::Size, "Largest first")}</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Group (share)"</th>
                         <th scope="col">"Leader (followers)"</th>
@@ -343,19 +343,19 @@ fn TenantTable(
                             <tr data-tenant=id.clone() hidden=hidden>
                                 <th scope="row"><a href=format!("/tenants/{id}")>{r.name.clone()}</a></th>
                                 <td class="col-id"><code>{id.clone()}</code></td>
-                                <td class="num">{r.scale_factor}</td>
-                                <td class="num" title=format!("{} expected", count(r.expected_documents))>
+                                <td class="num scale" data-label="Scale">{r.scale_factor}</td>
+                                <td class="num documents" data-label="Documents" title=format!("{} expected", count(r.expected_documents))>
                                     {count(r.documents)}
                                     {(!complete).then(|| view! { <span class="warn">{format!(" of {}", count(r.expected_documents))}</span> })}
                                 </td>
-                                <td class="num" data-testid="tenant-bytes">{bytes(r.bytes)}</td>
-                                <td><span class=format!("badge status-{}", r.status)>{r.status.clone()}</span></td>
-                                <td title=r.neighbourhood().map(|(group, _)| group)>
+                                <td class="num size" data-label="Size" data-testid="tenant-bytes">{bytes(r.bytes)}</td>
+                                <td class="status"><span class=format!("badge status-{}", r.status)>{r.status.clone()}</span></td>
+                                <td class="group" data-label="Group (share)" title=r.neighbourhood().map(|(group, _)| group)>
                                     {r.shard_group.map(|g| g.to_string()).unwrap_or_else(|| "-".into())}
                                     {r.group_share.map(|s| view! { <span class="muted">{format!(" ({})", percent(s))}</span> })}
                                 </td>
-                                <td>{r.leader.clone().unwrap_or_else(|| "-".into())} " (" {r.followers.join(", ")} ")"</td>
-                                <td>
+                                <td class="leader" data-label="Leader (followers)">{r.leader.clone().unwrap_or_else(|| "-".into())} " (" {r.followers.join(", ")} ")"</td>
+                                <td class="actions">
                                     {operates.then(|| view! {
                                         <button type="button" class="danger small" on:click=on_remove aria-label=format!("Remove {}", r.name)>
                                             "Remove"

@@ -57,6 +57,23 @@ pub fn looks_binary(text: &str) -> bool {
         .any(|c| c == '\u{fffd}' || (c.is_control() && !matches!(c, '\t' | '\r' | '\n')))
 }
 
+/// A character as an error message names it: visible ones quoted (`';'`), the others
+/// said in words with their code point, since quoting them shows nothing, or a Rust
+/// escape (`'\u{200b}'`) a customer cannot read.
+pub fn char_shown(c: char) -> String {
+    match c {
+        '\t' => "a tab".into(),
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' => "a line break".into(),
+        c if c.is_control() || c.is_whitespace() || is_invisible(c) => {
+            format!("an invisible character (U+{:04X})", c as u32)
+        }
+        c if ('\u{e000}'..='\u{f8ff}').contains(&c) || ('\u{fff0}'..='\u{ffff}').contains(&c) => {
+            format!("a character with no agreed look (U+{:04X})", c as u32)
+        }
+        c => format!("'{c}'"),
+    }
+}
+
 /// How much of someone's input an error message repeats back.
 pub const ECHO_CHARS: usize = 40;
 
@@ -93,6 +110,20 @@ mod tests {
         assert_eq!(sentence("Already"), "Already");
         assert_eq!(sentence("élan"), "élan");
         assert_eq!(sentence(""), "");
+    }
+
+    #[test]
+    fn a_character_is_named_so_a_person_can_read_it() {
+        assert_eq!(char_shown(';'), "';'");
+        assert_eq!(char_shown('\u{200b}'), "an invisible character (U+200B)");
+        assert_eq!(char_shown('\t'), "a tab");
+        assert_eq!(char_shown('\n'), "a line break");
+        assert_eq!(char_shown('\u{7}'), "an invisible character (U+0007)");
+        assert_eq!(char_shown('\u{2003}'), "an invisible character (U+2003)");
+        assert_eq!(
+            char_shown('\u{e000}'),
+            "a character with no agreed look (U+E000)"
+        );
     }
 
     #[test]

@@ -453,7 +453,7 @@ impl Access {
 /// is a customer: only that this name cannot be used.
 fn taken(form: &SignupForm) -> ServiceError {
     ServiceError::Conflict(format!(
-        "we cannot set up a tenant named {:?}: the name is not available. If your company signed up before, open your portal with your personal link, or contact us",
+        "we cannot use the name \u{201c}{}\u{201d}: the name is not available. If your company signed up before, open your portal with your personal link, or contact us",
         form.company.as_str()
     ))
 }

@@ -5,7 +5,10 @@ use scaleout_domain::planner::Figures;
 
 use crate::components::units::bytes;
 pub use scaleout_domain::units::plain_number as plain;
-use scaleout_domain::units::spread_percent;
+use scaleout_domain::units::{relative_change, spread_percent};
+
+/// A score as a number, to compare columns.
+type Score = fn(&Figures) -> f64;
 
 /// One row: its label, what it means (on hover and for screen readers), its value.
 type Row = (&'static str, &'static str, fn(&Figures) -> String);
@@ -58,6 +61,25 @@ const ROWS: [Row; 11] = [
     ),
 ];
 
+/// ArangoDB's scores as numbers: their size means nothing to a reader, so a later column
+/// says how they changed from the first.
+const SCORES: [(&str, Score); 2] = [
+    ("ArangoDB's shard imbalance score", |f| f.arangodb.shards),
+    ("ArangoDB's leader imbalance score", |f| f.arangodb.leader),
+];
+
+/// A figure in column `i`: ArangoDB's scores after the first column say how they changed.
+fn shown(label: &str, f: fn(&Figures) -> String, columns: &[(&str, Figures)], i: usize) -> String {
+    let value = f(&columns[i].1);
+    match SCORES.iter().find(|(l, _)| *l == label) {
+        Some((_, raw)) if i > 0 => format!(
+            "{value} ({})",
+            relative_change(raw(&columns[0].1), raw(&columns[i].1))
+        ),
+        _ => value,
+    }
+}
+
 /// The rows a short summary keeps: the bytes on the fullest and emptiest servers, and
 /// how even they are.
 const SHORT: [usize; 4] = [1, 2, 4, 5];
@@ -89,7 +111,7 @@ pub fn FiguresTable(
                     {rows.into_iter().map(|(label, meaning, f)| view! {
                         <tr>
                             <th scope="row"><abbr title=meaning>{label}</abbr></th>
-                            {columns.iter().map(|(_, figs)| view! { <td class="num">{f(figs)}</td> }).collect_view()}
+                            {(0..columns.len()).map(|i| view! { <td class="num">{shown(label, f, &columns, i)}</td> }).collect_view()}
                         </tr>
                     }).collect_view()}
                 </tbody>

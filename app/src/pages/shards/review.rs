@@ -52,7 +52,11 @@ pub fn Review(review: PlanReview, children: Children) -> impl IntoView {
         <div class="review" data-testid="plan-review" data-fingerprint=review.fingerprint.clone()>
             <p class="review-summary" id="plan-summary" data-testid="plan-summary">{summary}</p>
             {barely.then(|| view! {
-                <p class="notice-warn" role="note" data-testid="plan-barely-helps">{scaleout_domain::planner::BARELY_HELPS}</p>
+                <p class="notice-warn" role="note" data-testid="plan-barely-helps">
+                    {scaleout_domain::planner::BARELY_HELPS}
+                    // The reasons are screens below on a phone: one tap away.
+                    {(!plan.reasons.is_empty()).then(|| view! { " " <a href="#plan-reasons-h">"Read why"</a> })}
+                </p>
             })}
             {children()}
             {(!plan.moves.is_empty()).then(|| view! {
@@ -114,7 +118,7 @@ pub fn Review(review: PlanReview, children: Children) -> impl IntoView {
                 }.into_any()
             }}
             {(!plan.reasons.is_empty() || !plan.warnings.is_empty()).then(|| view! {
-                <h3>"Why not perfectly even"</h3>
+                <h3 id="plan-reasons-h" tabindex="-1">"Why not perfectly even"</h3>
                 <ul class="reasons" data-testid="plan-reasons">
                     {plan.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
                     {plan.warnings.iter().map(|w| view! { <li class="warn">"Warning: " {w.clone()}</li> }).collect_view()}
@@ -143,6 +147,18 @@ fn ArangoPlan(plan: Option<Value>, note: Option<String>, ours: usize) -> impl In
             .map(super::figures::plain)
             .unwrap_or_else(|| "-".into())
     };
+    // Its size says nothing: how its plan changes it does.
+    let after = |part: &str| {
+        let raw = |side: &str| plan[side][part].as_f64().unwrap_or(f64::NAN);
+        format!(
+            "{} ({})",
+            score("imbalance_after", part),
+            scaleout_domain::units::relative_change(
+                raw("imbalance_before"),
+                raw("imbalance_after")
+            )
+        )
+    };
     let moves = plan["moves"].as_array().cloned().unwrap_or_default();
     view! {
         <div data-testid="arangodb-plan">
@@ -156,8 +172,8 @@ fn ArangoPlan(plan: Option<Value>, note: Option<String>, ours: usize) -> impl In
             <table>
                 <thead><tr><th scope="col">"ArangoDB score"</th><th scope="col" class="num">"Before"</th><th scope="col" class="num">"After its plan"</th></tr></thead>
                 <tbody>
-                    <tr><th scope="row">"Shard imbalance"</th><td class="num">{score("imbalance_before", "shards")}</td><td class="num">{score("imbalance_after", "shards")}</td></tr>
-                    <tr><th scope="row">"Leader imbalance"</th><td class="num">{score("imbalance_before", "leader")}</td><td class="num">{score("imbalance_after", "leader")}</td></tr>
+                    <tr><th scope="row">"Shard imbalance"</th><td class="num">{score("imbalance_before", "shards")}</td><td class="num">{after("shards")}</td></tr>
+                    <tr><th scope="row">"Leader imbalance"</th><td class="num">{score("imbalance_before", "leader")}</td><td class="num">{after("leader")}</td></tr>
                 </tbody>
             </table>
             </div>
