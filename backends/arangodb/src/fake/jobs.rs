@@ -66,6 +66,7 @@ pub(super) fn move_shard(s: &mut State, db: &str, body: &Value) -> (u16, Value) 
             to,
             remains_follower,
             abort_requested: false,
+            ending: false,
             reason: None,
         },
     );

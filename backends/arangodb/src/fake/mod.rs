@@ -78,6 +78,8 @@ pub struct Job {
     pub(super) remains_follower: bool,
     /// cancelAgencyJob only sets this flag; the supervision acts on it at a later poll.
     pub(super) abort_requested: bool,
+    /// In its last phase (a cancel came too late): it ends Finished at the next look.
+    pub(super) ending: bool,
     pub(super) reason: Option<String>,
 }
 
@@ -92,6 +94,9 @@ pub enum AbortOutcome {
     Forwards,
     /// The move was in its last phase: it ends Finished all the same.
     Finishes,
+    /// The cancel lost a race with the job's end: 412 "Job is no longer pending or to
+    /// do" while the job still read Pending a moment before; it ends Finished.
+    TooLate,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -836,6 +841,15 @@ fn route(
             let Some(job) = s.jobs.get_mut(id) else {
                 return envelope(404, 1202, "job not found");
             };
+            if job.ending && matches!(job.status, "ToDo" | "Pending") {
+                job.status = "Finished";
+                let job = job.clone();
+                jobs::apply_move(s, &job);
+                return (
+                    200,
+                    json!({"error": false, "id": id, "status": "Finished", "type": "moveShard"}),
+                );
+            }
             if job.abort_requested && matches!(job.status, "ToDo" | "Pending") {
                 // The supervision acts on the abort flag later, not at once.
                 job.polls += 1;
@@ -854,7 +868,8 @@ fn route(
                                 "job aborted (2) - new leader already in place: {new_leader}"
                             ));
                         }
-                        AbortOutcome::Finishes => job.status = "Finished",
+                        // (never flagged: its cancel was answered 412)
+                        AbortOutcome::Finishes | AbortOutcome::TooLate => job.status = "Finished",
                     }
                     if outcome != AbortOutcome::Reverted {
                         jobs::apply_move(s, &job_now);
@@ -921,7 +936,13 @@ fn route(
         }
         ("POST", ["_admin", "cluster", "cancelAgencyJob"]) if cluster => {
             let id = body["id"].as_str().unwrap_or_default().to_owned();
+            let too_late = s.abort_outcome == AbortOutcome::TooLate;
             match s.jobs.get_mut(&id) {
+                Some(job) if too_late && matches!(job.status, "ToDo" | "Pending") => {
+                    // Past the point of no return: no flag; the job ends at the next look.
+                    job.ending = true;
+                    envelope(412, 412, "Job is no longer pending or to do")
+                }
                 Some(job) if matches!(job.status, "ToDo" | "Pending") => {
                     // Only a flag: the job goes on until the supervision acts on it.
                     job.abort_requested = true;
