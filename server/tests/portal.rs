@@ -475,3 +475,28 @@ async fn a_signup_declined_from_the_cli_reaches_the_open_portal() {
     assert_eq!(declined.message.as_deref(), Some("Not a network operator"));
     app.shutdown().await;
 }
+
+/// A customer who opens the site's address (or its brand on the sign-up page) lands on
+/// their portal, not on the team's log-in; anyone else still goes to the log-in.
+#[tokio::test]
+async fn the_site_s_address_leads_a_customer_to_their_portal() {
+    let app = spawn_app_with(|_| {}).await;
+    let (cookie, _) = sign_up(&app, "Homeward Co", None).await;
+    let home = |cookie: Option<String>| {
+        let mut request = support::no_redirects().get(app.url("/"));
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        async move {
+            let r = request.send().await.unwrap();
+            r.headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        }
+    };
+    assert_eq!(home(Some(cookie)).await, "/portal");
+    assert_eq!(home(None).await, "/login?next=/");
+    app.shutdown().await;
+}

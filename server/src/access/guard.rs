@@ -164,6 +164,7 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
     };
     // The caller goes in first: the request log names them, refused or not.
     let portal = read_cookie(req.headers(), PORTAL_COOKIE);
+    let has_portal = portal.is_some();
     let personal = read_cookie(req.headers(), PERSONAL_COOKIE);
     req.extensions_mut().insert(Caller {
         role,
@@ -194,14 +195,19 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
         return Err(Box::new(match (ended, need) {
             (Some(why), Need::Page(_)) => pages::link_ended(why),
             (Some(why), _) => api_error(StatusCode::UNAUTHORIZED, why.sentence()),
-            (None, _) => refuse(need, role, req),
+            (None, _) => refuse(need, role, req, has_portal),
         }));
     }
     Ok(())
 }
 
-fn refuse(need: Need, role: Role, req: &Request) -> Response {
+fn refuse(need: Need, role: Role, req: &Request, has_portal: bool) -> Response {
     match (need, role) {
+        // A customer's home is their portal: the site's address (or its brand, from the
+        // sign-up page) leads there, not to the team's log-in.
+        (Need::Page(_), Role::Anonymous) if has_portal && req.uri().path() == "/" => {
+            Redirect::to("/portal").into_response()
+        }
         (Need::Page(_), Role::Anonymous) => {
             let target = req
                 .uri()
