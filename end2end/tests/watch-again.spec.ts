@@ -46,6 +46,39 @@ test("a stakeholder's first page is the watch app's own bundle, with no console 
   await context.close();
 });
 
+test("a stakeholder's phone that drops its connection as a job starts follows the job once back", async ({ browser, baseURL, request }) => {
+  test.setTimeout(90_000);
+  const link = await call(request, "/api/access/create-link", { label: "Board, on a train", hours: "1" });
+  const { context, page } = await stakeholder(browser, baseURL, link.path);
+  await waitForHydration(page);
+  // Offline for a few seconds, just as the team starts a job.
+  await context.setOffline(true);
+  const id = await call(request, "/api/tenants/add", { name: "Tunnel Co", scale_factor: "20", naming: "camelCase" });
+  await page.waitForTimeout(4_000);
+  await context.setOffline(false);
+  // Back online: the job that started (and here ended) meanwhile is in the list, as it is.
+  const row = page.getByTestId("job-table").locator(`tr[data-job="${id}"]`);
+  await expect(row).toContainText("succeeded", { timeout: 30_000 });
+
+  // The job's own stream fails to open (the phone is between two cells): the card says
+  // so and follows the job again, to its end.
+  let cut = false;
+  await page.route("**/api/jobs/watch", async (route) => {
+    if (cut) return route.continue();
+    cut = true;
+    await route.abort("internetdisconnected");
+  });
+  const next = await call(request, "/api/tenants/add", { name: "Tunnel Two", scale_factor: "300", naming: "camelCase" });
+  const second = page.locator(`[data-testid="job-watch"][data-job="${next}"]`);
+  await expect(second).toBeVisible({ timeout: 15_000 });
+  await expect(second.getByTestId("job-reconnecting")).toBeVisible();
+  await expect(second).toHaveAttribute("data-state", "succeeded", { timeout: 60_000 });
+  await expect(second.getByTestId("job-reconnecting")).toHaveCount(0);
+  await expect(second).toContainText("328,500 documents stored");
+  expect(cut).toBe(true);
+  await context.close();
+});
+
 test("a stakeholder who opened the link first follows a new demo, then sees the link end", async ({ browser, baseURL, request }) => {
   test.setTimeout(120_000);
   const link = await call(request, "/api/access/create-link", { label: "Board, before the demo", hours: "2" });

@@ -99,8 +99,9 @@ async fn a_stakeholder_who_opened_first_hears_every_job_and_its_end() {
 }
 
 /// A page that was rendered, then took seconds to load its code before it began to
-/// follow: what happened in between is not lost. Its stream starts with a `resync` (the
-/// page refetches); a page that missed nothing gets none.
+/// follow (or whose phone was offline for a moment): what happened in between is not
+/// lost. Its stream starts with each happening it missed, a job's start included (the
+/// page follows that job), each once; a page that missed nothing gets none.
 #[tokio::test]
 async fn a_page_that_starts_following_late_catches_up_first() {
     let app = spawn_app().await;
@@ -129,8 +130,14 @@ async fn a_page_that_starts_following_late_catches_up_first() {
     })
     .await;
     assert!(
-        matches!(first[0].what, Happening::Resync),
+        matches!(first[0].what, Happening::JobStarted { job: j, .. } if j == job),
         "{first:?} (job {job})"
+    );
+    assert_eq!(first[0].seq, seen_at, "from the first one missed");
+    let seqs: Vec<u64> = first.iter().map(|a| a.seq).collect();
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "each once, in order: {seqs:?}"
     );
 
     // Up to date: no resync, just what happens next.

@@ -18,12 +18,18 @@ use crate::console::Console;
 /// Events a slow watcher may fall behind by before it is told to resync.
 const CAPACITY: usize = 1024;
 
+/// Happenings kept for watchers that come back after a cut (see [`follow`]).
+const KEPT: usize = 256;
+
 /// How often a watcher's session is checked (a revoked link's page switches).
 use crate::streams::SESSION_CHECK;
 
 pub struct ActivityHub {
     tx: broadcast::Sender<Activity>,
     seq: AtomicU64,
+    /// The latest happenings, in order: a watcher whose connection dropped for a moment
+    /// (a phone) gets what it missed, a job's start included, not only "resync".
+    recent: Mutex<std::collections::VecDeque<Activity>>,
     /// Jobs this process published the start of, and the states seen of
     /// other processes' jobs: what the store poll has already told.
     told: Mutex<Told>,
@@ -45,6 +51,7 @@ impl Default for ActivityHub {
         ActivityHub {
             tx,
             seq: AtomicU64::new(0),
+            recent: Mutex::new(std::collections::VecDeque::with_capacity(KEPT)),
             told: Mutex::new(Told::default()),
         }
     }
@@ -59,13 +66,28 @@ impl ActivityHub {
                 .here
                 .insert(*job);
         }
+        // Numbered, kept and sent in one step, so the kept ones are in order and a
+        // watcher that reads them after subscribing can tell which it has already.
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
         let activity = Activity {
             seq: self.seq.fetch_add(1, Ordering::SeqCst),
             at_ms: now_ms(),
             what,
         };
+        if recent.len() == KEPT {
+            recent.pop_front();
+        }
+        recent.push_back(activity.clone());
         // Nobody watching is fine.
         let _ = self.tx.send(activity);
+    }
+
+    /// The happenings from `since` on (`since`: a count of [`Self::published`]), if they
+    /// are all still kept.
+    fn since(&self, since: u64) -> Option<Vec<Activity>> {
+        let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        let oldest = recent.front().map_or(self.published(), |a| a.seq);
+        (oldest <= since).then(|| recent.iter().filter(|a| a.seq >= since).cloned().collect())
     }
 
     /// How many happenings were published so far. A page rendered when it was N, that
@@ -155,10 +177,11 @@ impl ActivityHub {
 /// watcher's connection, not one per event: a burst reaches 500 watchers in
 /// well under 100 ms).
 ///
-/// `since`: what [`ActivityHub::published`] was when the watcher's page was rendered. If
-/// anything happened between then and now (the seconds a phone takes to load the page's
-/// code), the stream starts with a `Resync`, so the page catches up instead of showing
-/// the state it was rendered with until the next event.
+/// `since`: what [`ActivityHub::published`] was when the watcher's page was rendered, or
+/// one past the last happening it saw before its connection dropped. What happened since
+/// (the seconds a phone takes to load the page's code, or was offline) comes first: each
+/// happening while they are kept (a job started meanwhile is followed), else a `Resync`,
+/// so the page catches up instead of showing what it had until the next event.
 pub fn follow(
     console: &Console,
     session: Option<String>,
@@ -171,14 +194,30 @@ pub fn follow(
         ticks: tokio::time::Interval,
         done: bool,
         first: Option<Vec<Activity>>,
+        /// Happenings below this were in the replay.
+        skip_to: u64,
     }
     let mut ticks = tokio::time::interval(SESSION_CHECK);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    // Subscribed first, then compared: nothing falls between the two.
+    // Subscribed first, then compared: nothing falls between the two. What the replay
+    // holds may also arrive from the subscription: `skip_to` drops it there.
     let rx = console.activity().subscribe();
-    let missed = since.is_some_and(|seen| console.activity().published() > seen);
+    let missed = since.filter(|seen| console.activity().published() > *seen);
+    let first = missed.map(|seen| {
+        console
+            .activity()
+            .since(seen)
+            .filter(|replay| !replay.is_empty())
+            .unwrap_or_else(|| vec![synthetic(Happening::Resync)])
+    });
+    let skip_to = first
+        .as_ref()
+        .and_then(|f| f.last())
+        .filter(|a| a.seq != u64::MAX)
+        .map_or(0, |a| a.seq + 1);
     let state = State {
-        first: missed.then(|| vec![synthetic(Happening::Resync)]),
+        first,
+        skip_to,
         rx,
         console: console.clone(),
         session,
@@ -204,6 +243,10 @@ pub fn follow(
                                 Err(_) => break,
                             }
                         }
+                        batch.retain(|a| a.seq >= s.skip_to);
+                        if batch.is_empty() {
+                            continue;
+                        }
                         return Some((batch, s));
                     }
                     Err(RecvError::Lagged(_)) => {
@@ -227,5 +270,27 @@ fn synthetic(what: Happening) -> Activity {
         seq: u64::MAX,
         at_ms: now_ms(),
         what,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_watcher_back_after_a_cut_gets_what_it_missed_while_it_is_kept() {
+        let hub = ActivityHub::default();
+        for _ in 0..10 {
+            hub.publish(Happening::ServersChanged);
+        }
+        let missed = hub.since(7).unwrap();
+        assert_eq!(missed.iter().map(|a| a.seq).collect::<Vec<_>>(), [7, 8, 9]);
+        assert_eq!(hub.since(10), Some(Vec::new()));
+        // Older than what is kept: only "resync" can say it.
+        for _ in 0..KEPT {
+            hub.publish(Happening::ServersChanged);
+        }
+        assert_eq!(hub.since(9), None);
+        assert_eq!(hub.since(10).map(|m| m.len()), Some(KEPT));
     }
 }

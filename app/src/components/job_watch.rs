@@ -10,6 +10,14 @@ use super::operator_only::OperatorOnly;
 use super::progress::ProgressLog;
 use crate::api::jobs::{cancel_job, watch_job};
 
+/// Why following a job stopped short of its end.
+enum Cut {
+    /// The connection dropped or the stream broke off: followed again.
+    Broken,
+    /// The server said no (the job is not there, the session may not see it).
+    Refused(String),
+}
+
 #[component]
 pub fn JobWatch(
     /// The job to follow.
@@ -44,15 +52,48 @@ pub fn JobWatch(
     }
     let (error, set_error) = signal(None::<String>);
     let (ended, set_ended) = signal(false);
+    // The connection dropped (a phone offline for a moment): said, and followed again.
+    let (reconnecting, set_reconnecting) = signal(false);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            let result = match watch_job(job).await {
-                Ok(stream) => follow_after(stream, set_events, seen).await,
-                Err(e) => Err(format!("Cannot follow job {job}: {e}")),
-            };
-            if let Err(e) = result {
-                set_error.try_set(Some(e));
+            let mut delay_ms = 1_000;
+            loop {
+                // After a cut the log is replayed whole and replaces what was shown once it
+                // has caught up: nothing is counted twice, nothing steps back.
+                let shown = events.try_with_untracked(|e| e.last().map(|e| e.seq));
+                let Some(shown) = shown else {
+                    return; // the page shows another job now
+                };
+                let result = match watch_job(job).await {
+                    Ok(stream) => {
+                        set_reconnecting.try_set(false);
+                        delay_ms = 1_000;
+                        follow_after(stream, set_events, shown.or(seen))
+                            .await
+                            .map_err(|_| Cut::Broken)
+                    }
+                    Err(ServerFnError::Request(_)) => Err(Cut::Broken),
+                    Err(e) => Err(Cut::Refused(format!("Cannot follow job {job}: {e}"))),
+                };
+                let here = events.try_with_untracked(|_| ());
+                match (result, here) {
+                    (_, None) => return,
+                    // The server ends the stream when the job ends (one whose process died
+                    // has no last word, so its end is not looked for in the events).
+                    (Ok(()), _) => break,
+                    (Err(Cut::Refused(e)), _) => {
+                        set_error.try_set(Some(e));
+                        break;
+                    }
+                    // Cut off before the job's end: follow it again, a little later each time.
+                    (Err(Cut::Broken), _) => {
+                        set_reconnecting.try_set(true);
+                        crate::components::live::pause(delay_ms).await;
+                        delay_ms = (delay_ms * 2).min(10_000);
+                    }
+                }
             }
+            set_reconnecting.try_set(false);
             // Gone already (the page shows another job now): nobody to tell.
             if set_ended.try_set(true).is_some() {
                 return;
@@ -109,6 +150,9 @@ pub fn JobWatch(
             </Show>
             {move || last().map(|e| view! { <p class="job-result" role="status">{e.message}</p> })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <Show when=move || reconnecting.get()>
+                <p class="muted" role="status" data-testid="job-reconnecting">"The connection dropped: following again…"</p>
+            </Show>
             <Show when=move || state() == "running">
                 <OperatorOnly note="An operator can cancel this job; you are watching it.">
                     <button type="button" class="secondary" on:click=cancel>"Cancel"</button>

@@ -86,6 +86,12 @@ pub fn provide_live() {
             watching.set_value(true);
             let since = since.get_value();
             leptos::task::spawn_local(follow_activity(set_cluster, set_signups, set_starts, since));
+            // Back online (a phone between two cells): what the page fetched while it was
+            // offline failed, so it fetches again; the stream brings what happened.
+            let online = window_event_listener(leptos::ev::online, move |_| {
+                set_cluster.update(|n| *n += 1);
+            });
+            std::mem::forget(online);
         }
     });
 }
@@ -100,14 +106,19 @@ async fn follow_activity(
     since: Option<u64>,
 ) {
     let mut delay_ms = 1_000;
-    // The first time, from what the page was rendered with; after a cut, the catch-up
-    // below does it.
+    // The first time, from what the page was rendered with; after a cut (a phone offline
+    // for a moment), from one past the last happening seen: the server sends what was
+    // missed, a job started meanwhile included, so the page follows it.
     let mut since = since;
     loop {
-        match crate::api::activity::watch_activity(since.take()).await {
+        match crate::api::activity::watch_activity(since).await {
             Ok(stream) => {
+                // Back after a failed try: what the page fetched meanwhile failed too.
+                if delay_ms > 1_000 {
+                    set_cluster.update(|n| *n += 1);
+                }
                 delay_ms = 1_000;
-                let ended = follow(stream, set_cluster, set_signups, set_starts).await;
+                let ended = follow(stream, set_cluster, set_signups, set_starts, &mut since).await;
                 if ended {
                     // The link was revoked or expired: the page says so.
                     let _ = window().location().reload();
@@ -134,12 +145,14 @@ fn is_refused(e: &ServerFnError) -> bool {
     text.contains("log in") || text.contains("read-only link") || text.contains("revoked")
 }
 
-/// Reads the stream until it ends; true when it ended because the session did.
+/// Reads the stream until it ends; true when it ended because the session did. `next`:
+/// one past the last happening read (a resync or a session's end is not one).
 async fn follow(
     stream: leptos::server_fn::codec::TextStream,
     set_cluster: WriteSignal<u64>,
     set_signups: WriteSignal<u64>,
     set_starts: WriteSignal<Vec<(u64, String)>>,
+    next: &mut Option<u64>,
 ) -> bool {
     use futures::StreamExt;
     use scaleout_domain::progress::LineDecoder;
@@ -147,6 +160,9 @@ async fn follow(
     let mut decoder = LineDecoder::<Activity>::default();
     while let Some(Ok(chunk)) = stream.next().await {
         for activity in decoder.push(&chunk).into_iter().flatten() {
+            if activity.seq != u64::MAX {
+                *next = Some(activity.seq + 1);
+            }
             if matches!(activity.what, Happening::SessionEnded { .. }) {
                 return true;
             }

@@ -51,15 +51,28 @@ fn Portal(initial: PortalView) -> impl IntoView {
         leptos::task::spawn_local(async move {
             use futures::StreamExt;
             use scaleout_domain::progress::LineDecoder;
-            let Ok(stream) = watch_portal_updates().await else {
-                return;
-            };
-            let mut stream = stream.into_inner();
-            let mut decoder = LineDecoder::<PortalView>::default();
-            while let Some(Ok(chunk)) = stream.next().await {
-                for view in decoder.push(&chunk).into_iter().flatten() {
-                    current.set(view);
+            // A phone's connection drops while it waits for a decision: the stream is
+            // opened again (its first update is the portal as it is then), a little later
+            // each time, for as long as the page is open.
+            let mut delay_ms = 1_000;
+            loop {
+                if let Ok(stream) = watch_portal_updates().await {
+                    delay_ms = 1_000;
+                    let mut stream = stream.into_inner();
+                    let mut decoder = LineDecoder::<PortalView>::default();
+                    while let Some(Ok(chunk)) = stream.next().await {
+                        for view in decoder.push(&chunk).into_iter().flatten() {
+                            if current.try_set(view).is_some() {
+                                return; // the page is gone
+                            }
+                        }
+                    }
                 }
+                if current.try_with_untracked(|_| ()).is_none() {
+                    return;
+                }
+                crate::components::live::pause(delay_ms).await;
+                delay_ms = (delay_ms * 2).min(30_000);
             }
         });
     });
