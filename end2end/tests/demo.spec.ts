@@ -27,8 +27,10 @@ test("run the demo and watch it from two browsers", async ({ page, browser, requ
   const job = page.getByTestId("job-watch");
   await expect(job).toBeVisible();
   const id = await job.getAttribute("data-job");
-  // The narrative follows the live events: one step is under way.
+  // The narrative follows the live events: one step is under way, and the top of the
+  // page says what it does now (on a phone the live card is screens below).
   await expect(narrative.locator('[data-state="current"]')).toHaveCount(1);
+  await expect(page.getByTestId("demo-now")).toContainText(/^Now: \S/);
   await expect(page.getByTestId("start-demo")).toBeDisabled();
 
   // A second browser context (another person) opening /demo attaches to the same job.
@@ -42,6 +44,8 @@ test("run the demo and watch it from two browsers", async ({ page, browser, requ
   await expect(stakeholder.getByTestId("job-watch")).toHaveAttribute("data-job", id!, { timeout: 15_000 });
 
   await expect(job).toHaveAttribute("data-state", "succeeded", { timeout: 60_000 });
+  await expect(page.getByTestId("demo-attached")).toContainText(`Demo job ${id} has ended: it succeeded.`);
+  await expect(page.getByTestId("demo-now")).toHaveCount(0);
   await expect(stakeholder.getByTestId("job-watch")).toHaveAttribute("data-state", "succeeded", { timeout: 30_000 });
   await expect(stakeholder.getByTestId("narrative").locator('[data-state="done"]')).toHaveCount(6);
   await early.close();

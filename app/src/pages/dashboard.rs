@@ -179,7 +179,7 @@ fn SummaryTiles(summary: ConsoleSummary, team: bool) -> impl IntoView {
                 </dd>
             </div>
         </dl>
-        <p class="hint">"Balance 1.00 means every DB server holds the same bytes; a rebalance brings it down after servers are added."</p>
+        <p class="hint">"Balance 1.00 means every DB server holds the same bytes; a rebalance brings it down after servers are added, as far as the largest shard groups allow (a group moves whole)."</p>
         {team.then(|| next_steps(&summary))}
         {(summary.unregistered_tenants > 0).then(|| view! {
             <p class="notice-warn" role="status" data-testid="summary-unregistered">

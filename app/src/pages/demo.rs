@@ -201,6 +201,20 @@ fn DemoRun(
     });
     let seed = StoredValue::new(seed);
     let (events, set_events) = signal(seed.get_value());
+    // How the run shown ended, from its last word: ", and succeeded".
+    let ended_how = move || {
+        events.with(|e| {
+            e.iter()
+                .rev()
+                .find(|e| e.step == "finished")
+                .map(|f| match f.outcome {
+                    Outcome::Ok => ": it succeeded",
+                    Outcome::Warning => ": it was cancelled",
+                    _ => ": it failed",
+                })
+                .unwrap_or("")
+        })
+    };
     let ended = RwSignal::new(0u32);
     let live = Memo::new(move |_| {
         let p = position(&events.get());
@@ -334,15 +348,21 @@ fn DemoRun(
                         (Some(id), true) => format!("Demo job {id} is running: every browser on this page follows the same progress."),
                         (Some(id), false) => match shown_since.clone().filter(|_| Some(id) == attached && replaced.get().is_none()) {
                             Some(since) => format!(
-                                "Showing the demo of {since} (job {id}), which has ended. A demo started later appears here as it starts."
+                                "Showing the demo of {since} (job {id}), which has ended{}. A demo started later appears here as it starts.",
+                                ended_how()
                             ),
                             None => format!(
-                                "Demo job {id} has ended. A demo started later appears here as it starts."
+                                "Demo job {id} has ended{}. A demo started later appears here as it starts.",
+                                ended_how()
                             ),
                         },
                         (None, _) => "No demo has run yet: when one starts, it appears here and every browser watching follows the same progress.".to_string(),
                     }}
                 </p>
+                // What it is doing now, at the top: on a phone the live card is screens below.
+                {move || live.get().then(|| events.with(|e| scaleout_domain::progress::current(e).map(|e| e.message.clone()))).flatten().map(|now| view! {
+                    <p class="demo-now" data-testid="demo-now">"Now: " {now}</p>
+                })}
                 {move || start.value().get().and_then(|r| r.err()).map(|e| view! {
                     <p class="error" role="alert">{error_sentence(&e)}</p>
                 })}

@@ -116,7 +116,7 @@ fn admit(door: &Door, req: &mut Request, secure: bool) -> Result<(), Box<Respons
             pages::malformed(why)
         }));
     }
-    if let Some(canonical) = without_trailing_slash(&method, &path) {
+    if let Some(canonical) = canonical_path(&method, &path) {
         let query = req
             .uri()
             .query()
@@ -300,19 +300,24 @@ pub fn too_large() -> Response {
     )
 }
 
-/// A page's one address: `/tenants/` answers with a redirect to `/tenants`
-/// (the router would otherwise show the page under a 404). Never to a path
-/// that starts with `//`, which a browser reads as another site.
-fn without_trailing_slash<'a>(method: &Method, path: &'a str) -> Option<&'a str> {
+/// A page's one address: `/tenants/` answers with a redirect to `/tenants` (the router
+/// would otherwise show the page under a 404), and `//watch/<token>` (a link pasted
+/// after an address that ended in `/`) to `/watch/<token>`. Slashes are collapsed, so
+/// the redirect never goes to a path that starts with `//`, which a browser reads as
+/// another site.
+fn canonical_path(method: &Method, path: &str) -> Option<String> {
     if !matches!(*method, Method::GET | Method::HEAD) || path.starts_with("/api/") {
         return None;
     }
-    let trimmed = path.trim_end_matches('/');
-    (path.len() > 1
-        && trimmed.len() < path.len()
-        && trimmed.starts_with('/')
-        && !trimmed.starts_with("//"))
-    .then_some(trimmed)
+    let mut canonical = String::with_capacity(path.len());
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        canonical.push('/');
+        canonical.push_str(part);
+    }
+    if canonical.is_empty() {
+        canonical.push('/');
+    }
+    (canonical != path).then_some(canonical)
 }
 
 fn is_write(method: &Method) -> bool {
@@ -432,13 +437,19 @@ mod tests {
     #[test]
     fn a_page_has_one_address_and_never_a_foreign_one() {
         let get = Method::GET;
-        assert_eq!(without_trailing_slash(&get, "/tenants/"), Some("/tenants"));
-        assert_eq!(without_trailing_slash(&get, "/tenants//"), Some("/tenants"));
-        assert_eq!(without_trailing_slash(&get, "/tenants"), None);
-        assert_eq!(without_trailing_slash(&get, "/"), None);
-        assert_eq!(without_trailing_slash(&get, "//evil.example/"), None);
-        assert_eq!(without_trailing_slash(&get, "/api/x/"), None);
-        assert_eq!(without_trailing_slash(&Method::POST, "/tenants/"), None);
+        let to = |path| canonical_path(&get, path);
+        assert_eq!(to("/tenants/").as_deref(), Some("/tenants"));
+        assert_eq!(to("/tenants//").as_deref(), Some("/tenants"));
+        assert_eq!(to("/tenants"), None);
+        assert_eq!(to("/"), None);
+        // A link pasted after an address ending in "/": the page it names, on this site.
+        assert_eq!(to("//watch/abc").as_deref(), Some("/watch/abc"));
+        assert_eq!(to("//evil.example/").as_deref(), Some("/evil.example"));
+        assert_eq!(to("///evil.example").as_deref(), Some("/evil.example"));
+        assert_eq!(to("//").as_deref(), Some("/"));
+        assert_eq!(to("/a//b").as_deref(), Some("/a/b"));
+        assert_eq!(canonical_path(&get, "/api/x/"), None);
+        assert_eq!(canonical_path(&Method::POST, "/tenants/"), None);
     }
 
     #[test]

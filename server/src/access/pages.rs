@@ -156,7 +156,9 @@ pub fn link_ended(reason: LinkEnded) -> Response {
     page(
         StatusCode::UNAUTHORIZED,
         title,
-        &format!("<p>{text} Ask them for a new link to watch the console again.</p>"),
+        &format!(
+            "<p>{text} Ask the person who shared it for a new link to watch the console again.</p>"
+        ),
     )
 }
 

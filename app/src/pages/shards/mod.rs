@@ -114,15 +114,21 @@ fn Placement(info: ShardInfo, team: bool) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="balance-h">
             <h2 id="balance-h">"Balance now"</h2>
-            <p class="hint">{format!(
-                "{groups} shard groups, replication factor {}, on {} DB servers. The fullest server near 1.00 times the mean and a small spread of bytes mean an even cluster.",
-                info.shards.replication_factor,
-                servers.len()
-            )}</p>
-            {(!empty.is_empty()).then(|| view! {
+            <p class="hint">{if groups == 0 {
+                // Before the first tenant there is no graph, so no groups and no copies.
+                format!("No data yet on the {} DB servers: the SmartGraph and its shard groups are made with the first tenant.", servers.len())
+            } else {
+                format!(
+                    "{groups} shard groups, replication factor {}, on {} DB servers. The fullest server near 1.00 times the mean and a small spread of bytes mean an even cluster.",
+                    info.shards.replication_factor,
+                    servers.len()
+                )
+            }}</p>
+            // Only where other servers hold data: with none anywhere, nothing is uneven.
+            {(!empty.is_empty() && empty.len() < servers.len()).then(|| view! {
                 <p class="hint" data-testid="empty-servers">{format!(
                     "{} {} nothing (new, or emptied by a drain) and {} counted here, so the fewest bytes is 0 B and the spread is wide: \
-                     a rebalance fills a new server; an emptied one can be removed on the Servers page.",
+                     a rebalance fills a new server; the team can remove an emptied one on the Servers page.",
                     empty.join(", "),
                     if empty.len() == 1 { "holds" } else { "hold" },
                     if empty.len() == 1 { "is" } else { "are" },

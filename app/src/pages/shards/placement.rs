@@ -18,7 +18,7 @@ pub fn TenantPlacement(report: ShardReport) -> impl IntoView {
         .collect();
     rows.sort_by_key(|(t, _)| t.name.to_lowercase());
     if rows.is_empty() {
-        return view! { <p data-testid="no-placement">"No tenants yet: add one on the Tenants page."</p> }.into_any();
+        return view! { <p data-testid="no-placement">"No tenants yet: the team onboards them on the Tenants page."</p> }.into_any();
     }
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Tenants by shard group and server">

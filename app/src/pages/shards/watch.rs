@@ -287,6 +287,16 @@ fn Done(outcome: Rebalance, drained: Option<String>) -> impl IntoView {
                 </p>
             })}
             <FiguresTable columns=vec![("Before", outcome.plan.before.clone()), ("After (measured)", after)] testid="done-figures" short=true />
+            // Why the servers are not more even, beside the figures that show it (it was
+            // only in the log); open when the run changed little.
+            {(!outcome.plan.reasons.is_empty()).then(|| view! {
+                <details class="figure-meanings" data-testid="rebalance-why" open=outcome.plan.barely_helps()>
+                    <summary>"Why the servers are not more even"</summary>
+                    <ul class="reasons">
+                        {outcome.plan.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
+                    </ul>
+                </details>
+            })}
             <MovesDone moves=outcome.moves_done.clone() />
         </div>
     }
