@@ -76,6 +76,15 @@ async fn open_link(app: &TestApp, path: &str, cookie: Option<&str>) -> Option<St
         .flatten()
 }
 
+/// "Make a new personal link", from the browser holding `cookie`.
+async fn new_link(app: &TestApp, cookie: &str) -> reqwest::Response {
+    client_with_cookie(cookie)
+        .post(app.url("/api/portal/new-link"))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_personal_link_opens_the_portal_anywhere_until_a_new_one_is_made() {
     let app = spawn_app_with(|_| {}).await;
@@ -86,11 +95,7 @@ async fn a_personal_link_opens_the_portal_anywhere_until_a_new_one_is_made() {
     assert_eq!(status, 200);
     assert_eq!(view.unwrap().signup.company, "Roaming Co");
     // A new link: the old one stops working, the new one works.
-    let renewed = client_with_cookie(&elsewhere)
-        .post(app.url("/api/portal/new-link"))
-        .send()
-        .await
-        .unwrap();
+    let renewed = new_link(&app, &elsewhere).await;
     assert_eq!(renewed.status(), 200);
     // The device that made it keeps its way in: its cookie now holds the new link.
     let kept = set_cookie(&renewed, "scaleout_portal").expect("the device's cookie, renewed");
@@ -110,11 +115,7 @@ async fn a_personal_link_opens_the_portal_anywhere_until_a_new_one_is_made() {
     // The browser that signed up keeps its portal through all that, and making a link
     // there leaves its own way in as it was.
     assert_eq!(overview(&app, &signed).await.0, 200);
-    let from_signing = client_with_cookie(&signed)
-        .post(app.url("/api/portal/new-link"))
-        .send()
-        .await
-        .unwrap();
+    let from_signing = new_link(&app, &signed).await;
     assert_eq!(from_signing.status(), 200);
     assert_eq!(set_cookie(&from_signing, "scaleout_portal"), None);
     let token: String = from_signing.json().await.unwrap();

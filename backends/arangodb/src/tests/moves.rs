@@ -279,34 +279,23 @@ async fn a_leader_move_aborted_forwards_reports_the_new_leader() {
     assert_eq!(leader_of(&cluster, &g).await, to);
 }
 
+/// A cancelled move that finishes all the same (in its last phase), and a cancel that
+/// loses the race with the job's end (412: "no longer pending or to do"), are moves made:
+/// not "could not be cancelled and goes on"; how the job ended is what the move reports.
 #[tokio::test]
-async fn a_cancelled_move_that_finishes_all_the_same_is_a_move() {
-    let (fake, cluster) = loaded(&tenant(8, "Mover", 1)).await;
-    fake.with(|s| s.abort_outcome = AbortOutcome::Finishes);
-    let g = tenant_group(&cluster, 8).await;
-    let to = free_server(&g);
-    let report = cancelled_leader_move(&fake, &cluster, &g, &to)
-        .await
-        .unwrap();
-    assert_eq!(report.request.to, to);
-    assert_eq!(leader_of(&cluster, &g).await, to);
-}
-
-/// A cancel that loses the race with the job's end (412: "no longer pending or to do")
-/// is not "could not be cancelled and goes on": the job is ending, and how it ended is
-/// what the move reports.
-#[tokio::test]
-async fn a_cancel_too_late_to_stop_the_move_reports_the_move_made() {
-    let (fake, cluster) = loaded(&tenant(9, "Mover", 1)).await;
-    fake.with(|s| s.abort_outcome = AbortOutcome::TooLate);
-    let g = tenant_group(&cluster, 9).await;
-    let to = free_server(&g);
-    let report = cancelled_leader_move(&fake, &cluster, &g, &to)
-        .await
-        .unwrap();
-    assert_eq!(report.request.to, to);
-    assert_eq!(leader_of(&cluster, &g).await, to);
-    assert!(fake.with(|s| s.violations.is_empty()));
+async fn a_cancel_the_move_outran_reports_the_move_made() {
+    for (seed, outcome) in [(8, AbortOutcome::Finishes), (9, AbortOutcome::TooLate)] {
+        let (fake, cluster) = loaded(&tenant(seed, "Mover", 1)).await;
+        fake.with(|s| s.abort_outcome = outcome);
+        let g = tenant_group(&cluster, seed).await;
+        let to = free_server(&g);
+        let report = cancelled_leader_move(&fake, &cluster, &g, &to)
+            .await
+            .unwrap();
+        assert_eq!(report.request.to, to, "{outcome:?}");
+        assert_eq!(leader_of(&cluster, &g).await, to, "{outcome:?}");
+        assert!(fake.with(|s| s.violations.is_empty()), "{outcome:?}");
+    }
 }
 
 #[tokio::test]
