@@ -24,7 +24,12 @@ pub fn Dashboard() -> impl IntoView {
     // What happens after the page opened (a job started anywhere, a move that
     // landed) refreshes the tiles and the jobs, with no reload.
     let live = use_live();
-    let status = Resource::new(move || refreshes.get(), |_| get_console_status());
+    // Read again with the rest: after the server restarted (the stream came back), "Up for"
+    // counts from the new start, not the old one.
+    let status = Resource::new(
+        move || (refreshes.get(), live.cluster.get()),
+        |_| get_console_status(),
+    );
     let summary = Resource::new(
         move || (refreshes.get(), live.cluster.get()),
         |_| get_console_summary(),
