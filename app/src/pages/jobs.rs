@@ -43,7 +43,7 @@ pub fn JobsPage() -> impl IntoView {
         <h1>"Jobs"</h1>
         <p class="lead">
             "Every job the console ran, newest first: onboarding, servers added, rebalances and drains, "
-            "validations and demos. Open a job's number for its log."
+            "validations and demos. Open a job for its log."
         </p>
         <Transition fallback=|| view! { <p aria-busy="true">"Loading the jobs…"</p> }>
             {move || Suspend::new(async move {

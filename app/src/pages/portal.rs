@@ -85,7 +85,10 @@ fn Portal(initial: PortalView) -> impl IntoView {
         <h1>{company}</h1>
         <p class="lead">"Your company's tenant: its own part of our shared network-inventory database (devices, programs, locations, their connections and every configuration change), kept apart from every other company's. "
             "Here: where its setup stands, what it holds, and your network as it was at any time."</p>
-        <PersonalLink token />
+        // A declined or closed signup has nothing left to open: its state comes first.
+        <Show when=move || current.with(|v| !matches!(v.signup.state, SignupState::Rejected | SignupState::Closed))>
+            <PersonalLink token=token.clone() />
+        </Show>
         <Others current />
         <StateCard current />
         {move || ready.get().then(|| view! { <Inventory current /> })}
@@ -175,7 +178,10 @@ fn PersonalLink(token: Option<String>) -> impl IntoView {
                 }.into_any(),
             }}
             <ActionForm action=renew attr:class="form-row">
-                <button type="submit" class="secondary" data-testid="new-personal-link">"Make a new personal link"</button>
+                <button type="submit" class="secondary" data-testid="new-personal-link"
+                    on:click=|ev| crate::components::confirm::or_stop(&ev, "Make a new personal link? The one you have stops working at once; devices that already opened your portal keep it.")>
+                    "Make a new personal link"
+                </button>
             </ActionForm>
             {move || renew.value().get().and_then(|r| r.err()).map(|e| view! { <p class="error" role="alert">{error_sentence(&e)}</p> })}
         </section>

@@ -366,7 +366,13 @@ pub fn job(log: &JobLog) -> String {
     }
     out.push('\n');
     if let Some(e) = &j.error {
-        let _ = writeln!(out, "error: {e}");
+        // A cancel is what someone asked for, not an error.
+        let label = if j.state == scaleout_services::store::JobState::Cancelled {
+            "cancelled"
+        } else {
+            "error"
+        };
+        let _ = writeln!(out, "{label}: {e}");
     }
     if let Some(why) = &j.resume_refused {
         let _ = writeln!(out, "cannot be resumed: {why}");
@@ -447,14 +453,14 @@ mod tests {
             started_ms: Some(0),
             finished_ms: Some(1_000),
             result: None,
-            error: Some("cancelled".into()),
+            error: Some("2 moves stopped".into()),
             resume_refused: Some("the cluster changed".into()),
         };
         let listed = jobs(std::slice::from_ref(&record));
         // Under the job's reason, in its WHAT column.
         let lines: Vec<&str> = listed.lines().collect();
         let what = lines[0].find("WHAT").unwrap();
-        assert_eq!(lines[2].find("cancelled"), Some(what), "{listed}");
+        assert_eq!(lines[2].find("2 moves stopped"), Some(what), "{listed}");
         assert_eq!(
             lines[3].split_at(what),
             (
@@ -469,7 +475,7 @@ mod tests {
             left_out: 0,
         });
         assert!(
-            shown.contains("error: cancelled\ncannot be resumed: the cluster changed\n"),
+            shown.contains("cancelled: 2 moves stopped\ncannot be resumed: the cluster changed\n"),
             "{shown}"
         );
     }

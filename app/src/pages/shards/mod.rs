@@ -170,8 +170,18 @@ fn RebalanceFlow(attached: Option<JobLog>, on_done: Callback<()>) -> impl IntoVi
             return;
         }
         leptos::task::spawn_local(async move {
-            let Ok(record) = get_job(id).await else {
-                return;
+            // Asked again while the connection is down (a phone back online a moment
+            // later): a run that started then is followed, not missed.
+            let mut delay_ms = 1_000;
+            let record = loop {
+                match get_job(id).await {
+                    Ok(record) => break record,
+                    Err(ServerFnError::Request(_)) if delay_ms <= 30_000 => {
+                        crate::components::live::pause(delay_ms).await;
+                        delay_ms *= 2;
+                    }
+                    Err(_) => return,
+                }
             };
             if record.spec.get("execute").and_then(|e| e.as_bool()) == Some(true)
                 && job.get_untracked() != Some(id)
