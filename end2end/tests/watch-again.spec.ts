@@ -79,6 +79,25 @@ test("a stakeholder's phone that drops its connection as a job starts follows th
   await context.close();
 });
 
+test("a stakeholder's Shards page offline as a rebalance starts follows it once back", async ({ browser, baseURL, request }) => {
+  test.setTimeout(90_000);
+  const link = await call(request, "/api/access/create-link", { label: "Board, in a lift", hours: "1" });
+  const { context, page } = await stakeholder(browser, baseURL, link.path);
+  await page.goto("/shards");
+  await waitForHydration(page);
+  await context.setOffline(true);
+  const added = await call(request, "/api/cluster/add-servers", { count: "1" });
+  expect((await waitForJob(request, added)).state).toBe("succeeded");
+  const id = await call(request, "/api/cluster/rebalance", { execute: "true" });
+  await page.waitForTimeout(3_000);
+  await context.setOffline(false);
+  await expect(page.getByTestId("rebalance-watch")).toHaveAttribute("data-job", String(id), { timeout: 30_000 });
+  // (Stopped here: the later test's demo needs the cluster as it is.)
+  await call(request, "/api/jobs/cancel", { id: String(id) });
+  await expect(page.getByTestId("rebalance-watch")).toHaveAttribute("data-state", /cancelled|succeeded/, { timeout: 60_000 });
+  await context.close();
+});
+
 test("a stakeholder who opened the link first follows a new demo, then sees the link end", async ({ browser, baseURL, request }) => {
   test.setTimeout(120_000);
   const link = await call(request, "/api/access/create-link", { label: "Board, before the demo", hours: "2" });
