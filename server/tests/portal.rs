@@ -76,6 +76,17 @@ async fn open_link(app: &TestApp, path: &str, cookie: Option<&str>) -> Option<St
         .flatten()
 }
 
+/// The portal's live stream, opened as the page opens it.
+async fn open_updates(app: &TestApp, cookie: &str) -> reqwest::Response {
+    let updates = client_with_cookie(cookie)
+        .post(app.url("/api/portal/updates"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updates.status(), 200);
+    updates
+}
+
 /// "Make a new personal link", from the browser holding `cookie`.
 async fn new_link(app: &TestApp, cookie: &str) -> reqwest::Response {
     client_with_cookie(cookie)
@@ -199,12 +210,7 @@ async fn the_portal_follows_its_state_live_and_says_why_it_was_declined() {
     let who: serde_json::Value = app.post("/api/access/whoami").await.json().await.unwrap();
     assert_eq!(who["waiting_signups"], 1);
     // The portal page stays open; the operator approves; it follows to ready.
-    let updates = client_with_cookie(&cookie)
-        .post(app.url("/api/portal/updates"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(updates.status(), 200);
+    let updates = open_updates(&app, &cookie).await;
     let id = {
         let rows: Vec<serde_json::Value> =
             app.post("/api/access/signups").await.json().await.unwrap();
@@ -436,12 +442,7 @@ async fn a_signup_declined_from_the_cli_reaches_the_open_portal() {
     let app = spawn_app_with(|c| c.signup.approval = true).await;
     let (cookie, _) = sign_up(&app, "Declined Elsewhere Co", None).await;
     let id = overview(&app, &cookie).await.1.unwrap().signup.id;
-    let updates = client_with_cookie(&cookie)
-        .post(app.url("/api/portal/updates"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(updates.status(), 200);
+    let updates = open_updates(&app, &cookie).await;
     let mut body = updates.bytes_stream();
     let mut decoder = LineDecoder::<PortalView>::default();
     let mut next_state = async || loop {
