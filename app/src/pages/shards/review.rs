@@ -38,10 +38,15 @@ pub fn Review(review: PlanReview, children: Children) -> impl IntoView {
                 bytes(plan.lower_bound_bytes)
             )
         };
+        // No "and 0 leader switches".
+        let switched = match switches {
+            0 => String::new(),
+            1 => " and 1 leader switch".to_string(),
+            n => format!(" and {n} leader switches"),
+        };
         format!(
-            "{moves} move{} and {switches} leader switch{}, {} to copy ({least}): {}.",
+            "{moves} move{}{switched}, {} to copy ({least}): {}.",
             if moves == 1 { "" } else { "s" },
-            if switches == 1 { "" } else { "es" },
             bytes(plan.bytes_to_move),
             scaleout_domain::planner::effect(&plan.before.bytes, &plan.after.bytes),
         )
