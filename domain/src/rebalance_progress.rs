@@ -92,7 +92,8 @@ pub struct RebalanceProgress {
     pub bytes_total: u64,
     /// Moves under way, by number.
     pub running: Vec<CurrentMove>,
-    /// Seconds until the whole run is done, at the rate of the run so far.
+    /// Seconds until the whole run is done: the executor's forecast, counted down (none
+    /// before it made one).
     pub run_eta_secs: Option<f64>,
     /// Some figure above is estimated.
     pub estimated: bool,
@@ -103,7 +104,6 @@ impl RebalanceProgress {
     pub fn from_events(events: &[ProgressEvent]) -> Self {
         let mut p = RebalanceProgress::default();
         let mut finished_bytes = 0u64;
-        let mut run_started_ms = None;
         let mut last_ms = 0i64;
         // The executor's latest forecast of the time left, and when it was made.
         let mut forecast: Option<(i64, f64)> = None;
@@ -112,7 +112,6 @@ impl RebalanceProgress {
             if e.step == MOVE_STEP {
                 p.moves_total = e.total;
                 p.moves_done = e.done;
-                run_started_ms.get_or_insert(e.at_ms);
             } else if e.step == BYTES_STEP {
                 finished_bytes = e.done;
                 p.bytes_total = e.total;
@@ -165,13 +164,10 @@ impl RebalanceProgress {
             .filter_map(|m| m.rate.map(|r| r.eta_secs))
             .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
         // The executor's forecast (its remaining steps played out under the schedule),
-        // counted down since; before it could make one, the run's average rate.
-        let planned = match forecast {
-            Some((at, secs)) => Some((secs - (last_ms - at) as f64 / 1000.0).max(0.0)),
-            None => run_started_ms
-                .and_then(|t| transfer_rate(t, last_ms, p.bytes_copied, p.bytes_total))
-                .map(|r| r.eta_secs),
-        };
+        // counted down since. Before it could make one (no copy measured yet), nothing:
+        // the run's average until then counts the checks and the queue before the first
+        // copy, and read twice the truth before the forecast took over.
+        let planned = forecast.map(|(at, secs)| (secs - (last_ms - at) as f64 / 1000.0).max(0.0));
         p.run_eta_secs = planned.map(|eta| slowest.map_or(eta, |s| eta.max(s)));
         p
     }
@@ -256,8 +252,9 @@ mod tests {
         assert!(two.estimated && p.estimated);
         assert_eq!(two.phase, Some(MovePhase::Copying));
         assert_eq!(p.bytes_copied, 750);
-        // 750 bytes in 1 s, 2,250 to go: 3 s, and move 1 needs 3 s as well.
-        assert_eq!(p.run_eta_secs, Some(3.0));
+        // No forecast from the executor yet: no time left for the run, whatever the
+        // average would say.
+        assert_eq!(p.run_eta_secs, None);
 
         events.push(ev(8, &copy_step(2), 1_000, 1_000, Outcome::Ok, 3_000));
         events.push(ev(9, MOVE_STEP, 1, 3, Outcome::Ok, 3_000));
@@ -280,7 +277,6 @@ mod tests {
         let p = RebalanceProgress::from_events(&events);
         assert_eq!((p.moves_done, p.bytes_copied), (3, 3_000));
         assert!(p.running.is_empty());
-        assert_eq!(p.run_eta_secs, Some(0.0));
     }
 
     /// A move that waited to start (ArangoDB's ToDo, or the console's checks before it) is
@@ -312,8 +308,8 @@ mod tests {
         assert_eq!(RebalanceProgress::from_events(&kept), p);
     }
 
-    /// The executor's forecast wins over the run's average once it has one, counted down
-    /// as time passes, and never says less than a running move still needs.
+    /// The executor's forecast is the run's time left once it has one (none before),
+    /// counted down as time passes, and never says less than a running move still needs.
     #[test]
     fn the_executor_s_forecast_counts_down_and_waits_for_the_slowest_move() {
         let mut log = vec![
@@ -322,8 +318,8 @@ mod tests {
             ev(2, &copy_step(1), 0, 1_000, Outcome::Running, 0),
             ev(3, &copy_step(1), 500, 1_000, Outcome::Running, 1_000),
         ];
-        // The average: 500 bytes a second, 1,500 to go.
-        assert_eq!(RebalanceProgress::from_events(&log).run_eta_secs, Some(3.0));
+        // Before the forecast, none (the average, 500 bytes a second, would say 3 s).
+        assert_eq!(RebalanceProgress::from_events(&log).run_eta_secs, None);
         log.push(ProgressEvent {
             time_left_secs: Some(10.0),
             ..ev(4, BYTES_STEP, 0, 2_000, Outcome::Running, 1_000)

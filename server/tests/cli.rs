@@ -224,6 +224,10 @@ fn the_arangodb_password_never_appears_in_output() {
     assert!(!failed.status.success());
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert!(stderr.contains("could not reach ArangoDB"), "{stderr}");
+    assert!(
+        stderr.contains("Check --arango-url"),
+        "says what to check: {stderr}"
+    );
     for out in [&help.stdout, &help.stderr, &failed.stdout, &failed.stderr] {
         assert!(
             !String::from_utf8_lossy(out).contains(secret),

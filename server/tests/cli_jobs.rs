@@ -98,24 +98,22 @@ fn tenant_commands_print_the_documented_json() {
     assert_eq!(shown["network"]["totals"]["locations"], 25);
     assert_eq!(shown["network"]["pages"], 3, "25 locations, 12 a page");
     let created = row["created_at"].as_i64().unwrap();
-    let past = json(
+    let day_before = (created - 86_400).to_string();
+    // A page past the end is refused, saying how many there are (the web clamps its
+    // links; a page typed here is said not to exist, not silently swapped).
+    let past = scaleout(
         d,
-        &[
-            "tenant",
-            "show",
-            &id,
-            "--at",
-            &(created - 86_400).to_string(),
-            "--page",
-            "9",
-            "--json",
-        ],
+        &["tenant", "show", &id, "--at", &day_before, "--page", "9"],
     );
+    assert_eq!(past.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&past.stderr);
+    assert!(
+        said.contains("there is no page 9") && said.contains("fills 1 page"),
+        "100 unplaced devices fit one page: {said}"
+    );
+    let past = json(d, &["tenant", "show", &id, "--at", &day_before, "--json"]);
     assert_eq!(past["network"]["totals"]["connections"], 0);
-    assert_eq!(
-        past["network"]["page"], 1,
-        "100 unplaced devices fit one page"
-    );
+    assert_eq!(past["network"]["pages"], 1);
     let text = scaleout(d, &["tenant", "show", &id, "--at", "2000-01-01"]);
     assert!(text.status.success());
     assert!(String::from_utf8_lossy(&text.stdout).contains("Nothing existed yet at this time"));

@@ -111,7 +111,14 @@ impl Audit {
                 }
             }
         }
-        let short = |s: &str| s.chars().take(FIELD_CHARS).collect::<String>();
+        // Kept as it can be read back safely: a hostile input's invisible characters are
+        // written as code points, not replayed into a terminal or a page.
+        let short = |s: &str| {
+            scaleout_domain::access::text::escape_invisible(s)
+                .chars()
+                .take(FIELD_CHARS)
+                .collect::<String>()
+        };
         let result = self.store.with(|c| {
             c.execute(
                 "INSERT INTO audit (at_ms, actor, role, action, target, outcome, job_id, client)

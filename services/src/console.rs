@@ -68,12 +68,7 @@ impl Console {
             crate::operations::schema::check_settings(&console).await?;
             return Ok(console);
         }
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            ServiceError::Unavailable(format!(
-                "cannot create the data directory {}: {e}",
-                config.data_dir.display()
-            ))
-        })?;
+        crate::store::create_data_dir(&config.data_dir)?;
         let console_db = config.data_dir.join(CONSOLE_DB);
         let cluster_db = config.embedded_db_path();
         let console_state = FileState::of(&console_db)?;
@@ -376,6 +371,14 @@ mod tests {
             .unwrap_err();
         assert!(
             err.to_string().contains("cannot create the data directory"),
+            "{err}"
+        );
+        // A file named where the directory should be (a CSV given as --data-dir).
+        let err = Console::open(ConsoleConfig::new(file.clone()))
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("is a file, not a directory"),
             "{err}"
         );
     }

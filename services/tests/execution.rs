@@ -331,6 +331,14 @@ async fn a_cancel_names_every_move_it_stopped() {
     );
     assert!(!error.contains("cancelled: "), "{error}");
     assert_eq!(error.matches("; (").count(), stopped - 1, "{error}");
+    // Named in the plan's order, whichever stopped first.
+    let numbers: Vec<u64> = error
+        .split(") move ")
+        .skip(1)
+        .map(|rest| rest.split(':').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(numbers.len(), stopped, "{error}");
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{error}");
     // Each stopped move's line says how it ended once, under the line that started it.
     let log = c.job_log(job, false).unwrap().events;
     let lines: Vec<&str> = log

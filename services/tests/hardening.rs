@@ -509,3 +509,72 @@ async fn a_job_starting_while_orphans_are_looked_for_is_not_one() {
         );
     }
 }
+
+/// A batch stopped part-way, one of its tenants removed meanwhile: resuming it leaves
+/// that one out, says so, and onboards the others (it used to fail, and silently drop
+/// the tenants that had not started).
+#[tokio::test]
+async fn a_resumed_batch_leaves_out_a_tenant_removed_since_and_onboards_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = console(dir.path());
+    let list: Vec<_> = ["Big One", "Big Two", "Big Three"]
+        .into_iter()
+        .map(|name| tenants::prepare(&c, name, 150, Naming::CamelCase).unwrap())
+        .collect();
+    let first = list[0].id;
+    let job = c
+        .start_job(JobSpec::AddTenants {
+            tenants: list,
+            concurrency: Some(1),
+        })
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while c.store().tenant(first).unwrap().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Big One never registered"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    c.jobs().cancel(job).unwrap();
+    assert_eq!(c.jobs().wait(job).await.unwrap().state, JobState::Cancelled);
+    let remove = tenants::start_remove(&c, first).unwrap();
+    assert_eq!(
+        c.jobs().wait(remove).await.unwrap().state,
+        JobState::Succeeded
+    );
+
+    c.resume_job(job).unwrap();
+    let resumed = c.jobs().wait(job).await.unwrap();
+    assert_eq!(resumed.state, JobState::Succeeded, "{:?}", resumed.error);
+    let added: Vec<String> = resumed
+        .result
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(added, ["Big Two", "Big Three"]);
+    assert!(
+        c.store().tenant(first).unwrap().is_none(),
+        "not brought back"
+    );
+    let said = c.store().events(job, 0).unwrap();
+    assert!(
+        said.iter()
+            .any(|e| e.outcome == scaleout_domain::progress::Outcome::Warning
+                && e.message.contains("Big One")
+                && e.message.contains("left out")
+                && e.message.contains(&format!("by job {remove}"))),
+        "the log says which tenant was left out and why"
+    );
+    let names: Vec<String> = c
+        .store()
+        .tenants()
+        .unwrap()
+        .into_iter()
+        .map(|t| t.tenant.name.as_str().to_string())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}

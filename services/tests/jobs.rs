@@ -260,7 +260,13 @@ async fn remove_and_validate_jobs() {
         .id;
     let removed = c
         .jobs()
-        .wait(c.start_job(JobSpec::RemoveTenant { tenant: drop }).unwrap())
+        .wait(
+            c.start_job(JobSpec::RemoveTenant {
+                tenant: drop,
+                name: None,
+            })
+            .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(removed.result.unwrap()["removed_documents"], 2190);

@@ -160,7 +160,7 @@ pub async fn check_demo() -> Result<scaleout_domain::views::DemoCheck, ServerFnE
 pub async fn start_demo(naming: String) -> Result<u64, ServerFnError> {
     use scaleout_services::jobs::JobSpec;
     let console = super::server::operator()?;
-    let naming = super::server::naming(&naming)?;
+    let naming = super::server::naming(&console, &naming)?;
     let report_dir = Some(console.config().data_dir.join("reports"));
     console
         .start_job(JobSpec::Demo { naming, report_dir })

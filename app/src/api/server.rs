@@ -90,8 +90,15 @@ pub fn watched<S: futures::Stream + Send + 'static>(
     ))
 }
 
-/// A naming convention from a form field, or a 400 that says which ones exist.
-pub fn naming(text: &str) -> Result<scaleout_domain::Naming, ServerFnError> {
+/// A naming convention from a form field (empty: the database's, camelCase in a new
+/// one), or a 400 that says which ones exist.
+pub fn naming(
+    console: &scaleout_services::Console,
+    text: &str,
+) -> Result<scaleout_domain::Naming, ServerFnError> {
+    if text.is_empty() {
+        return scaleout_services::operations::tenants::naming_for(console, None).map_err(fail);
+    }
     text.parse().map_err(|_| {
         invalid(format!(
             "{:?} is not a naming convention: use camelCase or snake_case",

@@ -31,7 +31,7 @@ pub async fn add_tenant(
             scaleout_domain::access::text::cut(&scale_factor)
         ))
     })?;
-    let naming = super::server::naming(&naming)?;
+    let naming = super::server::naming(&console, &naming)?;
     let spec = tenants::plan_add(&console, &name, scale, naming)
         .await
         .map_err(super::server::fail)?;
@@ -44,7 +44,7 @@ pub async fn add_tenant(
 pub async fn add_tenant_batch(naming: String) -> Result<u64, ServerFnError> {
     use scaleout_services::operations::tenants;
     let console = super::server::operator()?;
-    let naming = super::server::naming(&naming)?;
+    let naming = super::server::naming(&console, &naming)?;
     let spec = tenants::plan_batch(&console, naming)
         .await
         .map_err(super::server::fail)?;
@@ -111,7 +111,7 @@ pub async fn import_tenants(
     naming: String,
 ) -> Result<scaleout_domain::views::ImportStarted, ServerFnError> {
     let console = super::server::operator()?;
-    let naming = super::server::naming(&naming)?;
+    let naming = super::server::naming(&console, &naming)?;
     scaleout_services::operations::import::start(&console, &list, naming)
         .await
         .map_err(super::server::fail)

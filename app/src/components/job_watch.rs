@@ -56,7 +56,7 @@ pub fn JobWatch(
     let (reconnecting, set_reconnecting) = signal(false);
     Effect::new(move |_| {
         leptos::task::spawn_local(async move {
-            let mut delay_ms = 1_000;
+            let mut backoff = crate::components::live::Backoff::up_to(10_000);
             loop {
                 // After a cut the log is replayed whole and replaces what was shown once it
                 // has caught up: nothing is counted twice, nothing steps back.
@@ -67,7 +67,7 @@ pub fn JobWatch(
                 let result = match watch_job(job).await {
                     Ok(stream) => {
                         set_reconnecting.try_set(false);
-                        delay_ms = 1_000;
+                        backoff.reset();
                         follow_after(stream, set_events, shown.or(seen))
                             .await
                             .map_err(|_| Cut::Broken)
@@ -88,8 +88,7 @@ pub fn JobWatch(
                     // Cut off before the job's end: follow it again, a little later each time.
                     (Err(Cut::Broken), _) => {
                         set_reconnecting.try_set(true);
-                        crate::components::live::pause(delay_ms).await;
-                        delay_ms = (delay_ms * 2).min(10_000);
+                        backoff.wait().await;
                     }
                 }
             }

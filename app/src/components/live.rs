@@ -105,7 +105,7 @@ async fn follow_activity(
     set_starts: WriteSignal<Vec<(u64, String)>>,
     since: Option<u64>,
 ) {
-    let mut delay_ms = 1_000;
+    let mut backoff = Backoff::up_to(30_000);
     // The first time, from what the page was rendered with; after a cut (a phone offline
     // for a moment), from one past the last happening seen: the server sends what was
     // missed, a job started meanwhile included, so the page follows it.
@@ -114,10 +114,10 @@ async fn follow_activity(
         match crate::api::activity::watch_activity(since).await {
             Ok(stream) => {
                 // Back after a failed try: what the page fetched meanwhile failed too.
-                if delay_ms > 1_000 {
+                if backoff.failures() > 0 {
                     set_cluster.update(|n| *n += 1);
                 }
-                delay_ms = 1_000;
+                backoff.reset();
                 let ended = follow(stream, set_cluster, set_signups, set_starts, &mut since).await;
                 if ended {
                     // The link was revoked or expired: the page says so.
@@ -135,8 +135,7 @@ async fn follow_activity(
             }
             Err(_) => {}
         }
-        pause(delay_ms).await;
-        delay_ms = (delay_ms * 2).min(30_000);
+        backoff.wait().await;
     }
 }
 
@@ -185,7 +184,7 @@ async fn follow(
 }
 
 /// Waits `ms` milliseconds in the browser.
-pub async fn pause(ms: u64) {
+async fn pause(ms: u64) {
     let (tx, rx) = futures::channel::oneshot::channel::<()>();
     set_timeout(
         move || {
@@ -194,6 +193,44 @@ pub async fn pause(ms: u64) {
         std::time::Duration::from_millis(ms),
     );
     let _ = rx.await;
+}
+
+/// Trying again after a dropped connection (a phone offline for a moment): 1 s, then
+/// twice as long each time up to a cap, and from 1 s again once a try works. Every live
+/// view follows again this way.
+pub struct Backoff {
+    next_ms: u64,
+    cap_ms: u64,
+    failures: u32,
+}
+
+impl Backoff {
+    const FIRST_MS: u64 = 1_000;
+
+    pub fn up_to(cap_ms: u64) -> Self {
+        Backoff {
+            next_ms: Self::FIRST_MS,
+            cap_ms,
+            failures: 0,
+        }
+    }
+
+    /// A try worked: the next failure waits the shortest time again.
+    pub fn reset(&mut self) {
+        *self = Self::up_to(self.cap_ms);
+    }
+
+    /// Tries that failed since the last one that worked.
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// A try failed: waits before the next one.
+    pub async fn wait(&mut self) {
+        self.failures += 1;
+        pause(self.next_ms).await;
+        self.next_ms = (self.next_ms * 2).min(self.cap_ms);
+    }
 }
 
 /// The page's [`Live`]; a quiet one where none was provided (a component

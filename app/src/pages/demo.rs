@@ -327,7 +327,7 @@ fn DemoRun(
                             <p class="notice-warn" role="note" data-testid="demo-warning">{w}</p>
                         })}
                         <ActionForm action=start attr:class="form-row">
-                            <input type="hidden" name="naming" value="camelCase" />
+                            <input type="hidden" name="naming" value="" />
                             // A warned run asks first: it changes this cluster for good.
                             <button type="submit" data-testid="start-demo" disabled=move || start.pending().get() || live.get()
                                 on:click=move |ev| if let Some(w) = warning.get_value() {

@@ -54,10 +54,10 @@ fn Portal(initial: PortalView) -> impl IntoView {
             // A phone's connection drops while it waits for a decision: the stream is
             // opened again (its first update is the portal as it is then), a little later
             // each time, for as long as the page is open.
-            let mut delay_ms = 1_000;
+            let mut backoff = crate::components::live::Backoff::up_to(30_000);
             loop {
                 if let Ok(stream) = watch_portal_updates().await {
-                    delay_ms = 1_000;
+                    backoff.reset();
                     let mut stream = stream.into_inner();
                     let mut decoder = LineDecoder::<PortalView>::default();
                     while let Some(Ok(chunk)) = stream.next().await {
@@ -71,8 +71,7 @@ fn Portal(initial: PortalView) -> impl IntoView {
                 if current.try_with_untracked(|_| ()).is_none() {
                     return;
                 }
-                crate::components::live::pause(delay_ms).await;
-                delay_ms = (delay_ms * 2).min(30_000);
+                backoff.wait().await;
             }
         });
     });

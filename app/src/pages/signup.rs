@@ -33,7 +33,7 @@ pub fn SignupPage() -> impl IntoView {
         }
         SignupForm::parse(&c, &e, "small")
             .err()
-            .map(|e| e.to_string())
+            .map(|e| scaleout_domain::access::text::sentence(&e.to_string()))
     };
     // One message at a time: the server's answer, else the check as typed.
     let back_error = StoredValue::new(back.error.clone());

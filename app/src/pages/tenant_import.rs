@@ -87,7 +87,8 @@ pub fn ImportCard(action: ServerAction<ImportTenants>) -> impl IntoView {
                     <label>
                         "Naming, for rows that do not say"
                         <select name="naming">
-                            <option value="camelCase" selected>"camelCase"</option>
+                            <option value="" selected>"The database's"</option>
+                        <option value="camelCase">"camelCase"</option>
                             <option value="snake_case">"snake_case"</option>
                         </select>
                     </label>

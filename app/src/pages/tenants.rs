@@ -181,18 +181,19 @@ pub fn Tenants() -> impl IntoView {
                 <label>
                     "Naming"
                     <select name="naming">
-                        <option value="camelCase" selected>"camelCase"</option>
+                        <option value="" selected>"The database's"</option>
+                        <option value="camelCase">"camelCase"</option>
                         <option value="snake_case">"snake_case"</option>
                     </select>
                 </label>
                 <button type="submit" disabled=move || add.pending().get()>"Add tenant"</button>
             </ActionForm>
-            <p class="hint">"Scale factor s gives 1,095 × s documents: s=1 is 20 devices, 30 programs, 5 locations."</p>
+            <p class="hint">"Scale factor s gives 1,095 × s documents: s=1 is 20 devices, 30 programs, 5 locations. Naming: every tenant shares the database's (camelCase in a new one)."</p>
             {move || add.value().get().and_then(|r| r.err()).map(|e| view! {
                 <p class="error" role="alert" id="add-tenant-error" data-testid="add-tenant-error">{error_sentence(&e)}</p>
             })}
             <ActionForm action=batch attr:class="form-row">
-                <input type="hidden" name="naming" value="camelCase" />
+                <input type="hidden" name="naming" value="" />
                 <button type="submit" class="secondary" disabled=move || batch.pending().get()>
                     "Add the batch: Retail Chain Corp (s=2), Manufacturing Inc (1), Tech Startup (1)"
                 </button>

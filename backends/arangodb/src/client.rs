@@ -332,6 +332,7 @@ pub fn transport_error(
             attempts: 1,
         };
     }
+    let connect = e.is_connect();
     let e = e.without_url();
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);
@@ -339,6 +340,12 @@ pub fn transport_error(
         message.push_str(": ");
         message.push_str(&s.to_string());
         source = s.source();
+    }
+    // Nothing answered at that address: the next step is to check the address.
+    if connect {
+        message.push_str(
+            ". Check --arango-url (ARANGO_URL) and that the Coordinator is running and reachable from here",
+        );
     }
     ArangoError::Transport {
         operation: operation.to_owned(),

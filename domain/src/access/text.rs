@@ -74,6 +74,21 @@ pub fn char_shown(c: char) -> String {
     }
 }
 
+/// Text to print where people read it (a terminal, the audit trail): every control or
+/// invisible character as its code point (`<U+202E>`), so a refused right-to-left
+/// override cannot turn the rest of the line around, and nothing hides.
+pub fn escape_invisible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || is_invisible(c) {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// How much of someone's input an error message repeats back.
 pub const ECHO_CHARS: usize = 40;
 
@@ -87,12 +102,16 @@ pub fn cut(input: &str) -> String {
 }
 
 /// A message that stands alone (an error box, a page's paragraph) as a sentence: its
-/// first letter capitalised. Messages are written in lower case to follow a prefix
-/// ("Could not start: …"); ASCII only, which they are, and no case tables in the bundle.
+/// first letter capitalised, a full stop at its end. Messages are written in lower case
+/// and without one to follow a prefix ("Could not start: …"); ASCII only, which they
+/// are, and no case tables in the bundle.
 pub fn sentence(message: &str) -> String {
-    let mut out = message.to_string();
+    let mut out = message.trim_end().to_string();
     if let Some(first) = out.get_mut(0..1) {
         first.make_ascii_uppercase();
+    }
+    if !out.is_empty() && !out.ends_with(['.', '!', '?', '…']) {
+        out.push('.');
     }
     out
 }
@@ -102,13 +121,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn invisible_characters_are_printed_as_code_points() {
+        assert_eq!(escape_invisible("Evil\u{202e}Name"), "Evil<U+202E>Name");
+        assert_eq!(
+            escape_invisible("a\tb\u{200b}c\u{1b}[2J"),
+            "a<U+0009>b<U+200B>c<U+001B>[2J"
+        );
+        assert_eq!(escape_invisible("Café Zoë: fine"), "Café Zoë: fine");
+    }
+
+    #[test]
     fn a_message_alone_starts_as_a_sentence() {
         assert_eq!(
             sentence("that name and password do not match"),
-            "That name and password do not match"
+            "That name and password do not match."
         );
-        assert_eq!(sentence("Already"), "Already");
-        assert_eq!(sentence("élan"), "élan");
+        assert_eq!(sentence("Already."), "Already.");
+        assert_eq!(sentence("why not?"), "Why not?");
+        assert_eq!(sentence("a name (U+200B)"), "A name (U+200B).");
+        assert_eq!(sentence("élan"), "élan.");
         assert_eq!(sentence(""), "");
     }
 

@@ -65,6 +65,14 @@ pub fn render_text(plan: &Plan) -> String {
     }
     let _ = writeln!(out, "{}", line("Before:", &plan.before));
     let _ = writeln!(out, "{}", line("After:", &plan.after));
+    let what_if = plan.after.servers.iter().filter(|s| s.what_if).count();
+    if what_if > 0 {
+        let _ = writeln!(
+            out,
+            "(Before counts the {} as empty servers, so it reads less even than `shard-info`, which leaves them out.)",
+            crate::units::counted(what_if as u64, "what-if server")
+        );
+    }
 
     let _ = writeln!(
         out,
@@ -101,16 +109,28 @@ pub fn render_text(plan: &Plan) -> String {
     }
 
     if !plan.moves.is_empty() {
-        let _ = writeln!(out, "\nSteps:");
-        for (i, m) in plan.moves.iter().take(LISTED).enumerate() {
+        // Columns as wide as the longest server name, so "what" lines up.
+        let listed: Vec<_> = plan.moves.iter().take(LISTED).collect();
+        let width = listed
+            .iter()
+            .flat_map(|m| [m.from.len(), m.to.len()])
+            .max()
+            .unwrap_or(0)
+            .max(4);
+        let _ = writeln!(
+            out,
+            "\nSteps:\n{:>5} {:<11} {:<width$}    {:<width$}  WHAT",
+            "#", "SHARD GROUP", "FROM", "TO"
+        );
+        for (i, m) in listed.into_iter().enumerate() {
             let what = match (m.kind, m.role) {
-                (StepKind::LeaderSwitch, _) => "leader switch".to_string(),
+                (StepKind::LeaderSwitch, _) => "leader switch (nothing copied)".to_string(),
                 (StepKind::Move, Role::Leader) => format!("leader   {}", human_bytes(m.bytes)),
                 (StepKind::Move, Role::Follower) => format!("follower {}", human_bytes(m.bytes)),
             };
             let _ = writeln!(
                 out,
-                "{:>4}. {:<12} {} -> {}  {}{}",
+                "{:>4}. {:<11} {:<width$} -> {:<width$}  {}{}",
                 i + 1,
                 m.group,
                 m.from,

@@ -203,45 +203,65 @@ impl DemoReport {
                 st.step, st.name, st.status, st.seconds, st.details
             );
         }
-        let _ = writeln!(
-            out,
-            "\n## Balance (bytes per DB server)\n\n| server | before | after |\n|---|---:|---:|"
-        );
-        for server in &self.balance_after.servers {
-            let before = self
-                .balance_before
-                .servers
+        // Three moments: the new tenants land on the old servers before the new servers
+        // come, so "before the demo" alone would show the rebalance adding bytes to a
+        // server no move went to.
+        let bytes_of = |f: &Figures, name: &str| {
+            f.servers
                 .iter()
-                .find(|b| b.name == server.name)
-                .map(|b| b.bytes)
-                .unwrap_or(0);
+                .find(|b| b.name == name)
+                .map_or(0, |b| b.bytes)
+        };
+        let _ = match &self.balance_before_rebalance {
+            Some(_) => writeln!(
+                out,
+                "\n## Balance (bytes per DB server)\n\n| server | before the demo | before the rebalance (tenants added, new servers empty) | after |\n|---|---:|---:|---:|"
+            ),
+            None => writeln!(
+                out,
+                "\n## Balance (bytes per DB server)\n\n| server | before | after |\n|---|---:|---:|"
+            ),
+        };
+        for server in &self.balance_after.servers {
+            let before = human_bytes(bytes_of(&self.balance_before, &server.name));
+            let middle = self
+                .balance_before_rebalance
+                .as_ref()
+                .map(|r| format!(" {} |", human_bytes(bytes_of(r, &server.name))))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "| {} | {} | {} |",
+                "| {} | {before} |{middle} {} |",
                 server.name,
-                human_bytes(before),
                 human_bytes(server.bytes)
             );
         }
         let (b, a) = (&self.balance_before.bytes, &self.balance_after.bytes);
         let _ = writeln!(
             out,
-            "\nThe fullest server {:.2} -> {:.2} times the mean; spread of bytes between servers (coefficient of variation) {} -> {}; ArangoDB's shard imbalance score {} -> {}\n",
+            "\nThe fullest server {:.2} -> {:.2} times the mean; spread of bytes between servers (coefficient of variation) {} -> {}; ArangoDB's shard imbalance score {} -> {} ({}: it adds up squared bytes, so it grows with the data the demo added)\n",
             b.max_over_mean,
             a.max_over_mean,
             crate::units::spread_percent(b.cv),
             crate::units::spread_percent(a.cv),
             crate::units::plain_number(self.balance_before.arangodb.shards),
-            crate::units::plain_number(self.balance_after.arangodb.shards)
+            crate::units::plain_number(self.balance_after.arangodb.shards),
+            crate::units::relative_change(
+                self.balance_before.arangodb.shards,
+                self.balance_after.arangodb.shards
+            )
         );
         if let Some(r) = &self.balance_before_rebalance {
             let _ = writeln!(
                 out,
-                "The rebalance itself (the new servers empty before it): the fullest server {:.2} -> {:.2} times the mean; spread of bytes {} -> {}\n",
+                "The rebalance itself (the new servers empty before it): the fullest server {:.2} -> {:.2} times the mean; spread of bytes {} -> {}; ArangoDB's shard imbalance score {} -> {} ({})\n",
                 r.bytes.max_over_mean,
                 a.max_over_mean,
                 crate::units::spread_percent(r.bytes.cv),
-                crate::units::spread_percent(a.cv)
+                crate::units::spread_percent(a.cv),
+                crate::units::plain_number(r.arangodb.shards),
+                crate::units::plain_number(self.balance_after.arangodb.shards),
+                crate::units::relative_change(r.arangodb.shards, self.balance_after.arangodb.shards)
             );
         }
         let _ = writeln!(
@@ -253,13 +273,16 @@ impl DemoReport {
         for mv in &self.moves {
             let _ = writeln!(
                 out,
-                "- shard group {} {:?} {} -> {}: {} in {} ms",
+                "- shard group {} {} {} -> {}: {} in {:.1} s",
                 mv.group,
-                mv.role,
+                match mv.role {
+                    crate::port::ReplicaRole::Leader => "leader",
+                    crate::port::ReplicaRole::Follower => "follower",
+                },
                 mv.from,
                 mv.to,
                 human_bytes(mv.bytes),
-                mv.millis
+                mv.millis as f64 / 1000.0
             );
         }
         let v = &self.validation;

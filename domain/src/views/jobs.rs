@@ -132,7 +132,10 @@ impl JobRecord {
                 ),
                 None => "Onboarding a batch of tenants".into(),
             },
-            "remove_tenant" => "Removing a tenant".into(),
+            "remove_tenant" => match spec.get("name").and_then(|n| n.as_str()) {
+                Some(name) => format!("Removing a tenant: {name}"),
+                None => "Removing a tenant".into(),
+            },
             "purge_tenant" => "Deleting an unregistered tenant's data".into(),
             "add_servers" => match count("count") {
                 1 => "Adding a DB server".into(),
@@ -321,6 +324,19 @@ mod tests {
         assert_eq!(
             job("add_tenants", json!({"tenants": [{}, {}, {}]})).title(),
             "Onboarding a batch of 3 tenants"
+        );
+        assert_eq!(
+            job(
+                "remove_tenant",
+                json!({"tenant": "0123456789ab", "name": "Acme Corp"})
+            )
+            .title(),
+            "Removing a tenant: Acme Corp"
+        );
+        assert_eq!(
+            job("remove_tenant", json!({"tenant": "0123456789ab"})).title(),
+            "Removing a tenant",
+            "recorded before the name was kept"
         );
         assert_eq!(
             job("add_servers", json!({"count": 1})).title(),

@@ -8,17 +8,19 @@ use scaleout_domain::Naming;
 
 /// scaleout: onboard tenants, place their shards and scale out the network-asset graph.
 #[derive(Debug, Parser)]
-#[command(name = "scaleout", version, about, long_about = None)]
+// Every command takes these: listed apart from each command's own options.
+#[command(name = "scaleout", version, about, long_about = None,
+          next_help_heading = "Global options")]
 pub struct Cli {
     /// Directory of the console's data: the embedded back end (scaleout.db) and
     /// the tenant and job records (console.db).
     #[arg(long, global = true, env = "SCALEOUT_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
-    /// Embedded back end: how fast shard moves copy data, in bytes per second
-    /// (default 1 MiB/s, so the demo's moves take a few seconds).
+    /// Embedded back end: how fast shard moves copy data, in bytes per second (e.g.
+    /// 800K, 2M; default 1 MiB/s, so the demo's moves take a few seconds).
     #[arg(long, global = true, env = "SCALEOUT_MOVE_RATE", value_name = "BYTES_PER_SEC",
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = parse_rate)]
     pub move_rate: Option<u64>,
 
     /// A shard move the cluster has not started within SECS is stopped, and so is one
@@ -85,6 +87,7 @@ pub struct Cli {
 /// Where ArangoDB is, when it is the back end. The password is never echoed:
 /// not in --help, logs, errors or output.
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "ArangoDB, when it is the back end")]
 pub struct ArangoArgs {
     /// ArangoDB Coordinator (or single server) URL; without it the embedded back end is used.
     #[arg(long, global = true, env = "ARANGO_URL")]
@@ -162,6 +165,7 @@ pub enum Command {
     },
     /// Print the console's version and back end.
     Status {
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -176,15 +180,17 @@ pub enum Command {
     Signup(SignupCommand),
     /// The servers: health, shard groups, leaders, bytes, documents, tenants.
     ServerInfo {
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
     /// Shard groups and their placement, with balance figures.
     ShardInfo {
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
-    /// Add DB servers (embedded back end).
+    /// DB servers: add (embedded back end), drain, remove.
     #[command(subcommand)]
     Server(ServerCommand),
     /// Plan a rebalance of the cluster (and execute it with --execute).
@@ -195,11 +201,13 @@ pub enum Command {
         /// Execute the plan, move by move.
         #[arg(long)]
         execute: bool,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
     /// Check every tenant's isolation and integrity.
     Validate {
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -208,8 +216,11 @@ pub enum Command {
         /// Save the report (JSON and Markdown) in DIR (default: reports).
         #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "reports")]
         save_report: Option<PathBuf>,
-        #[arg(long, default_value = "camelCase", value_parser = parse_naming)]
-        naming: Naming,
+        /// camelCase or snake_case: the collections' naming (default: the database's;
+        /// camelCase in a new one).
+        #[arg(long, value_parser = parse_naming)]
+        naming: Option<Naming>,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -222,13 +233,16 @@ pub enum Command {
         /// JSON object: shard id -> bytes (for shardDistribution input).
         #[arg(long)]
         sizes: Option<PathBuf>,
+        /// Plan as if this many empty servers were added.
         #[arg(long, default_value_t = 0)]
         what_if_servers: u32,
         /// A server to empty (repeatable).
         #[arg(long)]
         drain: Vec<String>,
+        /// At most this many moves (the most useful first).
         #[arg(long)]
         max_moves: Option<u32>,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -253,6 +267,7 @@ pub enum Command {
         /// At most this many entries (up to 1000).
         #[arg(long, default_value_t = 200)]
         limit: u32,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -267,11 +282,13 @@ pub enum UserCommand {
         /// action) or viewer (reads every page, changes nothing).
         #[arg(long)]
         role: String,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
     /// Every account with its role and state.
     List {
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -283,6 +300,7 @@ pub enum UserCommand {
         name: String,
         #[arg(long)]
         password_stdin: bool,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -302,19 +320,28 @@ pub enum LogFormat {
 pub enum TenantCommand {
     /// Onboard one tenant.
     Add {
+        /// The company's name, as people will read it ("Acme Corp"; up to 80 characters).
         #[arg(long)]
         tenant_name: String,
+        /// Its size: s gives 1,095 x s documents (s=1: 20 devices, 30 programs, 5
+        /// locations); 1 to 1000.
         #[arg(long, default_value_t = 1)]
         scale_factor: i64,
-        #[arg(long, default_value = "camelCase", value_parser = parse_naming)]
-        naming: Naming,
+        /// camelCase or snake_case: the collections' naming (default: the database's;
+        /// camelCase in a new one).
+        #[arg(long, value_parser = parse_naming)]
+        naming: Option<Naming>,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
     /// Onboard Retail Chain Corp (s=2), Manufacturing Inc (1) and Tech Startup (1).
     AddBatch {
-        #[arg(long, default_value = "camelCase", value_parser = parse_naming)]
-        naming: Naming,
+        /// camelCase or snake_case: the collections' naming (default: the database's;
+        /// camelCase in a new one).
+        #[arg(long, value_parser = parse_naming)]
+        naming: Option<Naming>,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -323,19 +350,23 @@ pub enum TenantCommand {
     /// reason (exit 1; the valid ones are still onboarded); a rerun skips the tenants
     /// already onboarded and finishes the rest.
     Import {
+        /// The list: a CSV or JSON-lines file.
         file: std::path::PathBuf,
-        /// For rows that do not say.
-        #[arg(long, default_value = "camelCase", value_parser = parse_naming)]
-        naming: Naming,
+        /// camelCase or snake_case, for rows that do not say (default: the
+        /// database's; camelCase in a new one).
+        #[arg(long, value_parser = parse_naming)]
+        naming: Option<Naming>,
         /// Tenants onboarded at once (1-32).
         #[arg(long, default_value_t = scaleout_services::operations::onboard_many::DEFAULT_CONCURRENCY,
               value_parser = clap::value_parser!(u32).range(1..=i64::from(scaleout_services::operations::onboard_many::MAX_CONCURRENCY)))]
         concurrency: u32,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
     /// List tenants with their size, status and placement.
     List {
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -350,6 +381,7 @@ pub enum TenantCommand {
         /// Page of the network (whole locations, at most 12 locations and 120 devices).
         #[arg(long, default_value_t = 1)]
         page: u32,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -357,6 +389,7 @@ pub enum TenantCommand {
     Remove {
         /// The tenant id (12 hex characters) or its name ("Acme Corp").
         id: String,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -365,6 +398,7 @@ pub enum TenantCommand {
     Purge {
         /// The unregistered tenant id (12 hex characters).
         id: String,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -374,8 +408,10 @@ pub enum TenantCommand {
 pub enum ServerCommand {
     /// Add empty DB servers; a rebalance puts shards on them.
     Add {
+        /// How many servers to add.
         #[arg(long, default_value_t = 1)]
         count: u32,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -384,15 +420,19 @@ pub enum ServerCommand {
     Drain {
         /// The server's short name (DBServer0003) or id.
         server: String,
+        /// Carry the plan out, move by move (without: show the plan only).
         #[arg(long)]
         execute: bool,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
     /// Remove a DB server that holds nothing (refused, naming what it holds, otherwise).
     /// On ArangoDB: checks it is empty and says how to retire its process.
     Remove {
+        /// The server's short name (DBServer0003) or id.
         server: String,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -408,6 +448,7 @@ pub enum JobCommand {
         /// Only jobs numbered below this one: the next page after a list that ended there.
         #[arg(long)]
         before: Option<u64>,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -417,12 +458,14 @@ pub enum JobCommand {
         /// Every progress update too (a rebalance logs hundreds).
         #[arg(long)]
         all: bool,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
     /// Run an interrupted job again to completion.
     Resume {
         id: u64,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -515,11 +558,13 @@ pub enum LinkCommand {
         /// How long it works, in hours (at most 720).
         #[arg(long, default_value_t = 24)]
         hours: u32,
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
     /// Every link, newest first.
     List {
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
@@ -531,6 +576,7 @@ pub enum LinkCommand {
 pub enum SignupCommand {
     /// Every signup, newest first.
     List {
+        /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },

@@ -125,7 +125,8 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
                     "rebalance": outcome,
                 }))
             } else {
-                print!("{}", render::rebalance(&outcome));
+                let carry_out = format!("scaleout server drain {server} --execute");
+                print!("{}", render::rebalance(&outcome, Some(&carry_out)));
                 match (&left, outcome.executed) {
                     (None, true) => {
                         println!("\n{server} holds nothing now: scaleout server remove {server}")
@@ -164,7 +165,8 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
             if json {
                 print_json(&outcome)
             } else {
-                print!("{}", render::rebalance(&outcome))
+                let carry_out = (what_if_servers == 0).then_some("scaleout rebalance --execute");
+                print!("{}", render::rebalance(&outcome, carry_out))
             }
             Ok(())
         }
@@ -174,7 +176,13 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
             if json {
                 print_json(&v)
             } else {
-                print!("{}", render::validation(&v))
+                let names: std::collections::HashMap<String, String> = console
+                    .store()
+                    .tenants()?
+                    .into_iter()
+                    .map(|t| (t.tenant.id.to_string(), t.tenant.name.as_str().to_string()))
+                    .collect();
+                print!("{}", render::validation(&v, &names))
             }
             if v.clean {
                 Ok(())
@@ -199,6 +207,7 @@ pub async fn dispatch(command: Command, mut config: ConsoleConfig) -> Result<(),
                 eprintln!("Note: {warning}");
             }
             let report_dir = save_report.map(super::absolute);
+            let naming = tenants::naming_for(&console, naming)?;
             let report: DemoReport = jobs::parse(
                 jobs::run(&console, JobSpec::Demo { naming, report_dir }, json).await?,
             )?;
@@ -261,6 +270,14 @@ async fn link(command: LinkCommand, config: ConsoleConfig) -> Result<(), CliErro
             if json {
                 print_json(&links);
             } else {
+                if links.is_empty() {
+                    println!("No links yet: make one with `scaleout link create --label WHO`.");
+                } else {
+                    println!(
+                        "{:>4}  {:<8} {:<20}  LABEL",
+                        "ID", "STATE", "VALID UNTIL (UTC)"
+                    );
+                }
                 for l in links {
                     let state = if l.revoked_ms.is_some() {
                         "revoked"
@@ -268,7 +285,7 @@ async fn link(command: LinkCommand, config: ConsoleConfig) -> Result<(), CliErro
                         "active"
                     };
                     println!(
-                        "{:>4}  {:<8} until {}  {}",
+                        "{:>4}  {:<8} {:<20}  {}",
                         l.id,
                         state,
                         scaleout_services::clock::iso(l.expires_ms),
@@ -278,8 +295,17 @@ async fn link(command: LinkCommand, config: ConsoleConfig) -> Result<(), CliErro
             }
         }
         LinkCommand::Revoke { id } => {
+            let before = access.links()?.into_iter().find(|l| l.id == id);
             access.revoke_link(id)?;
-            println!("Link {id} revoked.");
+            match before.and_then(|l| l.revoked_ms) {
+                Some(at) => println!(
+                    "Link {id} was already revoked (at {}): nothing changed.",
+                    scaleout_services::clock::iso(at)
+                ),
+                None => {
+                    println!("Link {id} revoked: its viewers are shut out at their next request.")
+                }
+            }
         }
     }
     Ok(())
@@ -307,6 +333,8 @@ async fn signup(command: SignupCommand, config: ConsoleConfig) -> Result<(), Cli
             let all = access.signups(&console)?;
             if json {
                 print_json(&all);
+            } else if all.is_empty() {
+                println!("No signups yet: companies sign up on the console's /signup page.");
             } else {
                 all.iter().for_each(show);
             }
@@ -333,6 +361,20 @@ async fn signup(command: SignupCommand, config: ConsoleConfig) -> Result<(), Cli
     Ok(())
 }
 
+/// A resumed job's result as the command that started it prints it.
+fn resumed_result(kind: &str, result: serde_json::Value) -> Result<String, CliError> {
+    Ok(match kind {
+        "add_tenant" => render::added_tenants(&[jobs::parse::<AddedTenant>(result)?]),
+        "add_tenants" => render::added_tenants(&jobs::parse::<Vec<AddedTenant>>(result)?),
+        "rebalance" => render::rebalance(
+            &jobs::parse::<Rebalance>(result)?,
+            Some("scaleout rebalance --execute"),
+        ),
+        "demo" => render::demo(&jobs::parse::<DemoReport>(result)?),
+        _ => String::new(),
+    })
+}
+
 async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), CliError> {
     let console = open(config).await?;
     match command {
@@ -342,6 +384,7 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             naming,
             json,
         } => {
+            let naming = tenants::naming_for(&console, naming)?;
             let spec = tenants::plan_add(&console, &tenant_name, scale_factor, naming).await?;
             let added: AddedTenant = jobs::parse(jobs::run(&console, spec, json).await?)?;
             if json {
@@ -351,6 +394,7 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             }
         }
         TenantCommand::AddBatch { naming, json } => {
+            let naming = tenants::naming_for(&console, naming)?;
             let spec = tenants::plan_batch(&console, naming).await?;
             let added: Vec<AddedTenant> = jobs::parse(jobs::run(&console, spec, json).await?)?;
             if json {
@@ -364,7 +408,10 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             naming,
             concurrency,
             json,
-        } => super::import::run(&console, &file, naming, concurrency, json).await?,
+        } => {
+            let naming = tenants::naming_for(&console, naming)?;
+            super::import::run(&console, &file, naming, concurrency, json).await?
+        }
         TenantCommand::List { json } => {
             let rows = reports::tenants(&console).await?;
             if json {
@@ -377,9 +424,19 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
             let id = tenants::find(&console, &id)?;
             let detail = tenants::detail(&console, id).await?;
             let at = at.unwrap_or(detail.row.created_at);
+            let network = network::page(&console, id, at, page).await?;
+            // The web clamps a page link; a page typed here that does not exist is said.
+            if network.page != page {
+                return Err(CliError::Input(format!(
+                    "there is no page {page}: {}'s network at that time fills {} (--page 1 to {})",
+                    detail.row.name,
+                    scaleout_domain::units::counted(u64::from(network.pages), "page"),
+                    network.pages
+                )));
+            }
             let view = TenantView {
                 isolation: isolation::tenant(&console, id).await?,
-                network: network::page(&console, id, at, page).await?,
+                network,
                 detail,
             };
             if json {
@@ -453,12 +510,15 @@ async fn job(command: JobCommand, config: ConsoleConfig) -> Result<(), CliError>
             }
         }
         JobCommand::Resume { id, json } => {
+            // Only this run's lines: the stopped run's were said when it ran.
+            let seen = console.job_log(id, true)?.events.last().map(|e| e.seq);
             console.resume_checked(id).await?;
-            let result = jobs::follow(&console, id, json).await?;
+            let result = jobs::follow_after(&console, id, json, seen).await?;
             if json {
                 print_json(&result)
             } else {
-                println!("Job {id} resumed and succeeded.")
+                println!("Job {id} resumed and succeeded.");
+                print!("{}", resumed_result(&console.job(id)?.kind, result)?);
             }
         }
         JobCommand::Cancel { id } => {

@@ -74,22 +74,29 @@ pub async fn run(
             outcome.skipped.len(),
             outcome.refused.len()
         );
-        for s in &outcome.skipped {
-            println!("  line {}: {}: skipped, {}", s.line, s.name, s.reason);
-        }
-        for r in &outcome.refused {
-            println!("  line {}: {}: refused, {}", r.line, r.name, r.reason);
+        // In the file's order, as the person fixing it reads it.
+        let mut notes: Vec<(&RowNote, &str)> = outcome
+            .skipped
+            .iter()
+            .map(|n| (n, "skipped"))
+            .chain(outcome.refused.iter().map(|n| (n, "refused")))
+            .collect();
+        notes.sort_by_key(|(n, _)| n.line);
+        for (n, what) in notes {
+            println!("  line {}: {}: {what}, {}", n.line, n.name, n.reason);
         }
     }
     if outcome.refused.is_empty() {
         Ok(())
     } else {
         Err(CliError::Input(format!(
-            "{} refused (the others were imported): fix {} and run the import again",
+            "{} refused ({} imported, {} skipped): fix {} and run the import again",
             match outcome.refused.len() {
                 1 => "1 row was".to_string(),
                 n => format!("{n} rows were"),
             },
+            scaleout_domain::units::counted(outcome.imported.len() as u64, "tenant"),
+            outcome.skipped.len(),
             if outcome.refused.len() == 1 {
                 "it"
             } else {

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use scaleout_domain::progress::{Outcome, ProgressEvent};
-use scaleout_domain::rebalance_progress::{BYTES_STEP, MOVE_STEP};
+use scaleout_domain::rebalance_progress::{RebalanceProgress, BYTES_STEP, MOVE_STEP};
 use scaleout_services::jobs::JobSpec;
 use scaleout_services::store::{JobRecord, JobState};
 use scaleout_services::Console;
@@ -27,6 +27,16 @@ pub async fn run(
 /// rebalance then waits for the cluster to end its running moves and says where each group
 /// is); a second one leaves at once, the job marked interrupted and resumable.
 pub async fn follow(console: &Console, id: u64, json: bool) -> Result<serde_json::Value, CliError> {
+    follow_after(console, id, json, None).await
+}
+
+/// [`follow`], showing only the events after `seen` (a resumed job's earlier run).
+pub async fn follow_after(
+    console: &Console,
+    id: u64,
+    json: bool,
+    seen: Option<u64>,
+) -> Result<serde_json::Value, CliError> {
     super::team::followed_job(id);
     let display = Display::new(json);
     let events = console.jobs().watch(id)?;
@@ -35,6 +45,7 @@ pub async fn follow(console: &Console, id: u64, json: bool) -> Result<serde_json
     loop {
         tokio::select! {
             event = events.next() => match event {
+                Some(event) if seen.is_some_and(|s| event.seq <= s) => {}
                 Some(event) => display.show(&event),
                 None => break,
             },
@@ -60,11 +71,21 @@ pub async fn follow(console: &Console, id: u64, json: bool) -> Result<serde_json
 pub fn outcome(record: JobRecord) -> Result<serde_json::Value, CliError> {
     match record.state {
         JobState::Succeeded => Ok(record.result.unwrap_or(serde_json::Value::Null)),
-        state => Err(CliError::Job {
-            id: record.id,
-            state: state.as_str().to_string(),
-            message: record.error.unwrap_or_else(|| "no reason recorded".into()),
-        }),
+        state => {
+            let mut message = record
+                .error
+                .clone()
+                .unwrap_or_else(|| "no reason recorded".into());
+            // The next step as a command to copy, not only in words.
+            if record.can_resume() {
+                message.push_str(&format!(" (`scaleout job resume {}`)", record.id));
+            }
+            Err(CliError::Job {
+                id: record.id,
+                state: state.as_str().to_string(),
+                message,
+            })
+        }
     }
 }
 
@@ -72,6 +93,25 @@ struct Display {
     bar: Option<ProgressBar>,
     lines: bool,
     step: std::cell::RefCell<String>,
+    /// A rebalance's events so far: the bar reads the run from them.
+    run: std::cell::RefCell<Vec<ProgressEvent>>,
+}
+
+/// A running rebalance in a few words, to fit beside the bar on an 80-column line:
+/// "2/7 moves · 1.2 MiB of 6.2 MiB · 12 s left".
+fn run_line(p: &RebalanceProgress) -> String {
+    use scaleout_domain::units::{human_bytes, wait_in_words};
+    let mut line = format!(
+        "{}/{} moves · {} of {}",
+        p.moves_done,
+        p.moves_total,
+        human_bytes(p.bytes_copied),
+        human_bytes(p.bytes_total)
+    );
+    if let Some(secs) = p.run_eta_secs.filter(|_| p.moves_done < p.moves_total) {
+        line.push_str(&format!(" · {} left", wait_in_words(secs.ceil() as u64)));
+    }
+    line
 }
 
 impl Display {
@@ -82,7 +122,7 @@ impl Display {
             bar.set_style(
                 // The message says how far in words ("19 of 40 tenants · 42,505 of 86,505
                 // documents"): raw counts beside it would push its end off an 80-column line.
-                ProgressStyle::with_template("{spinner} {prefix:>8} [{bar:24}] {wide_msg}")
+                ProgressStyle::with_template("{spinner} {prefix:>8} [{bar:20}] {wide_msg}")
                     .expect("a valid template")
                     .progress_chars("=> "),
             );
@@ -93,6 +133,7 @@ impl Display {
             bar,
             lines: !terminal && !json,
             step: Default::default(),
+            run: Default::default(),
         }
     }
 
@@ -103,21 +144,23 @@ impl Display {
         let counter = e.step == MOVE_STEP || e.step == BYTES_STEP;
         let one_move = e.step.starts_with("move ");
         if let Some(bar) = &self.bar {
-            // Moves side by side would take turns on the one line: the line says the bytes
-            // copied in all, and each move gets a line of its own when it ends.
-            if one_move && !finished {
-                return;
-            }
-            if e.step == BYTES_STEP {
-                // With the run's forecast of its time left, once it has one.
-                bar.set_message(match e.time_left_secs {
-                    Some(secs) if e.done < e.total => format!(
-                        "{}, {} left",
-                        e.message,
-                        scaleout_domain::units::wait_in_words(secs.ceil() as u64)
-                    ),
-                    _ => e.message.clone(),
-                });
+            // Moves side by side would take turns on the one line: the bar follows the
+            // whole run as the web page does (bytes copied, the running moves' included,
+            // and the time left), and each move gets a line of its own when it ends.
+            if counter || one_move {
+                let mut run = self.run.borrow_mut();
+                run.push(e.clone());
+                let p = RebalanceProgress::from_events(&run);
+                if *self.step.borrow() != "copied" {
+                    *self.step.borrow_mut() = "copied".into();
+                    bar.set_prefix("copied");
+                }
+                bar.set_length(p.bytes_total.max(1));
+                bar.set_position(p.bytes_copied.min(p.bytes_total));
+                bar.set_message(run_line(&p));
+                if finished && one_move {
+                    bar.println(format!("{} {}", mark(e.outcome), e.message));
+                }
                 return;
             }
             // Only a step that counts something (documents, tenants, moves) moves the bar:

@@ -84,10 +84,13 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 pub fn servers(r: &ServerReport) -> String {
+    let mode = match r.mode {
+        scaleout_domain::port::ClusterMode::Cluster => "cluster",
+        scaleout_domain::port::ClusterMode::Single => "single server",
+    };
     let mut out = format!(
-        "{} ({:?}), version {}, edition {}\n\n{:<16} {:<12} {:<7} {:>7} {:>9} {:>10} {:>9}  {}\n",
+        "{}: ArangoDB {}, {} edition, {mode}\n\n{:<16} {:<12} {:<7} {:>7} {:>9} {:>10} {:>9}  {}\n",
         r.backend.kind.label(),
-        r.mode,
         r.version,
         r.edition,
         "SERVER",
@@ -104,8 +107,13 @@ pub fn servers(r: &ServerReport) -> String {
             out,
             "{:<16} {:<12} {:<7} {:>7} {:>9} {:>10} {:>9}  {}",
             s.short_name,
-            format!("{:?}", s.role),
-            format!("{:?}", s.health),
+            match s.role {
+                scaleout_domain::port::ServerRole::DbServer => "DB server",
+                scaleout_domain::port::ServerRole::Coordinator => "coordinator",
+                scaleout_domain::port::ServerRole::Agent => "agent",
+                scaleout_domain::port::ServerRole::Single => "single",
+            },
+            format!("{:?}", s.health).to_lowercase(),
             s.leaders,
             s.followers,
             human_bytes(s.bytes),
@@ -161,7 +169,7 @@ pub fn shards(info: &ShardInfo) -> String {
 
 fn balance_line(f: &Figures) -> String {
     format!(
-        "Balance over {}: fullest server {:.2} x the mean, spread of bytes {}; leaders per server {} to {}",
+        "Balance over {}: fullest server {:.2} x the mean, spread of bytes {}; leader shards per server {} to {}",
         scaleout_domain::units::counted(f.balanced_servers as u64, "server"),
         f.bytes.max_over_mean,
         scaleout_domain::units::spread_percent(f.bytes.cv),
@@ -178,7 +186,9 @@ pub fn added_servers(a: &AddedServers) -> String {
     )
 }
 
-pub fn rebalance(r: &Rebalance) -> String {
+/// A rebalance or a drain, planned or carried out. `carry_out`: the command that carries
+/// out a plan shown only, or None for one that cannot be (a what-if plan).
+pub fn rebalance(r: &Rebalance, carry_out: Option<&str>) -> String {
     let mut out = scaleout_domain::planner::render_text(&r.plan);
     if let Some(theirs) = &r.arangodb_plan {
         let moves = theirs["moves"].as_array().map(Vec::len).unwrap_or(0);
@@ -236,21 +246,34 @@ pub fn rebalance(r: &Rebalance) -> String {
             );
         }
     } else if !r.plan.moves.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nNothing was moved: run with --execute to carry out this plan."
-        );
+        let _ = match carry_out {
+            Some(command) => writeln!(
+                out,
+                "\nNothing was moved: `{command}` carries out this plan."
+            ),
+            None => writeln!(
+                out,
+                "\nNothing was moved: a what-if plan is for reading. Add the servers \
+                 (`scaleout server add --count N`), then `scaleout rebalance --execute` \
+                 plans again for the real cluster and carries it out."
+            ),
+        };
     }
     out
 }
 
-pub fn validation(v: &Validation) -> String {
+/// `names`: registered tenants' names by id, so each line says whose data it checked.
+pub fn validation(v: &Validation, names: &std::collections::HashMap<String, String>) -> String {
     let mut out = String::new();
     for t in &v.report.tenants {
+        let id = t.tenant.to_string();
         let _ = writeln!(
             out,
             "{}: {} documents, {}",
-            t.tenant,
+            match names.get(&id) {
+                Some(name) => format!("{name} ({id})"),
+                None => id,
+            },
             grouped(t.documents),
             scaleout_domain::units::counted(t.violations.len() as u64, "violation")
         );

@@ -46,6 +46,10 @@ pub async fn user(command: UserCommand, config: ConsoleConfig) -> Result<(), Cli
             if json {
                 print_json(&all);
             } else {
+                println!(
+                    "{:<24} {:<9} {:<32} LAST LOG-IN (UTC)",
+                    "NAME", "ROLE", "STATE"
+                );
                 for a in all {
                     let state = match a.disabled_ms {
                         Some(ms) => format!("disabled {}", scaleout_services::clock::iso(ms)),
@@ -55,18 +59,22 @@ pub async fn user(command: UserCommand, config: ConsoleConfig) -> Result<(), Cli
                         .last_login_ms
                         .map(scaleout_services::clock::iso)
                         .unwrap_or_else(|| "never".into());
-                    println!(
-                        "{:<24} {:<9} {:<32} last login {last}",
-                        a.name,
-                        a.role.as_str(),
-                        state
-                    );
+                    println!("{:<24} {:<9} {:<32} {last}", a.name, a.role.as_str(), state);
                 }
             }
         }
         UserCommand::SetRole { name, role } => {
+            let before = known(access, &name)?;
             let a = access.set_role(&name, &role)?;
-            println!("{} is now {}.", a.name, a.role.as_str());
+            if before.is_some_and(|b| b.role == a.role) {
+                println!(
+                    "{} is already {}: nothing changed.",
+                    a.name,
+                    a.role.as_str()
+                );
+            } else {
+                println!("{} is now {}.", a.name, a.role.as_str());
+            }
         }
         UserCommand::ResetPassword {
             name,
@@ -90,18 +98,43 @@ pub async fn user(command: UserCommand, config: ConsoleConfig) -> Result<(), Cli
             }
         }
         UserCommand::Disable { name } => {
+            let before = known(access, &name)?;
             let a = access.disable_account(&name)?;
-            println!(
-                "{} is disabled: their sessions end at their next request.",
-                a.name
-            );
+            match before.and_then(|b| b.disabled_ms) {
+                Some(since) => println!(
+                    "{} was already disabled (since {}): nothing changed.",
+                    a.name,
+                    scaleout_services::clock::iso(since)
+                ),
+                None => println!(
+                    "{} is disabled: their sessions end at their next request.",
+                    a.name
+                ),
+            }
         }
         UserCommand::Enable { name } => {
+            let before = known(access, &name)?;
             let a = access.enable_account(&name)?;
-            println!("{} may log in again.", a.name);
+            if before.is_some_and(|b| b.disabled_ms.is_none()) {
+                println!("{} was not disabled: they may log in, as before.", a.name);
+            } else {
+                println!("{} may log in again.", a.name);
+            }
         }
     }
     Ok(())
+}
+
+/// The account as it is before a change, so a repeated command says nothing changed
+/// (None for a name that does not exist: the change itself says so).
+fn known(
+    access: &scaleout_services::access::Access,
+    name: &str,
+) -> Result<Option<scaleout_domain::access::AccountView>, CliError> {
+    Ok(access
+        .accounts()?
+        .into_iter()
+        .find(|a| a.name.eq_ignore_ascii_case(name)))
 }
 
 pub async fn audit(
@@ -129,14 +162,23 @@ pub async fn audit(
     } else if entries.is_empty() {
         println!("Nothing recorded matches.");
     } else {
+        println!(
+            "{:<20}  {:<20} {:<11} {:<28} {:<7} WHAT",
+            "WHEN (UTC)", "WHO", "ROLE", "ACTION", "OUTCOME"
+        );
         for e in entries {
+            // "failed: why": the outcome keeps its column, the reason ends the line.
+            let (outcome, why) = match e.outcome.split_once(": ") {
+                Some((outcome, why)) => (outcome, format!(": {why}")),
+                None => (e.outcome.as_str(), String::new()),
+            };
             println!(
-                "{}  {:<20} {:<11} {:<28} {:<10} {}{}{}",
+                "{}  {:<20} {:<11} {:<28} {:<7} {}{}{}{why}",
                 scaleout_services::clock::iso(e.at_ms),
                 e.actor,
                 e.role,
                 e.action,
-                e.outcome,
+                outcome,
                 e.target.as_deref().unwrap_or(""),
                 e.job_id.map(|j| format!("  job {j}")).unwrap_or_default(),
                 if e.client.is_empty() {

@@ -7,7 +7,6 @@
 
 use rusqlite::{ErrorCode, OptionalExtension};
 use scaleout_domain::access::{SignupForm, SignupSize, SignupState, SignupStatus};
-use scaleout_domain::Naming;
 use serde::{Deserialize, Serialize};
 
 use super::{secret, Access};
@@ -260,9 +259,7 @@ impl Access {
             .map_err(db)
         })?;
         if changed == 0 {
-            return Err(ServiceError::Conflict(format!(
-                "signup {id} is not waiting for approval"
-            )));
+            return Err(self.not_pending(console, id));
         }
         self.provision(console, id).await?;
         console.activity().publish(Happening::SignupsChanged);
@@ -295,9 +292,7 @@ impl Access {
             .map_err(db)
         })?;
         if changed == 0 {
-            return Err(ServiceError::Conflict(format!(
-                "signup {id} is not waiting for approval"
-            )));
+            return Err(self.not_pending(console, id));
         }
         console.activity().publish(Happening::SignupsChanged);
         self.signup_by_id(console, id)
@@ -332,11 +327,7 @@ impl Access {
             .map_err(db)
         })?;
         let scale = SignupSize::parse(&size).map_or(1, SignupSize::scale_factor);
-        let naming = console
-            .store()
-            .tenants()?
-            .first()
-            .map_or(Naming::CamelCase, |t| t.naming);
+        let naming = tenants::naming_for(console, None)?;
         let placed = match tenants::prepare(console, &company, i64::from(scale), naming) {
             Ok(new) => crate::operations::placement::place(console, vec![new])
                 .await
@@ -369,6 +360,18 @@ impl Access {
                     .map(|_| ())
                 })
             }
+        }
+    }
+
+    /// Why a signup cannot be decided: there is none by that number, or it was decided.
+    fn not_pending(&self, console: &Console, id: i64) -> ServiceError {
+        match self.signup_by_id(console, id) {
+            Ok(s) => ServiceError::Conflict(format!(
+                "signup {id} ({}) is not waiting for approval: it is {}",
+                s.company,
+                s.state.as_str()
+            )),
+            Err(e) => e,
         }
     }
 

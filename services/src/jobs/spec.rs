@@ -33,6 +33,10 @@ pub enum JobSpec {
     },
     RemoveTenant {
         tenant: TenantId,
+        /// Its name when the removal started, so the job list says whose data went
+        /// (absent in jobs recorded before it was kept).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
     },
     /// Deletes data stored under a tenant id the registry does not know (left
     /// by a crash or an older version): what `validate` reports as unregistered.
@@ -95,7 +99,7 @@ impl JobSpec {
             JobSpec::AddTenants { tenants, .. } => {
                 locks.extend(tenants.iter().map(|t| Lock::Tenant(t.id)))
             }
-            JobSpec::RemoveTenant { tenant } | JobSpec::PurgeTenant { tenant } => {
+            JobSpec::RemoveTenant { tenant, .. } | JobSpec::PurgeTenant { tenant } => {
                 locks.push(Lock::Tenant(*tenant))
             }
             _ => {}

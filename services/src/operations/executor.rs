@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
-use scaleout_domain::execution::{Pace, Pacer, Remaining, Schedule, StepShape};
+use scaleout_domain::execution::{Pacer, Schedule, StepShape};
 use scaleout_domain::planner::{PlannedMove, Role, StepKind};
 use scaleout_domain::port::{BackendError, MoveRequest, ReplicaRole};
 use scaleout_domain::progress::Outcome;
@@ -17,6 +17,7 @@ use scaleout_domain::units::human_bytes;
 use scaleout_domain::views::ExecutedMove;
 
 use super::rebalance::RebalanceProgress;
+use super::run_forecast::RunForecast;
 use super::verify;
 use crate::console::Console;
 use crate::error::ServiceError;
@@ -59,11 +60,9 @@ pub async fn execute(
             limits.describe()
         ),
     );
-    // Each running copy: when it began copying, and its bytes so far (the forecast's).
-    let copying = std::sync::Mutex::new(Copying::new());
+    let forecaster = RunForecast::new();
     let forecast = |schedule: &Schedule, progress: &RebalanceProgress| {
-        let copying = copying.lock().unwrap_or_else(|p| p.into_inner());
-        time_left(schedule, &steps, progress, &copying, console)
+        forecaster.time_left(schedule, &steps, progress, console)
     };
     copied(
         ctx,
@@ -77,7 +76,7 @@ pub async fn execute(
     let mut running = FuturesUnordered::new();
     let mut failure: Option<ServiceError> = None;
     // Every move a cancel stopped, so the job's reason names each of them, not the first.
-    let mut stopped: Vec<String> = Vec::new();
+    let mut stopped: Vec<(usize, String)> = Vec::new();
     loop {
         let mut pace_wait = None;
         if failure.is_none() && !ctx.cancel_flag().is_cancelled() {
@@ -100,7 +99,7 @@ pub async fn execute(
                     total,
                     step.clone(),
                     &owners,
-                    &copying,
+                    &forecaster,
                 ));
             }
         }
@@ -117,8 +116,11 @@ pub async fn execute(
             next = running.next() => next,
             _ = tokio::time::sleep(pace_wait.unwrap_or_default()), if pace_wait.is_some() => continue,
             // Forecast again as the copies go: the first one before any move has ended.
-            _ = tokio::time::sleep(FORECAST_EVERY) => {
-                copied(ctx, bytes_done, progress.plan.bytes_to_move, forecast(&schedule, progress));
+            // Until a copy is measured there is nothing new to say.
+            _ = tokio::time::sleep(forecaster.next_in()) => {
+                if let Some(left) = forecast(&schedule, progress) {
+                    copied(ctx, bytes_done, progress.plan.bytes_to_move, Some(left));
+                }
                 continue;
             }
         };
@@ -126,7 +128,7 @@ pub async fn execute(
             continue;
         };
         schedule.finish(i);
-        copying.lock().unwrap_or_else(|p| p.into_inner()).remove(&i);
+        forecaster.ended(i);
         match outcome {
             Ok(executed) => {
                 console.record_move_rate(executed.bytes, executed.millis);
@@ -158,7 +160,7 @@ pub async fn execute(
             }
             Err(e) => {
                 if e.kind() == crate::error::ErrorKind::Cancelled {
-                    stopped.push(stopped_move(&e));
+                    stopped.push((i, stopped_move(&e)));
                 }
                 if failure.is_none() {
                     failure = Some(e);
@@ -170,10 +172,12 @@ pub async fn execute(
         if stopped.len() < 2 || e.kind() != crate::error::ErrorKind::Cancelled {
             return Err(e);
         }
+        // In the plan's order, whichever stopped first.
+        stopped.sort_by_key(|(i, _)| *i);
         let each: Vec<String> = stopped
             .iter()
             .enumerate()
-            .map(|(k, m)| format!("({}) {m}", k + 1))
+            .map(|(k, (i, m))| format!("({}) move {}: {m}", k + 1, i + 1))
             .collect();
         return Err(ServiceError::Cancelled(format!(
             "{} running moves were stopped: {}",
@@ -199,68 +203,6 @@ fn copied(ctx: &JobCtx, done: u64, total: u64, time_left_secs: Option<f64>) {
     ctx.event_with_forecast(BYTES_STEP, done, total, message, time_left_secs);
 }
 
-/// The run's time left: its steps not done played out under its schedule at the copy
-/// rate measured so far (none before a first copy was measured). A leader switch takes
-/// as long as this run's took, on average.
-fn time_left(
-    schedule: &Schedule,
-    steps: &[PlannedMove],
-    progress: &RebalanceProgress,
-    copying: &Copying,
-    console: &Console,
-) -> Option<f64> {
-    let copies: Vec<bool> = steps.iter().map(|s| s.kind == StepKind::Move).collect();
-    let remaining: Vec<Remaining> = (0..steps.len())
-        .filter(|&i| !schedule.is_done(i))
-        .map(|i| Remaining {
-            step: i,
-            bytes_left: steps[i]
-                .bytes
-                .saturating_sub(copying.get(&i).map_or(0, |c| c.1)),
-            running: schedule.is_running(i),
-        })
-        .collect();
-    let switches: Vec<u64> = progress
-        .done
-        .iter()
-        .filter(|m| {
-            m.step
-                .is_some_and(|i| !copies.get(i).copied().unwrap_or(true))
-        })
-        .map(|m| m.millis)
-        .collect();
-    let switch_secs = if switches.is_empty() {
-        ASSUMED_SWITCH_SECS
-    } else {
-        switches.iter().sum::<u64>() as f64 / switches.len() as f64 / 1000.0
-    };
-    // The finished moves' rate; before one has finished, the running copies'.
-    let live = || {
-        let (bytes, secs) = copying
-            .values()
-            .map(|(since, bytes)| (*bytes, since.elapsed().as_secs_f64()))
-            .filter(|(bytes, secs)| *bytes > 0 && *secs >= 0.5)
-            .fold((0u64, 0f64), |(b, t), (bytes, secs)| (b + bytes, t + secs));
-        (bytes > 0).then(|| bytes as f64 / secs)
-    };
-    let pace = Pace {
-        copy_rate: console.move_rate().rate().or_else(live)?,
-        switch_secs,
-        max_rate: console.config().move_limits.max_rate,
-    };
-    scaleout_domain::execution::time_left(schedule, &copies, &remaining, pace)
-}
-
-/// Running copies by step: when each began copying, and the bytes it has copied.
-type Copying = BTreeMap<usize, (Instant, u64)>;
-
-/// How often a running rebalance forecasts its time left again, between moves' ends.
-const FORECAST_EVERY: Duration = Duration::from_secs(3);
-
-/// A leader switch's time before this run measured one: ArangoDB hands leadership over
-/// in about a second.
-const ASSUMED_SWITCH_SECS: f64 = 1.0;
-
 /// One step: checks where the group is, moves it with a deadline, verifies it.
 async fn one_move(
     console: &Console,
@@ -269,11 +211,11 @@ async fn one_move(
     total: u64,
     step: PlannedMove,
     owners: &BTreeMap<u32, String>,
-    copying: &std::sync::Mutex<Copying>,
+    forecaster: &RunForecast,
 ) -> (usize, Result<ExecutedMove, ServiceError>) {
     (
         i,
-        run_step(console, ctx, i, total, &step, owners, copying).await,
+        run_step(console, ctx, i, total, &step, owners, forecaster).await,
     )
 }
 
@@ -284,7 +226,7 @@ async fn run_step(
     total: u64,
     step: &PlannedMove,
     owners: &BTreeMap<u32, String>,
-    copying: &std::sync::Mutex<Copying>,
+    forecaster: &RunForecast,
 ) -> Result<ExecutedMove, ServiceError> {
     let request = request_of(step)?;
     let group = request.group;
@@ -331,12 +273,7 @@ async fn run_step(
                         &deadline,
                         &|p| {
                             if p.phase == scaleout_domain::port::MovePhase::Copying {
-                                copying
-                                    .lock()
-                                    .unwrap_or_else(|p| p.into_inner())
-                                    .entry(i)
-                                    .or_insert((Instant::now(), 0))
-                                    .1 = p.bytes_done;
+                                forecaster.copied(i, p.bytes_done);
                             }
                             ctx.move_progress(&name, p, || {
                                 format!(

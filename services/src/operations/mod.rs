@@ -13,6 +13,7 @@ pub mod placement;
 pub mod rebalance;
 pub mod reports;
 pub mod retire;
+mod run_forecast;
 pub mod schema;
 pub mod summary;
 pub mod tenants;
@@ -46,7 +47,7 @@ pub async fn run(
             )
             .await?,
         ),
-        JobSpec::RemoveTenant { tenant } => json(tenants::remove(console, *tenant, ctx).await?),
+        JobSpec::RemoveTenant { tenant, .. } => json(tenants::remove(console, *tenant, ctx).await?),
         JobSpec::PurgeTenant { tenant } => json(tenants::purge(console, *tenant, ctx).await?),
         JobSpec::AddServers { count } => json(topology::add_servers(console, *count, ctx).await?),
         JobSpec::Rebalance {

@@ -100,6 +100,31 @@ pub async fn add_many(
     ctx: &JobCtx,
 ) -> Result<Vec<AddedTenant>, ServiceError> {
     let at_once = concurrency.clamp(1, MAX_CONCURRENCY) as usize;
+    // A resumed job skips a tenant removed since it stopped (its id is never registered
+    // again): the others are still onboarded, and the log says which one was left out.
+    let mut skipped = Vec::new();
+    let mut kept = Vec::with_capacity(tenants.len());
+    for t in tenants {
+        match console.store().removed_tenant(t.id)? {
+            Some(gone) => skipped.push(gone),
+            None => kept.push(t.clone()),
+        }
+    }
+    let tenants = kept.as_slice();
+    for gone in &skipped {
+        ctx.event(
+            "tenants",
+            0,
+            0,
+            Outcome::Warning,
+            format!(
+                "{} ({}) is left out: it was removed{} after this job stopped; add it again as a new tenant to onboard it",
+                gone.name,
+                gone.id,
+                gone.job.map(|j| format!(" by job {j}")).unwrap_or_default()
+            ),
+        );
+    }
     let tally = Tally::new(tenants);
     // The graph first, once: tenants started together must not all try to make it.
     if let Some(first) = tenants.first() {

@@ -28,6 +28,19 @@ pub const BATCH_TENANTS: [(&str, u32); 3] = [
     ("Tech Startup", 1),
 ];
 
+/// The naming convention a new tenant gets: the one asked for, else the database's (all
+/// its tenants share the collections, so one convention), else camelCase in a new one.
+pub fn naming_for(console: &Console, asked: Option<Naming>) -> Result<Naming, ServiceError> {
+    Ok(match asked {
+        Some(naming) => naming,
+        None => console
+            .store()
+            .tenants()?
+            .first()
+            .map_or(Naming::CamelCase, |t| t.naming),
+    })
+}
+
 /// Checks a request and fixes the tenant's id and creation time.
 pub fn prepare(
     console: &Console,
@@ -350,10 +363,13 @@ pub fn start_remove(console: &Console, id: TenantId) -> Result<u64, ServiceError
         let record = console.store().tenant(id)?;
         return Err(held.refusal_naming(record.as_ref().map(|r| r.tenant.name.as_str())));
     }
-    if console.store().tenant(id)?.is_none() {
+    let Some(record) = console.store().tenant(id)? else {
         return Err(unknown_tenant(console, id));
-    }
-    console.start_job(JobSpec::RemoveTenant { tenant: id })
+    };
+    console.start_job(JobSpec::RemoveTenant {
+        tenant: id,
+        name: Some(record.tenant.name.as_str().to_string()),
+    })
 }
 
 /// Starts deleting data stored under a tenant id the registry does not know.

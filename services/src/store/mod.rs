@@ -29,15 +29,26 @@ pub struct ConsoleStore {
     conn: Mutex<Connection>,
 }
 
+/// The data directory, made if missing; a file in its place is said to be one.
+pub(crate) fn create_data_dir(dir: &Path) -> Result<(), ServiceError> {
+    if dir.is_file() {
+        return Err(ServiceError::Invalid(format!(
+            "{} is a file, not a directory: --data-dir names the directory the console keeps its data in",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        ServiceError::Unavailable(format!(
+            "cannot create the data directory {}: {e}",
+            dir.display()
+        ))
+    })
+}
+
 impl ConsoleStore {
     pub fn open(path: &Path) -> Result<Self, ServiceError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                ServiceError::Unavailable(format!(
-                    "cannot create the data directory {}: {e}",
-                    dir.display()
-                ))
-            })?;
+            create_data_dir(dir)?;
         }
         let explain = |e| explain(path, e);
         let conn = Connection::open(path).map_err(explain)?;

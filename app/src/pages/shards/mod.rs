@@ -172,13 +172,13 @@ fn RebalanceFlow(attached: Option<JobLog>, on_done: Callback<()>) -> impl IntoVi
         leptos::task::spawn_local(async move {
             // Asked again while the connection is down (a phone back online a moment
             // later): a run that started then is followed, not missed.
-            let mut delay_ms = 1_000;
+            // 1, 2, 4, 8 and 16 s: half a minute, then it is no longer news.
+            let mut backoff = crate::components::live::Backoff::up_to(16_000);
             let record = loop {
                 match get_job(id).await {
                     Ok(record) => break record,
-                    Err(ServerFnError::Request(_)) if delay_ms <= 30_000 => {
-                        crate::components::live::pause(delay_ms).await;
-                        delay_ms *= 2;
+                    Err(ServerFnError::Request(_)) if backoff.failures() < 5 => {
+                        backoff.wait().await;
                     }
                     Err(_) => return,
                 }
@@ -319,8 +319,8 @@ fn RebalanceFlow(attached: Option<JobLog>, on_done: Callback<()>) -> impl IntoVi
             }
             (None, None) => view! {
                 <p class="hint">
-                    "The planner proposes moves that make bytes per server more even, each move improving on the last, "
-                    "so stopping at any point leaves the cluster better than before. Nothing moves until a reviewed plan is executed."
+                    "The planner proposes moves that make bytes per server more even, none of them making it less even, "
+                    "so stopping at any point never leaves the cluster worse than before. Nothing moves until a reviewed plan is executed."
                 </p>
                 <OperatorOnly note=READ_ONLY>
                     <noscript>
