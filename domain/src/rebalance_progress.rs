@@ -104,6 +104,10 @@ impl RebalanceProgress {
     pub fn from_events(events: &[ProgressEvent]) -> Self {
         let mut p = RebalanceProgress::default();
         let mut finished_bytes = 0u64;
+        // The bytes of the moves that ended, as their own last events say: a move's end
+        // comes a moment before the run's count of finished bytes, and between the two
+        // the bytes copied must not fall.
+        let mut ended_bytes = 0u64;
         let mut last_ms = 0i64;
         // The executor's latest forecast of the time left, and when it was made.
         let mut forecast: Option<(i64, f64)> = None;
@@ -148,12 +152,14 @@ impl RebalanceProgress {
                     }
                     (Some(i), _) => {
                         p.running.remove(i);
+                        ended_bytes += e.done;
                     }
                     (None, _) => {}
                 }
             }
         }
-        p.bytes_copied = finished_bytes + p.running.iter().map(|m| m.bytes_done).sum::<u64>();
+        p.bytes_copied = finished_bytes.max(ended_bytes.min(p.bytes_total))
+            + p.running.iter().map(|m| m.bytes_done).sum::<u64>();
         // Finished moves count their bytes; only a running move's may be an estimate.
         p.estimated = p.running.iter().any(|m| m.estimated);
         // The run ends no sooner than its slowest running move, whatever the forecast or
@@ -257,6 +263,9 @@ mod tests {
         assert_eq!(p.run_eta_secs, None);
 
         events.push(ev(8, &copy_step(2), 1_000, 1_000, Outcome::Ok, 3_000));
+        // Move 2 has ended; the run's count of finished bytes comes a moment later:
+        // meanwhile its bytes still count (they used to drop out, and the count fell).
+        assert_eq!(RebalanceProgress::from_events(&events).bytes_copied, 1_500);
         events.push(ev(9, MOVE_STEP, 1, 3, Outcome::Ok, 3_000));
         events.push(ev(10, BYTES_STEP, 1_000, 3_000, Outcome::Running, 3_000));
         // A late event of an ended move does not bring it back.

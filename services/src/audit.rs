@@ -13,8 +13,8 @@ use crate::store::{db, ConsoleStore};
 
 /// The most entries one query returns.
 pub const MAX_ENTRIES: u32 = 1000;
-/// Longest text kept in a field: a target or reason is a name, not a document.
-const FIELD_CHARS: usize = 200;
+/// Longest text kept in a field: a target or reason is a sentence or two, not a document.
+const FIELD_CHARS: usize = 500;
 
 /// An action about to be recorded (the id and time are the trail's).
 #[derive(Debug, Clone, Default)]

@@ -537,7 +537,16 @@ async fn a_resumed_batch_leaves_out_a_tenant_removed_since_and_onboards_the_rest
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     c.jobs().cancel(job).unwrap();
-    assert_eq!(c.jobs().wait(job).await.unwrap().state, JobState::Cancelled);
+    let cancelled = c.jobs().wait(job).await.unwrap();
+    assert_eq!(cancelled.state, JobState::Cancelled);
+    // The tenants that had not started are named, not left for lost.
+    let why = cancelled.error.unwrap();
+    assert!(
+        why.contains(
+            "2 tenants had not started (Big Two, Big Three): resuming the job onboards them too"
+        ),
+        "{why}"
+    );
     let remove = tenants::start_remove(&c, first).unwrap();
     assert_eq!(
         c.jobs().wait(remove).await.unwrap().state,

@@ -77,7 +77,7 @@ pub fn render_text(plan: &Plan) -> String {
     let _ = writeln!(
         out,
         "\n{:<14} {:>21}  {:>15}  {:>15}",
-        "Server", "bytes before -> after", "shards", "leaders"
+        "Server", "bytes before -> after", "shards", "leader shards"
     );
     for (b, a) in plan.before.servers.iter().zip(&plan.after.servers) {
         let mut note = Vec::new();

@@ -41,6 +41,11 @@ pub async fn follow_after(
     let display = Display::new(json);
     let events = console.jobs().watch(id)?;
     futures::pin_mut!(events);
+    // One listener for the whole run: a Ctrl-C that comes while an event is being shown
+    // waits for the next turn of the loop (a new `ctrl_c()` each turn missed it, and the
+    // run went on to the end).
+    let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(|e| CliError::Input(format!("cannot listen for Ctrl-C: {e}")))?;
     let mut interrupted = false;
     loop {
         tokio::select! {
@@ -49,7 +54,7 @@ pub async fn follow_after(
                 Some(event) => display.show(&event),
                 None => break,
             },
-            _ = tokio::signal::ctrl_c() => {
+            _ = sigint.recv() => {
                 if interrupted {
                     display.finish();
                     return Err(CliError::Input(format!(

@@ -344,14 +344,17 @@ pub fn jobs(list: &[JobRecord]) -> String {
         "ID", "STATE", "STARTED (UTC)", "WHAT"
     );
     for j in list {
-        // A resumed job keeps the time it first started; `job show` says when it resumed.
+        // A resumed job keeps the time it first started, and says when it resumed.
         let _ = writeln!(
             out,
-            "{:>5} {:<11} {:<20}  {}",
+            "{:>5} {:<11} {:<20}  {}{}",
             j.id,
             j.state.as_str(),
             scaleout_services::clock::iso(j.created_ms),
-            j.title()
+            j.title(),
+            j.resumed_ms()
+                .map(|ms| format!(" (resumed {})", scaleout_services::clock::iso(ms)))
+                .unwrap_or_default()
         );
         if let Some(e) = &j.error {
             let _ = writeln!(out, "{:>5} {:<11} {:<20}  {e}", "", "", "");

@@ -278,10 +278,9 @@ pub fn record(
 ) {
     let outcome = match result {
         Ok(()) => "ok".to_string(),
-        Err(e) => format!(
-            "failed: {}",
-            scaleout_domain::access::text::cut(&e.to_string())
-        ),
+        // The whole reason (the trail keeps its first 500 characters): the reason is
+        // what the trail is read for.
+        Err(e) => format!("failed: {e}"),
     };
     let job_id = Some(LAST_JOB.load(Ordering::Relaxed)).filter(|j| *j > 0);
     let recorded = trail(config).and_then(|t| {
@@ -296,7 +295,9 @@ pub fn record(
         })
         .map_err(CliError::from)
     });
-    if let Err(e) = recorded {
+    // A command that failed already said why (often the same reason: a data directory
+    // that cannot be opened); one that succeeded unrecorded must say so.
+    if let (Err(e), Ok(())) = (recorded, result) {
         eprintln!("warning: the audit trail could not record this command: {e}");
     }
 }

@@ -453,15 +453,27 @@ pub(crate) async fn stale_step(
     console: &Console,
     progress: &RebalanceProgress,
 ) -> Result<Option<String>, ServiceError> {
-    let done = done_steps(progress);
     let map = console.backend().shard_map().await?;
-    for (i, step) in progress.plan.moves.iter().enumerate() {
+    stale_in(map, &progress.plan.moves, &done_steps(progress))
+}
+
+/// [`stale_step`] against the cluster's shard map: the steps not `done` played out in
+/// plan order over it.
+fn stale_in(
+    mut map: scaleout_domain::port::ShardMap,
+    steps: &[PlannedMove],
+    done: &[usize],
+) -> Result<Option<String>, ServiceError> {
+    for (i, step) in steps.iter().enumerate() {
         if done.contains(&i) {
             continue;
         }
         let request = request_of(step)?;
         match placement_in(&map, &request) {
-            Ok(Placement::Pending | Placement::Done) => {}
+            // A group's steps run in plan order: a later one starts where this one ends
+            // (a leader switch after the copy it waits for), not where the group is now.
+            Ok(Placement::Pending) => made(&mut map, &request),
+            Ok(Placement::Done) => {}
             Ok(Placement::Elsewhere(now)) => {
                 return Ok(Some(format!(
                     "shard group {} is now on {now}, not {}",
@@ -477,6 +489,27 @@ pub(crate) async fn stale_step(
         }
     }
     Ok(None)
+}
+
+/// `map` as it is once `request` is made: the replica leaves `from` for `to`. A leader
+/// moving to a server that holds a follower trades places with it (a leader switch).
+fn made(map: &mut scaleout_domain::port::ShardMap, request: &MoveRequest) {
+    let Some(group) = map.groups.iter_mut().find(|g| g.index == request.group) else {
+        return;
+    };
+    match request.role {
+        ReplicaRole::Leader => {
+            if let Some(f) = group.followers.iter_mut().find(|f| **f == request.to) {
+                *f = request.from.clone();
+            }
+            group.leader = request.to.clone();
+        }
+        ReplicaRole::Follower => {
+            if let Some(f) = group.followers.iter_mut().find(|f| **f == request.from) {
+                *f = request.to.clone();
+            }
+        }
+    }
 }
 
 async fn placement_of(console: &Console, request: &MoveRequest) -> Result<Placement, ServiceError> {
@@ -509,4 +542,60 @@ fn placement_in(
                 .join(", "),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scaleout_domain::port::{ShardGroup, ShardMap};
+
+    fn step(from: &str, to: &str, kind: StepKind) -> PlannedMove {
+        PlannedMove {
+            group: "2".into(),
+            collection: None,
+            shard: None,
+            from: from.into(),
+            to: to.into(),
+            role: Role::Leader,
+            bytes: if kind == StepKind::Move { 100 } else { 0 },
+            kind,
+            mandatory: false,
+        }
+    }
+
+    fn map(leader: &str, followers: &[&str]) -> ShardMap {
+        ShardMap {
+            number_of_shards: 3,
+            replication_factor: 2,
+            collections: Vec::new(),
+            groups: vec![ShardGroup {
+                index: 2,
+                leader: leader.into(),
+                followers: followers.iter().map(|f| f.to_string()).collect(),
+                documents: 0,
+                bytes: 100,
+                tenants: Vec::new(),
+                in_sync: true,
+                available: true,
+            }],
+        }
+    }
+
+    /// A group's later step starts where its earlier one ends: a run cancelled before
+    /// either ran was refused a resume ("shard group 2 is now on A, B, not C").
+    #[test]
+    fn a_later_step_of_a_group_is_checked_where_the_earlier_one_leaves_it() {
+        let steps = [
+            step("A", "C", StepKind::Move),
+            step("C", "B", StepKind::LeaderSwitch),
+        ];
+        // Neither made, the first made (unrecorded), both made: all still fit.
+        assert_eq!(stale_in(map("A", &["B"]), &steps, &[]).unwrap(), None);
+        assert_eq!(stale_in(map("C", &["B"]), &steps, &[]).unwrap(), None);
+        assert_eq!(stale_in(map("C", &["B"]), &steps, &[0]).unwrap(), None);
+        assert_eq!(stale_in(map("B", &["C"]), &steps, &[0]).unwrap(), None);
+        // Someone else moved the group: the run no longer fits.
+        let moved = stale_in(map("D", &["B"]), &steps, &[]).unwrap().unwrap();
+        assert!(moved.contains("now on D, B, not A"), "{moved}");
+    }
 }

@@ -148,10 +148,19 @@ pub async fn add_many(
         .iter()
         .map(|t| add_with(console, t, ctx, Some(&tally)))
         .collect();
-    let added: Vec<AddedTenant> = stream::iter(onboardings)
+    let added: Vec<AddedTenant> = match stream::iter(onboardings)
         .buffered(at_once)
         .try_collect()
-        .await?;
+        .await
+    {
+        Ok(added) => added,
+        Err(ServiceError::Cancelled(why)) => {
+            return Err(ServiceError::Cancelled(with_unstarted(
+                console, tenants, why,
+            )))
+        }
+        Err(e) => return Err(e),
+    };
     let p = tally.now();
     ctx.event(
         "tenants",
@@ -165,4 +174,23 @@ pub async fn add_many(
         ),
     );
     Ok(added)
+}
+
+/// A cancel's reason names the tenant it stopped; the batch's tenants that had not
+/// started yet are said too, so nobody takes them for lost.
+fn with_unstarted(console: &Console, tenants: &[NewTenant], why: String) -> String {
+    let waiting: Vec<&str> = tenants
+        .iter()
+        .filter(|t| matches!(console.store().tenant(t.id), Ok(None)))
+        .map(|t| t.name.as_str())
+        .collect();
+    match waiting.as_slice() {
+        [] => why,
+        [one] => format!("{why}. {one} had not started: resuming the job onboards it too"),
+        more => format!(
+            "{why}. {} had not started ({}): resuming the job onboards them too",
+            scaleout_domain::units::counted(more.len() as u64, "tenant"),
+            more.join(", ")
+        ),
+    }
 }
