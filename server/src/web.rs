@@ -130,6 +130,10 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
             import_console,
             crate::access::import_without_script,
         ))
+        // So does a form whose answer is a secret shown once (a link, a password).
+        .layer(axum::middleware::from_fn(
+            crate::access::secrets_without_script,
+        ))
         // Every change (and every try) goes in the audit trail, with the handler's status.
         .layer(axum::middleware::from_fn_with_state(
             audit_console,

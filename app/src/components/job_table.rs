@@ -118,7 +118,7 @@ fn resume_control(
     view! {
         <OperatorOnly note="">
             <Show when=offered>
-                <ActionForm action=resume attr:class="inline-form">
+                <ActionForm action=resume attr:class="inline-form resume-form">
                     <input type="hidden" name="id" value=id />
                     <button type="submit" class="secondary" data-testid=format!("resume-{id}")
                         on:click=move |ev| {

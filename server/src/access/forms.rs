@@ -45,7 +45,13 @@ pub async fn plain_forms(req: Request, next: Next) -> Response {
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    if !(response.status().is_client_error() || response.status().is_server_error()) {
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/html"));
+    // A success, or a refusal that is a page of its own (the import's): as it is.
+    if is_page || !(response.status().is_client_error() || response.status().is_server_error()) {
         return response;
     }
     let location = response

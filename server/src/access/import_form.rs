@@ -52,7 +52,12 @@ pub async fn import_without_script(
             .map(|(_, v)| v.into_owned())
             .unwrap_or_default()
     };
-    let Ok(naming) = field("naming").parse() else {
+    // Empty: the database's, as the form's first choice says.
+    let naming = match field("naming").as_str() {
+        "" => scaleout_services::operations::tenants::naming_for(&console, None).ok(),
+        other => other.parse().ok(),
+    };
+    let Some(naming) = naming else {
         return page(
             StatusCode::BAD_REQUEST,
             "Import not started",

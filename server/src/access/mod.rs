@@ -13,6 +13,7 @@ mod import_form;
 mod pages;
 mod policy;
 mod portal_link;
+mod secret_forms;
 mod watch;
 
 pub use audit::record_changes;
@@ -23,4 +24,5 @@ pub use import_form::import_without_script;
 pub use policy::{changes_state, malformed, required_role, Need, PUBLIC_FILES};
 pub use portal_link::{open_portal_link, personal_link_shown};
 pub use scaleout_services::access::Caller;
+pub use secret_forms::secrets_without_script;
 pub use watch::{left as left_read_only, watch_link};

@@ -84,7 +84,7 @@ pub fn link_not_valid(why: &str, then: &str) -> Response {
         StatusCode::NOT_FOUND,
         "Link not valid",
         &format!(
-            "<p>{}. {then}</p>",
+            "<p>{} {then}</p>",
             escape(&scaleout_domain::access::text::sentence(why))
         ),
     )

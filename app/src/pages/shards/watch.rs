@@ -145,11 +145,11 @@ pub fn RebalanceWatch(
                 "cancelled" => {
                     let p = progress.get();
                     let text = if p.moves_done == 0 {
-                        "Cancelled before the first step finished: nothing moved, the cluster is as it was.".to_string()
+                        "Cancelled before the first step finished: nothing moved, the cluster is as it was. Resuming the job (on the Jobs page) carries out the same plan.".to_string()
                     } else {
                         // The stopped moves' partial copies are dropped: only finished steps count.
                         format!(
-                            "Cancelled after {} of {} steps ({} copied by the finished steps; what the stopped moves had copied was dropped). Each finished step made the cluster more even, so it is better balanced than before; a new plan finishes the rest.",
+                            "Cancelled after {} of {} steps ({} copied by the finished steps; what the stopped moves had copied was dropped). Each finished step made the cluster more even, so it is better balanced than before. Resuming the job (on the Jobs page) finishes this plan; a new plan would too.",
                             p.moves_done, p.moves_total, bytes(p.bytes_copied)
                         )
                     };
