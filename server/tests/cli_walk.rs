@@ -2,38 +2,12 @@
 //! database whose tenants use snake_case, repeating a change, a hostile label in the
 //! audit trail, a signup or a page that does not exist.
 
+mod support;
+
 use std::io::Read;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_scaleout");
-
-fn scaleout(data: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("SCALEOUT_TENANT_ID_SEED", "7")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .unwrap()
-}
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let out = scaleout(data, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn refused(data: &Path, args: &[&str]) -> String {
-    let out = scaleout(data, args);
-    assert_eq!(out.status.code(), Some(1), "{args:?} exits 1");
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use support::cli::{ok, refused, BIN};
 
 #[test]
 fn a_command_piped_into_head_ends_quietly() {

@@ -9,40 +9,12 @@
 
 mod support;
 
-use std::path::Path;
+use support::cli::{ok, refused};
+
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_scaleout");
-
-fn scaleout(data: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("SCALEOUT_TENANT_ID_SEED", "1")
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap()
-}
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let out = scaleout(data, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
-
-fn refused(data: &Path, args: &[&str]) -> String {
-    let out = scaleout(data, args);
-    assert!(!out.status.success(), "{args:?} should be refused");
-    let said = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(!said.contains("panicked"), "{said}");
-    said
-}
 
 #[test]
 fn an_emptied_or_missing_console_db_beside_tenant_data_stops_the_console() {

@@ -1,6 +1,8 @@
 //! Starts the real server on a free port, like a user would, for HTTP tests.
 #![allow(dead_code)] // each test crate uses a different part of it
 
+pub mod cli;
+
 use scaleout_server::web;
 use scaleout_services::{Console, ConsoleConfig};
 use tokio::sync::oneshot;
