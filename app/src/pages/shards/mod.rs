@@ -119,7 +119,7 @@ fn Placement(info: ShardInfo, team: bool) -> impl IntoView {
                 format!("No data yet on the {} DB servers: the SmartGraph and its shard groups are made with the first tenant.", servers.len())
             } else {
                 format!(
-                    "{groups} shard groups, replication factor {}, on {} DB servers. The fullest server near 1.00 times the mean and a small spread of bytes mean an even cluster.",
+                    "{groups} shard groups, replication factor {}, on {} DB servers. How to read the figures: the closer the fullest server is to 1.00 times the mean, and the smaller the spread of bytes, the more even the cluster.",
                     info.shards.replication_factor,
                     servers.len()
                 )
