@@ -94,6 +94,21 @@ pub fn spread_percent(cv: f64) -> String {
     format!("{:.1}%", cv * 100.0)
 }
 
+/// `850 ms`, `12.3 s`, `4 min 05 s`: how long something took.
+pub fn duration(secs: f64) -> String {
+    if !secs.is_finite() || secs < 0.0 {
+        return "unknown".into();
+    }
+    if secs < 1.0 {
+        format!("{:.0} ms", secs * 1000.0)
+    } else if secs < 60.0 {
+        format!("{secs:.1} s")
+    } else {
+        let whole = secs.round() as u64;
+        format!("{} min {:02} s", whole / 60, whole % 60)
+    }
+}
+
 /// A wait as people say it: "40 s", "about 56 minutes", "about 2 hours".
 pub fn wait_in_words(secs: u64) -> String {
     match secs {
@@ -105,7 +120,17 @@ pub fn wait_in_words(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{counted, grouped, human_bytes, plain_number, relative_change, spread_percent};
+    use super::{
+        counted, duration, grouped, human_bytes, plain_number, relative_change, spread_percent,
+    };
+
+    #[test]
+    fn durations_read_in_their_unit() {
+        assert_eq!(duration(0.25), "250 ms");
+        assert_eq!(duration(12.34), "12.3 s");
+        assert_eq!(duration(245.0), "4 min 05 s");
+        assert_eq!(duration(f64::NAN), "unknown");
+    }
 
     #[test]
     fn a_count_agrees_with_its_noun() {

@@ -107,3 +107,33 @@ test("an unknown tenant shows a message", async ({ page }) => {
   await page.goto("/tenants/0123456789ab");
   await expect(page.getByTestId("tenant-error")).toContainText("there is no tenant 0123456789ab");
 });
+
+test("without JavaScript, adding and removing a tenant lead to the job's page, which follows it", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const name = "No Script Co";
+  await page.goto("/tenants");
+  const form = page.getByTestId("add-tenant-form");
+  await form.getByLabel("Company name").fill(name);
+  await form.getByRole("button", { name: "Add tenant" }).click();
+  // The job's own page, not the list it came from: it reloads itself until the job ends.
+  await expect(page).toHaveURL(/\/jobs\/\d+$/);
+  await expect(page.getByTestId("job-title")).toContainText(`Onboarding a tenant: ${name}`);
+  await expect(page.getByTestId("job-state")).toHaveText("succeeded", { timeout: 60_000 });
+  await page.screenshot({ path: `${shots}/job-no-script.png`, fullPage: true });
+
+  // Remove asks first, as the script's dialog would: opened, then confirmed.
+  await page.goto("/tenants");
+  const row = page.locator("tr", { has: page.getByRole("link", { name, exact: true }) });
+  await row.locator("summary", { hasText: "Remove" }).click();
+  // (Inside a <noscript>, which Playwright's text matching skips: read the paragraph itself.)
+  await expect(row.locator("details p")).toHaveText(`Remove ${name} and all its 1,095 documents? This cannot be undone.`);
+  await row.getByRole("button", { name: `Remove ${name}` }).click();
+  await expect(page).toHaveURL(/\/jobs\/\d+$/);
+  await expect(page.getByTestId("job-title")).toContainText(`Removing a tenant: ${name}`);
+  await expect(page.getByTestId("job-state")).toHaveText("succeeded", { timeout: 60_000 });
+  await page.goto("/tenants");
+  await expect(page.getByRole("link", { name, exact: true })).toHaveCount(0);
+  await context.close();
+});

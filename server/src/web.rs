@@ -134,6 +134,10 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
         .layer(axum::middleware::from_fn(
             crate::access::secrets_without_script,
         ))
+        // And a form that starts a job goes on to the job's page.
+        .layer(axum::middleware::from_fn(
+            crate::access::jobs_without_script,
+        ))
         // Every change (and every try) goes in the audit trail, with the handler's status.
         .layer(axum::middleware::from_fn_with_state(
             audit_console,

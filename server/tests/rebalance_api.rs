@@ -378,3 +378,61 @@ async fn the_shards_page_comes_with_the_run_and_a_stakeholder_sees_how_it_ended(
     assert_eq!(none.text().await.unwrap(), "null");
     app.shutdown().await;
 }
+
+/// A rebalance cancelled after some moves and resumed: its result holds the whole plan's
+/// moves, and says which of them the resumed run made and in what time (it said "Executed
+/// 10 moves … in 2.1 s" of a resume that made 2).
+#[tokio::test]
+async fn a_resumed_rebalance_says_which_moves_it_made() {
+    let app = support::spawn_app_with(|c| c.move_rate_bytes_per_sec = Some(200_000)).await;
+    let id = app
+        .rebalancing(&["Resumed A", "Resumed B", "Resumed C", "Resumed D"])
+        .await;
+    // Until a move has ended.
+    let mut waited = 0;
+    loop {
+        let log: Option<scaleout_domain::views::JobLog> = app
+            .post("/api/jobs/current-rebalance")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let log = log.expect("the running rebalance");
+        let p = scaleout_domain::rebalance_progress::RebalanceProgress::from_events(&log.events);
+        if p.moves_done >= 1 {
+            assert!(
+                p.moves_done < p.moves_total,
+                "cancelled before its end: {p:?}"
+            );
+            break;
+        }
+        waited += 1;
+        assert!(waited < 400, "no move ended: {log:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let cancel = call(&app, "/api/jobs/cancel", &[("id", &id.to_string())]).await;
+    assert_eq!(cancel.status(), 200);
+    assert_eq!(app.finish_job(id).await.state, JobState::Cancelled);
+    let resumed = call(&app, "/api/jobs/resume", &[("id", &id.to_string())]).await;
+    assert_eq!(resumed.status(), 200, "{}", resumed.text().await.unwrap());
+    let job = app.finish_job(id).await;
+    assert_eq!(job.state, JobState::Succeeded, "{job:?}");
+    let result: scaleout_domain::views::Rebalance =
+        serde_json::from_value(job.result.unwrap()).unwrap();
+    assert_eq!(result.moves_done.len(), result.plan.moves.len());
+    assert!(
+        result.done_before_resume >= 1 && result.done_before_resume < result.moves_done.len(),
+        "{} of {}",
+        result.done_before_resume,
+        result.moves_done.len()
+    );
+    assert!(result.bytes_before_resume <= result.bytes_moved);
+    let text = result.done_text("move", "copied");
+    let this_run = result.moves_done.len() - result.done_before_resume;
+    let expected = scaleout_domain::units::counted(this_run as u64, "move");
+    assert!(
+        text.contains("in all,") && text.contains(&format!("(since the resume: {expected}, ")),
+        "{text}"
+    );
+    app.shutdown().await;
+}

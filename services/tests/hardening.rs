@@ -526,6 +526,7 @@ async fn a_resumed_batch_leaves_out_a_tenant_removed_since_and_onboards_the_rest
         .start_job(JobSpec::AddTenants {
             tenants: list,
             concurrency: Some(1),
+            imported: false,
         })
         .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);

@@ -119,6 +119,7 @@ async fn many_tenants_onboard_several_at_a_time_with_one_progress_line() {
         .start_job(JobSpec::AddTenants {
             tenants: list,
             concurrency: Some(3),
+            imported: false,
         })
         .unwrap();
     let record = c.jobs().wait(job).await.unwrap();

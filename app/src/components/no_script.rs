@@ -5,15 +5,15 @@
 use leptos::prelude::*;
 
 /// Seconds between reloads while a job runs.
-#[cfg(any(feature = "ssr", feature = "watch-bundle"))]
+#[cfg(any(feature = "ssr", feature = "hydrate", feature = "watch-bundle"))]
 pub const WHILE_RUNNING: u32 = 5;
 
 /// Reloads the page every `seconds` where scripts do not run, and says so; every
 /// [`WHILE_RUNNING`] seconds while a job runs (a page 20 s behind would show a short run
 /// late, or not at all). Written as HTML, not as a view: where scripts run, a
 /// `<noscript>`'s content is plain text, which hydration must not walk. A stakeholder's
-/// pages use it (`watch_app`, built for them).
-#[cfg(any(feature = "ssr", feature = "watch-bundle"))]
+/// pages use it (`watch_app`, built for them), and so does a running job's page.
+#[cfg(any(feature = "ssr", feature = "hydrate", feature = "watch-bundle"))]
 #[component]
 pub fn NoScriptRefresh(seconds: u32) -> impl IntoView {
     // Only the server writes it (a browser running scripts never reads it).
@@ -40,5 +40,39 @@ pub fn NoScriptRefresh(seconds: u32) -> impl IntoView {
 pub fn NoScriptReload() -> impl IntoView {
     let html = "<p class=\"hint\">Your browser runs no scripts here: \
                 <a href=\"\">reload this page</a> to see how far it got.</p>";
+    view! { <noscript inner_html=html></noscript> }
+}
+
+/// A form for a browser that runs no scripts, standing in for a button the page's script
+/// drives (such buttons are hidden there): opened first, it asks `question`, and sends
+/// `fields` to `action` only on a second click, as the script's own dialog would.
+/// Written as HTML (see [`NoScriptRefresh`]), every value escaped.
+#[cfg(any(feature = "ssr", feature = "hydrate"))]
+#[component]
+pub fn NoScriptForm(
+    #[prop(into)] summary: String,
+    #[prop(into)] question: String,
+    action: &'static str,
+    fields: Vec<(&'static str, String)>,
+    #[prop(into)] submit: String,
+) -> impl IntoView {
+    use scaleout_domain::access::text::escape_html as e;
+    let hidden: String = fields
+        .iter()
+        .map(|(name, value)| {
+            format!(
+                "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+                e(value)
+            )
+        })
+        .collect();
+    let html = format!(
+        "<details class=\"noscript-form\"><summary>{}</summary>\
+         <form method=\"post\" action=\"{action}\">{hidden}<p>{}</p>\
+         <button type=\"submit\" class=\"danger small\">{}</button></form></details>",
+        e(&summary),
+        e(&question),
+        e(&submit)
+    );
     view! { <noscript inner_html=html></noscript> }
 }

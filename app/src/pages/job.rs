@@ -3,16 +3,19 @@
 //! answered in the browser (the CLI's `job show`). A running job's log follows it live;
 //! an ended job's comes with the page, so it reads the same without scripts.
 
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use scaleout_domain::progress::Outcome;
 use scaleout_domain::views::{JobLog, JobState};
 
-use crate::api::jobs::get_job_log;
+use crate::api::jobs::{get_job_log, ResumeJob};
 use crate::components::errors::error_text;
 use crate::components::job_watch::JobWatch;
 use crate::components::local_time::LocalTime;
+use crate::components::no_script::{NoScriptForm, NoScriptRefresh, WHILE_RUNNING};
+use crate::components::operator_only::OperatorOnly;
 use crate::components::progress::{outcome_class, outcome_label};
 
 #[component]
@@ -84,9 +87,23 @@ fn JobBody(log: JobLog, ended: Callback<()>) -> impl IntoView {
                 <p class="muted" data-testid="job-resume-refused">"Cannot be resumed: " {why}</p>
             })}
             {report.map(|href| view! { <p><a href=href download="">"The demo's report (Markdown)"</a></p> })}
+            {j.can_resume().then(|| view! {
+                <ResumeHere job=j.id title=title.clone() resumed=ended />
+            })}
         </section>
         {if running {
-            view! { <JobWatch job=j.id title=title known=Some(j.state) seed=log.events on_done=ended /> }.into_any()
+            let question = format!(
+                "Cancel job {} ({title})? It stops at its next safe point; Resume finishes it later.",
+                j.id
+            );
+            view! {
+                <NoScriptRefresh seconds=WHILE_RUNNING />
+                <JobWatch job=j.id title=title known=Some(j.state) seed=log.events on_done=ended />
+                <OperatorOnly note="">
+                    <NoScriptForm summary="Cancel this job" question=question.clone() action="/api/jobs/cancel"
+                        fields=vec![("id", j.id.to_string())] submit="Cancel the job" />
+                </OperatorOnly>
+            }.into_any()
         } else {
             view! {
                 <section class="card" aria-labelledby="job-log-h">
@@ -120,5 +137,35 @@ fn JobBody(log: JobLog, ended: Callback<()>) -> impl IntoView {
                 </section>
             }.into_any()
         }}
+    }
+}
+
+/// Resume, on the page of a job that stopped (the Jobs list has it too): confirmed first;
+/// the page then follows the resumed run. Without scripts, the form comes back to this
+/// page, which reloads itself while the job runs.
+#[component]
+fn ResumeHere(job: u64, title: String, resumed: Callback<()>) -> impl IntoView {
+    let resume = ServerAction::<ResumeJob>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = resume.value().get() {
+            resumed.run(());
+        }
+    });
+    let question = StoredValue::new(format!(
+        "Resume job {job} ({title})? It finishes what was left of it, on the cluster as it is now."
+    ));
+    view! {
+        <OperatorOnly note="">
+            <ActionForm action=resume attr:class="resume-form">
+                <input type="hidden" name="id" value=job />
+                <button type="submit" class="secondary" data-testid="job-resume"
+                    on:click=move |ev| question.with_value(|q| crate::components::confirm::or_stop(&ev, q))>
+                    "Resume (finish from where it stopped)"
+                </button>
+            </ActionForm>
+            {move || resume.value().get().and_then(|r| r.err()).map(|e| view! {
+                <p class="error" role="alert" data-testid="job-resume-error">"Could not resume: " {error_text(&e)}</p>
+            })}
+        </OperatorOnly>
     }
 }

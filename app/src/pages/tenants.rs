@@ -19,6 +19,7 @@ use crate::components::errors::{error_sentence, error_text};
 use crate::components::focus;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
+use crate::components::no_script::NoScriptForm;
 use crate::components::operator_only::OperatorOnly;
 use crate::components::units::{bytes, count};
 
@@ -332,8 +333,9 @@ fn TenantTable(
                         let id = r.id.to_string();
                         let name = r.name.clone();
                         let confirm_id = id.clone();
+                        let question = format!("Remove {name} and all its {} documents? This cannot be undone.", count(r.documents));
+                        let no_script = (question.clone(), id.clone(), format!("Remove {name}"));
                         let on_remove = move |_| {
-                            let question = format!("Remove {name} and all its {} documents? This cannot be undone.", count(r.documents));
                             if window().confirm_with_message(&question).unwrap_or(false) {
                                 removing.set(name.clone());
                                 remove.dispatch(RemoveTenant { id: confirm_id.clone() });
@@ -357,10 +359,14 @@ fn TenantTable(
                                 </td>
                                 <td class="leader" data-label="Leader (followers)">{r.leader.clone().unwrap_or_else(|| "-".into())} " (" {r.followers.join(", ")} ")"</td>
                                 <td class="actions">
-                                    {operates.then(|| view! {
-                                        <button type="button" class="danger small" on:click=on_remove aria-label=format!("Remove {}", r.name)>
-                                            "Remove"
-                                        </button>
+                                    {operates.then(|| {
+                                        let (question, id, submit) = no_script;
+                                        view! {
+                                            <button type="button" class="danger small" on:click=on_remove aria-label=format!("Remove {}", r.name)>
+                                                "Remove"
+                                            </button>
+                                            <NoScriptForm summary="Remove" question action="/api/tenants/remove" fields=vec![("id", id)] submit />
+                                        }
                                     })}
                                 </td>
                             </tr>

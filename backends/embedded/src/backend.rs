@@ -474,7 +474,7 @@ impl ClusterBackend for EmbeddedCluster {
     ) -> Result<MoveReport, BackendError> {
         let req = request.clone();
         // Check before copying anything.
-        let bytes = self
+        let (bytes, switch) = self
             .blocking({
                 let req = req.clone();
                 move |store| {
@@ -483,7 +483,7 @@ impl ClusterBackend for EmbeddedCluster {
                         let p = placement::load(conn, req.group)?;
                         placement::check_move(&p, &req)?;
                         if placement::is_leader_switch(&p, &req) {
-                            return Ok(0); // nothing to copy
+                            return Ok((0, true)); // nothing to copy
                         }
                         let target = topology::require_db_server(conn, &req.to)?;
                         if target.health != ServerHealth::Good {
@@ -498,12 +498,13 @@ impl ClusterBackend for EmbeddedCluster {
                             &topology::list_servers(conn)?,
                             &documents::all_stats(conn)?,
                         );
-                        Ok(map
+                        let bytes = map
                             .groups
                             .iter()
                             .find(|g| g.index == req.group)
                             .map(|g| g.bytes)
-                            .unwrap_or(0))
+                            .unwrap_or(0);
+                        Ok((bytes, false))
                     })
                 }
             })
@@ -511,7 +512,7 @@ impl ClusterBackend for EmbeddedCluster {
         let _slot = self.moving.claim(req.group)?;
         let store = self.store.clone();
         let endpoints = [req.from.clone(), req.to.clone()];
-        let report = moves::copy(&self.config, &req, bytes, deadline, progress, cancel, || {
+        let report = moves::copy(&self.config, &req, (bytes, switch), deadline, progress, cancel, || {
             let servers = store.read(topology::list_servers)?;
             for name in &endpoints {
                 if let Some(s) = servers.iter().find(|s| &s.short_name == name) {

@@ -13,13 +13,14 @@ use crate::config::EmbeddedConfig;
 /// How often a running move reports progress and looks at its cancel flag.
 const TICK: Duration = Duration::from_millis(100);
 
-/// Copies `bytes_total` at the configured rate; errors if cancelled, if it misses its
-/// deadline, or if `still_possible` says the move can no longer finish (a server failed).
+/// Copies `bytes_total` at the configured rate (a leader switch, `switch`, copies
+/// nothing and says so); errors if cancelled, if it misses its deadline, or if
+/// `still_possible` says the move can no longer finish (a server failed).
 /// The simulated cluster starts every move at once, so only `finish_within` can be missed.
 pub async fn copy(
     config: &EmbeddedConfig,
     request: &MoveRequest,
-    bytes_total: u64,
+    (bytes_total, switch): (u64, bool),
     deadline: &MoveDeadline,
     progress: ProgressFn<'_>,
     cancel: &CancelFlag,
@@ -27,7 +28,14 @@ pub async fn copy(
 ) -> Result<MoveReport, BackendError> {
     let started = Instant::now();
     let duration = copy_duration(config, bytes_total);
-    progress(MoveProgress::copying(0, bytes_total));
+    let running = |done| {
+        if switch {
+            MoveProgress::switching_leader()
+        } else {
+            MoveProgress::copying(done, bytes_total)
+        }
+    };
+    progress(running(0));
     loop {
         if cancel.is_cancelled() {
             return Err(BackendError::Cancelled(format!(
@@ -54,7 +62,7 @@ pub async fn copy(
             )));
         }
         let done = bytes_done(bytes_total, elapsed, duration);
-        progress(MoveProgress::copying(done, bytes_total));
+        progress(running(done));
         let to_deadline = deadline.finish_within.saturating_sub(elapsed);
         tokio::time::sleep(
             TICK.min(duration - elapsed)
@@ -130,7 +138,7 @@ mod tests {
         let report = copy(
             &config(1000, 0),
             &request(),
-            1000,
+            (1000, false),
             &MoveDeadline::NONE,
             &|p| seen.lock().unwrap().push(p.bytes_done),
             &CancelFlag::new(),
@@ -146,6 +154,34 @@ mod tests {
         assert_eq!(report.bytes, 1000);
     }
 
+    /// A follower move of a group with nothing stored copies nothing, and is not a leader
+    /// switch: only a switch says "switching leader".
+    #[tokio::test(start_paused = true)]
+    async fn only_a_leader_switch_says_so() {
+        use scaleout_domain::port::MovePhase;
+        for (move_of, phase) in [
+            ((0, false), MovePhase::Copying),
+            ((0, true), MovePhase::SwitchingLeader),
+            ((500, false), MovePhase::Copying),
+        ] {
+            let seen = Mutex::new(Vec::new());
+            copy(
+                &config(1000, 50),
+                &request(),
+                move_of,
+                &MoveDeadline::NONE,
+                &|p| seen.lock().unwrap().push(p.phase),
+                &CancelFlag::new(),
+                || Ok(()),
+            )
+            .await
+            .unwrap();
+            let seen = seen.into_inner().unwrap();
+            assert_eq!(seen.first(), Some(&phase), "{move_of:?}: {seen:?}");
+            assert_eq!(seen.last(), Some(&MovePhase::Done));
+        }
+    }
+
     #[tokio::test(start_paused = true)]
     async fn cancel_stops_the_copy() {
         let cancel = CancelFlag::new();
@@ -153,7 +189,7 @@ mod tests {
         let err = copy(
             &config(10, 0),
             &request(),
-            1000,
+            (1000, false),
             &MoveDeadline::NONE,
             &|p| {
                 if p.bytes_done > 0 {
@@ -178,7 +214,7 @@ mod tests {
         let err = copy(
             &config(100, 0),
             &request(),
-            1000,
+            (1000, false),
             &deadline,
             &|_| {},
             &CancelFlag::new(),
@@ -198,7 +234,7 @@ mod tests {
         let err = copy(
             &config(100, 0),
             &request(),
-            1000,
+            (1000, false),
             &MoveDeadline::NONE,
             &|_| {},
             &CancelFlag::new(),

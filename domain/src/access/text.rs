@@ -89,6 +89,23 @@ pub fn escape_invisible(text: &str) -> String {
     out
 }
 
+/// Text inside HTML written as text (a `<noscript>`'s content): `&`, `<`, `>` and quotes
+/// as entities, so a tenant's name cannot open a tag.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// How much of someone's input an error message repeats back.
 pub const ECHO_CHARS: usize = 40;
 
@@ -119,6 +136,15 @@ pub fn sentence(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_written_as_text_cannot_open_a_tag() {
+        assert_eq!(
+            escape_html("A&B <script>\"x\" 'y'"),
+            "A&amp;B &lt;script&gt;&quot;x&quot; &#39;y&#39;"
+        );
+        assert_eq!(escape_html("Acme Corp"), "Acme Corp");
+    }
 
     #[test]
     fn invisible_characters_are_printed_as_code_points() {

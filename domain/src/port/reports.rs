@@ -98,17 +98,23 @@ pub struct MoveProgress {
 }
 
 impl MoveProgress {
-    /// Measured progress of a running move (the embedded back end counts its bytes); a
-    /// move with nothing to copy is a leader switch.
+    /// Measured progress of a running move (the embedded back end counts its bytes). A
+    /// follower's move of a group that stores nothing copies nothing, and is still a copy.
     pub fn copying(bytes_done: u64, bytes_total: u64) -> Self {
         MoveProgress {
             bytes_done,
             bytes_total,
-            phase: if bytes_total == 0 {
-                MovePhase::SwitchingLeader
-            } else {
-                MovePhase::Copying
-            },
+            phase: MovePhase::Copying,
+            estimated: false,
+        }
+    }
+
+    /// A leader switch under way: nothing to copy, leadership changes hands.
+    pub fn switching_leader() -> Self {
+        MoveProgress {
+            bytes_done: 0,
+            bytes_total: 0,
+            phase: MovePhase::SwitchingLeader,
             estimated: false,
         }
     }

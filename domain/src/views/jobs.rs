@@ -125,13 +125,21 @@ impl JobRecord {
                 Some(name) => format!("Onboarding a tenant: {name}"),
                 None => "Onboarding a tenant".into(),
             },
-            "add_tenants" => match spec.get("tenants").and_then(|t| t.as_array()) {
-                Some(list) => format!(
-                    "Onboarding a batch of {}",
-                    crate::units::counted(list.len() as u64, "tenant")
-                ),
-                None => "Onboarding a batch of tenants".into(),
-            },
+            "add_tenants" => {
+                let imported = spec.get("imported").and_then(|i| i.as_bool()) == Some(true);
+                match (spec.get("tenants").and_then(|t| t.as_array()), imported) {
+                    (Some(list), true) => format!(
+                        "Importing a list of {}",
+                        crate::units::counted(list.len() as u64, "tenant")
+                    ),
+                    (Some(list), false) => format!(
+                        "Onboarding a batch of {}",
+                        crate::units::counted(list.len() as u64, "tenant")
+                    ),
+                    (None, true) => "Importing a list of tenants".into(),
+                    (None, false) => "Onboarding a batch of tenants".into(),
+                }
+            }
             "remove_tenant" => match spec.get("name").and_then(|n| n.as_str()) {
                 Some(name) => format!("Removing a tenant: {name}"),
                 None => "Removing a tenant".into(),
@@ -324,6 +332,14 @@ mod tests {
         assert_eq!(
             job("add_tenants", json!({"tenants": [{}, {}, {}]})).title(),
             "Onboarding a batch of 3 tenants"
+        );
+        assert_eq!(
+            job(
+                "add_tenants",
+                json!({"tenants": [{}, {}], "imported": true})
+            )
+            .title(),
+            "Importing a list of 2 tenants"
         );
         assert_eq!(
             job(

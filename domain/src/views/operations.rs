@@ -54,7 +54,14 @@ pub struct Rebalance {
     pub executed: bool,
     pub moves_done: Vec<ExecutedMove>,
     pub bytes_moved: u64,
+    /// This run's time (a resumed job's: since the resume).
     pub seconds: f64,
+    /// Of `moves_done` and `bytes_moved`, what an earlier run made before the job stopped
+    /// (0 unless this run resumed it).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub done_before_resume: usize,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bytes_before_resume: u64,
     /// Measured on the cluster after execution (the plan's `after` is a forecast).
     pub figures_after: Option<Figures>,
     /// Other jobs that onboarded or removed tenants while it ran: data its plan did not
@@ -67,6 +74,35 @@ pub struct Rebalance {
     /// shown beside the console's plan.
     #[serde(default)]
     pub arangodb_plan: Option<serde_json::Value>,
+}
+
+fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+    *n == T::default()
+}
+
+impl Rebalance {
+    /// What the run did, in a few words, steps called `noun` and bytes `verb` ("copied"):
+    /// "10 moves in 2.1 s, 3.4 MiB copied". A resumed job's result holds the whole plan's
+    /// moves but this run's time, so it says which part this run made: "10 moves in all,
+    /// 3.4 MiB copied (since the resume: 2 moves, 700 KiB in 2.1 s)".
+    pub fn done_text(&self, noun: &str, verb: &str) -> String {
+        let moves = crate::units::counted(self.moves_done.len() as u64, noun);
+        let bytes = crate::units::human_bytes(self.bytes_moved);
+        let took = crate::units::duration(self.seconds);
+        if self.done_before_resume == 0 {
+            return format!("{moves} in {took}, {bytes} {verb}");
+        }
+        format!(
+            "{moves} in all, {bytes} {verb} (since the resume: {}, {} in {took})",
+            crate::units::counted(
+                self.moves_done
+                    .len()
+                    .saturating_sub(self.done_before_resume) as u64,
+                noun
+            ),
+            crate::units::human_bytes(self.bytes_moved.saturating_sub(self.bytes_before_resume)),
+        )
+    }
 }
 
 /// A rebalance plan offered for review, before anything moves.

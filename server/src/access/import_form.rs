@@ -69,7 +69,9 @@ pub async fn import_without_script(
             let mut body = format!(
                 "<p role=\"status\" data-testid=\"import-outcome\">{} to onboard{}; {} skipped (already onboarded); {} refused.</p>",
                 done.onboarding,
-                done.job.map(|j| format!(" in job {j}")).unwrap_or_default(),
+                done.job
+                    .map(|j| format!(" in job {j} (<a href=\"/jobs/{j}\">follow it on its page</a>)"))
+                    .unwrap_or_default(),
                 done.skipped.len(),
                 done.refused.len()
             );

@@ -202,13 +202,7 @@ pub fn rebalance(r: &Rebalance, carry_out: Option<&str>) -> String {
         );
     }
     if r.executed {
-        let _ = writeln!(
-            out,
-            "\nExecuted {}, {} copied in {:.1} s.",
-            scaleout_domain::units::counted(r.moves_done.len() as u64, "move"),
-            human_bytes(r.bytes_moved),
-            r.seconds
-        );
+        let _ = writeln!(out, "\nExecuted {}.", r.done_text("move", "copied"));
         let verified = r.moves_done.iter().filter(|m| m.verified).count();
         let _ = writeln!(
             out,

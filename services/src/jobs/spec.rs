@@ -30,6 +30,10 @@ pub enum JobSpec {
         /// Tenants onboarded at once (`--concurrency`); the default when absent.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         concurrency: Option<u32>,
+        /// From a list the operator imported (not the batch of three): the job list
+        /// tells the two apart.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        imported: bool,
     },
     RemoveTenant {
         tenant: TenantId,

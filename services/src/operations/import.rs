@@ -316,6 +316,7 @@ impl ImportPlan {
         (!self.onboard.is_empty()).then(|| crate::jobs::JobSpec::AddTenants {
             tenants: self.onboard.iter().map(|(_, t)| t.clone()).collect(),
             concurrency,
+            imported: true,
         })
     }
 }

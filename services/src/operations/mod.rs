@@ -38,6 +38,7 @@ pub async fn run(
         JobSpec::AddTenants {
             tenants: list,
             concurrency,
+            ..
         } => json(
             onboard_many::add_many(
                 console,

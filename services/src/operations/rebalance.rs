@@ -270,11 +270,16 @@ pub async fn run(
             moves_done: Vec::new(),
             bytes_moved: 0,
             seconds: started.elapsed().as_secs_f64(),
+            done_before_resume: 0,
+            bytes_before_resume: 0,
             figures_after: None,
             meanwhile: Vec::new(),
             arangodb_plan,
         });
     }
+    // What an earlier run made before the job stopped: the result says which part is this run's.
+    let done_before_resume = progress.done.len();
+    let bytes_before_resume = progress.done.iter().map(|m| m.bytes).sum();
     save(&progress)?;
     super::executor::execute(console, &mut progress, ctx, save).await?;
     // Moves side by side end in any order: the result lists them as the plan does.
@@ -295,16 +300,27 @@ pub async fn run(
             scaleout_domain::views::meanwhile_note(&meanwhile),
         );
     }
-    Ok(Rebalance {
+    let done = Rebalance {
         plan: progress.plan,
         executed: true,
         moves_done: progress.done,
         bytes_moved,
         seconds: started.elapsed().as_secs_f64(),
+        done_before_resume,
+        bytes_before_resume,
         figures_after: Some(figures_without(console, &spec.drain).await?),
         meanwhile,
         arangodb_plan,
-    })
+    };
+    // In the job's log too: what the run did, and a resumed run's own part of it.
+    ctx.event(
+        "plan",
+        1,
+        1,
+        Outcome::Ok,
+        format!("Executed {}", done.done_text("move", "copied")),
+    );
+    Ok(done)
 }
 
 /// How many of the newest jobs are looked at for those that ran alongside a rebalance.

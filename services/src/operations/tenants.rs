@@ -337,6 +337,7 @@ pub async fn plan_batch(console: &Console, naming: Naming) -> Result<JobSpec, Se
     Ok(JobSpec::AddTenants {
         tenants: super::placement::place(console, list).await?,
         concurrency: None,
+        imported: false,
     })
 }
 

@@ -268,11 +268,8 @@ fn Done(outcome: Rebalance, drained: Option<String>) -> impl IntoView {
     view! {
         <div data-testid="rebalance-done">
             <p class="job-result" role="status">{format!(
-                "Done: {} step{} in {}, {} moved: {}.",
-                outcome.moves_done.len(),
-                if outcome.moves_done.len() == 1 { "" } else { "s" },
-                duration(outcome.seconds),
-                bytes(outcome.bytes_moved),
+                "Done: {}: {}.",
+                outcome.done_text("step", "moved"),
                 scaleout_domain::planner::effect(&outcome.plan.before.bytes, &after.bytes),
             )}</p>
             {(!outcome.meanwhile.is_empty()).then(|| view! {
