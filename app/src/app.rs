@@ -103,6 +103,7 @@ fn MainNav() -> impl IntoView {
                                 <li><A href="/shards">"Shards"</A></li>
                                 <li><A href="/demo">"Demo"</A></li>
                                 {team.then(|| view! {
+                                    <li><A href="/jobs">"Jobs"</A></li>
                                     <li>
                                         <A href="/access">"Access"</A>
                                         {(waiting > 0).then(|| view! {

@@ -993,3 +993,34 @@ fn servers_that_must_stay_empty_are_explained() {
         p.reasons
     );
 }
+
+/// ArangoDB's leader score compares only the servers that lead something: leaders spread
+/// from 3 servers (4 each, 0) onto 5 (never even) read as millions of percent worse. The
+/// plan says why.
+#[test]
+fn a_leader_score_that_rises_as_leaders_spread_says_why() {
+    let p = checked(
+        &demo(),
+        &PlanOptions {
+            what_if_servers: 2,
+            ..PlanOptions::default()
+        },
+    );
+    assert!(
+        p.after.arangodb.leader_duplication > p.before.arangodb.leader_duplication,
+        "{:?} -> {:?}",
+        p.before.arangodb,
+        p.after.arangodb
+    );
+    let note = scaleout_domain::planner::leader_score_note(&p.before, &p.after).expect("a note");
+    assert!(
+        note.contains("leaders reach 5 servers instead of 3"),
+        "{note}"
+    );
+    assert!(render_text(&p).contains(&note), "the plan's text says it");
+    // Nothing to explain where the score did not rise.
+    assert_eq!(
+        scaleout_domain::planner::leader_score_note(&p.after, &p.after),
+        None
+    );
+}

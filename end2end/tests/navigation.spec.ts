@@ -6,6 +6,7 @@ const pages = [
   { link: "Servers", path: "/servers" },
   { link: "Shards", path: "/shards" },
   { link: "Demo", path: "/demo" },
+  { link: "Jobs", path: "/jobs" },
   { link: "Dashboard", path: "/" },
 ];
 

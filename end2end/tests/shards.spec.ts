@@ -217,5 +217,11 @@ test.describe("without JavaScript", () => {
     await page.goto("/servers");
     await expect(page.getByTestId("what-if-summary")).toContainText("With 0 more servers");
     await expect(page.getByTestId("what-if-table")).toBeVisible();
+    // The what-if's form asks the server for the figures.
+    await page.getByTestId("what-if-count").fill("2");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/\/servers\?what_if=2$/);
+    await expect(page.getByTestId("what-if-summary")).toContainText("With 2 more servers");
+    await expect(page.getByTestId("what-if-count")).toHaveValue("2");
   });
 });

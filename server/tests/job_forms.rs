@@ -88,10 +88,14 @@ async fn a_refused_job_form_comes_back_to_its_page_with_the_reason() {
         back.starts_with(&app.url("/tenants?__path=%2Fapi%2Ftenants%2Fadd")),
         "back to the form's page, for its form: {back}"
     );
-    assert!(
-        support::set_cookie(&r, "scaleout_form_error").is_some(),
-        "the reason comes back with the page"
-    );
+    let error = support::set_cookie(&r, "scaleout_form_error").expect("the reason comes back");
+    let typed = support::set_cookie(&r, "scaleout_form").expect("what was typed comes back");
+    // The page it comes back to says why, and holds what was typed.
+    let returned = support::client_with_cookie(&format!("{}; {error}; {typed}", app.cookie));
+    let html = support::get_text(&returned, back.to_string()).await;
+    assert!(html.contains("whole number from 1 to 1000"), "{html}");
+    assert!(html.contains("value=\"Refused Co\""), "{html}");
+    assert!(html.contains("value=\"lots\""), "{html}");
     // Nothing started.
     let jobs: Vec<scaleout_domain::views::JobRecord> = app
         .post_form("/api/jobs/list", "limit=5")
@@ -132,6 +136,43 @@ async fn a_running_job_s_page_reloads_itself_without_scripts() {
     assert!(
         !ended.contains("http-equiv=\"refresh\""),
         "an ended job's page stays put: {ended}"
+    );
+    app.shutdown().await;
+}
+
+/// Cancel posted without scripts comes back to the job's page, which says the cancel was
+/// asked until the job has stopped (it offered Cancel again, as if nothing happened).
+#[tokio::test]
+async fn a_cancel_without_javascript_is_acknowledged_on_the_job_s_page() {
+    let app = support::spawn_app_with(|c| c.move_rate_bytes_per_sec = Some(40_000)).await;
+    let job = app
+        .rebalancing(&["Cancel One", "Cancel Two", "Cancel Three"])
+        .await;
+    let page = format!("/jobs/{job}");
+    let r = plain_post(&app, "/api/jobs/cancel", &page, &[("id", &job.to_string())]).await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.starts_with(&app.url(&page)), "{back}");
+    let record: scaleout_domain::views::JobRecord = app
+        .post_form("/api/jobs/get", &format!("id={job}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let html = app.get(&page).await.text().await.unwrap();
+    if record.state.as_str() == "running" {
+        // Asked, not yet stopped: said, and not offered again.
+        assert!(record.cancel_asked_ms.is_some(), "{record:?}");
+    }
+    if html.contains("state-running") {
+        assert!(html.contains("Cancel asked at"), "{html}");
+        assert!(!html.contains("Cancel this job"), "{html}");
+    }
+    let ended = app.finish_job(job).await;
+    assert_eq!(ended.state.as_str(), "cancelled");
+    assert_eq!(
+        ended.cancel_asked_ms, None,
+        "an ended job's request says nothing"
     );
     app.shutdown().await;
 }

@@ -84,6 +84,7 @@ mod tests {
             result: Some(result),
             error: None,
             resume_refused: None,
+            cancel_asked_ms: None,
         }
     }
 

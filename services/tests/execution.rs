@@ -439,6 +439,7 @@ async fn a_stopped_rebalance_whose_plan_no_longer_fits_is_not_resumed_and_keeps_
     assert_eq!(
         JobRecord {
             resume_refused: None,
+            cancel_asked_ms: None,
             ..after
         },
         cancelled

@@ -120,7 +120,7 @@ pub fn JobWatch(
     let current =
         Signal::derive(move || events.with(|e| scaleout_domain::progress::current(e).cloned()));
     let question = StoredValue::new(format!(
-        "Cancel job {job} ({title})? It stops at its next safe point; Resume on the dashboard finishes it later."
+        "Cancel job {job} ({title})? It stops at its next safe point; Resume (on its page or the Jobs list) finishes it later."
     ));
     let cancel = move |_| {
         if !question.with_value(|q| crate::components::confirm::ask(q)) {

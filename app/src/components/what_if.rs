@@ -9,6 +9,10 @@ use scaleout_domain::planner::{self, ClusterSnapshot, Figures, PlanOptions, Step
 
 use super::units::bytes;
 
+/// The what-if form's button where scripts do not run (with them, the figures follow the
+/// field): HTML, as a `<noscript>`'s content is (see `no_script`).
+const SHOW_WITHOUT_SCRIPT: &str = "<button type=\"submit\" class=\"secondary\">Show</button>";
+
 /// At most this many hypothetical servers.
 pub const MAX_WHAT_IF: u32 = 16;
 
@@ -27,7 +31,11 @@ pub fn project(snapshot: &ClusterSnapshot, n: u32) -> Result<planner::Plan, Stri
 /// `now`: the cluster's figures as it is (the "before" of the fullest server and the mean).
 #[component]
 pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
-    let n = RwSignal::new(0u32);
+    // `?what_if=N`: what the form asked without scripts (the server plans it then).
+    let asked = crate::components::query::query_param("what_if")
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .map_or(0, |v| v.min(MAX_WHAT_IF));
+    let n = RwSignal::new(asked);
     // What the field says when it is not what was computed (empty, not a number, too many).
     let note = RwSignal::new(None::<String>);
     let snapshot = StoredValue::new(snapshot);
@@ -58,15 +66,18 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
     view! {
         <section class="card what-if" aria-labelledby="what-if-h" data-testid="what-if">
             <h2 id="what-if-h">"What if: more DB servers"</h2>
-            <div class="form-row">
+            // Without scripts, the form asks the server for the page with `?what_if=N`;
+            // with them, the figures follow the field as it changes.
+            <form class="form-row" method="get" action="/servers" on:submit=|ev| ev.prevent_default()>
                 <label for="what-if-count">"Hypothetical new DB servers (0 to 16)"</label>
-                <input id="what-if-count" type="number" min="0" max=MAX_WHAT_IF step="1" value="0"
+                <input id="what-if-count" name="what_if" type="number" min="0" max=MAX_WHAT_IF step="1" value=asked
                     aria-describedby="what-if-hint" data-testid="what-if-count"
                     on:input=on_input on:change=on_input />
-            </div>
+                <noscript inner_html=SHOW_WITHOUT_SCRIPT></noscript>
+            </form>
             {move || note.get().map(|m| view! { <p class="notice-warn" role="status" data-testid="what-if-note">{m}</p> })}
             <p class="hint" id="what-if-hint">
-                "The rebalance planner runs in your browser on the current placement: nothing is added or moved. "
+                "The rebalance planner runs on the current placement: nothing is added or moved. "
                 <OperatorOnly note="">"Add servers for real in the form above, then rebalance on the Shards page."</OperatorOnly>
             </p>
             {move || match projection.get() {
@@ -104,9 +115,13 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                                     bytes(max_n),
                                 )
                             } else {
-                                let fullest = if max_k >= today_max {
+                                // Lighter by less than the figures show reads as not lower. Why
+                                // it stays is how the groups divide, not one group's size: a
+                                // server full of two groups stays full when six equal replicas
+                                // meet five servers.
+                                let fullest = if max_k >= today_max || bytes(max_k) == bytes(today_max) {
                                     format!(
-                                        "The fullest server holds {} today, and no number of new servers lowers it: its shard group moves whole and must sit on one server.",
+                                        "The fullest server holds {} today, and new servers do not lower it: shard groups move whole, so how evenly they spread depends on how their count divides among the servers.",
                                         bytes(today_max),
                                     )
                                 } else {
@@ -116,7 +131,7 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
                                         format!("{k} new {servers}")
                                     };
                                     format!(
-                                        "{already} already bring{} the fullest server down to {}; more servers do not lower it further: shard groups move whole, and the largest must sit on one server.",
+                                        "{already} already bring{} the fullest server down to {}; more servers do not lower it further: shard groups move whole, so how evenly they spread depends on how their count divides among the servers.",
                                         if k == 1 || k == 0 { "s" } else { "" },
                                         bytes(max_k),
                                     )

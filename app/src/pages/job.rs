@@ -96,13 +96,21 @@ fn JobBody(log: JobLog, ended: Callback<()>) -> impl IntoView {
                 "Cancel job {} ({title})? It stops at its next safe point; Resume finishes it later.",
                 j.id
             );
+            let asked = j.cancel_asked_ms;
             view! {
                 <NoScriptRefresh seconds=WHILE_RUNNING />
+                {asked.map(|at| view! {
+                    <p class="notice-warn" role="status" data-testid="job-cancel-asked">
+                        "Cancel asked at " <LocalTime ms=at /> ": the job stops at its next safe point."
+                    </p>
+                })}
                 <JobWatch job=j.id title=title known=Some(j.state) seed=log.events on_done=ended />
-                <OperatorOnly note="">
-                    <NoScriptForm summary="Cancel this job" question=question.clone() action="/api/jobs/cancel"
-                        fields=vec![("id", j.id.to_string())] submit="Cancel the job" />
-                </OperatorOnly>
+                {asked.is_none().then(|| view! {
+                    <OperatorOnly note="">
+                        <NoScriptForm summary="Cancel this job" question=question.clone() action="/api/jobs/cancel"
+                            fields=vec![("id", j.id.to_string())] submit="Cancel the job" />
+                    </OperatorOnly>
+                })}
             }.into_any()
         } else {
             view! {

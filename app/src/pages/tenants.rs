@@ -34,6 +34,12 @@ pub fn Tenants() -> impl IntoView {
         |_| list_tenants(),
     );
     let add = ServerAction::<AddTenant>::new();
+    // Sent without scripts and refused: the name and scale typed come back with the reason.
+    let back = crate::components::returned::returned("/api/tenants/add");
+    let (typed_name, typed_scale) = (
+        StoredValue::new(back.field("name").unwrap_or_default()),
+        StoredValue::new(back.field("scale_factor").unwrap_or_else(|| "1".into())),
+    );
     let batch = ServerAction::<AddTenantBatch>::new();
     let session = Resource::new(|| (), |_| get_session());
     let remove = ServerAction::<RemoveTenant>::new();
@@ -173,11 +179,11 @@ pub fn Tenants() -> impl IntoView {
             <ActionForm action=add attr:class="form-row" attr:data-testid="add-tenant-form">
                 <label>
                     "Company name"
-                    <input type="text" name="name" required maxlength="80" autocomplete="organization" placeholder="Acme Corp" />
+                    <input type="text" name="name" required maxlength="80" autocomplete="organization" placeholder="Acme Corp" value=typed_name.get_value() />
                 </label>
                 <label>
                     "Scale factor"
-                    <input type="number" name="scale_factor" min="1" max="1000" value="1" required />
+                    <input type="number" name="scale_factor" min="1" max="1000" value=typed_scale.get_value() required />
                 </label>
                 <label>
                     "Naming"

@@ -86,6 +86,20 @@ pub struct ArangoImbalance {
     pub leader_duplication: f64,
 }
 
+/// Why ArangoDB's leader score rose from `before` to `after`, when it rose because leaders
+/// reach more servers. The score compares only the servers that lead something, so 12
+/// leaders on 4 servers (3 each) score 0 and on 5 (3, 3, 2, 2, 2) 307 million: a plan that
+/// spreads leaders over new servers reads as millions of percent worse. `None` otherwise.
+pub fn leader_score_note(before: &Figures, after: &Figures) -> Option<String> {
+    let (b, a) = (before.leading_servers(), after.leading_servers());
+    (after.arangodb.leader_duplication > before.arangodb.leader_duplication && a > b).then(|| {
+        format!(
+            "ArangoDB's leader score rises because leaders reach {a} servers instead of {b}: it compares only the servers that lead something, and a collection's leaders seldom divide evenly among more of them. Leader shards per server: {} – {} before, {} – {} after.",
+            before.leaders.min, before.leaders.max, after.leaders.min, after.leaders.max
+        )
+    })
+}
+
 /// One server's holdings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServerFigures {
@@ -126,6 +140,15 @@ pub struct Figures {
 }
 
 impl Figures {
+    /// Counted servers that lead at least one shard group: ArangoDB's leader score
+    /// compares only these with one another.
+    pub fn leading_servers(&self) -> usize {
+        self.servers
+            .iter()
+            .filter(|s| s.balanced && s.leader_groups > 0)
+            .count()
+    }
+
     pub(crate) fn of(state: &State) -> Figures {
         let mut servers: Vec<ServerFigures> = state
             .servers

@@ -134,7 +134,9 @@ pub use effect::effect;
 pub use error::PlanError;
 pub use fingerprint::fingerprint_of;
 pub use import::snapshot_from_json;
-pub use metrics::{ArangoImbalance, Figures, ServerFigures, Stats, ARANGO_SHARD_SIZE, PI_FACTOR};
+pub use metrics::{
+    leader_score_note, ArangoImbalance, Figures, ServerFigures, Stats, ARANGO_SHARD_SIZE, PI_FACTOR,
+};
 pub use options::{what_if_name, BalanceTarget, PlanOptions};
 pub use plan::{plan, Plan, PlannedMove, Role, StepKind};
 pub use render::render_text;

@@ -65,6 +65,9 @@ pub fn render_text(plan: &Plan) -> String {
     }
     let _ = writeln!(out, "{}", line("Before:", &plan.before));
     let _ = writeln!(out, "{}", line("After:", &plan.after));
+    if let Some(note) = super::leader_score_note(&plan.before, &plan.after) {
+        let _ = writeln!(out, "{note}");
+    }
     let what_if = plan.after.servers.iter().filter(|s| s.what_if).count();
     if what_if > 0 {
         let _ = writeln!(

@@ -70,6 +70,10 @@ pub struct JobRecord {
     /// was refused: Resume is not offered again after a reload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_refused: Option<String>,
+    /// When someone asked it to stop, while it still runs (it stops at its next safe
+    /// point): a page reloaded in between says so rather than offering Cancel again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_asked_ms: Option<i64>,
 }
 
 /// A job and the events of its log worth reading afterwards (see
@@ -286,6 +290,7 @@ mod tests {
             result: None,
             error: None,
             resume_refused: None,
+            cancel_asked_ms: None,
         }
     }
 

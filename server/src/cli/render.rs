@@ -202,7 +202,7 @@ pub fn rebalance(r: &Rebalance, carry_out: Option<&str>) -> String {
         );
     }
     if r.executed {
-        let _ = writeln!(out, "\nExecuted {}.", r.done_text("move", "copied"));
+        let _ = writeln!(out, "\nExecuted {}.", r.done_text("step", "copied"));
         let verified = r.moves_done.iter().filter(|m| m.verified).count();
         let _ = writeln!(
             out,
@@ -437,6 +437,7 @@ mod tests {
             result: None,
             error: None,
             resume_refused: None,
+            cancel_asked_ms: None,
         };
         let event = ProgressEvent {
             seq: 0,
@@ -475,6 +476,7 @@ mod tests {
             result: None,
             error: Some("2 moves stopped".into()),
             resume_refused: Some("the cluster changed".into()),
+            cancel_asked_ms: None,
         };
         let listed = jobs(std::slice::from_ref(&record));
         // Under the job's reason, in its WHAT column.

@@ -158,7 +158,10 @@ impl Jobs {
                 loop {
                     tokio::time::sleep(CANCEL_POLL).await;
                     if store.cancel_requested(id).unwrap_or(false) {
-                        tracing::info!(job = id, "cancel asked by another process");
+                        // (A cancel asked here is recorded too, and already under way.)
+                        if !cancel.is_cancelled() {
+                            tracing::info!(job = id, "cancel asked by another process");
+                        }
                         cancel.cancel();
                         return;
                     }
@@ -261,13 +264,16 @@ impl Jobs {
 
     /// Asks a running job to stop at its next safe point.
     pub fn cancel(&self, id: u64) -> Result<(), ServiceError> {
-        if let Some(r) = self
+        let here = self
             .running
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(&id)
-        {
-            r.cancel.cancel();
+            .map(|r| r.cancel.clone());
+        if let Some(cancel) = here {
+            cancel.cancel();
+            // Recorded too: a page read before the job stops says a cancel was asked.
+            self.store.request_cancel(id, now_ms())?;
             return Ok(());
         }
         match self.record(id)? {

@@ -318,7 +318,7 @@ pub async fn run(
         1,
         1,
         Outcome::Ok,
-        format!("Executed {}", done.done_text("move", "copied")),
+        format!("Executed {}", done.done_text("step", "copied")),
     );
     Ok(done)
 }

@@ -10,22 +10,27 @@ use super::{db, ConsoleStore};
 use crate::error::ServiceError;
 
 const COLUMNS: &str =
-    "id, kind, spec, state, created_ms, started_ms, finished_ms, result, error, resume_refused";
+    "id, kind, spec, state, created_ms, started_ms, finished_ms, result, error, resume_refused, cancel_requested_ms";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<JobRecord> {
     let spec: String = r.get(2)?;
     let result: Option<String> = r.get(7)?;
+    let state = JobState::parse(&r.get::<_, String>(3)?);
     Ok(JobRecord {
         id: r.get::<_, i64>(0)? as u64,
         kind: r.get(1)?,
         spec: serde_json::from_str(&spec).unwrap_or(serde_json::Value::Null),
-        state: JobState::parse(&r.get::<_, String>(3)?),
+        state,
         created_ms: r.get(4)?,
         started_ms: r.get(5)?,
         finished_ms: r.get(6)?,
         result: result.and_then(|s| serde_json::from_str(&s).ok()),
         error: r.get(8)?,
         resume_refused: r.get(9)?,
+        // A stale request (the job ended, or ended before it was seen) says nothing.
+        cancel_asked_ms: r
+            .get::<_, Option<i64>>(10)?
+            .filter(|_| matches!(state, JobState::Running | JobState::Queued)),
     })
 }
 

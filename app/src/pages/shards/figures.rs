@@ -51,7 +51,7 @@ const ROWS: [Row; 11] = [
     ),
     (
         "ArangoDB's leader imbalance score",
-        "ArangoDB's own leader score: 256,000,000 (its piFactor) times the squared spread of each collection's leaders over the servers. Lower is more even; it can rise while leaders even out overall.",
+        "ArangoDB's own leader score: 256,000,000 (its piFactor) times the squared spread of each collection's leaders over the servers that lead any. Lower is more even among those; it rises when leaders reach more servers.",
         |f| plain(f.arangodb.leader),
     ),
     (
@@ -117,6 +117,10 @@ pub fn FiguresTable(
                 </tbody>
             </table>
         </div>
+        {(columns.len() > 1)
+            .then(|| scaleout_domain::planner::leader_score_note(&columns[0].1, &columns[columns.len() - 1].1))
+            .flatten()
+            .map(|note| view! { <p class="hint" data-testid="leader-score-note">{note}</p> })}
         // Said in the page, not only on hover: a phone or a keyboard has no pointer.
         {(!short).then(|| view! {
             <details class="figure-meanings">
