@@ -85,13 +85,7 @@ pub fn NetworkExplorer(
     // Where the explorer moves, the address follows (after the first showing, which the
     // address already names): a reload or a shared address shows the same network.
     Effect::new(move |shown: Option<()>| {
-        let (t, asked) = (at.get(), page.get());
-        // The page shown, once loaded: a page past the end (page 9 of a network that,
-        // earlier in time, fills 4) shows the last, and the address says so.
-        let p = network
-            .get()
-            .and_then(|loaded| loaded.ok().map(|n| n.page))
-            .unwrap_or(asked);
+        let (t, p) = (at.get(), page.get());
         if shown.is_some() {
             crate::components::query::replace_query(&[
                 ("at", Some(t.to_string())),
