@@ -80,6 +80,12 @@ pub fn relative_change(before: f64, after: f64) -> String {
         "unchanged".into()
     } else if change < 0.0 {
         format!("{:.0}% lower", -change)
+    } else if after / before.abs() >= 10.0 {
+        // "13223047% higher" reads as a number nobody can picture: a factor does.
+        format!(
+            "{} times higher",
+            grouped((after / before.abs()).round() as u64)
+        )
     } else {
         format!("{change:.0}% higher")
     }
@@ -194,6 +200,9 @@ mod tests {
         assert_eq!(relative_change(84.4e12, 84.41e12), "unchanged");
         assert_eq!(relative_change(0.0, 0.0), "unchanged");
         assert_eq!(relative_change(0.0, 5.0), "up from 0");
+        assert_eq!(relative_change(2.0, 19.0), "850% higher");
+        assert_eq!(relative_change(2.0, 20.0), "10 times higher");
+        assert_eq!(relative_change(2.33, 307.0e6), "131,759,657 times higher");
         assert_eq!(relative_change(f64::NAN, 1.0), "-");
     }
 }

@@ -149,6 +149,9 @@ test("a reviewed plan made stale by a topology change is refused", async ({ page
   await expect(page.getByTestId("execute-plan")).toBeEnabled();
   await page.getByTestId("execute-plan").click();
   const watch = page.getByTestId("rebalance-watch");
+  // The card links the job's own page (its whole log, Resume).
+  const job = await watch.getAttribute("data-job");
+  await expect(watch.getByRole("link", { name: `job ${job}`, exact: true })).toHaveAttribute("href", `/jobs/${job}`);
   // Cancel asks first (a mistaken tap would stop a rebalance).
   let stopQuestion = "";
   page.once("dialog", (d) => { stopQuestion = d.message(); d.accept(); });

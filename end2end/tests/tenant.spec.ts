@@ -46,6 +46,14 @@ test("tenant page: counts, isolation, and the network moving back in time", asyn
   await page.getByText(/Devices at this time/).click();
   await expect(page.getByTestId("network-devices")).toBeVisible();
   await page.screenshot({ path: `${shots}/tenant-past.png`, fullPage: true });
+
+  // A page past the end (a shared address, from a time with more devices) shows the last
+  // one, and the address then names the page shown, not the one asked for.
+  const here = page.url().split("?")[0];
+  await page.goto(`${here}?page=9`);
+  await waitForHydration(page);
+  await expect(page.getByTestId("network-counts")).toContainText("20 devices, 30 connections");
+  await expect(page).toHaveURL(/\/tenants\/[0-9a-f]{12}\?at=\d+$/);
   expect(errors).toEqual([]);
 });
 

@@ -134,14 +134,19 @@ fn router_with_door(console: Console, check_paths: bool) -> Router {
         .layer(axum::middleware::from_fn(
             crate::access::secrets_without_script,
         ))
-        // And a form that starts a job goes on to the job's page.
+        // And a server's removal, whose answer says what is left to do.
         .layer(axum::middleware::from_fn(
-            crate::access::jobs_without_script,
+            crate::access::removal_without_script,
         ))
         // Every change (and every try) goes in the audit trail, with the handler's status.
         .layer(axum::middleware::from_fn_with_state(
             audit_console,
             crate::access::record_changes,
+        ))
+        // A form that starts a job goes on to the job's page. Outside the audit trail's
+        // layer: the trail reads the job's number from the handler's own answer.
+        .layer(axum::middleware::from_fn(
+            crate::access::jobs_without_script,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(crate::access::plain_forms))

@@ -130,7 +130,26 @@ fn tenant_commands_print_the_documented_json() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a time"));
 
-    let removed = json(d, &["tenant", "remove", &id, "--json"]);
+    // Without a terminal to ask on, a removal needs --yes, and deletes nothing without it.
+    let unasked = scaleout(d, &["tenant", "remove", "Fortune 500 Corp", "--json"]);
+    assert_eq!(unasked.status.code(), Some(1));
+    assert!(unasked.stdout.is_empty());
+    let said = String::from_utf8_lossy(&unasked.stderr);
+    assert!(
+        said.contains(
+            "Remove Fortune 500 Corp and all its 5,475 documents? This cannot be undone."
+        ) && said.contains("add --yes to confirm. Nothing was deleted."),
+        "{said}"
+    );
+    assert_eq!(
+        json(d, &["tenant", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+
+    let removed = json(d, &["tenant", "remove", &id, "--yes", "--json"]);
     assert_eq!(removed["removed_documents"], 5475);
     assert_eq!(
         json(d, &["tenant", "list", "--json"])

@@ -218,6 +218,24 @@ async fn an_import_posted_without_javascript_answers_with_its_outcome() {
         html.contains("<td class=\"num\">3</td><td>&lt;bad&gt;</td>"),
         "{html}"
     );
+    // The audit trail names its job, as it does for a script's import.
+    let job: u64 = html
+        .split("1 to onboard in job ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the job's number");
+    let trail: Vec<serde_json::Value> = app
+        .post_form("/api/access/audit", "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let imported = trail
+        .iter()
+        .find(|e| e["action"] == "tenants/import")
+        .unwrap_or_else(|| panic!("no tenants/import in {trail:#?}"));
+    assert_eq!(imported["job_id"], job, "{imported}");
     // A stakeholder's link cannot, by the page either.
     let (viewer, _) = support::open_viewer_link(&app).await;
     let refused = support::client_with_cookie(&viewer)

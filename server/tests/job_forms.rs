@@ -53,6 +53,21 @@ async fn a_tenant_added_without_javascript_leads_to_its_job() {
         page.contains("Plain Form Co"),
         "the job's page names it: {page}"
     );
+    // The audit trail names the job, as it does for a script's request.
+    let trail: Vec<serde_json::Value> = app
+        .post_form("/api/access/audit", "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let added = trail
+        .iter()
+        .find(|e| e["action"] == "tenants/add")
+        .unwrap_or_else(|| panic!("no tenants/add in {trail:#?}"));
+    assert_eq!(
+        (&added["outcome"], &added["job_id"]),
+        (&"ok".into(), &job.into())
+    );
     // Servers too, and the isolation check.
     let servers = plain_post(
         &app,
@@ -130,6 +145,20 @@ async fn a_running_job_s_page_reloads_itself_without_scripts() {
     let page = app.get(&format!("/jobs/{job}")).await.text().await.unwrap();
     assert!(page.contains("state-running"), "{page}");
     assert!(page.contains("http-equiv=\"refresh\""), "{page}");
+    // Cancel is asked on a page that does not reload under the reader's hands (a reload
+    // closed the question every 5 s).
+    let ask = format!("/jobs/{job}?cancel=ask");
+    assert!(page.contains(&format!("href=\"{ask}\"")), "{page}");
+    let asking = app.get(&ask).await.text().await.unwrap();
+    if asking.contains("state-running") {
+        assert!(!asking.contains("http-equiv=\"refresh\""), "{asking}");
+        assert!(
+            asking.contains(
+                "<details class=\"noscript-form\" open><summary>Cancel this job</summary>"
+            ) && asking.contains("action=\"/api/jobs/cancel\""),
+            "{asking}"
+        );
+    }
     let record = app.finish_job(job).await;
     assert_eq!(record.state.as_str(), "succeeded");
     let ended = app.get(&format!("/jobs/{job}")).await.text().await.unwrap();

@@ -412,7 +412,8 @@ async fn a_resumed_rebalance_says_which_moves_it_made() {
     }
     let cancel = call(&app, "/api/jobs/cancel", &[("id", &id.to_string())]).await;
     assert_eq!(cancel.status(), 200);
-    assert_eq!(app.finish_job(id).await.state, JobState::Cancelled);
+    let cancelled = app.finish_job(id).await;
+    assert_eq!(cancelled.state, JobState::Cancelled);
     let resumed = call(&app, "/api/jobs/resume", &[("id", &id.to_string())]).await;
     assert_eq!(resumed.status(), 200, "{}", resumed.text().await.unwrap());
     let job = app.finish_job(id).await;
@@ -427,6 +428,18 @@ async fn a_resumed_rebalance_says_which_moves_it_made() {
         result.moves_done.len()
     );
     assert!(result.bytes_before_resume <= result.bytes_moved);
+    // The cancel said how far the run had got, and what a resume would make.
+    let said = cancelled.error.unwrap_or_default();
+    let total = result.plan.moves.len();
+    let before = result.done_before_resume;
+    assert!(
+        said.contains(&format!("{before} of {total} steps were done ("))
+            && said.contains(&format!(
+                "and stay done; a resume makes the other {}",
+                total - before
+            )),
+        "{said}"
+    );
     let text = result.done_text("move", "copied");
     let this_run = result.moves_done.len() - result.done_before_resume;
     let expected = scaleout_domain::units::counted(this_run as u64, "move");

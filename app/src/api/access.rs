@@ -114,6 +114,7 @@ pub async fn revoke_link(id: i64) -> Result<(), ServerFnError> {
     super::server::operator()?
         .access()
         .revoke_link(id)
+        .map(|_| ())
         .map_err(super::server::fail)
 }
 

@@ -29,6 +29,7 @@ pub async fn set_account_role(name: String, role: String) -> Result<AccountView,
     super::server::admin()?
         .access()
         .set_role(&name, &role)
+        .map(|c| c.now)
         .map_err(super::server::fail)
 }
 
@@ -49,6 +50,7 @@ pub async fn disable_account(name: String) -> Result<AccountView, ServerFnError>
     super::server::admin()?
         .access()
         .disable_account(&name)
+        .map(|c| c.now)
         .map_err(super::server::fail)
 }
 
@@ -58,6 +60,7 @@ pub async fn enable_account(name: String) -> Result<AccountView, ServerFnError> 
     super::server::admin()?
         .access()
         .enable_account(&name)
+        .map(|c| c.now)
         .map_err(super::server::fail)
 }
 

@@ -110,11 +110,7 @@ fn resume_control(
         .into_any();
     }
     let offered = move || !refused.with(|r| r.contains(&id));
-    // It runs again what was left of it, on the cluster as it is now.
-    let question = StoredValue::new(format!(
-        "Resume job {id} ({})? It finishes what was left of it, on the cluster as it is now.",
-        j.title()
-    ));
+    let question = StoredValue::new(j.resume_question());
     view! {
         <OperatorOnly note="">
             <Show when=offered>

@@ -93,6 +93,18 @@ pub fn NetworkExplorer(
             ]);
         }
     });
+    // A page past the end (page 9 of a network that, earlier in time, fills 4) shows the
+    // last one: then, and only then, the address names the page shown, not the one asked.
+    Effect::new(move |_| {
+        if let Some(Ok(shown)) = network.get() {
+            if shown.page != page.get_untracked() {
+                crate::components::query::replace_query(&[
+                    ("at", Some(at.get_untracked().to_string())),
+                    ("page", (shown.page > 1).then(|| shown.page.to_string())),
+                ]);
+            }
+        }
+    });
 
     view! {
         <section class="card explorer" aria-labelledby="explorer-h" data-testid="network-explorer">

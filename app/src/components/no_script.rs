@@ -55,6 +55,9 @@ pub fn NoScriptForm(
     action: &'static str,
     fields: Vec<(&'static str, String)>,
     #[prop(into)] submit: String,
+    /// Shown opened: the reader already asked for it (see the job page's Cancel).
+    #[prop(optional)]
+    open: bool,
 ) -> impl IntoView {
     use scaleout_domain::access::text::escape_html as e;
     let hidden: String = fields
@@ -67,9 +70,10 @@ pub fn NoScriptForm(
         })
         .collect();
     let html = format!(
-        "<details class=\"noscript-form\"><summary>{}</summary>\
+        "<details class=\"noscript-form\"{}><summary>{}</summary>\
          <form method=\"post\" action=\"{action}\">{hidden}<p>{}</p>\
          <button type=\"submit\" class=\"danger small\">{}</button></form></details>",
+        if open { " open" } else { "" },
         e(&summary),
         e(&question),
         e(&submit)

@@ -32,12 +32,12 @@ pub fn project(snapshot: &ClusterSnapshot, n: u32) -> Result<planner::Plan, Stri
 #[component]
 pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
     // `?what_if=N`: what the form asked without scripts (the server plans it then).
-    let asked = crate::components::query::query_param("what_if")
-        .and_then(|v| v.trim().parse::<u32>().ok())
-        .map_or(0, |v| v.min(MAX_WHAT_IF));
+    // A value it cannot show (too many, not a number) is said, as when typed.
+    let (asked, asked_note) =
+        crate::components::query::query_param("what_if").map_or((0, None), |v| read_count(&v));
     let n = RwSignal::new(asked);
     // What the field says when it is not what was computed (empty, not a number, too many).
-    let note = RwSignal::new(None::<String>);
+    let note = RwSignal::new(asked_note);
     let snapshot = StoredValue::new(snapshot);
     let projection = Memo::new(move |_| snapshot.with_value(|s| project(s, n.get())));
     // A smaller count that does better, when there is one: groups move whole. Each count's
@@ -45,6 +45,12 @@ pub fn WhatIf(snapshot: ClusterSnapshot, now: Figures) -> impl IntoView {
     let fullest = StoredValue::new(std::collections::BTreeMap::<u32, Option<u64>>::new());
     let better = Memo::new(move |_| {
         let n = n.get();
+        // `n`'s own plan is the projection's: not planned twice (the server plans for a
+        // page without scripts, once per request).
+        let planned = projection.with(|p| p.as_ref().ok().map(|p| p.after.bytes.max));
+        fullest.update_value(|m| {
+            m.entry(n).or_insert(planned);
+        });
         let mut max_of = |k: u32| {
             if let Some(known) = fullest.with_value(|m| m.get(&k).copied()) {
                 return known;

@@ -81,14 +81,14 @@ fn JobBody(log: JobLog, ended: Callback<()>) -> impl IntoView {
                 {took.map(|t| view! { <dt>"Took"</dt><dd>{t}</dd> })}
             </dl>
             {j.error.clone().map(|e| view! {
-                <p class=if j.state == JobState::Cancelled { "muted" } else { "error" } data-testid="job-reason">{e}</p>
+                <p class=if j.state == JobState::Cancelled { "muted" } else { "error" } data-testid="job-reason">{scaleout_domain::access::text::sentence(&e)}</p>
             })}
             {j.resume_refused.clone().map(|why| view! {
                 <p class="muted" data-testid="job-resume-refused">"Cannot be resumed: " {why}</p>
             })}
             {report.map(|href| view! { <p><a href=href download="">"The demo's report (Markdown)"</a></p> })}
             {j.can_resume().then(|| view! {
-                <ResumeHere job=j.id title=title.clone() resumed=ended />
+                <ResumeHere job=j.id question=j.resume_question() resumed=ended />
             })}
         </section>
         {if running {
@@ -97,19 +97,37 @@ fn JobBody(log: JobLog, ended: Callback<()>) -> impl IntoView {
                 j.id
             );
             let asked = j.cancel_asked_ms;
+            // Without scripts the page reloads itself while the job runs, which would close
+            // the Cancel question under the reader's hands: asking for it (`?cancel=ask`)
+            // stops the reloads until the question is answered.
+            let asking = asked.is_none()
+                && crate::components::query::query_param("cancel").as_deref() == Some("ask");
+            let ask_link = format!(
+                "<p><a href=\"/jobs/{}?cancel=ask\" data-testid=\"job-cancel-ask\">Cancel this job…</a></p>",
+                j.id
+            );
             view! {
-                <NoScriptRefresh seconds=WHILE_RUNNING />
+                {(!asking).then(|| view! { <NoScriptRefresh seconds=WHILE_RUNNING /> })}
                 {asked.map(|at| view! {
                     <p class="notice-warn" role="status" data-testid="job-cancel-asked">
                         "Cancel asked at " <LocalTime ms=at /> ": the job stops at its next safe point."
                     </p>
                 })}
                 <JobWatch job=j.id title=title known=Some(j.state) seed=log.events on_done=ended />
-                {asked.is_none().then(|| view! {
-                    <OperatorOnly note="">
-                        <NoScriptForm summary="Cancel this job" question=question.clone() action="/api/jobs/cancel"
-                            fields=vec![("id", j.id.to_string())] submit="Cancel the job" />
-                    </OperatorOnly>
+                {asked.is_none().then(|| {
+                    let ask_link = ask_link.clone();
+                    view! {
+                        <OperatorOnly note="">
+                            {if asking {
+                                view! {
+                                    <NoScriptForm summary="Cancel this job" question=question.clone() action="/api/jobs/cancel"
+                                        fields=vec![("id", j.id.to_string())] submit="Cancel the job" open=true />
+                                }.into_any()
+                            } else {
+                                view! { <noscript inner_html=ask_link.clone()></noscript> }.into_any()
+                            }}
+                        </OperatorOnly>
+                    }
                 })}
             }.into_any()
         } else {
@@ -152,16 +170,14 @@ fn JobBody(log: JobLog, ended: Callback<()>) -> impl IntoView {
 /// the page then follows the resumed run. Without scripts, the form comes back to this
 /// page, which reloads itself while the job runs.
 #[component]
-fn ResumeHere(job: u64, title: String, resumed: Callback<()>) -> impl IntoView {
+fn ResumeHere(job: u64, question: String, resumed: Callback<()>) -> impl IntoView {
     let resume = ServerAction::<ResumeJob>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = resume.value().get() {
             resumed.run(());
         }
     });
-    let question = StoredValue::new(format!(
-        "Resume job {job} ({title})? It finishes what was left of it, on the cluster as it is now."
-    ));
+    let question = StoredValue::new(question);
     view! {
         <OperatorOnly note="">
             <ActionForm action=resume attr:class="resume-form">

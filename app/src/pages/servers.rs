@@ -17,6 +17,7 @@ use crate::components::focus;
 use crate::components::job_watch::JobWatch;
 use crate::components::live::use_live;
 use crate::components::neighbours::Neighbours;
+use crate::components::no_script::NoScriptForm;
 use crate::components::operator_only::OperatorOnly;
 use crate::components::tenant_list::TenantList;
 use crate::components::units::{bytes, count};
@@ -216,12 +217,30 @@ fn ServerTable(
                             let action_name = name.clone();
                             let remove_name = name.clone();
                             let empty = s.shard_groups.is_empty();
+                            let fail_question = format!(
+                                "Simulate a failure of {name}? Its leaders fail over to their followers and groups without an in-sync replica become unavailable, until you restore it. Only the simulated cluster can do this."
+                            );
+                            // Without scripts (the buttons need them), the same actions as
+                            // forms that ask first.
+                            let no_script = if failed {
+                                view! {
+                                    <NoScriptForm summary="Restore" question=format!("Restore {name}? Its replicas catch up.")
+                                        action="/api/cluster/restore-server" fields=vec![("server", name.clone())] submit=format!("Restore {name}") />
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <NoScriptForm summary="Simulate failure" question=fail_question.clone()
+                                        action="/api/cluster/fail-server" fields=vec![("server", name.clone())] submit=format!("Fail {name}") />
+                                }.into_any()
+                            };
+                            let no_script_remove = empty.then(|| view! {
+                                <NoScriptForm summary="Remove" question=format!("Remove {name}, which holds nothing?")
+                                    action="/api/cluster/remove-server" fields=vec![("server", name.clone())] submit=format!("Remove {name}") />
+                            });
                             let toggle = move |_| {
                                 if failed {
                                     restore.dispatch(RestoreServer { server: action_name.clone() });
-                                } else if confirm::ask(&format!(
-                                    "Simulate a failure of {action_name}? Its leaders fail over to their followers and groups without an in-sync replica become unavailable, until you restore it. Only the simulated cluster can do this."
-                                )) {
+                                } else if confirm::ask(&fail_question) {
                                     fail.dispatch(FailServer { server: action_name.clone() });
                                 }
                             };
@@ -258,6 +277,8 @@ fn ServerTable(
                                                 </a>
                                             }.into_any()
                                         }}
+                                        {no_script}
+                                        {no_script_remove}
                                     </div> })}</td>
                                 </tr>
                             }

@@ -339,7 +339,7 @@ fn TenantTable(
                         let id = r.id.to_string();
                         let name = r.name.clone();
                         let confirm_id = id.clone();
-                        let question = format!("Remove {name} and all its {} documents? This cannot be undone.", count(r.documents));
+                        let question = r.remove_question();
                         let no_script = (question.clone(), id.clone(), format!("Remove {name}"));
                         let on_remove = move |_| {
                             if window().confirm_with_message(&question).unwrap_or(false) {

@@ -139,6 +139,15 @@ impl TenantOrder {
 }
 
 impl TenantRow {
+    /// The question asked before removing it, on the Tenants page and in the CLI.
+    pub fn remove_question(&self) -> String {
+        format!(
+            "Remove {} and all its {} documents? This cannot be undone.",
+            self.name,
+            crate::units::grouped(self.documents)
+        )
+    }
+
     /// "Shares shard group 7 with 3 other tenants; it is 62% of the group." and what it is
     /// of each server holding it; nothing while it has no group.
     pub fn neighbourhood(&self) -> Option<(String, String)> {

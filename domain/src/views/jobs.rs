@@ -87,6 +87,15 @@ pub struct JobLog {
 }
 
 impl JobRecord {
+    /// The question asked before a resume, on the job's page and in the Jobs list.
+    pub fn resume_question(&self) -> String {
+        format!(
+            "Resume job {} ({})? It finishes what was left of it, on the cluster as it is now.",
+            self.id,
+            self.title()
+        )
+    }
+
     /// Stopped before finishing, and no resume of it has been refused.
     pub fn can_resume(&self) -> bool {
         self.state.is_resumable() && self.resume_refused.is_none()

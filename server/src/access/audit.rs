@@ -39,6 +39,12 @@ const TARGET_FIELDS: &[&str] = &[
 /// is small; anything longer is passed on untouched).
 const ANSWER_BYTES: usize = 64 * 1024;
 
+/// Set on an answer that started a job but does not carry its number where [`outcome`]
+/// reads it (the import's page, posted without JavaScript): the trail names the job all
+/// the same.
+#[derive(Debug, Clone, Copy)]
+pub struct StartedJob(pub u64);
+
 pub async fn record_changes(State(console): State<Console>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     if !changes_state(req.method(), &path) || req.method() == Method::OPTIONS {
@@ -65,6 +71,7 @@ pub async fn record_changes(State(console): State<Console>, req: Request, next: 
         (response, None)
     };
     let (outcome, job_id) = outcome(status, answer.as_deref());
+    let job_id = job_id.or_else(|| response.extensions().get::<StartedJob>().map(|j| j.0));
     let (mut actor, mut role, client) = match &caller {
         Some(c) => (
             c.actor.clone(),

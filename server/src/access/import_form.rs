@@ -97,7 +97,13 @@ pub async fn import_without_script(
                 (false, true) => "Nothing left to import",
                 (false, false) => "Nothing imported",
             };
-            page(StatusCode::OK, title, &body)
+            let mut answer = page(StatusCode::OK, title, &body);
+            if let Some(job) = done.job {
+                answer
+                    .extensions_mut()
+                    .insert(super::audit::StartedJob(job));
+            }
+            answer
         }
         Err(e) => {
             let status = match e.kind() {

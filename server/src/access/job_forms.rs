@@ -39,20 +39,25 @@ pub async fn jobs_without_script(req: Request, next: Next) -> Response {
     }
     let (parts, body) = answer.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await else {
-        return super::guard::too_large();
+        // The job started, but its number is lost: the Jobs list shows it (sending the
+        // form again would start another).
+        return see_other("/jobs");
     };
     match serde_json::from_slice::<u64>(&bytes) {
-        Ok(job) => {
-            let mut to_job = StatusCode::SEE_OTHER.into_response();
-            if let Ok(location) = HeaderValue::from_str(&format!("/jobs/{job}")) {
-                to_job.headers_mut().insert(header::LOCATION, location);
-            }
-            to_job
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            to_job
-        }
+        Ok(job) => see_other(&format!("/jobs/{job}")),
         // Not a job's number (the import answers with a page of its own): as it was.
         Err(_) => Response::from_parts(parts, Body::from(bytes)),
     }
+}
+
+/// 303 to `to`, never cached: the answer to one form's sending.
+fn see_other(to: &str) -> Response {
+    let mut answer = StatusCode::SEE_OTHER.into_response();
+    if let Ok(location) = HeaderValue::from_str(to) {
+        answer.headers_mut().insert(header::LOCATION, location);
+    }
+    answer
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    answer
 }

@@ -14,6 +14,7 @@ mod job_forms;
 mod pages;
 mod policy;
 mod portal_link;
+mod removal_form;
 mod secret_forms;
 mod watch;
 
@@ -25,6 +26,7 @@ pub use import_form::import_without_script;
 pub use job_forms::jobs_without_script;
 pub use policy::{changes_state, malformed, required_role, Need, PUBLIC_FILES};
 pub use portal_link::{open_portal_link, personal_link_shown};
+pub use removal_form::removal_without_script;
 pub use scaleout_services::access::Caller;
 pub use secret_forms::secrets_without_script;
 pub use watch::{left as left_read_only, watch_link};

@@ -385,19 +385,25 @@ pub enum TenantCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Remove a tenant and all its data.
+    /// Remove a tenant and all its data (asks first; --yes for scripts).
     Remove {
         /// The tenant id (12 hex characters) or its name ("Acme Corp").
         id: String,
+        /// Do not ask: needed without a terminal (scripts).
+        #[arg(long, short = 'y')]
+        yes: bool,
         /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,
     },
     /// Delete data stored under a tenant id the registry does not know (what
-    /// `validate` reports as unregistered). A registered tenant is refused.
+    /// `validate` reports as unregistered). A registered tenant is refused. Asks first.
     Purge {
         /// The unregistered tenant id (12 hex characters).
         id: String,
+        /// Do not ask: needed without a terminal (scripts).
+        #[arg(long, short = 'y')]
+        yes: bool,
         /// Print the result as JSON (for scripts), nothing else on stdout.
         #[arg(long)]
         json: bool,

@@ -295,9 +295,8 @@ async fn link(command: LinkCommand, config: ConsoleConfig) -> Result<(), CliErro
             }
         }
         LinkCommand::Revoke { id } => {
-            let before = access.links()?.into_iter().find(|l| l.id == id);
-            access.revoke_link(id)?;
-            match before.and_then(|l| l.revoked_ms) {
+            let revoked = access.revoke_link(id)?;
+            match Some(revoked.now).filter(|_| !revoked.changed) {
                 Some(at) => println!(
                     "Link {id} was already revoked (at {}): nothing changed.",
                     scaleout_services::clock::iso(at)
@@ -445,8 +444,12 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
                 print!("{}", tenant_view::render(&view))
             }
         }
-        TenantCommand::Remove { id, json } => {
+        TenantCommand::Remove { id, yes, json } => {
             let id = tenants::find(&console, &id)?;
+            if !yes {
+                let row = tenants::removable(&console, id).await?;
+                super::confirm::ask(&row.remove_question(), yes)?;
+            }
             let job = tenants::start_remove(&console, id)?;
             let removed: RemovedTenant = jobs::parse(jobs::follow(&console, job, json).await?)?;
             if json {
@@ -460,8 +463,16 @@ async fn tenant(command: TenantCommand, config: ConsoleConfig) -> Result<(), Cli
                 )
             }
         }
-        TenantCommand::Purge { id, json } => {
+        TenantCommand::Purge { id, yes, json } => {
             let id = tenant_id(&id)?;
+            if !yes {
+                let documents = tenants::purgeable(&console, id).await?;
+                let question = format!(
+                    "Delete the {} documents stored under unregistered tenant id {id}? This cannot be undone.",
+                    scaleout_domain::units::grouped(documents)
+                );
+                super::confirm::ask(&question, yes)?;
+            }
             let job = tenants::start_purge(&console, id).await?;
             let purged: RemovedTenant = jobs::parse(jobs::follow(&console, job, json).await?)?;
             if json {

@@ -4,6 +4,7 @@
 
 mod args;
 mod commands;
+mod confirm;
 mod import;
 mod jobs;
 mod plan;
@@ -39,6 +40,9 @@ pub enum CliError {
     },
     #[error("{0}")]
     Input(String),
+    /// The operator answered no when asked to confirm.
+    #[error("{0}")]
+    Declined(String),
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {

@@ -64,9 +64,9 @@ pub async fn user(command: UserCommand, config: ConsoleConfig) -> Result<(), Cli
             }
         }
         UserCommand::SetRole { name, role } => {
-            let before = known(access, &name)?;
-            let a = access.set_role(&name, &role)?;
-            if before.is_some_and(|b| b.role == a.role) {
+            let set = access.set_role(&name, &role)?;
+            let a = set.now;
+            if !set.changed {
                 println!(
                     "{} is already {}: nothing changed.",
                     a.name,
@@ -98,9 +98,9 @@ pub async fn user(command: UserCommand, config: ConsoleConfig) -> Result<(), Cli
             }
         }
         UserCommand::Disable { name } => {
-            let before = known(access, &name)?;
-            let a = access.disable_account(&name)?;
-            match before.and_then(|b| b.disabled_ms) {
+            let disabled = access.disable_account(&name)?;
+            let a = disabled.now;
+            match a.disabled_ms.filter(|_| !disabled.changed) {
                 Some(since) => println!(
                     "{} was already disabled (since {}): nothing changed.",
                     a.name,
@@ -113,9 +113,9 @@ pub async fn user(command: UserCommand, config: ConsoleConfig) -> Result<(), Cli
             }
         }
         UserCommand::Enable { name } => {
-            let before = known(access, &name)?;
-            let a = access.enable_account(&name)?;
-            if before.is_some_and(|b| b.disabled_ms.is_none()) {
+            let enabled = access.enable_account(&name)?;
+            let a = enabled.now;
+            if !enabled.changed {
                 println!("{} was not disabled: they may log in, as before.", a.name);
             } else {
                 println!("{} may log in again.", a.name);
@@ -123,18 +123,6 @@ pub async fn user(command: UserCommand, config: ConsoleConfig) -> Result<(), Cli
         }
     }
     Ok(())
-}
-
-/// The account as it is before a change, so a repeated command says nothing changed
-/// (None for a name that does not exist: the change itself says so).
-fn known(
-    access: &scaleout_services::access::Access,
-    name: &str,
-) -> Result<Option<scaleout_domain::access::AccountView>, CliError> {
-    Ok(access
-        .accounts()?
-        .into_iter()
-        .find(|a| a.name.eq_ignore_ascii_case(name)))
 }
 
 pub async fn audit(

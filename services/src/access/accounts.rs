@@ -8,7 +8,7 @@ use rusqlite::OptionalExtension;
 use scaleout_domain::access::account::{account_name, account_role, chosen_password};
 use scaleout_domain::access::{AccountView, IssuedPassword};
 
-use super::{secret, Access, Role, OPERATOR_SESSION};
+use super::{secret, Access, Changed, Role, OPERATOR_SESSION};
 use crate::clock::now_ms;
 use crate::error::ServiceError;
 use crate::store::db;
@@ -195,26 +195,28 @@ impl Access {
 
     /// Gives an account another role, from its next request on. The last
     /// enabled admin keeps theirs: someone must be able to manage accounts.
-    pub fn set_role(&self, name: &str, role: &str) -> Result<AccountView, ServiceError> {
+    pub fn set_role(&self, name: &str, role: &str) -> Result<Changed<AccountView>, ServiceError> {
         let role = account_role(role).map_err(invalid)?;
         let account = self.existing(name)?;
         if role != Role::Admin {
             self.not_the_last_admin(&account, "lose the admin role")?;
         }
-        self.store().with(|c| {
-            c.execute(
-                "UPDATE accounts SET role = ?1 WHERE id = ?2",
-                (role.as_str(), account.id),
-            )
-            .map_err(db)?;
+        let changed = self.store().with(|c| {
+            let changed = c
+                .execute(
+                    "UPDATE accounts SET role = ?1 WHERE id = ?2 AND role != ?1",
+                    (role.as_str(), account.id),
+                )
+                .map_err(db)?;
             // Open sessions carry the role they were opened with: they take the new one.
             c.execute(
                 "UPDATE sessions SET role = ?1 WHERE account_id = ?2",
                 (role.as_str(), account.id),
             )
-            .map_err(db)
+            .map_err(db)?;
+            Ok(changed > 0)
         })?;
-        self.account(&account.name)
+        self.changed(&account.name, changed)
     }
 
     /// A new generated password (shown once), or the one given (`chosen`, at
@@ -254,32 +256,42 @@ impl Access {
 
     /// Disables an account: it cannot log in, and its sessions end at their
     /// next request. The last enabled admin cannot be disabled.
-    pub fn disable_account(&self, name: &str) -> Result<AccountView, ServiceError> {
+    pub fn disable_account(&self, name: &str) -> Result<Changed<AccountView>, ServiceError> {
         let account = self.existing(name)?;
         self.not_the_last_admin(&account, "be disabled")?;
-        self.store().with(|c| {
-            c.execute(
-                "UPDATE accounts SET disabled_ms = COALESCE(disabled_ms, ?1) WHERE id = ?2",
-                (now_ms(), account.id),
-            )
-            .map_err(db)?;
+        let changed = self.store().with(|c| {
+            // Disabled before: it keeps the time it was disabled at.
+            let changed = c
+                .execute(
+                    "UPDATE accounts SET disabled_ms = ?1 WHERE id = ?2 AND disabled_ms IS NULL",
+                    (now_ms(), account.id),
+                )
+                .map_err(db)?;
             c.execute("DELETE FROM sessions WHERE account_id = ?1", [account.id])
-                .map_err(db)
+                .map_err(db)?;
+            Ok(changed > 0)
         })?;
-        self.account(&account.name)
+        self.changed(&account.name, changed)
     }
 
     /// Lets a disabled account log in again (with the password it had).
-    pub fn enable_account(&self, name: &str) -> Result<AccountView, ServiceError> {
+    pub fn enable_account(&self, name: &str) -> Result<Changed<AccountView>, ServiceError> {
         let account = self.existing(name)?;
-        self.store().with(|c| {
+        let changed = self.store().with(|c| {
             c.execute(
-                "UPDATE accounts SET disabled_ms = NULL WHERE id = ?1",
+                "UPDATE accounts SET disabled_ms = NULL WHERE id = ?1 AND disabled_ms IS NOT NULL",
                 [account.id],
             )
             .map_err(db)
         })?;
-        self.account(&account.name)
+        self.changed(&account.name, changed > 0)
+    }
+
+    fn changed(&self, name: &str, changed: bool) -> Result<Changed<AccountView>, ServiceError> {
+        Ok(Changed {
+            now: self.account(name)?,
+            changed,
+        })
     }
 
     fn account(&self, name: &str) -> Result<AccountView, ServiceError> {
@@ -414,10 +426,19 @@ mod tests {
         let (token, role, _) = access.login("c", Some("Alice"), &issued.password).unwrap();
         assert_eq!(role, Role::Viewer);
         // A new role holds from the session's next request on.
-        access.set_role("alice", "operator").unwrap();
+        assert!(access.set_role("alice", "operator").unwrap().changed);
         assert_eq!(role_of(&access, &token), Some(Role::Operator));
-        access.disable_account("alice").unwrap();
+        // Asked again, a change says it changed nothing, and keeps what was.
+        assert!(!access.set_role("alice", "operator").unwrap().changed);
+        let disabled = access.disable_account("alice").unwrap();
+        assert!(disabled.changed);
         assert_eq!(role_of(&access, &token), None, "its session ended");
+        let again = access.disable_account("alice").unwrap();
+        assert!(!again.changed);
+        assert_eq!(
+            again.now.disabled_ms, disabled.now.disabled_ms,
+            "disabled since the first"
+        );
         let refused = access
             .login("c2", Some("alice"), &issued.password)
             .unwrap_err();
@@ -429,7 +450,8 @@ mod tests {
             unknown.to_string(),
             "nothing tells them apart"
         );
-        access.enable_account("alice").unwrap();
+        assert!(access.enable_account("alice").unwrap().changed);
+        assert!(!access.enable_account("alice").unwrap().changed);
         assert!(access.login("c4", Some("alice"), &issued.password).is_ok());
     }
 

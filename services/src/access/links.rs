@@ -3,7 +3,9 @@
 
 pub use scaleout_domain::access::{LinkView, NewLink};
 
-use super::{secret, Access, Role};
+use rusqlite::OptionalExtension;
+
+use super::{secret, Access, Changed, Role};
 use crate::clock::now_ms;
 use crate::error::ServiceError;
 use crate::store::db;
@@ -74,19 +76,28 @@ impl Access {
         })
     }
 
-    /// Revokes a link: its open sessions stop at their next request.
-    pub fn revoke_link(&self, id: i64) -> Result<(), ServiceError> {
-        let changed = self.store().with(|c| {
-            c.execute(
-                "UPDATE links SET revoked_ms = COALESCE(revoked_ms, ?2) WHERE id = ?1",
-                (id, now_ms()),
-            )
-            .map_err(db)
+    /// Revokes a link: its open sessions stop at their next request. Answers when it was
+    /// revoked (earlier, when it already was: then nothing changed).
+    pub fn revoke_link(&self, id: i64) -> Result<Changed<i64>, ServiceError> {
+        let (changed, at) = self.store().with(|c| {
+            let changed = c
+                .execute(
+                    "UPDATE links SET revoked_ms = ?2 WHERE id = ?1 AND revoked_ms IS NULL",
+                    (id, now_ms()),
+                )
+                .map_err(db)?;
+            let at: Option<Option<i64>> = c
+                .query_row("SELECT revoked_ms FROM links WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(db)?;
+            Ok((changed > 0, at.flatten()))
         })?;
-        if changed == 0 {
-            return Err(ServiceError::NotFound(format!("there is no link {id}")));
+        match at {
+            Some(now) => Ok(Changed { now, changed }),
+            None => Err(ServiceError::NotFound(format!("there is no link {id}"))),
         }
-        Ok(())
     }
 
     /// Opens a viewer session from a link's token; returns the session token
@@ -130,5 +141,30 @@ impl Access {
                 )),
             };
         Ok((id, expires))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::super::SignupSettings;
+    use super::*;
+    use crate::store::ConsoleStore;
+
+    #[test]
+    fn a_link_revoked_twice_keeps_its_first_revocation() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(ConsoleStore::open(&dir.path().join("console.db")).unwrap());
+        let access = Access::new(store, None, SignupSettings::default());
+        let made = access.create_link("Board", 1).unwrap();
+        let first = access.revoke_link(made.link.id).unwrap();
+        assert!(first.changed);
+        let again = access.revoke_link(made.link.id).unwrap();
+        assert_eq!((again.changed, again.now), (false, first.now));
+        assert!(matches!(
+            access.revoke_link(made.link.id + 1),
+            Err(ServiceError::NotFound(_))
+        ));
     }
 }

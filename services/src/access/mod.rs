@@ -24,6 +24,15 @@ pub use signups::{SignupReceipt, SignupSettings};
 
 use crate::store::ConsoleStore;
 
+/// What a change left, and whether it changed anything: a change asked twice (`user
+/// disable`, `link revoke`) says the second time that nothing changed. Decided by the
+/// write itself, not by a read before it that another request could overtake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed<T> {
+    pub now: T,
+    pub changed: bool,
+}
+
 /// Cookie names, shared by the web layer and the tests.
 pub const SESSION_COOKIE: &str = "scaleout_session";
 pub const PORTAL_COOKIE: &str = "scaleout_portal";

@@ -169,8 +169,11 @@ pub async fn execute(
         }
     }
     if let Some(e) = failure {
-        if stopped.len() < 2 || e.kind() != crate::error::ErrorKind::Cancelled {
+        if e.kind() != crate::error::ErrorKind::Cancelled {
             return Err(e);
+        }
+        if stopped.len() < 2 {
+            return Err(cancelled_after(stopped_move(&e), progress, total));
         }
         // In the plan's order, whichever stopped first.
         stopped.sort_by_key(|(i, _)| *i);
@@ -179,14 +182,35 @@ pub async fn execute(
             .enumerate()
             .map(|(k, (i, m))| format!("({}) move {}: {m}", k + 1, i + 1))
             .collect();
-        return Err(ServiceError::Cancelled(format!(
+        let reason = format!(
             "{} running moves were stopped: {}",
             stopped.len(),
             each.join("; ")
-        )));
+        );
+        return Err(cancelled_after(reason, progress, total));
     }
-    ctx.check_cancel()?;
+    if let Err(e) = ctx.check_cancel() {
+        return Err(cancelled_after(stopped_move(&e), progress, total));
+    }
     Ok(())
+}
+
+/// A cancel's reason, followed by what the run had done by then and what a resume does:
+/// the steps already made are not undone, and an operator deciding whether to resume
+/// needs to know how far it got.
+fn cancelled_after(reason: String, progress: &RebalanceProgress, total: u64) -> ServiceError {
+    let done = progress.done.len() as u64;
+    let bytes: u64 = progress.done.iter().map(|m| m.bytes).sum();
+    let so_far = if done == 0 {
+        format!("no step of {total} was done; a resume starts with the first")
+    } else {
+        format!(
+            "{done} of {total} steps were done ({} copied), and stay done; a resume makes the other {}, if the plan still fits the cluster",
+            human_bytes(bytes),
+            total.saturating_sub(done)
+        )
+    };
+    ServiceError::Cancelled(format!("{}. {so_far}", reason.trim_end_matches('.')))
 }
 
 /// What a cancel did to one move, without the "cancelled: " every one of them starts with.

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use scaleout_domain::progress::Outcome;
 use scaleout_domain::units::grouped;
-pub use scaleout_domain::views::{AddedTenant, RemovedTenant, TenantDetail};
+pub use scaleout_domain::views::{AddedTenant, RemovedTenant, TenantDetail, TenantRow};
 use scaleout_domain::{
     Collection, Generator, Naming, ScaleFactor, Tenant, TenantId, TenantName, TenantStatus,
 };
@@ -359,22 +359,46 @@ pub fn find(console: &Console, id_or_name: &str) -> Result<TenantId, ServiceErro
 }
 
 pub fn start_remove(console: &Console, id: TenantId) -> Result<u64, ServiceError> {
-    // Being onboarded (perhaps not registered yet): say which job holds it.
-    if let Some(held) = console.store().holder_of(Lock::Tenant(id))? {
-        let record = console.store().tenant(id)?;
-        return Err(held.refusal_naming(record.as_ref().map(|r| r.tenant.name.as_str())));
-    }
-    let Some(record) = console.store().tenant(id)? else {
-        return Err(unknown_tenant(console, id));
-    };
+    let record = registered_and_free(console, id)?;
     console.start_job(JobSpec::RemoveTenant {
         tenant: id,
         name: Some(record.tenant.name.as_str().to_string()),
     })
 }
 
+/// What a removal of `id` would delete (its row: name, documents), refused as
+/// [`start_remove`] would refuse it: for the question asked before it.
+pub async fn removable(console: &Console, id: TenantId) -> Result<TenantRow, ServiceError> {
+    registered_and_free(console, id)?;
+    super::reports::tenants(console)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| unknown_tenant(console, id))
+}
+
+/// The registered tenant `id`, unless no job holds it (one being onboarded is refused,
+/// naming the job).
+fn registered_and_free(console: &Console, id: TenantId) -> Result<TenantRecord, ServiceError> {
+    if let Some(held) = console.store().holder_of(Lock::Tenant(id))? {
+        let record = console.store().tenant(id)?;
+        return Err(held.refusal_naming(record.as_ref().map(|r| r.tenant.name.as_str())));
+    }
+    console
+        .store()
+        .tenant(id)?
+        .ok_or_else(|| unknown_tenant(console, id))
+}
+
 /// Starts deleting data stored under a tenant id the registry does not know.
 pub async fn start_purge(console: &Console, id: TenantId) -> Result<u64, ServiceError> {
+    purgeable(console, id).await?;
+    console.start_job(JobSpec::PurgeTenant { tenant: id })
+}
+
+/// How many documents are stored under `id`, an id the registry does not know: what a
+/// purge would delete. A registered tenant, or an id with nothing stored, is refused.
+pub async fn purgeable(console: &Console, id: TenantId) -> Result<u64, ServiceError> {
     if let Some(record) = console.store().tenant(id)? {
         return Err(ServiceError::Conflict(format!(
             "{} ({id}) is a registered tenant: remove it instead (`scaleout tenant remove {id}`)",
@@ -382,12 +406,11 @@ pub async fn start_purge(console: &Console, id: TenantId) -> Result<u64, Service
         )));
     }
     let stored = console.backend().stored_tenants().await?;
-    if !stored.contains_key(&id) {
-        return Err(ServiceError::NotFound(format!(
+    stored.get(&id).copied().ok_or_else(|| {
+        ServiceError::NotFound(format!(
             "no data is stored under tenant id {id}: nothing to purge"
-        )));
-    }
-    console.start_job(JobSpec::PurgeTenant { tenant: id })
+        ))
+    })
 }
 
 /// A well-formed id the registry does not know: what is known of it.

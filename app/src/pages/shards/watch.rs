@@ -123,7 +123,13 @@ pub fn RebalanceWatch(
                         // Under the card's own "Rebalance" heading: which run this was.
                         (None, false) => "The last rebalance ".to_string(),
                     }}
-                    <span class="muted">"· job " {job}</span>
+                    // The team's console has the job's own page (its whole log, Resume);
+                    // a stakeholder's link does not.
+                    <span class="muted">"· "{if use_context::<crate::components::title::PublicPage>().is_none() {
+                        view! { <a href=format!("/jobs/{job}")>{format!("job {job}")}</a> }.into_any()
+                    } else {
+                        format!("job {job}").into_any()
+                    }}</span>
                 </h3>
                 <span class=move || format!("badge state-{}", state())>{state}</span>
             </div>
