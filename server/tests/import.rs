@@ -225,16 +225,7 @@ async fn an_import_posted_without_javascript_answers_with_its_outcome() {
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .expect("the job's number");
-    let trail: Vec<serde_json::Value> = app
-        .post_form("/api/access/audit", "")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let imported = trail
-        .iter()
-        .find(|e| e["action"] == "tenants/import")
-        .unwrap_or_else(|| panic!("no tenants/import in {trail:#?}"));
+    let imported = app.audited("tenants/import").await;
     assert_eq!(imported["job_id"], job, "{imported}");
     // A stakeholder's link cannot, by the page either.
     let (viewer, _) = support::open_viewer_link(&app).await;

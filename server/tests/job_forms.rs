@@ -54,16 +54,7 @@ async fn a_tenant_added_without_javascript_leads_to_its_job() {
         "the job's page names it: {page}"
     );
     // The audit trail names the job, as it does for a script's request.
-    let trail: Vec<serde_json::Value> = app
-        .post_form("/api/access/audit", "")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let added = trail
-        .iter()
-        .find(|e| e["action"] == "tenants/add")
-        .unwrap_or_else(|| panic!("no tenants/add in {trail:#?}"));
+    let added = app.audited("tenants/add").await;
     assert_eq!(
         (&added["outcome"], &added["job_id"]),
         (&"ok".into(), &job.into())

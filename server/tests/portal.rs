@@ -414,7 +414,12 @@ async fn the_personal_link_is_shown_once_and_never_in_the_address() {
         .filter_map(|v| v.to_str().ok())
         .any(|c| c.starts_with("scaleout_personal=;") && c.contains("Max-Age=0"));
     assert!(cleared, "{:?}", first.headers());
-    assert!(first.text().await.unwrap().contains(token));
+    let shown = first.text().await.unwrap();
+    assert!(shown.contains(token));
+    // Without scripts, the page says to keep the link before reloading (it is not shown
+    // again); a reload says only how to follow the setup.
+    let keep = "keep your personal link (below) first, as a reload does not show it again";
+    assert!(shown.contains(keep), "{shown}");
     // A reload (the cookie gone) shows the portal without it.
     let again = client_with_cookie(&portal)
         .get(app.url("/portal"))
@@ -425,6 +430,10 @@ async fn the_personal_link_is_shown_once_and_never_in_the_address() {
     let html = again.text().await.unwrap();
     assert!(html.contains("Once Only Ltd"));
     assert!(!html.contains(token));
+    assert!(
+        !html.contains(keep) && html.contains("reload this page</a> to see how far it got"),
+        "{html}"
+    );
     // Another signup's link in the cookie is not shown.
     let (_, other) = sign_up(&app, "Someone Else Ltd", None).await;
     let foreign = format!(

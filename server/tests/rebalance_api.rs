@@ -433,9 +433,9 @@ async fn a_resumed_rebalance_says_which_moves_it_made() {
     let total = result.plan.moves.len();
     let before = result.done_before_resume;
     assert!(
-        said.contains(&format!("{before} of {total} steps were done ("))
+        said.starts_with(&format!("{before} of {total} steps done before the cancel ("))
             && said.contains(&format!(
-                "and stay done; a resume makes the other {}",
+                "they stay done): a resume makes the remaining {}, if the plan still fits the cluster. ",
                 total - before
             )),
         "{said}"

@@ -36,10 +36,18 @@ pub fn NoScriptRefresh(seconds: u32) -> impl IntoView {
 /// Says how to see what changed where scripts do not run, without reloading by itself: a
 /// page with something to copy (the portal's personal link) must not reload under the
 /// reader's hands. The link reloads the same address.
+/// `keep_first`: something on the page is shown only now (the portal's new personal
+/// link), and a reload would hide it: said before the reload link.
 #[component]
-pub fn NoScriptReload() -> impl IntoView {
-    let html = "<p class=\"hint\">Your browser runs no scripts here: \
-                <a href=\"\">reload this page</a> to see how far it got.</p>";
+pub fn NoScriptReload(#[prop(optional)] keep_first: bool) -> impl IntoView {
+    let html = if keep_first {
+        "<p class=\"hint\">Your browser runs no scripts here: keep your personal link \
+         (below) first, as a reload does not show it again; then \
+         <a href=\"\">reload this page</a> to see how far it got.</p>"
+    } else {
+        "<p class=\"hint\">Your browser runs no scripts here: \
+         <a href=\"\">reload this page</a> to see how far it got.</p>"
+    };
     view! { <noscript inner_html=html></noscript> }
 }
 

@@ -199,7 +199,7 @@ fn read_count(typed: &str) -> (u32, Option<String>) {
                 "At most {MAX_WHAT_IF} hypothetical servers: showing {MAX_WHAT_IF}, not {v}."
             )),
         ),
-        Err(_) if typed.trim().is_empty() => (
+        Err(_) if typed.trim().is_empty() || typed.trim().parse::<i64>().is_ok() => (
             0,
             Some("Enter a number of servers from 0 to 16: showing 0.".into()),
         ),
@@ -292,7 +292,18 @@ mod tests {
         let (n, note) = read_count("");
         assert_eq!(n, 0);
         assert!(note.unwrap().contains("showing 0"));
-        assert!(read_count("-2").1.unwrap().contains("not a number"));
+        // A negative count is a number, just not one of servers: the range is said.
+        assert_eq!(
+            read_count("-2"),
+            (
+                0,
+                Some("Enter a number of servers from 0 to 16: showing 0.".into())
+            )
+        );
+        assert!(read_count("two")
+            .1
+            .unwrap()
+            .contains("\"two\" is not a number"));
     }
 
     #[test]

@@ -113,7 +113,7 @@ fn JobBody(log: JobLog, ended: Callback<()>) -> impl IntoView {
                         "Cancel asked at " <LocalTime ms=at /> ": the job stops at its next safe point."
                     </p>
                 })}
-                <JobWatch job=j.id title=title known=Some(j.state) seed=log.events on_done=ended />
+                // Above the log: on a phone the log takes screens.
                 {asked.is_none().then(|| {
                     let ask_link = ask_link.clone();
                     view! {
@@ -129,6 +129,7 @@ fn JobBody(log: JobLog, ended: Callback<()>) -> impl IntoView {
                         </OperatorOnly>
                     }
                 })}
+                <JobWatch job=j.id title=title known=Some(j.state) seed=log.events on_done=ended />
             }.into_any()
         } else {
             view! {

@@ -102,6 +102,8 @@ fn StateCard(current: RwSignal<PortalView>) -> impl IntoView {
     // Said again only when the state or its reason changes: the live progress below
     // keeps its stream across updates.
     let said = Memo::new(move |_| current.with(|v| (v.signup.state, v.signup.message.clone())));
+    // The personal link shown on this page only now: a reload without scripts hides it.
+    let link_shown = current.with_untracked(|v| v.personal.is_some());
     view! {
         <section class="card" aria-labelledby="state-h" data-testid="portal" data-state=move || state().as_str()>
             <h2 id="state-h">"Your tenant"</h2>
@@ -113,20 +115,20 @@ fn StateCard(current: RwSignal<PortalView>) -> impl IntoView {
                 " Signed up " {move || view! { <LocalTime ms=current.with(|v| v.signup.created_ms) /> }} "."
             </p>
             <p class="portal-state">"State: " <strong data-testid="portal-state">{move || state().for_customer()}</strong></p>
-            {move || said.with(|(state, message)| state_text(*state, message.clone()))}
+            {move || said.with(|(state, message)| state_text(*state, message.clone(), link_shown))}
         </section>
     }
     .into_any()
 }
 
-fn state_text(state: SignupState, message: Option<String>) -> AnyView {
+fn state_text(state: SignupState, message: Option<String>, link_shown: bool) -> AnyView {
     match state {
         SignupState::Pending => view! {
             <p role="status">"An operator reviews every new company before its tenant is set up. "
                 "This page shows their decision as soon as it is made."</p>
-            <NoScriptReload />
+            <NoScriptReload keep_first=link_shown />
         }.into_any(),
-        SignupState::Provisioning => view! { <Provisioning /> <NoScriptReload /> }.into_any(),
+        SignupState::Provisioning => view! { <Provisioning /> <NoScriptReload keep_first=link_shown /> }.into_any(),
         SignupState::Ready => view! { <p class="ok" role="status">"Your tenant is ready: your inventory is below."</p> }.into_any(),
         SignupState::Rejected => view! {
             <p role="alert" data-testid="portal-reason">"Your signup was declined. The reason given: "

@@ -83,7 +83,7 @@ pub async fn plain_forms(req: Request, next: Next) -> Response {
     }
 }
 
-fn see_other(location: &str) -> Response {
+pub(super) fn see_other(location: &str) -> Response {
     let mut redirect = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(location) {
         redirect.headers_mut().insert(header::LOCATION, v);
@@ -138,6 +138,18 @@ fn without_param(address: &str, name: &str) -> (String, Option<String>) {
 }
 
 /// A form an HTML page posted itself: what a browser sends without script.
+/// A POST to `path` from a browser that wants a page back (no script sent it): the
+/// forms whose answer the layers beside this one turn into a page of its own.
+pub(super) fn wants_page(req: &Request, path: &str) -> bool {
+    req.method() == Method::POST
+        && req.uri().path() == path
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"))
+}
+
 fn is_plain_form_post(req: &Request) -> bool {
     let header = |name| {
         req.headers()

@@ -5,7 +5,7 @@
 //! and each refused row with its line and reason.
 
 use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 use scaleout_services::Console;
@@ -19,14 +19,7 @@ pub async fn import_without_script(
     req: Request,
     next: Next,
 ) -> Response {
-    let plain = req.method() == Method::POST
-        && req.uri().path() == PATH
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("text/html"));
-    if !plain {
+    if !super::forms::wants_page(&req, PATH) {
         return next.run(req).await;
     }
     // The guard checked the path; this checks the caller again, as server functions do.

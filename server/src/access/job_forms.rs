@@ -8,9 +8,9 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::header;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::policy::JOB_STARTERS;
 
@@ -18,13 +18,9 @@ use super::policy::JOB_STARTERS;
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
 
 pub async fn jobs_without_script(req: Request, next: Next) -> Response {
-    let plain = req.method() == Method::POST
-        && JOB_STARTERS.contains(&req.uri().path())
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("text/html"));
+    let plain = JOB_STARTERS
+        .iter()
+        .any(|path| super::forms::wants_page(&req, path));
     let answer = next.run(req).await;
     // Only a success goes on: sent back to its page (a redirect), or, from a browser
     // that said not where it came from, the bare number.
@@ -41,23 +37,11 @@ pub async fn jobs_without_script(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await else {
         // The job started, but its number is lost: the Jobs list shows it (sending the
         // form again would start another).
-        return see_other("/jobs");
+        return super::forms::see_other("/jobs");
     };
     match serde_json::from_slice::<u64>(&bytes) {
-        Ok(job) => see_other(&format!("/jobs/{job}")),
+        Ok(job) => super::forms::see_other(&format!("/jobs/{job}")),
         // Not a job's number (the import answers with a page of its own): as it was.
         Err(_) => Response::from_parts(parts, Body::from(bytes)),
     }
-}
-
-/// 303 to `to`, never cached: the answer to one form's sending.
-fn see_other(to: &str) -> Response {
-    let mut answer = StatusCode::SEE_OTHER.into_response();
-    if let Ok(location) = HeaderValue::from_str(to) {
-        answer.headers_mut().insert(header::LOCATION, location);
-    }
-    answer
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    answer
 }

@@ -6,7 +6,7 @@
 //! The server function still does the work (its role check and the audit trail).
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use scaleout_domain::views::RemovedServer;
@@ -16,14 +16,7 @@ use super::pages::{escape, page};
 const PATH: &str = "/api/cluster/remove-server";
 
 pub async fn removal_without_script(mut req: Request, next: Next) -> Response {
-    let plain = req.method() == Method::POST
-        && req.uri().path() == PATH
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("text/html"));
-    if !plain {
+    if !super::forms::wants_page(&req, PATH) {
         return next.run(req).await;
     }
     req.headers_mut()

@@ -8,7 +8,7 @@
 //! check and the audit trail included).
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use scaleout_domain::access::{IssuedPassword, PortalAccessRevoked};
@@ -32,17 +32,9 @@ struct CreatedLink {
 }
 
 pub async fn secrets_without_script(mut req: Request, next: Next) -> Response {
-    let plain = req.method() == Method::POST
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("text/html"));
-    let path = req.uri().path().to_string();
-    let Some(&(_, back)) = SECRET_ANSWERS
+    let Some(&(path, back)) = SECRET_ANSWERS
         .iter()
-        .find(|(p, _)| *p == path)
-        .filter(|_| plain)
+        .find(|(p, _)| super::forms::wants_page(&req, p))
     else {
         return next.run(req).await;
     };
@@ -58,7 +50,7 @@ pub async fn secrets_without_script(mut req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(answer.into_body(), 64 * 1024).await else {
         return failed(back);
     };
-    let shown = match path.as_str() {
+    let shown = match path {
         "/api/access/create-link" => serde_json::from_slice::<CreatedLink>(&bytes)
             .ok()
             .map(|made| {

@@ -116,7 +116,10 @@ pub async fn user(command: UserCommand, config: ConsoleConfig) -> Result<(), Cli
             let enabled = access.enable_account(&name)?;
             let a = enabled.now;
             if !enabled.changed {
-                println!("{} was not disabled: they may log in, as before.", a.name);
+                println!(
+                    "{} was not disabled (they may log in): nothing changed.",
+                    a.name
+                );
             } else {
                 println!("{} may log in again.", a.name);
             }

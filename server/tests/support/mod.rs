@@ -208,6 +208,20 @@ impl TestApp {
             .expect("a job record")
     }
 
+    /// The audit trail's newest entry for `action` (`tenants/add`), as the admin reads it.
+    pub async fn audited(&self, action: &str) -> serde_json::Value {
+        let trail: Vec<serde_json::Value> = self
+            .post_form("/api/access/audit", "")
+            .await
+            .json()
+            .await
+            .expect("the audit trail");
+        trail
+            .into_iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("no {action} in the audit trail"))
+    }
+
     /// Tenants `names` (scale factor 1) on the three servers, then two empty servers
     /// added: a cluster a rebalance has moves to make.
     pub async fn unbalanced(&self, names: &[&str]) {

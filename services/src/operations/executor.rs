@@ -195,22 +195,27 @@ pub async fn execute(
     Ok(())
 }
 
-/// A cancel's reason, followed by what the run had done by then and what a resume does:
+/// What the run had done by the cancel and what a resume does, then the cancel's reason:
 /// the steps already made are not undone, and an operator deciding whether to resume
-/// needs to know how far it got.
+/// reads that first (the stopped moves' details can run long).
 fn cancelled_after(reason: String, progress: &RebalanceProgress, total: u64) -> ServiceError {
     let done = progress.done.len() as u64;
     let bytes: u64 = progress.done.iter().map(|m| m.bytes).sum();
     let so_far = if done == 0 {
-        format!("no step of {total} was done; a resume starts with the first")
+        format!(
+            "No step of {total} was done before the cancel: a resume starts from the first step, if the plan still fits the cluster."
+        )
     } else {
         format!(
-            "{done} of {total} steps were done ({} copied), and stay done; a resume makes the other {}, if the plan still fits the cluster",
+            "{done} of {total} steps done before the cancel ({} copied; they stay done): a resume makes the remaining {}, if the plan still fits the cluster.",
             human_bytes(bytes),
             total.saturating_sub(done)
         )
     };
-    ServiceError::Cancelled(format!("{}. {so_far}", reason.trim_end_matches('.')))
+    ServiceError::Cancelled(format!(
+        "{so_far} {}",
+        scaleout_domain::access::text::sentence(&reason)
+    ))
 }
 
 /// What a cancel did to one move, without the "cancelled: " every one of them starts with.

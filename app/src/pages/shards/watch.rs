@@ -14,6 +14,7 @@ use crate::api::jobs::{cancel_job, get_job, watch_job};
 use crate::components::errors::error_text;
 use crate::components::follow::follow_after;
 use crate::components::local_time::LocalTime;
+use crate::components::no_script::{NoScriptRefresh, WHILE_RUNNING};
 use crate::components::operator_only::OperatorOnly;
 use crate::components::progress::ProgressLog;
 use crate::components::units::{bytes, duration, rate};
@@ -93,7 +94,7 @@ pub fn RebalanceWatch(
     let cancel = move |_| {
         // A tap is easy to make by mistake on a phone; the moves already made stay either way.
         if !crate::components::confirm::ask(
-            "Stop this run? The cluster ends the moves that are running and starts no more; the moves already made stay, and you can plan again.",
+            "Stop this run? The cluster ends the moves that are running and starts no more; the moves already made stay, and you can resume the run or plan again.",
         ) {
             return;
         }
@@ -112,6 +113,14 @@ pub fn RebalanceWatch(
         }
     });
 
+    // The team's console, not a stakeholder's link (whose pages reload themselves without
+    // scripts already, and have no job pages).
+    let console = use_context::<crate::components::title::PublicPage>().is_none();
+    // Without scripts: Cancel is on the job's page, and this page reloads itself while
+    // the run goes on.
+    let cancel_elsewhere = StoredValue::new(format!(
+        "<p><a href=\"/jobs/{job}?cancel=ask\">Cancel it on the job's page…</a></p>"
+    ));
     view! {
         <div class="rebalance-watch" data-testid="rebalance-watch" data-job=job data-state=state>
             <div class="card-head">
@@ -125,7 +134,7 @@ pub fn RebalanceWatch(
                     }}
                     // The team's console has the job's own page (its whole log, Resume);
                     // a stakeholder's link does not.
-                    <span class="muted">"· "{if use_context::<crate::components::title::PublicPage>().is_none() {
+                    <span class="muted">"· "{if console {
                         view! { <a href=format!("/jobs/{job}")>{format!("job {job}")}</a> }.into_any()
                     } else {
                         format!("job {job}").into_any()
@@ -136,7 +145,9 @@ pub fn RebalanceWatch(
             // When it ended: from its last event, so it shows as the run ends live too.
             {move || finished().map(|e| view! { <p class="muted" data-testid="rebalance-ended">"Ended " <LocalTime ms=e.at_ms /></p> })}
             <Show when=move || state() == "running">
+                {console.then(|| view! { <NoScriptRefresh seconds=WHILE_RUNNING /> })}
                 <OperatorOnly note="An operator can cancel this run; you are watching it.">
+                    <noscript inner_html=cancel_elsewhere.get_value()></noscript>
                     <button type="button" class="secondary" data-testid="cancel-rebalance"
                         on:click=cancel disabled=move || cancelling.get()>
                         {move || if cancelling.get() { "Cancelling: waiting for the cluster to stop the running moves…" } else { "Cancel" }}
