@@ -386,7 +386,8 @@ fn a_seeding_killed_mid_way_resumes_to_exact_counts() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until loading is under way (the job is recorded), then kill -9.
+    // Wait until the job is recorded and has stored documents (its log says so: a fixed
+    // wait killed it before the first batch on a busy machine), then kill -9.
     let stderr = child.stderr.take().unwrap();
     let mut lines = BufReader::new(stderr).lines();
     while let Some(Ok(line)) = lines.next() {
@@ -394,7 +395,26 @@ fn a_seeding_killed_mid_way_resumes_to_exact_counts() {
             break;
         }
     }
-    std::thread::sleep(Duration::from_millis(300));
+    let id = json(d, &["job", "list", "--json"])[0]["id"]
+        .as_u64()
+        .unwrap();
+    let waiting = Instant::now();
+    loop {
+        let log = json(d, &["job", "show", &id.to_string(), "--all", "--json"]);
+        let storing = log["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["step"] == "load" && e["done"].as_u64().unwrap_or(0) > 0);
+        if storing {
+            break;
+        }
+        assert!(
+            waiting.elapsed() < Duration::from_secs(120),
+            "no document stored: {log}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     Command::new("kill")
         .args(["-KILL", &child.id().to_string()])
         .status()
