@@ -418,7 +418,7 @@ async fn the_personal_link_is_shown_once_and_never_in_the_address() {
     assert!(shown.contains(token));
     // Without scripts, the page says to keep the link before reloading (it is not shown
     // again); a reload says only how to follow the setup.
-    let keep = "keep your personal link (below) first, as a reload does not show it again";
+    let keep = "keep your personal link first, as a reload does not show it again";
     assert!(shown.contains(keep), "{shown}");
     // A reload (the cookie gone) shows the portal without it.
     let again = client_with_cookie(&portal)

@@ -326,11 +326,12 @@ async fn a_cancel_names_every_move_it_stopped() {
     let stopped = error.matches("was stopped").count();
     assert!(stopped >= 2, "{error}");
     assert!(
-        error.contains(&format!("{stopped} running moves were stopped: (1) ")),
+        error.contains(&format!("{stopped} running moves were stopped. Move ")),
         "{error}"
     );
     assert!(!error.contains("cancelled: "), "{error}");
-    assert_eq!(error.matches("; (").count(), stopped - 1, "{error}");
+    // A sentence for each.
+    assert_eq!(error.matches(". Move ").count(), stopped, "{error}");
     // And how far the run got, for the operator deciding whether to resume.
     assert!(
         error.starts_with("No step of ") || error.contains(" steps done before the cancel ("),
@@ -338,7 +339,7 @@ async fn a_cancel_names_every_move_it_stopped() {
     );
     // Named in the plan's order, whichever stopped first.
     let numbers: Vec<u64> = error
-        .split(") move ")
+        .split(". Move ")
         .skip(1)
         .map(|rest| rest.split(':').next().unwrap().parse().unwrap())
         .collect();

@@ -42,7 +42,7 @@ pub fn NoScriptRefresh(seconds: u32) -> impl IntoView {
 pub fn NoScriptReload(#[prop(optional)] keep_first: bool) -> impl IntoView {
     let html = if keep_first {
         "<p class=\"hint\">Your browser runs no scripts here: keep your personal link \
-         (below) first, as a reload does not show it again; then \
+         first, as a reload does not show it again; then \
          <a href=\"\">reload this page</a> to see how far it got.</p>"
     } else {
         "<p class=\"hint\">Your browser runs no scripts here: \

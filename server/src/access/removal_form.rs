@@ -40,7 +40,7 @@ pub async fn removal_without_script(mut req: Request, next: Next) -> Response {
             },
             format!(
                 "<p class=\"ok\" role=\"status\" data-testid=\"server-removed\">{}</p>",
-                escape(&r.message)
+                escape(&scaleout_domain::access::text::sentence(&r.message))
             ),
         ),
         None => (

@@ -177,15 +177,15 @@ pub async fn execute(
         }
         // In the plan's order, whichever stopped first.
         stopped.sort_by_key(|(i, _)| *i);
+        // A sentence each: the list reads on a phone, and in the Jobs list.
         let each: Vec<String> = stopped
             .iter()
-            .enumerate()
-            .map(|(k, (i, m))| format!("({}) move {}: {m}", k + 1, i + 1))
+            .map(|(i, m)| scaleout_domain::access::text::sentence(&format!("Move {}: {m}", i + 1)))
             .collect();
         let reason = format!(
-            "{} running moves were stopped: {}",
+            "{} running moves were stopped. {}",
             stopped.len(),
-            each.join("; ")
+            each.join(" ")
         );
         return Err(cancelled_after(reason, progress, total));
     }
