@@ -137,7 +137,6 @@ fn without_param(address: &str, name: &str) -> (String, Option<String>) {
     (out, found)
 }
 
-/// A form an HTML page posted itself: what a browser sends without script.
 /// A POST to `path` from a browser that wants a page back (no script sent it): the
 /// forms whose answer the layers beside this one turn into a page of its own.
 pub(super) fn wants_page(req: &Request, path: &str) -> bool {
@@ -150,6 +149,7 @@ pub(super) fn wants_page(req: &Request, path: &str) -> bool {
             .is_some_and(|a| a.contains("text/html"))
 }
 
+/// A form an HTML page posted itself: what a browser sends without script.
 fn is_plain_form_post(req: &Request) -> bool {
     let header = |name| {
         req.headers()

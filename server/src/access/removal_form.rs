@@ -23,8 +23,8 @@ pub async fn removal_without_script(mut req: Request, next: Next) -> Response {
         .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     let answer = next.run(req).await;
     if !answer.status().is_success() {
-        // A refusal (it still holds data, or no such server): the forms layer takes it
-        // back to the page with its reason.
+        // A refusal (it still holds data, or no such server): the forms layer makes it a
+        // readable page with the reason, as for the secret forms.
         return answer;
     }
     let removed = axum::body::to_bytes(answer.into_body(), 64 * 1024)
